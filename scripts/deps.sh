@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages perch needs that are missing. Not root: prints
+# the command to run instead and fails.
+set -euo pipefail
+
+packages=(
+    build-essential pkg-config
+    libstrophe-dev libcurl4-openssl-dev libgsasl-dev libssl-dev
+    libevent-dev libncurses-dev libreadline-dev libjansson-dev libinih-dev
+    libexpat1-dev libcmocka-dev
+    prosody tmux openssl
+    clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [[ $status == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "perch needs these Debian packages: ${missing[*]}" >&2
+    echo "run: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# The lists may be missing or stale on a fresh machine.
+if ! apt-get install -y --no-install-recommends "${missing[@]}"; then
+    apt-get update
+    apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+# Debian starts the packaged prosody service; tests run their own.
+if [[ " ${missing[*]} " == *" prosody "* ]] && command -v systemctl >/dev/null; then
+    systemctl disable --now prosody >/dev/null 2>&1 || true
+fi

@@ -1,0 +1,209 @@
+/* getopt_long over the CONN options, then the config file beneath them. */
+#include "cli.h"
+#include "buf.h"
+#include "config.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cli_conn_help[] =
+    "Connection (CONN):\n"
+    "  -a, --account NAME      [account NAME] of ~/.config/perch/config\n"
+    "  -j, --jid JID           user@domain[/resource]\n"
+    "  -s, --server HOST       host to connect to (default: the JID's "
+    "domain)\n"
+    "  -p, --port PORT         default 5222 (5223 with --tls direct)\n"
+    "  -b, --bosh URL          BOSH instead of TCP, e.g.\n"
+    "                          https://fin1:7443/http-bind/\n"
+    "      --bosh-wait S       longest a BOSH poll is held (default 60)\n"
+    "      --proxy URL         HTTP proxy for BOSH (default: curl's\n"
+    "                          http_proxy/https_proxy/no_proxy)\n"
+    "      --tls MODE          require (default) | prefer | direct | off\n"
+    "      --allow-plaintext-auth  send credentials without TLS\n"
+    "      --ca-file FILE      trust this CA or self-signed certificate\n"
+    "      --pin sha256//B64   trust a server key by its SPKI SHA-256\n"
+    "      --insecure          accept any certificate (warns)\n"
+    "      --password-env VAR | --password-file FILE | --password-cmd CMD\n"
+    "      --resource RES      default perch-XXXX; 'desktop' needs\n"
+    "      --force-resource    (it would log out a Finesse desktop)\n"
+    "      --sasl MECH         SASL mechanism (default: SCRAM-SHA-256,\n"
+    "                          SCRAM-SHA-1, PLAIN, the first offered)\n"
+    "      --service JID       pubsub service (default pubsub.DOMAIN)\n"
+    "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
+
+enum { OPT_TIMEOUT = 1000, OPT_JSON, OPT_CONN, OPT_DURATION };
+
+/* CONN options whose long name is also the conn_opts key. */
+static const struct option long_opts[] = {
+    {"account", required_argument, NULL, 'a'},
+    {"jid", required_argument, NULL, 'j'},
+    {"server", required_argument, NULL, 's'},
+    {"port", required_argument, NULL, 'p'},
+    {"bosh", required_argument, NULL, 'b'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"tls", required_argument, NULL, OPT_CONN},
+    {"allow-plaintext-auth", no_argument, NULL, OPT_CONN},
+    {"ca-file", required_argument, NULL, OPT_CONN},
+    {"pin", required_argument, NULL, OPT_CONN},
+    {"insecure", no_argument, NULL, OPT_CONN},
+    {"password-env", required_argument, NULL, OPT_CONN},
+    {"password-file", required_argument, NULL, OPT_CONN},
+    {"password-cmd", required_argument, NULL, OPT_CONN},
+    {"service", required_argument, NULL, OPT_CONN},
+    {"resource", required_argument, NULL, OPT_CONN},
+    {"force-resource", no_argument, NULL, OPT_CONN},
+    {"sasl", required_argument, NULL, OPT_CONN},
+    {"proxy", required_argument, NULL, OPT_CONN},
+    {"bosh-wait", required_argument, NULL, OPT_CONN},
+    {NULL, 0, NULL, 0},
+};
+
+struct pair {
+    const char *key;
+    const char *value;
+};
+
+static const char *short_key(int c)
+{
+    switch (c) {
+    case 'j':
+        return "jid";
+    case 's':
+        return "server";
+    case 'p':
+        return "port";
+    case 'b':
+        return "bosh";
+    case 'v':
+        return "verbose";
+    }
+    return NULL;
+}
+
+static int parse_seconds(const char *cmd, const char *opt, unsigned allowed,
+                         double *out, char **cause)
+{
+    char *end;
+
+    if (!allowed) {
+        *cause = xasprintf("%s does not take --%s", cmd, opt);
+        return -1;
+    }
+    *out = strtod(optarg, &end);
+    if (*optarg == '\0' || *end != '\0' || !(*out > 0 && *out <= 86400)) {
+        *cause = xasprintf("--%s: '%s' is not a number of seconds (0-86400)",
+                           opt, optarg);
+        return -1;
+    }
+    return 0;
+}
+
+static int apply_pairs(struct cli *c, struct pair *pairs, int n, char **cause)
+{
+    int i;
+    char *why = NULL;
+
+    for (i = 0; i < n; i++)
+        if (conn_opts_set(&c->conn, pairs[i].key, pairs[i].value, 0, &why) !=
+            0) {
+            *cause =
+                xasprintf("--%s: %s", pairs[i].key, why ? why : "not accepted");
+            free(why);
+            return -1;
+        }
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, unsigned extras, struct cli *c,
+              char **cause)
+{
+    struct pair *pairs = xcalloc((size_t)argc + 1, sizeof *pairs);
+    int n = 0, opt, idx, rc = -1;
+    char *path;
+
+    memset(c, 0, sizeof *c);
+    conn_opts_init(&c->conn);
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "+a:j:s:p:b:vh", long_opts, &idx)) !=
+           -1) {
+        switch (opt) {
+        case 'a':
+            free(c->account);
+            c->account = xstrdup(optarg);
+            break;
+        case 'h':
+            c->help = 1;
+            break;
+        case OPT_TIMEOUT:
+            if (parse_seconds(argv[0], "timeout", extras & CLI_TIMEOUT,
+                              &c->timeout_s, cause) != 0)
+                goto out;
+            break;
+        case OPT_DURATION:
+            if (parse_seconds(argv[0], "duration", extras & CLI_DURATION,
+                              &c->duration_s, cause) != 0)
+                goto out;
+            break;
+        case OPT_JSON:
+            if (!(extras & CLI_JSON)) {
+                *cause = xasprintf("%s does not take --json", argv[0]);
+                goto out;
+            }
+            c->json = 1;
+            break;
+        case OPT_CONN:
+            pairs[n].key = long_opts[idx].name;
+            pairs[n++].value = optarg;
+            break;
+        case '?':
+            if (optopt)
+                *cause = xasprintf("option -%c %s", optopt,
+                                   strchr("ajspb", optopt) ? "needs a value"
+                                                           : "is unknown");
+            else
+                *cause = xasprintf("unknown or incomplete option '%s'",
+                                   argv[optind - 1]);
+            goto out;
+        default:
+            pairs[n].key = short_key(opt);
+            pairs[n++].value = optarg;
+        }
+    }
+    c->args = argv + optind;
+    c->nargs = argc - optind;
+    if (c->help) {
+        rc = 0;
+        goto out;
+    }
+    path = config_path();
+    if (path != NULL) {
+        rc = config_load(path, c->account ? c->account : "default",
+                         c->account != NULL, &c->conn, cause);
+        free(path);
+        if (rc != 0)
+            goto out;
+    } else if (c->account) {
+        *cause = xstrdup("--account: neither XDG_CONFIG_HOME nor HOME is "
+                         "set");
+        goto out;
+    }
+    rc = apply_pairs(c, pairs, n, cause);
+    if (rc == 0)
+        rc = conn_opts_check(&c->conn, cause);
+out:
+    free(pairs);
+    return rc;
+}
+
+void cli_done(struct cli *c)
+{
+    conn_opts_done(&c->conn);
+    free(c->account);
+    memset(c, 0, sizeof *c);
+}

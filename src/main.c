@@ -1,0 +1,68 @@
+/* perch: argv -> command. */
+#include "cli.h"
+#include "commands.h"
+#include "fail.h"
+#include "run.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef PERCH_VERSION
+#define PERCH_VERSION "0.1.0"
+#endif
+
+const struct command commands[] = {
+    {"send", "send raw stanzas, print the replies", cmd_send},
+    {"probe", "watch the transport: BOSH requests, pings, drift", cmd_probe},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    const struct command *c;
+
+    fputs("Usage: perch COMMAND [CONN] [OPTIONS] [ARGS]\n"
+          "       perch --help | --version | COMMAND --help\n"
+          "\n"
+          "perch is a terminal console for XMPP publish-subscribe services,\n"
+          "above all Cisco Finesse notification servers.\n"
+          "\n"
+          "Commands:\n",
+          f);
+    for (c = commands; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fputs("\n", f);
+    fputs(cli_conn_help, f);
+    fputs("\nPasswords are never taken on the command line. Options may\n"
+          "also come from [account NAME] sections of ~/.config/perch/config.\n"
+          "See perch(1).\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    const struct command *c;
+
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("perch %s\n", PERCH_VERSION);
+        return 0;
+    }
+    for (c = commands; c->name; c++)
+        if (strcmp(argv[1], c->name) == 0)
+            return c->main(argc - 1, argv + 1);
+    if (argv[1][0] == '-')
+        perch_error("the interactive console is not available yet; "
+                    "give a command (see perch --help)");
+    else
+        perch_error("unknown command '%s' (see perch --help)", argv[1]);
+    return EXIT_USAGE;
+}

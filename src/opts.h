@@ -1,0 +1,49 @@
+/*
+ * Connection options (CONN in DESIGN.md). The command line and the config
+ * file set them through one function, so both accept the same keys and
+ * values and report the same errors.
+ */
+#ifndef PERCH_OPTS_H
+#define PERCH_OPTS_H
+
+#include "xmpp/tcp.h"
+
+struct conn_opts {
+    char *jid;
+    char *server;
+    unsigned short port; /* 0: default */
+    char *bosh;
+    enum tls_mode tls;
+    int allow_plaintext_auth;
+    char *ca_file;
+    char *pin;
+    int insecure;
+    char *password_env;
+    char *password_file;
+    char *password_cmd;
+    char *password; /* config file only */
+    char *service;
+    char *resource;
+    int force_resource;
+    char *sasl;
+    int verbose;
+    char *proxy;        /* BOSH: HTTP proxy URL */
+    unsigned bosh_wait; /* BOSH: seconds a poll may be held; 0: 60 */
+};
+
+void conn_opts_init(struct conn_opts *o);
+void conn_opts_done(struct conn_opts *o);
+
+/*
+ * Sets one option by its long name ("ca-file"). value is NULL for a flag
+ * given on the command line (meaning true). from_config allows keys that
+ * only the config file may set. 0, or -1 with *cause (caller frees); -2
+ * when the key is unknown.
+ */
+int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
+                  int from_config, char **cause);
+
+/* Checks the combination once everything is set. 0, or -1 with *cause. */
+int conn_opts_check(const struct conn_opts *o, char **cause);
+
+#endif

@@ -1,0 +1,217 @@
+/* Shared scaffolding of the headless commands. */
+#include "run.h"
+#include "buf.h"
+#include "jid.h"
+#include "loop.h"
+#include "password.h"
+#include "xmpp/console.h"
+#include "xmpp/bosh.h"
+#include "xmpp/tcp.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void perch_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("perch: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* libstrophe's own log, shown with -v; SASL data is redacted. */
+static void strophe_log(void *arg, xmpp_log_level_t level, const char *area,
+                        const char *msg)
+{
+    char *clean;
+    (void)arg;
+    if (level < XMPP_LEVEL_INFO)
+        return;
+    clean = console_redact(msg);
+    fprintf(stderr, "strophe %s: %s\n", area, clean);
+    free(clean);
+}
+
+static xmpp_log_t verbose_log = {strophe_log, NULL};
+
+int runner_init(struct runner *r, const struct cli *c)
+{
+    memset(r, 0, sizeof *r);
+    xmpp_initialize();
+    r->loop = loop_new();
+    r->ctx = xmpp_ctx_new(NULL, c->conn.verbose ? &verbose_log : NULL);
+    if (r->loop == NULL || r->ctx == NULL) {
+        perch_error("cannot set up the event loop");
+        return EXIT_CONNECT;
+    }
+    return 0;
+}
+
+static void on_ready(void *arg, const char *jid)
+{
+    struct runner *r = arg;
+    if (r->finishing) {
+        session_close(r->session);
+        return;
+    }
+    r->ev->ready(r, jid);
+}
+
+static void on_stanza(void *arg, xmpp_stanza_t *st)
+{
+    struct runner *r = arg;
+    if (r->ev->stanza)
+        r->ev->stanza(r, st);
+}
+
+static void on_closed(void *arg, enum perch_fail why, const char *cause)
+{
+    struct runner *r = arg;
+
+    if (why != FAIL_CLOSED && why != FAIL_NONE) {
+        if (r->ev->closed)
+            r->ev->closed(r, why, cause);
+        else
+            perch_error("%s", cause);
+        if (r->exit_code == 0)
+            r->exit_code = fail_exit_code(why);
+    }
+    loop_exit(r->loop);
+}
+
+static void on_record(void *arg, const struct transport_record *rec)
+{
+    struct runner *r = arg;
+    if (r->ev->record)
+        r->ev->record(r, rec);
+}
+
+static void on_params(void *arg, const struct transport_params *p)
+{
+    struct runner *r = arg;
+    if (r->ev->params)
+        r->ev->params(r, p);
+}
+
+static const struct session_events runner_session_events = {
+    .ready = on_ready,
+    .stanza = on_stanza,
+    .closed = on_closed,
+    .record = on_record,
+    .params = on_params,
+};
+
+static void on_signal(void *arg)
+{
+    struct runner *r = arg;
+    if (r->finishing) { /* second Ctrl-C: do not wait for the server */
+        loop_exit(r->loop);
+        return;
+    }
+    runner_finish(r, 130);
+}
+
+int runner_connect(struct runner *r, const struct cli *c,
+                   const struct runner_events *ev, void *arg)
+{
+    struct session_config scfg;
+    struct transport *t;
+    struct jid j;
+    char *cause = NULL, *password;
+
+    password = password_get(&c->conn, &cause);
+    if (password == NULL) {
+        perch_error("%s", cause);
+        free(cause);
+        return EXIT_USAGE;
+    }
+    if (c->conn.insecure)
+        perch_error("warning: --insecure: the server's certificate is NOT "
+                    "checked; anyone on the path can read and change this "
+                    "session");
+    if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL)
+        perch_error("warning: --tls off: the connection is not encrypted");
+
+    jid_parse(c->conn.jid, &j, &cause); /* checked by cli_parse */
+    if (c->conn.bosh) {
+        struct bosh_config bcfg;
+        memset(&bcfg, 0, sizeof bcfg);
+        bcfg.url = c->conn.bosh;
+        bcfg.domain = j.domain;
+        bcfg.ca_file = c->conn.ca_file;
+        bcfg.pin = c->conn.pin;
+        bcfg.insecure = c->conn.insecure;
+        bcfg.proxy = c->conn.proxy;
+        bcfg.wait = c->conn.bosh_wait;
+        t = bosh_new(r->loop, r->ctx, &bcfg);
+    } else {
+        struct tcp_config tcfg;
+        memset(&tcfg, 0, sizeof tcfg);
+        tcfg.domain = j.domain;
+        tcfg.host = c->conn.server;
+        tcfg.port = c->conn.port;
+        tcfg.tls = c->conn.tls;
+        tcfg.ca_file = c->conn.ca_file;
+        tcfg.pin = c->conn.pin;
+        tcfg.insecure = c->conn.insecure;
+        t = tcp_new(r->loop, r->ctx, &tcfg);
+    }
+    jid_done(&j);
+
+    memset(&scfg, 0, sizeof scfg);
+    scfg.jid = c->conn.jid;
+    scfg.resource = c->conn.resource;
+    scfg.password = password;
+    scfg.sasl_mech = c->conn.sasl;
+    scfg.allow_plaintext_auth = c->conn.allow_plaintext_auth;
+    scfg.verbose = c->conn.verbose ? stderr : NULL;
+    r->ev = ev;
+    r->arg = arg;
+    r->session =
+        session_new(r->loop, r->ctx, t, &scfg, &runner_session_events, r);
+    explicit_bzero(password, strlen(password));
+    free(password);
+
+    loop_on_signal(r->loop, SIGINT, on_signal, r);
+    loop_on_signal(r->loop, SIGTERM, on_signal, r);
+    signal(SIGPIPE, SIG_IGN);
+    if (session_connect(r->session, &cause) != 0) {
+        perch_error("%s", cause);
+        free(cause);
+        return EXIT_CONNECT;
+    }
+    return 0;
+}
+
+int runner_run(struct runner *r)
+{
+    loop_run(r->loop);
+    return r->exit_code;
+}
+
+void runner_finish(struct runner *r, int code)
+{
+    if (r->exit_code == 0)
+        r->exit_code = code;
+    r->finishing = 1;
+    if (r->session)
+        session_close(r->session);
+    else
+        loop_exit(r->loop);
+}
+
+void runner_done(struct runner *r)
+{
+    session_free(r->session);
+    if (r->ctx)
+        xmpp_ctx_free(r->ctx);
+    loop_free(r->loop);
+    xmpp_shutdown();
+    memset(r, 0, sizeof *r);
+}

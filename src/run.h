@@ -1,0 +1,50 @@
+/*
+ * What every headless command does around its own work: build the loop,
+ * the libstrophe context, the transport and the session from the parsed
+ * command line; log in; stop on SIGINT/SIGTERM; turn failures into one
+ * line on stderr and an exit code.
+ */
+#ifndef PERCH_RUN_H
+#define PERCH_RUN_H
+
+#include "cli.h"
+#include "xmpp/session.h"
+
+struct runner;
+
+struct runner_events {
+    void (*ready)(struct runner *r, const char *bound_jid);
+    /* The rest may be NULL. */
+    void (*stanza)(struct runner *r, xmpp_stanza_t *st);
+    /* Before the loop ends; the cause was not printed when this is set. */
+    void (*closed)(struct runner *r, enum perch_fail why, const char *cause);
+    void (*record)(struct runner *r, const struct transport_record *rec);
+    void (*params)(struct runner *r, const struct transport_params *p);
+};
+
+struct runner {
+    struct loop *loop;
+    xmpp_ctx_t *ctx;
+    struct session *session; /* NULL until runner_connect */
+    const struct runner_events *ev;
+    void *arg; /* the command's own state */
+    int exit_code;
+    int finishing;
+};
+
+/* Loop and context only: enough to parse stanzas before connecting. */
+int runner_init(struct runner *r, const struct cli *c);
+/* Password, transport, session, connect. Returns 0, or an exit code after
+ * printing the cause. */
+int runner_connect(struct runner *r, const struct cli *c,
+                   const struct runner_events *ev, void *arg);
+/* Runs until the session closed; returns the exit code. */
+int runner_run(struct runner *r);
+/* Records code (the first non-zero wins) and closes the session. */
+void runner_finish(struct runner *r, int code);
+void runner_done(struct runner *r);
+
+/* "perch: " + message on stderr. */
+void perch_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

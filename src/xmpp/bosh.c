@@ -1,0 +1,881 @@
+/*
+ * BOSH transport. One held long poll while idle; stanzas batched onto the
+ * next request; never more than the server's 'requests' in flight;
+ * responses handled in rid order; a failed attempt is resent byte for
+ * byte with the same rid, a bounded number of times. Every HTTP attempt
+ * is reported as a transport record.
+ */
+#include "bosh.h"
+#include "../buf.h"
+#include "../loop.h"
+#include "cert.h"
+
+#include <assert.h>
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+
+#define NS_HTTPBIND "http://jabber.org/protocol/httpbind"
+#define NS_XBOSH "urn:xmpp:xbosh"
+#define NS_STREAMS "http://etherx.jabber.org/streams"
+
+#define DEFAULT_WAIT 60
+#define TIMEOUT_MARGIN_S 15 /* a poll is late after wait + this */
+#define CONNECT_TIMEOUT_MS 10000
+#define MAX_RETRIES 5
+#define MAX_RESPONSE (16u << 20)
+#define CLOSE_TIMEOUT_MS 3000
+#define RID_MAX ((1ULL << 53) - 1)
+
+enum bosh_state { B_IDLE, B_CREATING, B_OPEN, B_CLOSING, B_CLOSED };
+
+struct breq {
+    struct bosh *b;
+    CURL *easy;
+    unsigned long long rid;
+    char *body; /* exactly what is (re)sent */
+    size_t body_len;
+    unsigned stanzas_out;
+    struct buf resp;
+    char errbuf[CURL_ERROR_SIZE];
+    long status;
+    char date[64];
+    unsigned retries;
+    double start_ms, start_wall;
+    int done; /* a good response waits to be handled in rid order */
+    struct loop_timer *retry_timer;
+};
+
+struct bosh {
+    struct transport base;
+    struct loop *loop;
+    xmpp_ctx_t *ctx;
+    struct bosh_config cfg; /* strings owned */
+    enum bosh_state state;
+
+    CURLM *multi;
+    struct event *curl_timer;
+    struct curl_slist *headers;
+
+    char *sid;
+    unsigned long long next_rid;   /* for the next new request */
+    unsigned long long handle_rid; /* responses are handled in this order */
+    struct transport_params params;
+    struct breq *inflight[BOSH_MAX_REQUESTS];
+    int ninflight;
+
+    struct buf queue; /* serialized stanzas for the next request */
+    unsigned queued;
+    int restart_pending;
+    int terminate_pending;
+    struct loop_timer *close_timer;
+
+    char describe[200];
+    enum perch_fail fail;
+    char *cause;
+    int reported;
+    struct event *report_ev;
+};
+
+static void pump(struct bosh *b);
+static void start_attempt(struct breq *r);
+
+static double wall_now(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* ---- failure and closing ---- */
+
+static void report_closed(evutil_socket_t fd, short what, void *arg)
+{
+    struct bosh *b = arg;
+    (void)fd;
+    (void)what;
+    if (b->reported)
+        return;
+    b->reported = 1;
+    b->base.ev->closed(b->base.ev_arg, b->fail ? b->fail : FAIL_NETWORK,
+                       b->cause ? b->cause : "BOSH session closed");
+}
+
+static void req_free(struct breq *r)
+{
+    if (r == NULL)
+        return;
+    if (r->easy) {
+        curl_multi_remove_handle(r->b->multi, r->easy);
+        curl_easy_cleanup(r->easy);
+    }
+    loop_timer_free(r->retry_timer);
+    buf_done(&r->resp);
+    free(r->body);
+    free(r);
+}
+
+static void drop_all_requests(struct bosh *b)
+{
+    int i;
+    for (i = 0; i < b->ninflight; i++)
+        req_free(b->inflight[i]);
+    b->ninflight = 0;
+}
+
+/* Ends the session with a cause; closed() is reported from the loop. */
+static void end_session(struct bosh *b, enum perch_fail why, char *cause)
+{
+    if (b->fail == FAIL_NONE) {
+        b->fail = why;
+        b->cause = cause;
+    } else {
+        free(cause);
+    }
+    if (b->state == B_CLOSED)
+        return;
+    b->state = B_CLOSED;
+    loop_timer_stop(b->close_timer);
+    drop_all_requests(b);
+    event_active(b->report_ev, 0, 0);
+}
+
+/* ---- records ---- */
+
+static void emit_record(struct bosh *b, struct breq *r, const char *error,
+                        unsigned stanzas_in)
+{
+    struct transport_record rec;
+
+    if (b->base.ev->record == NULL)
+        return;
+    memset(&rec, 0, sizeof rec);
+    rec.start = r->start_wall;
+    rec.rid = r->rid;
+    rec.bytes_out = r->body_len;
+    rec.status = r->status;
+    rec.bytes_in = r->resp.len;
+    rec.duration_ms = loop_now_ms() - r->start_ms;
+    rec.stanzas_out = r->stanzas_out;
+    rec.stanzas_in = stanzas_in;
+    rec.empty = r->stanzas_out == 0 && stanzas_in == 0;
+    rec.retries = r->retries;
+    rec.error = error;
+    rec.date = r->date[0] ? r->date : NULL;
+    b->base.ev->record(b->base.ev_arg, &rec);
+}
+
+/* ---- the certificate, when curl refused it ---- */
+
+/* Connects once more without verification, only to show the user what
+ * the server presented and the pin that would accept it. */
+static char *untrusted_message(struct bosh *b, const char *why)
+{
+    CURL *e = curl_easy_init();
+    struct curl_certinfo *ci = NULL;
+    const char *subject = NULL, *issuer = NULL, *from = NULL, *to = NULL;
+    const char *pem = NULL;
+    struct curl_slist *s;
+    char *msg;
+
+    curl_easy_setopt(e, CURLOPT_URL, b->cfg.url);
+    curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    if (b->cfg.proxy)
+        curl_easy_setopt(e, CURLOPT_PROXY, b->cfg.proxy);
+    if (curl_easy_perform(e) == CURLE_OK &&
+        curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci &&
+        ci->num_of_certs > 0) {
+        for (s = ci->certinfo[0]; s; s = s->next) {
+            if (!strncmp(s->data, "Subject:", 8))
+                subject = s->data + 8;
+            else if (!strncmp(s->data, "Issuer:", 7))
+                issuer = s->data + 7;
+            else if (!strncmp(s->data, "Start date:", 11))
+                from = s->data + 11;
+            else if (!strncmp(s->data, "Expire date:", 12))
+                to = s->data + 12;
+            else if (!strncmp(s->data, "Cert:", 5))
+                pem = s->data + 5;
+        }
+    }
+    msg =
+        cert_untrusted_message(b->cfg.url, why, subject, issuer, from, to, pem);
+    curl_easy_cleanup(e);
+    return msg;
+}
+
+/* ---- bodies ---- */
+
+static void add_attr(struct buf *out, const char *name, const char *value)
+{
+    buf_printf(out, " %s='%s'", name, value);
+}
+
+/* Builds the next request from what is queued; NULL when it would be
+ * empty and nothing requires it. */
+static struct breq *new_request(struct bosh *b, int allow_empty)
+{
+    struct breq *r;
+    struct buf body;
+    char rid[24];
+
+    if (!allow_empty && b->queued == 0 && !b->restart_pending &&
+        !b->terminate_pending)
+        return NULL;
+    r = xcalloc(1, sizeof *r);
+    r->b = b;
+    r->rid = b->next_rid++;
+    if (b->next_rid > RID_MAX)
+        b->next_rid = 1;
+    snprintf(rid, sizeof rid, "%llu", r->rid);
+    buf_init(&body);
+    buf_puts(&body, "<body");
+    add_attr(&body, "rid", rid);
+    add_attr(&body, "xmlns", NS_HTTPBIND);
+    if (b->state == B_CREATING) {
+        char wait[16];
+        snprintf(wait, sizeof wait, "%u", b->cfg.wait);
+        add_attr(&body, "content", "text/xml; charset=utf-8");
+        add_attr(&body, "hold", "1");
+        add_attr(&body, "to", b->cfg.domain);
+        add_attr(&body, "ver", "1.6");
+        add_attr(&body, "wait", wait);
+        add_attr(&body, "xml:lang", "en");
+        add_attr(&body, "xmpp:version", "1.0");
+        add_attr(&body, "xmlns:xmpp", NS_XBOSH);
+    } else {
+        add_attr(&body, "sid", b->sid);
+    }
+    if (b->restart_pending) {
+        add_attr(&body, "to", b->cfg.domain);
+        add_attr(&body, "xml:lang", "en");
+        add_attr(&body, "xmpp:restart", "true");
+        add_attr(&body, "xmlns:xmpp", NS_XBOSH);
+        b->restart_pending = 0;
+    }
+    if (b->terminate_pending) {
+        add_attr(&body, "type", "terminate");
+        buf_puts(&b->queue, "<presence type='unavailable' "
+                            "xmlns='jabber:client'/>");
+        b->queued++;
+        b->terminate_pending = 0;
+    }
+    if (b->queued > 0) {
+        buf_puts(&body, ">");
+        buf_append(&body, b->queue.data, b->queue.len);
+        buf_puts(&body, "</body>");
+    } else {
+        buf_puts(&body, "/>");
+    }
+    r->stanzas_out = b->queued;
+    b->queued = 0;
+    buf_done(&b->queue);
+    r->body_len = body.len;
+    r->body = buf_steal(&body);
+    return r;
+}
+
+static int request_limit(struct bosh *b)
+{
+    int limit = (int)b->params.requests;
+    if (b->state == B_CREATING || limit < 1)
+        return 1;
+    return limit > BOSH_MAX_REQUESTS ? BOSH_MAX_REQUESTS : limit;
+}
+
+/* Sends what is queued if a slot is free, and keeps one poll held. */
+static void pump(struct bosh *b)
+{
+    struct breq *r;
+
+    if (b->state != B_OPEN && b->state != B_CLOSING &&
+        !(b->state == B_CREATING && b->ninflight == 0))
+        return;
+    while (b->ninflight < request_limit(b)) {
+        r = new_request(b, b->ninflight == 0 && b->state != B_CLOSING);
+        if (r == NULL)
+            return;
+        assert(b->ninflight < BOSH_MAX_REQUESTS);
+        b->inflight[b->ninflight++] = r;
+        start_attempt(r);
+        if (b->state == B_CREATING)
+            return;
+    }
+}
+
+/* ---- curl plumbing ---- */
+
+static size_t on_body(char *data, size_t size, size_t n, void *arg)
+{
+    struct breq *r = arg;
+    if (r->resp.len + size * n > MAX_RESPONSE)
+        return 0; /* curl fails the transfer: CURLE_WRITE_ERROR */
+    buf_append(&r->resp, data, size * n);
+    return size * n;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *arg)
+{
+    struct breq *r = arg;
+    size_t len = size * n;
+
+    if (len > 5 && strncasecmp(data, "Date:", 5) == 0) {
+        size_t skip = 5;
+        while (skip < len && data[skip] == ' ')
+            skip++;
+        len -= skip;
+        while (len > 0 &&
+               (data[skip + len - 1] == '\r' || data[skip + len - 1] == '\n'))
+            len--;
+        if (len >= sizeof r->date)
+            len = sizeof r->date - 1;
+        memcpy(r->date, data + skip, len);
+        r->date[len] = '\0';
+    }
+    return size * n;
+}
+
+static void start_attempt(struct breq *r)
+{
+    struct bosh *b = r->b;
+    CURL *e = curl_easy_init();
+    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
+
+    buf_done(&r->resp);
+    r->status = 0;
+    r->date[0] = '\0';
+    r->start_ms = loop_now_ms();
+    r->start_wall = wall_now();
+    r->easy = e;
+    curl_easy_setopt(e, CURLOPT_URL, b->cfg.url);
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)r->body_len);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, b->headers);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+    r->errbuf[0] = '\0';
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+                     (long)(wait + TIMEOUT_MARGIN_S) * 1000L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    if (b->cfg.proxy)
+        curl_easy_setopt(e, CURLOPT_PROXY, b->cfg.proxy);
+    if (b->cfg.ca_file)
+        curl_easy_setopt(e, CURLOPT_CAINFO, b->cfg.ca_file);
+    if (b->cfg.pin) {
+        /* As over TCP, a matching pin is trust enough on its own. */
+        curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, b->cfg.pin);
+        if (b->cfg.ca_file == NULL) {
+            curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+            curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
+    }
+    if (b->cfg.insecure) {
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    curl_multi_add_handle(b->multi, e);
+}
+
+static void remove_inflight(struct bosh *b, struct breq *r)
+{
+    int i;
+    for (i = 0; i < b->ninflight; i++)
+        if (b->inflight[i] == r) {
+            memmove(&b->inflight[i], &b->inflight[i + 1],
+                    (size_t)(b->ninflight - i - 1) * sizeof *b->inflight);
+            b->ninflight--;
+            return;
+        }
+}
+
+static void on_retry(void *arg)
+{
+    struct breq *r = arg;
+    if (r->b->state != B_CLOSED)
+        start_attempt(r);
+}
+
+/* Resends r unchanged after a pause, or gives up. */
+static void retry(struct bosh *b, struct breq *r, const char *why)
+{
+    char *cause;
+
+    if (r->retries >= MAX_RETRIES) {
+        cause = xasprintf("connection to %s lost: %s (rid %llu, %u resends)",
+                          b->cfg.url, why, r->rid, r->retries);
+        end_session(b, FAIL_NETWORK, cause);
+        return;
+    }
+    r->retries++;
+    if (r->retry_timer == NULL)
+        r->retry_timer = loop_timer_new(b->loop, on_retry, r);
+    loop_timer_start(r->retry_timer, (r->retries - 1) * 1000u);
+}
+
+static unsigned attr_uint(xmpp_stanza_t *body, const char *name)
+{
+    const char *v = xmpp_stanza_get_attribute(body, name);
+    char *end;
+    unsigned long n;
+
+    if (v == NULL)
+        return 0;
+    n = strtoul(v, &end, 10);
+    return *end == '\0' && n < 100000 ? (unsigned)n : 0;
+}
+
+static void adopt_params(struct bosh *b, xmpp_stanza_t *body)
+{
+    const char *ver = xmpp_stanza_get_attribute(body, "ver");
+
+    b->params.wait = attr_uint(body, "wait");
+    b->params.requests = attr_uint(body, "requests");
+    b->params.polling = attr_uint(body, "polling");
+    b->params.inactivity = attr_uint(body, "inactivity");
+    b->params.hold = attr_uint(body, "hold");
+    b->params.maxpause = attr_uint(body, "maxpause");
+    snprintf(b->params.ver, sizeof b->params.ver, "%s", ver ? ver : "");
+    if (b->params.wait == 0 || b->params.wait > b->cfg.wait)
+        b->params.wait = b->cfg.wait;
+    if (b->base.ev->params)
+        b->base.ev->params(b->base.ev_arg, &b->params);
+}
+
+/* The user-facing cause of a terminate body. */
+static char *terminate_cause(struct bosh *b, xmpp_stanza_t *body)
+{
+    const char *cond = xmpp_stanza_get_attribute(body, "condition");
+    xmpp_stanza_t *c;
+    char *detail = NULL, *msg;
+
+    if (cond && strcmp(cond, "see-other-uri") == 0 &&
+        (c = xmpp_stanza_get_child_by_name(body, "uri")) != NULL) {
+        char *t = xmpp_stanza_get_text(c);
+        detail = xasprintf(": use %s", t ? t : "?");
+        xmpp_free(b->ctx, t);
+    } else if (cond && strcmp(cond, "remote-stream-error") == 0 &&
+               (c = xmpp_stanza_get_child_by_name(body, "error")) != NULL) {
+        struct buf d;
+        xmpp_stanza_t *k;
+        buf_init(&d);
+        for (k = xmpp_stanza_get_children(c); k; k = xmpp_stanza_get_next(k)) {
+            if (xmpp_stanza_is_text(k))
+                continue;
+            if (strcmp(xmpp_stanza_get_name(k), "text") == 0) {
+                char *t = xmpp_stanza_get_text(k);
+                buf_printf(&d, " (%s)", t ? t : "");
+                xmpp_free(b->ctx, t);
+            } else {
+                buf_printf(&d, ": %s", xmpp_stanza_get_name(k));
+            }
+        }
+        detail = buf_steal(&d);
+    }
+    msg = xasprintf("BOSH session terminated by the server: %s%s",
+                    cond ? cond : "no condition given", detail ? detail : "");
+    free(detail);
+    return msg;
+}
+
+/* Hands the children of a good response to the session. */
+static void handle_response(struct bosh *b, struct breq *r)
+{
+    xmpp_stanza_t *body = xmpp_stanza_new_from_string(b->ctx, r->resp.data);
+    xmpp_stanza_t *c;
+    const char *type;
+    unsigned n = 0;
+
+    if (body == NULL || strcmp(xmpp_stanza_get_name(body), "body") != 0) {
+        emit_record(b, r, "response is not a BOSH <body/>", 0);
+        end_session(b, FAIL_STREAM,
+                    xasprintf("the server at %s answered rid %llu with "
+                              "something that is not a BOSH <body/>",
+                              b->cfg.url, r->rid));
+        if (body)
+            xmpp_stanza_release(body);
+        return;
+    }
+    type = xmpp_stanza_get_type(body);
+    for (c = xmpp_stanza_get_children(body); c; c = xmpp_stanza_get_next(c))
+        n += !xmpp_stanza_is_text(c);
+    emit_record(b, r, NULL, n);
+    if (b->state == B_CREATING) {
+        const char *sid = xmpp_stanza_get_attribute(body, "sid");
+        if (sid == NULL && !(type && strcmp(type, "terminate") == 0)) {
+            end_session(b, FAIL_STREAM,
+                        xasprintf("%s did not create a BOSH session (no "
+                                  "sid in its answer)",
+                                  b->cfg.url));
+            xmpp_stanza_release(body);
+            return;
+        }
+        if (sid) {
+            b->sid = xstrdup(sid);
+            b->state = B_OPEN;
+            adopt_params(b, body);
+        }
+    }
+    if (type && strcmp(type, "terminate") == 0) {
+        if (b->state == B_CLOSING)
+            end_session(b, FAIL_CLOSED, xstrdup("closed"));
+        else
+            end_session(b, FAIL_STREAM, terminate_cause(b, body));
+        xmpp_stanza_release(body);
+        return;
+    }
+    for (c = xmpp_stanza_get_children(body); c && b->state != B_CLOSED;
+         c = xmpp_stanza_get_next(c)) {
+        const char *ns;
+        if (xmpp_stanza_is_text(c))
+            continue;
+        ns = xmpp_stanza_get_ns(c);
+        if (strcmp(xmpp_stanza_get_name(c), "features") == 0 && ns &&
+            strcmp(ns, NS_STREAMS) == 0)
+            b->base.ev->features(b->base.ev_arg, c);
+        else
+            b->base.ev->stanza(b->base.ev_arg, c);
+    }
+    xmpp_stanza_release(body);
+}
+
+/* Handles finished responses strictly in rid order. */
+static void handle_in_order(struct bosh *b)
+{
+    int i, progress = 1;
+
+    while (progress && b->state != B_CLOSED) {
+        progress = 0;
+        for (i = 0; i < b->ninflight; i++) {
+            struct breq *r = b->inflight[i];
+            if (!r->done || r->rid != b->handle_rid)
+                continue;
+            remove_inflight(b, r);
+            b->handle_rid = r->rid + 1;
+            handle_response(b, r);
+            req_free(r);
+            progress = 1;
+            break;
+        }
+    }
+    if (b->state != B_CLOSED)
+        pump(b);
+}
+
+static void finished(struct bosh *b, struct breq *r, CURLcode rc)
+{
+    char why[CURL_ERROR_SIZE + 64];
+
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_multi_remove_handle(b->multi, r->easy);
+    curl_easy_cleanup(r->easy);
+    r->easy = NULL;
+
+    if (rc == CURLE_PEER_FAILED_VERIFICATION ||
+        rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
+        emit_record(b, r, curl_easy_strerror(rc), 0);
+        end_session(b, FAIL_CERT,
+                    untrusted_message(b, rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH
+                                             ? "public key does not match "
+                                               "--pin"
+                                         : r->errbuf[0]
+                                             ? r->errbuf
+                                             : curl_easy_strerror(rc)));
+        return;
+    }
+    if (rc != CURLE_OK) {
+        snprintf(why, sizeof why, "%s",
+                 r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
+        emit_record(b, r, why, 0);
+        if (b->state == B_CREATING && rc == CURLE_COULDNT_RESOLVE_HOST)
+            end_session(b, FAIL_DNS,
+                        xasprintf("cannot resolve the host of %s", b->cfg.url));
+        else if (b->state == B_CREATING && rc == CURLE_COULDNT_CONNECT)
+            end_session(b, FAIL_REFUSED,
+                        xasprintf("cannot connect to %s: connection refused",
+                                  b->cfg.url));
+        else if (b->state == B_CREATING && rc == CURLE_SSL_CONNECT_ERROR)
+            end_session(b, FAIL_TLS,
+                        xasprintf("TLS with %s failed", b->cfg.url));
+        else
+            retry(b, r, why);
+        return;
+    }
+    if (r->status >= 500 && r->status <= 599) {
+        snprintf(why, sizeof why, "HTTP %ld", r->status);
+        emit_record(b, r, why, 0);
+        retry(b, r, why);
+        return;
+    }
+    if (r->status != 200) {
+        snprintf(why, sizeof why, "HTTP %ld", r->status);
+        emit_record(b, r, why, 0);
+        end_session(b, FAIL_STREAM,
+                    xasprintf("BOSH session ended by %s: HTTP %ld%s",
+                              b->cfg.url, r->status,
+                              r->status == 404   ? " (session unknown to the "
+                                                   "server, or wrong URL)"
+                              : r->status == 400 ? " (bad request)"
+                              : r->status == 403 ? " (forbidden)"
+                                                 : ""));
+        return;
+    }
+    r->done = 1;
+    handle_in_order(b);
+}
+
+static void check_multi(struct bosh *b)
+{
+    CURLMsg *m;
+    int left;
+
+    while (b->state != B_CLOSED &&
+           (m = curl_multi_info_read(b->multi, &left)) != NULL) {
+        struct breq *r = NULL;
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+        finished(b, r, m->data.result);
+    }
+}
+
+static void on_curl_event(evutil_socket_t fd, short what, void *arg)
+{
+    struct bosh *b = arg;
+    int running = 0;
+    int action = ((what & EV_READ) ? CURL_CSELECT_IN : 0) |
+                 ((what & EV_WRITE) ? CURL_CSELECT_OUT : 0);
+
+    curl_multi_socket_action(b->multi, fd, action, &running);
+    check_multi(b);
+}
+
+static void on_curl_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    struct bosh *b = arg;
+    int running = 0;
+    (void)fd;
+    (void)what;
+    curl_multi_socket_action(b->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_multi(b);
+}
+
+static int on_curl_socket(CURL *e, curl_socket_t s, int what, void *arg,
+                          void *sockp)
+{
+    struct bosh *b = arg;
+    struct event *ev = sockp;
+    short kind;
+    (void)e;
+
+    if (what == CURL_POLL_REMOVE) {
+        if (ev) {
+            event_free(ev);
+            curl_multi_assign(b->multi, s, NULL);
+        }
+        return 0;
+    }
+    kind = (short)(((what & CURL_POLL_IN) ? EV_READ : 0) |
+                   ((what & CURL_POLL_OUT) ? EV_WRITE : 0) | EV_PERSIST);
+    if (ev) {
+        event_del(ev);
+        event_assign(ev, loop_base(b->loop), s, kind, on_curl_event, b);
+    } else {
+        ev = event_new(loop_base(b->loop), s, kind, on_curl_event, b);
+        curl_multi_assign(b->multi, s, ev);
+    }
+    event_add(ev, NULL);
+    return 0;
+}
+
+static int on_curl_timer(CURLM *m, long ms, void *arg)
+{
+    struct bosh *b = arg;
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    (void)m;
+
+    if (ms < 0)
+        evtimer_del(b->curl_timer);
+    else
+        evtimer_add(b->curl_timer, &tv);
+    return 0;
+}
+
+/* ---- the transport interface ---- */
+
+static int bosh_connect(struct transport *base, char **cause)
+{
+    struct bosh *b = (struct bosh *)base;
+    unsigned char r[4];
+
+    if (RAND_bytes(r, sizeof r) != 1) {
+        *cause = xstrdup("no randomness for the BOSH rid");
+        return -1;
+    }
+    /* random, leaving room below 2^53 for a very long session */
+    b->next_rid =
+        ((unsigned long long)r[0] << 24 | r[1] << 16 | r[2] << 8 | r[3]) + 1;
+    b->handle_rid = b->next_rid;
+    b->state = B_CREATING;
+    pump(b);
+    return 0;
+}
+
+static void bosh_send(struct transport *base, xmpp_stanza_t *st)
+{
+    struct bosh *b = (struct bosh *)base;
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (b->state == B_CLOSED || b->state == B_CLOSING)
+        return;
+    if (xmpp_stanza_get_ns(st) == NULL) {
+        /* XEP-0206: stanzas in a body say jabber:client themselves */
+        xmpp_stanza_t *copy = xmpp_stanza_copy(st);
+        xmpp_stanza_set_ns(copy, "jabber:client");
+        rc = xmpp_stanza_to_text(copy, &text, &len);
+        xmpp_stanza_release(copy);
+    } else {
+        rc = xmpp_stanza_to_text(st, &text, &len);
+    }
+    if (rc != XMPP_EOK)
+        return;
+    buf_append(&b->queue, text, len);
+    b->queued++;
+    xmpp_free(b->ctx, text);
+    pump(b);
+}
+
+static void bosh_restart(struct transport *base)
+{
+    struct bosh *b = (struct bosh *)base;
+    b->restart_pending = 1;
+    pump(b);
+}
+
+static int bosh_secure(struct transport *base)
+{
+    struct bosh *b = (struct bosh *)base;
+    return strncmp(b->cfg.url, "https://", 8) == 0;
+}
+
+static const char *bosh_describe(struct transport *base)
+{
+    struct bosh *b = (struct bosh *)base;
+    snprintf(b->describe, sizeof b->describe, "BOSH %s, %s", b->cfg.url,
+             !bosh_secure(base) ? "NOT encrypted"
+             : b->cfg.insecure  ? "TLS, certificate NOT verified (--insecure)"
+             : b->cfg.pin       ? "TLS, pinned key"
+                                : "TLS, verified");
+    return b->describe;
+}
+
+static void on_close_timeout(void *arg)
+{
+    struct bosh *b = arg;
+    end_session(b, FAIL_CLOSED, xstrdup("closed"));
+}
+
+static void bosh_close(struct transport *base)
+{
+    struct bosh *b = (struct bosh *)base;
+
+    if (b->state == B_CLOSED || b->state == B_CLOSING)
+        return;
+    if (b->state != B_OPEN) {
+        end_session(b, FAIL_CLOSED, xstrdup("closed"));
+        return;
+    }
+    b->state = B_CLOSING;
+    b->terminate_pending = 1;
+    loop_timer_start(b->close_timer, CLOSE_TIMEOUT_MS);
+    pump(b);
+}
+
+static void bosh_free(struct transport *base)
+{
+    struct bosh *b = (struct bosh *)base;
+
+    if (b == NULL)
+        return;
+    drop_all_requests(b);
+    curl_multi_cleanup(b->multi);
+    curl_slist_free_all(b->headers);
+    event_free(b->curl_timer);
+    event_free(b->report_ev);
+    loop_timer_free(b->close_timer);
+    buf_done(&b->queue);
+    free((char *)b->cfg.url);
+    free((char *)b->cfg.domain);
+    free((char *)b->cfg.ca_file);
+    free((char *)b->cfg.pin);
+    free((char *)b->cfg.proxy);
+    free(b->sid);
+    free(b->cause);
+    free(b);
+    curl_global_cleanup();
+}
+
+static const struct transport_ops bosh_ops = {
+    .name = "bosh",
+    .connect = bosh_connect,
+    .send = bosh_send,
+    .restart = bosh_restart,
+    .secure = bosh_secure,
+    .describe = bosh_describe,
+    .close = bosh_close,
+    .free = bosh_free,
+};
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
+                           const struct bosh_config *cfg)
+{
+    struct bosh *b = xcalloc(1, sizeof *b);
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    b->base.ops = &bosh_ops;
+    b->loop = loop;
+    b->ctx = ctx;
+    b->cfg = *cfg;
+    b->cfg.url = xstrdup(cfg->url);
+    b->cfg.domain = xstrdup(cfg->domain);
+    b->cfg.ca_file = dup_or_null(cfg->ca_file);
+    b->cfg.pin = dup_or_null(cfg->pin);
+    b->cfg.proxy = dup_or_null(cfg->proxy);
+    if (b->cfg.wait == 0)
+        b->cfg.wait = DEFAULT_WAIT;
+    buf_init(&b->queue);
+    b->multi = curl_multi_init();
+    curl_multi_setopt(b->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+    curl_multi_setopt(b->multi, CURLMOPT_SOCKETDATA, b);
+    curl_multi_setopt(b->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+    curl_multi_setopt(b->multi, CURLMOPT_TIMERDATA, b);
+    b->headers =
+        curl_slist_append(NULL, "Content-Type: text/xml; charset=utf-8");
+    b->curl_timer = evtimer_new(loop_base(loop), on_curl_timeout, b);
+    b->report_ev = event_new(loop_base(loop), -1, 0, report_closed, b);
+    b->close_timer = loop_timer_new(loop, on_close_timeout, b);
+    return &b->base;
+}

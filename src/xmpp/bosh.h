@@ -1,0 +1,27 @@
+/* XMPP over BOSH (XEP-0124 + XEP-0206) with the libcurl multi interface
+ * driven from the libevent loop. */
+#ifndef PERCH_BOSH_H
+#define PERCH_BOSH_H
+
+#include "transport.h"
+
+struct loop;
+
+struct bosh_config {
+    const char *url;     /* http:// or https:// connection manager */
+    const char *domain;  /* the JID's domain: 'to' of the session */
+    const char *ca_file; /* NULL: system store */
+    const char *pin;     /* NULL or "sha256//…[;sha256//…]" */
+    int insecure;
+    const char *proxy; /* NULL: curl's environment (http_proxy, …) */
+    unsigned wait;     /* seconds a poll may be held; 0: 60 */
+};
+
+/* Borrowed ctx and loop must outlive the transport. Strings are copied. */
+struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
+                           const struct bosh_config *cfg);
+
+/* Upper bound on requests in flight whatever the server says. */
+#define BOSH_MAX_REQUESTS 4
+
+#endif

@@ -1,0 +1,142 @@
+/* Bounded traffic log and secret redaction. */
+#include "console.h"
+#include "../buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+struct console {
+    struct console_entry *entries; /* circular */
+    size_t cap, head, count;
+    size_t bytes, max_bytes;
+    unsigned long seq, dropped;
+};
+
+struct console *console_new(size_t max_entries, size_t max_bytes)
+{
+    struct console *c = xcalloc(1, sizeof *c);
+    c->cap = max_entries ? max_entries : 1;
+    c->max_bytes = max_bytes;
+    c->entries = xcalloc(c->cap, sizeof *c->entries);
+    return c;
+}
+
+static void drop_oldest(struct console *c)
+{
+    struct console_entry *e = &c->entries[c->head];
+    c->bytes -= e->len;
+    free(e->text);
+    e->text = NULL;
+    c->head = (c->head + 1) % c->cap;
+    c->count--;
+    c->dropped++;
+}
+
+void console_free(struct console *c)
+{
+    if (c == NULL)
+        return;
+    while (c->count > 0)
+        drop_oldest(c);
+    free(c->entries);
+    free(c);
+}
+
+void console_add(struct console *c, enum console_dir dir, const char *text)
+{
+    struct console_entry *e;
+    struct timeval tv;
+    char *clean = console_redact(text);
+    size_t len = strlen(clean);
+
+    if (len > c->max_bytes) { /* one huge stanza must not break the bound */
+        len = c->max_bytes;
+        clean[len] = '\0';
+    }
+
+    while (c->count > 0 &&
+           (c->count == c->cap || c->bytes + len > c->max_bytes))
+        drop_oldest(c);
+    gettimeofday(&tv, NULL);
+    e = &c->entries[(c->head + c->count) % c->cap];
+    e->time = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+    e->dir = dir;
+    e->text = clean;
+    e->len = len;
+    e->seq = ++c->seq;
+    c->count++;
+    c->bytes += len;
+}
+
+size_t console_count(const struct console *c)
+{
+    return c->count;
+}
+
+size_t console_bytes(const struct console *c)
+{
+    return c->bytes;
+}
+
+unsigned long console_dropped(const struct console *c)
+{
+    return c->dropped;
+}
+
+const struct console_entry *console_get(const struct console *c, size_t i)
+{
+    if (i >= c->count)
+        return NULL;
+    return &c->entries[(c->head + i) % c->cap];
+}
+
+static const char *const secret_elements[] = {
+    "auth", "response", "challenge", "success", "password", NULL,
+};
+
+/* If p points at "<name" or "<prefix:name" of a secret element, returns
+ * the length of the name match end (the char after the name), else NULL. */
+static const char *secret_start(const char *p)
+{
+    const char *name = p + 1, *colon, *end;
+    int i;
+
+    end = name + strcspn(name, " \t\r\n/>");
+    colon = memchr(name, ':', (size_t)(end - name));
+    if (colon != NULL)
+        name = colon + 1;
+    for (i = 0; secret_elements[i] != NULL; i++) {
+        size_t n = strlen(secret_elements[i]);
+        if ((size_t)(end - name) == n &&
+            strncmp(name, secret_elements[i], n) == 0)
+            return end;
+    }
+    return NULL;
+}
+
+char *console_redact(const char *text)
+{
+    struct buf out;
+    const char *p = text, *lt, *gt, *close;
+
+    buf_init(&out);
+    while ((lt = strchr(p, '<')) != NULL) {
+        const char *name_end = secret_start(lt);
+        if (name_end == NULL || (gt = strchr(name_end, '>')) == NULL ||
+            gt[-1] == '/') {
+            buf_append(&out, p, (size_t)(lt - p) + 1);
+            p = lt + 1;
+            continue;
+        }
+        buf_append(&out, p, (size_t)(gt - p) + 1);
+        close = strchr(gt + 1, '<');
+        if (close == NULL)
+            close = gt + 1 + strlen(gt + 1);
+        if (close > gt + 1)
+            buf_printf(&out, "[redacted %zu bytes]", (size_t)(close - gt - 1));
+        p = close;
+    }
+    buf_puts(&out, p);
+    return buf_steal(&out);
+}

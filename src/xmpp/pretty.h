@@ -1,0 +1,24 @@
+/* Indented (optionally ANSI-coloured) text of a stanza tree. */
+#ifndef PERCH_PRETTY_H
+#define PERCH_PRETTY_H
+
+#include <strophe.h>
+
+enum { PRETTY_COLOR = 1 };
+
+/* Deeper levels are indented as much as this one (2 spaces a level). */
+#define PRETTY_MAX_INDENT 32
+
+/*
+ * Returns a new string (caller frees), ending in a newline. Attributes
+ * are printed xmlns first, then sorted by name; text is re-escaped.
+ * Walks the tree without recursion, so any depth is safe; indentation
+ * stops at PRETTY_MAX_INDENT levels, so the output grows linearly.
+ */
+char *pretty_stanza(xmpp_stanza_t *st, int flags);
+
+/* Appends s XML-escaped (for text or a '-quoted attribute value). */
+struct buf;
+void pretty_escape(struct buf *b, const char *s);
+
+#endif

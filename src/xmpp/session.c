@@ -1,0 +1,672 @@
+/* Transport-agnostic XMPP session: login, iq tracking, dispatch. */
+#include "session.h"
+#include "../buf.h"
+#include "../jid.h"
+#include "../loop.h"
+#include "console.h"
+#include "id.h"
+#include "sasl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
+#define NS_BIND "urn:ietf:params:xml:ns:xmpp-bind"
+#define NS_SESSION "urn:ietf:params:xml:ns:xmpp-session"
+#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_PING "urn:xmpp:ping"
+
+#define CONSOLE_ENTRIES 20000
+#define CONSOLE_BYTES (32u << 20)
+#define LOGIN_IQ_TIMEOUT_MS 30000
+
+enum session_state {
+    S_IDLE,
+    S_CONNECTING, /* until the first features */
+    S_AUTH,
+    S_BIND, /* restarted after SASL; waiting for features, then bind */
+    S_READY,
+    S_CLOSING,
+    S_CLOSED,
+};
+
+struct pending_iq {
+    char *id;
+    char *to; /* NULL when the request had none */
+    session_iq_cb cb;
+    void *arg;
+    double sent_ms;
+    struct loop_timer *timer;
+    struct session *s;
+    struct pending_iq *next;
+};
+
+struct session {
+    struct loop *loop;
+    xmpp_ctx_t *ctx;
+    struct transport *t;
+    const struct session_events *ev;
+    void *ev_arg;
+
+    struct jid jid;
+    char *password;
+    char *resource;
+    char *sasl_mech;
+    int allow_plaintext_auth;
+    unsigned login_timeout_ms;
+    FILE *verbose;
+
+    enum session_state state;
+    struct sasl *sasl;
+    int session_iq_needed;
+    char *bound_jid;
+    struct idgen ids;
+    struct console *console;
+    struct pending_iq *pending;
+    struct loop_timer *login_timer;
+};
+
+static void record(struct session *s, enum console_dir dir, xmpp_stanza_t *st)
+{
+    char *text = NULL;
+    size_t len = 0;
+
+    if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK)
+        return;
+    console_add(s->console, dir, text);
+    if (s->verbose) {
+        const struct console_entry *e =
+            console_get(s->console, console_count(s->console) - 1);
+        fprintf(s->verbose, "%s %s\n", dir == CONSOLE_IN ? "<-" : "->",
+                e->text);
+    }
+    xmpp_free(s->ctx, text);
+}
+
+static void fail_pending(struct session *s)
+{
+    while (s->pending != NULL) {
+        struct pending_iq *p = s->pending;
+        s->pending = p->next;
+        p->cb(p->arg, IQ_CLOSED, NULL, 0);
+        loop_timer_free(p->timer);
+        free(p->id);
+        free(p->to);
+        free(p);
+    }
+}
+
+/* Ends the session from our side with a cause; closed() follows from the
+ * transport. */
+static void give_up(struct session *s, enum perch_fail why, const char *cause)
+{
+    if (s->state == S_CLOSED)
+        return;
+    s->state = S_CLOSED;
+    loop_timer_stop(s->login_timer);
+    fail_pending(s);
+    s->t->ops->close(s->t);
+    s->ev->closed(s->ev_arg, why, cause);
+}
+
+static xmpp_stanza_t *element(xmpp_ctx_t *ctx, const char *name, const char *ns,
+                              const char *text)
+{
+    xmpp_stanza_t *e = xmpp_stanza_new(ctx);
+    xmpp_stanza_set_name(e, name);
+    if (ns)
+        xmpp_stanza_set_ns(e, ns);
+    if (text && *text) {
+        xmpp_stanza_t *t = xmpp_stanza_new(ctx);
+        xmpp_stanza_set_text(t, text);
+        xmpp_stanza_add_child_ex(e, t, 0);
+    }
+    return e;
+}
+
+static void send_raw(struct session *s, xmpp_stanza_t *st)
+{
+    record(s, CONSOLE_OUT, st);
+    s->t->ops->send(s->t, st);
+}
+
+void session_send(struct session *s, xmpp_stanza_t *st)
+{
+    char id[48];
+
+    if (xmpp_stanza_get_id(st) == NULL)
+        xmpp_stanza_set_id(st, id_next(&s->ids, id, sizeof id));
+    send_raw(s, st);
+}
+
+/* ---- iq tracking ---- */
+
+static void remove_pending(struct session *s, struct pending_iq *p)
+{
+    struct pending_iq **pp;
+
+    for (pp = &s->pending; *pp; pp = &(*pp)->next)
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    loop_timer_free(p->timer);
+    free(p->id);
+    free(p->to);
+    free(p);
+}
+
+static void on_iq_timeout(void *arg)
+{
+    struct pending_iq *p = arg;
+    struct session *s = p->s;
+    session_iq_cb cb = p->cb;
+    void *cb_arg = p->arg;
+    double rtt = loop_now_ms() - p->sent_ms;
+
+    remove_pending(s, p);
+    cb(cb_arg, IQ_TIMEOUT, NULL, rtt);
+}
+
+const char *session_send_iq(struct session *s, xmpp_stanza_t *iq,
+                            unsigned timeout_ms, session_iq_cb cb, void *arg)
+{
+    struct pending_iq *p = xcalloc(1, sizeof *p);
+    const char *to = xmpp_stanza_get_to(iq);
+
+    session_send(s, iq);
+    p->id = xstrdup(xmpp_stanza_get_id(iq));
+    p->to = to ? xstrdup(to) : NULL;
+    p->cb = cb;
+    p->arg = arg;
+    p->s = s;
+    p->sent_ms = loop_now_ms();
+    p->timer = loop_timer_new(s->loop, on_iq_timeout, p);
+    loop_timer_start(p->timer, timeout_ms);
+    p->next = s->pending;
+    s->pending = p;
+    return xmpp_stanza_get_id(iq);
+}
+
+void session_cancel_iq(struct session *s, const char *id)
+{
+    struct pending_iq *p;
+
+    for (p = s->pending; p; p = p->next)
+        if (strcmp(p->id, id) == 0) {
+            remove_pending(s, p);
+            return;
+        }
+}
+
+/* A reply counts only from the entity asked (or from our own server or
+ * account when the request had no 'to'): ids alone can be spoofed. */
+static int reply_from_ok(struct session *s, struct pending_iq *p,
+                         const char *from)
+{
+    char *bare;
+    int ok;
+
+    if (p->to != NULL)
+        return from != NULL && jid_equal(from, p->to);
+    if (from == NULL || strcasecmp(from, s->jid.domain) == 0)
+        return 1;
+    bare = jid_bare(&s->jid);
+    ok = jid_equal(from, bare) ||
+         (s->bound_jid && jid_equal(from, s->bound_jid));
+    free(bare);
+    return ok;
+}
+
+static int match_reply(struct session *s, xmpp_stanza_t *st)
+{
+    const char *id = xmpp_stanza_get_id(st);
+    const char *from = xmpp_stanza_get_from(st);
+    struct pending_iq *p;
+
+    if (id == NULL)
+        return 0;
+    for (p = s->pending; p; p = p->next) {
+        if (strcmp(p->id, id) != 0 || !reply_from_ok(s, p, from))
+            continue;
+        {
+            session_iq_cb cb = p->cb;
+            void *arg = p->arg;
+            double rtt = loop_now_ms() - p->sent_ms;
+            remove_pending(s, p);
+            cb(arg, IQ_REPLY, st, rtt);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* RFC 6120 8.2.3: every iq get/set gets an answer; pings a result. */
+static void answer_iq(struct session *s, xmpp_stanza_t *iq)
+{
+    const char *from = xmpp_stanza_get_from(iq);
+    xmpp_stanza_t *reply;
+
+    if (xmpp_stanza_get_child_by_name_and_ns(iq, "ping", NS_PING) != NULL &&
+        strcmp(xmpp_stanza_get_type(iq), "get") == 0) {
+        reply = xmpp_iq_new(s->ctx, "result", xmpp_stanza_get_id(iq));
+        if (from)
+            xmpp_stanza_set_to(reply, from);
+    } else {
+        xmpp_stanza_t *err = element(s->ctx, "error", NULL, NULL);
+        reply = xmpp_stanza_reply(iq); /* keeps the request's payload */
+        xmpp_stanza_set_type(reply, "error");
+        xmpp_stanza_set_type(err, "cancel");
+        xmpp_stanza_add_child_ex(
+            err, element(s->ctx, "service-unavailable", NS_STANZAS, NULL), 0);
+        xmpp_stanza_add_child_ex(reply, err, 0);
+    }
+    send_raw(s, reply);
+    xmpp_stanza_release(reply);
+}
+
+/* ---- login: SASL, bind, session, presence ---- */
+
+static void send_presence(struct session *s)
+{
+    xmpp_stanza_t *p = xmpp_presence_new(s->ctx);
+    xmpp_stanza_t *prio = element(s->ctx, "priority", NULL, "0");
+    xmpp_stanza_add_child_ex(p, prio, 0);
+    session_send(s, p);
+    xmpp_stanza_release(p);
+}
+
+static void become_ready(struct session *s)
+{
+    s->state = S_READY;
+    loop_timer_stop(s->login_timer);
+    send_presence(s);
+    s->ev->ready(s->ev_arg, s->bound_jid);
+}
+
+static void on_session_reply(void *arg, enum iq_outcome outcome,
+                             xmpp_stanza_t *reply, double rtt)
+{
+    struct session *s = arg;
+    (void)rtt;
+    if (outcome != IQ_REPLY)
+        return; /* closed or login timer will report */
+    if (strcmp(xmpp_stanza_get_type(reply), "result") != 0) {
+        give_up(s, FAIL_STREAM, "the server refused to start a session");
+        return;
+    }
+    become_ready(s);
+}
+
+static void on_bind_reply(void *arg, enum iq_outcome outcome,
+                          xmpp_stanza_t *reply, double rtt)
+{
+    struct session *s = arg;
+    xmpp_stanza_t *bind, *jid;
+    char *text, *cause;
+    (void)rtt;
+
+    if (outcome != IQ_REPLY)
+        return;
+    bind = xmpp_stanza_get_child_by_name_and_ns(reply, "bind", NS_BIND);
+    jid = bind ? xmpp_stanza_get_child_by_name(bind, "jid") : NULL;
+    text = jid ? xmpp_stanza_get_text(jid) : NULL;
+    if (strcmp(xmpp_stanza_get_type(reply), "result") != 0 || text == NULL) {
+        cause = xasprintf("resource binding failed: %s",
+                          session_error_condition(reply, NULL, NULL));
+        give_up(s, FAIL_STREAM, cause);
+        free(cause);
+        xmpp_free(s->ctx, text);
+        return;
+    }
+    s->bound_jid = xstrdup(text);
+    xmpp_free(s->ctx, text);
+    if (s->session_iq_needed) {
+        xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "set", NULL);
+        xmpp_stanza_add_child_ex(
+            iq, element(s->ctx, "session", NS_SESSION, NULL), 0);
+        session_send_iq(s, iq, LOGIN_IQ_TIMEOUT_MS, on_session_reply, s);
+        xmpp_stanza_release(iq);
+        return;
+    }
+    become_ready(s);
+}
+
+static void bind_resource(struct session *s, xmpp_stanza_t *features)
+{
+    xmpp_stanza_t *sess, *iq, *bind;
+
+    if (xmpp_stanza_get_child_by_name_and_ns(features, "bind", NS_BIND) ==
+        NULL) {
+        give_up(s, FAIL_STREAM, "the server offers no resource binding");
+        return;
+    }
+    sess =
+        xmpp_stanza_get_child_by_name_and_ns(features, "session", NS_SESSION);
+    s->session_iq_needed =
+        sess && xmpp_stanza_get_child_by_name(sess, "optional") == NULL;
+    iq = xmpp_iq_new(s->ctx, "set", NULL);
+    bind = element(s->ctx, "bind", NS_BIND, NULL);
+    xmpp_stanza_add_child_ex(bind,
+                             element(s->ctx, "resource", NULL, s->resource), 0);
+    xmpp_stanza_add_child_ex(iq, bind, 0);
+    session_send_iq(s, iq, LOGIN_IQ_TIMEOUT_MS, on_bind_reply, s);
+    xmpp_stanza_release(iq);
+}
+
+static void send_sasl(struct session *s, const char *name, const char *mech,
+                      const char *data)
+{
+    xmpp_stanza_t *e = element(s->ctx, name, NS_SASL, *data ? data : "=");
+    if (mech)
+        xmpp_stanza_set_attribute(e, "mechanism", mech);
+    send_raw(s, e);
+    xmpp_stanza_release(e);
+}
+
+static void start_auth(struct session *s, xmpp_stanza_t *features)
+{
+    xmpp_stanza_t *mechs;
+    const char *mech;
+    char *cause = NULL, *out = NULL;
+
+    if (!s->t->ops->secure(s->t) && !s->allow_plaintext_auth) {
+        give_up(s, FAIL_PLAINTEXT,
+                "refusing to send credentials over an unencrypted "
+                "connection (use TLS, or --allow-plaintext-auth)");
+        return;
+    }
+    mechs =
+        xmpp_stanza_get_child_by_name_and_ns(features, "mechanisms", NS_SASL);
+    mech = sasl_choose(mechs, s->sasl_mech, &cause);
+    if (mech == NULL)
+        goto fail_mech;
+    s->sasl = sasl_start(mech, s->jid.local ? s->jid.local : "", s->password,
+                         s->jid.domain, &cause);
+    if (s->sasl == NULL || sasl_step(s->sasl, NULL, &out, &cause) < 0)
+        goto fail_mech;
+    s->state = S_AUTH;
+    send_sasl(s, "auth", mech, out);
+    free(out);
+    return;
+fail_mech:
+    give_up(s, FAIL_SASL_MECH, cause);
+    free(cause);
+}
+
+static void on_sasl(struct session *s, xmpp_stanza_t *st)
+{
+    const char *name = xmpp_stanza_get_name(st);
+    char *in = xmpp_stanza_get_text(st), *out = NULL, *cause = NULL;
+
+    if (strcmp(name, "challenge") == 0 || strcmp(name, "success") == 0) {
+        int success = name[0] == 's';
+        int rc = 0;
+        if (!sasl_done(s->sasl) && (!success || (in && *in)))
+            rc = sasl_step(s->sasl, in ? in : "", &out, &cause);
+        if (rc < 0) {
+            char *msg =
+                xasprintf("%s (the server could not be verified)", cause);
+            give_up(s, FAIL_AUTH, msg);
+            free(msg);
+        } else if (!success) {
+            send_sasl(s, "response", NULL, out ? out : "");
+        } else if (!sasl_done(s->sasl)) {
+            give_up(s, FAIL_AUTH, "SASL success without the server's proof");
+        } else {
+            s->state = S_BIND;
+            s->t->ops->restart(s->t);
+        }
+    } else if (strcmp(name, "failure") == 0) {
+        xmpp_stanza_t *c = xmpp_stanza_get_children(st), *text;
+        char *t, *msg;
+        while (c && xmpp_stanza_is_text(c))
+            c = xmpp_stanza_get_next(c);
+        text = xmpp_stanza_get_child_by_name(st, "text");
+        t = text ? xmpp_stanza_get_text(text) : NULL;
+        msg = xasprintf("authentication failed: %s%s%s",
+                        c ? xmpp_stanza_get_name(c) : "failure", t ? " — " : "",
+                        t ? t : "");
+        give_up(s, FAIL_AUTH, msg);
+        free(msg);
+        xmpp_free(s->ctx, t);
+    }
+    free(out);
+    free(cause);
+    xmpp_free(s->ctx, in);
+}
+
+/* ---- transport events ---- */
+
+static void on_features(void *arg, xmpp_stanza_t *features)
+{
+    struct session *s = arg;
+
+    record(s, CONSOLE_IN, features);
+    if (s->state == S_CONNECTING)
+        start_auth(s, features);
+    else if (s->state == S_BIND)
+        bind_resource(s, features);
+}
+
+static void on_stanza(void *arg, xmpp_stanza_t *st)
+{
+    struct session *s = arg;
+    const char *name = xmpp_stanza_get_name(st);
+    const char *ns = xmpp_stanza_get_ns(st);
+    const char *type;
+
+    record(s, CONSOLE_IN, st);
+    if (ns && strcmp(ns, NS_SASL) == 0) {
+        if (s->state == S_AUTH)
+            on_sasl(s, st);
+        return;
+    }
+    if (strcmp(name, "iq") == 0) {
+        type = xmpp_stanza_get_type(st);
+        if (type &&
+            (strcmp(type, "result") == 0 || strcmp(type, "error") == 0)) {
+            if (match_reply(s, st))
+                return;
+        } else if (type &&
+                   (strcmp(type, "get") == 0 || strcmp(type, "set") == 0)) {
+            answer_iq(s, st);
+        }
+    }
+    if (s->state == S_READY && s->ev->stanza)
+        s->ev->stanza(s->ev_arg, st);
+}
+
+static void on_closed(void *arg, enum perch_fail why, const char *cause)
+{
+    struct session *s = arg;
+
+    if (s->state == S_CLOSED)
+        return; /* we gave up first and said why */
+    if (s->state == S_CLOSING)
+        why = FAIL_CLOSED;
+    s->state = S_CLOSED;
+    loop_timer_stop(s->login_timer);
+    fail_pending(s);
+    s->ev->closed(s->ev_arg, why, cause);
+}
+
+static void on_record(void *arg, const struct transport_record *rec)
+{
+    struct session *s = arg;
+    if (s->ev->record)
+        s->ev->record(s->ev_arg, rec);
+}
+
+static void on_params(void *arg, const struct transport_params *p)
+{
+    struct session *s = arg;
+    if (s->ev->params)
+        s->ev->params(s->ev_arg, p);
+}
+
+static const struct transport_events session_transport_events = {
+    .features = on_features,
+    .stanza = on_stanza,
+    .closed = on_closed,
+    .record = on_record,
+    .params = on_params,
+};
+
+static void on_login_timeout(void *arg)
+{
+    struct session *s = arg;
+    char *msg = xasprintf("login did not complete within %u s",
+                          s->login_timeout_ms / 1000);
+    give_up(s, FAIL_TIMEOUT, msg);
+    free(msg);
+}
+
+/* ---- life cycle ---- */
+
+int session_check_resource(const char *resource, int force, char **cause)
+{
+    if (resource && strcasecmp(resource, "desktop") == 0 && !force) {
+        *cause = xstrdup("the resource 'desktop' is the one the Finesse "
+                         "agent desktop uses: logging in with it would "
+                         "disconnect that agent's desktop. Choose another, "
+                         "or pass --force-resource if that is what you want");
+        return -1;
+    }
+    return 0;
+}
+
+struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
+                            struct transport *t,
+                            const struct session_config *cfg,
+                            const struct session_events *ev, void *arg)
+{
+    struct session *s = xcalloc(1, sizeof *s);
+    char *cause = NULL;
+
+    if (jid_parse(cfg->jid, &s->jid, &cause) != 0) {
+        /* callers validate the JID first; keep going with what we have */
+        free(cause);
+        jid_parse("invalid.invalid", &s->jid, &cause);
+    }
+    s->loop = loop;
+    s->ctx = ctx;
+    s->t = t;
+    s->ev = ev;
+    s->ev_arg = arg;
+    s->password = xstrdup(cfg->password ? cfg->password : "");
+    s->sasl_mech = cfg->sasl_mech ? xstrdup(cfg->sasl_mech) : NULL;
+    s->allow_plaintext_auth = cfg->allow_plaintext_auth;
+    s->login_timeout_ms = cfg->login_timeout_ms ? cfg->login_timeout_ms : 30000;
+    s->verbose = cfg->verbose;
+    id_init(&s->ids);
+    if (cfg->resource)
+        s->resource = xstrdup(cfg->resource);
+    else if (s->jid.resource)
+        s->resource = xstrdup(s->jid.resource);
+    else {
+        char r[5];
+        id_random_alnum(r, 4);
+        s->resource = xasprintf("perch-%s", r);
+    }
+    s->console = console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
+    s->login_timer = loop_timer_new(loop, on_login_timeout, s);
+    transport_set_events(t, &session_transport_events, s);
+    return s;
+}
+
+int session_connect(struct session *s, char **cause)
+{
+    s->state = S_CONNECTING;
+    loop_timer_start(s->login_timer, s->login_timeout_ms);
+    if (s->t->ops->connect(s->t, cause) != 0) {
+        s->state = S_CLOSED;
+        loop_timer_stop(s->login_timer);
+        return -1;
+    }
+    return 0;
+}
+
+void session_close(struct session *s)
+{
+    if (s->state == S_CLOSED || s->state == S_CLOSING)
+        return;
+    s->state = S_CLOSING;
+    loop_timer_stop(s->login_timer);
+    s->t->ops->close(s->t);
+}
+
+void session_free(struct session *s)
+{
+    if (s == NULL)
+        return;
+    while (s->pending)
+        remove_pending(s, s->pending);
+    s->t->ops->free(s->t);
+    loop_timer_free(s->login_timer);
+    console_free(s->console);
+    sasl_free(s->sasl);
+    jid_done(&s->jid);
+    if (s->password) {
+        explicit_bzero(s->password, strlen(s->password));
+        free(s->password);
+    }
+    free(s->resource);
+    free(s->sasl_mech);
+    free(s->bound_jid);
+    free(s);
+}
+
+xmpp_ctx_t *session_ctx(struct session *s)
+{
+    return s->ctx;
+}
+
+struct console *session_console(struct session *s)
+{
+    return s->console;
+}
+
+const char *session_bound_jid(struct session *s)
+{
+    return s->state == S_READY ? s->bound_jid : NULL;
+}
+
+struct transport *session_transport(struct session *s)
+{
+    return s->t;
+}
+
+const char *session_error_condition(xmpp_stanza_t *reply, const char **type,
+                                    char **text)
+{
+    xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(reply, "error");
+    xmpp_stanza_t *c;
+    const char *cond = "unknown";
+
+    if (type)
+        *type = err ? xmpp_stanza_get_type(err) : NULL;
+    if (text)
+        *text = NULL;
+    if (err == NULL)
+        return cond;
+    for (c = xmpp_stanza_get_children(err); c; c = xmpp_stanza_get_next(c)) {
+        const char *ns;
+        if (xmpp_stanza_is_text(c))
+            continue;
+        ns = xmpp_stanza_get_ns(c);
+        if (ns == NULL || strcmp(ns, NS_STANZAS) != 0)
+            continue;
+        if (strcmp(xmpp_stanza_get_name(c), "text") == 0) {
+            if (text) {
+                char *t = xmpp_stanza_get_text(c);
+                *text = t ? xstrdup(t) : NULL;
+                xmpp_free(xmpp_stanza_get_context(c), t);
+            }
+        } else if (strcmp(cond, "unknown") == 0) {
+            cond = xmpp_stanza_get_name(c);
+        }
+    }
+    return cond;
+}

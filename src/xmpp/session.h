@@ -1,0 +1,85 @@
+/*
+ * An XMPP session over any transport: SASL, bind, initial presence, ids,
+ * iq requests with per-request timeouts, dispatch of incoming stanzas, and
+ * the console ring of everything in and out. Knows transport.h only.
+ */
+#ifndef PERCH_SESSION_H
+#define PERCH_SESSION_H
+
+#include "../fail.h"
+#include "transport.h"
+
+#include <stdio.h>
+#include <strophe.h>
+
+struct loop;
+struct console;
+struct session;
+
+struct session_config {
+    const char *jid;      /* user@domain[/resource] */
+    const char *resource; /* NULL: the JID's, else perch-XXXX */
+    const char *password;
+    const char *sasl_mech; /* NULL: best offered */
+    int allow_plaintext_auth;
+    unsigned login_timeout_ms; /* 0: 30 s */
+    FILE *verbose;             /* protocol log (redacted), or NULL */
+};
+
+enum iq_outcome { IQ_REPLY, IQ_TIMEOUT, IQ_CLOSED };
+
+/* reply is borrowed (NULL unless IQ_REPLY); rtt_ms from send to reply. */
+typedef void (*session_iq_cb)(void *arg, enum iq_outcome outcome,
+                              xmpp_stanza_t *reply, double rtt_ms);
+
+struct session_events {
+    /* Logged in, bound and initial presence sent. */
+    void (*ready)(void *arg, const char *bound_jid);
+    /* A stanza no request was waiting for (borrowed). May be NULL. */
+    void (*stanza)(void *arg, xmpp_stanza_t *st);
+    /* The session ended; FAIL_CLOSED after session_close(). */
+    void (*closed)(void *arg, enum perch_fail why, const char *cause);
+    /* Transport diagnostics, passed through (see transport.h); may be
+     * NULL. */
+    void (*record)(void *arg, const struct transport_record *rec);
+    void (*params)(void *arg, const struct transport_params *p);
+};
+
+/* Takes ownership of the transport. ctx and loop are borrowed. */
+struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
+                            struct transport *t,
+                            const struct session_config *cfg,
+                            const struct session_events *ev, void *arg);
+void session_free(struct session *s);
+
+/* -1 with *cause (caller frees) when connecting cannot even start. */
+int session_connect(struct session *s, char **cause);
+/* Ends the stream cleanly; closed(FAIL_CLOSED) follows. */
+void session_close(struct session *s);
+
+/* Sends st (not consumed), first giving it an id when it has none. */
+void session_send(struct session *s, xmpp_stanza_t *st);
+/* Sends an iq and calls cb once: with the reply, on timeout, or when the
+ * session closes first. Returns the iq's id (borrowed from iq). */
+const char *session_send_iq(struct session *s, xmpp_stanza_t *iq,
+                            unsigned timeout_ms, session_iq_cb cb, void *arg);
+/* Forgets a request; its callback will not be called. */
+void session_cancel_iq(struct session *s, const char *id);
+
+xmpp_ctx_t *session_ctx(struct session *s);
+struct console *session_console(struct session *s); /* borrowed */
+const char *session_bound_jid(struct session *s);   /* NULL until ready */
+struct transport *session_transport(struct session *s);
+
+/*
+ * Checks a resource the user chose: "desktop" is refused (it would log a
+ * Finesse agent's desktop out) unless force. 0, or -1 with *cause.
+ */
+int session_check_resource(const char *resource, int force, char **cause);
+
+/* The condition of an error reply ("item-not-found"), or "unknown".
+ * Borrowed from the stanza. text, when not NULL, gets the <text/>. */
+const char *session_error_condition(xmpp_stanza_t *reply, const char **type,
+                                    char **text);
+
+#endif

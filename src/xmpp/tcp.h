@@ -1,0 +1,27 @@
+/* XMPP over TCP (RFC 6120) with libstrophe, in raw mode: libstrophe moves
+ * bytes and parses XML; perch negotiates STARTTLS, SASL and bind itself. */
+#ifndef PERCH_TCP_H
+#define PERCH_TCP_H
+
+#include "transport.h"
+
+struct loop;
+
+enum tls_mode { TLS_REQUIRE, TLS_PREFER, TLS_DIRECT, TLS_OFF };
+
+struct tcp_config {
+    const char *domain;  /* the JID's domain: stream 'to', certificate name */
+    const char *host;    /* NULL: SRV lookup of domain, then domain */
+    unsigned short port; /* 0: default */
+    enum tls_mode tls;
+    const char *ca_file; /* NULL: system store */
+    const char *pin;     /* NULL or "sha256//…[;sha256//…]" */
+    int insecure;        /* accept any certificate */
+    unsigned connect_timeout_ms;
+};
+
+/* Borrowed ctx and loop must outlive the transport. Strings are copied. */
+struct transport *tcp_new(struct loop *loop, xmpp_ctx_t *ctx,
+                          const struct tcp_config *cfg);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * Parses the input with libstrophe (as perch gets stanzas), then prints it
+ * with pretty_stanza plain and coloured: both end in a newline, the plain
+ * text holds no escape character, and they differ only by ANSI sequences.
+ */
+#include "xmpp/pretty.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
+                    #cond);                                                    \
+            abort();                                                           \
+        }                                                                      \
+    } while (0)
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static xmpp_ctx_t *ctx;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    xmpp_initialize();
+    ctx = xmpp_ctx_new(NULL, NULL);
+    return 0;
+}
+
+/* Drops every "ESC [ ... m" from s, in place. */
+static void strip_ansi(char *s)
+{
+    char *o = s;
+
+    while (*s) {
+        if (s[0] == '\033' && s[1] == '[') {
+            s += 2;
+            while (*s && *s != 'm')
+                s++;
+            if (*s)
+                s++;
+            continue;
+        }
+        *o++ = *s++;
+    }
+    *o = '\0';
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1), *plain, *color;
+    xmpp_stanza_t *st;
+    size_t n;
+
+    memcpy(text, data, size);
+    text[size] = '\0';
+    st = xmpp_stanza_new_from_string(ctx, text);
+    free(text);
+    if (st == NULL)
+        return 0;
+
+    plain = pretty_stanza(st, 0);
+    color = pretty_stanza(st, PRETTY_COLOR);
+    n = strlen(plain);
+    CHECK(n > 0 && plain[n - 1] == '\n');
+    /* no escape can come from the stanza: a server cannot drive the
+     * terminal */
+    CHECK(strchr(plain, '\033') == NULL);
+    strip_ansi(color);
+    CHECK(strcmp(plain, color) == 0);
+    free(plain);
+    free(color);
+    xmpp_stanza_release(st);
+    return 0;
+}

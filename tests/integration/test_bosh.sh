@@ -1,0 +1,84 @@
+# BOSH (XEP-0124/0206) against Prosody's /http-bind; sourced by run.sh.
+# shellcheck shell=bash
+
+BOSH_HTTP=(-j "agent@$DOMAIN" --password-env AGENT_PW --bosh "$BOSH_HTTP_URL" --allow-plaintext-auth)
+BOSH_HTTPS=(-j "agent@$DOMAIN" --password-env AGENT_PW --bosh "$BOSH_HTTPS_URL" --ca-file "$CA_FILE")
+
+t_bosh_http_disco_items_lists_the_nodes() {
+    expect_rc 0 "$(p send "${BOSH_HTTP[@]}" "$DISCO_ITEMS")"
+    expect_out "node='/finesse/api/User/1001001'"
+}
+
+t_bosh_https_with_ca_file_sends_and_gets_the_reply() {
+    expect_rc 0 "$(p send "${BOSH_HTTPS[@]}" --json "$PING")"
+    expect_out '"type":"result"'
+}
+
+t_bosh_https_untrusted_certificate_exits_4_with_the_pin() {
+    local pin
+    expect_rc 4 "$(p send -j "agent@$DOMAIN" --password-env AGENT_PW --bosh "$BOSH_HTTPS_URL" "$PING")"
+    expect_err 'not trusted'
+    expect_err 'subject: .*localhost'
+    pin=$(grep -oE -- '--pin sha256//[A-Za-z0-9+/=]{44}' "$ERR" | cut -d' ' -f2)
+    [[ -n $pin ]] || fail "no --pin value in the message"
+    expect_rc 0 "$(p send -j "agent@$DOMAIN" --password-env AGENT_PW --bosh "$BOSH_HTTPS_URL" --pin "$pin" "$PING")"
+    expect_rc 4 "$(p send "${BOSH_HTTPS[@]}" --pin "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" "$PING")"
+    expect_err 'does not match --pin'
+}
+
+t_bosh_plain_http_refuses_credentials_without_the_flag() {
+    expect_rc 3 "$(p send -j "agent@$DOMAIN" --password-env AGENT_PW --bosh "$BOSH_HTTP_URL" -v "$PING")"
+    expect_err 'refusing to send credentials'
+    refute_err '-> <auth'
+}
+
+t_bosh_scram_and_plain_logins() {
+    expect_rc 0 "$(p send "${BOSH_HTTPS[@]}" -v "$PING")"
+    expect_err '-> <auth [^>]*mechanism="SCRAM-SHA-1"'
+    expect_rc 0 "$(p send "${BOSH_HTTPS[@]}" -v --sasl PLAIN "$PING")"
+    expect_err '-> <auth [^>]*mechanism="PLAIN"'
+    expect_rc 3 "$(AGENT_PW=wrong p send "${BOSH_HTTPS[@]}" "$PING")"
+    expect_err 'not-authorized'
+}
+
+t_bosh_iq_error_and_timeout_exit_codes() {
+    expect_rc 1 "$(p send "${BOSH_HTTPS[@]}" "<iq type='get' to='$PUBSUB'><pubsub $PS><items node='/no/such'/></pubsub></iq>")"
+    expect_err 'item-not-found'
+    expect_rc 5 "$(p send "${BOSH_HTTPS[@]}" --timeout 2 "<iq type='get' to='sinkuser@$DOMAIN/sink'><query xmlns='urn:example:never'/></iq>")"
+}
+
+t_bosh_probe_shows_params_and_empty_long_poll_after_wait() {
+    local before after
+    before=$(grep -c 'BOSH client disconnected: session close' "$PROSODY_LOG" || true)
+    expect_rc 0 "$(p probe "${BOSH_HTTPS[@]}" --bosh-wait 2 --duration 5 --json)"
+    expect_out '"kind":"session".*"wait":2,"requests":2'
+    expect_out '"kind":"ping","rtt_ms":[0-9.]+'
+    expect_out '"kind":"drift","drift_ms":-?[0-9.]+,"source":"xep-0202"'
+    # an empty long poll held for about 'wait' seconds, then answered 200
+    grep '"kind":"http"' "$OUT" | grep '"status":200' | grep '"empty":true' |
+        grep -qE '"duration_ms":(19[0-9][0-9]|2[0-9]{3})\.' || fail "no empty poll of ~2 s"
+    expect_out '"kind":"summary".*"healthy":true'
+    # clean terminate: Prosody saw the session closed, not timed out
+    after=$(grep -c 'BOSH client disconnected: session close' "$PROSODY_LOG" || true)
+    (( after == before + 1 )) || fail "no clean terminate in the server log ($before -> $after)"
+}
+
+t_bosh_event_arrives_while_the_poll_is_held() {
+    local rc=0 pid probe_out=$WORK/probe.out probe_err=$WORK/probe.err
+    "$PERCH" probe "${BOSH_HTTPS[@]}" --resource held --bosh-wait 5 --duration 4 --json >"$probe_out" 2>"$probe_err" &
+    pid=$!
+    # once the probe is in, a message to it must come back on the held poll
+    for _ in $(seq 50); do
+        grep -q '"kind":"ping"' "$probe_out" && break
+        sleep 0.1
+    done
+    sleep 0.5
+    expect_rc 0 "$(p send "${PUB[@]}" "<message to='agent@$DOMAIN/held'><body>hello</body></message>")"
+    wait "$pid" || rc=$?
+    cp "$probe_out" "$OUT"
+    cp "$probe_err" "$ERR"
+    expect_rc 0 "$rc"
+    grep '"kind":"http"' "$OUT" | grep '"stanzas_out":0,"stanzas_in":1' |
+        grep -qE '"duration_ms":([5-9][0-9]{2}|[1-4][0-9]{3})\.' ||
+        fail "no held poll answered early with the message"
+}

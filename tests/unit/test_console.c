@@ -1,0 +1,373 @@
+/* The console ring and console_redact. */
+#include "unit.h"
+
+#include "xmpp/console.h"
+
+#include <sys/time.h>
+
+#define SASL "urn:ietf:params:xml:ns:xmpp-sasl"
+
+/* --- the ring --- */
+
+static void console__starts_empty(void **state)
+{
+    struct console *c = console_new(4, 100);
+    (void)state;
+
+    assert_int_equal(console_count(c), 0);
+    assert_int_equal(console_bytes(c), 0);
+    assert_int_equal(console_dropped(c), 0);
+    assert_null(console_get(c, 0));
+    console_free(c);
+}
+
+static void console__keeps_text_direction_time_and_length(void **state)
+{
+    struct console *c = console_new(4, 100);
+    const struct console_entry *e;
+    struct timeval before, after;
+    (void)state;
+
+    gettimeofday(&before, NULL);
+    console_add(c, CONSOLE_OUT, "<presence/>");
+    console_add(c, CONSOLE_IN, "<iq type='result'/>");
+    console_add(c, CONSOLE_INFO, "connected");
+    gettimeofday(&after, NULL);
+
+    assert_int_equal(console_count(c), 3);
+    assert_int_equal(console_bytes(c), 11 + 19 + 9);
+    e = console_get(c, 0);
+    assert_string_equal(e->text, "<presence/>");
+    assert_int_equal(e->len, 11);
+    assert_int_equal(e->dir, CONSOLE_OUT);
+    assert_int_equal(e->seq, 1);
+    assert_true(e->time >= (double)before.tv_sec);
+    assert_true(e->time <= (double)after.tv_sec + 1);
+    e = console_get(c, 1);
+    assert_string_equal(e->text, "<iq type='result'/>");
+    assert_int_equal(e->dir, CONSOLE_IN);
+    assert_int_equal(e->seq, 2);
+    e = console_get(c, 2);
+    assert_string_equal(e->text, "connected");
+    assert_int_equal(e->dir, CONSOLE_INFO);
+    assert_int_equal(e->seq, 3);
+    assert_null(console_get(c, 3));
+    console_free(c);
+}
+
+static void console__copies_the_text(void **state)
+{
+    struct console *c = console_new(4, 100);
+    char text[] = "<presence/>";
+    (void)state;
+
+    console_add(c, CONSOLE_OUT, text);
+    text[1] = 'X';
+    assert_string_equal(console_get(c, 0)->text, "<presence/>");
+    console_free(c);
+}
+
+static void console__drops_the_oldest_beyond_the_entry_count(void **state)
+{
+    struct console *c = console_new(3, 1000);
+    char text[32];
+    int i;
+    (void)state;
+
+    for (i = 1; i <= 5; i++) {
+        snprintf(text, sizeof text, "entry %d", i);
+        console_add(c, CONSOLE_IN, text);
+    }
+    assert_int_equal(console_count(c), 3);
+    assert_int_equal(console_dropped(c), 2);
+    assert_int_equal(console_bytes(c), 3 * 7);
+    for (i = 0; i < 3; i++) {
+        snprintf(text, sizeof text, "entry %d", i + 3);
+        assert_string_equal(console_get(c, (size_t)i)->text, text);
+        /* sequence numbers continue across drops */
+        assert_int_equal(console_get(c, (size_t)i)->seq, (unsigned long)i + 3);
+    }
+    assert_null(console_get(c, 3));
+    console_free(c);
+}
+
+static void console__wraps_around_the_ring_many_times(void **state)
+{
+    struct console *c = console_new(7, 1u << 20);
+    char text[32];
+    unsigned long i;
+    (void)state;
+
+    for (i = 1; i <= 1000; i++) {
+        snprintf(text, sizeof text, "%lu", i);
+        console_add(c, CONSOLE_OUT, text);
+    }
+    assert_int_equal(console_count(c), 7);
+    assert_int_equal(console_dropped(c), 993);
+    for (i = 0; i < 7; i++) {
+        snprintf(text, sizeof text, "%lu", 994 + i);
+        assert_string_equal(console_get(c, i)->text, text);
+        assert_int_equal(console_get(c, i)->seq, 994 + i);
+    }
+    assert_int_equal(console_bytes(c), 3 * 6 + 4); /* 994..999, 1000 */
+    console_free(c);
+}
+
+static void console__drops_the_oldest_beyond_the_byte_bound(void **state)
+{
+    struct console *c = console_new(100, 10);
+    (void)state;
+
+    console_add(c, CONSOLE_IN, "aaaa");
+    console_add(c, CONSOLE_IN, "bbbb");
+    assert_int_equal(console_count(c), 2);
+    assert_int_equal(console_bytes(c), 8);
+    console_add(c, CONSOLE_IN, "cccc"); /* 12 > 10: "aaaa" goes */
+    assert_int_equal(console_count(c), 2);
+    assert_int_equal(console_bytes(c), 8);
+    assert_int_equal(console_dropped(c), 1);
+    assert_string_equal(console_get(c, 0)->text, "bbbb");
+    assert_string_equal(console_get(c, 1)->text, "cccc");
+    assert_int_equal(console_get(c, 1)->seq, 3);
+    console_add(c, CONSOLE_IN, "dddddddddd"); /* exactly 10: all others go */
+    assert_int_equal(console_count(c), 1);
+    assert_int_equal(console_bytes(c), 10);
+    assert_int_equal(console_dropped(c), 3);
+    assert_string_equal(console_get(c, 0)->text, "dddddddddd");
+    assert_int_equal(console_get(c, 0)->seq, 4);
+    console_free(c);
+}
+
+static void console__truncates_an_entry_bigger_than_the_byte_bound(void **state)
+{
+    struct console *c = console_new(10, 16);
+    const struct console_entry *e;
+    (void)state;
+
+    console_add(c, CONSOLE_IN, "small");
+    console_add(c, CONSOLE_IN, "<message><body>0123456789</body></message>");
+    assert_int_equal(console_count(c), 1);
+    assert_int_equal(console_bytes(c), 16);
+    assert_int_equal(console_dropped(c), 1);
+    e = console_get(c, 0);
+    assert_string_equal(e->text, "<message><body>0");
+    assert_int_equal(e->len, 16);
+    assert_int_equal(strlen(e->text), 16);
+    assert_int_equal(e->seq, 2);
+    console_free(c);
+}
+
+static void console__truncates_a_megabyte_entry(void **state)
+{
+    struct console *c = console_new(10, 4096);
+    char *big = str_repeat('x', 1u << 20);
+    (void)state;
+
+    console_add(c, CONSOLE_IN, big);
+    assert_int_equal(console_count(c), 1);
+    assert_int_equal(console_bytes(c), 4096);
+    assert_int_equal(console_get(c, 0)->len, 4096);
+    assert_int_equal(strlen(console_get(c, 0)->text), 4096);
+    free(big);
+    console_free(c);
+}
+
+static void console__treats_zero_entries_as_one(void **state)
+{
+    struct console *c = console_new(0, 100);
+    (void)state;
+
+    console_add(c, CONSOLE_IN, "a");
+    console_add(c, CONSOLE_IN, "b");
+    assert_int_equal(console_count(c), 1);
+    assert_int_equal(console_dropped(c), 1);
+    assert_string_equal(console_get(c, 0)->text, "b");
+    console_free(c);
+}
+
+static void console__keeps_empty_text(void **state)
+{
+    struct console *c = console_new(2, 100);
+    (void)state;
+
+    console_add(c, CONSOLE_INFO, "");
+    assert_int_equal(console_count(c), 1);
+    assert_int_equal(console_bytes(c), 0);
+    assert_string_equal(console_get(c, 0)->text, "");
+    assert_int_equal(console_get(c, 0)->len, 0);
+    console_free(c);
+}
+
+static void console__frees_null(void **state)
+{
+    (void)state;
+    console_free(NULL);
+}
+
+/* --- redaction --- */
+
+struct redact {
+    const char *name;
+    const char *in, *want;
+};
+
+static const struct redact redact_rows[] = {
+    {"console_redact__replaces_plain_auth_content_by_its_byte_count",
+     "<auth xmlns='" SASL
+     "' mechanism='PLAIN'>AGp1bGlldAByMG0zMG15cjBtMzA=</auth>",
+     "<auth xmlns='" SASL "' mechanism='PLAIN'>[redacted 28 bytes]</auth>"},
+    {"console_redact__redacts_a_prefixed_sasl_response",
+     "<sasl:response xmlns:sasl='" SASL "'>Yz1iaXdzLHI9</sasl:response>",
+     "<sasl:response xmlns:sasl='" SASL
+     "'>[redacted 12 bytes]</sasl:response>"},
+    {"console_redact__redacts_a_response",
+     "<response xmlns='" SASL "'>Yz1iaXdzLHI9</response>",
+     "<response xmlns='" SASL "'>[redacted 12 bytes]</response>"},
+    {"console_redact__redacts_a_challenge",
+     "<challenge xmlns='" SASL
+     "'>cj1meWtvK2QybGJiRmdPTlJ2OXFreGRhd0w=</challenge>",
+     "<challenge xmlns='" SASL "'>[redacted 36 bytes]</challenge>"},
+    {"console_redact__redacts_success_data",
+     "<success xmlns='" SASL
+     "'>dj1ybUY5cHFWOFM3c3VBb1pXamE0ZEpSa0ZzS1E9</success>",
+     "<success xmlns='" SASL "'>[redacted 40 bytes]</success>"},
+    {"console_redact__redacts_a_legacy_password",
+     "<iq type='set' id='a1'><query xmlns='jabber:iq:auth'>"
+     "<username>bill</username><password>Calli0pe</password>"
+     "<resource>globe</resource></query></iq>",
+     "<iq type='set' id='a1'><query xmlns='jabber:iq:auth'>"
+     "<username>bill</username><password>[redacted 8 bytes]</password>"
+     "<resource>globe</resource></query></iq>"},
+    {"console_redact__counts_bytes_not_characters", "<auth>p\xc3\xa4ss</auth>",
+     "<auth>[redacted 5 bytes]</auth>"},
+    {"console_redact__counts_newlines_in_the_content", "<auth>\nabc\n</auth>",
+     "<auth>[redacted 5 bytes]</auth>"},
+    {"console_redact__redacts_one_byte", "<response>=</response>",
+     "<response>[redacted 1 bytes]</response>"},
+    {"console_redact__redacts_up_to_the_end_when_unterminated",
+     "<auth mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==",
+     "<auth mechanism='PLAIN'>[redacted 20 bytes]"},
+    {"console_redact__redacts_every_secret_element",
+     "<auth>a1</auth><challenge>b22</challenge><response>c333</response>"
+     "<success>d4444</success>",
+     "<auth>[redacted 2 bytes]</auth><challenge>[redacted 3 bytes]</challenge>"
+     "<response>[redacted 4 bytes]</response><success>[redacted 5 "
+     "bytes]</success>"},
+    {"console_redact__keeps_text_around_the_secret",
+     "SENT: <auth>c2VjcmV0</auth> (done)",
+     "SENT: <auth>[redacted 8 bytes]</auth> (done)"},
+    {"console_redact__redacts_an_auth_with_tab_separated_attributes",
+     "<auth\tmechanism='PLAIN'>c2VjcmV0</auth>",
+     "<auth\tmechanism='PLAIN'>[redacted 8 bytes]</auth>"},
+    {"console_redact__leaves_a_self_closing_auth_alone",
+     "<auth xmlns='" SASL "' mechanism='EXTERNAL'/>",
+     "<auth xmlns='" SASL "' mechanism='EXTERNAL'/>"},
+    {"console_redact__leaves_a_bare_self_closing_auth_alone", "<auth/>",
+     "<auth/>"},
+    {"console_redact__leaves_an_empty_success_alone",
+     "<success xmlns='" SASL "'></success>",
+     "<success xmlns='" SASL "'></success>"},
+    {"console_redact__leaves_text_mentioning_auth_alone",
+     "<message><body>auth password success</body></message>",
+     "<message><body>auth password success</body></message>"},
+    {"console_redact__leaves_longer_names_alone",
+     "<authorize>x</authorize><passwords>y</passwords><responses>z</responses>",
+     "<authorize>x</authorize><passwords>y</passwords><responses>z</"
+     "responses>"},
+    {"console_redact__leaves_other_elements_alone",
+     "<iq type='get' id='r1'><query xmlns='jabber:iq:roster'/></iq>",
+     "<iq type='get' id='r1'><query xmlns='jabber:iq:roster'/></iq>"},
+    {"console_redact__leaves_closing_tags_alone", "</auth></password>",
+     "</auth></password>"},
+    {"console_redact__leaves_a_start_without_a_closing_bracket_alone",
+     "<auth mechanism='PLAIN' AGFsaWNl", "<auth mechanism='PLAIN' AGFsaWNl"},
+    {"console_redact__leaves_a_lone_less_than_sign_alone", "a < b <",
+     "a < b <"},
+    {"console_redact__returns_an_empty_string_for_empty_input", "", ""},
+};
+
+static void redact(void **state)
+{
+    const struct redact *r = *state;
+    char *out = console_redact(r->in);
+
+    assert_string_equal(out, r->want);
+    free(out);
+}
+
+static void console_redact__redacts_a_megabyte_of_auth_data(void **state)
+{
+    char *data = str_repeat('A', 1u << 20);
+    char *in = str_cat3("<auth>", data, "</auth>");
+    char *out = console_redact(in);
+    (void)state;
+
+    assert_string_equal(out, "<auth>[redacted 1048576 bytes]</auth>");
+    free(out);
+    free(in);
+    free(data);
+}
+
+static void console_add__stores_the_redacted_text(void **state)
+{
+    struct console *c = console_new(4, 4096);
+    const char *secret = "AGp1bGlldAByMG0zMG15cjBtMzA=";
+    char *in = str_cat3("<auth xmlns='" SASL "' mechanism='PLAIN'>", secret,
+                        "</auth>");
+    const struct console_entry *e;
+    (void)state;
+
+    console_add(c, CONSOLE_OUT, in);
+    e = console_get(c, 0);
+    assert_string_equal(e->text, "<auth xmlns='" SASL "' mechanism='PLAIN'>"
+                                 "[redacted 28 bytes]</auth>");
+    assert_int_equal(e->len, strlen(e->text));
+    assert_null(strstr(e->text, secret));
+    assert_int_equal(console_bytes(c), e->len);
+    free(in);
+    console_free(c);
+}
+
+static void
+console_add__never_stores_a_secret_even_when_truncating(void **state)
+{
+    struct console *c = console_new(4, 10);
+    (void)state;
+
+    console_add(c, CONSOLE_OUT, "<auth>c2VjcmV0</auth>");
+    assert_string_equal(console_get(c, 0)->text, "<auth>[red");
+    assert_null(strstr(console_get(c, 0)->text, "c2Vj"));
+    console_free(c);
+}
+
+int main(void)
+{
+    struct test_list l = {0};
+
+    tl_add(&l, "console__starts_empty", console__starts_empty, NULL);
+    tl_add(&l, "console__keeps_text_direction_time_and_length",
+           console__keeps_text_direction_time_and_length, NULL);
+    tl_add(&l, "console__copies_the_text", console__copies_the_text, NULL);
+    tl_add(&l, "console__drops_the_oldest_beyond_the_entry_count",
+           console__drops_the_oldest_beyond_the_entry_count, NULL);
+    tl_add(&l, "console__wraps_around_the_ring_many_times",
+           console__wraps_around_the_ring_many_times, NULL);
+    tl_add(&l, "console__drops_the_oldest_beyond_the_byte_bound",
+           console__drops_the_oldest_beyond_the_byte_bound, NULL);
+    tl_add(&l, "console__truncates_an_entry_bigger_than_the_byte_bound",
+           console__truncates_an_entry_bigger_than_the_byte_bound, NULL);
+    tl_add(&l, "console__truncates_a_megabyte_entry",
+           console__truncates_a_megabyte_entry, NULL);
+    tl_add(&l, "console__treats_zero_entries_as_one",
+           console__treats_zero_entries_as_one, NULL);
+    tl_add(&l, "console__keeps_empty_text", console__keeps_empty_text, NULL);
+    tl_add(&l, "console__frees_null", console__frees_null, NULL);
+    TL_ROWS(&l, redact_rows, redact);
+    tl_add(&l, "console_redact__redacts_a_megabyte_of_auth_data",
+           console_redact__redacts_a_megabyte_of_auth_data, NULL);
+    tl_add(&l, "console_add__stores_the_redacted_text",
+           console_add__stores_the_redacted_text, NULL);
+    tl_add(&l, "console_add__never_stores_a_secret_even_when_truncating",
+           console_add__never_stores_a_secret_even_when_truncating, NULL);
+    return tl_run(&l, "console", NULL, NULL);
+}

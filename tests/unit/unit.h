@@ -1,0 +1,100 @@
+/*
+ * Shared helpers of the unit tests (cmocka). Table rows become tests of
+ * their own, so a failing row is reported by its name.
+ */
+#ifndef PERCH_UNIT_H
+#define PERCH_UNIT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct test_list {
+    struct CMUnitTest *v;
+    size_t n, cap;
+};
+
+/* Adds a test; state is handed to f as *state (may be NULL). */
+static inline void tl_add(struct test_list *l, const char *name,
+                          CMUnitTestFunction f, void *state)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->v = realloc(l->v, l->cap * sizeof *l->v);
+        if (l->v == NULL)
+            abort();
+    }
+    memset(&l->v[l->n], 0, sizeof l->v[l->n]);
+    l->v[l->n].name = name;
+    l->v[l->n].test_func = f;
+    l->v[l->n].initial_state = state;
+    l->n++;
+}
+
+/* Adds one test per row of a table; every row starts with its name. */
+#define TL_ROWS(l, table, f)                                                   \
+    do {                                                                       \
+        size_t tl_i_;                                                          \
+        for (tl_i_ = 0; tl_i_ < sizeof(table) / sizeof((table)[0]); tl_i_++)   \
+            tl_add((l), (table)[tl_i_].name, (f), (void *)&(table)[tl_i_]);    \
+    } while (0)
+
+/* Runs every test, frees the list; the exit status of the binary. */
+static inline int tl_run(struct test_list *l, const char *group,
+                         CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+    int failed = _cmocka_run_group_tests(group, l->v, l->n, setup, teardown);
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+    return failed == 0 ? 0 : 1;
+}
+
+#define assert_contains(haystack, needle)                                      \
+    do {                                                                       \
+        const char *h_ = (haystack), *n_ = (needle);                           \
+        if (h_ == NULL || strstr(h_, n_) == NULL)                              \
+            fail_msg("'%s' does not contain '%s'", h_ ? h_ : "(null)", n_);    \
+    } while (0)
+
+#define assert_not_contains(haystack, needle)                                  \
+    do {                                                                       \
+        const char *h_ = (haystack), *n_ = (needle);                           \
+        if (h_ != NULL && strstr(h_, n_) != NULL)                              \
+            fail_msg("'%s' contains '%s'", h_, n_);                            \
+    } while (0)
+
+/* A new string of n copies of c (caller frees). */
+static inline char *str_repeat(char c, size_t n)
+{
+    char *s = malloc(n + 1);
+    if (s == NULL)
+        abort();
+    memset(s, c, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* A new string: a + b + c (any may be NULL). */
+static inline char *str_cat3(const char *a, const char *b, const char *c)
+{
+    size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0,
+           lc = c ? strlen(c) : 0;
+    char *s = malloc(la + lb + lc + 1);
+    if (s == NULL)
+        abort();
+    memcpy(s, a ? a : "", la);
+    memcpy(s + la, b ? b : "", lb);
+    memcpy(s + la + lb, c ? c : "", lc);
+    s[la + lb + lc] = '\0';
+    return s;
+}
+
+#endif
