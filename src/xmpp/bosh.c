@@ -24,7 +24,7 @@
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 
 #define DEFAULT_WAIT 60
-#define TIMEOUT_MARGIN_S 15 /* a poll is late after wait + this */
+#define TIMEOUT_MARGIN_S 10 /* a poll is late after wait + this */
 #define CONNECT_TIMEOUT_MS 10000
 #define MAX_RETRIES 5
 #define MAX_RESPONSE (16u << 20)
@@ -47,6 +47,7 @@ struct breq {
     unsigned retries;
     double start_ms, start_wall;
     int done; /* a good response waits to be handled in rid order */
+    xmpp_stanza_t *parsed; /* its <body/>, or NULL if it did not parse */
     struct loop_timer *retry_timer;
 };
 
@@ -114,6 +115,8 @@ static void req_free(struct breq *r)
         curl_easy_cleanup(r->easy);
     }
     loop_timer_free(r->retry_timer);
+    if (r->parsed)
+        xmpp_stanza_release(r->parsed);
     buf_done(&r->resp);
     free(r->body);
     free(r);
@@ -497,7 +500,7 @@ static char *terminate_cause(struct bosh *b, xmpp_stanza_t *body)
 /* Hands the children of a good response to the session. */
 static void handle_response(struct bosh *b, struct breq *r)
 {
-    xmpp_stanza_t *body = xmpp_stanza_new_from_string(b->ctx, r->resp.data);
+    xmpp_stanza_t *body = r->parsed;
     xmpp_stanza_t *c;
     const char *type;
     unsigned n = 0;
@@ -508,8 +511,6 @@ static void handle_response(struct bosh *b, struct breq *r)
                     xasprintf("the server at %s answered rid %llu with "
                               "something that is not a BOSH <body/>",
                               b->cfg.url, r->rid));
-        if (body)
-            xmpp_stanza_release(body);
         return;
     }
     type = xmpp_stanza_get_type(body);
@@ -523,7 +524,6 @@ static void handle_response(struct bosh *b, struct breq *r)
                         xasprintf("%s did not create a BOSH session (no "
                                   "sid in its answer)",
                                   b->cfg.url));
-            xmpp_stanza_release(body);
             return;
         }
         if (sid) {
@@ -537,7 +537,6 @@ static void handle_response(struct bosh *b, struct breq *r)
             end_session(b, FAIL_CLOSED, xstrdup("closed"));
         else
             end_session(b, FAIL_STREAM, terminate_cause(b, body));
-        xmpp_stanza_release(body);
         return;
     }
     for (c = xmpp_stanza_get_children(body); c && b->state != B_CLOSED;
@@ -552,7 +551,6 @@ static void handle_response(struct bosh *b, struct breq *r)
         else
             b->base.ev->stanza(b->base.ev_arg, c);
     }
-    xmpp_stanza_release(body);
 }
 
 /* Handles finished responses strictly in rid order. */
@@ -634,6 +632,19 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
                               : r->status == 400 ? " (bad request)"
                               : r->status == 403 ? " (forbidden)"
                                                  : ""));
+        return;
+    }
+    r->parsed = r->resp.data
+                    ? xmpp_stanza_new_from_string(b->ctx, r->resp.data)
+                    : NULL;
+    if (r->parsed && xmpp_stanza_get_type(r->parsed) &&
+        strcmp(xmpp_stanza_get_type(r->parsed), "error") == 0) {
+        /* recoverable: the same request again (older ones are still in
+         * flight and get their own answers) */
+        xmpp_stanza_release(r->parsed);
+        r->parsed = NULL;
+        emit_record(b, r, "server answered type='error'", 0);
+        retry(b, r, "server answered type='error'");
         return;
     }
     r->done = 1;

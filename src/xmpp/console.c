@@ -52,6 +52,8 @@ void console_add(struct console *c, enum console_dir dir, const char *text)
 
     if (len > c->max_bytes) { /* one huge stanza must not break the bound */
         len = c->max_bytes;
+        while (len > 0 && ((unsigned char)clean[len] & 0xC0) == 0x80)
+            len--; /* never cut a UTF-8 character in two */
         clean[len] = '\0';
     }
 

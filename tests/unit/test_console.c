@@ -157,6 +157,19 @@ static void console__truncates_an_entry_bigger_than_the_byte_bound(void **state)
     console_free(c);
 }
 
+static void console__never_cuts_a_utf8_character_in_two(void **state)
+{
+    struct console *c = console_new(10, 17);
+    (void)state;
+
+    /* "<body>René Ren" is 16 bytes; byte 17 is the second byte of "é" */
+    console_add(c, CONSOLE_IN,
+                "<body>Ren\xc3\xa9" "e Ren\xc3\xa9" "e</body>");
+    assert_string_equal(console_get(c, 0)->text, "<body>Ren\xc3\xa9" "e Ren");
+    assert_int_equal(console_get(c, 0)->len, 16);
+    console_free(c);
+}
+
 static void console__truncates_a_megabyte_entry(void **state)
 {
     struct console *c = console_new(10, 4096);
@@ -356,6 +369,8 @@ int main(void)
            console__drops_the_oldest_beyond_the_byte_bound, NULL);
     tl_add(&l, "console__truncates_an_entry_bigger_than_the_byte_bound",
            console__truncates_an_entry_bigger_than_the_byte_bound, NULL);
+    tl_add(&l, "console__never_cuts_a_utf8_character_in_two",
+           console__never_cuts_a_utf8_character_in_two, NULL);
     tl_add(&l, "console__truncates_a_megabyte_entry",
            console__truncates_a_megabyte_entry, NULL);
     tl_add(&l, "console__treats_zero_entries_as_one",
