@@ -21,7 +21,7 @@ CFLAGS ?= -O2 -g
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
        -fno-omit-frame-pointer
 
-CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/xmpp/*.c))
+CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/xmpp/*.c src/decode/*.c src/model/*.c))
 MAIN_SRC := src/main.c
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -32,7 +32,7 @@ CHK_CORE := $(patsubst %.c,$(B)/check/%.o,$(CORE_SRC))
 CHK_MAIN := $(patsubst %.c,$(B)/check/%.o,$(MAIN_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/check/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
-TOOLS := $(B)/tools/freeport $(B)/tools/sink
+TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy
 
 # make V=1 shows the full command lines.
 Q := $(if $(filter 1,$(V)),,@)
@@ -78,6 +78,11 @@ $(B)/tools/sink: tests/tools/sink.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -O2 $(shell pkg-config --cflags libstrophe) -o $@ $< \
 	    $(shell pkg-config --libs libstrophe)
+
+$(B)/tools/boshproxy: tests/tools/boshproxy.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 $(shell pkg-config --cflags libevent libcrypto) \
+	    -o $@ $< $(shell pkg-config --libs libevent libcrypto)
 
 # --- fuzz targets (libFuzzer) ---
 FUZZ_CORE := $(filter-out src/cmd_%.c src/run.c,$(CORE_SRC))

@@ -32,7 +32,15 @@ const char cli_conn_help[] =
     "      --service JID       pubsub service (default pubsub.DOMAIN)\n"
     "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
 
-enum { OPT_TIMEOUT = 1000, OPT_JSON, OPT_CONN, OPT_DURATION };
+enum {
+    OPT_TIMEOUT = 1000,
+    OPT_JSON,
+    OPT_CONN,
+    OPT_DURATION,
+    OPT_MAX,
+    OPT_COUNT,
+    OPT_FULL_JID,
+};
 
 /* CONN options whose long name is also the conn_opts key. */
 static const struct option long_opts[] = {
@@ -46,6 +54,9 @@ static const struct option long_opts[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"json", no_argument, NULL, OPT_JSON},
     {"duration", required_argument, NULL, OPT_DURATION},
+    {"max", required_argument, NULL, OPT_MAX},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"full-jid", no_argument, NULL, OPT_FULL_JID},
     {"tls", required_argument, NULL, OPT_CONN},
     {"allow-plaintext-auth", no_argument, NULL, OPT_CONN},
     {"ca-file", required_argument, NULL, OPT_CONN},
@@ -103,6 +114,26 @@ static int parse_seconds(const char *cmd, const char *opt, unsigned allowed,
     return 0;
 }
 
+static int parse_count(const char *cmd, const char *opt, unsigned allowed,
+                       unsigned *out, char **cause)
+{
+    char *end;
+    unsigned long n;
+
+    if (!allowed) {
+        *cause = xasprintf("%s does not take --%s", cmd, opt);
+        return -1;
+    }
+    n = strtoul(optarg, &end, 10);
+    if (*optarg == '\0' || *end != '\0' || n < 1 || n > 1000000) {
+        *cause = xasprintf("--%s: '%s' is not a number from 1 to 1000000", opt,
+                           optarg);
+        return -1;
+    }
+    *out = (unsigned)n;
+    return 0;
+}
+
 static int apply_pairs(struct cli *c, struct pair *pairs, int n, char **cause)
 {
     int i;
@@ -149,6 +180,23 @@ int cli_parse(int argc, char **argv, unsigned extras, struct cli *c,
             if (parse_seconds(argv[0], "duration", extras & CLI_DURATION,
                               &c->duration_s, cause) != 0)
                 goto out;
+            break;
+        case OPT_MAX:
+            if (parse_count(argv[0], "max", extras & CLI_MAX, &c->max,
+                            cause) != 0)
+                goto out;
+            break;
+        case OPT_COUNT:
+            if (parse_count(argv[0], "count", extras & CLI_COUNT, &c->count,
+                            cause) != 0)
+                goto out;
+            break;
+        case OPT_FULL_JID:
+            if (!(extras & CLI_FULL_JID)) {
+                *cause = xasprintf("%s does not take --full-jid", argv[0]);
+                goto out;
+            }
+            c->full_jid = 1;
             break;
         case OPT_JSON:
             if (!(extras & CLI_JSON)) {

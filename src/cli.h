@@ -9,6 +9,9 @@ enum cli_extra {
     CLI_TIMEOUT = 1 << 0,  /* --timeout S */
     CLI_JSON = 1 << 1,     /* --json */
     CLI_DURATION = 1 << 2, /* --duration S */
+    CLI_MAX = 1 << 3,      /* --max N */
+    CLI_COUNT = 1 << 4,    /* --count N */
+    CLI_FULL_JID = 1 << 5, /* --full-jid */
 };
 
 struct cli {
@@ -16,6 +19,9 @@ struct cli {
     char *account;
     double timeout_s;  /* 0 when not given */
     double duration_s; /* 0 when not given */
+    unsigned max;      /* 0 when not given */
+    unsigned count;    /* 0 when not given */
+    int full_jid;
     int json;
     int help;
     char **args; /* operands, borrowed from argv */

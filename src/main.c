@@ -13,7 +13,15 @@
 
 const struct command commands[] = {
     {"send", "send raw stanzas, print the replies", cmd_send},
+    {"nodes", "list the pubsub nodes (disco#items)", cmd_nodes},
+    {"info", "disco#info of a node", cmd_info},
+    {"subscribe", "subscribe to nodes", cmd_subscribe},
+    {"unsubscribe", "remove subscriptions to nodes", cmd_subscribe},
+    {"subscriptions", "list this account's subscriptions", cmd_subscriptions},
+    {"items", "the items a node holds, decoded", cmd_items},
+    {"watch", "subscribe and stream decoded events", cmd_watch},
     {"probe", "watch the transport: BOSH requests, pings, drift", cmd_probe},
+    {"decode", "decode captured Finesse events offline", cmd_decode},
     {NULL, NULL, NULL},
 };
 

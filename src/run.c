@@ -110,8 +110,14 @@ static const struct session_events runner_session_events = {
 static void on_signal(void *arg)
 {
     struct runner *r = arg;
+
     if (r->finishing) { /* second Ctrl-C: do not wait for the server */
         loop_exit(r->loop);
+        return;
+    }
+    if (r->cleaning) { /* stop cleaning up, just close */
+        r->finishing = 1;
+        session_close(r->session);
         return;
     }
     runner_finish(r, 130);
@@ -199,6 +205,12 @@ void runner_finish(struct runner *r, int code)
 {
     if (r->exit_code == 0)
         r->exit_code = code;
+    if (r->ev && r->ev->cleanup && !r->cleaning && r->session &&
+        session_bound_jid(r->session)) {
+        r->cleaning = 1;
+        r->ev->cleanup(r);
+        return;
+    }
     r->finishing = 1;
     if (r->session)
         session_close(r->session);
@@ -214,4 +226,39 @@ void runner_done(struct runner *r)
     loop_free(r->loop);
     xmpp_shutdown();
     memset(r, 0, sizeof *r);
+}
+
+char *runner_service(const struct cli *c)
+{
+    struct jid j;
+    char *cause = NULL, *service;
+
+    if (c->conn.service)
+        return xstrdup(c->conn.service);
+    if (jid_parse(c->conn.jid, &j, &cause) != 0) {
+        free(cause);
+        return xstrdup("pubsub");
+    }
+    service = xasprintf("pubsub.%s", j.domain);
+    jid_done(&j);
+    return service;
+}
+
+int runner_parse(int argc, char **argv, unsigned extras, const char *help,
+                 struct cli *c)
+{
+    char *cause = NULL;
+
+    if (cli_parse(argc, argv, extras, c, &cause) != 0) {
+        perch_error("%s", cause);
+        free(cause);
+        cli_done(c);
+        return EXIT_USAGE;
+    }
+    if (c->help) {
+        fputs(help, stdout);
+        cli_done(c);
+        return 0;
+    }
+    return -1;
 }

@@ -20,6 +20,9 @@ struct runner_events {
     void (*closed)(struct runner *r, enum perch_fail why, const char *cause);
     void (*record)(struct runner *r, const struct transport_record *rec);
     void (*params)(struct runner *r, const struct transport_params *p);
+    /* Called once by the first runner_finish() while logged in: undo what
+     * the command did on the server, then call runner_finish() again. */
+    void (*cleanup)(struct runner *r);
 };
 
 struct runner {
@@ -29,6 +32,7 @@ struct runner {
     const struct runner_events *ev;
     void *arg; /* the command's own state */
     int exit_code;
+    int cleaning;
     int finishing;
 };
 
@@ -43,6 +47,14 @@ int runner_run(struct runner *r);
 /* Records code (the first non-zero wins) and closes the session. */
 void runner_finish(struct runner *r, int code);
 void runner_done(struct runner *r);
+
+/* The pubsub service: --service, else pubsub.DOMAIN. New string. */
+char *runner_service(const struct cli *c);
+
+/* Parses the command line for a command; on error or --help prints and
+ * returns the exit code to end with (-1 to go on). */
+int runner_parse(int argc, char **argv, unsigned extras, const char *help,
+                 struct cli *c);
 
 /* "perch: " + message on stderr. */
 void perch_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

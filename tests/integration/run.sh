@@ -9,6 +9,7 @@ SERVER_DIR=$WORK/prosody
 SINK_PID=
 cleanup() {
     [[ -n $SINK_PID ]] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null
+    [[ -n ${PROXY_PID:-} ]] && kill "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null
     "$ROOT/tests/prosody/stop.sh" "$SERVER_DIR" >/dev/null 2>&1
     rm -rf "$WORK"
 }
@@ -58,7 +59,9 @@ for f in "$ROOT"/tests/integration/test_*.sh; do
     source "$f"
 done
 
+# ONLY=REGEX runs the matching tests alone (while working on them).
 for t in $(declare -F | awk '{print $3}' | grep '^t_' | sed 's/^t_//'); do
+    [[ -n ${ONLY:-} && ! $t =~ $ONLY ]] && continue
     run "$t"
 done
 summary

@@ -78,7 +78,9 @@ t_bosh_event_arrives_while_the_poll_is_held() {
     cp "$probe_out" "$OUT"
     cp "$probe_err" "$ERR"
     expect_rc 0 "$rc"
-    grep '"kind":"http"' "$OUT" | grep '"stanzas_out":0,"stanzas_in":1' |
+    # the held request (it may have carried a stanza out) came back early,
+    # well before 'wait', with the message: nothing else takes that long
+    grep '"kind":"http"' "$OUT" | grep -E '"stanzas_in":[1-9]' |
         grep -qE '"duration_ms":([5-9][0-9]{2}|[1-4][0-9]{3})\.' ||
         fail "no held poll answered early with the message"
 }

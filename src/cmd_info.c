@@ -1,0 +1,112 @@
+/* perch info: disco#info of a node — identities, features, meta-data. */
+#include "buf.h"
+#include "cli.h"
+#include "commands.h"
+#include "run.h"
+#include "xmpp/disco.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INFO_TIMEOUT_MS 30000
+
+const char cmd_info_help[] =
+    "Usage: perch info [CONN] [--service JID] [NODE]\n"
+    "\n"
+    "Shows disco#info of NODE on the pubsub service (of the service\n"
+    "itself without NODE): identities, features and the node meta-data\n"
+    "form (title, type, owner, …).\n"
+    "\n"
+    "Exit: 0 ok, 1 an error answer (e.g. item-not-found), 3 connection,\n"
+    "5 no answer.\n";
+
+struct info {
+    struct runner r;
+    char *service;
+    const char *node;
+};
+
+static void print_info(const struct disco_info *info)
+{
+    size_t i, j;
+
+    for (i = 0; i < info->nidentities; i++)
+        printf("identity  %s/%s%s%s\n", info->identities[i].category,
+               info->identities[i].type, info->identities[i].name ? "  " : "",
+               info->identities[i].name ? info->identities[i].name : "");
+    for (i = 0; i < info->nfeatures; i++)
+        printf("feature   %s\n", info->features[i]);
+    for (i = 0; i < info->nfields; i++) {
+        if (strcmp(info->fields[i].var, "FORM_TYPE") == 0)
+            continue;
+        printf("%-9s %s =", "field", info->fields[i].var);
+        for (j = 0; info->fields[i].values[j]; j++)
+            printf(" %s", info->fields[i].values[j]);
+        putchar('\n');
+    }
+    fflush(stdout);
+}
+
+static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                     double rtt)
+{
+    struct info *n = arg;
+    struct disco_info info;
+    (void)rtt;
+
+    if (outcome == IQ_CLOSED)
+        return;
+    if (outcome == IQ_TIMEOUT) {
+        perch_error("no answer from %s", n->service);
+        runner_finish(&n->r, EXIT_TIMEOUT);
+        return;
+    }
+    if (disco_parse_info(reply, &info) != 0) {
+        perch_error("%s answered: %s", n->service,
+                    session_error_condition(reply, NULL, NULL));
+        runner_finish(&n->r, EXIT_REPLY_ERROR);
+        return;
+    }
+    print_info(&info);
+    disco_info_done(&info);
+    runner_finish(&n->r, 0);
+}
+
+static void on_ready(struct runner *r, const char *jid)
+{
+    struct info *n = (struct info *)r;
+    xmpp_stanza_t *iq = disco_info_iq(r->ctx, n->service, n->node);
+    (void)jid;
+    session_send_iq(r->session, iq, INFO_TIMEOUT_MS, on_reply, n);
+    xmpp_stanza_release(iq);
+}
+
+static const struct runner_events info_events = {.ready = on_ready};
+
+int cmd_info(int argc, char **argv)
+{
+    struct info n;
+    struct cli c;
+    int code = runner_parse(argc, argv, 0, cmd_info_help, &c);
+
+    if (code >= 0)
+        return code;
+    if (c.nargs > 1) {
+        perch_error("info takes at most one NODE");
+        cli_done(&c);
+        return EXIT_USAGE;
+    }
+    memset(&n, 0, sizeof n);
+    n.service = runner_service(&c);
+    n.node = c.nargs ? c.args[0] : NULL;
+    code = runner_init(&n.r, &c);
+    if (code == 0)
+        code = runner_connect(&n.r, &c, &info_events, &n);
+    if (code == 0)
+        code = runner_run(&n.r);
+    runner_done(&n.r);
+    free(n.service);
+    cli_done(&c);
+    return code;
+}

@@ -1,0 +1,105 @@
+/* perch items NODE: the items a node holds, decoded like watch's events. */
+#include "buf.h"
+#include "cli.h"
+#include "commands.h"
+#include "decode/decode.h"
+#include "event_out.h"
+#include "run.h"
+#include "xmpp/pubsub.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ITEMS_TIMEOUT_MS 30000
+
+const char cmd_items_help[] =
+    "Usage: perch items [CONN] [--service JID] [--max N] [--json] NODE\n"
+    "\n"
+    "Retrieves the items NODE holds (the newest N with --max) and prints\n"
+    "each decoded, like perch watch: one aligned line each, or one JSON\n"
+    "object a line with --json.\n"
+    "\n"
+    "Exit: 0 ok, 1 an error answer (e.g. item-not-found), 3 connection,\n"
+    "5 no answer.\n";
+
+struct items {
+    struct runner r;
+    char *service;
+    const char *node;
+    unsigned max;
+    int json;
+};
+
+static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                     double rtt)
+{
+    struct items *n = arg;
+    xmpp_stanza_t *items, *c;
+    (void)rtt;
+
+    if (outcome == IQ_CLOSED)
+        return;
+    if (outcome == IQ_TIMEOUT) {
+        perch_error("no answer from %s", n->service);
+        runner_finish(&n->r, EXIT_TIMEOUT);
+        return;
+    }
+    items = pubsub_result_items(reply);
+    if (items == NULL) {
+        perch_error("%s: %s", n->node,
+                    session_error_condition(reply, NULL, NULL));
+        runner_finish(&n->r, EXIT_REPLY_ERROR);
+        return;
+    }
+    for (c = xmpp_stanza_get_children(items); c; c = xmpp_stanza_get_next(c)) {
+        json_t *ev;
+        if (xmpp_stanza_is_text(c) ||
+            strcmp(xmpp_stanza_get_name(c), "item") != 0)
+            continue;
+        ev = event_stamp(decode_item(n->node, c), n->service);
+        event_print(stdout, ev, n->json);
+        json_decref(ev);
+    }
+    runner_finish(&n->r, 0);
+}
+
+static void on_ready(struct runner *r, const char *jid)
+{
+    struct items *n = (struct items *)r;
+    xmpp_stanza_t *iq = pubsub_items_iq(r->ctx, n->service, n->node, n->max);
+    (void)jid;
+    session_send_iq(r->session, iq, ITEMS_TIMEOUT_MS, on_reply, n);
+    xmpp_stanza_release(iq);
+}
+
+static const struct runner_events items_events = {.ready = on_ready};
+
+int cmd_items(int argc, char **argv)
+{
+    struct items n;
+    struct cli c;
+    int code = runner_parse(argc, argv, CLI_JSON | CLI_MAX, cmd_items_help, &c);
+
+    if (code >= 0)
+        return code;
+    if (c.nargs != 1) {
+        perch_error("items needs one NODE");
+        cli_done(&c);
+        return EXIT_USAGE;
+    }
+    memset(&n, 0, sizeof n);
+    n.json = c.json;
+    n.max = c.max;
+    n.service = runner_service(&c);
+    n.node = c.args[0];
+    code = runner_init(&n.r, &c);
+    if (code == 0)
+        code = runner_connect(&n.r, &c, &items_events, &n);
+    if (code == 0)
+        code = runner_run(&n.r);
+    runner_done(&n.r);
+    free(n.service);
+    cli_done(&c);
+    return code;
+}

@@ -1,0 +1,125 @@
+/* perch nodes: the pubsub service's nodes (disco#items), one a line. */
+#include "buf.h"
+#include "cli.h"
+#include "commands.h"
+#include "run.h"
+#include "xmpp/disco.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NODES_TIMEOUT_MS 30000
+
+const char cmd_nodes_help[] =
+    "Usage: perch nodes [CONN] [--service JID] [--json] [NODE]\n"
+    "\n"
+    "Lists the nodes of the pubsub service (default pubsub.DOMAIN) with\n"
+    "disco#items, one a line, following result-set pages when the server\n"
+    "pages. With NODE, lists the items disco shows under that node. With\n"
+    "--json, one object a line: {\"jid\",\"node\",\"name\"}.\n"
+    "\n"
+    "Exit: 0 ok, 1 the service answered with an error, 3 connection,\n"
+    "5 no answer.\n";
+
+struct nodes {
+    struct runner r;
+    char *service;
+    const char *node;
+    int json;
+};
+
+static void print_items(struct nodes *n, const struct disco_items *items)
+{
+    size_t i;
+
+    for (i = 0; i < items->n; i++) {
+        const struct disco_item *it = &items->v[i];
+        if (n->json) {
+            json_t *o = json_object();
+            char *line;
+            json_object_set_new(o, "jid", json_string(it->jid));
+            if (it->node)
+                json_object_set_new(o, "node", json_string(it->node));
+            if (it->name)
+                json_object_set_new(o, "name", json_string(it->name));
+            line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            puts(line);
+            free(line);
+            json_decref(o);
+        } else if (it->node) {
+            printf("%s", it->node);
+            if (it->name && strcmp(it->name, it->node) != 0)
+                printf("  (%s)", it->name);
+            if (strcmp(it->jid, n->service) != 0)
+                printf("  [%s]", it->jid);
+            putchar('\n');
+        } else {
+            printf("%s%s%s\n", it->jid, it->name ? "  " : "",
+                   it->name ? it->name : "");
+        }
+    }
+    fflush(stdout);
+}
+
+static void on_items(void *arg, const struct disco_items *items,
+                     enum iq_outcome outcome, xmpp_stanza_t *error)
+{
+    struct nodes *n = arg;
+
+    if (outcome == IQ_CLOSED)
+        return;
+    if (outcome == IQ_TIMEOUT) {
+        perch_error("no answer from %s", n->service);
+        runner_finish(&n->r, EXIT_TIMEOUT);
+        return;
+    }
+    if (error) {
+        perch_error("%s answered: %s", n->service,
+                    session_error_condition(error, NULL, NULL));
+        print_items(n, items);
+        runner_finish(&n->r, EXIT_REPLY_ERROR);
+        return;
+    }
+    print_items(n, items);
+    runner_finish(&n->r, 0);
+}
+
+static void on_ready(struct runner *r, const char *jid)
+{
+    struct nodes *n = (struct nodes *)r;
+    (void)jid;
+    disco_fetch_items(r->session, n->service, n->node, NODES_TIMEOUT_MS,
+                      on_items, n);
+}
+
+static const struct runner_events nodes_events = {.ready = on_ready};
+
+int cmd_nodes(int argc, char **argv)
+{
+    struct nodes n;
+    struct cli c;
+    int code = runner_parse(argc, argv, CLI_JSON, cmd_nodes_help, &c);
+
+    if (code >= 0)
+        return code;
+    if (c.nargs > 1) {
+        perch_error("nodes takes at most one NODE");
+        cli_done(&c);
+        return EXIT_USAGE;
+    }
+    memset(&n, 0, sizeof n);
+    n.json = c.json;
+    n.service = runner_service(&c);
+    n.node = c.nargs ? c.args[0] : NULL;
+    code = runner_init(&n.r, &c);
+    if (code == 0)
+        code = runner_connect(&n.r, &c, &nodes_events, &n);
+    if (code == 0)
+        code = runner_run(&n.r);
+    runner_done(&n.r);
+    free(n.service);
+    cli_done(&c);
+    return code;
+}

@@ -1,0 +1,203 @@
+/* perch subscribe | unsubscribe NODE...: one request per node, in order. */
+#include "buf.h"
+#include "cli.h"
+#include "commands.h"
+#include "jid.h"
+#include "run.h"
+#include "xmpp/pubsub.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SUB_TIMEOUT_MS 30000
+
+const char cmd_subscribe_help[] =
+    "Usage: perch subscribe [CONN] [--service JID] [--full-jid] NODE...\n"
+    "       perch unsubscribe [CONN] [--service JID] [--full-jid] NODE...\n"
+    "\n"
+    "Subscribes the account's bare JID (the full JID, this connection\n"
+    "only, with --full-jid) to each NODE, or removes those subscriptions\n"
+    "(every one of that JID on the node, each by its subid). Finesse keeps\n"
+    "explicit subscriptions until they are removed: see perch\n"
+    "subscriptions.\n"
+    "\n"
+    "Exit: 0 all done, 1 the service refused one (the condition is\n"
+    "printed), 3 connection, 5 no answer.\n";
+
+struct step {
+    const char *node;  /* borrowed from argv */
+    const char *subid; /* borrowed from existing, or NULL */
+};
+
+struct subscribe {
+    struct runner r;
+    char *service;
+    char *jid; /* the JID subscribed: bare or full */
+    char **nodes;
+    int nnodes;
+    int unsubscribe;
+    int full_jid;
+    int code;
+    struct pubsub_subs existing; /* for unsubscribe: the subids */
+    struct step *plan;
+    size_t nplan, next;
+};
+
+static void next_request(struct subscribe *s);
+
+static void note_error(struct subscribe *s, const char *node,
+                       xmpp_stanza_t *reply, enum iq_outcome outcome)
+{
+    if (outcome == IQ_TIMEOUT) {
+        perch_error("%s: no answer from %s", node, s->service);
+        s->code = EXIT_TIMEOUT;
+    } else {
+        perch_error("%s: %s", node,
+                    session_error_condition(reply, NULL, NULL));
+        if (s->code == 0)
+            s->code = EXIT_REPLY_ERROR;
+    }
+}
+
+static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                     double rtt)
+{
+    struct subscribe *s = arg;
+    const struct step *st = &s->plan[s->next++];
+    struct pubsub_sub sub;
+    (void)rtt;
+
+    if (outcome == IQ_CLOSED)
+        return;
+    if (outcome != IQ_REPLY ||
+        strcmp(xmpp_stanza_get_type(reply), "result") != 0) {
+        note_error(s, st->node, reply, outcome);
+    } else if (s->unsubscribe) {
+        printf("unsubscribed %s%s%s\n", st->node, st->subid ? "  subid " : "",
+               st->subid ? st->subid : "");
+    } else if (pubsub_parse_subscription(reply, &sub) == 0) {
+        printf("%s %s%s%s\n",
+               strcmp(sub.state, "subscribed") == 0 ? "subscribed" : sub.state,
+               st->node, sub.subid ? "  subid " : "",
+               sub.subid ? sub.subid : "");
+        pubsub_sub_done(&sub);
+    }
+    fflush(stdout);
+    next_request(s);
+}
+
+static void next_request(struct subscribe *s)
+{
+    const struct step *st;
+    xmpp_stanza_t *iq;
+
+    if (s->next == s->nplan) {
+        runner_finish(&s->r, s->code);
+        return;
+    }
+    st = &s->plan[s->next];
+    iq = s->unsubscribe ? pubsub_unsubscribe_iq(s->r.ctx, s->service, st->node,
+                                                s->jid, st->subid)
+                        : pubsub_subscribe_iq(s->r.ctx, s->service, st->node,
+                                              s->jid);
+    session_send_iq(s->r.session, iq, SUB_TIMEOUT_MS, on_reply, s);
+    xmpp_stanza_release(iq);
+}
+
+/* One step per node, or for unsubscribe one per subid of our JID there
+ * (one without subid when the service lists none). */
+static void make_plan(struct subscribe *s)
+{
+    int i;
+    size_t k;
+
+    s->plan = xcalloc((size_t)s->nnodes + s->existing.n, sizeof *s->plan);
+    for (i = 0; i < s->nnodes; i++) {
+        size_t before = s->nplan;
+        for (k = 0; s->unsubscribe && k < s->existing.n; k++) {
+            const struct pubsub_sub *e = &s->existing.v[k];
+            if (strcmp(e->node, s->nodes[i]) == 0 && e->jid &&
+                jid_equal(e->jid, s->jid)) {
+                s->plan[s->nplan].node = s->nodes[i];
+                s->plan[s->nplan++].subid = e->subid;
+            }
+        }
+        if (s->nplan == before)
+            s->plan[s->nplan++].node = s->nodes[i];
+    }
+}
+
+static void on_subscriptions(void *arg, enum iq_outcome outcome,
+                             xmpp_stanza_t *reply, double rtt)
+{
+    struct subscribe *s = arg;
+    (void)rtt;
+
+    if (outcome == IQ_CLOSED)
+        return;
+    if (outcome == IQ_REPLY)
+        pubsub_parse_subscriptions(reply, &s->existing);
+    make_plan(s);
+    next_request(s);
+}
+
+static void on_ready(struct runner *r, const char *bound)
+{
+    struct subscribe *s = (struct subscribe *)r;
+    struct jid j;
+    char *cause = NULL;
+
+    if (s->full_jid) {
+        s->jid = xstrdup(bound);
+    } else if (jid_parse(bound, &j, &cause) == 0) {
+        s->jid = jid_bare(&j);
+        jid_done(&j);
+    } else {
+        free(cause);
+        s->jid = xstrdup(bound);
+    }
+    if (s->unsubscribe) {
+        xmpp_stanza_t *iq = pubsub_subscriptions_iq(r->ctx, s->service);
+        session_send_iq(r->session, iq, SUB_TIMEOUT_MS, on_subscriptions, s);
+        xmpp_stanza_release(iq);
+    } else {
+        make_plan(s);
+        next_request(s);
+    }
+}
+
+static const struct runner_events subscribe_events = {.ready = on_ready};
+
+int cmd_subscribe(int argc, char **argv)
+{
+    struct subscribe s;
+    struct cli c;
+    int code = runner_parse(argc, argv, CLI_FULL_JID, cmd_subscribe_help, &c);
+
+    if (code >= 0)
+        return code;
+    if (c.nargs < 1) {
+        perch_error("%s needs at least one NODE", argv[0]);
+        cli_done(&c);
+        return EXIT_USAGE;
+    }
+    memset(&s, 0, sizeof s);
+    s.unsubscribe = strcmp(argv[0], "unsubscribe") == 0;
+    s.full_jid = c.full_jid;
+    s.service = runner_service(&c);
+    s.nodes = c.args;
+    s.nnodes = c.nargs;
+    code = runner_init(&s.r, &c);
+    if (code == 0)
+        code = runner_connect(&s.r, &c, &subscribe_events, &s);
+    if (code == 0)
+        code = runner_run(&s.r);
+    runner_done(&s.r);
+    pubsub_subs_done(&s.existing);
+    free(s.plan);
+    free(s.service);
+    free(s.jid);
+    cli_done(&c);
+    return code;
+}

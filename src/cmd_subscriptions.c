@@ -1,0 +1,120 @@
+/* perch subscriptions: what this account is subscribed to. */
+#include "buf.h"
+#include "cli.h"
+#include "commands.h"
+#include "run.h"
+#include "xmpp/pubsub.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SUBS_TIMEOUT_MS 30000
+
+const char cmd_subscriptions_help[] =
+    "Usage: perch subscriptions [CONN] [--service JID] [--json]\n"
+    "\n"
+    "Lists the account's subscriptions on the pubsub service: node, JID\n"
+    "(bare, or a full JID for a one-connection subscription), subid and\n"
+    "state. With --json, one object a line:\n"
+    "{\"node\",\"jid\",\"subid\",\"subscription\"}.\n"
+    "\n"
+    "Exit: 0 ok, 1 an error answer, 3 connection, 5 no answer.\n";
+
+struct subs {
+    struct runner r;
+    char *service;
+    int json;
+};
+
+static void print_subs(struct subs *n, const struct pubsub_subs *subs)
+{
+    size_t i;
+
+    for (i = 0; i < subs->n; i++) {
+        const struct pubsub_sub *s = &subs->v[i];
+        if (n->json) {
+            json_t *o = json_object();
+            char *line;
+            json_object_set_new(o, "node", json_string(s->node));
+            if (s->jid)
+                json_object_set_new(o, "jid", json_string(s->jid));
+            if (s->subid)
+                json_object_set_new(o, "subid", json_string(s->subid));
+            json_object_set_new(o, "subscription", json_string(s->state));
+            line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            puts(line);
+            free(line);
+            json_decref(o);
+        } else {
+            printf("%-40s %-11s %s%s%s\n", s->node, s->state,
+                   s->jid ? s->jid : "", s->subid ? "  subid " : "",
+                   s->subid ? s->subid : "");
+        }
+    }
+    fflush(stdout);
+}
+
+static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                     double rtt)
+{
+    struct subs *n = arg;
+    struct pubsub_subs subs;
+    (void)rtt;
+
+    if (outcome == IQ_CLOSED)
+        return;
+    if (outcome == IQ_TIMEOUT) {
+        perch_error("no answer from %s", n->service);
+        runner_finish(&n->r, EXIT_TIMEOUT);
+        return;
+    }
+    if (pubsub_parse_subscriptions(reply, &subs) != 0) {
+        perch_error("%s answered: %s", n->service,
+                    session_error_condition(reply, NULL, NULL));
+        runner_finish(&n->r, EXIT_REPLY_ERROR);
+        return;
+    }
+    print_subs(n, &subs);
+    pubsub_subs_done(&subs);
+    runner_finish(&n->r, 0);
+}
+
+static void on_ready(struct runner *r, const char *jid)
+{
+    struct subs *n = (struct subs *)r;
+    xmpp_stanza_t *iq = pubsub_subscriptions_iq(r->ctx, n->service);
+    (void)jid;
+    session_send_iq(r->session, iq, SUBS_TIMEOUT_MS, on_reply, n);
+    xmpp_stanza_release(iq);
+}
+
+static const struct runner_events subs_events = {.ready = on_ready};
+
+int cmd_subscriptions(int argc, char **argv)
+{
+    struct subs n;
+    struct cli c;
+    int code = runner_parse(argc, argv, CLI_JSON, cmd_subscriptions_help, &c);
+
+    if (code >= 0)
+        return code;
+    if (c.nargs != 0) {
+        perch_error("subscriptions takes no NODE");
+        cli_done(&c);
+        return EXIT_USAGE;
+    }
+    memset(&n, 0, sizeof n);
+    n.json = c.json;
+    n.service = runner_service(&c);
+    code = runner_init(&n.r, &c);
+    if (code == 0)
+        code = runner_connect(&n.r, &c, &subs_events, &n);
+    if (code == 0)
+        code = runner_run(&n.r);
+    runner_done(&n.r);
+    free(n.service);
+    cli_done(&c);
+    return code;
+}

@@ -1,0 +1,99 @@
+/* The decoder registry: a pubsub item or an <Update> text in, one event out. */
+#include "decode.h"
+#include "../buf.h"
+#include "decoder.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Asked in order; the generic decoder takes whatever is left. */
+static const struct decoder *const decoders[] = {
+    &finesse_decoder,
+    &generic_decoder,
+};
+
+void decode_set_raw(json_t *o, const char *text, size_t len, const char *why)
+{
+    size_t keep = len;
+
+    json_object_set_new(o, "kind", json_string("raw"));
+    if (text != NULL) {
+        if (keep > DECODE_MAX_DOC) {
+            keep = DECODE_MAX_DOC;
+            /* not in the middle of a UTF-8 sequence */
+            while (keep > 0 && ((unsigned char)text[keep] & 0xc0) == 0x80)
+                keep--;
+        }
+        json_object_set_new(o, "raw", json_text(text, keep));
+        if (keep < len)
+            json_object_set_new(o, "rawLength", json_integer((json_int_t)len));
+    }
+    json_object_set_new(o, "error", json_str(why));
+}
+
+/* Moves every field of from (consumed) to the end of to. */
+static void take_fields(json_t *to, json_t *from)
+{
+    json_object_update(to, from);
+    json_decref(from);
+}
+
+json_t *decode_item_tree(const char *node, const struct xnode *item)
+{
+    json_t *ev = json_object();
+    const struct xnode *payload = xnode_first_element(item);
+    const char *id = xnode_attr(item, "id");
+    size_t i;
+
+    if (node)
+        json_object_set_new(ev, "node", json_str(node));
+    if (id)
+        json_object_set_new(ev, "item", json_str(id));
+    if (payload == NULL) {
+        decode_set_raw(ev, NULL, 0, "the item carries no payload");
+        return ev;
+    }
+    for (i = 0; i < sizeof decoders / sizeof decoders[0]; i++)
+        if (decoders[i]->match(node, payload->name, payload->ns)) {
+            take_fields(ev, decoders[i]->decode(node, payload));
+            break;
+        }
+    return ev;
+}
+
+json_t *decode_item(const char *node, xmpp_stanza_t *item)
+{
+    struct xnode *x;
+    json_t *ev;
+    char *cause = NULL, *why;
+    const char *id;
+
+    if (item == NULL || (x = xnode_from_stanza(item, &cause)) == NULL) {
+        ev = json_object();
+        if (node)
+            json_object_set_new(ev, "node", json_str(node));
+        id = item ? xmpp_stanza_get_attribute(item, "id") : NULL;
+        if (id)
+            json_object_set_new(ev, "item", json_str(id));
+        why = xasprintf("the item cannot be decoded: %s",
+                        cause ? cause : "there is none");
+        decode_set_raw(ev, NULL, 0, why);
+        free(why);
+        free(cause);
+        return ev;
+    }
+    ev = decode_item_tree(node, x);
+    xnode_free(x);
+    return ev;
+}
+
+json_t *decode_update_text(const char *node, const char *text, size_t len)
+{
+    json_t *ev = json_object();
+
+    if (node)
+        json_object_set_new(ev, "node", json_str(node));
+    take_fields(ev,
+                finesse_decode_text(node, text ? text : "", text ? len : 0));
+    return ev;
+}

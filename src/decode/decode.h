@@ -1,0 +1,71 @@
+/*
+ * Payload decoders: a pubsub item (or a captured stanza) in, one JSON
+ * event out, shaped as DESIGN.md "JSON output" says:
+ *
+ *   {"node","item","event","source","requestId","kind", <kind>:{...}}
+ *
+ * kind and its member: "user":{...}, "dialogs":[...], "team":{...},
+ * "queue":{...}, "queues":[...], "systeminfo":{...}, "media":{...},
+ * "error" with "errors":[...]; "xml" with "xml":"<payload text>" for a
+ * well-formed payload no decoder knows (generic.c); "raw" with "raw" (the
+ * payload text as received, at most DECODE_MAX_DOC bytes, then
+ * "rawLength" gives the full size) and "error" (why it was not decoded).
+ * "sanitized":true marks an event decoded only after invalid XML
+ * characters were removed from it.
+ *
+ * Values are Finesse's text, un-escaped, as strings; only queue
+ * statistics are numbers. A field the payload does not carry is omitted;
+ * a field it carries is kept verbatim, empty or sentinel alike: a
+ * stateChangeTime of "", "-1" or "--" stays so (the model decides it
+ * means "unknown"). Queue statistics alone drop empty values.
+ *
+ * Nothing here trusts the payload: every input yields an event (kind raw
+ * at worst), sizes and depth are bounded, and no walk recurses.
+ */
+#ifndef PERCH_DECODE_H
+#define PERCH_DECODE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <strophe.h>
+
+#define DECODE_MAX_DOC (1u << 20)      /* an inner <Update> document */
+#define DECODE_MAX_STANZA (8u << 20)   /* one captured stanza */
+#define DECODE_MAX_CAPTURE (64u << 20) /* what decode_capture accepts */
+
+/*
+ * item is a pubsub <item> (borrowed; from an event or an items result) of
+ * node (may be NULL). Returns a new object (caller json_decref), never
+ * NULL: "node", "item" (its id, when it has one), then the decoded fields.
+ * Payloads are recognised by their element's local name as well as their
+ * namespace: some servers drop the <notification> namespace.
+ */
+json_t *decode_item(const char *node, xmpp_stanza_t *item);
+
+/*
+ * Decodes an <Update> document given as text (not NUL-terminated; len
+ * bytes), as a Finesse <notification> carries it once un-escaped. Returns
+ * a new object (caller json_decref), never NULL; "node" when node is not
+ * NULL.
+ */
+json_t *decode_update_text(const char *node, const char *text, size_t len);
+
+/*
+ * Splits what people copy from Fiddler or a browser's Network tab: a
+ * <message>, an <iq> with pubsub items, a BOSH <body> holding many, a bare
+ * <Update>, or many of these one after another with whitespace or other
+ * text between. cb receives each event in order and owns it (json_decref).
+ * Events found in a <message> also carry "service" (its from) and "time"
+ * (its XEP-0203 delay stamp) when present. A stanza that does not parse
+ * is still delivered, as kind raw.
+ *
+ * Returns the number of events (0 when the stanzas held no pubsub item),
+ * or -1 with *cause (new string, caller frees) when no <message>, <iq>,
+ * <body> or <Update> element was found at all, or the input is larger
+ * than DECODE_MAX_CAPTURE.
+ */
+int decode_capture(const char *input, size_t len,
+                   void (*cb)(void *arg, json_t *event), void *arg,
+                   char **cause);
+
+#endif

@@ -1,0 +1,518 @@
+/*
+ * Cisco Finesse: the <Update> envelope a <notification> carries as escaped
+ * text, and its data (User, Dialog(s), Team, Queue(s), SystemInfo, Media,
+ * apiErrors). Only fixed, known paths are walked, so the payload's depth
+ * never drives the code; names are compared ignoring case, in any order.
+ */
+#include "../buf.h"
+#include "decode.h"
+#include "decoder.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Adds the text of each named child present, keyed by the name as given
+ * here (Finesse's usual spelling); absent children add nothing. */
+static void put_fields(json_t *o, const struct xnode *n,
+                       const char *const *names)
+{
+    const struct xnode *c;
+
+    for (; *names; names++)
+        if ((c = xnode_child(n, *names)) != NULL)
+            json_object_set_new(o, *names, json_str(xnode_text(c)));
+}
+
+/* An object of the named leaf fields of n's child called name; NULL when
+ * there is no such child. */
+static json_t *sub_object(const struct xnode *n, const char *name,
+                          const char *const *fields)
+{
+    const struct xnode *c = xnode_child(n, name);
+    json_t *o;
+
+    if (c == NULL)
+        return NULL;
+    o = json_object();
+    put_fields(o, c, fields);
+    return o;
+}
+
+static void put_new(json_t *o, const char *key, json_t *v)
+{
+    if (v)
+        json_object_set_new(o, key, v);
+}
+
+/* The texts of list's children called item: ["HOLD","DROP"]. */
+static json_t *text_list(const struct xnode *list, const char *item)
+{
+    json_t *a = json_array();
+    const struct xnode *c;
+
+    for (c = xnode_child(list, item); c; c = xnode_next_named(c, item))
+        json_array_append_new(a, json_str(xnode_text(c)));
+    return a;
+}
+
+/* build() of each child of list called item, in an array. */
+static json_t *object_list(const struct xnode *list, const char *item,
+                           json_t *(*build)(const struct xnode *))
+{
+    json_t *a = json_array();
+    const struct xnode *c;
+
+    for (c = xnode_child(list, item); c; c = xnode_next_named(c, item))
+        json_array_append_new(a, build(c));
+    return a;
+}
+
+/* --- User --- */
+
+static const char *const reason_fields[] = {
+    "id", "code", "label", "category", "forAll", "systemCode", "uri", NULL};
+
+static json_t *team_ref(const struct xnode *t)
+{
+    static const char *const fields[] = {"id", "name", "uri", NULL};
+    json_t *o = json_object();
+
+    put_fields(o, t, fields);
+    return o;
+}
+
+static json_t *user_object(const struct xnode *u)
+{
+    static const char *const head[] = {
+        "loginId",      "loginName", "firstName",    "lastName",
+        "extension",    "state",     "pendingState", "stateChangeTime",
+        "reasonCodeId", NULL};
+    static const char *const team[] = {"teamId", "teamName", NULL};
+    static const char *const tail[] = {"mediaType", "dialogs", "uri", NULL};
+    static const char *const settings[] = {
+        "wrapUpOnIncoming", "wrapUpOnOutgoing", "deviceSelection", NULL};
+    static const char *const mobile[] = {"mode", "dialNumber", NULL};
+    json_t *o = json_object();
+    const struct xnode *c;
+
+    put_fields(o, u, head);
+    put_new(o, "reasonCode", sub_object(u, "reasonCode", reason_fields));
+    put_fields(o, u, team);
+    if ((c = xnode_child(u, "roles")) != NULL)
+        json_object_set_new(o, "roles", text_list(c, "role"));
+    if ((c = xnode_child(u, "teams")) != NULL)
+        json_object_set_new(o, "teams", object_list(c, "Team", team_ref));
+    put_new(o, "settings", sub_object(u, "settings", settings));
+    put_new(o, "mobileAgent", sub_object(u, "mobileAgent", mobile));
+    put_fields(o, u, tail);
+    return o;
+}
+
+/* --- Dialog --- */
+
+static json_t *participant_object(const struct xnode *p)
+{
+    static const char *const fields[] = {
+        "mediaAddress", "mediaAddressType", "state", "stateCause",
+        "startTime",    "stateChangeTime",  NULL};
+    json_t *o = json_object();
+    const struct xnode *c;
+
+    put_fields(o, p, fields);
+    if ((c = xnode_child(p, "actions")) != NULL)
+        json_object_set_new(o, "actions", text_list(c, "action"));
+    return o;
+}
+
+/* <callvariables><CallVariable><name/><value/>… as {"name":"value"}. */
+static json_t *call_variables(const struct xnode *list)
+{
+    json_t *o = json_object();
+    const struct xnode *v, *name, *value;
+
+    for (v = xnode_child(list, "CallVariable"); v;
+         v = xnode_next_named(v, "CallVariable")) {
+        name = xnode_child(v, "name");
+        value = xnode_child(v, "value");
+        if (name && value && *xnode_text(name))
+            json_object_set_new(o, xnode_text(name),
+                                json_str(xnode_text(value)));
+    }
+    return o;
+}
+
+static json_t *dialog_object(const struct xnode *d)
+{
+    static const char *const head[] = {
+        "id", "uri", "state", "mediaType", "fromAddress", "toAddress", NULL};
+    static const char *const media_head[] = {"callType", "DNIS", "dialedNumber",
+                                             NULL};
+    static const char *const mid[] = {"secondaryId", "associatedDialogUri",
+                                      "callbackNumber", NULL};
+    static const char *const media_tail[] = {
+        "mediaId",       "outboundClassification", "queueNumber",
+        "queueName",     "callKeyCallId",          "callKeySequenceNum",
+        "callKeyPrefix", "wrapUpReason",           NULL};
+    const struct xnode *mp = xnode_child(d, "mediaProperties"), *c;
+    json_t *o = json_object();
+
+    put_fields(o, d, head);
+    put_fields(o, mp, media_head);
+    put_fields(o, d, mid);
+    put_fields(o, mp, media_tail);
+    if ((c = xnode_child(d, "participants")) != NULL)
+        json_object_set_new(o, "participants",
+                            object_list(c, "Participant", participant_object));
+    if ((c = xnode_child(mp, "callvariables")) != NULL)
+        json_object_set_new(o, "callVariables", call_variables(c));
+    return o;
+}
+
+static json_t *dialog_list(const struct xnode *data)
+{
+    return object_list(data, "Dialog", dialog_object);
+}
+
+static json_t *dialog_single(const struct xnode *d)
+{
+    json_t *a = json_array();
+
+    json_array_append_new(a, dialog_object(d));
+    return a;
+}
+
+/* --- Team --- */
+
+static json_t *users_list(const struct xnode *users)
+{
+    return object_list(users, "User", user_object);
+}
+
+static json_t *team_object(const struct xnode *t)
+{
+    static const char *const fields[] = {"id", "name", "uri", NULL};
+    json_t *o = json_object();
+    const struct xnode *u;
+
+    put_fields(o, t, fields);
+    if ((u = xnode_child(t, "users")) != NULL)
+        json_object_set_new(o, "users", users_list(u));
+    return o;
+}
+
+/* A bare <users> list: a team with no id or name of its own. */
+static json_t *users_team(const struct xnode *users)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "users", users_list(users));
+    return o;
+}
+
+/* --- Queue --- */
+
+/* An integer as a number, "" left out, anything else kept as text. */
+static void put_statistic(json_t *o, const char *name, const char *v)
+{
+    const char *p = v + (*v == '-');
+    long long n;
+    char *end;
+
+    if (*v == '\0')
+        return;
+    if (*p >= '0' && *p <= '9' && strspn(p, "0123456789") == strlen(p)) {
+        errno = 0;
+        n = strtoll(v, &end, 10);
+        if (errno == 0 && *end == '\0') {
+            json_object_set_new(o, name, json_integer((json_int_t)n));
+            return;
+        }
+    }
+    json_object_set_new(o, name, json_str(v));
+}
+
+static json_t *queue_object(const struct xnode *q)
+{
+    static const char *const fields[] = {"id", "uri", "name", NULL};
+    const struct xnode *st, *c;
+    json_t *o = json_object(), *s;
+
+    put_fields(o, q, fields);
+    if ((st = xnode_child(q, "statistics")) != NULL) {
+        s = json_object();
+        for (c = xnode_first_element(st); c; c = xnode_next_element(c))
+            put_statistic(s, c->name, xnode_text(c));
+        json_object_set_new(o, "statistics", s);
+    }
+    return o;
+}
+
+static json_t *queue_list(const struct xnode *qs)
+{
+    return object_list(qs, "Queue", queue_object);
+}
+
+/* --- SystemInfo, Media, apiErrors --- */
+
+static json_t *systeminfo_object(const struct xnode *si)
+{
+    static const char *const head[] = {"status",
+                                       "statusReason",
+                                       "deploymentType",
+                                       "currentTimestamp",
+                                       "xmppDomain",
+                                       "xmppPubSubDomain",
+                                       "lastCTIHeartbeatStatus",
+                                       "timezoneOffset",
+                                       NULL};
+    static const char *const node[] = {"host", "status", NULL};
+    static const char *const tail[] = {"uri", NULL};
+    json_t *o = json_object();
+
+    put_fields(o, si, head);
+    put_new(o, "primaryNode", sub_object(si, "primaryNode", node));
+    put_new(o, "secondaryNode", sub_object(si, "secondaryNode", node));
+    put_fields(o, si, tail);
+    return o;
+}
+
+static json_t *media_object(const struct xnode *m)
+{
+    static const char *const head[] = {
+        "mediaId",         "id",           "name", "state", "pendingState",
+        "stateChangeTime", "reasonCodeId", NULL};
+    static const char *const tail[] = {"maxDialogLimit",
+                                       "interruptAction",
+                                       "dialogLogoutAction",
+                                       "isLoggedIn",
+                                       "routable",
+                                       "isRoutable",
+                                       "uri",
+                                       NULL};
+    json_t *o = json_object();
+
+    put_fields(o, m, head);
+    put_new(o, "reasonCode", sub_object(m, "reasonCode", reason_fields));
+    put_fields(o, m, tail);
+    return o;
+}
+
+static json_t *error_object(const struct xnode *e)
+{
+    static const char *const fields[] = {
+        "errorType",           "errorData",
+        "errorMessage",        "errorMedia",
+        "peripheralErrorCode", "peripheralErrorMsg",
+        "peripheralErrorText", NULL};
+    json_t *o = json_object();
+
+    put_fields(o, e, fields);
+    return o;
+}
+
+static json_t *error_list(const struct xnode *errors)
+{
+    return object_list(errors, "apiError", error_object);
+}
+
+static json_t *error_single(const struct xnode *e)
+{
+    json_t *a = json_array();
+
+    json_array_append_new(a, error_object(e));
+    return a;
+}
+
+/* --- the envelope --- */
+
+struct data_kind {
+    const char *root;   /* the element under <data>, any case */
+    const char *kind;   /* "kind" */
+    const char *member; /* where build's result goes */
+    json_t *(*build)(const struct xnode *root);
+};
+
+static const struct data_kind data_kinds[] = {
+    {"user", "user", "user", user_object},
+    {"dialogs", "dialogs", "dialogs", dialog_list},
+    {"dialog", "dialogs", "dialogs", dialog_single},
+    {"team", "team", "team", team_object},
+    {"users", "team", "team", users_team},
+    {"queue", "queue", "queue", queue_object},
+    {"queues", "queues", "queues", queue_list},
+    {"systemInfo", "systeminfo", "systeminfo", systeminfo_object},
+    {"media", "media", "media", media_object},
+    {"apiErrors", "error", "errors", error_list},
+    {"apiError", "error", "errors", error_single},
+};
+
+/* Makes o raw with the document's text, or its serialization when the
+ * Update came as elements. */
+static void set_raw_doc(json_t *o, const struct xnode *doc, const char *text,
+                        size_t len, const char *why)
+{
+    struct buf b;
+
+    if (text) {
+        decode_set_raw(o, text, len, why);
+        return;
+    }
+    buf_init(&b);
+    xnode_serialize(doc, &b);
+    decode_set_raw(o, b.data ? b.data : "", b.len, why);
+    buf_done(&b);
+}
+
+/* "put " -> "PUT" */
+static json_t *event_name(const char *s)
+{
+    size_t len;
+    char *u, *p;
+    json_t *j;
+
+    s += strspn(s, " \t\r\n");
+    len = strlen(s);
+    while (len > 0 && strchr(" \t\r\n", s[len - 1]))
+        len--;
+    u = xstrndup(s, len);
+    for (p = u; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    j = json_str(u);
+    free(u);
+    return j;
+}
+
+/* The fields of an <Update> tree; text is its source (NULL when it came
+ * as elements), for a raw event. */
+static json_t *decode_doc(const struct xnode *doc, const char *text, size_t len)
+{
+    const struct xnode *c, *data, *root;
+    json_t *o = json_object();
+    char *why;
+    size_t i;
+
+    if (!xnode_is(doc, "Update")) {
+        why = xasprintf("not a Finesse <Update> document: its root is <%s>",
+                        doc->name);
+        set_raw_doc(o, doc, text, len, why);
+        free(why);
+        return o;
+    }
+    if ((c = xnode_child(doc, "event")) != NULL)
+        json_object_set_new(o, "event", event_name(xnode_text(c)));
+    if ((c = xnode_child(doc, "source")) != NULL)
+        json_object_set_new(o, "source", json_str(xnode_text(c)));
+    if ((c = xnode_child(doc, "requestId")) != NULL)
+        json_object_set_new(o, "requestId", json_str(xnode_text(c)));
+    data = xnode_child(doc, "data");
+    root = xnode_first_element(data);
+    if (root == NULL) {
+        set_raw_doc(o, doc, text, len,
+                    data ? "the <Update> has an empty <data>"
+                         : "the <Update> has no <data>");
+        return o;
+    }
+    for (i = 0; i < sizeof data_kinds / sizeof data_kinds[0]; i++) {
+        if (!xnode_is(root, data_kinds[i].root))
+            continue;
+        json_object_set_new(o, "kind", json_string(data_kinds[i].kind));
+        json_object_set_new(o, data_kinds[i].member, data_kinds[i].build(root));
+        return o;
+    }
+    why = xasprintf("no decoder for <%s> data", root->name);
+    set_raw_doc(o, doc, text, len, why);
+    free(why);
+    return o;
+}
+
+static int is_client_log(const char *node)
+{
+    size_t n = node ? strlen(node) : 0;
+
+    return n >= 10 && strcasecmp(node + n - 10, "/ClientLog") == 0;
+}
+
+json_t *finesse_decode_text(const char *node, const char *text, size_t len)
+{
+    struct xnode *doc;
+    char *cause = NULL, *again = NULL, *clean, *why;
+    size_t clean_len;
+    json_t *o;
+    int sanitized = 0;
+
+    o = json_object();
+    if (is_client_log(node)) {
+        decode_set_raw(o, text, len, "ClientLog payloads are not decoded");
+        return o;
+    }
+    if (len > DECODE_MAX_DOC) {
+        why = xasprintf("the <Update> document is %zu bytes, more than the "
+                        "limit of %u",
+                        len, DECODE_MAX_DOC);
+        decode_set_raw(o, text, len, why);
+        free(why);
+        return o;
+    }
+    if ((doc = xnode_parse(text, len, &cause)) == NULL &&
+        (clean = xml_sanitize(text, len, &clean_len)) != NULL) {
+        doc = xnode_parse(clean, clean_len, &again);
+        sanitized = doc != NULL;
+        free(again);
+        free(clean);
+    }
+    if (doc == NULL) {
+        why = xasprintf("the <Update> document does not parse: %s", cause);
+        decode_set_raw(o, text, len, why);
+        free(why);
+        free(cause);
+        return o;
+    }
+    free(cause);
+    json_decref(o);
+    o = decode_doc(doc, text, len);
+    xnode_free(doc);
+    if (sanitized)
+        json_object_set_new(o, "sanitized", json_true());
+    return o;
+}
+
+static int finesse_match(const char *node, const char *local, const char *ns)
+{
+    (void)node;
+    (void)ns;
+    return local && (strcasecmp(local, "notification") == 0 ||
+                     strcasecmp(local, "Update") == 0);
+}
+
+/* A <notification> holds the Update as escaped text, or (seldom) as
+ * elements; an <Update> payload is the document itself. */
+static json_t *finesse_decode(const char *node, const struct xnode *payload)
+{
+    const struct xnode *doc = payload, *c;
+    const char *text;
+    json_t *o;
+
+    if (xnode_is(payload, "notification")) {
+        c = xnode_child(payload, "Update");
+        if (c == NULL) {
+            text = xnode_text(payload);
+            return finesse_decode_text(node, text, strlen(text));
+        }
+        doc = c;
+    }
+    if (is_client_log(node)) {
+        o = json_object();
+        set_raw_doc(o, doc, NULL, 0, "ClientLog payloads are not decoded");
+        return o;
+    }
+    return decode_doc(doc, NULL, 0);
+}
+
+const struct decoder finesse_decoder = {
+    "finesse",
+    finesse_match,
+    finesse_decode,
+};

@@ -1,0 +1,20 @@
+/* How decoded events (DESIGN.md's JSON) are printed by watch, items and
+ * decode: one JSON object a line, or one aligned line for people. */
+#ifndef PERCH_EVENT_OUT_H
+#define PERCH_EVENT_OUT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* Adds "time" (now, UTC, ms) and "service" (when not NULL) in front of
+ * the event's own fields. Returns ev. */
+json_t *event_stamp(json_t *ev, const char *service);
+
+/* Writes ev to f as one line: compact JSON, or the human line. */
+void event_print(FILE *f, json_t *ev, int json);
+
+/* The human line (no newline): new string, caller frees. It fits 80
+ * columns for the common kinds. */
+char *event_line(json_t *ev);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * decode_update_text on arbitrary bytes: always one event, of a known
+ * kind, that serializes; a raw one says why. Depth, size and invalid
+ * characters must never crash, leak or hang it.
+ */
+#include "decode/decode.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
+                    #cond);                                                    \
+            abort();                                                           \
+        }                                                                      \
+    } while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int known_kind(const char *k)
+{
+    static const char *const kinds[] = {
+        "user",       "dialogs", "team",  "queue", "queues",
+        "systeminfo", "media",   "error", "raw",   NULL};
+    size_t i;
+
+    for (i = 0; k && kinds[i]; i++)
+        if (strcmp(k, kinds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    json_t *ev =
+        decode_update_text("/finesse/api/User/1", (const char *)data, size);
+    const char *kind;
+    char *line;
+
+    CHECK(ev != NULL && json_is_object(ev));
+    kind = json_string_value(json_object_get(ev, "kind"));
+    CHECK(known_kind(kind));
+    if (strcmp(kind, "raw") == 0)
+        CHECK(json_is_string(json_object_get(ev, "error")));
+    line = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    CHECK(line != NULL && strchr(line, '\n') == NULL);
+    free(line);
+    json_decref(ev);
+    return 0;
+}

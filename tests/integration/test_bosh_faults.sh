@@ -1,0 +1,109 @@
+# BOSH faults Prosody will not produce on demand, injected by
+# tests/tools/boshproxy in front of Prosody's /http-bind (real XMPP still
+# comes from Prosody); sourced by run.sh.
+# shellcheck shell=bash
+
+BOSHPROXY=${BOSHPROXY:-$ROOT/build/tools/boshproxy}
+PROXY_PID=
+PROXY_LOG=$WORK/proxy.log
+PING_MATCH='urn%3Axmpp%3Aping'
+
+# start_proxy [--fault SPEC]...: sets PROXY_URL; stopped by stop_proxy.
+start_proxy() {
+    local ready=$WORK/proxy.ready port _
+    : >"$PROXY_LOG"
+    "$BOSHPROXY" --listen-port 0 --upstream "$BOSH_HTTP_URL" --log "$PROXY_LOG" "$@" >"$ready" 2>&1 &
+    PROXY_PID=$!
+    for _ in $(seq 100); do
+        port=$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$ready")
+        [[ -n $port ]] && break
+        sleep 0.05
+    done
+    [[ -n $port ]] || fail "boshproxy did not start: $(cat "$ready")"
+    PROXY_URL=http://127.0.0.1:$port/http-bind
+}
+
+stop_proxy() {
+    [[ -n $PROXY_PID ]] || return 0
+    kill -TERM "$PROXY_PID" 2>/dev/null
+    wait "$PROXY_PID" 2>/dev/null
+    PROXY_PID=
+}
+
+via_proxy() {
+    echo -j "agent@$DOMAIN" --password-env AGENT_PW --bosh "$PROXY_URL" --allow-plaintext-auth
+}
+
+max_outstanding() {
+    sed -n 's/^req .* outstanding=\([0-9]*\)$/\1/p' "$PROXY_LOG" | sort -n | tail -1
+}
+
+t_bosh_unanswered_request_is_resent_byte_identical_with_the_same_rid() {
+    start_proxy --fault "hang:$PING_MATCH"
+    # wait 2 s + 10 s margin: then the same rid again, and the held reply
+    # the proxy replays completes the ping
+    expect_rc 0 "$(p send $(via_proxy) --bosh-wait 2 --timeout 30 "$PING")"
+    stop_proxy
+    expect_out "type='result'"
+    grep -q '^fault .* spec=hang' "$PROXY_LOG" || fail "the fault did not fire"
+    grep -q '^resend rid=[0-9]* identical=yes$' "$PROXY_LOG" || fail "no byte-identical resend: $(grep -E '^(fault|resend)' "$PROXY_LOG")"
+    grep -q 'action=replay' "$PROXY_LOG" || fail "no replay"
+}
+
+t_bosh_http_500_is_resent_and_the_session_goes_on() {
+    start_proxy --fault "status:$PING_MATCH:500"
+    expect_rc 0 "$(p send $(via_proxy) "$PING")"
+    stop_proxy
+    grep -q '^resend rid=[0-9]* identical=yes$' "$PROXY_LOG" || fail "no identical resend after 500"
+}
+
+t_bosh_http_404_ends_the_session_with_exit_3() {
+    start_proxy --fault "status:$PING_MATCH:404"
+    expect_rc 3 "$(p send $(via_proxy) "$PING")"
+    stop_proxy
+    expect_err 'BOSH session ended by .*: HTTP 404 \(session unknown to the server, or wrong URL\)'
+}
+
+t_bosh_each_terminate_condition_is_named() {
+    local cond
+    for cond in bad-request host-gone host-unknown improper-addressing \
+        internal-server-error item-not-found other-request policy-violation \
+        remote-connection-failed remote-stream-error see-other-uri \
+        system-shutdown undefined-condition; do
+        start_proxy --fault "terminate:$PING_MATCH:$cond"
+        expect_rc 3 "$(p send $(via_proxy) "$PING")"
+        stop_proxy
+        expect_err "BOSH session terminated by the server: $cond"
+    done
+    start_proxy --fault "terminate:$PING_MATCH:see-other-uri"
+    p send $(via_proxy) "$PING" >/dev/null
+    stop_proxy
+    expect_err 'see-other-uri: use https://other.example:7443/http-bind/'
+    start_proxy --fault "terminate:$PING_MATCH:remote-stream-error"
+    p send $(via_proxy) "$PING" >/dev/null
+    stop_proxy
+    expect_err 'remote-stream-error: conflict \(Replaced by new connection\)'
+}
+
+t_bosh_never_more_requests_in_flight_than_the_server_allows() {
+    local q="" i
+    for i in $(seq 30); do
+        q+="<iq type='get' to='$DOMAIN'><ping xmlns='urn:xmpp:ping'/></iq>"
+    done
+    start_proxy --fault "delay:$PING_MATCH:300"
+    expect_rc 0 "$(printf '%s' "$q" | p send $(via_proxy) -)"
+    stop_proxy
+    [[ $(grep -c '"type":"result"\|type=.result.' "$OUT") -ge 30 ]] || fail "not all 30 replies"
+    local max
+    max=$(max_outstanding)
+    [[ -n $max && $max -le 2 ]] || fail "up to $max requests in flight (Prosody allows 2)"
+    [[ $(grep -c '^req ' "$PROXY_LOG") -lt 30 ]] || fail "stanzas were not batched"
+}
+
+t_bosh_probe_reports_a_lost_session_with_exit_3() {
+    start_proxy --fault "terminate:$PING_MATCH:system-shutdown"
+    expect_rc 3 "$(p probe $(via_proxy) --duration 5)"
+    stop_proxy
+    expect_out 'LOST +BOSH session terminated by the server: system-shutdown'
+    expect_out 'summary  connection LOST'
+}

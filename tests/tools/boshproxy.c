@@ -1,0 +1,972 @@
+/* boshproxy: a fault-injecting HTTP proxy in front of a BOSH endpoint.
+ *
+ *   boshproxy --listen-port P --upstream http://127.0.0.1:PORT/http-bind
+ *             --log FILE [--fault SPEC]...
+ *
+ * It listens on 127.0.0.1:P (0: any free port) and forwards every POST,
+ * whatever its path, byte for byte to the upstream URL (Content-Type
+ * text/xml; charset=utf-8), then answers the client with the upstream's
+ * status, Content-Type and body. Every forwarded request has a connection
+ * of its own, so a held long poll never delays another request. Once it
+ * listens it prints "ready PORT" on stdout.
+ *
+ * A --fault SPEC is KIND:MATCH[:ARG]. It fires once, on the first request
+ * whose body contains MATCH (percent-decoded first, so %3A stands for a
+ * colon, which MATCH may not contain literally; an empty MATCH matches any
+ * request). A request fires at most one fault, the first one listed.
+ *   hang:MATCH             forward, but never answer the client; the
+ *                          upstream reply is held. The next request with
+ *                          the same rid is not forwarded but answered with
+ *                          the held reply (action=replay).
+ *   status:MATCH:CODE      answer HTTP CODE with an empty body, without
+ *                          forwarding. The next request with the same rid
+ *                          is forwarded normally.
+ *   terminate:MATCH:COND   answer 200 with a <body type='terminate'
+ *                          condition='COND'/> without forwarding;
+ *                          see-other-uri carries a <uri/>,
+ *                          remote-stream-error a <stream:error/>.
+ *   delay:MATCH:MS         forward, but answer MS milliseconds after the
+ *                          upstream replied.
+ *
+ * The log FILE gets one line per event, flushed at once:
+ *   req N rid=RID len=BYTES sha256=HEX outstanding=K
+ *   fault N rid=RID spec=SPEC
+ *   resend rid=RID identical=yes|no
+ *   held N rid=RID status=S len=BYTES
+ *   upstream-error N rid=RID
+ *   gone N rid=RID outstanding=K
+ *   resp N rid=RID status=S len=BYTES action=pass|replay|status|terminate|delay|error
+ * N numbers the requests from 1 in order of arrival; RID is the rid
+ * attribute of the request's <body/> ("-" when it has none); K counts the
+ * client requests open at the proxy (received, not yet answered, client
+ * still connected), this one included. "resend" follows the "req" line of
+ * the second request with the rid of a hang or status fault and compares
+ * its body with the first one's. "held" says that the upstream reply of a
+ * hung request arrived; "gone" that a client closed its connection before
+ * it got an answer. Non-POST requests get 405 and are not logged.
+ *
+ * SIGTERM or SIGINT: exit 0. Bad arguments: exit 2. Other failures: 1.
+ * Only numeric upstream hosts (and "localhost") are accepted, so that no
+ * name lookup can block the event loop. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/util.h>
+
+#include <openssl/evp.h>
+
+#define MAX_FAULTS 64
+#define RID_MAX 40
+#define UPSTREAM_TIMEOUT_S 300
+#define CLIENT_TIMEOUT_S 3600
+#define XML_CTYPE "text/xml; charset=utf-8"
+#define NS_BOSH "http://jabber.org/protocol/httpbind"
+#define NS_STREAM "http://etherx.jabber.org/streams"
+#define NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
+
+enum fault_kind { F_HANG, F_STATUS, F_TERMINATE, F_DELAY };
+
+struct fault {
+    enum fault_kind kind;
+    const char *spec; /* as given, for the log */
+    char *match;      /* percent-decoded */
+    size_t match_len;
+    int code;           /* status */
+    char condition[64]; /* terminate */
+    long ms;            /* delay */
+    int fired;
+};
+
+enum action { A_PASS, A_HANG, A_REPLAY, A_STATUS, A_TERMINATE, A_DELAY, A_ERROR };
+
+static const char *const action_names[] = {
+    "pass", "hang", "replay", "status", "terminate", "delay", "error",
+};
+
+struct proxy;
+
+/* One client request and what became of it. */
+struct xreq {
+    struct xreq *next, *prev;
+    struct proxy *p;
+    unsigned long n;
+    char rid[RID_MAX + 1];
+    unsigned char *body;
+    size_t len;
+    struct evhttp_request *client;  /* until answered or gone */
+    struct evhttp_connection *ccon; /* the client's connection, as long */
+    struct event *eof_ev;           /* notices the client hanging up */
+    struct evhttp_connection *ucon; /* while the upstream exchange runs */
+    enum action action;
+    struct xreq *source; /* replay: the hung request whose reply it awaits */
+    int watched;         /* a watch keeps its reply for a replay */
+    int up_done;
+    int up_status;
+    struct evbuffer *up_body;
+    char *up_ctype;
+    long delay_ms;       /* delay */
+    struct event *timer; /* delay */
+};
+
+/* A rid whose resend is expected: after a hang or a status fault. */
+struct watch {
+    struct watch *next;
+    char rid[RID_MAX + 1];
+    unsigned char *body;
+    size_t len;
+    struct xreq *held; /* hang: the request whose reply is replayed */
+};
+
+struct proxy {
+    struct event_base *base;
+    struct evhttp *http;
+    struct event *sig_term, *sig_int;
+    FILE *log;
+    char host[INET6_ADDRSTRLEN];
+    int port;
+    char *path;
+    struct fault faults[MAX_FAULTS];
+    int nfaults;
+    unsigned long nreq;
+    int outstanding;
+    struct xreq *xreqs;
+    struct watch *watches;
+};
+
+static void logline(struct proxy *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void logline(struct proxy *p, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfprintf(p->log, fmt, ap);
+    va_end(ap);
+    fputc('\n', p->log);
+    fflush(p->log);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *m = malloc(n ? n : 1);
+
+    if (!m) {
+        fprintf(stderr, "boshproxy: out of memory\n");
+        exit(1);
+    }
+    return m;
+}
+
+static const unsigned char *find_bytes(const unsigned char *hay, size_t hlen,
+                                       const char *needle, size_t nlen)
+{
+    size_t i;
+
+    if (nlen == 0)
+        return hay;
+    for (i = 0; nlen <= hlen && i <= hlen - nlen; i++)
+        if (hay[i] == (unsigned char)needle[0] && memcmp(hay + i, needle, nlen) == 0)
+            return hay + i;
+    return NULL;
+}
+
+static void sha256_hex(const unsigned char *data, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0, i;
+
+    if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
+        strcpy(out, "-");
+        return;
+    }
+    for (i = 0; i < mdlen; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* parse_rid: the rid attribute of the first element of the body (the
+ * <body/> wrapper), or "-". Characters other than [A-Za-z0-9._-] become
+ * '?', so that the log stays one word per field. */
+static void parse_rid(const unsigned char *b, size_t len, char out[RID_MAX + 1])
+{
+    size_t i = 0, end, k;
+    unsigned char q;
+
+    strcpy(out, "-");
+    /* the first tag that is not <?xml ...?> or a comment */
+    for (;;) {
+        while (i < len && b[i] != '<')
+            i++;
+        if (i + 1 >= len)
+            return;
+        if (b[i + 1] != '?' && b[i + 1] != '!')
+            break;
+        i++;
+    }
+    end = i;
+    while (end < len && b[end] != '>')
+        end++;
+    for (k = i + 1; k + 3 <= end; k++) {
+        size_t v;
+        if (!is_space(b[k - 1]) || memcmp(b + k, "rid", 3) != 0)
+            continue;
+        v = k + 3;
+        while (v < end && is_space(b[v]))
+            v++;
+        if (v >= end || b[v] != '=')
+            continue;
+        v++;
+        while (v < end && is_space(b[v]))
+            v++;
+        if (v >= end || (b[v] != '\'' && b[v] != '"'))
+            continue;
+        q = b[v++];
+        {
+            size_t o = 0;
+            while (v < end && b[v] != q && o < RID_MAX) {
+                unsigned char c = b[v++];
+                int ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                         (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '-';
+                out[o++] = ok ? (char)c : '?';
+            }
+            out[o] = '\0';
+            if (o == 0)
+                strcpy(out, "?");
+        }
+        return;
+    }
+}
+
+/* --- requests --- */
+
+static struct xreq *xreq_new(struct proxy *p)
+{
+    struct xreq *x = xmalloc(sizeof *x);
+
+    memset(x, 0, sizeof *x);
+    x->p = p;
+    x->next = p->xreqs;
+    if (p->xreqs)
+        p->xreqs->prev = x;
+    p->xreqs = x;
+    return x;
+}
+
+static void xreq_destroy(struct xreq *x)
+{
+    struct proxy *p = x->p;
+
+    if (x->prev)
+        x->prev->next = x->next;
+    else
+        p->xreqs = x->next;
+    if (x->next)
+        x->next->prev = x->prev;
+    if (x->eof_ev)
+        event_free(x->eof_ev);
+    if (x->timer)
+        event_free(x->timer);
+    if (x->up_body)
+        evbuffer_free(x->up_body);
+    free(x->up_ctype);
+    free(x->body);
+    free(x);
+}
+
+/* maybe_free: drops x once nothing refers to it any more. */
+static void maybe_free(struct xreq *x)
+{
+    if (x->client || x->ucon || x->watched)
+        return;
+    if (x->timer && evtimer_pending(x->timer, NULL))
+        return;
+    xreq_destroy(x);
+}
+
+/* answer: sends the reply to x's client, if it is still there. */
+static void answer(struct xreq *x, int code, const char *ctype,
+                   const void *data, size_t len, enum action action)
+{
+    struct proxy *p = x->p;
+    struct evbuffer *buf;
+
+    x->action = action;
+    if (!x->client)
+        return;
+    if (x->eof_ev)
+        event_del(x->eof_ev);
+    buf = evbuffer_new();
+    if (!buf) {
+        fprintf(stderr, "boshproxy: out of memory\n");
+        exit(1);
+    }
+    if (len)
+        evbuffer_add(buf, data, len);
+    if (ctype)
+        evhttp_add_header(evhttp_request_get_output_headers(x->client),
+                          "Content-Type", ctype);
+    evhttp_send_reply(x->client, code, NULL, buf);
+    evbuffer_free(buf);
+    x->client = NULL;
+    x->ccon = NULL;
+    p->outstanding--;
+    logline(p, "resp %lu rid=%s status=%d len=%zu action=%s", x->n, x->rid, code,
+            len, action_names[action]);
+}
+
+/* answer_with_reply: answers x with the upstream reply that src got. */
+static void answer_with_reply(struct xreq *x, struct xreq *src, enum action action)
+{
+    size_t len = src->up_body ? evbuffer_get_length(src->up_body) : 0;
+    const unsigned char *data = len ? evbuffer_pullup(src->up_body, -1) : NULL;
+
+    answer(x, src->up_status, src->up_ctype, data, len, action);
+}
+
+static void on_client_eof(evutil_socket_t fd, short what, void *arg)
+{
+    struct xreq *x = arg;
+    struct proxy *p = x->p;
+    struct evhttp_connection *con;
+    char c;
+    ssize_t r;
+
+    (void)what;
+    if (!x->client)
+        return;
+    r = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (r > 0)
+        return; /* more data (a pipelined request): stop watching */
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        event_add(x->eof_ev, NULL);
+        return;
+    }
+    /* The client hung up: drop its connection; this frees its request. */
+    con = x->ccon;
+    x->client = NULL;
+    x->ccon = NULL;
+    p->outstanding--;
+    logline(p, "gone %lu rid=%s outstanding=%d", x->n, x->rid, p->outstanding);
+    evhttp_connection_free(con);
+    maybe_free(x);
+}
+
+/* watch_client: notices when the client closes its connection while its
+ * request waits; libevent does not read the socket meanwhile. */
+static void watch_client(struct xreq *x)
+{
+    struct bufferevent *bev;
+    evutil_socket_t fd;
+
+    if (!x->ccon)
+        return;
+    bev = evhttp_connection_get_bufferevent(x->ccon);
+    fd = bev ? bufferevent_getfd(bev) : -1;
+    if (fd < 0)
+        return;
+    x->eof_ev = event_new(x->p->base, fd, EV_READ, on_client_eof, x);
+    if (x->eof_ev)
+        event_add(x->eof_ev, NULL);
+}
+
+static void on_delay_done(evutil_socket_t fd, short what, void *arg)
+{
+    struct xreq *x = arg;
+
+    (void)fd;
+    (void)what;
+    answer_with_reply(x, x, A_DELAY);
+    maybe_free(x);
+}
+
+static void on_upstream_reply(struct evhttp_request *ureq, void *arg)
+{
+    struct xreq *x = arg;
+    struct proxy *p = x->p;
+    struct xreq *y, *ynext;
+    int ok = ureq && evhttp_request_get_response_code(ureq) > 0;
+
+    x->ucon = NULL; /* freed by libevent after this callback */
+    x->up_done = 1;
+    if (ok) {
+        const char *ct = evhttp_find_header(evhttp_request_get_input_headers(ureq),
+                                            "Content-Type");
+        x->up_status = evhttp_request_get_response_code(ureq);
+        x->up_body = evbuffer_new();
+        if (!x->up_body) {
+            fprintf(stderr, "boshproxy: out of memory\n");
+            exit(1);
+        }
+        evbuffer_add_buffer(x->up_body, evhttp_request_get_input_buffer(ureq));
+        if (ct) {
+            x->up_ctype = xmalloc(strlen(ct) + 1);
+            strcpy(x->up_ctype, ct);
+        }
+    } else {
+        x->up_status = 502;
+        logline(p, "upstream-error %lu rid=%s", x->n, x->rid);
+    }
+
+    switch (x->action) {
+    case A_HANG:
+        logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid, x->up_status,
+                x->up_body ? evbuffer_get_length(x->up_body) : 0);
+        for (y = p->xreqs; y; y = ynext) {
+            ynext = y->next;
+            if (y->source != x)
+                continue;
+            y->source = NULL;
+            answer_with_reply(y, x, A_REPLAY);
+            maybe_free(y);
+        }
+        break;
+    case A_DELAY:
+        if (x->client && ok) {
+            struct timeval tv;
+            tv.tv_sec = x->delay_ms / 1000;
+            tv.tv_usec = (x->delay_ms % 1000) * 1000;
+            x->timer = evtimer_new(p->base, on_delay_done, x);
+            if (!x->timer || evtimer_add(x->timer, &tv) != 0) {
+                fprintf(stderr, "boshproxy: cannot start a timer\n");
+                exit(1);
+            }
+        } else {
+            answer_with_reply(x, x, A_ERROR);
+        }
+        break;
+    default:
+        answer_with_reply(x, x, ok ? x->action : A_ERROR);
+        break;
+    }
+    maybe_free(x);
+}
+
+/* forward: sends x's body upstream; on_upstream_reply takes it from there. */
+static void forward(struct xreq *x)
+{
+    struct proxy *p = x->p;
+    struct evhttp_request *ureq;
+    struct evkeyvalq *h;
+    char hostport[INET6_ADDRSTRLEN + 16];
+
+    x->ucon = evhttp_connection_base_new(p->base, NULL, p->host, (unsigned short)p->port);
+    ureq = x->ucon ? evhttp_request_new(on_upstream_reply, x) : NULL;
+    if (!ureq)
+        goto fail;
+    evhttp_connection_set_timeout(x->ucon, UPSTREAM_TIMEOUT_S);
+    h = evhttp_request_get_output_headers(ureq);
+    snprintf(hostport, sizeof hostport, strchr(p->host, ':') ? "[%s]:%d" : "%s:%d",
+             p->host, p->port);
+    evhttp_add_header(h, "Host", hostport);
+    evhttp_add_header(h, "Content-Type", XML_CTYPE);
+    /* One request per connection: libevent frees it when done. */
+    evhttp_add_header(h, "Connection", "close");
+    evbuffer_add(evhttp_request_get_output_buffer(ureq), x->body, x->len);
+    if (evhttp_make_request(x->ucon, ureq, EVHTTP_REQ_POST, p->path) != 0) {
+        evhttp_request_free(ureq);
+        goto fail;
+    }
+    evhttp_connection_free_on_completion(x->ucon);
+    return;
+fail:
+    if (x->ucon)
+        evhttp_connection_free(x->ucon);
+    x->ucon = NULL;
+    x->up_done = 1;
+    x->up_status = 502;
+    logline(p, "upstream-error %lu rid=%s", x->n, x->rid);
+    if (x->action != A_HANG)
+        answer(x, 502, NULL, NULL, 0, A_ERROR);
+}
+
+/* --- watches: rids whose resend is expected --- */
+
+static void watch_add(struct proxy *p, struct xreq *x, struct xreq *held)
+{
+    struct watch *w;
+
+    if (strcmp(x->rid, "-") == 0)
+        return; /* a request without rid cannot be resent */
+    w = xmalloc(sizeof *w);
+    memset(w, 0, sizeof *w);
+    strcpy(w->rid, x->rid);
+    w->body = xmalloc(x->len);
+    if (x->len)
+        memcpy(w->body, x->body, x->len);
+    w->len = x->len;
+    w->held = held;
+    if (held)
+        held->watched = 1;
+    w->next = p->watches;
+    p->watches = w;
+}
+
+/* watch_take: unlinks and returns the watch for rid, or NULL. */
+static struct watch *watch_take(struct proxy *p, const char *rid)
+{
+    struct watch **pw, *w;
+
+    if (strcmp(rid, "-") == 0)
+        return NULL;
+    for (pw = &p->watches; (w = *pw) != NULL; pw = &w->next) {
+        if (strcmp(w->rid, rid) == 0) {
+            *pw = w->next;
+            return w;
+        }
+    }
+    return NULL;
+}
+
+static void watch_free(struct watch *w)
+{
+    free(w->body);
+    free(w);
+}
+
+/* --- the server side --- */
+
+static void terminate_body(const char *cond, struct evbuffer *out)
+{
+    if (strcmp(cond, "see-other-uri") == 0) {
+        evbuffer_add_printf(out,
+                            "<body xmlns='" NS_BOSH "' type='terminate' condition='%s'>"
+                            "<uri>https://other.example:7443/http-bind/</uri></body>",
+                            cond);
+    } else if (strcmp(cond, "remote-stream-error") == 0) {
+        evbuffer_add_printf(out,
+                            "<body xmlns='" NS_BOSH "' xmlns:stream='" NS_STREAM
+                            "' type='terminate' condition='%s'>"
+                            "<stream:error xmlns:stream='" NS_STREAM "'>"
+                            "<conflict xmlns='" NS_STREAMS "'/>"
+                            "<text xmlns='" NS_STREAMS "'>Replaced by new connection</text>"
+                            "</stream:error></body>",
+                            cond);
+    } else {
+        evbuffer_add_printf(out, "<body xmlns='" NS_BOSH "' type='terminate' condition='%s'/>",
+                            cond);
+    }
+}
+
+static void apply_fault(struct xreq *x, struct fault *f)
+{
+    struct proxy *p = x->p;
+
+    f->fired = 1;
+    logline(p, "fault %lu rid=%s spec=%s", x->n, x->rid, f->spec);
+    switch (f->kind) {
+    case F_HANG:
+        x->action = A_HANG;
+        watch_add(p, x, x);
+        forward(x);
+        break;
+    case F_STATUS:
+        watch_add(p, x, NULL);
+        answer(x, f->code, NULL, NULL, 0, A_STATUS);
+        break;
+    case F_TERMINATE: {
+        struct evbuffer *b = evbuffer_new();
+        if (!b) {
+            fprintf(stderr, "boshproxy: out of memory\n");
+            exit(1);
+        }
+        terminate_body(f->condition, b);
+        answer(x, 200, XML_CTYPE, evbuffer_pullup(b, -1), evbuffer_get_length(b),
+               A_TERMINATE);
+        evbuffer_free(b);
+        break;
+    }
+    case F_DELAY:
+        x->action = A_DELAY;
+        x->delay_ms = f->ms;
+        forward(x);
+        break;
+    }
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    struct proxy *p = arg;
+    struct evbuffer *in;
+    struct xreq *x;
+    struct watch *w;
+    char hex[65];
+    int i;
+
+    if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "POST");
+        evhttp_send_error(req, 405, NULL);
+        return;
+    }
+    x = xreq_new(p);
+    in = evhttp_request_get_input_buffer(req);
+    x->len = evbuffer_get_length(in);
+    x->body = xmalloc(x->len);
+    evbuffer_copyout(in, x->body, x->len);
+    x->n = ++p->nreq;
+    x->client = req;
+    x->ccon = evhttp_request_get_connection(req);
+    x->action = A_PASS;
+    parse_rid(x->body, x->len, x->rid);
+    p->outstanding++;
+    sha256_hex(x->body, x->len, hex);
+    logline(p, "req %lu rid=%s len=%zu sha256=%s outstanding=%d", x->n, x->rid, x->len,
+            hex, p->outstanding);
+    watch_client(x);
+
+    w = watch_take(p, x->rid);
+    if (w) {
+        int same = w->len == x->len && (x->len == 0 || memcmp(w->body, x->body, x->len) == 0);
+        logline(p, "resend rid=%s identical=%s", x->rid, same ? "yes" : "no");
+        if (w->held) {
+            struct xreq *h = w->held;
+            h->watched = 0;
+            if (h->up_done) {
+                answer_with_reply(x, h, A_REPLAY);
+            } else {
+                x->source = h; /* answered when h's reply comes */
+                x->action = A_REPLAY;
+            }
+            maybe_free(h);
+        } else {
+            forward(x);
+        }
+        watch_free(w);
+        maybe_free(x);
+        return;
+    }
+
+    for (i = 0; i < p->nfaults; i++) {
+        struct fault *f = &p->faults[i];
+        if (!f->fired && find_bytes(x->body, x->len, f->match, f->match_len)) {
+            apply_fault(x, f);
+            maybe_free(x);
+            return;
+        }
+    }
+    forward(x);
+    maybe_free(x);
+}
+
+/* --- arguments --- */
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: boshproxy --listen-port P --upstream http://HOST:PORT/PATH "
+                    "--log FILE [--fault KIND:MATCH[:ARG]]...\n"
+                    "  KIND: hang:MATCH | status:MATCH:CODE | terminate:MATCH:CONDITION |"
+                    " delay:MATCH:MS\n"
+                    "  MATCH is percent-decoded (%%3A for ':')\n");
+    exit(2);
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* percent_decode: a new string; -1 for a malformed escape. */
+static int percent_decode(const char *s, size_t n, char **out, size_t *outlen)
+{
+    char *d = xmalloc(n + 1);
+    size_t i, o = 0;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
+            int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0) {
+                free(d);
+                return -1;
+            }
+            d[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            d[o++] = s[i];
+        }
+    }
+    d[o] = '\0';
+    *out = d;
+    *outlen = o;
+    return 0;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+
+    if (!*s)
+        return -1;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static void parse_fault(struct proxy *p, const char *spec)
+{
+    struct fault *f;
+    const char *c1, *c2, *arg = NULL;
+    size_t klen, mlen;
+    long v;
+
+    if (p->nfaults >= MAX_FAULTS) {
+        fprintf(stderr, "boshproxy: at most %d faults\n", MAX_FAULTS);
+        exit(2);
+    }
+    f = &p->faults[p->nfaults];
+    memset(f, 0, sizeof *f);
+    f->spec = spec;
+    c1 = strchr(spec, ':');
+    if (!c1)
+        goto bad;
+    klen = (size_t)(c1 - spec);
+    c2 = strchr(c1 + 1, ':');
+    mlen = c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
+    if (c2)
+        arg = c2 + 1;
+    if (klen == 4 && memcmp(spec, "hang", 4) == 0) {
+        f->kind = F_HANG;
+        if (arg)
+            goto bad;
+    } else if (klen == 6 && memcmp(spec, "status", 6) == 0) {
+        f->kind = F_STATUS;
+        if (!arg || parse_long(arg, 100, 599, &v) != 0)
+            goto bad;
+        f->code = (int)v;
+    } else if (klen == 9 && memcmp(spec, "terminate", 9) == 0) {
+        size_t i, n;
+        f->kind = F_TERMINATE;
+        if (!arg || !*arg || (n = strlen(arg)) >= sizeof f->condition)
+            goto bad;
+        for (i = 0; i < n; i++) {
+            char ch = arg[i];
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '-'))
+                goto bad;
+        }
+        memcpy(f->condition, arg, n + 1);
+    } else if (klen == 5 && memcmp(spec, "delay", 5) == 0) {
+        f->kind = F_DELAY;
+        if (!arg || parse_long(arg, 0, 3600L * 1000, &v) != 0)
+            goto bad;
+        f->ms = v;
+    } else {
+        goto bad;
+    }
+    if (percent_decode(c1 + 1, mlen, &f->match, &f->match_len) != 0)
+        goto bad;
+    p->nfaults++;
+    return;
+bad:
+    fprintf(stderr, "boshproxy: bad --fault '%s'\n", spec);
+    usage();
+}
+
+static void parse_upstream(struct proxy *p, const char *url)
+{
+    struct evhttp_uri *u = evhttp_uri_parse(url);
+    const char *scheme, *host, *path, *query;
+    unsigned char addr[sizeof(struct in6_addr)];
+    size_t n;
+
+    if (!u)
+        goto bad;
+    scheme = evhttp_uri_get_scheme(u);
+    host = evhttp_uri_get_host(u);
+    if (!scheme || strcmp(scheme, "http") != 0 || !host || evhttp_uri_get_userinfo(u))
+        goto bad;
+    if (strcmp(host, "localhost") == 0)
+        host = "127.0.0.1";
+    if (host[0] == '[') { /* some versions keep the brackets */
+        n = strlen(host);
+        if (n < 3 || n - 2 >= sizeof p->host || host[n - 1] != ']')
+            goto bad;
+        memcpy(p->host, host + 1, n - 2);
+        p->host[n - 2] = '\0';
+    } else {
+        if (strlen(host) >= sizeof p->host)
+            goto bad;
+        strcpy(p->host, host);
+    }
+    if (evutil_inet_pton(AF_INET, p->host, addr) != 1 &&
+        evutil_inet_pton(AF_INET6, p->host, addr) != 1) {
+        fprintf(stderr, "boshproxy: the upstream host must be an IP address\n");
+        goto bad;
+    }
+    p->port = evhttp_uri_get_port(u);
+    if (p->port < 0)
+        p->port = 80;
+    if (p->port == 0 || p->port > 65535)
+        goto bad;
+    path = evhttp_uri_get_path(u);
+    query = evhttp_uri_get_query(u);
+    if (!path || !*path)
+        path = "/";
+    n = strlen(path) + (query ? strlen(query) + 1 : 0) + 1;
+    p->path = xmalloc(n);
+    snprintf(p->path, n, query ? "%s?%s" : "%s", path, query ? query : "");
+    evhttp_uri_free(u);
+    return;
+bad:
+    if (u)
+        evhttp_uri_free(u);
+    fprintf(stderr, "boshproxy: bad --upstream '%s'\n", url);
+    usage();
+}
+
+/* --- main --- */
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct proxy *p = arg;
+
+    (void)sig;
+    (void)what;
+    event_base_loopbreak(p->base);
+}
+
+/* teardown: frees everything. Open client requests belong to their
+ * connections, which evhttp_free() closes; pending upstream requests are
+ * dropped with their connections, without their callbacks. */
+static void teardown(struct proxy *p)
+{
+    int i;
+
+    while (p->xreqs) {
+        struct xreq *x = p->xreqs;
+        if (x->ucon)
+            evhttp_connection_free(x->ucon);
+        xreq_destroy(x);
+    }
+    while (p->watches) {
+        struct watch *w = p->watches;
+        p->watches = w->next;
+        watch_free(w);
+    }
+    if (p->http)
+        evhttp_free(p->http);
+    if (p->sig_term)
+        event_free(p->sig_term);
+    if (p->sig_int)
+        event_free(p->sig_int);
+    if (p->base)
+        event_base_free(p->base);
+    libevent_global_shutdown();
+    for (i = 0; i < p->nfaults; i++)
+        free(p->faults[i].match);
+    free(p->path);
+    if (p->log)
+        fclose(p->log);
+}
+
+int main(int argc, char **argv)
+{
+    static struct proxy px;
+    struct proxy *p = &px;
+    struct evhttp_bound_socket *bound;
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof ss;
+    const char *log_path = NULL, *upstream = NULL;
+    long listen_port = -1;
+    int i, port;
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (i + 1 >= argc)
+            usage();
+        if (strcmp(a, "--listen-port") == 0) {
+            if (parse_long(argv[++i], 0, 65535, &listen_port) != 0)
+                usage();
+        } else if (strcmp(a, "--upstream") == 0) {
+            upstream = argv[++i];
+        } else if (strcmp(a, "--log") == 0) {
+            log_path = argv[++i];
+        } else if (strcmp(a, "--fault") == 0) {
+            parse_fault(p, argv[++i]);
+        } else {
+            usage();
+        }
+    }
+    if (listen_port < 0 || !upstream || !log_path)
+        usage();
+    parse_upstream(p, upstream);
+
+    signal(SIGPIPE, SIG_IGN);
+    p->log = fopen(log_path, "w");
+    if (!p->log) {
+        fprintf(stderr, "boshproxy: %s: %s\n", log_path, strerror(errno));
+        teardown(p);
+        return 1;
+    }
+    p->base = event_base_new();
+    p->http = p->base ? evhttp_new(p->base) : NULL;
+    if (!p->http) {
+        fprintf(stderr, "boshproxy: cannot set up libevent\n");
+        teardown(p);
+        return 1;
+    }
+    p->sig_term = evsignal_new(p->base, SIGTERM, on_signal, p);
+    p->sig_int = evsignal_new(p->base, SIGINT, on_signal, p);
+    if (!p->sig_term || !p->sig_int || evsignal_add(p->sig_term, NULL) != 0 ||
+        evsignal_add(p->sig_int, NULL) != 0) {
+        fprintf(stderr, "boshproxy: cannot catch signals\n");
+        teardown(p);
+        return 1;
+    }
+    evhttp_set_allowed_methods(p->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                            EVHTTP_REQ_OPTIONS);
+    evhttp_set_timeout(p->http, CLIENT_TIMEOUT_S);
+    evhttp_set_gencb(p->http, on_request, p);
+    bound = evhttp_bind_socket_with_handle(p->http, "127.0.0.1", (unsigned short)listen_port);
+    if (!bound) {
+        fprintf(stderr, "boshproxy: cannot listen on 127.0.0.1:%ld: %s\n", listen_port,
+                strerror(errno));
+        teardown(p);
+        return 1;
+    }
+    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sslen) != 0 ||
+        ss.ss_family != AF_INET) {
+        fprintf(stderr, "boshproxy: getsockname: %s\n", strerror(errno));
+        teardown(p);
+        return 1;
+    }
+    port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    printf("ready %d\n", port);
+    fflush(stdout);
+
+    if (event_base_dispatch(p->base) < 0 || !event_base_got_break(p->base)) {
+        fprintf(stderr, "boshproxy: the event loop failed\n");
+        teardown(p);
+        return 1;
+    }
+    teardown(p);
+    return 0;
+}

@@ -1,0 +1,272 @@
+/* The model: scripted event sequences give the expected tables. */
+#include "unit.h"
+
+#include "model/map.h"
+#include "model/model.h"
+
+static json_t *ev(const char *text)
+{
+    json_error_t err;
+    json_t *j = json_loads(text, 0, &err);
+    if (j == NULL) {
+        fprintf(stderr, "bad test JSON: %s\n", err.text);
+        abort();
+    }
+    return j;
+}
+
+static void apply(struct model *m, const char *text, double now)
+{
+    json_t *j = ev(text);
+    model_apply(m, j, now);
+    json_decref(j);
+}
+
+#define USER_NODE "/finesse/api/User/1001001"
+#define DIALOGS_NODE "/finesse/api/User/1001001/Dialogs"
+
+static void model__keeps_agents_by_login_id_with_reason_labels(void **state)
+{
+    struct model m;
+    const struct agent *a;
+    (void)state;
+
+    model_init(&m);
+    apply(&m,
+          "{\"node\":\"" USER_NODE "\",\"event\":\"PUT\",\"kind\":\"user\","
+          "\"user\":{\"loginId\":\"1001001\",\"firstName\":\"Ada\","
+          "\"lastName\":\"Lovelace\",\"extension\":\"1001001\","
+          "\"state\":\"NOT_READY\",\"stateChangeTime\":"
+          "\"2026-11-21T09:15:02.120Z\",\"reasonCodeId\":\"12\","
+          "\"reasonCode\":{\"id\":\"12\",\"label\":\"Lunch\"},"
+          "\"teamId\":\"5000\",\"teamName\":\"Maths\"}}",
+          1000);
+    a = map_get(&m.agents, "1001001");
+    assert_non_null(a);
+    assert_string_equal(a->first_name, "Ada");
+    assert_string_equal(a->state, "NOT_READY");
+    assert_string_equal(a->reason_label, "Lunch");
+    assert_string_equal(a->team_name, "Maths");
+    assert_true(a->state_change_ms == 1795252502120.0);
+
+    /* READY: the reason goes, the name stays */
+    apply(&m,
+          "{\"node\":\"" USER_NODE "\",\"event\":\"PUT\",\"kind\":\"user\","
+          "\"user\":{\"loginId\":\"1001001\",\"state\":\"READY\","
+          "\"stateChangeTime\":\"2026-11-21T09:20:00.000Z\"}}",
+          2000);
+    a = map_get(&m.agents, "1001001");
+    assert_string_equal(a->state, "READY");
+    assert_null(a->reason_label);
+    assert_string_equal(a->last_name, "Lovelace");
+    assert_int_equal(m.agents.n, 1);
+    assert_int_equal(model_node(&m, USER_NODE, 0)->events, 2);
+    model_done(&m);
+}
+
+static const char *dialog_post =
+    "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"POST\",\"kind\":\"dialogs\","
+    "\"dialogs\":[{\"id\":\"16817512\",\"state\":\"ALERTING\","
+    "\"fromAddress\":\"6125551234\",\"toAddress\":\"1001001\","
+    "\"callType\":\"ACD_IN\",\"callVariables\":{\"callVariable1\":\"a\"}}]}";
+
+static void model__dialogs_post_put_delete(void **state)
+{
+    struct model m;
+    const struct dialog *d;
+    (void)state;
+
+    model_init(&m);
+    apply(&m, dialog_post, 1000);
+    d = map_get(&m.dialogs, "16817512");
+    assert_non_null(d);
+    assert_string_equal(d->state, "ALERTING");
+    assert_string_equal(d->node, DIALOGS_NODE);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(d->detail, "callVariables"), "callVariable1")),
+        "a");
+    apply(&m,
+          "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"PUT\",\"kind\":"
+          "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\",\"state\":"
+          "\"ACTIVE\"}]}",
+          2000);
+    d = map_get(&m.dialogs, "16817512");
+    assert_string_equal(d->state, "ACTIVE");
+    assert_string_equal(d->from_address, "6125551234");
+    apply(&m,
+          "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"PUT\",\"kind\":"
+          "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\",\"state\":"
+          "\"DROPPED\"}]}",
+          3000);
+    assert_true(((struct dialog *)map_get(&m.dialogs, "16817512"))
+                    ->dropped_ms == 3000);
+    apply(&m,
+          "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"DELETE\",\"kind\":"
+          "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\"}]}",
+          4000);
+    assert_null(map_get(&m.dialogs, "16817512"));
+    assert_int_equal(m.unknown_deletes, 0);
+    model_done(&m);
+}
+
+static void model__failover_repost_updates_and_unknown_delete_is_counted(
+    void **state)
+{
+    struct model m;
+    (void)state;
+
+    model_init(&m);
+    apply(&m, dialog_post, 1000);
+    apply(&m,
+          "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"POST\",\"kind\":"
+          "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\",\"state\":"
+          "\"ACTIVE\"}]}",
+          2000);
+    assert_int_equal(m.dialogs.n, 1);
+    assert_string_equal(
+        ((struct dialog *)map_get(&m.dialogs, "16817512"))->state, "ACTIVE");
+    apply(&m,
+          "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"delete\",\"kind\":"
+          "\"dialogs\",\"dialogs\":[{\"id\":\"999\"}]}",
+          3000);
+    assert_int_equal(m.unknown_deletes, 1);
+    assert_int_equal(m.dialogs.n, 1);
+    model_done(&m);
+}
+
+static void model__team_snapshot_queue_and_systeminfo(void **state)
+{
+    struct model m;
+    const struct team *t;
+    const struct queue *q;
+    (void)state;
+
+    model_init(&m);
+    apply(&m,
+          "{\"node\":\"/finesse/api/Team/5000/Users\",\"kind\":\"team\","
+          "\"team\":{\"id\":\"5000\",\"name\":\"Maths\",\"users\":["
+          "{\"loginId\":\"1\",\"state\":\"READY\"},"
+          "{\"loginId\":\"2\",\"state\":\"TALKING\"}]}}",
+          1000);
+    t = map_get(&m.teams, "5000");
+    assert_non_null(t);
+    assert_string_equal(t->name, "Maths");
+    assert_int_equal(t->users, 2);
+    assert_int_equal(m.agents.n, 2);
+    apply(&m,
+          "{\"node\":\"/finesse/api/Queue/7\",\"kind\":\"queue\",\"queue\":{"
+          "\"uri\":\"/finesse/api/Queue/7\",\"name\":\"Sales\","
+          "\"statistics\":{\"callsInQueue\":3}}}",
+          1000);
+    q = map_get(&m.queues, "/finesse/api/Queue/7");
+    assert_non_null(q);
+    assert_int_equal(
+        json_integer_value(json_object_get(q->statistics, "callsInQueue")), 3);
+    apply(&m,
+          "{\"kind\":\"systeminfo\",\"systeminfo\":{\"status\":"
+          "\"OUT_OF_SERVICE\",\"statusReason\":\"CTI down\"}}",
+          1000);
+    assert_string_equal(m.system_status, "OUT_OF_SERVICE");
+    assert_string_equal(m.system_reason, "CTI down");
+    apply(&m, "{\"kind\":\"systeminfo\",\"systeminfo\":{\"status\":"
+              "\"IN_SERVICE\"}}",
+          2000);
+    assert_string_equal(m.system_status, "IN_SERVICE");
+    assert_null(m.system_reason);
+    model_done(&m);
+}
+
+static void model__time_in_state_uses_drift_and_knows_unknown(void **state)
+{
+    struct model m;
+    struct agent a;
+    (void)state;
+
+    model_init(&m);
+    memset(&a, 0, sizeof a);
+    a.state_change_ms = model_parse_time("2026-11-21T09:15:02.120Z");
+    m.drift_ms = 2000; /* the server is 2 s ahead */
+    assert_true(model_time_in_state_ms(&m, &a, a.state_change_ms) == 2000);
+    assert_true(model_time_in_state_ms(&m, &a, a.state_change_ms + 5000) ==
+                7000);
+    a.state_change_ms = model_parse_time("--");
+    assert_true(model_time_in_state_ms(&m, &a, 1) == -1);
+    assert_true(model_parse_time("") == 0);
+    assert_true(model_parse_time("-1") == 0);
+    assert_true(model_parse_time("yesterday") == 0);
+    model_done(&m);
+}
+
+static void model__tree_has_a_row_per_path_segment(void **state)
+{
+    struct model m;
+    struct tree_row *rows;
+    size_t n, i;
+    const char *want[][2] = {
+        {"0", "finesse"}, {"1", "api"},     {"2", "Team"},
+        {"3", "5000"},    {"4", "Users"},   {"2", "User"},
+        {"3", "1001001"}, {"4", "Dialogs"},
+    };
+    (void)state;
+
+    model_init(&m);
+    model_node(&m, "/finesse/api/User/1001001/Dialogs", 1);
+    model_node(&m, "/finesse/api/User/1001001", 1);
+    model_node_subscribed(&m, "/finesse/api/Team/5000/Users", 1);
+    n = model_tree(&m, &rows);
+    assert_int_equal(n, sizeof want / sizeof *want);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(rows[i].depth, atoi(want[i][0]));
+        assert_int_equal(rows[i].seglen, strlen(want[i][1]));
+        assert_memory_equal(rows[i].segment, want[i][1], rows[i].seglen);
+    }
+    assert_non_null(rows[4].node);
+    assert_true(rows[4].node->subscribed);
+    assert_non_null(rows[6].node); /* 1001001 is a node itself */
+    assert_null(rows[5].node);
+    model_tree_free(rows, n);
+    model_done(&m);
+}
+
+static void map__survives_many_inserts_and_deletes(void **state)
+{
+    struct map m;
+    char key[32];
+    int i;
+    (void)state;
+
+    map_init(&m);
+    for (i = 0; i < 20000; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        assert_null(map_put(&m, key, (void *)(intptr_t)(i + 1)));
+    }
+    for (i = 0; i < 20000; i += 2) {
+        snprintf(key, sizeof key, "k%d", i);
+        assert_int_equal((intptr_t)map_del(&m, key), i + 1);
+    }
+    assert_int_equal(m.n, 10000);
+    for (i = 0; i < 20000; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        if (i % 2)
+            assert_int_equal((intptr_t)map_get(&m, key), i + 1);
+        else
+            assert_null(map_get(&m, key));
+    }
+    map_done(&m, NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(model__keeps_agents_by_login_id_with_reason_labels),
+        cmocka_unit_test(model__dialogs_post_put_delete),
+        cmocka_unit_test(
+            model__failover_repost_updates_and_unknown_delete_is_counted),
+        cmocka_unit_test(model__team_snapshot_queue_and_systeminfo),
+        cmocka_unit_test(model__time_in_state_uses_drift_and_knows_unknown),
+        cmocka_unit_test(model__tree_has_a_row_per_path_segment),
+        cmocka_unit_test(map__survives_many_inserts_and_deletes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
