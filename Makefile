@@ -38,7 +38,7 @@ TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy
 Q := $(if $(filter 1,$(V)),,@)
 
 .PHONY: all deps check unit integration fuzz fuzz-smoke install uninstall \
-        clean format demo
+        clean format demo bench
 
 all: deps $(B)/perch
 
@@ -83,6 +83,15 @@ $(B)/tools/boshproxy: tests/tools/boshproxy.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -O2 $(shell pkg-config --cflags libevent libcrypto) \
 	    -o $@ $< $(shell pkg-config --libs libevent libcrypto)
+
+$(B)/tools/count_receiver: tests/bench/count_receiver.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 $(shell pkg-config --cflags libstrophe) -o $@ $< \
+	    $(shell pkg-config --libs libstrophe)
+
+# Benchmarks print ratios against a baseline run in the same script.
+bench: all $(B)/tools/freeport $(B)/tools/count_receiver
+	tests/bench/ingest.sh
 
 # --- fuzz targets (libFuzzer) ---
 FUZZ_CORE := $(filter-out src/cmd_%.c src/run.c,$(CORE_SRC))

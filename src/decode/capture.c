@@ -240,8 +240,7 @@ static void emit_raw(struct emitter *em, const char *text, size_t len,
 static void emit_items(struct emitter *em, const struct xnode *st,
                        int sanitized)
 {
-    const char *service =
-        xnode_is(st, "message") ? xnode_attr(st, "from") : NULL;
+    const char *service = xnode_attr(st, "from"); /* the pubsub service */
     const char *stamp = xnode_attr(xnode_child(st, "delay"), "stamp");
     const struct xnode *ps, *items, *item;
     json_t *ev;

@@ -55,8 +55,8 @@ json_t *decode_update_text(const char *node, const char *text, size_t len);
  * <message>, an <iq> with pubsub items, a BOSH <body> holding many, a bare
  * <Update>, or many of these one after another with whitespace or other
  * text between. cb receives each event in order and owns it (json_decref).
- * Events found in a <message> also carry "service" (its from) and "time"
- * (its XEP-0203 delay stamp) when present. A stanza that does not parse
+ * Events found in a stanza also carry "service" (its from) and "time"
+ * (a XEP-0203 delay stamp) when it has them. A stanza that does not parse
  * is still delivered, as kind raw.
  *
  * Returns the number of events (0 when the stanzas held no pubsub item),

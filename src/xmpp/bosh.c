@@ -8,6 +8,7 @@
 #include "bosh.h"
 #include "../buf.h"
 #include "../loop.h"
+#include "boshbody.h"
 #include "cert.h"
 
 #include <assert.h>
@@ -19,17 +20,13 @@
 #include <strings.h>
 #include <sys/time.h>
 
-#define NS_HTTPBIND "http://jabber.org/protocol/httpbind"
-#define NS_XBOSH "urn:xmpp:xbosh"
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 
 #define DEFAULT_WAIT 60
 #define TIMEOUT_MARGIN_S 10 /* a poll is late after wait + this */
 #define CONNECT_TIMEOUT_MS 10000
 #define MAX_RETRIES 5
-#define MAX_RESPONSE (16u << 20)
 #define CLOSE_TIMEOUT_MS 3000
-#define RID_MAX ((1ULL << 53) - 1)
 
 enum bosh_state { B_IDLE, B_CREATING, B_OPEN, B_CLOSING, B_CLOSED };
 
@@ -48,6 +45,7 @@ struct breq {
     double start_ms, start_wall;
     int done; /* a good response waits to be handled in rid order */
     xmpp_stanza_t *parsed; /* its <body/>, or NULL if it did not parse */
+    char *parse_error;     /* why it did not */
     struct loop_timer *retry_timer;
 };
 
@@ -117,6 +115,7 @@ static void req_free(struct breq *r)
     loop_timer_free(r->retry_timer);
     if (r->parsed)
         xmpp_stanza_release(r->parsed);
+    free(r->parse_error);
     buf_done(&r->resp);
     free(r->body);
     free(r);
@@ -216,74 +215,42 @@ static char *untrusted_message(struct bosh *b, const char *why)
     return msg;
 }
 
-/* ---- bodies ---- */
-
-static void add_attr(struct buf *out, const char *name, const char *value)
-{
-    buf_printf(out, " %s='%s'", name, value);
-}
+/* ---- requests ---- */
 
 /* Builds the next request from what is queued; NULL when it would be
  * empty and nothing requires it. */
 static struct breq *new_request(struct bosh *b, int allow_empty)
 {
+    struct bosh_request req;
     struct breq *r;
-    struct buf body;
-    char rid[24];
 
     if (!allow_empty && b->queued == 0 && !b->restart_pending &&
         !b->terminate_pending)
         return NULL;
-    r = xcalloc(1, sizeof *r);
-    r->b = b;
-    r->rid = b->next_rid++;
-    if (b->next_rid > RID_MAX)
-        b->next_rid = 1;
-    snprintf(rid, sizeof rid, "%llu", r->rid);
-    buf_init(&body);
-    buf_puts(&body, "<body");
-    add_attr(&body, "rid", rid);
-    add_attr(&body, "xmlns", NS_HTTPBIND);
-    if (b->state == B_CREATING) {
-        char wait[16];
-        snprintf(wait, sizeof wait, "%u", b->cfg.wait);
-        add_attr(&body, "content", "text/xml; charset=utf-8");
-        add_attr(&body, "hold", "1");
-        add_attr(&body, "to", b->cfg.domain);
-        add_attr(&body, "ver", "1.6");
-        add_attr(&body, "wait", wait);
-        add_attr(&body, "xml:lang", "en");
-        add_attr(&body, "xmpp:version", "1.0");
-        add_attr(&body, "xmlns:xmpp", NS_XBOSH);
-    } else {
-        add_attr(&body, "sid", b->sid);
-    }
-    if (b->restart_pending) {
-        add_attr(&body, "to", b->cfg.domain);
-        add_attr(&body, "xml:lang", "en");
-        add_attr(&body, "xmpp:restart", "true");
-        add_attr(&body, "xmlns:xmpp", NS_XBOSH);
-        b->restart_pending = 0;
-    }
     if (b->terminate_pending) {
-        add_attr(&body, "type", "terminate");
         buf_puts(&b->queue, "<presence type='unavailable' "
                             "xmlns='jabber:client'/>");
         b->queued++;
-        b->terminate_pending = 0;
     }
-    if (b->queued > 0) {
-        buf_puts(&body, ">");
-        buf_append(&body, b->queue.data, b->queue.len);
-        buf_puts(&body, "</body>");
-    } else {
-        buf_puts(&body, "/>");
-    }
+    memset(&req, 0, sizeof req);
+    req.rid = b->next_rid;
+    b->next_rid = bosh_rid_next(b->next_rid);
+    req.sid = b->state == B_CREATING ? NULL : b->sid;
+    req.to = b->cfg.domain;
+    req.wait = b->cfg.wait;
+    req.restart = b->restart_pending;
+    req.terminate = b->terminate_pending;
+    req.payload = b->queue.data;
+    req.payload_len = b->queue.len;
+    b->restart_pending = b->terminate_pending = 0;
+
+    r = xcalloc(1, sizeof *r);
+    r->b = b;
+    r->rid = req.rid;
+    r->body = bosh_body_build(&req, &r->body_len);
     r->stanzas_out = b->queued;
     b->queued = 0;
     buf_done(&b->queue);
-    r->body_len = body.len;
-    r->body = buf_steal(&body);
     return r;
 }
 
@@ -320,7 +287,7 @@ static void pump(struct bosh *b)
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
     struct breq *r = arg;
-    if (r->resp.len + size * n > MAX_RESPONSE)
+    if (r->resp.len + size * n > BOSH_MAX_RESPONSE)
         return 0; /* curl fails the transfer: CURLE_WRITE_ERROR */
     buf_append(&r->resp, data, size * n);
     return size * n;
@@ -432,69 +399,11 @@ static void retry(struct bosh *b, struct breq *r, const char *why)
     loop_timer_start(r->retry_timer, (r->retries - 1) * 1000u);
 }
 
-static unsigned attr_uint(xmpp_stanza_t *body, const char *name)
-{
-    const char *v = xmpp_stanza_get_attribute(body, name);
-    char *end;
-    unsigned long n;
-
-    if (v == NULL)
-        return 0;
-    n = strtoul(v, &end, 10);
-    return *end == '\0' && n < 100000 ? (unsigned)n : 0;
-}
-
 static void adopt_params(struct bosh *b, xmpp_stanza_t *body)
 {
-    const char *ver = xmpp_stanza_get_attribute(body, "ver");
-
-    b->params.wait = attr_uint(body, "wait");
-    b->params.requests = attr_uint(body, "requests");
-    b->params.polling = attr_uint(body, "polling");
-    b->params.inactivity = attr_uint(body, "inactivity");
-    b->params.hold = attr_uint(body, "hold");
-    b->params.maxpause = attr_uint(body, "maxpause");
-    snprintf(b->params.ver, sizeof b->params.ver, "%s", ver ? ver : "");
-    if (b->params.wait == 0 || b->params.wait > b->cfg.wait)
-        b->params.wait = b->cfg.wait;
+    bosh_body_params(body, b->cfg.wait, &b->params);
     if (b->base.ev->params)
         b->base.ev->params(b->base.ev_arg, &b->params);
-}
-
-/* The user-facing cause of a terminate body. */
-static char *terminate_cause(struct bosh *b, xmpp_stanza_t *body)
-{
-    const char *cond = xmpp_stanza_get_attribute(body, "condition");
-    xmpp_stanza_t *c;
-    char *detail = NULL, *msg;
-
-    if (cond && strcmp(cond, "see-other-uri") == 0 &&
-        (c = xmpp_stanza_get_child_by_name(body, "uri")) != NULL) {
-        char *t = xmpp_stanza_get_text(c);
-        detail = xasprintf(": use %s", t ? t : "?");
-        xmpp_free(b->ctx, t);
-    } else if (cond && strcmp(cond, "remote-stream-error") == 0 &&
-               (c = xmpp_stanza_get_child_by_name(body, "error")) != NULL) {
-        struct buf d;
-        xmpp_stanza_t *k;
-        buf_init(&d);
-        for (k = xmpp_stanza_get_children(c); k; k = xmpp_stanza_get_next(k)) {
-            if (xmpp_stanza_is_text(k))
-                continue;
-            if (strcmp(xmpp_stanza_get_name(k), "text") == 0) {
-                char *t = xmpp_stanza_get_text(k);
-                buf_printf(&d, " (%s)", t ? t : "");
-                xmpp_free(b->ctx, t);
-            } else {
-                buf_printf(&d, ": %s", xmpp_stanza_get_name(k));
-            }
-        }
-        detail = buf_steal(&d);
-    }
-    msg = xasprintf("BOSH session terminated by the server: %s%s",
-                    cond ? cond : "no condition given", detail ? detail : "");
-    free(detail);
-    return msg;
 }
 
 /* Hands the children of a good response to the session. */
@@ -502,24 +411,22 @@ static void handle_response(struct bosh *b, struct breq *r)
 {
     xmpp_stanza_t *body = r->parsed;
     xmpp_stanza_t *c;
-    const char *type;
     unsigned n = 0;
 
-    if (body == NULL || strcmp(xmpp_stanza_get_name(body), "body") != 0) {
-        emit_record(b, r, "response is not a BOSH <body/>", 0);
+    if (body == NULL) {
+        emit_record(b, r, r->parse_error, 0);
         end_session(b, FAIL_STREAM,
-                    xasprintf("the server at %s answered rid %llu with "
-                              "something that is not a BOSH <body/>",
-                              b->cfg.url, r->rid));
+                    xasprintf("the server at %s answered rid %llu with a "
+                              "bad body: %s",
+                              b->cfg.url, r->rid, r->parse_error));
         return;
     }
-    type = xmpp_stanza_get_type(body);
     for (c = xmpp_stanza_get_children(body); c; c = xmpp_stanza_get_next(c))
         n += !xmpp_stanza_is_text(c);
     emit_record(b, r, NULL, n);
     if (b->state == B_CREATING) {
         const char *sid = xmpp_stanza_get_attribute(body, "sid");
-        if (sid == NULL && !(type && strcmp(type, "terminate") == 0)) {
+        if (sid == NULL && !bosh_body_is(body, "terminate")) {
             end_session(b, FAIL_STREAM,
                         xasprintf("%s did not create a BOSH session (no "
                                   "sid in its answer)",
@@ -532,11 +439,11 @@ static void handle_response(struct bosh *b, struct breq *r)
             adopt_params(b, body);
         }
     }
-    if (type && strcmp(type, "terminate") == 0) {
+    if (bosh_body_is(body, "terminate")) {
         if (b->state == B_CLOSING)
             end_session(b, FAIL_CLOSED, xstrdup("closed"));
         else
-            end_session(b, FAIL_STREAM, terminate_cause(b, body));
+            end_session(b, FAIL_STREAM, bosh_terminate_cause(body));
         return;
     }
     for (c = xmpp_stanza_get_children(body); c && b->state != B_CLOSED;
@@ -634,11 +541,9 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
                                                  : ""));
         return;
     }
-    r->parsed = r->resp.data
-                    ? xmpp_stanza_new_from_string(b->ctx, r->resp.data)
-                    : NULL;
-    if (r->parsed && xmpp_stanza_get_type(r->parsed) &&
-        strcmp(xmpp_stanza_get_type(r->parsed), "error") == 0) {
+    r->parsed = bosh_body_parse(b->ctx, r->resp.data, r->resp.len,
+                                &r->parse_error);
+    if (r->parsed && bosh_body_is(r->parsed, "error")) {
         /* recoverable: the same request again (older ones are still in
          * flight and get their own answers) */
         xmpp_stanza_release(r->parsed);

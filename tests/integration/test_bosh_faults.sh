@@ -107,3 +107,39 @@ t_bosh_probe_reports_a_lost_session_with_exit_3() {
     expect_out 'LOST +BOSH session terminated by the server: system-shutdown'
     expect_out 'summary  connection LOST'
 }
+
+t_bosh_features_arriving_in_a_second_response_still_log_in() {
+    # the creation response keeps its attributes but loses its children,
+    # which come on the next response
+    start_proxy --fault "split:xmpp%3Aversion"
+    expect_rc 0 "$(p send $(via_proxy) "$PING")"
+    stop_proxy
+    grep -q 'action=split' "$PROXY_LOG" || fail "the creation response was not split"
+    grep -q 'action=joined' "$PROXY_LOG" || fail "the features were not moved on"
+    expect_out "type='result'"
+}
+
+t_bosh_reply_arriving_in_a_later_body_is_matched_by_id() {
+    start_proxy --fault "split:$PING_MATCH"
+    expect_rc 0 "$(p send $(via_proxy) --bosh-wait 2 "$PING")"
+    stop_proxy
+    grep -q 'action=split' "$PROXY_LOG" || fail "the ping's response was not split"
+    grep -q 'action=joined' "$PROXY_LOG" || fail "the reply was not moved on"
+    expect_out "type='result'"
+}
+
+t_bosh_garbled_body_ends_the_session_with_the_reason() {
+    start_proxy --fault "garble:$PING_MATCH"
+    expect_rc 3 "$(p send $(via_proxy) "$PING")"
+    stop_proxy
+    expect_err 'answered rid [0-9]+ with a bad body: response is not well-formed XML'
+}
+
+t_bosh_connection_closed_mid_response_is_resent() {
+    start_proxy --fault "cut:$PING_MATCH"
+    expect_rc 0 "$(p send $(via_proxy) "$PING")"
+    stop_proxy
+    grep -q 'action=cut' "$PROXY_LOG" || fail "no response was cut"
+    grep -q '^resend rid=[0-9]* identical=yes$' "$PROXY_LOG" || fail "no identical resend after the cut"
+    expect_out "type='result'"
+}

@@ -27,6 +27,16 @@
  *                          remote-stream-error a <stream:error/>.
  *   delay:MATCH:MS         forward, but answer MS milliseconds after the
  *                          upstream replied.
+ *   garble:MATCH           answer 200 with a truncated, not well-formed
+ *                          <body>, without forwarding.
+ *   split:MATCH            forward; answer with the upstream body's start
+ *                          tag alone (action=split) and put its children
+ *                          into the next 200 body that passes
+ *                          (action=joined): features in a second
+ *                          response, a reply in a later body.
+ *   cut:MATCH              forward; answer with the full Content-Length
+ *                          but half the body, then close (action=cut). The
+ *                          resend of that rid gets the whole reply.
  *
  * The log FILE gets one line per event, flushed at once:
  *   req N rid=RID len=BYTES sha256=HEX outstanding=K
@@ -77,7 +87,7 @@
 #define NS_STREAM "http://etherx.jabber.org/streams"
 #define NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
 
-enum fault_kind { F_HANG, F_STATUS, F_TERMINATE, F_DELAY };
+enum fault_kind { F_HANG, F_STATUS, F_TERMINATE, F_DELAY, F_GARBLE, F_SPLIT, F_CUT };
 
 struct fault {
     enum fault_kind kind;
@@ -90,10 +100,14 @@ struct fault {
     int fired;
 };
 
-enum action { A_PASS, A_HANG, A_REPLAY, A_STATUS, A_TERMINATE, A_DELAY, A_ERROR };
+enum action {
+    A_PASS, A_HANG, A_REPLAY, A_STATUS, A_TERMINATE, A_DELAY, A_ERROR,
+    A_GARBLE, A_SPLIT, A_CUT, A_JOINED,
+};
 
 static const char *const action_names[] = {
     "pass", "hang", "replay", "status", "terminate", "delay", "error",
+    "garble", "split", "cut", "joined",
 };
 
 struct proxy;
@@ -130,6 +144,12 @@ struct watch {
     struct xreq *held; /* hang: the request whose reply is replayed */
 };
 
+/* An upstream connection libevent left behind (a failed connect). */
+struct dead_con {
+    struct dead_con *next;
+    struct evhttp_connection *con;
+};
+
 struct proxy {
     struct event_base *base;
     struct evhttp *http;
@@ -144,6 +164,9 @@ struct proxy {
     int outstanding;
     struct xreq *xreqs;
     struct watch *watches;
+    struct dead_con *dead;  /* to free outside libevent's callbacks */
+    struct event *reaper;   /* frees them */
+    struct evbuffer *moved; /* split: children for the next response */
 };
 
 static void logline(struct proxy *p, const char *fmt, ...)
@@ -332,13 +355,114 @@ static void answer(struct xreq *x, int code, const char *ctype,
             len, action_names[action]);
 }
 
-/* answer_with_reply: answers x with the upstream reply that src got. */
+/* The end of a body's start tag: the index of its '>' (or of the '/' of
+ * '/>'), or -1. Good enough for the bodies Prosody writes. */
+static long start_tag_end(const unsigned char *d, size_t len, int *selfclosing)
+{
+    size_t i;
+    char quote = 0;
+
+    for (i = 0; i < len; i++) {
+        if (quote) {
+            if (d[i] == quote)
+                quote = 0;
+        } else if (d[i] == '\'' || d[i] == '"') {
+            quote = (char)d[i];
+        } else if (d[i] == '>') {
+            *selfclosing = i > 0 && d[i - 1] == '/';
+            return *selfclosing ? (long)i - 1 : (long)i;
+        }
+    }
+    return -1;
+}
+
+/* answer_with_reply: answers x with the upstream reply that src got. A
+ * pending split inserts the moved children into the first 200 body. */
 static void answer_with_reply(struct xreq *x, struct xreq *src, enum action action)
 {
+    struct proxy *p = x->p;
     size_t len = src->up_body ? evbuffer_get_length(src->up_body) : 0;
     const unsigned char *data = len ? evbuffer_pullup(src->up_body, -1) : NULL;
+    int selfclosing = 0;
+    long end;
 
+    if (p->moved && action == A_PASS && src->up_status == 200 && data &&
+        (end = start_tag_end(data, len, &selfclosing)) > 0) {
+        struct evbuffer *b = evbuffer_new();
+        evbuffer_add(b, data, (size_t)end);
+        evbuffer_add(b, ">", 1);
+        evbuffer_add_buffer(b, p->moved);
+        if (selfclosing)
+            evbuffer_add(b, "</body>", 7);
+        else
+            evbuffer_add(b, data + end + 1, len - (size_t)end - 1);
+        evbuffer_free(p->moved);
+        p->moved = NULL;
+        answer(x, 200, src->up_ctype, evbuffer_pullup(b, -1),
+               evbuffer_get_length(b), A_JOINED);
+        evbuffer_free(b);
+        return;
+    }
     answer(x, src->up_status, src->up_ctype, data, len, action);
+}
+
+/* split: answers x with the start tag of its upstream body alone, and
+ * keeps the children for the next response. */
+static void answer_split(struct xreq *x)
+{
+    struct proxy *p = x->p;
+    size_t len = x->up_body ? evbuffer_get_length(x->up_body) : 0;
+    const unsigned char *data = len ? evbuffer_pullup(x->up_body, -1) : NULL;
+    const unsigned char *close;
+    int selfclosing = 0;
+    long end = data ? start_tag_end(data, len, &selfclosing) : -1;
+    struct evbuffer *b;
+
+    if (end <= 0 || selfclosing || len < 7 ||
+        (close = data + len - 7, memcmp(close, "</body>", 7) != 0)) {
+        answer_with_reply(x, x, A_ERROR);
+        return;
+    }
+    p->moved = evbuffer_new();
+    evbuffer_add(p->moved, data + end + 1, (size_t)(close - (data + end + 1)));
+    b = evbuffer_new();
+    evbuffer_add(b, data, (size_t)end);
+    evbuffer_add(b, "/>", 2);
+    answer(x, 200, x->up_ctype, evbuffer_pullup(b, -1), evbuffer_get_length(b),
+           A_SPLIT);
+    evbuffer_free(b);
+}
+
+/* cut: sends the headers and half the body, with the full length
+ * announced, and closes the connection. */
+static void answer_cut(struct xreq *x)
+{
+    struct proxy *p = x->p;
+    size_t len = x->up_body ? evbuffer_get_length(x->up_body) : 0;
+    const unsigned char *data = len ? evbuffer_pullup(x->up_body, -1) : NULL;
+    struct evkeyvalq *h;
+    struct evbuffer *b;
+    char n[32];
+
+    x->action = A_CUT;
+    if (!x->client)
+        return;
+    if (x->eof_ev)
+        event_del(x->eof_ev);
+    h = evhttp_request_get_output_headers(x->client);
+    snprintf(n, sizeof n, "%zu", len);
+    evhttp_add_header(h, "Content-Length", n);
+    evhttp_add_header(h, "Connection", "close");
+    evhttp_add_header(h, "Content-Type", XML_CTYPE);
+    b = evbuffer_new();
+    evbuffer_add(b, data, len / 2);
+    evhttp_send_reply(x->client, 200, NULL, b);
+    evbuffer_free(b);
+    x->client = NULL;
+    x->ccon = NULL;
+    p->outstanding--;
+    logline(p, "resp %lu rid=%s status=200 len=%zu action=cut", x->n, x->rid,
+            len / 2);
 }
 
 static void on_client_eof(evutil_socket_t fd, short what, void *arg)
@@ -397,6 +521,23 @@ static void on_delay_done(evutil_socket_t fd, short what, void *arg)
     maybe_free(x);
 }
 
+static void free_dead(struct proxy *p)
+{
+    while (p->dead) {
+        struct dead_con *d = p->dead;
+        p->dead = d->next;
+        evhttp_connection_free(d->con);
+        free(d);
+    }
+}
+
+static void on_reaper(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    free_dead(arg);
+}
+
 static void on_upstream_reply(struct evhttp_request *ureq, void *arg)
 {
     struct xreq *x = arg;
@@ -404,7 +545,19 @@ static void on_upstream_reply(struct evhttp_request *ureq, void *arg)
     struct xreq *y, *ynext;
     int ok = ureq && evhttp_request_get_response_code(ureq) > 0;
 
-    x->ucon = NULL; /* freed by libevent after this callback */
+    /* libevent frees the connection after this callback when the request
+     * got a reply or failed with NULL; after a failed connect it passes a
+     * request without status and keeps the connection (2.1 ignores
+     * free_on_completion there): that one is freed a moment later. */
+    if (ureq && !ok) {
+        struct dead_con *d = xmalloc(sizeof *d);
+        struct timeval now = {0, 0};
+        d->con = x->ucon;
+        d->next = p->dead;
+        p->dead = d;
+        evtimer_add(p->reaper, &now);
+    }
+    x->ucon = NULL;
     x->up_done = 1;
     if (ok) {
         const char *ct = evhttp_find_header(evhttp_request_get_input_headers(ureq),
@@ -426,6 +579,17 @@ static void on_upstream_reply(struct evhttp_request *ureq, void *arg)
     }
 
     switch (x->action) {
+    case A_SPLIT:
+        if (ok)
+            answer_split(x);
+        else
+            answer_with_reply(x, x, A_ERROR);
+        break;
+    case A_CUT:
+        logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid, x->up_status,
+                x->up_body ? evbuffer_get_length(x->up_body) : 0);
+        answer_cut(x);
+        break;
     case A_HANG:
         logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid, x->up_status,
                 x->up_body ? evbuffer_get_length(x->up_body) : 0);
@@ -480,11 +644,13 @@ static void forward(struct xreq *x)
     /* One request per connection: libevent frees it when done. */
     evhttp_add_header(h, "Connection", "close");
     evbuffer_add(evhttp_request_get_output_buffer(ureq), x->body, x->len);
+    evhttp_connection_free_on_completion(x->ucon);
+    /* The callback never runs from inside evhttp_make_request(): a
+     * refused connect is reported from the event loop. */
     if (evhttp_make_request(x->ucon, ureq, EVHTTP_REQ_POST, p->path) != 0) {
         evhttp_request_free(ureq);
         goto fail;
     }
-    evhttp_connection_free_on_completion(x->ucon);
     return;
 fail:
     if (x->ucon)
@@ -596,6 +762,21 @@ static void apply_fault(struct xreq *x, struct fault *f)
     case F_DELAY:
         x->action = A_DELAY;
         x->delay_ms = f->ms;
+        forward(x);
+        break;
+    case F_GARBLE: {
+        static const char garbled[] = "<body xmlns='" NS_BOSH "'><message "
+                                      "from='pubsub.example'><event";
+        answer(x, 200, XML_CTYPE, garbled, sizeof garbled - 1, A_GARBLE);
+        break;
+    }
+    case F_SPLIT:
+        x->action = A_SPLIT;
+        forward(x);
+        break;
+    case F_CUT:
+        x->action = A_CUT;
+        watch_add(p, x, x); /* the resend gets the whole reply */
         forward(x);
         break;
     }
@@ -772,6 +953,12 @@ static void parse_fault(struct proxy *p, const char *spec)
                 goto bad;
         }
         memcpy(f->condition, arg, n + 1);
+    } else if ((klen == 6 && memcmp(spec, "garble", 6) == 0) ||
+               (klen == 5 && memcmp(spec, "split", 5) == 0) ||
+               (klen == 3 && memcmp(spec, "cut", 3) == 0)) {
+        f->kind = spec[0] == 'g' ? F_GARBLE : spec[0] == 's' ? F_SPLIT : F_CUT;
+        if (arg)
+            goto bad;
     } else if (klen == 5 && memcmp(spec, "delay", 5) == 0) {
         f->kind = F_DELAY;
         if (!arg || parse_long(arg, 0, 3600L * 1000, &v) != 0)
@@ -870,6 +1057,9 @@ static void teardown(struct proxy *p)
         p->watches = w->next;
         watch_free(w);
     }
+    free_dead(p);
+    if (p->reaper)
+        event_free(p->reaper);
     if (p->http)
         evhttp_free(p->http);
     if (p->sig_term)
@@ -928,6 +1118,12 @@ int main(int argc, char **argv)
     p->base = event_base_new();
     p->http = p->base ? evhttp_new(p->base) : NULL;
     if (!p->http) {
+        fprintf(stderr, "boshproxy: cannot set up libevent\n");
+        teardown(p);
+        return 1;
+    }
+    p->reaper = evtimer_new(p->base, on_reaper, p);
+    if (!p->reaper) {
         fprintf(stderr, "boshproxy: cannot set up libevent\n");
         teardown(p);
         return 1;

@@ -198,6 +198,26 @@ static void decode_capture__gives_message_events_their_service(void **state)
     buf_done(&b);
 }
 
+static void decode_capture__gives_iq_items_their_node_and_service(void **state)
+{
+    struct buf b;
+    json_t *ev;
+    char *cause = NULL;
+    int rc;
+    (void)state;
+
+    buf_init(&b);
+    add_file(&b, "xmpp/iq_items_result.xml");
+    ev = capture(b.data, b.len, &rc, &cause);
+    assert_int_equal(rc, 1);
+    assert_string_equal(field(ev, 0, "service"), "pubsub.fin1.ucce.local");
+    assert_string_equal(field(ev, 0, "node"), "/finesse/api/User/1001001");
+    assert_string_equal(field(ev, 0, "item"), "i1");
+    assert_string_equal(field(ev, 0, "kind"), "user");
+    json_decref(ev);
+    buf_done(&b);
+}
+
 static void decode_capture__reads_the_delay_stamp_as_time(void **state)
 {
     struct buf b;
@@ -368,6 +388,7 @@ int main(void)
     TL_ROWS(&l, rows, capture_row);
 #define T(f) tl_add(&l, #f, f, NULL)
     T(decode_capture__gives_message_events_their_service);
+    T(decode_capture__gives_iq_items_their_node_and_service);
     T(decode_capture__reads_the_delay_stamp_as_time);
     T(decode_capture__a_bare_update_has_no_node);
     T(decode_capture__says_why_a_message_is_raw);

@@ -1,0 +1,54 @@
+/* BOSH <body/> wrappers: building requests and reading responses. Pure
+ * functions, so they are unit tested and fuzzed apart from the transport. */
+#ifndef PERCH_BOSHBODY_H
+#define PERCH_BOSHBODY_H
+
+#include "transport.h"
+
+#include <stddef.h>
+#include <strophe.h>
+
+#define BOSH_RID_MAX ((1ULL << 53) - 1)
+#define BOSH_MAX_RESPONSE (16u << 20)
+
+struct bosh_request {
+    unsigned long long rid;
+    const char *sid;  /* NULL: this is the session creation request */
+    const char *to;   /* the domain (creation and restart) */
+    unsigned wait;    /* creation only */
+    int restart;      /* xmpp:restart='true' */
+    int terminate;    /* type='terminate' */
+    const char *payload; /* serialized stanzas, may be NULL */
+    size_t payload_len;
+};
+
+/* The request body as sent (and resent byte for byte). New string, caller
+ * frees; *len gets its length. */
+char *bosh_body_build(const struct bosh_request *r, size_t *len);
+
+/* The rid after rid: +1, wrapping to 1 past 2^53 - 1. */
+unsigned long long bosh_rid_next(unsigned long long rid);
+
+/*
+ * Parses a response. Returns the <body/> (new, caller releases), or NULL
+ * with *cause (new string, caller frees) for an empty, oversized,
+ * NUL-holding or not well-formed response, or one whose root is not
+ * <body/>.
+ */
+xmpp_stanza_t *bosh_body_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
+                               char **cause);
+
+/* The session parameters of a creation response; wait is capped by
+ * asked_wait (and set to it when absent). */
+void bosh_body_params(xmpp_stanza_t *body, unsigned asked_wait,
+                      struct transport_params *p);
+
+/* 1 when the body says type=type. */
+int bosh_body_is(xmpp_stanza_t *body, const char *type);
+
+/* The user-facing cause of a type='terminate' body: the condition, plus
+ * the <uri/> of see-other-uri or the <stream:error/> of
+ * remote-stream-error. New string, caller frees. */
+char *bosh_terminate_cause(xmpp_stanza_t *body);
+
+#endif

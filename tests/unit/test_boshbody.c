@@ -1,0 +1,220 @@
+/* BOSH bodies: what perch sends, and what it makes of what it gets. */
+#include "unit.h"
+
+#include "xmpp/boshbody.h"
+
+static xmpp_ctx_t *ctx;
+
+static int setup(void **state)
+{
+    (void)state;
+    xmpp_initialize();
+    ctx = xmpp_ctx_new(NULL, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    xmpp_ctx_free(ctx);
+    xmpp_shutdown();
+    return 0;
+}
+
+static void build(const struct bosh_request *r, const char *want)
+{
+    size_t len;
+    char *got = bosh_body_build(r, &len);
+    assert_string_equal(got, want);
+    assert_int_equal(len, strlen(want));
+    free(got);
+}
+
+static void bosh_body_build__session_creation_asks_hold_1_and_ver_1_6(
+    void **state)
+{
+    struct bosh_request r = {.rid = 1234, .to = "fin1.example", .wait = 60};
+    (void)state;
+    build(&r, "<body rid='1234' xmlns='http://jabber.org/protocol/httpbind' "
+              "content='text/xml; charset=utf-8' hold='1' to='fin1.example' "
+              "ver='1.6' wait='60' xml:lang='en' xmpp:version='1.0' "
+              "xmlns:xmpp='urn:xmpp:xbosh'/>");
+}
+
+static void bosh_body_build__carries_sid_and_stanzas(void **state)
+{
+    const char *p = "<presence xmlns='jabber:client'/>";
+    struct bosh_request r = {
+        .rid = 9, .sid = "s-1", .payload = p, .payload_len = strlen(p)};
+    (void)state;
+    build(&r, "<body rid='9' xmlns='http://jabber.org/protocol/httpbind' "
+              "sid='s-1'><presence xmlns='jabber:client'/></body>");
+    r.payload = NULL;
+    r.payload_len = 0;
+    build(&r, "<body rid='9' xmlns='http://jabber.org/protocol/httpbind' "
+              "sid='s-1'/>");
+}
+
+static void bosh_body_build__restart_and_terminate(void **state)
+{
+    struct bosh_request r = {
+        .rid = 10, .sid = "s", .to = "d", .restart = 1};
+    (void)state;
+    build(&r, "<body rid='10' xmlns='http://jabber.org/protocol/httpbind' "
+              "sid='s' to='d' xml:lang='en' xmpp:restart='true' "
+              "xmlns:xmpp='urn:xmpp:xbosh'/>");
+    r.restart = 0;
+    r.terminate = 1;
+    build(&r, "<body rid='10' xmlns='http://jabber.org/protocol/httpbind' "
+              "sid='s' type='terminate'/>");
+}
+
+static void bosh_body_build__escapes_attribute_values(void **state)
+{
+    struct bosh_request r = {.rid = 1, .sid = "a'b&c<d"};
+    (void)state;
+    build(&r, "<body rid='1' xmlns='http://jabber.org/protocol/httpbind' "
+              "sid='a&apos;b&amp;c&lt;d'/>");
+}
+
+static void bosh_rid_next__counts_up_and_wraps_below_2_53(void **state)
+{
+    (void)state;
+    assert_true(bosh_rid_next(1) == 2);
+    assert_true(bosh_rid_next(4294967296ULL) == 4294967297ULL);
+    assert_true(bosh_rid_next(BOSH_RID_MAX - 1) == BOSH_RID_MAX);
+    assert_true(bosh_rid_next(BOSH_RID_MAX) == 1);
+}
+
+static void parse_fails(const char *text, size_t len, const char *why)
+{
+    char *cause = NULL;
+    xmpp_stanza_t *b = bosh_body_parse(ctx, text, len, &cause);
+    assert_null(b);
+    assert_non_null(cause);
+    assert_non_null(strstr(cause, why));
+    free(cause);
+}
+
+static void bosh_body_parse__rejects_what_is_not_a_body(void **state)
+{
+    (void)state;
+    parse_fails("", 0, "empty response");
+    parse_fails(NULL, 0, "empty response");
+    parse_fails("<body xmlns='http://jabber.org/protocol/httpbind'>", 50,
+                "not well-formed");
+    parse_fails("<html><p>proxy error</p></html>", 31, "<html/>");
+    parse_fails("<body/>\0<x/>", 12, "NUL");
+    parse_fails("garbage", 7, "not well-formed");
+}
+
+static void bosh_body_parse__rejects_an_oversized_response(void **state)
+{
+    size_t n = BOSH_MAX_RESPONSE + 1;
+    char *big = malloc(n);
+    (void)state;
+    memset(big, ' ', n);
+    memcpy(big, "<body/>", 7);
+    parse_fails(big, n, "larger than");
+    free(big);
+}
+
+static void bosh_body_parse__keeps_children_and_reads_params(void **state)
+{
+    const char *t =
+        "<body xmlns='http://jabber.org/protocol/httpbind' sid='x' "
+        "wait='60' requests='2' hold='1' polling='5' inactivity='30' "
+        "maxpause='120' ver='1.6' xmlns:stream="
+        "'http://etherx.jabber.org/streams'><stream:features/>"
+        "<message xmlns='jabber:client'/></body>";
+    struct transport_params p;
+    char *cause = NULL;
+    xmpp_stanza_t *b = bosh_body_parse(ctx, t, strlen(t), &cause);
+    (void)state;
+
+    assert_non_null(b);
+    assert_string_equal(
+        xmpp_stanza_get_name(xmpp_stanza_get_children(b)), "features");
+    bosh_body_params(b, 30, &p); /* the server may not raise our wait */
+    assert_int_equal(p.wait, 30);
+    assert_int_equal(p.requests, 2);
+    assert_int_equal(p.hold, 1);
+    assert_int_equal(p.polling, 5);
+    assert_int_equal(p.inactivity, 30);
+    assert_int_equal(p.maxpause, 120);
+    assert_string_equal(p.ver, "1.6");
+    bosh_body_params(b, 90, &p);
+    assert_int_equal(p.wait, 60);
+    assert_false(bosh_body_is(b, "terminate"));
+    xmpp_stanza_release(b);
+}
+
+static void bosh_body_params__ignores_nonsense_numbers(void **state)
+{
+    const char *t = "<body wait='-5' requests='2x' hold='99999999999' "
+                    "polling=''/>";
+    struct transport_params p;
+    char *cause = NULL;
+    xmpp_stanza_t *b = bosh_body_parse(ctx, t, strlen(t), &cause);
+    (void)state;
+
+    bosh_body_params(b, 60, &p);
+    assert_int_equal(p.wait, 60);
+    assert_int_equal(p.requests, 0);
+    assert_int_equal(p.hold, 0);
+    assert_int_equal(p.polling, 0);
+    assert_string_equal(p.ver, "");
+    xmpp_stanza_release(b);
+}
+
+static void terminate(const char *text, const char *want)
+{
+    char *cause = NULL, *msg;
+    xmpp_stanza_t *b = bosh_body_parse(ctx, text, strlen(text), &cause);
+    assert_non_null(b);
+    assert_true(bosh_body_is(b, "terminate"));
+    msg = bosh_terminate_cause(b);
+    assert_string_equal(msg, want);
+    free(msg);
+    xmpp_stanza_release(b);
+}
+
+static void bosh_terminate_cause__names_condition_uri_and_stream_error(
+    void **state)
+{
+    (void)state;
+    terminate("<body type='terminate' condition='item-not-found'/>",
+              "BOSH session terminated by the server: item-not-found");
+    terminate("<body type='terminate'/>",
+              "BOSH session terminated by the server: no condition given");
+    terminate("<body type='terminate' condition='see-other-uri'>"
+              "<uri>https://b:7443/http-bind/</uri></body>",
+              "BOSH session terminated by the server: see-other-uri: use "
+              "https://b:7443/http-bind/");
+    terminate("<body type='terminate' condition='remote-stream-error' "
+              "xmlns:stream='http://etherx.jabber.org/streams'>"
+              "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-"
+              "streams'/><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+              "Replaced</text></stream:error></body>",
+              "BOSH session terminated by the server: remote-stream-error: "
+              "conflict (Replaced)");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(
+            bosh_body_build__session_creation_asks_hold_1_and_ver_1_6),
+        cmocka_unit_test(bosh_body_build__carries_sid_and_stanzas),
+        cmocka_unit_test(bosh_body_build__restart_and_terminate),
+        cmocka_unit_test(bosh_body_build__escapes_attribute_values),
+        cmocka_unit_test(bosh_rid_next__counts_up_and_wraps_below_2_53),
+        cmocka_unit_test(bosh_body_parse__rejects_what_is_not_a_body),
+        cmocka_unit_test(bosh_body_parse__rejects_an_oversized_response),
+        cmocka_unit_test(bosh_body_parse__keeps_children_and_reads_params),
+        cmocka_unit_test(bosh_body_params__ignores_nonsense_numbers),
+        cmocka_unit_test(
+            bosh_terminate_cause__names_condition_uri_and_stream_error),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
