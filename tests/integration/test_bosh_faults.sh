@@ -143,3 +143,15 @@ t_bosh_connection_closed_mid_response_is_resent() {
     grep -q '^resend rid=[0-9]* identical=yes$' "$PROXY_LOG" || fail "no identical resend after the cut"
     expect_out "type='result'"
 }
+
+t_bosh_goes_through_the_http_proxy_given_with_proxy() {
+    # the BOSH URL names a host that does not resolve: only the proxy,
+    # which forwards to Prosody, can make this work
+    start_proxy
+    expect_rc 0 "$(p send -j "agent@$DOMAIN" --password-env AGENT_PW \
+        --bosh http://bosh.invalid:5280/http-bind --allow-plaintext-auth \
+        --proxy "${PROXY_URL%/http-bind}" "$PING")"
+    stop_proxy
+    expect_out "type='result'"
+    grep -q '^req ' "$PROXY_LOG" || fail "nothing went through the proxy"
+}
