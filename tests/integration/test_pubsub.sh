@@ -123,3 +123,24 @@ t_watch_keeps_a_subscription_it_did_not_create() {
     ! grep -q 'User/1001001' "$OUT" || fail "the created subscription was left"
     p unsubscribe "${SUP[@]}" /finesse/api/SystemInfo >/dev/null
 }
+
+t_watch_shows_retract_purge_and_node_delete() {
+    local rc=0 pid node=/finesse/api/User/2002002
+    expect_rc 0 "$(p send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><create node='$node'/></pubsub></iq>")"
+    publish "$node" user_ready keep1
+    "$PERCH" watch "${SUP[@]}" --json --count 4 "$node" >"$WORK/rp.out" 2>"$WORK/rp.err" &
+    pid=$!
+    wait_for "$WORK/rp.err" 'watching 1 node'
+    publish "$node" user_ready gone1
+    p send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><retract node='$node' notify='true'><item id='gone1'/></retract></pubsub></iq>" >/dev/null
+    p send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub xmlns='http://jabber.org/protocol/pubsub#owner'><purge node='$node'/></pubsub></iq>" >/dev/null
+    p send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub xmlns='http://jabber.org/protocol/pubsub#owner'><delete node='$node'/></pubsub></iq>" >/dev/null
+    wait "$pid" || rc=$?
+    cp "$WORK/rp.out" "$OUT"
+    cp "$WORK/rp.err" "$ERR"
+    expect_rc 0 "$rc"
+    sed -n 1p "$OUT" | grep -q '"item":"gone1".*"kind":"user"' || fail "first is not the published item"
+    sed -n 2p "$OUT" | grep -q '"item":"gone1","kind":"retract"' || fail "second is not the retraction"
+    sed -n 3p "$OUT" | grep -q "\"node\":\"$node\",\"kind\":\"purge\"" || fail "third is not the purge"
+    sed -n 4p "$OUT" | grep -q "\"node\":\"$node\",\"kind\":\"delete\"" || fail "fourth is not the deletion"
+}
