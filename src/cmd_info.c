@@ -55,13 +55,8 @@ static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     struct disco_info info;
     (void)rtt;
 
-    if (outcome == IQ_CLOSED)
+    if (runner_unanswered(&n->r, outcome, reply, n->service))
         return;
-    if (outcome == IQ_TIMEOUT) {
-        perch_error("no answer from %s", n->service);
-        runner_finish(&n->r, EXIT_TIMEOUT);
-        return;
-    }
     if (disco_parse_info(reply, &info) != 0) {
         perch_error("%s answered: %s", n->service,
                     session_error_condition(reply, NULL, NULL));
@@ -100,12 +95,7 @@ int cmd_info(int argc, char **argv)
     memset(&n, 0, sizeof n);
     n.service = runner_service(&c);
     n.node = c.nargs ? c.args[0] : NULL;
-    code = runner_init(&n.r, &c);
-    if (code == 0)
-        code = runner_connect(&n.r, &c, &info_events, &n);
-    if (code == 0)
-        code = runner_run(&n.r);
-    runner_done(&n.r);
+    code = runner_main(&n.r, &c, &info_events, &n);
     free(n.service);
     cli_done(&c);
     return code;

@@ -38,13 +38,8 @@ static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     xmpp_stanza_t *items, *c;
     (void)rtt;
 
-    if (outcome == IQ_CLOSED)
+    if (runner_unanswered(&n->r, outcome, reply, n->node))
         return;
-    if (outcome == IQ_TIMEOUT) {
-        perch_error("no answer from %s", n->service);
-        runner_finish(&n->r, EXIT_TIMEOUT);
-        return;
-    }
     items = pubsub_result_items(reply);
     if (items == NULL) {
         perch_error("%s: %s", n->node,
@@ -93,12 +88,7 @@ int cmd_items(int argc, char **argv)
     n.max = c.max;
     n.service = runner_service(&c);
     n.node = c.args[0];
-    code = runner_init(&n.r, &c);
-    if (code == 0)
-        code = runner_connect(&n.r, &c, &items_events, &n);
-    if (code == 0)
-        code = runner_run(&n.r);
-    runner_done(&n.r);
+    code = runner_main(&n.r, &c, &items_events, &n);
     free(n.service);
     cli_done(&c);
     return code;

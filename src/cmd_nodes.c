@@ -113,12 +113,7 @@ int cmd_nodes(int argc, char **argv)
     n.json = c.json;
     n.service = runner_service(&c);
     n.node = c.nargs ? c.args[0] : NULL;
-    code = runner_init(&n.r, &c);
-    if (code == 0)
-        code = runner_connect(&n.r, &c, &nodes_events, &n);
-    if (code == 0)
-        code = runner_run(&n.r);
-    runner_done(&n.r);
+    code = runner_main(&n.r, &c, &nodes_events, &n);
     free(n.service);
     cli_done(&c);
     return code;

@@ -53,8 +53,7 @@ static void note_error(struct subscribe *s, const char *node,
         perch_error("%s: no answer from %s", node, s->service);
         s->code = EXIT_TIMEOUT;
     } else {
-        perch_error("%s: %s", node,
-                    session_error_condition(reply, NULL, NULL));
+        perch_error("%s: %s", node, session_error_condition(reply, NULL, NULL));
         if (s->code == 0)
             s->code = EXIT_REPLY_ERROR;
     }
@@ -97,10 +96,10 @@ static void next_request(struct subscribe *s)
         return;
     }
     st = &s->plan[s->next];
-    iq = s->unsubscribe ? pubsub_unsubscribe_iq(s->r.ctx, s->service, st->node,
-                                                s->jid, st->subid)
-                        : pubsub_subscribe_iq(s->r.ctx, s->service, st->node,
-                                              s->jid);
+    iq = s->unsubscribe
+             ? pubsub_unsubscribe_iq(s->r.ctx, s->service, st->node, s->jid,
+                                     st->subid)
+             : pubsub_subscribe_iq(s->r.ctx, s->service, st->node, s->jid);
     session_send_iq(s->r.session, iq, SUB_TIMEOUT_MS, on_reply, s);
     xmpp_stanza_release(iq);
 }
@@ -188,12 +187,7 @@ int cmd_subscribe(int argc, char **argv)
     s.service = runner_service(&c);
     s.nodes = c.args;
     s.nnodes = c.nargs;
-    code = runner_init(&s.r, &c);
-    if (code == 0)
-        code = runner_connect(&s.r, &c, &subscribe_events, &s);
-    if (code == 0)
-        code = runner_run(&s.r);
-    runner_done(&s.r);
+    code = runner_main(&s.r, &c, &subscribe_events, &s);
     pubsub_subs_done(&s.existing);
     free(s.plan);
     free(s.service);

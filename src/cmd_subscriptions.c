@@ -63,13 +63,8 @@ static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     struct pubsub_subs subs;
     (void)rtt;
 
-    if (outcome == IQ_CLOSED)
+    if (runner_unanswered(&n->r, outcome, reply, n->service))
         return;
-    if (outcome == IQ_TIMEOUT) {
-        perch_error("no answer from %s", n->service);
-        runner_finish(&n->r, EXIT_TIMEOUT);
-        return;
-    }
     if (pubsub_parse_subscriptions(reply, &subs) != 0) {
         perch_error("%s answered: %s", n->service,
                     session_error_condition(reply, NULL, NULL));
@@ -108,12 +103,7 @@ int cmd_subscriptions(int argc, char **argv)
     memset(&n, 0, sizeof n);
     n.json = c.json;
     n.service = runner_service(&c);
-    code = runner_init(&n.r, &c);
-    if (code == 0)
-        code = runner_connect(&n.r, &c, &subs_events, &n);
-    if (code == 0)
-        code = runner_run(&n.r);
-    runner_done(&n.r);
+    code = runner_main(&n.r, &c, &subs_events, &n);
     free(n.service);
     cli_done(&c);
     return code;

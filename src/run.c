@@ -262,3 +262,38 @@ int runner_parse(int argc, char **argv, unsigned extras, const char *help,
     }
     return -1;
 }
+
+int runner_main(struct runner *r, const struct cli *c,
+                const struct runner_events *ev, void *arg)
+{
+    int code = runner_init(r, c);
+
+    if (code == 0)
+        code = runner_connect(r, c, ev, arg);
+    if (code == 0)
+        code = runner_run(r);
+    runner_done(r);
+    return code;
+}
+
+int runner_unanswered(struct runner *r, enum iq_outcome outcome,
+                      xmpp_stanza_t *reply, const char *who)
+{
+    const char *type;
+
+    if (outcome == IQ_CLOSED)
+        return 1; /* the cause was said when the session closed */
+    if (outcome == IQ_TIMEOUT) {
+        perch_error("no answer from %s", who);
+        runner_finish(r, EXIT_TIMEOUT);
+        return 1;
+    }
+    type = xmpp_stanza_get_type(reply);
+    if (type && strcmp(type, "error") == 0) {
+        perch_error("%s answered: %s", who,
+                    session_error_condition(reply, NULL, NULL));
+        runner_finish(r, EXIT_REPLY_ERROR);
+        return 1;
+    }
+    return 0;
+}

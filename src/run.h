@@ -48,6 +48,21 @@ int runner_run(struct runner *r);
 void runner_finish(struct runner *r, int code);
 void runner_done(struct runner *r);
 
+/* runner_init, runner_connect, runner_run and runner_done in a row: the
+ * whole life of a command that needs nothing between them. Returns the
+ * exit code. */
+int runner_main(struct runner *r, const struct cli *c,
+                const struct runner_events *ev, void *arg);
+
+/*
+ * For a request whose answer a command needs: when the session closed,
+ * there was no answer in time, or the answer is an error, says so on
+ * stderr (naming who was asked), finishes with the matching exit code and
+ * returns 1. Returns 0 for a result the caller goes on with.
+ */
+int runner_unanswered(struct runner *r, enum iq_outcome outcome,
+                      xmpp_stanza_t *reply, const char *who);
+
 /* The pubsub service: --service, else pubsub.DOMAIN. New string. */
 char *runner_service(const struct cli *c);
 
