@@ -182,8 +182,8 @@ int cli_parse(int argc, char **argv, unsigned extras, struct cli *c,
                 goto out;
             break;
         case OPT_MAX:
-            if (parse_count(argv[0], "max", extras & CLI_MAX, &c->max,
-                            cause) != 0)
+            if (parse_count(argv[0], "max", extras & CLI_MAX, &c->max, cause) !=
+                0)
                 goto out;
             break;
         case OPT_COUNT:

@@ -90,8 +90,8 @@ static int already_subscribed(struct watch *w, const char *node)
 {
     size_t i;
     for (i = 0; i < w->existing.n; i++)
-        if (strcmp(w->existing.v[i].node, node) == 0 &&
-            w->existing.v[i].jid && jid_equal(w->existing.v[i].jid, w->jid) &&
+        if (strcmp(w->existing.v[i].node, node) == 0 && w->existing.v[i].jid &&
+            jid_equal(w->existing.v[i].jid, w->jid) &&
             strcmp(w->existing.v[i].state, "subscribed") == 0)
             return 1;
     return 0;
@@ -230,8 +230,7 @@ static void cleanup(struct runner *r)
         xmpp_stanza_t *iq =
             pubsub_unsubscribe_iq(r->ctx, w->service, w->created[i].node,
                                   w->jid, w->created[i].subid);
-        session_send_iq(r->session, iq, CLEANUP_TIMEOUT_MS, on_unsubscribed,
-                        w);
+        session_send_iq(r->session, iq, CLEANUP_TIMEOUT_MS, on_unsubscribed, w);
         xmpp_stanza_release(iq);
     }
 }

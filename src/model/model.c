@@ -29,8 +29,7 @@ double model_parse_time(const char *s)
     const char *rest;
     double frac = 0;
 
-    if (s == NULL || *s == '\0' || strcmp(s, "-1") == 0 ||
-        strcmp(s, "--") == 0)
+    if (s == NULL || *s == '\0' || strcmp(s, "-1") == 0 || strcmp(s, "--") == 0)
         return 0;
     memset(&tm, 0, sizeof tm);
     rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);

@@ -541,8 +541,8 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
                                                  : ""));
         return;
     }
-    r->parsed = bosh_body_parse(b->ctx, r->resp.data, r->resp.len,
-                                &r->parse_error);
+    r->parsed =
+        bosh_body_parse(b->ctx, r->resp.data, r->resp.len, &r->parse_error);
     if (r->parsed && bosh_body_is(r->parsed, "error")) {
         /* recoverable: the same request again (older ones are still in
          * flight and get their own answers) */

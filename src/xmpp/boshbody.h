@@ -13,11 +13,11 @@
 
 struct bosh_request {
     unsigned long long rid;
-    const char *sid;  /* NULL: this is the session creation request */
-    const char *to;   /* the domain (creation and restart) */
-    unsigned wait;    /* creation only */
-    int restart;      /* xmpp:restart='true' */
-    int terminate;    /* type='terminate' */
+    const char *sid;     /* NULL: this is the session creation request */
+    const char *to;      /* the domain (creation and restart) */
+    unsigned wait;       /* creation only */
+    int restart;         /* xmpp:restart='true' */
+    int terminate;       /* type='terminate' */
     const char *payload; /* serialized stanzas, may be NULL */
     size_t payload_len;
 };

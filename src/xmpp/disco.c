@@ -97,8 +97,8 @@ static void parse_form(xmpp_stanza_t *x, struct disco_info *info)
         size_t n = 0;
         if (!is_element(f, "field") || !xmpp_stanza_get_attribute(f, "var"))
             continue;
-        info->fields = xrealloc(info->fields,
-                                (info->nfields + 1) * sizeof *info->fields);
+        info->fields =
+            xrealloc(info->fields, (info->nfields + 1) * sizeof *info->fields);
         field = &info->fields[info->nfields++];
         field->var = attr_dup(f, "var");
         field->label = attr_dup(f, "label");
@@ -108,8 +108,8 @@ static void parse_form(xmpp_stanza_t *x, struct disco_info *info)
             if (!is_element(v, "value"))
                 continue;
             t = xmpp_stanza_get_text(v);
-            field->values = xrealloc(field->values,
-                                     (n + 2) * sizeof *field->values);
+            field->values =
+                xrealloc(field->values, (n + 2) * sizeof *field->values);
             field->values[n++] = xstrdup(t ? t : "");
             field->values[n] = NULL;
             xmpp_free(xmpp_stanza_get_context(v), t);
@@ -212,8 +212,7 @@ xmpp_stanza_t *disco_items_iq(xmpp_ctx_t *ctx, const char *jid,
     return query_iq(ctx, jid, node, NS_ITEMS, after);
 }
 
-xmpp_stanza_t *disco_info_iq(xmpp_ctx_t *ctx, const char *jid,
-                             const char *node)
+xmpp_stanza_t *disco_info_iq(xmpp_ctx_t *ctx, const char *jid, const char *node)
 {
     return query_iq(ctx, jid, node, NS_INFO, NULL);
 }

@@ -22,8 +22,8 @@ struct disco_identity {
 };
 
 struct disco_field {
-    char *var;    /* owned */
-    char *label;  /* owned, may be NULL */
+    char *var;     /* owned */
+    char *label;   /* owned, may be NULL */
     char **values; /* owned, NULL-terminated */
 };
 

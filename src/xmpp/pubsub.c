@@ -158,8 +158,10 @@ xmpp_stanza_t *pubsub_result_items(xmpp_stanza_t *reply)
 }
 
 static const char *const kind_names[] = {
-    [PUBSUB_ITEM] = "item",         [PUBSUB_RETRACT] = "retract",
-    [PUBSUB_DELETE] = "delete",     [PUBSUB_PURGE] = "purge",
+    [PUBSUB_ITEM] = "item",
+    [PUBSUB_RETRACT] = "retract",
+    [PUBSUB_DELETE] = "delete",
+    [PUBSUB_PURGE] = "purge",
     [PUBSUB_SUBSCRIPTION] = "subscription",
     [PUBSUB_CONFIG] = "configuration",
 };
