@@ -45,7 +45,8 @@
  *   held N rid=RID status=S len=BYTES
  *   upstream-error N rid=RID
  *   gone N rid=RID outstanding=K
- *   resp N rid=RID status=S len=BYTES action=pass|replay|status|terminate|delay|error
+ *   resp N rid=RID status=S len=BYTES action=ACTION
+ * ACTION: pass|replay|status|terminate|delay|error|garble|split|cut|joined.
  * N numbers the requests from 1 in order of arrival; RID is the rid
  * attribute of the request's <body/> ("-" when it has none); K counts the
  * client requests open at the proxy (received, not yet answered, client
@@ -87,7 +88,15 @@
 #define NS_STREAM "http://etherx.jabber.org/streams"
 #define NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
 
-enum fault_kind { F_HANG, F_STATUS, F_TERMINATE, F_DELAY, F_GARBLE, F_SPLIT, F_CUT };
+enum fault_kind {
+    F_HANG,
+    F_STATUS,
+    F_TERMINATE,
+    F_DELAY,
+    F_GARBLE,
+    F_SPLIT,
+    F_CUT
+};
 
 struct fault {
     enum fault_kind kind;
@@ -101,13 +110,22 @@ struct fault {
 };
 
 enum action {
-    A_PASS, A_HANG, A_REPLAY, A_STATUS, A_TERMINATE, A_DELAY, A_ERROR,
-    A_GARBLE, A_SPLIT, A_CUT, A_JOINED,
+    A_PASS,
+    A_HANG,
+    A_REPLAY,
+    A_STATUS,
+    A_TERMINATE,
+    A_DELAY,
+    A_ERROR,
+    A_GARBLE,
+    A_SPLIT,
+    A_CUT,
+    A_JOINED,
 };
 
 static const char *const action_names[] = {
-    "pass", "hang", "replay", "status", "terminate", "delay", "error",
-    "garble", "split", "cut", "joined",
+    "pass",  "hang",   "replay", "status", "terminate", "delay",
+    "error", "garble", "split",  "cut",    "joined",
 };
 
 struct proxy;
@@ -202,7 +220,8 @@ static const unsigned char *find_bytes(const unsigned char *hay, size_t hlen,
     if (nlen == 0)
         return hay;
     for (i = 0; nlen <= hlen && i <= hlen - nlen; i++)
-        if (hay[i] == (unsigned char)needle[0] && memcmp(hay + i, needle, nlen) == 0)
+        if (hay[i] == (unsigned char)needle[0] &&
+            memcmp(hay + i, needle, nlen) == 0)
             return hay + i;
     return NULL;
 }
@@ -267,7 +286,8 @@ static void parse_rid(const unsigned char *b, size_t len, char out[RID_MAX + 1])
             while (v < end && b[v] != q && o < RID_MAX) {
                 unsigned char c = b[v++];
                 int ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                         (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '-';
+                         (c >= 'A' && c <= 'Z') || c == '.' || c == '_' ||
+                         c == '-';
                 out[o++] = ok ? (char)c : '?';
             }
             out[o] = '\0';
@@ -351,8 +371,8 @@ static void answer(struct xreq *x, int code, const char *ctype,
     x->client = NULL;
     x->ccon = NULL;
     p->outstanding--;
-    logline(p, "resp %lu rid=%s status=%d len=%zu action=%s", x->n, x->rid, code,
-            len, action_names[action]);
+    logline(p, "resp %lu rid=%s status=%d len=%zu action=%s", x->n, x->rid,
+            code, len, action_names[action]);
 }
 
 /* The end of a body's start tag: the index of its '>' (or of the '/' of
@@ -378,7 +398,8 @@ static long start_tag_end(const unsigned char *d, size_t len, int *selfclosing)
 
 /* answer_with_reply: answers x with the upstream reply that src got. A
  * pending split inserts the moved children into the first 200 body. */
-static void answer_with_reply(struct xreq *x, struct xreq *src, enum action action)
+static void answer_with_reply(struct xreq *x, struct xreq *src,
+                              enum action action)
 {
     struct proxy *p = x->p;
     size_t len = src->up_body ? evbuffer_get_length(src->up_body) : 0;
@@ -423,6 +444,8 @@ static void answer_split(struct xreq *x)
         answer_with_reply(x, x, A_ERROR);
         return;
     }
+    if (p->moved) /* an earlier split never joined: replaced */
+        evbuffer_free(p->moved);
     p->moved = evbuffer_new();
     evbuffer_add(p->moved, data + end + 1, (size_t)(close - (data + end + 1)));
     b = evbuffer_new();
@@ -560,8 +583,8 @@ static void on_upstream_reply(struct evhttp_request *ureq, void *arg)
     x->ucon = NULL;
     x->up_done = 1;
     if (ok) {
-        const char *ct = evhttp_find_header(evhttp_request_get_input_headers(ureq),
-                                            "Content-Type");
+        const char *ct = evhttp_find_header(
+            evhttp_request_get_input_headers(ureq), "Content-Type");
         x->up_status = evhttp_request_get_response_code(ureq);
         x->up_body = evbuffer_new();
         if (!x->up_body) {
@@ -586,13 +609,13 @@ static void on_upstream_reply(struct evhttp_request *ureq, void *arg)
             answer_with_reply(x, x, A_ERROR);
         break;
     case A_CUT:
-        logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid, x->up_status,
-                x->up_body ? evbuffer_get_length(x->up_body) : 0);
+        logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid,
+                x->up_status, x->up_body ? evbuffer_get_length(x->up_body) : 0);
         answer_cut(x);
         break;
     case A_HANG:
-        logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid, x->up_status,
-                x->up_body ? evbuffer_get_length(x->up_body) : 0);
+        logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid,
+                x->up_status, x->up_body ? evbuffer_get_length(x->up_body) : 0);
         for (y = p->xreqs; y; y = ynext) {
             ynext = y->next;
             if (y->source != x)
@@ -631,14 +654,15 @@ static void forward(struct xreq *x)
     struct evkeyvalq *h;
     char hostport[INET6_ADDRSTRLEN + 16];
 
-    x->ucon = evhttp_connection_base_new(p->base, NULL, p->host, (unsigned short)p->port);
+    x->ucon = evhttp_connection_base_new(p->base, NULL, p->host,
+                                         (unsigned short)p->port);
     ureq = x->ucon ? evhttp_request_new(on_upstream_reply, x) : NULL;
     if (!ureq)
         goto fail;
     evhttp_connection_set_timeout(x->ucon, UPSTREAM_TIMEOUT_S);
     h = evhttp_request_get_output_headers(ureq);
-    snprintf(hostport, sizeof hostport, strchr(p->host, ':') ? "[%s]:%d" : "%s:%d",
-             p->host, p->port);
+    snprintf(hostport, sizeof hostport,
+             strchr(p->host, ':') ? "[%s]:%d" : "%s:%d", p->host, p->port);
     evhttp_add_header(h, "Host", hostport);
     evhttp_add_header(h, "Content-Type", XML_CTYPE);
     /* One request per connection: libevent frees it when done. */
@@ -712,22 +736,25 @@ static void watch_free(struct watch *w)
 static void terminate_body(const char *cond, struct evbuffer *out)
 {
     if (strcmp(cond, "see-other-uri") == 0) {
-        evbuffer_add_printf(out,
-                            "<body xmlns='" NS_BOSH "' type='terminate' condition='%s'>"
-                            "<uri>https://other.example:7443/http-bind/</uri></body>",
-                            cond);
+        evbuffer_add_printf(
+            out,
+            "<body xmlns='" NS_BOSH "' type='terminate' condition='%s'>"
+            "<uri>https://other.example:7443/http-bind/</uri></body>",
+            cond);
     } else if (strcmp(cond, "remote-stream-error") == 0) {
         evbuffer_add_printf(out,
                             "<body xmlns='" NS_BOSH "' xmlns:stream='" NS_STREAM
                             "' type='terminate' condition='%s'>"
                             "<stream:error xmlns:stream='" NS_STREAM "'>"
                             "<conflict xmlns='" NS_STREAMS "'/>"
-                            "<text xmlns='" NS_STREAMS "'>Replaced by new connection</text>"
+                            "<text xmlns='" NS_STREAMS
+                            "'>Replaced by new connection</text>"
                             "</stream:error></body>",
                             cond);
     } else {
-        evbuffer_add_printf(out, "<body xmlns='" NS_BOSH "' type='terminate' condition='%s'/>",
-                            cond);
+        evbuffer_add_printf(
+            out, "<body xmlns='" NS_BOSH "' type='terminate' condition='%s'/>",
+            cond);
     }
 }
 
@@ -754,8 +781,8 @@ static void apply_fault(struct xreq *x, struct fault *f)
             exit(1);
         }
         terminate_body(f->condition, b);
-        answer(x, 200, XML_CTYPE, evbuffer_pullup(b, -1), evbuffer_get_length(b),
-               A_TERMINATE);
+        answer(x, 200, XML_CTYPE, evbuffer_pullup(b, -1),
+               evbuffer_get_length(b), A_TERMINATE);
         evbuffer_free(b);
         break;
     }
@@ -792,7 +819,8 @@ static void on_request(struct evhttp_request *req, void *arg)
     int i;
 
     if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "POST");
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+                          "POST");
         evhttp_send_error(req, 405, NULL);
         return;
     }
@@ -808,13 +836,14 @@ static void on_request(struct evhttp_request *req, void *arg)
     parse_rid(x->body, x->len, x->rid);
     p->outstanding++;
     sha256_hex(x->body, x->len, hex);
-    logline(p, "req %lu rid=%s len=%zu sha256=%s outstanding=%d", x->n, x->rid, x->len,
-            hex, p->outstanding);
+    logline(p, "req %lu rid=%s len=%zu sha256=%s outstanding=%d", x->n, x->rid,
+            x->len, hex, p->outstanding);
     watch_client(x);
 
     w = watch_take(p, x->rid);
     if (w) {
-        int same = w->len == x->len && (x->len == 0 || memcmp(w->body, x->body, x->len) == 0);
+        int same = w->len == x->len &&
+                   (x->len == 0 || memcmp(w->body, x->body, x->len) == 0);
         logline(p, "resend rid=%s identical=%s", x->rid, same ? "yes" : "no");
         if (w->held) {
             struct xreq *h = w->held;
@@ -850,11 +879,13 @@ static void on_request(struct evhttp_request *req, void *arg)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: boshproxy --listen-port P --upstream http://HOST:PORT/PATH "
-                    "--log FILE [--fault KIND:MATCH[:ARG]]...\n"
-                    "  KIND: hang:MATCH | status:MATCH:CODE | terminate:MATCH:CONDITION |"
-                    " delay:MATCH:MS\n"
-                    "  MATCH is percent-decoded (%%3A for ':')\n");
+    fprintf(
+        stderr,
+        "usage: boshproxy --listen-port P --upstream http://HOST:PORT/PATH "
+        "--log FILE [--fault KIND:MATCH[:ARG]]...\n"
+        "  KIND: hang:MATCH | status:MATCH:CODE | terminate:MATCH:CONDITION |"
+        " delay:MATCH:MS\n"
+        "  MATCH is percent-decoded (%%3A for ':')\n");
     exit(2);
 }
 
@@ -987,7 +1018,8 @@ static void parse_upstream(struct proxy *p, const char *url)
         goto bad;
     scheme = evhttp_uri_get_scheme(u);
     host = evhttp_uri_get_host(u);
-    if (!scheme || strcmp(scheme, "http") != 0 || !host || evhttp_uri_get_userinfo(u))
+    if (!scheme || strcmp(scheme, "http") != 0 || !host ||
+        evhttp_uri_get_userinfo(u))
         goto bad;
     if (strcmp(host, "localhost") == 0)
         host = "127.0.0.1";
@@ -1058,6 +1090,8 @@ static void teardown(struct proxy *p)
         watch_free(w);
     }
     free_dead(p);
+    if (p->moved)
+        evbuffer_free(p->moved);
     if (p->reaper)
         event_free(p->reaper);
     if (p->http)
@@ -1136,19 +1170,21 @@ int main(int argc, char **argv)
         teardown(p);
         return 1;
     }
-    evhttp_set_allowed_methods(p->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-                                            EVHTTP_REQ_OPTIONS);
+    evhttp_set_allowed_methods(
+        p->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                     EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
     evhttp_set_timeout(p->http, CLIENT_TIMEOUT_S);
     evhttp_set_gencb(p->http, on_request, p);
-    bound = evhttp_bind_socket_with_handle(p->http, "127.0.0.1", (unsigned short)listen_port);
+    bound = evhttp_bind_socket_with_handle(p->http, "127.0.0.1",
+                                           (unsigned short)listen_port);
     if (!bound) {
-        fprintf(stderr, "boshproxy: cannot listen on 127.0.0.1:%ld: %s\n", listen_port,
-                strerror(errno));
+        fprintf(stderr, "boshproxy: cannot listen on 127.0.0.1:%ld: %s\n",
+                listen_port, strerror(errno));
         teardown(p);
         return 1;
     }
-    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sslen) != 0 ||
+    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss,
+                    &sslen) != 0 ||
         ss.ss_family != AF_INET) {
         fprintf(stderr, "boshproxy: getsockname: %s\n", strerror(errno));
         teardown(p);
