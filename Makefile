@@ -21,7 +21,7 @@ CFLAGS ?= -O2 -g
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
        -fno-omit-frame-pointer
 
-CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/xmpp/*.c src/decode/*.c src/model/*.c))
+CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/xmpp/*.c src/decode/*.c src/model/*.c src/sim/*.c))
 MAIN_SRC := src/main.c
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

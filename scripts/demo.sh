@@ -1,32 +1,100 @@
 #!/usr/bin/env bash
-# make demo: a local Prosody with Finesse-style pubsub nodes, and perch
-# asking it for them. Everything started here is stopped by PID on exit.
-# (The simulator and the TUI will make this a live contact centre.)
+# make demo: a local Prosody playing a Finesse Notification Service, fed by
+# `perch simulate` (20 agents on shift), and `perch watch` as a supervisor
+# showing the decoded events live. Ctrl-C ends it; everything started here
+# is stopped by PID and the temp dir removed.
+#
+# Environment:
+#   DEMO_TRANSPORT=tcp      watch over TCP instead of BOSH (https)
+#   DEMO_WATCH_ARGS="..."   extra watch options, e.g. "--duration 3" for a
+#                           run that ends by itself (tests use it)
+#   DEMO_RATE, DEMO_AGENTS  the simulator's pace and size (20, 20)
+#   DEMO_PIDFILE=FILE       the PIDs started here, one a line
+#   DEMO_PERCH=BINARY       perch to run (default build/perch)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PERCH=$ROOT/build/perch
-export FREEPORT=$ROOT/build/tools/freeport
+PERCH=${DEMO_PERCH:-$ROOT/build/perch}
+export FREEPORT=${FREEPORT:-$ROOT/build/tools/freeport}
+RATE=${DEMO_RATE:-20}
+AGENTS=${DEMO_AGENTS:-20}
+PIDFILE=${DEMO_PIDFILE:-}
+
+if [[ ! -x $PERCH || ! -x $FREEPORT ]]; then
+    echo "building perch (make deps, build/perch, build/tools/freeport) ..."
+    make -C "$ROOT" --no-print-directory all build/tools/freeport
+fi
+
 DIR=$(mktemp -d /tmp/perch-demo.XXXXXX)
-trap '"$ROOT/tests/prosody/stop.sh" "$DIR" --rm >/dev/null 2>&1 || true' EXIT
-trap 'exit 130' INT TERM
+SIM_PID='' WATCH_PID=''
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+    if [[ -n $WATCH_PID ]]; then
+        kill -TERM "$WATCH_PID" 2>/dev/null || true
+        wait "$WATCH_PID" 2>/dev/null || true
+    fi
+    if [[ -n $SIM_PID ]]; then
+        kill -TERM "$SIM_PID" 2>/dev/null || true
+        wait "$SIM_PID" 2>/dev/null || true
+        [[ ! -s $DIR/simulate.log ]] || tail -n 1 "$DIR/simulate.log"
+    fi
+    "$ROOT/tests/prosody/stop.sh" "$DIR" --rm >/dev/null 2>&1 || true
+    rm -rf "$DIR"
+}
+trap cleanup EXIT
+trap 'exit 0' INT # Ctrl-C is how the demo ends
+trap 'exit 143' TERM
+
+note_pid() {
+    [[ -z $PIDFILE ]] || echo "$1" >>"$PIDFILE"
+}
 
 echo "starting a local Prosody ..."
 "$ROOT/tests/prosody/start.sh" "$DIR" >/dev/null
 # shellcheck source=/dev/null
 source "$DIR/env"
+note_pid "$PROSODY_PID"
 export PUB_PW=$PUBLISHER_PASS SUP_PW=$SUPERVISOR_PASS
-conn=(-s 127.0.0.1 -p "$C2S_PORT" --ca-file "$CA_FILE")
-ps="xmlns='http://jabber.org/protocol/pubsub'"
-create=""
-for n in /finesse/api/User/1001001 /finesse/api/User/1001001/Dialogs \
-    /finesse/api/Team/5000/Users /finesse/api/SystemInfo; do
-    create+="<iq type='set' to='$PUBSUB'><pubsub $ps><create node='$n'/></pubsub></iq>"
-done
-"$PERCH" send -j "$PUBLISHER_JID" --password-env PUB_PW "${conn[@]}" "$create" >/dev/null
+tcp=(-s 127.0.0.1 -p "$C2S_PORT" --ca-file "$CA_FILE")
 
+echo "starting perch simulate: $AGENTS agents, up to $RATE events/s (log: $DIR/simulate.log)"
+"$PERCH" simulate -j "$PUBLISHER_JID" --password-env PUB_PW "${tcp[@]}" \
+    --agents "$AGENTS" --rate "$RATE" </dev/null >"$DIR/simulate.log" 2>&1 &
+SIM_PID=$!
+note_pid "$SIM_PID"
+for _ in $(seq 100); do
+    grep -q 'nodes ready' "$DIR/simulate.log" && break
+    kill -0 "$SIM_PID" 2>/dev/null || {
+        cat "$DIR/simulate.log" >&2
+        echo "demo: perch simulate ended early" >&2
+        exit 1
+    }
+    sleep 0.1
+done
+grep -q 'nodes ready' "$DIR/simulate.log" || {
+    echo "demo: the simulator did not get its nodes ready" >&2
+    exit 1
+}
+
+if [[ ${DEMO_TRANSPORT:-bosh} == tcp ]]; then
+    conn=(-j "$SUPERVISOR_JID" --password-env SUP_PW "${tcp[@]}")
+    via="TCP port $C2S_PORT"
+else
+    conn=(-j "$SUPERVISOR_JID" --password-env SUP_PW --bosh "$BOSH_HTTPS_URL"
+        --ca-file "$CA_FILE")
+    via="BOSH $BOSH_HTTPS_URL"
+fi
+nodes=(/finesse/api/Team/5000/Users /finesse/api/SystemInfo
+    /finesse/api/User/1001001 /finesse/api/User/1001001/Dialogs
+    /finesse/api/User/1001002 /finesse/api/User/1001002/Dialogs
+    /finesse/api/Queue/1)
+read -r -a extra <<<"${DEMO_WATCH_ARGS:-}"
 echo
-echo "\$ perch send -j $SUPERVISOR_JID ... \"<iq type='get' to='$PUBSUB'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>\""
-"$PERCH" send -j "$SUPERVISOR_JID" --password-env SUP_PW "${conn[@]}" \
-    "<iq type='get' to='$PUBSUB'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>"
+echo "\$ perch watch -j $SUPERVISOR_JID ($via) ${nodes[*]}"
+echo "(Ctrl-C stops the watch, the simulator and the server)"
 echo
-echo "(the live simulator and the TUI are on their way; the server stops now)"
+"$PERCH" watch "${conn[@]}" "${extra[@]}" "${nodes[@]}" &
+WATCH_PID=$!
+note_pid "$WATCH_PID"
+rc=0
+wait "$WATCH_PID" || rc=$?
+exit "$rc"

@@ -19,6 +19,7 @@ extern const char cmd_subscribe_help[];
 extern const char cmd_subscriptions_help[];
 extern const char cmd_items_help[];
 extern const char cmd_watch_help[];
+extern const char cmd_simulate_help[];
 
 int cmd_send(int argc, char **argv);
 int cmd_nodes(int argc, char **argv);
@@ -29,5 +30,6 @@ int cmd_items(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ const struct command commands[] = {
     {"watch", "subscribe and stream decoded events", cmd_watch},
     {"probe", "watch the transport: BOSH requests, pings, drift", cmd_probe},
     {"decode", "decode captured Finesse events offline", cmd_decode},
+    {"simulate", "publish a Finesse-like contact centre", cmd_simulate},
     {NULL, NULL, NULL},
 };
 

@@ -67,6 +67,35 @@ xmpp_stanza_t *pubsub_items_iq(xmpp_ctx_t *ctx, const char *service,
     return pubsub_iq(ctx, "get", service, s);
 }
 
+xmpp_stanza_t *pubsub_create_iq(xmpp_ctx_t *ctx, const char *service,
+                                const char *node)
+{
+    xmpp_stanza_t *s = elem(ctx, "create", NULL);
+    xmpp_stanza_set_attribute(s, "node", node);
+    return pubsub_iq(ctx, "set", service, s);
+}
+
+xmpp_stanza_t *pubsub_publish_notification_iq(xmpp_ctx_t *ctx,
+                                              const char *service,
+                                              const char *node,
+                                              const char *item_id,
+                                              const char *text)
+{
+    xmpp_stanza_t *pub = elem(ctx, "publish", NULL);
+    xmpp_stanza_t *item = elem(ctx, "item", NULL);
+    xmpp_stanza_t *n = elem(ctx, "notification", NS_PUBSUB);
+    xmpp_stanza_t *t = xmpp_stanza_new(ctx);
+
+    xmpp_stanza_set_attribute(pub, "node", node);
+    if (item_id)
+        xmpp_stanza_set_attribute(item, "id", item_id);
+    xmpp_stanza_set_text(t, text);
+    xmpp_stanza_add_child_ex(n, t, 0);
+    xmpp_stanza_add_child_ex(item, n, 0);
+    xmpp_stanza_add_child_ex(pub, item, 0);
+    return pubsub_iq(ctx, "set", service, pub);
+}
+
 static xmpp_stanza_t *result_pubsub(xmpp_stanza_t *reply)
 {
     const char *type = xmpp_stanza_get_type(reply);

@@ -30,6 +30,16 @@ xmpp_stanza_t *pubsub_unsubscribe_iq(xmpp_ctx_t *ctx, const char *service,
 xmpp_stanza_t *pubsub_subscriptions_iq(xmpp_ctx_t *ctx, const char *service);
 xmpp_stanza_t *pubsub_items_iq(xmpp_ctx_t *ctx, const char *service,
                                const char *node, unsigned max);
+/* Publisher side: create a node (default configuration); publish one item
+ * whose payload is <notification xmlns=NS_PUBSUB> holding text (escaped
+ * when serialized, as Finesse sends it). item_id may be NULL. */
+xmpp_stanza_t *pubsub_create_iq(xmpp_ctx_t *ctx, const char *service,
+                                const char *node);
+xmpp_stanza_t *pubsub_publish_notification_iq(xmpp_ctx_t *ctx,
+                                              const char *service,
+                                              const char *node,
+                                              const char *item_id,
+                                              const char *text);
 
 /* The <subscription/> of a subscribe result, or of each entry of a
  * subscriptions result. 0, or -1 when reply is not such a result. */

@@ -174,8 +174,12 @@ const char *session_send_iq(struct session *s, xmpp_stanza_t *iq,
 {
     struct pending_iq *p = xcalloc(1, sizeof *p);
     const char *to = xmpp_stanza_get_to(iq);
+    char id[48];
 
-    session_send(s, iq);
+    /* Tracked before it is sent: sending drives the transport, which may
+     * read the reply at once. */
+    if (xmpp_stanza_get_id(iq) == NULL)
+        xmpp_stanza_set_id(iq, id_next(&s->ids, id, sizeof id));
     p->id = xstrdup(xmpp_stanza_get_id(iq));
     p->to = to ? xstrdup(to) : NULL;
     p->cb = cb;
@@ -186,6 +190,7 @@ const char *session_send_iq(struct session *s, xmpp_stanza_t *iq,
     loop_timer_start(p->timer, timeout_ms);
     p->next = s->pending;
     s->pending = p;
+    send_raw(s, iq);
     return xmpp_stanza_get_id(iq);
 }
 

@@ -1,0 +1,444 @@
+/*
+ * perch simulate: a Finesse-like publisher. Creates the Finesse node set
+ * (a node that exists already is fine), then publishes the simulator's
+ * Update documents with a bounded window of unanswered publishes, paced
+ * by a timer to at most --rate events a second.
+ */
+#include "buf.h"
+#include "cli.h"
+#include "commands.h"
+#include "jid.h"
+#include "loop.h"
+#include "run.h"
+#include "sim/sim.h"
+#include "xmpp/pubsub.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define WINDOW 64 /* unanswered iqs at most */
+#define IQ_TIMEOUT_MS 15000
+#define ERRORS_SHOWN 5
+
+const char cmd_simulate_help[] =
+    "Usage: perch simulate [CONN] [--agents N] [--teams N] [--queues N]\n"
+    "                      [--rate EV_PER_S] [--duration S] [--count N]\n"
+    "                      [--seed N] [--no-outage]\n"
+    "\n"
+    "Plays a Finesse Notification Service for demos and load tests. Logs in\n"
+    "as a publisher allowed to create nodes, creates the Finesse node set on\n"
+    "the pubsub service (/finesse/api/User/{id} with /Dialogs, /Queues and\n"
+    "/ClientLog, /finesse/api/Team/{id}/Users, /finesse/api/Queue/{id},\n"
+    "/finesse/api/SystemInfo; existing nodes are re-used), then publishes\n"
+    "Update documents shaped like Finesse's: agents logging in, NOT_READY\n"
+    "with reason codes, READY, RESERVED, calls ringing, answered, held,\n"
+    "consulted and dropped, wrap-up, pending states, logouts; team updates\n"
+    "on every state change, queue statistics about every 10 s, and a rare\n"
+    "SystemInfo OUT_OF_SERVICE blip.\n"
+    "\n"
+    "  --agents N      agents (default 20; user ids from 1001001)\n"
+    "  --teams N       teams (default 2; ids from 5000)\n"
+    "  --queues N      queues (default 3; ids from 1)\n"
+    "  --rate R        events a second at most (default 20)\n"
+    "  --duration S    stop after S seconds\n"
+    "  --count N       stop after N events\n"
+    "  --seed N        the same seed gives the same events (default 1)\n"
+    "  --no-outage     no SystemInfo OUT_OF_SERVICE blip\n"
+    "\n"
+    "Prints a line a second to stderr (events sent, errors) and at the end\n"
+    "'simulate: N events, E errors, digest HEX'; the digest leaves out\n"
+    "timestamps, so two runs with the same options print the same one.\n"
+    "Ctrl-C / SIGTERM stop it cleanly.\n"
+    "\n"
+    "Exit: 0 ok, 1 the service refused a create or a publish, 2 usage,\n"
+    "3 connection, 5 no answer.\n";
+
+struct simulate {
+    struct runner r;
+    struct sim *sim;
+    char *service;
+    double rate, duration_s;
+    unsigned long long count; /* 0: no limit */
+    size_t nnodes, next_node;
+    unsigned inflight;
+    int publishing, stopping, code;
+    int busy; /* inside a sending loop */
+    unsigned long long sent, errors, last_sent, last_errors;
+    double tokens, last_ms, start_ms;
+    struct loop_timer *pace, *tick, *end;
+    struct buf node;
+};
+
+static void pump(struct simulate *s);
+
+static double wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+/* Ends once nothing is in flight; runner_finish runs cleanup first. */
+static void settle(struct simulate *s)
+{
+    if (s->stopping && s->inflight == 0)
+        runner_finish(&s->r, s->code);
+}
+
+static void note_error(struct simulate *s, const char *what,
+                       enum iq_outcome outcome, xmpp_stanza_t *reply)
+{
+    s->errors++;
+    if (s->errors <= ERRORS_SHOWN)
+        perch_error("%s: %s", what,
+                    outcome == IQ_TIMEOUT
+                        ? "no answer"
+                        : session_error_condition(reply, NULL, NULL));
+    if (s->code == 0)
+        s->code = outcome == IQ_TIMEOUT ? EXIT_TIMEOUT : EXIT_REPLY_ERROR;
+}
+
+static void on_published(void *arg, enum iq_outcome outcome,
+                         xmpp_stanza_t *reply, double rtt)
+{
+    struct simulate *s = arg;
+    (void)rtt;
+
+    if (outcome == IQ_CLOSED)
+        return;
+    s->inflight--;
+    if (outcome != IQ_REPLY ||
+        strcmp(xmpp_stanza_get_type(reply), "result") != 0)
+        note_error(s, "publish refused", outcome, reply);
+    if (s->stopping)
+        settle(s);
+    else
+        pump(s);
+}
+
+static void publish_one(struct simulate *s)
+{
+    struct sim_event ev;
+    xmpp_stanza_t *iq;
+
+    sim_next(s->sim, wall_ms(), &ev);
+    iq = pubsub_publish_notification_iq(s->r.ctx, s->service, ev.node, NULL,
+                                        ev.doc);
+    s->inflight++; /* the reply may come while it is sent */
+    s->sent++;
+    session_send_iq(s->r.session, iq, IQ_TIMEOUT_MS, on_published, s);
+    xmpp_stanza_release(iq);
+}
+
+/* Sends what the token bucket and the window allow, then sleeps until the
+ * next token (a reply wakes it earlier when the window was full). */
+static void pump(struct simulate *s)
+{
+    double now = loop_now_ms(), burst = s->rate / 20 > 1 ? s->rate / 20 : 1;
+
+    if (s->busy) /* a reply while sending: the loop below goes on */
+        return;
+    s->tokens += (now - s->last_ms) * s->rate / 1000.0;
+    if (s->tokens > burst)
+        s->tokens = burst;
+    s->last_ms = now;
+    s->busy = 1;
+    while (s->tokens >= 1 && s->inflight < WINDOW &&
+           (s->count == 0 || s->sent < s->count) && !s->stopping) {
+        s->tokens -= 1;
+        publish_one(s);
+    }
+    s->busy = 0;
+    if (s->count && s->sent >= s->count) {
+        s->stopping = 1;
+        settle(s);
+        return;
+    }
+    if (s->inflight < WINDOW && !loop_timer_pending(s->pace)) {
+        double wait = (1 - s->tokens) * 1000.0 / s->rate;
+        loop_timer_start(s->pace, wait < 1 ? 1 : (unsigned)(wait + 0.999));
+    }
+}
+
+static void on_pace(void *arg)
+{
+    struct simulate *s = arg;
+
+    if (!s->stopping)
+        pump(s);
+}
+
+static void on_tick(void *arg)
+{
+    struct simulate *s = arg;
+    double secs = (loop_now_ms() - s->start_ms) / 1000.0;
+
+    fprintf(stderr,
+            "simulate: %5.0f s  %llu events  %llu/s  %llu errors  "
+            "%u in flight\n",
+            secs, s->sent, s->sent - s->last_sent, s->errors - s->last_errors,
+            s->inflight);
+    s->last_sent = s->sent;
+    s->last_errors = s->errors;
+    loop_timer_start(s->tick, 1000);
+}
+
+static void start_publishing(struct simulate *s)
+{
+    fprintf(stderr,
+            "perch: %zu nodes ready on %s; publishing up to %g events/s\n",
+            s->nnodes, s->service, s->rate);
+    s->publishing = 1;
+    s->start_ms = s->last_ms = loop_now_ms();
+    s->tokens = 1;
+    loop_timer_start(s->tick, 1000);
+    if (s->duration_s > 0)
+        loop_timer_start(s->end, (unsigned)(s->duration_s * 1000));
+    pump(s);
+}
+
+static void create_more(struct simulate *s);
+
+static void on_created(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                       double rtt)
+{
+    struct simulate *s = arg;
+    (void)rtt;
+
+    if (outcome == IQ_CLOSED)
+        return;
+    s->inflight--;
+    if (outcome != IQ_REPLY ||
+        (strcmp(xmpp_stanza_get_type(reply), "result") != 0 &&
+         strcmp(session_error_condition(reply, NULL, NULL), "conflict") != 0)) {
+        note_error(s, "cannot create a node", outcome, reply);
+        s->stopping = 1;
+    }
+    if (s->stopping)
+        settle(s);
+    else
+        create_more(s);
+}
+
+static void create_more(struct simulate *s)
+{
+    if (s->busy) /* a reply while sending: the loop below goes on */
+        return;
+    while (s->next_node < s->nnodes && s->inflight < WINDOW && !s->stopping) {
+        xmpp_stanza_t *iq;
+        sim_node(s->sim, s->next_node++, &s->node);
+        iq = pubsub_create_iq(s->r.ctx, s->service, s->node.data);
+        s->inflight++;
+        s->busy = 1;
+        session_send_iq(s->r.session, iq, IQ_TIMEOUT_MS, on_created, s);
+        s->busy = 0;
+        xmpp_stanza_release(iq);
+    }
+    if (s->next_node == s->nnodes && s->inflight == 0 && !s->stopping)
+        start_publishing(s);
+}
+
+static void on_ready(struct runner *r, const char *bound)
+{
+    struct simulate *s = (struct simulate *)r;
+    (void)bound;
+
+    s->nnodes = sim_node_count(s->sim);
+    create_more(s);
+}
+
+/* Stop making events; wait for the answers still due. */
+static void cleanup(struct runner *r)
+{
+    struct simulate *s = (struct simulate *)r;
+
+    s->stopping = 1;
+    loop_timer_stop(s->pace);
+    loop_timer_stop(s->end);
+    settle(s);
+}
+
+static void on_end(void *arg)
+{
+    struct simulate *s = arg;
+    runner_finish(&s->r, 0);
+}
+
+static const struct runner_events simulate_events = {
+    .ready = on_ready,
+    .cleanup = cleanup,
+};
+
+struct sim_opt {
+    const char *name;
+    int has_value;
+};
+
+static const struct sim_opt sim_opts[] = {
+    {"agents", 1}, {"teams", 1}, {"queues", 1},
+    {"rate", 1},   {"seed", 1},  {"no-outage", 0},
+};
+
+static int number(const char *opt, const char *v, double lo, double hi,
+                  double *out)
+{
+    char *end;
+    double d = strtod(v, &end);
+
+    if (*v == '\0' || *end != '\0' || !(d >= lo && d <= hi)) {
+        perch_error("--%s: '%s' is not a number from %g to %g", opt, v, lo, hi);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+static int apply(struct sim_config *cfg, double *rate, const char *name,
+                 const char *v)
+{
+    double d;
+    char *end;
+
+    if (strcmp(name, "no-outage") == 0) {
+        cfg->outage = 0;
+        return 0;
+    }
+    if (strcmp(name, "seed") == 0) {
+        cfg->seed = strtoull(v, &end, 10);
+        if (*v == '\0' || *v == '-' || *end != '\0') {
+            perch_error("--seed: '%s' is not a number", v);
+            return -1;
+        }
+        return 0;
+    }
+    if (strcmp(name, "rate") == 0)
+        return number(name, v, 0.01, 1e6, rate);
+    if (number(name, v, 1, strcmp(name, "agents") == 0 ? 100000 : 1000, &d))
+        return -1;
+    if (strcmp(name, "agents") == 0)
+        cfg->agents = (unsigned)d;
+    else if (strcmp(name, "teams") == 0)
+        cfg->teams = (unsigned)d;
+    else
+        cfg->queues = (unsigned)d;
+    return 0;
+}
+
+/* Takes simulate's own options out of argv (into cfg and rate); the rest
+ * goes to cli_parse. 0, or -1 after printing why. */
+static int take_options(int *argc, char **argv, struct sim_config *cfg,
+                        double *rate)
+{
+    int i, out = 1;
+    size_t k;
+
+    for (i = 1; i < *argc; i++) {
+        const char *a = argv[i], *eq, *v = NULL;
+        size_t len;
+        if (strcmp(a, "--") == 0 || strncmp(a, "--", 2) != 0) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        eq = strchr(a + 2, '=');
+        len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        for (k = 0; k < sizeof sim_opts / sizeof sim_opts[0]; k++)
+            if (strlen(sim_opts[k].name) == len &&
+                strncmp(sim_opts[k].name, a + 2, len) == 0)
+                break;
+        if (k == sizeof sim_opts / sizeof sim_opts[0]) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (sim_opts[k].has_value) {
+            v = eq ? eq + 1 : (i + 1 < *argc ? argv[++i] : NULL);
+            if (v == NULL) {
+                perch_error("--%s needs a value", sim_opts[k].name);
+                return -1;
+            }
+        } else if (eq) {
+            perch_error("--%s takes no value", sim_opts[k].name);
+            return -1;
+        }
+        if (apply(cfg, rate, sim_opts[k].name, v) != 0)
+            return -1;
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return 0;
+}
+
+static int run(struct simulate *s, const struct cli *c)
+{
+    int code = runner_init(&s->r, c);
+
+    if (code == 0) {
+        s->pace = loop_timer_new(s->r.loop, on_pace, s);
+        s->tick = loop_timer_new(s->r.loop, on_tick, s);
+        s->end = loop_timer_new(s->r.loop, on_end, s);
+        code = runner_connect(&s->r, c, &simulate_events, s);
+    }
+    if (code == 0)
+        code = runner_run(&s->r);
+    loop_timer_free(s->pace);
+    loop_timer_free(s->tick);
+    loop_timer_free(s->end);
+    runner_done(&s->r);
+    return code;
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+    struct sim_config cfg = {20, 2, 3, 20, 1, 1, NULL};
+    struct simulate s;
+    struct cli c;
+    char digest[17], **args = xcalloc((size_t)argc + 1, sizeof *args);
+    struct jid j;
+    char *cause = NULL;
+    int code;
+
+    memcpy(args, argv, (size_t)argc * sizeof *args);
+    memset(&s, 0, sizeof s);
+    s.rate = cfg.rate;
+    if (take_options(&argc, args, &cfg, &s.rate) != 0) {
+        free(args);
+        return EXIT_USAGE;
+    }
+    code = runner_parse(argc, args, CLI_DURATION | CLI_COUNT, cmd_simulate_help,
+                        &c);
+    if (code < 0 && c.nargs > 0) {
+        perch_error("simulate takes no operands ('%s')", c.args[0]);
+        cli_done(&c);
+        code = EXIT_USAGE;
+    }
+    if (code >= 0) {
+        free(args);
+        return code;
+    }
+    cfg.rate = s.rate;
+    if (jid_parse(c.conn.jid, &j, &cause) == 0) {
+        s.service = runner_service(&c);
+        cfg.domain = j.domain;
+        s.sim = sim_new(&cfg);
+        jid_done(&j);
+    } else {
+        free(cause);
+        s.service = runner_service(&c);
+        s.sim = sim_new(&cfg);
+    }
+    s.count = c.count;
+    s.duration_s = c.duration_s;
+    buf_init(&s.node);
+    code = run(&s, &c);
+    sim_digest(s.sim, digest);
+    fprintf(stderr, "simulate: %llu events, %llu errors, digest %s\n", s.sent,
+            s.errors, digest);
+    sim_free(s.sim);
+    buf_done(&s.node);
+    free(s.service);
+    cli_done(&c);
+    free(args);
+    return code == 130 ? 0 : code; /* Ctrl-C / SIGTERM is how it ends */
+}
