@@ -2,6 +2,7 @@
 #include "boshbody.h"
 #include "../buf.h"
 
+#include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,43 @@ unsigned long long bosh_rid_next(unsigned long long rid)
     return rid >= BOSH_RID_MAX ? 1 : rid + 1;
 }
 
+struct depth {
+    XML_Parser p;
+    int depth, too_deep;
+};
+
+static void XMLCALL depth_in(void *arg, const char *name, const char **attrs)
+{
+    struct depth *d = arg;
+    (void)name;
+    (void)attrs;
+    if (++d->depth > BOSH_MAX_DEPTH) {
+        d->too_deep = 1;
+        XML_StopParser(d->p, XML_FALSE);
+    }
+}
+
+static void XMLCALL depth_out(void *arg, const char *name)
+{
+    (void)name;
+    ((struct depth *)arg)->depth--;
+}
+
+/* libstrophe builds and frees stanza trees recursively: a hostile server
+ * must not choose the depth. Expat (no recursion) checks it first. */
+static int too_deep(const char *text, size_t len)
+{
+    struct depth d = {XML_ParserCreateNS(NULL, '\x01'), 0, 0};
+
+    if (d.p == NULL)
+        return 1;
+    XML_SetUserData(d.p, &d);
+    XML_SetElementHandler(d.p, depth_in, depth_out);
+    XML_Parse(d.p, text, (int)len, XML_TRUE);
+    XML_ParserFree(d.p);
+    return d.too_deep;
+}
+
 xmpp_stanza_t *bosh_body_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
                                char **cause)
 {
@@ -88,6 +126,11 @@ xmpp_stanza_t *bosh_body_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
     }
     if (memchr(text, '\0', len) != NULL) {
         *cause = xstrdup("response holds a NUL byte");
+        return NULL;
+    }
+    if (too_deep(text, len)) {
+        *cause = xasprintf("response nests elements deeper than %d levels",
+                           BOSH_MAX_DEPTH);
         return NULL;
     }
     copy = xstrndup(text, len);

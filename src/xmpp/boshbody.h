@@ -10,6 +10,7 @@
 
 #define BOSH_RID_MAX ((1ULL << 53) - 1)
 #define BOSH_MAX_RESPONSE (16u << 20)
+#define BOSH_MAX_DEPTH 128 /* elements nested in a response */
 
 struct bosh_request {
     unsigned long long rid;
@@ -32,8 +33,8 @@ unsigned long long bosh_rid_next(unsigned long long rid);
 /*
  * Parses a response. Returns the <body/> (new, caller releases), or NULL
  * with *cause (new string, caller frees) for an empty, oversized,
- * NUL-holding or not well-formed response, or one whose root is not
- * <body/>.
+ * NUL-holding, too deeply nested or not well-formed response, or one whose
+ * root is not <body/>.
  */
 xmpp_stanza_t *bosh_body_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
                                char **cause);

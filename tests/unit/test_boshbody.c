@@ -119,6 +119,23 @@ static void bosh_body_parse__rejects_an_oversized_response(void **state)
     free(big);
 }
 
+static void bosh_body_parse__refuses_deep_nesting_before_libstrophe(
+    void **state)
+{
+    size_t depth = 100000, i, n = 0;
+    char *t = malloc(depth * 7 + 16);
+    (void)state;
+
+    n += (size_t)sprintf(t, "<body>");
+    for (i = 0; i < depth; i++)
+        n += (size_t)sprintf(t + n, "<a>");
+    for (i = 0; i < depth; i++)
+        n += (size_t)sprintf(t + n, "</a>");
+    n += (size_t)sprintf(t + n, "</body>");
+    parse_fails(t, n, "deeper than 128 levels");
+    free(t);
+}
+
 static void bosh_body_parse__keeps_children_and_reads_params(void **state)
 {
     const char *t =
@@ -211,6 +228,8 @@ int main(void)
         cmocka_unit_test(bosh_rid_next__counts_up_and_wraps_below_2_53),
         cmocka_unit_test(bosh_body_parse__rejects_what_is_not_a_body),
         cmocka_unit_test(bosh_body_parse__rejects_an_oversized_response),
+        cmocka_unit_test(
+            bosh_body_parse__refuses_deep_nesting_before_libstrophe),
         cmocka_unit_test(bosh_body_parse__keeps_children_and_reads_params),
         cmocka_unit_test(bosh_body_params__ignores_nonsense_numbers),
         cmocka_unit_test(
