@@ -30,8 +30,8 @@ static void build(const struct bosh_request *r, const char *want)
     free(got);
 }
 
-static void bosh_body_build__session_creation_asks_hold_1_and_ver_1_6(
-    void **state)
+static void
+bosh_body_build__session_creation_asks_hold_1_and_ver_1_6(void **state)
 {
     struct bosh_request r = {.rid = 1234, .to = "fin1.example", .wait = 60};
     (void)state;
@@ -57,8 +57,7 @@ static void bosh_body_build__carries_sid_and_stanzas(void **state)
 
 static void bosh_body_build__restart_and_terminate(void **state)
 {
-    struct bosh_request r = {
-        .rid = 10, .sid = "s", .to = "d", .restart = 1};
+    struct bosh_request r = {.rid = 10, .sid = "s", .to = "d", .restart = 1};
     (void)state;
     build(&r, "<body rid='10' xmlns='http://jabber.org/protocol/httpbind' "
               "sid='s' to='d' xml:lang='en' xmpp:restart='true' "
@@ -119,8 +118,8 @@ static void bosh_body_parse__rejects_an_oversized_response(void **state)
     free(big);
 }
 
-static void bosh_body_parse__refuses_deep_nesting_before_libstrophe(
-    void **state)
+static void
+bosh_body_parse__refuses_deep_nesting_before_libstrophe(void **state)
 {
     size_t depth = 100000, i, n = 0;
     char *t = malloc(depth * 7 + 16);
@@ -150,8 +149,8 @@ static void bosh_body_parse__keeps_children_and_reads_params(void **state)
     (void)state;
 
     assert_non_null(b);
-    assert_string_equal(
-        xmpp_stanza_get_name(xmpp_stanza_get_children(b)), "features");
+    assert_string_equal(xmpp_stanza_get_name(xmpp_stanza_get_children(b)),
+                        "features");
     bosh_body_params(b, 30, &p); /* the server may not raise our wait */
     assert_int_equal(p.wait, 30);
     assert_int_equal(p.requests, 2);
@@ -196,8 +195,8 @@ static void terminate(const char *text, const char *want)
     xmpp_stanza_release(b);
 }
 
-static void bosh_terminate_cause__names_condition_uri_and_stream_error(
-    void **state)
+static void
+bosh_terminate_cause__names_condition_uri_and_stream_error(void **state)
 {
     (void)state;
     terminate("<body type='terminate' condition='item-not-found'/>",

@@ -99,8 +99,8 @@ static void model__dialogs_post_put_delete(void **state)
           "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\",\"state\":"
           "\"DROPPED\"}]}",
           3000);
-    assert_true(((struct dialog *)map_get(&m.dialogs, "16817512"))
-                    ->dropped_ms == 3000);
+    assert_true(
+        ((struct dialog *)map_get(&m.dialogs, "16817512"))->dropped_ms == 3000);
     apply(&m,
           "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"DELETE\",\"kind\":"
           "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\"}]}",
@@ -110,8 +110,8 @@ static void model__dialogs_post_put_delete(void **state)
     model_done(&m);
 }
 
-static void model__failover_repost_updates_and_unknown_delete_is_counted(
-    void **state)
+static void
+model__failover_repost_updates_and_unknown_delete_is_counted(void **state)
 {
     struct model m;
     (void)state;
@@ -169,8 +169,9 @@ static void model__team_snapshot_queue_and_systeminfo(void **state)
           1000);
     assert_string_equal(m.system_status, "OUT_OF_SERVICE");
     assert_string_equal(m.system_reason, "CTI down");
-    apply(&m, "{\"kind\":\"systeminfo\",\"systeminfo\":{\"status\":"
-              "\"IN_SERVICE\"}}",
+    apply(&m,
+          "{\"kind\":\"systeminfo\",\"systeminfo\":{\"status\":"
+          "\"IN_SERVICE\"}}",
           2000);
     assert_string_equal(m.system_status, "IN_SERVICE");
     assert_null(m.system_reason);
@@ -204,9 +205,8 @@ static void model__tree_has_a_row_per_path_segment(void **state)
     struct tree_row *rows;
     size_t n, i;
     const char *want[][2] = {
-        {"0", "finesse"}, {"1", "api"},     {"2", "Team"},
-        {"3", "5000"},    {"4", "Users"},   {"2", "User"},
-        {"3", "1001001"}, {"4", "Dialogs"},
+        {"0", "finesse"}, {"1", "api"},  {"2", "Team"},    {"3", "5000"},
+        {"4", "Users"},   {"2", "User"}, {"3", "1001001"}, {"4", "Dialogs"},
     };
     (void)state;
 
