@@ -45,8 +45,13 @@ done >"$WORK/stream.xml"
     "$CA_FILE" "$PUBSUB" "$NODE" "$N" >"$WORK/baseline.out" 2>&1 &
 PIDS+=($!)
 baseline_pid=$!
-"$PERCH" watch -j "$SUPERVISOR_JID" --password-env SUP_PW "${conn[@]}" \
-    --json --count "$N" "$NODE" >/dev/null 2>"$WORK/watch.err" &
+# bash's times: perch's own CPU use, to show the headroom left when the
+# server, not perch, sets the pace
+(
+    "$PERCH" watch -j "$SUPERVISOR_JID" --password-env SUP_PW "${conn[@]}" \
+        --json --count "$N" "$NODE" >/dev/null 2>"$WORK/watch.err"
+    times >"$WORK/watch.times"
+) &
 PIDS+=($!)
 watch_pid=$!
 for _ in $(seq 200); do
@@ -63,10 +68,16 @@ t_perch=$(now_ms)
 wait "$baseline_pid"
 t_base=$(sed -n 's/^done \([0-9]*\).*/\1/p' "$WORK/baseline.out")
 
-awk -v n="$N" -v t0="$t0" -v tb="$t_base" -v tp="$t_perch" 'BEGIN {
+# second line of `times`: children's user and system time, e.g. 0m1.234s
+cpu=$(sed -n 2p "$WORK/watch.times" | awk '{
+    split($1, u, /[ms]/); split($2, s, /[ms]/)
+    printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
+
+awk -v n="$N" -v t0="$t0" -v tb="$t_base" -v tp="$t_perch" -v cpu="$cpu" 'BEGIN {
     base = n / ((tb - t0) / 1000); perch = n / ((tp - t0) / 1000)
     printf "ingest: %d Finesse events over TCP+TLS from Prosody\n", n
     printf "  baseline (libstrophe, count only)  %8.0f events/s\n", base
     printf "  perch watch --json > /dev/null     %8.0f events/s\n", perch
     printf "  ratio perch/baseline               %8.2f  (aim >= 0.60)\n", perch / base
+    printf "  perch CPU: %.2f s for %d events (%.0f us/event, about %.0f events/s at 100%%)\n", cpu, n, cpu * 1e6 / n, n / cpu
 }'
