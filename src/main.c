@@ -39,7 +39,7 @@ static void usage(FILE *f)
           "Commands:\n",
           f);
     for (c = commands; c->name; c++)
-        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+        fprintf(f, "  %-14s %s\n", c->name, c->summary);
     fputs("\n", f);
     fputs(cli_conn_help, f);
     fputs("\nPasswords are never taken on the command line. Options may\n"
