@@ -187,3 +187,34 @@ t_dns_failure_is_named() {
     expect_err 'cannot resolve no-such-host.invalid'
 }
 
+
+t_insecure_connects_without_a_ca_and_warns() {
+    expect_rc 0 "$(p send -j "agent@$DOMAIN" "${TCP[@]}" --password-env AGENT_PW --insecure "$PING")"
+    expect_err 'warning: --insecure'
+    expect_out "type='result'"
+}
+
+t_password_cmd_and_config_password_are_used() {
+    expect_rc 0 "$(p send -j "agent@$DOMAIN" "${TCP[@]}" --ca-file "$CA_FILE" \
+        --password-cmd "printf '%s\n' '$AGENT_PW'" "$PING")"
+    expect_rc 2 "$(p send -j "agent@$DOMAIN" "${TCP[@]}" --ca-file "$CA_FILE" \
+        --password-cmd "exit 3" "$PING")"
+    expect_err "--password-cmd 'exit 3' failed"
+    mkdir -p "$XDG_CONFIG_HOME/perch"
+    printf '[account default]\njid = agent@%s\nserver = 127.0.0.1\nport = %s\nca-file = %s\npassword = %s\n' \
+        "$DOMAIN" "$C2S_PORT" "$CA_FILE" "$AGENT_PW" >"$XDG_CONFIG_HOME/perch/config"
+    chmod 600 "$XDG_CONFIG_HOME/perch/config"
+    expect_rc 0 "$(p send "$PING")" # [account default] without -a
+    chmod 644 "$XDG_CONFIG_HOME/perch/config"
+    expect_rc 2 "$(p send "$PING")"
+    expect_err 'holds a password but others may read it'
+    rm -f "$XDG_CONFIG_HOME/perch/config"
+}
+
+t_probe_over_tcp_pings_and_measures_drift() {
+    expect_rc 0 "$(p probe "${AGENT[@]}" --duration 2 --json)"
+    expect_out '"kind":"ready","jid":"agent@localhost/perch-[a-z0-9]{4}","transport":"TCP 127.0.0.1:[0-9]+, TLS, verified"'
+    expect_out '"kind":"ping","rtt_ms":[0-9.]+'
+    expect_out '"kind":"drift","drift_ms":-?[0-9.]+,"source":"xep-0202"'
+    expect_out '"kind":"summary".*"healthy":true'
+}
