@@ -1,6 +1,7 @@
 /* Theme files with inih, built-in themes, and colour downgrading. */
 #include "theme.h"
 #include "buf.h"
+#include "ini_lines.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -293,38 +294,8 @@ static int parse_style(const char *value, struct theme_style *st, char **why)
 struct load {
     struct theme t;
     int elements, named; /* element lines seen; a name key seen */
-    FILE *f;
-    int line, cause_line; /* lines read; the line cause is about */
-    char *cause;
+    struct ini_lines in;
 };
-
-/*
- * inih's reader, as in config.c: counts lines for the handler and refuses
- * a line longer than inih's buffer rather than have inih split it.
- */
-static char *read_line(char *str, int num, void *arg)
-{
-    struct load *l = arg;
-    size_t n;
-    int ch;
-
-    if (fgets(str, num, l->f) == NULL)
-        return NULL;
-    l->line++;
-    n = strlen(str);
-    if (n + 1 < (size_t)num || str[n - 1] == '\n')
-        return str;
-    ch = getc(l->f);
-    if (ch == '\n' || ch == EOF)
-        return str; /* exactly num - 1 bytes */
-    while (ch != '\n' && ch != EOF)
-        ch = getc(l->f);
-    if (l->cause == NULL) {
-        l->cause = xasprintf("line is longer than %d bytes", num - 1);
-        l->cause_line = l->line;
-    }
-    return str;
-}
 
 /* One key of [theme]; NULL, or a new string saying what is wrong. */
 static char *set_key(struct load *l, const char *name, const char *value)
@@ -374,21 +345,21 @@ static int handler(void *arg, const char *section, const char *name,
                    const char *value)
 {
     struct load *l = arg;
+    char *why = NULL;
 
-    if (l->cause)
+    if (l->in.cause)
         return 1; /* keep only the first error */
     if (strcmp(section, "theme") != 0)
-        l->cause = *section ? xasprintf("unknown section [%s] (expected "
-                                        "[theme])",
-                                        section)
-                            : xasprintf("key '%s' outside the [theme] "
-                                        "section",
-                                        name ? name : "");
+        why = *section ? xasprintf("unknown section [%s] (expected "
+                                   "[theme])",
+                                   section)
+                       : xasprintf("key '%s' outside the [theme] section",
+                                   name ? name : "");
     else if (name != NULL)
-        l->cause = set_key(l, name, value ? value : "");
-    if (l->cause == NULL)
+        why = set_key(l, name, value ? value : "");
+    if (why == NULL)
         return 1;
-    l->cause_line = l->line;
+    ini_lines_fail(&l->in, why);
     return 0;
 }
 
@@ -415,23 +386,15 @@ int theme_load(const char *path, struct theme *t, char **cause)
 
     memset(&l, 0, sizeof l);
     theme_builtin(&l.t, "default");
-    l.f = fopen(path, "r");
-    if (l.f == NULL) {
+    l.in.f = fopen(path, "r");
+    if (l.in.f == NULL) {
         *cause = xasprintf("%s: %s", path, strerror(errno));
         return -1;
     }
-    rc = ini_parse_stream(read_line, &l, handler, &l);
-    fclose(l.f);
-    if (rc != 0 || l.cause) {
-        /* rc is the first line inih could not parse, or the handler's */
-        if (l.cause && (rc == 0 || l.cause_line <= rc))
-            *cause = xasprintf("%s:%d: %s", path, l.cause_line, l.cause);
-        else
-            *cause = xasprintf("%s:%d: not a 'key = value' or [section] line",
-                               path, rc);
-        free(l.cause);
+    rc = ini_parse_stream(ini_lines_read, &l.in, handler, &l);
+    fclose(l.in.f);
+    if ((*cause = ini_lines_result(&l.in, path, rc)) != NULL)
         return -1;
-    }
     if (!l.named)
         name_from_path(l.t.name, sizeof l.t.name, path);
     *t = l.t;
