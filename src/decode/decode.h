@@ -54,7 +54,8 @@ json_t *decode_update_text(const char *node, const char *text, size_t len);
  * Splits what people copy from Fiddler or a browser's Network tab: a
  * <message>, an <iq> with pubsub items, a BOSH <body> holding many, a bare
  * <Update>, or many of these one after another with whitespace or other
- * text between. cb receives each event in order and owns it (json_decref).
+ * text between. Input with none of these but an escaped "&lt;Update" is
+ * unescaped once and read again (a <notification>'s text as pasted). cb receives each event in order and owns it (json_decref).
  * Events found in a stanza also carry "service" (its from) and "time"
  * (a XEP-0203 delay stamp) when it has them. A stanza that does not parse
  * is still delivered, as kind raw.

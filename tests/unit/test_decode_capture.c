@@ -257,6 +257,30 @@ static void decode_capture__a_bare_update_has_no_node(void **state)
     buf_done(&b);
 }
 
+static void decode_capture__reads_an_update_pasted_still_escaped(void **state)
+{
+    const char *pasted =
+        "&lt;Update&gt;&lt;data&gt;&lt;user&gt;&lt;loginId&gt;1001001&lt;/"
+        "loginId&gt;&lt;firstName&gt;Smith &amp;amp; Sons&lt;/firstName&gt;"
+        "&lt;state&gt;READY&lt;/state&gt;&lt;/user&gt;&lt;/data&gt;&lt;"
+        "event&gt;PUT&lt;/event&gt;&lt;/Update&gt;";
+    json_t *ev, *user;
+    char *cause = NULL;
+    int rc;
+    (void)state;
+
+    ev = capture(pasted, strlen(pasted), &rc, &cause);
+    assert_int_equal(rc, 1);
+    assert_null(cause);
+    assert_string_equal(field(ev, 0, "kind"), "user");
+    user = json_object_get(json_array_get(ev, 0), "user");
+    assert_string_equal(json_string_value(json_object_get(user, "state")),
+                        "READY");
+    assert_string_equal(json_string_value(json_object_get(user, "firstName")),
+                        "Smith & Sons");
+    json_decref(ev);
+}
+
 static void decode_capture__says_why_a_message_is_raw(void **state)
 {
     static const char in[] =
@@ -391,6 +415,7 @@ int main(void)
     T(decode_capture__gives_iq_items_their_node_and_service);
     T(decode_capture__reads_the_delay_stamp_as_time);
     T(decode_capture__a_bare_update_has_no_node);
+    T(decode_capture__reads_an_update_pasted_still_escaped);
     T(decode_capture__says_why_a_message_is_raw);
     T(decode_capture__says_where_the_input_was_cut);
     T(decode_capture__retries_a_message_with_bad_characters);
