@@ -1,25 +1,8 @@
 /* BOSH bodies: what perch sends, and what it makes of what it gets. */
 #include "unit.h"
+#include "unit_strophe.h"
 
 #include "xmpp/boshbody.h"
-
-static xmpp_ctx_t *ctx;
-
-static int setup(void **state)
-{
-    (void)state;
-    xmpp_initialize();
-    ctx = xmpp_ctx_new(NULL, NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    xmpp_ctx_free(ctx);
-    xmpp_shutdown();
-    return 0;
-}
 
 static void build(const struct bosh_request *r, const char *want)
 {
@@ -234,5 +217,5 @@ int main(void)
         cmocka_unit_test(
             bosh_terminate_cause__names_condition_uri_and_stream_error),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, strophe_setup, strophe_teardown);
 }

@@ -164,8 +164,11 @@ static void console__never_cuts_a_utf8_character_in_two(void **state)
 
     /* "<body>René Ren" is 16 bytes; byte 17 is the second byte of "é" */
     console_add(c, CONSOLE_IN,
-                "<body>Ren\xc3\xa9" "e Ren\xc3\xa9" "e</body>");
-    assert_string_equal(console_get(c, 0)->text, "<body>Ren\xc3\xa9" "e Ren");
+                "<body>Ren\xc3\xa9"
+                "e Ren\xc3\xa9"
+                "e</body>");
+    assert_string_equal(console_get(c, 0)->text, "<body>Ren\xc3\xa9"
+                                                 "e Ren");
     assert_int_equal(console_get(c, 0)->len, 16);
     console_free(c);
 }

@@ -6,6 +6,7 @@
  * decode_capture, which must agree. Then hostile input made on the spot.
  */
 #include "unit.h"
+#include "unit_strophe.h"
 
 #include "buf.h"
 #include "decode/decode.h"
@@ -13,25 +14,6 @@
 #include <dirent.h>
 #include <jansson.h>
 #include <strophe.h>
-
-static xmpp_ctx_t *ctx;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    xmpp_initialize();
-    ctx = xmpp_ctx_new(NULL, NULL);
-    return ctx == NULL ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    xmpp_ctx_free(ctx);
-    ctx = NULL;
-    xmpp_shutdown();
-    return 0;
-}
 
 static const char *fixtures(void)
 {
@@ -886,5 +868,5 @@ int main(void)
     T(finesse_decode__shows_a_huge_client_log_cut);
     T(finesse_decode__adds_the_node_to_an_update_text);
 #undef T
-    return tl_run(&l, "finesse", group_setup, group_teardown);
+    return tl_run(&l, "finesse", strophe_setup, strophe_teardown);
 }

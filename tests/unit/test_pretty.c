@@ -1,27 +1,9 @@
 /* pretty_stanza and pretty_escape. */
 #include "unit.h"
+#include "unit_strophe.h"
 
 #include "buf.h"
 #include "xmpp/pretty.h"
-
-static xmpp_ctx_t *ctx;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    xmpp_initialize();
-    ctx = xmpp_ctx_new(NULL, NULL);
-    return ctx == NULL ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    xmpp_ctx_free(ctx);
-    ctx = NULL;
-    xmpp_shutdown();
-    return 0;
-}
 
 /* s without its ANSI "ESC [ ... m" sequences (new string). */
 static char *strip_ansi(const char *s)
@@ -369,5 +351,5 @@ int main(void)
     tl_add(&l, "pretty__prints_10000_siblings", pretty__prints_10000_siblings,
            NULL);
     TL_ROWS(&l, esc_rows, esc);
-    return tl_run(&l, "pretty", group_setup, group_teardown);
+    return tl_run(&l, "pretty", strophe_setup, strophe_teardown);
 }

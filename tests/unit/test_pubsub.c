@@ -1,26 +1,9 @@
 /* disco and pubsub results and notifications, as servers send them. */
 #include "unit.h"
+#include "unit_strophe.h"
 
 #include "xmpp/disco.h"
 #include "xmpp/pubsub.h"
-
-static xmpp_ctx_t *ctx;
-
-static int setup(void **state)
-{
-    (void)state;
-    xmpp_initialize();
-    ctx = xmpp_ctx_new(NULL, NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    xmpp_ctx_free(ctx);
-    xmpp_shutdown();
-    return 0;
-}
 
 static xmpp_stanza_t *parse(const char *text)
 {
@@ -222,5 +205,5 @@ int main(void)
         cmocka_unit_test(
             pubsub_dispatch__reports_items_retracts_purge_delete_in_order),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, strophe_setup, strophe_teardown);
 }

@@ -1,30 +1,12 @@
 /* sasl_choose: which mechanism perch picks from a server's offer. */
 #include "unit.h"
+#include "unit_strophe.h"
 
 #include "xmpp/sasl.h"
 
 #define SUPPORTED                                                              \
     "perch supports SCRAM-SHA-256, SCRAM-SHA-1, PLAIN (and others with "       \
     "--sasl)"
-
-static xmpp_ctx_t *ctx;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    xmpp_initialize();
-    ctx = xmpp_ctx_new(NULL, NULL);
-    return ctx == NULL ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    xmpp_ctx_free(ctx);
-    ctx = NULL;
-    xmpp_shutdown();
-    return 0;
-}
 
 struct row {
     const char *name;
@@ -127,5 +109,5 @@ int main(void)
     struct test_list l = {0};
 
     TL_ROWS(&l, rows, row);
-    return tl_run(&l, "sasl", group_setup, group_teardown);
+    return tl_run(&l, "sasl", strophe_setup, strophe_teardown);
 }

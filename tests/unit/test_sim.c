@@ -4,6 +4,7 @@
  * through their whole life, and text escaped once.
  */
 #include "unit.h"
+#include "unit_strophe.h"
 
 #include "buf.h"
 #include "decode/decode.h"
@@ -14,25 +15,6 @@
 #include <strophe.h>
 
 #define NOW 1795000000000.0 /* 2026-11-18 */
-
-static xmpp_ctx_t *ctx;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    xmpp_initialize();
-    ctx = xmpp_ctx_new(NULL, NULL);
-    return ctx == NULL ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    xmpp_ctx_free(ctx);
-    ctx = NULL;
-    xmpp_shutdown();
-    return 0;
-}
 
 static struct sim *make(unsigned agents, double rate, uint64_t seed, int outage)
 {
@@ -342,5 +324,5 @@ int main(void)
     T(sim__blips_out_of_service_unless_told_not_to);
     T(sim__strips_only_timestamps);
 #undef T
-    return tl_run(&l, "sim", group_setup, group_teardown);
+    return tl_run(&l, "sim", strophe_setup, strophe_teardown);
 }

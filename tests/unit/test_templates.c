@@ -1,5 +1,6 @@
 /* template_expand, template_find and template_complete. */
 #include "unit.h"
+#include "unit_strophe.h"
 
 #include "xmpp/templates.h"
 #include "xmpp/xmlcheck.h"
@@ -8,8 +9,6 @@
 
 #define MAX_ARGS 5
 
-static xmpp_ctx_t *ctx;
-
 static const struct template_ctx me = {
     "agent1@finesse.example/perch",
     "agent1@finesse.example",
@@ -17,23 +16,6 @@ static const struct template_ctx me = {
     "pubsub.finesse.example",
 };
 static const struct template_ctx nobody = {NULL, NULL, NULL, NULL};
-
-static int group_setup(void **state)
-{
-    (void)state;
-    xmpp_initialize();
-    ctx = xmpp_ctx_new(NULL, NULL);
-    return ctx == NULL ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    xmpp_ctx_free(ctx);
-    ctx = NULL;
-    xmpp_shutdown();
-    return 0;
-}
 
 #define PS_SET                                                                 \
     "<iq type='set' to='pubsub.finesse.example'><pubsub "                      \
@@ -450,5 +432,5 @@ int main(void)
            template_find__finds_every_table_entry, NULL);
     tl_add(&l, "template_find__returns_null_for_an_unknown_name",
            template_find__returns_null_for_an_unknown_name, NULL);
-    return tl_run(&l, "templates", group_setup, group_teardown);
+    return tl_run(&l, "templates", strophe_setup, strophe_teardown);
 }

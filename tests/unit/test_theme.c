@@ -13,35 +13,15 @@ static char *tmpdir;
 
 static int group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
     (void)state;
-
-    tmpdir =
-        xasprintf("%s/perch-test-theme.XXXXXX", base && *base ? base : "/tmp");
-    return mkdtemp(tmpdir) == NULL ? -1 : 0;
+    tmpdir = unit_tmpdir_new("theme");
+    return tmpdir == NULL ? -1 : 0;
 }
 
-/* Removes what a failed test left behind, then the directory. */
 static int group_teardown(void **state)
 {
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    int rc;
     (void)state;
-
-    while (d && (e = readdir(d)) != NULL) {
-        char *path;
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        path = xasprintf("%s/%s", tmpdir, e->d_name);
-        unlink(path);
-        free(path);
-    }
-    if (d)
-        closedir(d);
-    rc = rmdir(tmpdir);
-    free(tmpdir);
-    return rc;
+    return unit_tmpdir_remove(tmpdir);
 }
 
 /* A new file NAME.XXXXXX.theme holding content (new path). */

@@ -12,9 +12,11 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct test_list {
     struct CMUnitTest *v;
@@ -97,4 +99,45 @@ static inline char *str_cat3(const char *a, const char *b, const char *c)
     return s;
 }
 
+/* A new directory $TMPDIR/perch-test-NAME.XXXXXX (or under /tmp) for the
+ * files a test group writes; NULL when it cannot be made. Caller removes
+ * it with unit_tmpdir_remove. */
+static inline char *unit_tmpdir_new(const char *name)
+{
+    const char *base = getenv("TMPDIR");
+    size_t n = strlen(name) + 64 + (base ? strlen(base) : 4);
+    char *dir = malloc(n);
+
+    if (dir == NULL)
+        abort();
+    snprintf(dir, n, "%s/perch-test-%s.XXXXXX", base && *base ? base : "/tmp",
+             name);
+    if (mkdtemp(dir) == NULL) {
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+/* Removes what a failed test left in dir, then dir, and frees the name.
+ * 0, or -1 when the directory could not be removed. */
+static inline int unit_tmpdir_remove(char *dir)
+{
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *e;
+    char path[4096];
+    int rc;
+
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (d)
+        closedir(d);
+    rc = dir ? rmdir(dir) : -1;
+    free(dir);
+    return rc;
+}
 #endif
