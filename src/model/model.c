@@ -179,7 +179,10 @@ static void apply_dialog(struct model *m, const char *event, const char *node,
             m->unknown_deletes++;
             return;
         }
-        dialog_free(map_del(&m->dialogs, id));
+        /* kept a while so that a screen can show it leaving */
+        dl->deleted = 1;
+        if (dl->dropped_ms == 0)
+            dl->dropped_ms = now;
         return;
     }
     /* POST adds, PUT updates; a POST of a known id (after a failover) or a
@@ -202,6 +205,7 @@ static void apply_dialog(struct model *m, const char *event, const char *node,
     json_decref(dl->detail);
     dl->detail = json_incref(d);
     dl->updated_ms = now;
+    dl->deleted = 0;
     if (dl->state && strcmp(dl->state, "DROPPED") == 0) {
         if (dl->dropped_ms == 0)
             dl->dropped_ms = now;
@@ -254,6 +258,22 @@ static void apply_queue(struct model *m, json_t *q, const char *node,
     qu->updated_ms = now;
 }
 
+void model_expire(struct model *m, double now_ms)
+{
+    size_t i = 0;
+    const char *key;
+    void *val;
+
+    m->expired_ms = now_ms;
+    while (map_next(&m->dialogs, &i, &key, &val)) {
+        struct dialog *d = val;
+        if (d->deleted && now_ms - d->dropped_ms >= MODEL_DELETED_KEEP_MS) {
+            dialog_free(map_del(&m->dialogs, d->id));
+            i = 0; /* deletion moves entries: start over */
+        }
+    }
+}
+
 void model_apply(struct model *m, json_t *ev, double now_ms)
 {
     const char *kind = str(ev, "kind"), *node = str(ev, "node");
@@ -263,6 +283,8 @@ void model_apply(struct model *m, json_t *ev, double now_ms)
     size_t i;
 
     m->events++;
+    if (now_ms - m->expired_ms >= 1000)
+        model_expire(m, now_ms);
     if (node && *node) {
         n = model_node(m, node, 1);
         n->events++;
@@ -293,6 +315,14 @@ void model_apply(struct model *m, json_t *ev, double now_ms)
     } else if (strcmp(kind, "raw") == 0) {
         m->raw_events++;
     }
+}
+
+double model_wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
 }
 
 double model_time_in_state_ms(const struct model *m, const struct agent *a,

@@ -25,7 +25,11 @@ struct dialog {
                        variables); a reference the model owns */
     double updated_ms;
     double dropped_ms; /* local clock when it dropped; 0 while alive */
+    int deleted;       /* DELETEd: kept MODEL_DELETED_KEEP_MS, then gone */
 };
+
+/* How long a deleted dialog stays (for a screen to show it leaving). */
+#define MODEL_DELETED_KEEP_MS 10000
 
 struct team {
     char *id, *name;
@@ -53,6 +57,7 @@ struct model {
     struct map nodes;   /* path -> struct node_entry */
     char *system_status, *system_reason;
     double drift_ms; /* server clock minus ours */
+    double expired_ms; /* local clock of the last model_expire */
     unsigned long events, unknown_deletes, raw_events;
 };
 
@@ -62,10 +67,19 @@ void model_done(struct model *m);
 /* Applies one decoded event (borrowed) seen at local time now_ms. */
 void model_apply(struct model *m, json_t *ev, double now_ms);
 
-/* Milliseconds the agent has been in its state at local time now_ms,
+/* Forgets dialogs deleted MODEL_DELETED_KEEP_MS or more before now_ms
+ * (model_apply does it too, at most once a second). */
+void model_expire(struct model *m, double now_ms);
+
+/* Milliseconds the agent has been in its state at local wall-clock time
+ * now_ms (ms since the epoch, as model_wall_ms),
  * corrected by the measured drift; -1 when the change time is unknown. */
 double model_time_in_state_ms(const struct model *m, const struct agent *a,
                               double now_ms);
+
+/* The local wall clock in ms since the epoch (time in state needs it; the
+ * other local times in the model are loop_now_ms()). */
+double model_wall_ms(void);
 
 /* "2026-11-21T09:15:02.120Z" -> ms since the epoch; 0 for "", "-1", "--"
  * and anything else that is not such a time. */

@@ -11,7 +11,15 @@ struct console {
     size_t cap, head, count;
     size_t bytes, max_bytes;
     unsigned long seq, dropped;
+    console_added_cb observer;
+    void *observer_arg;
 };
+
+void console_observe(struct console *c, console_added_cb cb, void *arg)
+{
+    c->observer = cb;
+    c->observer_arg = arg;
+}
 
 struct console *console_new(size_t max_entries, size_t max_bytes)
 {
@@ -27,7 +35,9 @@ static void drop_oldest(struct console *c)
     struct console_entry *e = &c->entries[c->head];
     c->bytes -= e->len;
     free(e->text);
-    e->text = NULL;
+    free(e->id);
+    free(e->node);
+    e->text = e->id = e->node = NULL;
     c->head = (c->head + 1) % c->cap;
     c->count--;
     c->dropped++;
@@ -43,7 +53,22 @@ void console_free(struct console *c)
     free(c);
 }
 
-void console_add(struct console *c, enum console_dir dir, const char *text)
+static void copy_field(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strnlen(src, size - 1) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
+unsigned long console_add(struct console *c, enum console_dir dir,
+                          const char *text)
+{
+    return console_add_meta(c, dir, text, NULL);
+}
+
+unsigned long console_add_meta(struct console *c, enum console_dir dir,
+                               const char *text,
+                               const struct console_meta *meta)
 {
     struct console_entry *e;
     struct timeval tv;
@@ -67,8 +92,48 @@ void console_add(struct console *c, enum console_dir dir, const char *text)
     e->text = clean;
     e->len = len;
     e->seq = ++c->seq;
+    copy_field(e->name, sizeof e->name, meta ? meta->name : NULL);
+    copy_field(e->type, sizeof e->type, meta ? meta->type : NULL);
+    e->id = meta && meta->id ? xstrdup(meta->id) : NULL;
+    e->node = meta && meta->node ? xstrdup(meta->node) : NULL;
+    e->pair = 0;
+    e->rtt_ms = 0;
     c->count++;
     c->bytes += len;
+    if (c->observer)
+        c->observer(c->observer_arg, e);
+    return e->seq;
+}
+
+unsigned long console_last_seq(const struct console *c)
+{
+    return c->seq;
+}
+
+const struct console_entry *console_find(const struct console *c,
+                                         unsigned long seq)
+{
+    const struct console_entry *first = console_get(c, 0);
+
+    if (first == NULL || seq < first->seq || seq - first->seq >= c->count)
+        return NULL;
+    return console_get(c, seq - first->seq);
+}
+
+void console_pair(struct console *c, unsigned long request, unsigned long reply,
+                  double rtt_ms)
+{
+    struct console_entry *q = (struct console_entry *)console_find(c, request);
+    struct console_entry *a = (struct console_entry *)console_find(c, reply);
+
+    if (q) {
+        q->pair = reply;
+        q->rtt_ms = rtt_ms;
+    }
+    if (a) {
+        a->pair = request;
+        a->rtt_ms = rtt_ms;
+    }
 }
 
 size_t console_count(const struct console *c)

@@ -10,12 +10,28 @@
 
 enum console_dir { CONSOLE_IN, CONSOLE_OUT, CONSOLE_INFO };
 
+/* What the console's filters and pairing need to know of a stanza,
+ * taken from it by whoever adds it (the ring never parses). */
+struct console_meta {
+    const char *name; /* element name: "iq", "message", ...; may be NULL */
+    const char *type; /* may be NULL */
+    const char *id;   /* may be NULL */
+    const char *node; /* the pubsub/disco node it is about; may be NULL */
+};
+
 struct console_entry {
     double time; /* wall clock, seconds since the epoch */
     enum console_dir dir;
     char *text; /* owned by the ring */
     size_t len;
     unsigned long seq; /* 1 for the first entry ever added */
+    char name[12];     /* from the meta; "" when unknown */
+    char type[12];
+    char *id, *node; /* owned by the ring, NULL when absent */
+    /* An iq request and its reply point at each other (0: none yet);
+     * rtt_ms is set on both. */
+    unsigned long pair;
+    double rtt_ms;
 };
 
 struct console;
@@ -23,8 +39,26 @@ struct console;
 struct console *console_new(size_t max_entries, size_t max_bytes);
 void console_free(struct console *c);
 
-/* Copies text (after redaction) into the ring. */
-void console_add(struct console *c, enum console_dir dir, const char *text);
+/* Copies text (after redaction) into the ring; returns its seq. */
+unsigned long console_add(struct console *c, enum console_dir dir,
+                          const char *text);
+/* The same with what filters need; meta and its strings are borrowed. */
+unsigned long console_add_meta(struct console *c, enum console_dir dir,
+                               const char *text,
+                               const struct console_meta *meta);
+/* Links request and reply (both still in the ring or not: missing ones
+ * are skipped) with the round trip time. */
+void console_pair(struct console *c, unsigned long request, unsigned long reply,
+                  double rtt_ms);
+/* Calls cb after every add (one observer; NULL removes it). */
+typedef void (*console_added_cb)(void *arg, const struct console_entry *e);
+void console_observe(struct console *c, console_added_cb cb, void *arg);
+
+/* The seq of the newest entry ever added; 0 before the first. */
+unsigned long console_last_seq(const struct console *c);
+/* The entry with this seq, or NULL when dropped or not yet added. */
+const struct console_entry *console_find(const struct console *c,
+                                         unsigned long seq);
 
 size_t console_count(const struct console *c);
 size_t console_bytes(const struct console *c);

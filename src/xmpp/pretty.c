@@ -126,15 +126,63 @@ static int has_content(xmpp_stanza_t *st)
     return 0;
 }
 
+/* Nesting of the elements in s, counted lexically, is at most max (so
+ * that libstrophe, which builds and frees trees recursively, may parse
+ * it). */
+static int shallow(const char *s, int max)
+{
+    int depth = 0;
+
+    for (; *s; s++) {
+        if (s[0] != '<')
+            continue;
+        if (s[1] == '/')
+            depth--;
+        else if (s[1] != '?' && s[1] != '!' && ++depth > max)
+            return 0;
+    }
+    return 1;
+}
+
+/* Text that is itself escaped XML (a Finesse <Update>), parsed and printed
+ * as elements under a comment; 0 when it is not. */
+static int print_embedded(struct buf *b, xmpp_stanza_t *st, const char *t,
+                          size_t depth, int flags)
+{
+    xmpp_stanza_t *inner;
+    char *text, *line, *save = NULL;
+
+    if (*t != '<' || !shallow(t, 64))
+        return 0;
+    inner = xmpp_stanza_new_from_string(xmpp_stanza_get_context(st), t);
+    if (inner == NULL)
+        return 0;
+    text = pretty_stanza(inner, flags & ~PRETTY_EMBEDDED);
+    xmpp_stanza_release(inner);
+    buf_puts(b, "<!-- escaped XML in the text, shown parsed: -->\n");
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        indent(b, depth);
+        buf_puts(b, line);
+        buf_puts(b, "\n");
+    }
+    free(text);
+    return 1;
+}
+
 /* Prints st's start; returns 1 when children follow on their own lines. */
 static int print_start(struct buf *b, xmpp_stanza_t *st, const char *pns,
-                       size_t depth, int color)
+                       size_t depth, int flags)
 {
+    int color = (flags & PRETTY_COLOR) != 0;
     const char *t;
 
     indent(b, depth);
     if (xmpp_stanza_is_text(st)) {
         t = xmpp_stanza_get_text_ptr(st);
+        if ((flags & PRETTY_EMBEDDED) &&
+            print_embedded(b, st, t + strspn(t, " \t\r\n"), depth, flags))
+            return 0;
         pretty_escape(b, t + strspn(t, " \t\r\n"));
         while (b->len > 0 && strchr(" \t\r\n", b->data[b->len - 1]))
             b->data[--b->len] = '\0';
@@ -173,7 +221,7 @@ char *pretty_stanza(xmpp_stanza_t *st, int flags)
     int color = (flags & PRETTY_COLOR) != 0;
 
     buf_init(&b);
-    if (!print_start(&b, st, NULL, 0, color))
+    if (!print_start(&b, st, NULL, 0, flags))
         return buf_steal(&b);
     cap = 16;
     stack = xmalloc(cap * sizeof *stack);
@@ -192,7 +240,7 @@ char *pretty_stanza(xmpp_stanza_t *st, int flags)
             continue;
         }
         f->next_child = next_printable(xmpp_stanza_get_next(c));
-        if (print_start(&b, c, xmpp_stanza_get_ns(f->st), depth, color)) {
+        if (print_start(&b, c, xmpp_stanza_get_ns(f->st), depth, flags)) {
             if (depth == cap) {
                 cap *= 2;
                 stack = xrealloc(stack, cap * sizeof *stack);

@@ -4,7 +4,12 @@
 
 #include <strophe.h>
 
-enum { PRETTY_COLOR = 1 };
+enum {
+    PRETTY_COLOR = 1,
+    /* Text that is escaped XML (Finesse's <Update> in <notification>) is
+     * printed parsed, as elements, under a comment saying so. */
+    PRETTY_EMBEDDED = 2,
+};
 
 /* Deeper levels are indented as much as this one (2 spaces a level). */
 #define PRETTY_MAX_INDENT 32

@@ -37,6 +37,7 @@ struct pending_iq {
     session_iq_cb cb;
     void *arg;
     double sent_ms;
+    unsigned long seq; /* the request in the console ring */
     struct loop_timer *timer;
     struct session *s;
     struct pending_iq *next;
@@ -63,25 +64,56 @@ struct session {
     char *bound_jid;
     struct idgen ids;
     struct console *console;
+    int own_console;
+    unsigned long last_in; /* console seq of the stanza being handled */
     struct pending_iq *pending;
     struct loop_timer *login_timer;
 };
 
-static void record(struct session *s, enum console_dir dir, xmpp_stanza_t *st)
+/* The node a stanza is about: an attribute of a child or grandchild
+ * (pubsub requests, disco queries, event items). */
+static const char *stanza_node(xmpp_stanza_t *st)
 {
+    xmpp_stanza_t *c, *g;
+    const char *node;
+
+    for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c)) {
+        if (!xmpp_stanza_is_tag(c))
+            continue;
+        if ((node = xmpp_stanza_get_attribute(c, "node")) != NULL)
+            return node;
+        /* not a disco#items <item>: those list nodes, not "the" node */
+        for (g = xmpp_stanza_get_children(c); g; g = xmpp_stanza_get_next(g))
+            if (xmpp_stanza_is_tag(g) &&
+                strcmp(xmpp_stanza_get_name(g), "item") != 0 &&
+                (node = xmpp_stanza_get_attribute(g, "node")) != NULL)
+                return node;
+    }
+    return NULL;
+}
+
+static unsigned long record(struct session *s, enum console_dir dir,
+                            xmpp_stanza_t *st)
+{
+    struct console_meta meta;
     char *text = NULL;
     size_t len = 0;
+    unsigned long seq;
 
     if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK)
-        return;
-    console_add(s->console, dir, text);
+        return 0;
+    meta.name = xmpp_stanza_get_name(st);
+    meta.type = xmpp_stanza_get_type(st);
+    meta.id = xmpp_stanza_get_id(st);
+    meta.node = stanza_node(st);
+    seq = console_add_meta(s->console, dir, text, &meta);
     if (s->verbose) {
-        const struct console_entry *e =
-            console_get(s->console, console_count(s->console) - 1);
+        const struct console_entry *e = console_find(s->console, seq);
         fprintf(s->verbose, "%s %s\n", dir == CONSOLE_IN ? "<-" : "->",
                 e->text);
     }
     xmpp_free(s->ctx, text);
+    return seq;
 }
 
 static void fail_pending(struct session *s)
@@ -125,10 +157,11 @@ static xmpp_stanza_t *element(xmpp_ctx_t *ctx, const char *name, const char *ns,
     return e;
 }
 
-static void send_raw(struct session *s, xmpp_stanza_t *st)
+static unsigned long send_raw(struct session *s, xmpp_stanza_t *st)
 {
-    record(s, CONSOLE_OUT, st);
+    unsigned long seq = record(s, CONSOLE_OUT, st);
     s->t->ops->send(s->t, st);
+    return seq;
 }
 
 void session_send(struct session *s, xmpp_stanza_t *st)
@@ -190,6 +223,8 @@ const char *session_send_iq(struct session *s, xmpp_stanza_t *iq,
     loop_timer_start(p->timer, timeout_ms);
     p->next = s->pending;
     s->pending = p;
+    /* the send may deliver the reply: the seq is known before that */
+    p->seq = console_last_seq(s->console) + 1;
     send_raw(s, iq);
     return xmpp_stanza_get_id(iq);
 }
@@ -239,6 +274,7 @@ static int match_reply(struct session *s, xmpp_stanza_t *st)
             session_iq_cb cb = p->cb;
             void *arg = p->arg;
             double rtt = loop_now_ms() - p->sent_ms;
+            console_pair(s->console, p->seq, s->last_in, rtt);
             remove_pending(s, p);
             cb(arg, IQ_REPLY, st, rtt);
         }
@@ -462,7 +498,7 @@ static void on_stanza(void *arg, xmpp_stanza_t *st)
     const char *ns = xmpp_stanza_get_ns(st);
     const char *type;
 
-    record(s, CONSOLE_IN, st);
+    s->last_in = record(s, CONSOLE_IN, st);
     if (ns && strcmp(ns, NS_SASL) == 0) {
         if (s->state == S_AUTH)
             on_sasl(s, st);
@@ -575,7 +611,9 @@ struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
         id_random_alnum(r, 4);
         s->resource = xasprintf("perch-%s", r);
     }
-    s->console = console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
+    s->own_console = cfg->console == NULL;
+    s->console = cfg->console ? cfg->console
+                              : console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
     s->login_timer = loop_timer_new(loop, on_login_timeout, s);
     transport_set_events(t, &session_transport_events, s);
     return s;
@@ -610,7 +648,8 @@ void session_free(struct session *s)
         remove_pending(s, s->pending);
     s->t->ops->free(s->t);
     loop_timer_free(s->login_timer);
-    console_free(s->console);
+    if (s->own_console)
+        console_free(s->console);
     sasl_free(s->sasl);
     jid_done(&s->jid);
     if (s->password) {

@@ -24,6 +24,9 @@ struct session_config {
     int allow_plaintext_auth;
     unsigned login_timeout_ms; /* 0: 30 s */
     FILE *verbose;             /* protocol log (redacted), or NULL */
+    /* Borrowed ring to record into (it outlives reconnects); NULL: the
+     * session makes its own. */
+    struct console *console;
 };
 
 enum iq_outcome { IQ_REPLY, IQ_TIMEOUT, IQ_CLOSED };

@@ -2,6 +2,7 @@
  * Parses the input with libstrophe (as perch gets stanzas), then prints it
  * with pretty_stanza plain and coloured: both end in a newline, the plain
  * text holds no escape character, and they differ only by ANSI sequences.
+ * With escaped XML shown parsed (PRETTY_EMBEDDED) the same holds.
  */
 #include "xmpp/pretty.h"
 
@@ -71,6 +72,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(n > 0 && plain[n - 1] == '\n');
     /* no escape can come from the stanza: a server cannot drive the
      * terminal */
+    CHECK(strchr(plain, '\033') == NULL);
+    strip_ansi(color);
+    CHECK(strcmp(plain, color) == 0);
+    free(plain);
+    free(color);
+
+    plain = pretty_stanza(st, PRETTY_EMBEDDED);
+    color = pretty_stanza(st, PRETTY_EMBEDDED | PRETTY_COLOR);
+    n = strlen(plain);
+    CHECK(n > 0 && plain[n - 1] == '\n');
     CHECK(strchr(plain, '\033') == NULL);
     strip_ansi(color);
     CHECK(strcmp(plain, color) == 0);

@@ -356,6 +356,100 @@ console_add__never_stores_a_secret_even_when_truncating(void **state)
     console_free(c);
 }
 
+static void console__keeps_meta_clipped_and_copied(void **state)
+{
+    struct console *c = console_new(4, 1000);
+    struct console_meta m = {"message", "a-type-longer-than-eleven", "id1",
+                             "/finesse/api/User/1"};
+    char id[8] = "id2";
+    const struct console_entry *e;
+    (void)state;
+
+    assert_int_equal(console_add_meta(c, CONSOLE_IN, "<message/>", &m), 1);
+    m.id = id;
+    m.node = NULL;
+    m.name = NULL;
+    assert_int_equal(console_add_meta(c, CONSOLE_OUT, "<x/>", &m), 2);
+    id[0] = 'X'; /* the ring keeps its own copy */
+    e = console_get(c, 0);
+    assert_string_equal(e->name, "message");
+    assert_string_equal(e->type, "a-type-long"); /* 11 bytes and NUL */
+    assert_string_equal(e->id, "id1");
+    assert_string_equal(e->node, "/finesse/api/User/1");
+    e = console_get(c, 1);
+    assert_string_equal(e->name, "");
+    assert_string_equal(e->id, "id2");
+    assert_null(e->node);
+    assert_int_equal(console_add(c, CONSOLE_IN, "<y/>"), 3);
+    assert_null(console_get(c, 2)->id);
+    assert_string_equal(console_get(c, 2)->type, "");
+    console_free(c);
+}
+
+static void console__pairs_a_request_with_its_reply(void **state)
+{
+    struct console *c = console_new(8, 1000);
+    const struct console_entry *q, *a;
+    (void)state;
+
+    console_add(c, CONSOLE_OUT, "<iq type='get' id='1'/>");
+    console_add(c, CONSOLE_IN, "<message/>");
+    console_add(c, CONSOLE_IN, "<iq type='result' id='1'/>");
+    console_pair(c, 1, 3, 12.5);
+    q = console_find(c, 1);
+    a = console_find(c, 3);
+    assert_int_equal(q->pair, 3);
+    assert_int_equal(a->pair, 1);
+    assert_true(q->rtt_ms == 12.5 && a->rtt_ms == 12.5);
+    assert_int_equal(console_find(c, 2)->pair, 0);
+    console_free(c);
+}
+
+/* A half that left the ring (or never came) is skipped, not written. */
+static void console__pairs_what_is_left_when_one_half_dropped(void **state)
+{
+    struct console *c = console_new(2, 1000);
+    (void)state;
+
+    console_add(c, CONSOLE_OUT, "<iq id='1'/>");
+    console_add(c, CONSOLE_IN, "<a/>");
+    console_add(c, CONSOLE_IN, "<iq id='1' type='result'/>"); /* drops 1 */
+    console_pair(c, 1, 3, 5);
+    assert_null(console_find(c, 1));
+    assert_int_equal(console_find(c, 3)->pair, 1);
+    console_pair(c, 3, 99, 5); /* 99 not added yet */
+    assert_int_equal(console_find(c, 3)->pair, 99);
+    assert_null(console_find(c, 99));
+    assert_null(console_find(c, 0));
+    assert_int_equal(console_last_seq(c), 3);
+    console_free(c);
+}
+
+static unsigned long observed;
+static void observe(void *arg, const struct console_entry *e)
+{
+    assert_ptr_equal(arg, &observed);
+    observed = e->seq;
+}
+
+static void console__tells_its_observer_of_every_add(void **state)
+{
+    struct console *c = console_new(2, 1000);
+    (void)state;
+
+    observed = 0;
+    console_observe(c, observe, &observed);
+    console_add(c, CONSOLE_IN, "<a/>");
+    assert_int_equal(observed, 1);
+    console_add(c, CONSOLE_IN, "<b/>");
+    console_add(c, CONSOLE_IN, "<c/>");
+    assert_int_equal(observed, 3);
+    console_observe(c, NULL, NULL);
+    console_add(c, CONSOLE_IN, "<d/>");
+    assert_int_equal(observed, 3);
+    console_free(c);
+}
+
 int main(void)
 {
     struct test_list l = {0};
@@ -387,5 +481,13 @@ int main(void)
            console_add__stores_the_redacted_text, NULL);
     tl_add(&l, "console_add__never_stores_a_secret_even_when_truncating",
            console_add__never_stores_a_secret_even_when_truncating, NULL);
+    tl_add(&l, "console__keeps_meta_clipped_and_copied",
+           console__keeps_meta_clipped_and_copied, NULL);
+    tl_add(&l, "console__pairs_a_request_with_its_reply",
+           console__pairs_a_request_with_its_reply, NULL);
+    tl_add(&l, "console__pairs_what_is_left_when_one_half_dropped",
+           console__pairs_what_is_left_when_one_half_dropped, NULL);
+    tl_add(&l, "console__tells_its_observer_of_every_add",
+           console__tells_its_observer_of_every_add, NULL);
     return tl_run(&l, "console", NULL, NULL);
 }

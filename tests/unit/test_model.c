@@ -105,8 +105,46 @@ static void model__dialogs_post_put_delete(void **state)
           "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"DELETE\",\"kind\":"
           "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\"}]}",
           4000);
+    /* deleted: kept (for the screen to fade it out), then forgotten */
+    d = map_get(&m.dialogs, "16817512");
+    assert_non_null(d);
+    assert_true(d->deleted);
+    assert_true(d->dropped_ms == 3000);
+    model_expire(&m, 3000 + MODEL_DELETED_KEEP_MS - 1);
+    assert_non_null(map_get(&m.dialogs, "16817512"));
+    model_expire(&m, 3000 + MODEL_DELETED_KEEP_MS);
     assert_null(map_get(&m.dialogs, "16817512"));
     assert_int_equal(m.unknown_deletes, 0);
+    model_done(&m);
+}
+
+static void model__deleted_dialog_is_forgotten_by_a_later_event(void **state)
+{
+    struct model m;
+    struct dialog *d;
+    (void)state;
+
+    model_init(&m);
+    apply(&m, dialog_post, 1000);
+    apply(&m,
+          "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"DELETE\",\"kind\":"
+          "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\"}]}",
+          2000);
+    d = map_get(&m.dialogs, "16817512");
+    assert_non_null(d);
+    assert_true(d->dropped_ms == 2000);
+    apply(&m, dialog_post, 2000 + MODEL_DELETED_KEEP_MS + 5);
+    /* the POST of the same id after a failover brings it back alive */
+    d = map_get(&m.dialogs, "16817512");
+    assert_non_null(d);
+    assert_false(d->deleted);
+    apply(&m,
+          "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"DELETE\",\"kind\":"
+          "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\"}]}",
+          20000);
+    apply(&m, "{\"node\":\"/x\",\"kind\":\"xml\"}",
+          20000 + MODEL_DELETED_KEEP_MS);
+    assert_null(map_get(&m.dialogs, "16817512"));
     model_done(&m);
 }
 
@@ -261,6 +299,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(model__keeps_agents_by_login_id_with_reason_labels),
         cmocka_unit_test(model__dialogs_post_put_delete),
+        cmocka_unit_test(model__deleted_dialog_is_forgotten_by_a_later_event),
         cmocka_unit_test(
             model__failover_repost_updates_and_unknown_delete_is_counted),
         cmocka_unit_test(model__team_snapshot_queue_and_systeminfo),

@@ -331,6 +331,64 @@ static void esc(void **state)
     buf_done(&b);
 }
 
+static void pretty__shows_escaped_xml_text_parsed_when_asked(void **state)
+{
+    xmpp_stanza_t *st = element("notification");
+    char *plain, *embedded;
+    (void)state;
+
+    add(st, text("<Update><data><user><state>READY</state></user></data>"
+                 "<event>PUT</event></Update>"));
+    plain = pretty_stanza(st, 0);
+    embedded = pretty_stanza(st, PRETTY_EMBEDDED);
+    assert_non_null(strstr(plain, "&lt;Update&gt;"));
+    assert_string_equal(embedded,
+                        "<notification>\n"
+                        "  <!-- escaped XML in the text, shown parsed: -->\n"
+                        "  <Update>\n"
+                        "    <data>\n"
+                        "      <user>\n"
+                        "        <state>READY</state>\n"
+                        "      </user>\n"
+                        "    </data>\n"
+                        "    <event>PUT</event>\n"
+                        "  </Update>\n"
+                        "</notification>\n");
+    free(plain);
+    free(embedded);
+    xmpp_stanza_release(st);
+}
+
+/* Not XML, broken XML, and XML nested past 64 levels stay text. */
+static void pretty__keeps_text_that_is_not_safe_xml_as_text(void **state)
+{
+    static const char *const cases[] = {"plain words", "<Update><data>",
+                                        "<a>&bogus;</a>", NULL};
+    struct buf deep;
+    const char *const *c;
+    char *out;
+    int i;
+    (void)state;
+
+    buf_init(&deep);
+    for (i = 0; i < 65; i++)
+        buf_puts(&deep, "<a>");
+    for (i = 0; i < 65; i++)
+        buf_puts(&deep, "</a>");
+    for (c = cases; *c || deep.data; c++) {
+        const char *t = *c ? *c : deep.data;
+        xmpp_stanza_t *st = element("n");
+        add(st, text(t));
+        out = pretty_stanza(st, PRETTY_EMBEDDED);
+        assert_null(strstr(out, "shown parsed"));
+        free(out);
+        xmpp_stanza_release(st);
+        if (*c == NULL)
+            break;
+    }
+    buf_done(&deep);
+}
+
 int main(void)
 {
     struct test_list l = {0};
@@ -350,6 +408,10 @@ int main(void)
            pretty__prints_a_100000_deep_tree_with_bounded_indent, NULL);
     tl_add(&l, "pretty__prints_10000_siblings", pretty__prints_10000_siblings,
            NULL);
+    tl_add(&l, "pretty__shows_escaped_xml_text_parsed_when_asked",
+           pretty__shows_escaped_xml_text_parsed_when_asked, NULL);
+    tl_add(&l, "pretty__keeps_text_that_is_not_safe_xml_as_text",
+           pretty__keeps_text_that_is_not_safe_xml_as_text, NULL);
     TL_ROWS(&l, esc_rows, esc);
     return tl_run(&l, "pretty", strophe_setup, strophe_teardown);
 }
