@@ -23,13 +23,18 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/xmpp/*.c src/decode/*.c src/model/*.c src/sim/*.c))
 MAIN_SRC := src/main.c
+UI_SRC := $(wildcard ui/*.c)
+UI_PKGS := ncursesw readline
+UI_CFLAGS = $(shell pkg-config --cflags $(UI_PKGS)) -D_GNU_SOURCE -Isrc \
+            -DPERCH_DATADIR='"$(DATADIR)"'
+UI_LIBS = $(shell pkg-config --libs $(UI_PKGS))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 B := build
-REL_OBJ := $(patsubst %.c,$(B)/rel/%.o,$(CORE_SRC) $(MAIN_SRC))
+REL_OBJ := $(patsubst %.c,$(B)/rel/%.o,$(CORE_SRC) $(MAIN_SRC) $(UI_SRC))
 CHK_CORE := $(patsubst %.c,$(B)/check/%.o,$(CORE_SRC))
-CHK_MAIN := $(patsubst %.c,$(B)/check/%.o,$(MAIN_SRC))
+CHK_MAIN := $(patsubst %.c,$(B)/check/%.o,$(MAIN_SRC) $(UI_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/check/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy
@@ -47,7 +52,13 @@ deps:
 
 # --- release build ---
 $(B)/perch: $(REL_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(UI_LIBS)
+
+# The UI alone sees ncurses and readline (nothing under src/ does).
+$(B)/rel/ui/%.o: ui/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(UI_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/rel/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -58,7 +69,12 @@ $(B)/rel/%.o: %.c
 CHK_CFLAGS := $(BASE_CFLAGS) -Werror -O1 -g $(SAN)
 
 $(B)/check/perch: $(CHK_CORE) $(CHK_MAIN)
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(UI_LIBS)
+
+$(B)/check/ui/%.o: ui/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC san  $<"
+	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) $(UI_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/check/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -94,7 +110,7 @@ bench: all $(B)/tools/freeport $(B)/tools/count_receiver
 	tests/bench/ingest.sh
 
 # --- fuzz targets (libFuzzer) ---
-FUZZ_CORE := $(filter-out src/cmd_%.c src/run.c,$(CORE_SRC))
+FUZZ_CORE := $(filter-out src/cmd_%.c src/run.c src/app.c,$(CORE_SRC))
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
@@ -139,6 +155,6 @@ clean:
 	rm -rf $(B)
 
 format:
-	clang-format -i $(wildcard src/*.[ch] src/*/*.[ch] tests/*/*.[ch])
+	clang-format -i $(wildcard src/*.[ch] src/*/*.[ch] ui/*.[ch] tests/*/*.[ch])
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

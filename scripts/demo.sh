@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # make demo: a local Prosody playing a Finesse Notification Service, fed by
-# `perch simulate` (20 agents on shift), and `perch watch` as a supervisor
-# showing the decoded events live. Ctrl-C ends it; everything started here
-# is stopped by PID and the temp dir removed.
+# `perch simulate` (20 agents on shift), and the perch console (the TUI)
+# logged in as a supervisor over BOSH, subscribed to the team and the first
+# agents. Quitting perch (q) or Ctrl-C ends it; everything started here is
+# stopped by PID and the temp dir removed.
 #
 # Environment:
-#   DEMO_TRANSPORT=tcp      watch over TCP instead of BOSH (https)
+#   DEMO_TRANSPORT=tcp      connect over TCP instead of BOSH (https)
+#   DEMO_UI=watch           `perch watch` (decoded lines on stdout) instead
+#                           of the TUI, for a terminal-less run
 #   DEMO_WATCH_ARGS="..."   extra watch options, e.g. "--duration 3" for a
 #                           run that ends by itself (tests use it)
 #   DEMO_RATE, DEMO_AGENTS  the simulator's pace and size (20, 20)
@@ -87,6 +90,18 @@ nodes=(/finesse/api/Team/5000/Users /finesse/api/SystemInfo
     /finesse/api/User/1001001 /finesse/api/User/1001001/Dialogs
     /finesse/api/User/1001002 /finesse/api/User/1001002/Dialogs
     /finesse/api/Queue/1)
+if [[ ${DEMO_UI:-tui} == tui ]]; then
+    echo "\$ perch -j $SUPERVISOR_JID ($via) ${nodes[*]}"
+    # in the background for its PID, but reading this terminal (without
+    # the redirection a script's background job reads /dev/null)
+    "$PERCH" "${conn[@]}" "${nodes[@]}" <&0 &
+    WATCH_PID=$!
+    note_pid "$WATCH_PID"
+    rc=0
+    wait "$WATCH_PID" || rc=$?
+    WATCH_PID=''
+    exit "$rc"
+fi
 read -r -a extra <<<"${DEMO_WATCH_ARGS:-}"
 echo
 echo "\$ perch watch -j $SUPERVISOR_JID ($via) ${nodes[*]}"

@@ -20,6 +20,7 @@ extern const char cmd_subscriptions_help[];
 extern const char cmd_items_help[];
 extern const char cmd_watch_help[];
 extern const char cmd_simulate_help[];
+extern const char cmd_tui_help[];
 
 int cmd_send(int argc, char **argv);
 int cmd_nodes(int argc, char **argv);
@@ -31,5 +32,7 @@ int cmd_watch(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+/* The interactive console; in ui/ (the only code that draws). */
+int cmd_tui(int argc, char **argv);
 
 #endif

@@ -30,11 +30,14 @@ static void usage(FILE *f)
 {
     const struct command *c;
 
-    fputs("Usage: perch COMMAND [CONN] [OPTIONS] [ARGS]\n"
+    fputs("Usage: perch [CONN] [NODE...]\n"
+          "       perch COMMAND [CONN] [OPTIONS] [ARGS]\n"
           "       perch --help | --version | COMMAND --help\n"
           "\n"
           "perch is a terminal console for XMPP publish-subscribe services,\n"
-          "above all Cisco Finesse notification servers.\n"
+          "above all Cisco Finesse notification servers. Without a command\n"
+          "it opens the interactive console (nodes, agents, dialogs, the XML\n"
+          "console, the transport), subscribed to each NODE given.\n"
           "\n"
           "Commands:\n",
           f);
@@ -52,10 +55,8 @@ int main(int argc, char **argv)
 {
     const struct command *c;
 
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (argc < 2)
+        return cmd_tui(argc, argv);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         usage(stdout);
@@ -68,10 +69,9 @@ int main(int argc, char **argv)
     for (c = commands; c->name; c++)
         if (strcmp(argv[1], c->name) == 0)
             return c->main(argc - 1, argv + 1);
-    if (argv[1][0] == '-')
-        perch_error("the interactive console is not available yet; "
-                    "give a command (see perch --help)");
-    else
-        perch_error("unknown command '%s' (see perch --help)", argv[1]);
+    /* options or a node path first: the interactive console */
+    if (argv[1][0] == '-' || argv[1][0] == '/')
+        return cmd_tui(argc, argv);
+    perch_error("unknown command '%s' (see perch --help)", argv[1]);
     return EXIT_USAGE;
 }

@@ -123,12 +123,46 @@ static void on_signal(void *arg)
     runner_finish(r, 130);
 }
 
+struct transport *runner_transport(struct loop *loop, xmpp_ctx_t *ctx,
+                                   const struct cli *c)
+{
+    struct transport *t;
+    struct jid j;
+    char *cause = NULL;
+
+    jid_parse(c->conn.jid, &j, &cause); /* checked by cli_parse */
+    if (c->conn.bosh) {
+        struct bosh_config bcfg;
+        memset(&bcfg, 0, sizeof bcfg);
+        bcfg.url = c->conn.bosh;
+        bcfg.domain = j.domain;
+        bcfg.ca_file = c->conn.ca_file;
+        bcfg.pin = c->conn.pin;
+        bcfg.insecure = c->conn.insecure;
+        bcfg.proxy = c->conn.proxy;
+        bcfg.wait = c->conn.bosh_wait;
+        t = bosh_new(loop, ctx, &bcfg);
+    } else {
+        struct tcp_config tcfg;
+        memset(&tcfg, 0, sizeof tcfg);
+        tcfg.domain = j.domain;
+        tcfg.host = c->conn.server;
+        tcfg.port = c->conn.port;
+        tcfg.tls = c->conn.tls;
+        tcfg.ca_file = c->conn.ca_file;
+        tcfg.pin = c->conn.pin;
+        tcfg.insecure = c->conn.insecure;
+        t = tcp_new(loop, ctx, &tcfg);
+    }
+    jid_done(&j);
+    return t;
+}
+
 int runner_connect(struct runner *r, const struct cli *c,
                    const struct runner_events *ev, void *arg)
 {
     struct session_config scfg;
     struct transport *t;
-    struct jid j;
     char *cause = NULL, *password;
 
     password = password_get(&c->conn, &cause);
@@ -144,31 +178,7 @@ int runner_connect(struct runner *r, const struct cli *c,
     if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL)
         perch_error("warning: --tls off: the connection is not encrypted");
 
-    jid_parse(c->conn.jid, &j, &cause); /* checked by cli_parse */
-    if (c->conn.bosh) {
-        struct bosh_config bcfg;
-        memset(&bcfg, 0, sizeof bcfg);
-        bcfg.url = c->conn.bosh;
-        bcfg.domain = j.domain;
-        bcfg.ca_file = c->conn.ca_file;
-        bcfg.pin = c->conn.pin;
-        bcfg.insecure = c->conn.insecure;
-        bcfg.proxy = c->conn.proxy;
-        bcfg.wait = c->conn.bosh_wait;
-        t = bosh_new(r->loop, r->ctx, &bcfg);
-    } else {
-        struct tcp_config tcfg;
-        memset(&tcfg, 0, sizeof tcfg);
-        tcfg.domain = j.domain;
-        tcfg.host = c->conn.server;
-        tcfg.port = c->conn.port;
-        tcfg.tls = c->conn.tls;
-        tcfg.ca_file = c->conn.ca_file;
-        tcfg.pin = c->conn.pin;
-        tcfg.insecure = c->conn.insecure;
-        t = tcp_new(r->loop, r->ctx, &tcfg);
-    }
-    jid_done(&j);
+    t = runner_transport(r->loop, r->ctx, c);
 
     memset(&scfg, 0, sizeof scfg);
     scfg.jid = c->conn.jid;

@@ -63,6 +63,10 @@ int runner_main(struct runner *r, const struct cli *c,
 int runner_unanswered(struct runner *r, enum iq_outcome outcome,
                       xmpp_stanza_t *reply, const char *who);
 
+/* A transport (tcp or bosh) as the CONN options say; not connected. */
+struct transport *runner_transport(struct loop *loop, xmpp_ctx_t *ctx,
+                                   const struct cli *c);
+
 /* The pubsub service: --service, else pubsub.DOMAIN. New string. */
 char *runner_service(const struct cli *c);
 

@@ -1,4 +1,5 @@
-# scripts/demo.sh run non-interactively; sourced by run.sh.
+# scripts/demo.sh run non-interactively (DEMO_UI=watch); sourced by run.sh.
+# tests/tui/ runs the demo with its console.
 # shellcheck shell=bash
 
 # alive_pid PID: the process exists and is not a zombie.
@@ -14,7 +15,8 @@ alive_pid() {
 demo_run() {
     local pids=$WORK/demo-$1.pids rc=0 pid n=0 dir
     : >"$pids"
-    DEMO_PERCH=$PERCH DEMO_TRANSPORT=$1 DEMO_WATCH_ARGS="--duration 3" \
+    DEMO_PERCH=$PERCH DEMO_TRANSPORT=$1 DEMO_UI=watch \
+        DEMO_WATCH_ARGS="--duration 3" \
         DEMO_RATE=50 DEMO_PIDFILE=$pids \
         timeout 60 "$ROOT/scripts/demo.sh" >"$OUT" 2>"$ERR" || rc=$?
     expect_rc 0 "$rc"

@@ -1,0 +1,133 @@
+/*
+ * The interactive console's core: one account kept connected (with
+ * reconnects), the model fed by pubsub events, the node tree from disco,
+ * the subscriptions made here, raw stanzas typed by the user, and the
+ * transport's records. It never draws: the UI reads struct app and is told
+ * what changed through app_events.
+ */
+#ifndef PERCH_APP_H
+#define PERCH_APP_H
+
+#include "cli.h"
+#include "model/model.h"
+#include "xmpp/session.h"
+
+enum app_state {
+    APP_OFFLINE,    /* not connected and not trying (/disconnect) */
+    APP_CONNECTING, /* login under way */
+    APP_ONLINE,     /* bound */
+    APP_RETRY,      /* lost; a reconnect is scheduled at retry_at_ms */
+};
+
+/* What changed, for app_events.changed. */
+enum {
+    APP_CHANGED_MODEL = 1 << 0,   /* agents, dialogs, queues, system */
+    APP_CHANGED_NODES = 1 << 1,   /* the node tree or its marks */
+    APP_CHANGED_CONSOLE = 1 << 2, /* a stanza in or out */
+    APP_CHANGED_NETWORK = 1 << 3, /* a transport record or parameters */
+    APP_CHANGED_STATUS = 1 << 4,  /* state, RTT, drift, banner */
+};
+
+enum app_say { APP_SAY_INFO, APP_SAY_ERROR };
+
+struct app_events {
+    void (*changed)(void *arg, unsigned what);
+    /* A line for the user: the outcome of a command (borrowed). */
+    void (*say)(void *arg, enum app_say level, const char *text);
+    /* app_quit finished: the loop may end. */
+    void (*quit)(void *arg);
+};
+
+/* One transport record kept for the Network pane; strings copied. */
+struct app_record {
+    struct transport_record r; /* r.error and r.date point into this */
+    char error[96];
+    char date[40];
+};
+
+#define APP_RECORDS 2000
+#define APP_RATE_SECONDS 5
+
+struct app {
+    struct loop *loop;     /* borrowed */
+    xmpp_ctx_t *ctx;       /* borrowed */
+    const struct cli *cli; /* borrowed */
+    const struct app_events *ev;
+    void *ev_arg;
+
+    char *password;
+    char *service; /* the pubsub service JID */
+    char *server;  /* what the banner names: host or BOSH URL */
+    char *bare;    /* own bare JID */
+    struct session *session;
+    struct console *console; /* outlives sessions */
+    struct model model;
+
+    enum app_state state;
+    unsigned attempt;   /* reconnect attempts since the last login */
+    double retry_at_ms; /* loop_now_ms() of the next attempt */
+    char *cause;        /* why the last session ended; NULL */
+    struct loop_timer *retry_timer, *ping_timer;
+
+    struct app_record *records; /* ring of APP_RECORDS */
+    size_t nrecords, records_head;
+    unsigned long records_total, records_failed;
+    struct transport_params params;
+    int have_params;
+
+    double rtt_ms;   /* last ping round trip; < 0 unknown */
+    double drift_ms; /* server clock minus ours (XEP-0202); */
+    int have_drift;
+
+    unsigned long rate_count[APP_RATE_SECONDS + 1];
+    long rate_second[APP_RATE_SECONDS + 1];
+
+    struct map created; /* node -> subid ("" none): made by this run */
+    char **initial;     /* nodes to subscribe at the first login */
+    int ninitial;
+    int quitting, keep_subscriptions;
+    size_t pending; /* cleanup requests in flight */
+};
+
+/*
+ * Gets the password (which may prompt, so call before the screen is
+ * taken) and prepares everything. nodes (borrowed) are subscribed at the
+ * first login. Returns NULL with *cause (caller frees).
+ */
+struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
+                    char **nodes, int nnodes, const struct app_events *ev,
+                    void *arg, char **cause);
+void app_free(struct app *a);
+
+/* Connects (again); a no-op while connecting or online. */
+void app_connect(struct app *a);
+/* Closes and stays offline until app_connect. */
+void app_disconnect(struct app *a);
+/* Removes the subscriptions this run made (unless keep), closes, then
+ * calls ev->quit. A second call quits at once. */
+void app_quit(struct app *a, int keep);
+
+/* Requests; outcomes come through ev->say and the model. */
+void app_disco(struct app *a); /* refresh the node tree */
+void app_subscribe(struct app *a, const char *node);
+void app_unsubscribe(struct app *a, const char *node);
+void app_subscriptions(struct app *a); /* refresh the marks */
+void app_items(struct app *a, const char *node);
+void app_info(struct app *a, const char *node);
+void app_ping(struct app *a);
+
+/* Checks text (one or more stanzas) and sends it; iqs are tracked so that
+ * their replies pair up in the console. 0, or -1 with *cause (caller
+ * frees) and nothing sent. */
+int app_send_text(struct app *a, const char *text, char **cause);
+
+/* Events per second over the last few whole seconds. */
+double app_rate(const struct app *a);
+/* Nodes marked subscribed in the model. */
+size_t app_subscription_count(const struct app *a);
+/* i = 0 the oldest kept; borrowed. */
+const struct app_record *app_record_get(const struct app *a, size_t i);
+/* "TLS 1.3, verified" / "BOSH https://…": borrowed, or "" offline. */
+const char *app_transport_text(const struct app *a);
+
+#endif

@@ -1,0 +1,212 @@
+/* Drawing helpers shared by the panes: clipped UTF-8 text, theme colours,
+ * symbols with an ASCII fallback, list scrolling. */
+#include "ui.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+/* ---- theme ---- */
+
+static attr_t attrs[THEME_N];
+
+static attr_t curses_attrs(unsigned a)
+{
+    attr_t r = A_NORMAL;
+    if (a & THEME_BOLD)
+        r |= A_BOLD;
+    if (a & THEME_DIM)
+        r |= A_DIM;
+    if (a & THEME_UNDERLINE)
+        r |= A_UNDERLINE;
+    if (a & THEME_REVERSE)
+        r |= A_REVERSE;
+    if (a & THEME_ITALIC)
+        r |= A_ITALIC;
+    if (a & THEME_BLINK)
+        r |= A_BLINK;
+    return r;
+}
+
+/* One colour pair per element: pair i + 1 for element i. */
+void ui_theme_apply(void)
+{
+    size_t i;
+
+    for (i = 0; i < THEME_N; i++) {
+        struct theme_style s;
+        theme_resolve(&ui->theme, ui->colors, ui->no_color, &s, i);
+        attrs[i] = curses_attrs(s.attrs);
+        if (ui->colors >= 8 && !ui->no_color && (int)i + 1 < COLOR_PAIRS &&
+            (s.fg != THEME_DEFAULT || s.bg != THEME_DEFAULT)) {
+            init_pair((short)(i + 1), s.fg, s.bg);
+            attrs[i] |= COLOR_PAIR(i + 1);
+        }
+    }
+}
+
+attr_t ui_attr(int element)
+{
+    return element >= 0 && element < THEME_N ? attrs[element] : A_NORMAL;
+}
+
+#define SYM(fn, utf, ascii)                                                    \
+    const char *fn(void)                                                       \
+    {                                                                          \
+        return ui->utf8 ? utf : ascii;                                         \
+    }
+SYM(ui_sym_sep, "›", ">")
+SYM(ui_sym_open, "▾", "-")
+SYM(ui_sym_closed, "▸", "+")
+SYM(ui_sym_sub, "●", "*")
+SYM(ui_sym_vline, "│", "|")
+SYM(ui_sym_arrow_in, "←", "<")
+SYM(ui_sym_arrow_out, "→", ">")
+
+/* ---- text ---- */
+
+int ui_put(WINDOW *w, const char *s, int width)
+{
+    mbstate_t st;
+    int used = 0;
+    size_t n;
+    wchar_t wc;
+
+    memset(&st, 0, sizeof st);
+    while (*s && used < width) {
+        n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+            memset(&st, 0, sizeof st);
+            waddch(w, '?');
+            used++;
+            s++;
+            continue;
+        }
+        if (wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0)) {
+            waddch(w, wc == '\t' || wc == '\n' ? ' ' : '?');
+            used++;
+        } else {
+            int cw = wcwidth(wc);
+            if (cw < 0)
+                cw = 1;
+            if (used + cw > width)
+                break;
+            if (cw == 0 && used == 0) { /* a lone combining mark */
+                s += n;
+                continue;
+            }
+            waddnstr(w, s, (int)n);
+            used += cw;
+        }
+        s += n;
+    }
+    return used;
+}
+
+void ui_put_pad(WINDOW *w, const char *s, int width)
+{
+    int used = ui_put(w, s, width);
+    for (; used < width; used++)
+        waddch(w, ' ');
+}
+
+void ui_printf(WINDOW *w, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    int y, x;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    getyx(w, y, x);
+    (void)y;
+    ui_put(w, line, getmaxx(w) - x);
+}
+
+void ui_title(WINDOW *w, int cols, const char *name, const char *info,
+              int focused)
+{
+    wmove(w, 0, 0);
+    wattrset(w, ui_attr(focused ? THEME_TAB_ACTIVE : THEME_TITLE));
+    ui_printf(w, " %s ", name);
+    wattrset(w, ui_attr(THEME_TITLE));
+    {
+        int y, x;
+        getyx(w, y, x);
+        (void)y;
+        ui_put_pad(w, info ? info : "", cols - x);
+    }
+    wattrset(w, ui_attr(THEME_NORMAL));
+}
+
+void ui_duration(char *out, size_t size, double ms)
+{
+    long s = ms < 0 ? 0 : (long)(ms / 1000);
+
+    if (s < 60)
+        snprintf(out, size, "%lds", s);
+    else if (s < 3600)
+        snprintf(out, size, "%ldm%02lds", s / 60, s % 60);
+    else if (s < 100 * 3600)
+        snprintf(out, size, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+    else
+        snprintf(out, size, "%ldd", s / 86400);
+}
+
+/* ---- lists ---- */
+
+void ui_list_fit(struct ui_list *l, size_t n, int rows)
+{
+    size_t r = rows > 0 ? (size_t)rows : 1;
+
+    if (n == 0) {
+        l->sel = l->top = 0;
+        return;
+    }
+    if (l->sel >= n)
+        l->sel = n - 1;
+    if (l->top > l->sel)
+        l->top = l->sel;
+    if (l->sel >= l->top + r)
+        l->top = l->sel - r + 1;
+    if (l->top + r > n)
+        l->top = n > r ? n - r : 0;
+}
+
+int ui_list_key(struct ui_list *l, int key, size_t n, int rows)
+{
+    size_t page = rows > 1 ? (size_t)rows - 1 : 1;
+
+    switch (key) {
+    case K_UP:
+    case 'k':
+        if (l->sel > 0)
+            l->sel--;
+        break;
+    case K_DOWN:
+    case 'j':
+        if (l->sel + 1 < n)
+            l->sel++;
+        break;
+    case K_PGUP:
+        l->sel = l->sel > page ? l->sel - page : 0;
+        break;
+    case K_PGDN:
+        l->sel = l->sel + page < n ? l->sel + page : (n ? n - 1 : 0);
+        break;
+    case K_HOME:
+    case 'g':
+        l->sel = 0;
+        break;
+    case K_END:
+    case 'G':
+        l->sel = n ? n - 1 : 0;
+        break;
+    default:
+        return 0;
+    }
+    ui_list_fit(l, n, rows);
+    return 1;
+}

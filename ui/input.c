@@ -1,0 +1,406 @@
+/*
+ * The input line: GNU readline in callback mode inside ncurses (the
+ * profanity technique). readline reads the terminal (stdin readable ->
+ * rl_callback_read_char), its own output goes to /dev/null, and
+ * rl_redisplay_function only marks the line dirty; the frame draws
+ * rl_line_buffer. Keys that move in panes are readline bindings that act
+ * on the pane while the line is empty and edit the line otherwise.
+ */
+#include "ui.h"
+#include "buf.h"
+
+#include <readline/history.h>
+#include <readline/readline.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <wchar.h>
+
+#define HISTORY_MAX 1000
+#define PROMPT "> "
+
+static FILE *devnull;
+static char *hist_path;
+static char **completions; /* candidates of the completion under way */
+
+static int line_empty(void)
+{
+    return rl_end == 0;
+}
+
+/* A key that closes the help overlay does nothing else. */
+static int help_open(void)
+{
+    if (!ui->help)
+        return 0;
+    ui_toggle_help();
+    return 1;
+}
+
+/* Printable keys: pane shortcuts while the line is empty. */
+static int key_char(int count, int key)
+{
+    if (help_open())
+        return 0;
+    if (line_empty()) {
+        if (key == '?') {
+            ui_toggle_help();
+            return 0;
+        }
+        if (key == 'q') {
+            ui_quit(0);
+            return 0;
+        }
+        if (ui_pane_key(key))
+            return 0;
+    }
+    return rl_insert(count, key);
+}
+
+/* Moves in the pane while the line is empty; edits the line otherwise. */
+static int move_key(int pane_key, rl_command_func_t *line_fn, int count,
+                    int key)
+{
+    if (help_open())
+        return 0;
+    if (line_empty() || line_fn == NULL) {
+        ui_pane_key(pane_key);
+        return 0;
+    }
+    return line_fn(count, key);
+}
+
+#define MOVE_KEY(fn, pane_key, line_fn)                                        \
+    static int fn(int count, int key)                                          \
+    {                                                                          \
+        return move_key(pane_key, line_fn, count, key);                        \
+    }
+MOVE_KEY(key_up, K_UP, rl_get_previous_history)
+MOVE_KEY(key_down, K_DOWN, rl_get_next_history)
+MOVE_KEY(key_left, K_LEFT, rl_backward_char)
+MOVE_KEY(key_right, K_RIGHT, rl_forward_char)
+MOVE_KEY(key_home, K_HOME, rl_beg_of_line)
+MOVE_KEY(key_end, K_END, rl_end_of_line)
+MOVE_KEY(key_pgup, K_PGUP, NULL)
+MOVE_KEY(key_pgdn, K_PGDN, NULL)
+
+static int key_enter(int count, int key)
+{
+    if (help_open())
+        return 0;
+    if (line_empty()) {
+        ui_pane_key(K_ENTER);
+        return 0;
+    }
+    return rl_newline(count, key);
+}
+
+static int key_tab(int count, int key)
+{
+    if (help_open())
+        return 0;
+    if (line_empty()) {
+        ui_focus((ui->focus + 1) % P_N);
+        return 0;
+    }
+    return rl_complete(count, key);
+}
+
+static int key_btab(int count, int key)
+{
+    (void)count;
+    (void)key;
+    if (!help_open())
+        ui_focus((ui->focus + P_N - 1) % P_N);
+    return 0;
+}
+
+#define JUMP_KEY(n)                                                            \
+    static int key_jump##n(int count, int key)                                 \
+    {                                                                          \
+        (void)count;                                                           \
+        (void)key;                                                             \
+        if (!help_open())                                                      \
+            ui_focus(n - 1);                                                   \
+        return 0;                                                              \
+    }
+JUMP_KEY(1)
+JUMP_KEY(2)
+JUMP_KEY(3)
+JUMP_KEY(4)
+JUMP_KEY(5)
+
+static int key_redraw(int count, int key)
+{
+    (void)count;
+    (void)key;
+    clearok(curscr, TRUE);
+    ui_redraw_all();
+    return 0;
+}
+
+static int key_edit(int count, int key)
+{
+    char *text = xstrdup(rl_line_buffer);
+    (void)count;
+    (void)key;
+
+    rl_replace_line("", 0);
+    cmd_edit(text);
+    free(text);
+    return 0;
+}
+
+static void bind(const char *seq, rl_command_func_t *fn)
+{
+    rl_bind_keyseq(seq, fn);
+}
+
+static void bind_keys(void)
+{
+    static rl_command_func_t *const jump[] = {key_jump1, key_jump2, key_jump3,
+                                              key_jump4, key_jump5};
+    static const char *const fkeys[][2] = {
+        {"\\eOP", "\\e[11~"}, {"\\eOQ", "\\e[12~"},   {"\\eOR", "\\e[13~"},
+        {"\\eOS", "\\e[14~"}, {"\\e[15~", "\\e[15~"},
+    };
+    int c, i;
+    char seq[16];
+
+    for (c = ' '; c < 127; c++)
+        if (c != '/' && c != '<')
+            rl_bind_key(c, key_char);
+    for (i = 0; i < 5; i++) {
+        snprintf(seq, sizeof seq, "\\e%d", i + 1);
+        bind(seq, jump[i]);
+        bind(fkeys[i][0], jump[i]);
+        bind(fkeys[i][1], jump[i]);
+    }
+    bind("\\e[A", key_up);
+    bind("\\eOA", key_up);
+    bind("\\e[B", key_down);
+    bind("\\eOB", key_down);
+    bind("\\e[C", key_right);
+    bind("\\eOC", key_right);
+    bind("\\e[D", key_left);
+    bind("\\eOD", key_left);
+    bind("\\e[5~", key_pgup);
+    bind("\\e[6~", key_pgdn);
+    bind("\\e[H", key_home);
+    bind("\\eOH", key_home);
+    bind("\\e[1~", key_home);
+    bind("\\e[7~", key_home);
+    bind("\\e[F", key_end);
+    bind("\\eOF", key_end);
+    bind("\\e[4~", key_end);
+    bind("\\e[8~", key_end);
+    bind("\\e[Z", key_btab);
+    bind("\\C-x\\C-e", key_edit);
+    rl_bind_key('\t', key_tab);
+    rl_bind_key('\r', key_enter);
+    rl_bind_key('\n', key_enter);
+    rl_bind_key('L' & 0x1f, key_redraw);
+}
+
+/* ---- the line ---- */
+
+static void on_line(char *line)
+{
+    HIST_ENTRY *last;
+
+    if (line == NULL) { /* Ctrl-D on an empty line */
+        ui_quit(0);
+        return;
+    }
+    if (*line) {
+        last = history_get(history_base + history_length - 1);
+        if (last == NULL || strcmp(last->line, line) != 0) {
+            add_history(line);
+            if (hist_path && append_history(1, hist_path) != 0)
+                write_history(hist_path);
+        }
+        cmd_run(line);
+    }
+    free(line);
+    ui_dirty_input();
+}
+
+static void redisplay(void)
+{
+    ui_dirty_input();
+}
+
+/* ---- completion ---- */
+
+static char *next_completion(const char *text, int state)
+{
+    static size_t i;
+    size_t len = strlen(text);
+
+    if (state == 0)
+        i = 0;
+    while (completions && completions[i]) {
+        const char *c = completions[i++];
+        if (strncmp(c, text, len) == 0)
+            return xstrdup(c);
+    }
+    return NULL;
+}
+
+static void free_completions(void)
+{
+    size_t i;
+    for (i = 0; completions && completions[i]; i++)
+        free(completions[i]);
+    free(completions);
+    completions = NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    char **m;
+    char quote = start > 0 ? rl_line_buffer[start - 1] : 0;
+
+    rl_attempted_completion_over = 1; /* never file names */
+    rl_completion_append_character =
+        quote == '\'' || quote == '"' ? quote : ' ';
+    free_completions();
+    completions = cmd_complete(rl_line_buffer, start, end, text);
+    m = rl_completion_matches(text, next_completion);
+    free_completions();
+    return m;
+}
+
+/* Several matches: listed on the message line, not on the terminal. */
+static void show_matches(char **matches, int n, int longest)
+{
+    struct buf b;
+    int i;
+    (void)longest;
+
+    buf_init(&b);
+    buf_printf(&b, "%d matches:", n);
+    for (i = 1; i <= n && b.len < 400; i++)
+        buf_printf(&b, " %s", matches[i]);
+    ui_say(0, "%s", b.data);
+    buf_done(&b);
+}
+
+/* ---- life ---- */
+
+int input_init(const char *history_path, char **cause)
+{
+    devnull = fopen("/dev/null", "w");
+    rl_outstream = devnull;
+    rl_instream = stdin;
+    rl_readline_name = "perch";
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 0;
+    rl_change_environment = 0;
+    rl_redisplay_function = redisplay;
+    rl_attempted_completion_function = complete;
+    rl_completion_display_matches_hook = show_matches;
+    rl_completer_word_break_characters = " \t\n'\"=<>";
+    rl_basic_word_break_characters = " \t\n'\"=<>";
+    using_history();
+    stifle_history(HISTORY_MAX);
+    rl_callback_handler_install(PROMPT, on_line);
+    bind_keys();
+    if (history_path) {
+        hist_path = xstrdup(history_path);
+        if (read_history(hist_path) == 0)
+            chmod(hist_path, 0600);
+        else if (write_history(hist_path) != 0) {
+            *cause = xasprintf("cannot keep the history in %s", hist_path);
+            return -1;
+        } else
+            chmod(hist_path, 0600);
+    }
+    return 0;
+}
+
+void input_done(void)
+{
+    rl_callback_handler_remove();
+    if (hist_path)
+        history_truncate_file(hist_path, HISTORY_MAX);
+    free(hist_path);
+    hist_path = NULL;
+    clear_history();
+    if (devnull)
+        fclose(devnull);
+    devnull = NULL;
+}
+
+void input_read(void)
+{
+    rl_callback_read_char();
+}
+
+void input_suspend(void)
+{
+    rl_deprep_terminal();
+}
+
+void input_resume(void)
+{
+    rl_prep_terminal(0);
+}
+
+void input_set_line(const char *text)
+{
+    rl_replace_line(text, 0);
+    rl_point = rl_end;
+    ui_dirty_input();
+}
+
+const char *input_line(void)
+{
+    return rl_line_buffer ? rl_line_buffer : "";
+}
+
+/* Screen columns of the first n bytes of s. */
+static int columns(const char *s, int n)
+{
+    mbstate_t st;
+    wchar_t wc;
+    int cols = 0, i = 0;
+    size_t k;
+
+    memset(&st, 0, sizeof st);
+    while (i < n) {
+        k = mbrtowc(&wc, s + i, (size_t)(n - i), &st);
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+            memset(&st, 0, sizeof st);
+            cols++;
+            i++;
+            continue;
+        }
+        cols += wcwidth(wc) > 0 ? wcwidth(wc) : 1;
+        i += (int)k;
+    }
+    return cols;
+}
+
+/* The prompt and the part of the line around the cursor that fits. */
+void input_draw(WINDOW *w, int cols)
+{
+    const char *line = rl_line_buffer ? rl_line_buffer : "";
+    int plen = (int)strlen(PROMPT), avail = cols - plen - 1;
+    int cur = columns(line, rl_point), start = 0, skip = 0;
+
+    werase(w);
+    wattrset(w, ui_attr(THEME_NORMAL));
+    mvwaddstr(w, 0, 0, PROMPT);
+    if (avail < 1)
+        return;
+    /* scroll by whole characters until the cursor fits */
+    while (cur - skip > avail) {
+        int clen = mblen(line + start, MB_CUR_MAX);
+        skip += columns(line + start, clen > 0 ? clen : 1);
+        start += clen > 0 ? clen : 1;
+    }
+    ui_put(w, line + start, avail);
+    wmove(w, 0, plen + cur - skip);
+}

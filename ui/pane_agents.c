@@ -1,0 +1,276 @@
+/*
+ * Agents: one row per agent with state (coloured), reason, pending state
+ * and time in state ticking each second (drift-corrected by the model);
+ * counts by state in the title; s cycles the sort; /TEXT filters.
+ */
+#include "ui.h"
+#include "buf.h"
+#include "loop.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum sort { SORT_STATE, SORT_TIME, SORT_NAME, SORT_ID, SORT_N };
+static const char *const sort_names[SORT_N] = {"state", "time", "name", "id"};
+
+struct agents_pane {
+    struct ui_list l;
+    struct agent **v;
+    size_t n, cap;
+    enum sort sort;
+    char *filter;
+    int rows_shown;
+    char selected_id[64];
+};
+
+static double sort_now; /* for the time comparator */
+
+int ui_state_element(const char *state)
+{
+    static const struct {
+        const char *state;
+        int element;
+    } map[] = {
+        {"READY", THEME_STATE_READY},
+        {"NOT_READY", THEME_STATE_NOT_READY},
+        {"TALKING", THEME_STATE_TALKING},
+        {"RESERVED", THEME_STATE_RESERVED},
+        {"HOLD", THEME_STATE_HOLD},
+        {"WORK", THEME_STATE_WORK},
+        {"WORK_READY", THEME_STATE_WORK},
+        {"LOGOUT", THEME_STATE_LOGOUT},
+        {"ALERTING", THEME_DIALOG_ALERTING},
+        {"ACTIVE", THEME_DIALOG_ACTIVE},
+        {"HELD", THEME_DIALOG_HELD},
+        {"DROPPED", THEME_DIALOG_DROPPED},
+    };
+    size_t i;
+
+    for (i = 0; state && i < sizeof map / sizeof map[0]; i++)
+        if (strcasecmp(state, map[i].state) == 0)
+            return map[i].element;
+    return THEME_STATE_UNKNOWN;
+}
+
+static void *agents_init(void)
+{
+    return xcalloc(1, sizeof(struct agents_pane));
+}
+
+static void agents_done(void *state)
+{
+    struct agents_pane *p = state;
+    free(p->v);
+    free(p->filter);
+    free(p);
+}
+
+static const char *s(const char *x)
+{
+    return x ? x : "";
+}
+
+static int by_name(const void *x, const void *y)
+{
+    const struct agent *a = *(struct agent *const *)x;
+    const struct agent *b = *(struct agent *const *)y;
+    int c = strcasecmp(s(a->last_name), s(b->last_name));
+    if (c == 0)
+        c = strcasecmp(s(a->first_name), s(b->first_name));
+    return c ? c : strcmp(s(a->login_id), s(b->login_id));
+}
+
+static int by_id(const void *x, const void *y)
+{
+    const struct agent *a = *(struct agent *const *)x;
+    const struct agent *b = *(struct agent *const *)y;
+    return strcmp(s(a->login_id), s(b->login_id));
+}
+
+static int by_state(const void *x, const void *y)
+{
+    const struct agent *a = *(struct agent *const *)x;
+    const struct agent *b = *(struct agent *const *)y;
+    int c = strcmp(s(a->state), s(b->state));
+    return c ? c : by_name(x, y);
+}
+
+/* Longest in state first; unknown times last. */
+static int by_time(const void *x, const void *y)
+{
+    const struct agent *a = *(struct agent *const *)x;
+    const struct agent *b = *(struct agent *const *)y;
+    double ta = model_time_in_state_ms(&ui->app->model, a, sort_now);
+    double tb = model_time_in_state_ms(&ui->app->model, b, sort_now);
+    if (ta != tb)
+        return ta < tb ? 1 : -1;
+    return by_name(x, y);
+}
+
+static int matches(const struct agent *a, const char *f)
+{
+    const char *fields[] = {a->login_id,  a->login_name,  a->first_name,
+                            a->last_name, a->extension,   a->state,
+                            a->team_name, a->reason_label};
+    size_t i;
+
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (fields[i] && strcasestr(fields[i], f))
+            return 1;
+    return 0;
+}
+
+static void collect(struct agents_pane *p)
+{
+    static int (*const cmp[SORT_N])(const void *, const void *) = {
+        by_state, by_time, by_name, by_id};
+    const struct model *m = &ui->app->model;
+    size_t i = 0;
+    const char *key;
+    void *val;
+
+    if (p->cap < m->agents.n + 1) {
+        p->cap = m->agents.n + 1;
+        p->v = xrealloc(p->v, p->cap * sizeof *p->v);
+    }
+    p->n = 0;
+    while (map_next(&m->agents, &i, &key, &val))
+        if (p->filter == NULL || matches(val, p->filter))
+            p->v[p->n++] = val;
+    sort_now = model_wall_ms();
+    qsort(p->v, p->n, sizeof *p->v, cmp[p->sort]);
+    /* the selection follows the agent, not the row */
+    if (p->selected_id[0])
+        for (i = 0; i < p->n; i++)
+            if (strcmp(s(p->v[i]->login_id), p->selected_id) == 0) {
+                p->l.sel = i;
+                break;
+            }
+}
+
+/* "READY 12  NOT_READY 3 …" over every agent (not only the filtered). */
+static void state_counts(char *out, size_t size)
+{
+    const struct model *m = &ui->app->model;
+    const char *names[16];
+    size_t counts[16], k = 0, j, i = 0, len = 0;
+    const char *key;
+    void *val;
+
+    while (map_next(&m->agents, &i, &key, &val)) {
+        const char *st = s(((struct agent *)val)->state);
+        for (j = 0; j < k && strcmp(names[j], st) != 0; j++)
+            ;
+        if (j == k && k < 16) {
+            names[k] = st;
+            counts[k++] = 0;
+        }
+        if (j < k)
+            counts[j]++;
+    }
+    out[0] = '\0';
+    for (j = 0; j < k && len + 1 < size; j++)
+        len +=
+            (size_t)snprintf(out + len, size - len, "%s%s %zu", j ? "  " : "",
+                             *names[j] ? names[j] : "?", counts[j]);
+}
+
+static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
+{
+    struct agents_pane *p = state;
+    char info[512], counts[400], name[128], t[32];
+    double now = model_wall_ms();
+    size_t i;
+    int y;
+
+    collect(p);
+    p->rows_shown = rows - 2;
+    ui_list_fit(&p->l, p->n, rows - 2);
+    state_counts(counts, sizeof counts);
+    snprintf(info, sizeof info, "%zu agents — %s — sort: %s%s%s",
+             ui->app->model.agents.n, counts[0] ? counts : "none yet",
+             sort_names[p->sort], p->filter ? " — filter: " : "",
+             p->filter ? p->filter : "");
+    ui_title(w, cols, "Agents", info, focused);
+    if (rows < 2)
+        return;
+    wmove(w, 1, 0);
+    wattrset(w, ui_attr(THEME_TITLE) | A_BOLD);
+    ui_put_pad(w,
+               "ID       NAME                EXT      STATE      TIME    "
+               "REASON         PENDING    TEAM",
+               cols);
+    for (y = 2, i = p->l.top; i < p->n && y < rows; i++, y++) {
+        const struct agent *a = p->v[i];
+        double tis = model_time_in_state_ms(&ui->app->model, a, now);
+        int sel = i == p->l.sel && focused;
+        attr_t base = ui_attr(sel ? THEME_SELECTION : THEME_NORMAL);
+
+        if (tis < 0)
+            snprintf(t, sizeof t, "-");
+        else
+            ui_duration(t, sizeof t, tis);
+        snprintf(name, sizeof name, "%s %s", s(a->first_name), s(a->last_name));
+        wmove(w, y, 0);
+        wattrset(w, base);
+        ui_put_pad(w, s(a->login_id), 9);
+        ui_put_pad(w, name, 20);
+        ui_put_pad(w, s(a->extension), 9);
+        wattrset(w, sel ? base : ui_attr(ui_state_element(a->state)));
+        ui_put_pad(w, s(a->state), 11);
+        wattrset(w, base);
+        ui_put_pad(w, t, 8);
+        ui_put_pad(w, s(a->reason_label), 15);
+        ui_put_pad(w, s(a->pending_state), 11);
+        {
+            int yy, x;
+            getyx(w, yy, x);
+            (void)yy;
+            if (x < cols)
+                ui_put_pad(w, s(a->team_name), cols - x);
+        }
+    }
+    wattrset(w, ui_attr(THEME_NORMAL));
+}
+
+static int agents_key(void *state, int key)
+{
+    struct agents_pane *p = state;
+
+    if (ui_list_key(&p->l, key, p->n, p->rows_shown)) {
+        snprintf(p->selected_id, sizeof p->selected_id, "%s",
+                 p->l.sel < p->n ? s(p->v[p->l.sel]->login_id) : "");
+        return 1;
+    }
+    if (key == 's') {
+        p->sort = (p->sort + 1) % SORT_N;
+        ui_say(0, "Agents sorted by %s", sort_names[p->sort]);
+        return 1;
+    }
+    return 0;
+}
+
+static void agents_find(void *state, const char *text)
+{
+    struct agents_pane *p = state;
+    free(p->filter);
+    p->filter = *text ? xstrdup(text) : NULL;
+    p->l.sel = p->l.top = 0;
+    p->selected_id[0] = '\0';
+}
+
+const struct pane_ops pane_agents = {
+    .name = "Agents",
+    .keys = "s  sort by state, time in state, name, id\n"
+            "/TEXT  show agents matching TEXT (id, name, extension, state,\n"
+            "       team, reason);  / alone clears\n"
+            "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
+    .deps = APP_CHANGED_MODEL,
+    .ticks = 1,
+    .init = agents_init,
+    .done = agents_done,
+    .draw = agents_draw,
+    .key = agents_key,
+    .find = agents_find,
+};

@@ -1,0 +1,733 @@
+/*
+ * perch [CONN] [NODE...]: the interactive console. Screen, layout, resize,
+ * suspend, the frame timer, the status bar and the banner.
+ */
+#include "ui.h"
+#include "buf.h"
+#include "cli.h"
+#include "commands.h"
+#include "loop.h"
+#include "run.h"
+#include "xmpp/console.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PERCH_DATADIR
+#define PERCH_DATADIR "/usr/local/share/perch"
+#endif
+
+#define WIDE_MIN_COLS 140
+#define WIDE_MIN_ROWS 40
+
+const char cmd_tui_help[] =
+    "Usage: perch [CONN] [NODE...]\n"
+    "\n"
+    "Opens the interactive console: the pubsub node tree, agents, dialogs,\n"
+    "the XML console and the transport's Network view, live. Each NODE is\n"
+    "subscribed at the first login. Type /help inside for the commands, ?\n"
+    "for the keys. /quit removes the subscriptions made in the session\n"
+    "(/quit keep leaves them). History: ~/.local/share/perch/history.\n"
+    "Environment: PERCH_THEME (default, mono, solarized-dark,\n"
+    "high-contrast or a .theme file), NO_COLOR, EDITOR.\n";
+
+struct ui *ui;
+
+const struct pane_ops *const ui_panes[P_N] = {
+    &pane_nodes, &pane_agents, &pane_dialogs, &pane_console, &pane_network,
+};
+
+static WINDOW *sepwin;
+static char banner_text[512];
+static struct event *stdin_ev;
+
+/* ---- dirty marks and the frame timer ---- */
+
+static void request_frame(void)
+{
+    double wait;
+
+    if (ui->frame_pending)
+        return;
+    ui->frame_pending = 1;
+    wait = ui->last_frame_ms + 1000.0 / UI_FPS - loop_now_ms();
+    loop_timer_start(ui->frame_timer, wait > 0 ? (unsigned)wait : 0);
+}
+
+void ui_dirty_pane(int id)
+{
+    ui->panes[id].dirty = 1;
+    request_frame();
+}
+
+void ui_dirty_chrome(void)
+{
+    ui->chrome_dirty = 1;
+    request_frame();
+}
+
+void ui_dirty_input(void)
+{
+    ui->input_dirty = 1;
+    request_frame();
+}
+
+void ui_redraw_all(void)
+{
+    ui->full_redraw = 1;
+    request_frame();
+}
+
+void ui_say(int error, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(ui->message, sizeof ui->message, fmt, ap);
+    va_end(ap);
+    ui->message_error = error;
+    ui_dirty_chrome();
+}
+
+/* ---- layout ---- */
+
+static int visible(int id)
+{
+    return ui->panes[id].win != NULL;
+}
+
+static void banner_compute(void)
+{
+    struct app *a = ui->app;
+    struct buf b;
+
+    buf_init(&b);
+    if (a->state == APP_RETRY) {
+        double left = (a->retry_at_ms - loop_now_ms()) / 1000;
+        buf_printf(&b,
+                   "Lost connection to %s — %s — reconnecting in %.0f s "
+                   "(attempt %u)",
+                   a->server, a->cause ? a->cause : "", left < 0 ? 0 : left,
+                   a->attempt + 1);
+    } else if (a->state == APP_OFFLINE && a->cause) {
+        buf_printf(&b, "Not connected to %s — %s — /connect to retry",
+                   a->server, a->cause);
+    }
+    if (a->model.system_status &&
+        strcmp(a->model.system_status, "OUT_OF_SERVICE") == 0)
+        buf_printf(&b, "%sFinesse is OUT_OF_SERVICE%s%s", b.len ? " · " : "",
+                   a->model.system_reason ? ": " : "",
+                   a->model.system_reason ? a->model.system_reason : "");
+    snprintf(banner_text, sizeof banner_text, "%s", b.len ? b.data : "");
+    buf_done(&b);
+}
+
+static void del(WINDOW **w)
+{
+    if (*w) {
+        delwin(*w);
+        *w = NULL;
+    }
+}
+
+static void place(int id, int h, int w, int y, int x)
+{
+    struct pane *p = &ui->panes[id];
+    if (h < 1 || w < 1)
+        return;
+    p->win = newwin(h, w, y, x);
+    p->rows = h;
+    p->cols = w;
+    p->dirty = 1;
+}
+
+static void layout(void)
+{
+    int i, y, h, left, right, ha, hd;
+
+    for (i = 0; i < P_N; i++)
+        del(&ui->panes[i].win);
+    del(&ui->banner);
+    del(&ui->tabs);
+    del(&ui->msg);
+    del(&ui->status);
+    del(&ui->input);
+    del(&sepwin);
+    getmaxyx(stdscr, ui->rows, ui->cols);
+    ui->wide = ui->layout_mode == LAYOUT_WIDE ||
+               (ui->layout_mode == LAYOUT_AUTO && ui->cols >= WIDE_MIN_COLS &&
+                ui->rows >= WIDE_MIN_ROWS);
+    if (ui->rows < 6 || ui->cols < 20) {
+        ui->input = newwin(1, ui->cols, ui->rows - 1, 0);
+        return;
+    }
+    banner_compute();
+    y = 0;
+    if (banner_text[0])
+        ui->banner = newwin(1, ui->cols, y++, 0);
+    ui->tabs = newwin(1, ui->cols, y++, 0);
+    ui->msg = newwin(1, ui->cols, ui->rows - 3, 0);
+    ui->status = newwin(1, ui->cols, ui->rows - 2, 0);
+    ui->input = newwin(1, ui->cols, ui->rows - 1, 0);
+    h = ui->rows - 3 - y;
+    if (!ui->wide) {
+        place(ui->focus, h, ui->cols, y, 0);
+    } else {
+        left = ui->cols / 4;
+        left = left < 28 ? 28 : left > 48 ? 48 : left;
+        right = ui->cols - left - 1;
+        ha = h * 2 / 5;
+        hd = h / 4;
+        place(P_NODES, h, left, y, 0);
+        sepwin = newwin(h, 1, y, left);
+        place(P_AGENTS, ha, right, y, left + 1);
+        place(P_DIALOGS, hd, right, y + ha, left + 1);
+        place(ui->bottom, h - ha - hd, right, y + ha + hd, left + 1);
+    }
+    ui->chrome_dirty = ui->input_dirty = 1;
+}
+
+void ui_focus(int id)
+{
+    if (id < 0 || id >= P_N)
+        return;
+    ui->focus = id;
+    if (id == P_CONSOLE || id == P_NETWORK)
+        ui->bottom = id;
+    ui_redraw_all();
+}
+
+int ui_set_layout(const char *name)
+{
+    if (strcmp(name, "tabs") == 0)
+        ui->layout_mode = LAYOUT_TABS;
+    else if (strcmp(name, "wide") == 0)
+        ui->layout_mode = LAYOUT_WIDE;
+    else if (strcmp(name, "auto") == 0)
+        ui->layout_mode = LAYOUT_AUTO;
+    else
+        return -1;
+    ui_redraw_all();
+    return 0;
+}
+
+/* A built-in name, a path, or NAME.theme under ~/.config/perch/themes or
+ * the installed themes. */
+int ui_set_theme(const char *name, char **cause)
+{
+    struct theme t;
+    const char *home = getenv("HOME");
+    char *path;
+
+    if (theme_builtin(&t, name) != 0) {
+        if (strchr(name, '/'))
+            path = xstrdup(name);
+        else {
+            path = xasprintf("%s/.config/perch/themes/%s.theme",
+                             home ? home : "", name);
+            if (access(path, R_OK) != 0) {
+                free(path);
+                path = xasprintf("%s/themes/%s.theme", PERCH_DATADIR, name);
+            }
+        }
+        if (theme_load(path, &t, cause) != 0) {
+            free(path);
+            return -1;
+        }
+        free(path);
+    }
+    ui->theme = t;
+    ui_theme_apply();
+    ui_redraw_all();
+    return 0;
+}
+
+/* ---- chrome: banner, tabs, message, status ---- */
+
+static void draw_tabs(void)
+{
+    int i;
+    WINDOW *w = ui->tabs;
+
+    wattrset(w, ui_attr(THEME_TABBAR));
+    werase(w);
+    wbkgdset(w, ui_attr(THEME_TABBAR));
+    wmove(w, 0, 0);
+    for (i = 0; i < P_N; i++) {
+        wattrset(w, ui_attr(i == ui->focus ? THEME_TAB_ACTIVE : THEME_TABBAR));
+        ui_printf(w, " %d %s ", i + 1, ui->panes[i].ops->name);
+        wattrset(w, ui_attr(THEME_TABBAR));
+        ui_printf(w, " ");
+    }
+    ui_printf(w, " %s  ? help", ui->wide ? "wide" : "tabs");
+    wnoutrefresh(w);
+}
+
+static void draw_status(void)
+{
+    struct app *a = ui->app;
+    WINDOW *w = ui->status;
+    char clock[16], rtt[32], drift[32];
+    const char *state;
+    time_t now = time(NULL);
+    struct tm tm;
+
+    localtime_r(&now, &tm);
+    strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+    state = a->state == APP_ONLINE       ? "online"
+            : a->state == APP_CONNECTING ? "connecting"
+            : a->state == APP_RETRY      ? "reconnecting"
+                                         : "offline";
+    if (a->rtt_ms >= 0)
+        snprintf(rtt, sizeof rtt, "RTT %.0f ms", a->rtt_ms);
+    else
+        snprintf(rtt, sizeof rtt, "RTT -");
+    if (a->have_drift)
+        snprintf(drift, sizeof drift, "drift %+.1f s", a->drift_ms / 1000);
+    else
+        snprintf(drift, sizeof drift, "drift -");
+    wbkgdset(w, ui_attr(THEME_STATUS));
+    wattrset(w, ui_attr(THEME_STATUS));
+    werase(w);
+    wmove(w, 0, 0);
+    ui_printf(w, " %s %s %s %s %s %s %s %.1f ev/s %s %zu subs %s %s", a->bare,
+              ui_sym_vline(),
+              a->state == APP_ONLINE ? app_transport_text(a) : state,
+              ui_sym_vline(), rtt, drift, ui_sym_vline(), app_rate(a),
+              ui_sym_vline(), app_subscription_count(a), ui_sym_vline(), clock);
+    wnoutrefresh(w);
+}
+
+static void draw_chrome(void)
+{
+    if (ui->banner) {
+        wbkgdset(ui->banner, ui_attr(THEME_BANNER_ERROR));
+        wattrset(ui->banner, ui_attr(THEME_BANNER_ERROR));
+        werase(ui->banner);
+        wmove(ui->banner, 0, 0);
+        ui_printf(ui->banner, " %s", banner_text);
+        wnoutrefresh(ui->banner);
+    }
+    if (ui->tabs)
+        draw_tabs();
+    if (ui->msg) {
+        werase(ui->msg);
+        wmove(ui->msg, 0, 0);
+        wattrset(ui->msg, ui_attr(ui->message_error ? THEME_NETWORK_ERROR
+                                                    : THEME_CONSOLE_INFO));
+        ui_put(ui->msg, ui->message, ui->cols);
+        wattrset(ui->msg, ui_attr(THEME_NORMAL));
+        wnoutrefresh(ui->msg);
+    }
+    if (ui->status)
+        draw_status();
+    if (sepwin) {
+        int y;
+        wattrset(sepwin, ui_attr(THEME_BORDER));
+        for (y = 0; y < getmaxy(sepwin); y++)
+            mvwaddstr(sepwin, y, 0, ui_sym_vline());
+        wnoutrefresh(sepwin);
+    }
+}
+
+/* The ? overlay: global keys, the focused pane's keys, the commands. */
+static void draw_help(void)
+{
+    static const char global[] =
+        "Tab/S-Tab  next/previous pane    Alt-1..5 F1..F5  jump to a pane\n"
+        "?  this help    q  quit (empty input)    Ctrl-L  redraw\n"
+        "/TEXT  find in the pane   /cmd  a command   <...  a raw stanza\n"
+        "Ctrl-X Ctrl-E  edit the line in $EDITOR    Ctrl-Z  suspend\n";
+    int h = ui->rows - 4, w = ui->cols - 4, y = 1;
+    WINDOW *win;
+    const char *text[3], *p;
+    int i;
+
+    if (h < 5 || w < 20)
+        return;
+    win = newwin(h, w, 2, 2);
+    wbkgdset(win, ui_attr(THEME_NORMAL));
+    werase(win);
+    box(win, 0, 0);
+    text[0] = global;
+    text[1] = ui->panes[ui->focus].ops->keys;
+    text[2] = cmd_help_text();
+    for (i = 0; i < 3 && y < h - 1; i++) {
+        wattrset(win, ui_attr(THEME_TITLE));
+        mvwaddstr(win, y++, 2,
+                  i == 0   ? "Keys"
+                  : i == 1 ? ui->panes[ui->focus].ops->name
+                           : "Commands");
+        wattrset(win, ui_attr(THEME_NORMAL));
+        for (p = text[i]; *p && y < h - 1;) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            char *line = xstrndup(p, n);
+            wmove(win, y++, 2);
+            ui_put(win, line, w - 4);
+            free(line);
+            p += n + (nl != NULL);
+        }
+    }
+    mvwaddstr(win, h - 1, 2, " any key closes ");
+    wnoutrefresh(win);
+    delwin(win);
+}
+
+void ui_toggle_help(void)
+{
+    ui->help = !ui->help;
+    ui_redraw_all();
+}
+
+static void frame(void *arg)
+{
+    int i;
+    char old[sizeof banner_text];
+    (void)arg;
+
+    ui->frame_pending = 0;
+    ui->last_frame_ms = loop_now_ms();
+    memcpy(old, banner_text, sizeof old);
+    banner_compute();
+    if ((old[0] != 0) != (banner_text[0] != 0))
+        ui->full_redraw = 1;
+    if (ui->full_redraw) {
+        layout();
+        werase(stdscr);
+        wnoutrefresh(stdscr);
+        ui->full_redraw = 0;
+    }
+    if (ui->chrome_dirty || ui->help)
+        draw_chrome();
+    for (i = 0; i < P_N; i++) {
+        struct pane *p = &ui->panes[i];
+        if (!p->win || (!p->dirty && !ui->help))
+            continue;
+        werase(p->win);
+        p->ops->draw(p->state, p->win, p->rows, p->cols, i == ui->focus);
+        wnoutrefresh(p->win);
+        p->dirty = 0;
+    }
+    if (ui->help)
+        draw_help();
+    ui->chrome_dirty = 0;
+    if (ui->input) {
+        input_draw(ui->input, ui->cols);
+        wnoutrefresh(ui->input);
+    }
+    ui->input_dirty = 0;
+    doupdate();
+    ui->frames++;
+}
+
+static void tick(void *arg)
+{
+    int i;
+    (void)arg;
+
+    for (i = 0; i < P_N; i++)
+        if (visible(i) && ui->panes[i].ops->ticks)
+            ui->panes[i].dirty = 1;
+    ui_dirty_chrome();
+    loop_timer_start(ui->tick_timer, 1000);
+}
+
+/* ---- what the core reports ---- */
+
+static void on_changed(void *arg, unsigned what)
+{
+    int i;
+    (void)arg;
+
+    for (i = 0; i < P_N; i++)
+        if (ui->panes[i].ops->deps & what && visible(i)) {
+            ui->panes[i].dirty = 1;
+            request_frame();
+        }
+    if (what & (APP_CHANGED_STATUS | APP_CHANGED_MODEL))
+        ui_dirty_chrome();
+}
+
+static void on_say(void *arg, enum app_say level, const char *text)
+{
+    (void)arg;
+    ui_say(level == APP_SAY_ERROR, "%s", text);
+}
+
+static void on_quit(void *arg)
+{
+    (void)arg;
+    ui->done = 1;
+    loop_exit(ui->loop);
+}
+
+static const struct app_events ui_app_events = {
+    .changed = on_changed,
+    .say = on_say,
+    .quit = on_quit,
+};
+
+/* ---- keys the panes get ---- */
+
+int ui_pane_key(int key)
+{
+    struct pane *p = &ui->panes[ui->focus];
+
+    if (ui->help) {
+        ui_toggle_help();
+        return 1;
+    }
+    if (p->ops->key && p->ops->key(p->state, key)) {
+        ui_dirty_pane(ui->focus);
+        return 1;
+    }
+    return 0;
+}
+
+void ui_pane_find(const char *text)
+{
+    struct pane *p = &ui->panes[ui->focus];
+
+    if (p->ops->find == NULL) {
+        ui_say(1, "%s has nothing to search; /help for the commands",
+               p->ops->name);
+        return;
+    }
+    p->ops->find(p->state, text);
+    ui_dirty_pane(ui->focus);
+}
+
+void ui_quit(int keep)
+{
+    size_t n = ui->app->created.n;
+
+    if (ui->quitting) {
+        ui_say(0, "quitting without waiting for the server");
+        app_quit(ui->app, 1);
+        return;
+    }
+    ui->quitting = 1;
+    if (n && !keep && ui->app->state == APP_ONLINE)
+        ui_say(0, "removing %zu subscription%s made here…", n,
+               n == 1 ? "" : "s");
+    app_quit(ui->app, keep);
+}
+
+/* ---- signals ---- */
+
+static void on_winch(void *arg)
+{
+    struct winsize ws;
+    (void)arg;
+
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+        resizeterm(ws.ws_row, ws.ws_col);
+    ui_redraw_all();
+}
+
+void ui_suspend(void)
+{
+    struct sigaction dfl, old;
+
+    input_suspend();
+    endwin();
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGTSTP, &dfl, &old);
+    kill(getpid(), SIGTSTP);
+    /* continued */
+    sigaction(SIGTSTP, &old, NULL);
+    input_resume();
+    refresh();
+    on_winch(NULL);
+}
+
+static void on_tstp(void *arg)
+{
+    (void)arg;
+    ui_suspend();
+}
+
+static void on_term(void *arg)
+{
+    (void)arg;
+    ui_quit(0);
+}
+
+static void on_stdin(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+    input_read();
+}
+
+/* ---- start and end ---- */
+
+static char *history_path(void)
+{
+    const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    char *dir, *path;
+
+    if (data && *data)
+        dir = xasprintf("%s/perch", data);
+    else if (home && *home)
+        dir = xasprintf("%s/.local/share/perch", home);
+    else
+        return NULL;
+    /* mkdir -p, private: commands may name nodes and JIDs */
+    {
+        char *p;
+        for (p = dir + 1; *p; p++)
+            if (*p == '/') {
+                *p = '\0';
+                mkdir(dir, 0700);
+                *p = '/';
+            }
+        mkdir(dir, 0700);
+    }
+    path = xasprintf("%s/history", dir);
+    free(dir);
+    return path;
+}
+
+static void screen_start(void)
+{
+    const char *theme = getenv("PERCH_THEME");
+    char *cause = NULL;
+
+    initscr();
+    cbreak();
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    curs_set(1);
+    if (has_colors()) {
+        start_color();
+        use_default_colors();
+        ui->colors = COLORS;
+    }
+    ui->no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+    ui->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    theme_builtin(&ui->theme, "default");
+    ui_theme_apply();
+    if (theme && *theme && ui_set_theme(theme, &cause) != 0) {
+        ui_say(1, "PERCH_THEME: %s", cause);
+        free(cause);
+    }
+}
+
+static int run(struct cli *c)
+{
+    struct ui u;
+    xmpp_ctx_t *ctx;
+    char *cause = NULL, *hist;
+    int i, code = 0;
+    double started = loop_now_ms();
+
+    memset(&u, 0, sizeof u);
+    ui = &u;
+    xmpp_initialize();
+    u.loop = loop_new();
+    ctx = xmpp_ctx_new(NULL, NULL);
+    u.app = app_new(u.loop, ctx, c, c->args, c->nargs, &ui_app_events, NULL,
+                    &cause);
+    if (u.app == NULL) {
+        perch_error("%s", cause);
+        free(cause);
+        code = EXIT_USAGE;
+        goto out;
+    }
+    if (c->conn.insecure)
+        ui_say(1, "--insecure: the server's certificate is NOT checked");
+    signal(SIGPIPE, SIG_IGN);
+    /* ours before initscr, so that ncurses installs no handlers */
+    loop_on_signal(u.loop, SIGWINCH, on_winch, NULL);
+    loop_on_signal(u.loop, SIGTSTP, on_tstp, NULL);
+    loop_on_signal(u.loop, SIGTERM, on_term, NULL);
+    loop_on_signal(u.loop, SIGINT, on_term, NULL);
+    loop_on_signal(u.loop, SIGHUP, on_term, NULL);
+    for (i = 0; i < P_N; i++) {
+        u.panes[i].ops = ui_panes[i];
+        u.panes[i].state = ui_panes[i]->init();
+    }
+    u.focus = c->nargs > 0 ? P_AGENTS : P_NODES;
+    u.bottom = P_CONSOLE;
+    u.frame_timer = loop_timer_new(u.loop, frame, NULL);
+    u.tick_timer = loop_timer_new(u.loop, tick, NULL);
+    screen_start();
+    hist = history_path();
+    if (input_init(hist, &cause) != 0) {
+        ui_say(1, "%s", cause);
+        free(cause);
+    }
+    free(hist);
+    stdin_ev = event_new(loop_base(u.loop), STDIN_FILENO, EV_READ | EV_PERSIST,
+                         on_stdin, NULL);
+    event_add(stdin_ev, NULL);
+    ui_redraw_all();
+    loop_timer_start(u.tick_timer, 1000);
+    if (!u.message[0])
+        ui_say(0, "connecting to %s as %s…  (? keys, /help commands)",
+               u.app->server, u.app->bare);
+    app_connect(u.app);
+    loop_run(u.loop);
+
+    event_free(stdin_ev);
+    input_done();
+    endwin();
+    /* what the session saw, for the record (and make bench) */
+    fprintf(stderr, "perch: %lu events, %lu frames drawn in %.1f s\n",
+            u.app->model.events, u.frames, (loop_now_ms() - started) / 1000);
+    for (i = 0; i < P_N; i++) {
+        del(&u.panes[i].win);
+        u.panes[i].ops->done(u.panes[i].state);
+    }
+    del(&u.banner);
+    del(&u.tabs);
+    del(&u.msg);
+    del(&u.status);
+    del(&u.input);
+    del(&sepwin);
+    loop_timer_free(u.frame_timer);
+    loop_timer_free(u.tick_timer);
+out:
+    app_free(u.app);
+    xmpp_ctx_free(ctx);
+    loop_free(u.loop);
+    xmpp_shutdown();
+    ui = NULL;
+    return code;
+}
+
+int cmd_tui(int argc, char **argv)
+{
+    struct cli c;
+    int code;
+
+    setlocale(LC_ALL, "");
+    code = runner_parse(argc, argv, 0, cmd_tui_help, &c);
+    if (code >= 0)
+        return code;
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        perch_error("the interactive console needs a terminal; for scripts "
+                    "use a command (perch --help)");
+        cli_done(&c);
+        return EXIT_USAGE;
+    }
+    code = run(&c);
+    cli_done(&c);
+    return code;
+}

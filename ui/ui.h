@@ -1,0 +1,178 @@
+/*
+ * The ncurses frontend. It reads struct app (src/app.h) and its model and
+ * console ring, and calls the core to act; it never parses protocol.
+ *
+ * One struct ui for the process. Panes are a table (ui_panes[]) of
+ * pane_ops; each pane keeps its own state behind a pointer. Changes mark
+ * panes dirty; one frame timer (at most UI_FPS a second) draws what is
+ * dirty and calls doupdate() once.
+ */
+#ifndef PERCH_UI_H
+#define PERCH_UI_H
+
+#include "app.h"
+#include "theme.h"
+
+#include <ncurses.h>
+
+#define UI_FPS 30
+
+/* Keys panes see: printable characters as themselves, the rest below. */
+enum ui_key {
+    K_UP = 0x110000,
+    K_DOWN,
+    K_LEFT,
+    K_RIGHT,
+    K_PGUP,
+    K_PGDN,
+    K_HOME,
+    K_END,
+    K_ENTER,
+};
+
+enum ui_pane_id { P_NODES, P_AGENTS, P_DIALOGS, P_CONSOLE, P_NETWORK, P_N };
+
+struct pane;
+
+struct pane_ops {
+    const char *name; /* "Nodes" */
+    const char *keys; /* help: one "key  what" a line */
+    unsigned deps;    /* APP_CHANGED_* bits that make it dirty */
+    int ticks;        /* redraw every second while visible */
+    void *(*init)(void);
+    void (*done)(void *state);
+    /* Draws into w (rows x cols, already erased); focused: has the keys. */
+    void (*draw)(void *state, WINDOW *w, int rows, int cols, int focused);
+    /* 1 when the key was used. */
+    int (*key)(void *state, int key);
+    /* "/TEXT" in this pane: filter or search; NULL when none. */
+    void (*find)(void *state, const char *text);
+    /* A one-line description of the selection for /save, completion...;
+     * may be NULL. */
+    const char *(*selected)(void *state);
+};
+
+struct pane {
+    const struct pane_ops *ops;
+    void *state;
+    WINDOW *win; /* NULL when not on screen */
+    int rows, cols;
+    int dirty;
+};
+
+enum ui_layout_mode { LAYOUT_AUTO, LAYOUT_TABS, LAYOUT_WIDE };
+
+struct ui {
+    struct loop *loop;
+    struct app *app;
+    struct pane panes[P_N];
+    int focus;  /* enum ui_pane_id */
+    int bottom; /* wide layout: P_CONSOLE or P_NETWORK in the slot */
+    enum ui_layout_mode layout_mode;
+    int wide; /* the layout in use */
+    int rows, cols;
+    WINDOW *banner, *tabs, *msg, *status, *input;
+    struct theme theme;
+    int colors, no_color, utf8;
+    int help; /* the ? overlay is shown */
+    char message[512];
+    int message_error;
+    int frame_pending, full_redraw, input_dirty, chrome_dirty;
+    double last_frame_ms;
+    unsigned long frames;
+    struct loop_timer *frame_timer, *tick_timer;
+    int quitting, done;
+};
+
+extern struct ui *ui; /* the one instance while the TUI runs */
+extern const struct pane_ops *const ui_panes[P_N];
+extern const struct pane_ops pane_nodes, pane_agents, pane_dialogs,
+    pane_console, pane_network;
+
+/* ui.c */
+void ui_dirty_pane(int id);
+void ui_dirty_chrome(void); /* banner, tabs, message, status */
+void ui_dirty_input(void);
+void ui_redraw_all(void);
+void ui_focus(int id);
+void ui_say(int error, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int ui_set_layout(const char *name); /* "tabs", "wide", "auto"; -1 bad */
+int ui_set_theme(const char *name, char **cause);
+void ui_suspend(void);
+void ui_quit(int keep);
+int ui_pane_key(int key); /* to the focused pane; 1 when used */
+void ui_pane_find(const char *text);
+void ui_toggle_help(void);
+
+/* theme.c of the UI: curses attributes of an element. */
+void ui_theme_apply(void);
+attr_t ui_attr(int element);
+/* Symbols that have an ASCII fallback. */
+const char *ui_sym_sep(void);       /* "›" or ">" */
+const char *ui_sym_open(void);      /* "▾" or "-" */
+const char *ui_sym_closed(void);    /* "▸" or "+" */
+const char *ui_sym_sub(void);       /* "●" or "*" */
+const char *ui_sym_vline(void);     /* "│" or "|" */
+const char *ui_sym_arrow_in(void);  /* "←" or "<" */
+const char *ui_sym_arrow_out(void); /* "→" or ">" */
+
+/* The theme element for an agent or dialog state ("READY", "HELD"). */
+int ui_state_element(const char *state);
+
+/* draw.c: text clipped to the window, counted in screen columns. */
+/* Writes s (UTF-8) at the cursor, at most width columns; returns the
+ * columns used. Control characters are shown as '?'. */
+int ui_put(WINDOW *w, const char *s, int width);
+/* Like ui_put, padding with spaces to exactly width. */
+void ui_put_pad(WINDOW *w, const char *s, int width);
+/* printf to the cursor, clipped to the rest of the line. */
+void ui_printf(WINDOW *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The pane's title row: name, then info, reversed when focused. */
+void ui_title(WINDOW *w, int cols, const char *name, const char *info,
+              int focused);
+/* "4s", "12m05s", "3h02m" */
+void ui_duration(char *out, size_t size, double ms);
+/* Scrolling list state shared by the panes. */
+struct ui_list {
+    size_t sel, top;
+};
+/* Moves the selection for key within n rows shown rows at a time; 1 when
+ * the key was a movement. */
+int ui_list_key(struct ui_list *l, int key, size_t n, int rows);
+/* Keeps sel inside [0, n) and visible in rows. */
+void ui_list_fit(struct ui_list *l, size_t n, int rows);
+
+/* pane_console.c: what the commands ask of the Console. */
+/* Follows the newest until the reply to request seq comes, then selects
+ * that reply. */
+void console_pane_await(unsigned long seq);
+/* "[in|out] [iq|message|presence] [node=TEXT] [REGEX]" or "off"/"". */
+int console_pane_filter(const char *spec, char **cause);
+/* Writes the filtered stanzas, pretty printed; *n how many. */
+int console_pane_save(const char *path, size_t *n, char **cause);
+
+/* input.c */
+int input_init(const char *history_path, char **cause);
+void input_done(void);
+void input_read(void); /* stdin is readable */
+void input_draw(WINDOW *w, int cols);
+void input_set_line(const char *text); /* replaces the line, cursor at end */
+const char *input_line(void);
+void input_suspend(void);
+void input_resume(void);
+
+/* cmd.c */
+/* Runs a line typed on the input: /command, raw stanza, or /TEXT find. */
+void cmd_run(const char *line);
+/* Completion candidates for the word at start..end of line (for
+ * readline); new NULL-terminated array or NULL. */
+char **cmd_complete(const char *line, int start, int end, const char *word);
+/* /edit: $EDITOR on text; sends what was saved. */
+void cmd_edit(const char *text);
+/* The help text of one command (or all, name NULL) into the message line
+ * and the help overlay. */
+const char *cmd_help_text(void);
+
+#endif
