@@ -113,6 +113,8 @@ static void send_iq(struct app *a, xmpp_stanza_t *iq, unsigned timeout,
 
 /* ---- disco and subscriptions ---- */
 
+static void subscribe_initial(struct app *a);
+
 static void on_subscriptions(void *arg, enum iq_outcome outcome,
                              xmpp_stanza_t *reply, double rtt)
 {
@@ -121,17 +123,18 @@ static void on_subscriptions(void *arg, enum iq_outcome outcome,
     size_t i;
     (void)rtt;
 
-    if (failed(a, outcome, reply, "subscriptions"))
-        return;
     memset(&subs, 0, sizeof subs);
-    if (pubsub_parse_subscriptions(reply, &subs) != 0)
-        return;
-    for (i = 0; i < subs.n; i++)
-        if (subs.v[i].node && strcmp(subs.v[i].state, "subscribed") == 0 &&
-            (subs.v[i].jid == NULL || jid_equal(subs.v[i].jid, a->bare)))
-            model_node_subscribed(&a->model, subs.v[i].node, 1);
-    pubsub_subs_done(&subs);
-    changed(a, APP_CHANGED_NODES | APP_CHANGED_STATUS);
+    if (!failed(a, outcome, reply, "subscriptions") &&
+        pubsub_parse_subscriptions(reply, &subs) == 0) {
+        for (i = 0; i < subs.n; i++)
+            if (subs.v[i].node && strcmp(subs.v[i].state, "subscribed") == 0 &&
+                (subs.v[i].jid == NULL || jid_equal(subs.v[i].jid, a->bare)))
+                model_node_subscribed(&a->model, subs.v[i].node, 1);
+        pubsub_subs_done(&subs);
+        changed(a, APP_CHANGED_NODES | APP_CHANGED_STATUS);
+    }
+    if (outcome != IQ_CLOSED)
+        subscribe_initial(a);
 }
 
 void app_subscriptions(struct app *a)
@@ -196,8 +199,16 @@ static void on_subscribed(void *arg, enum iq_outcome outcome,
 
 void app_subscribe(struct app *a, const char *node)
 {
+    const struct node_entry *n = model_node(&a->model, node, 0);
+
     if (!online(a, "subscribe"))
         return;
+    /* a second subscription would be one more for the service to keep,
+     * and quitting would remove one this run did not make */
+    if (n && n->subscribed) {
+        say(a, APP_SAY_INFO, "already subscribed to %s", node);
+        return;
+    }
     send_iq(a, pubsub_subscribe_iq(a->ctx, a->service, node, a->bare),
             REQUEST_TIMEOUT_MS, on_subscribed, node_req(a, node));
 }
@@ -481,6 +492,7 @@ static void on_retry(void *arg)
     start_session(arg);
 }
 
+/* The command line's nodes, once the service said what we have. */
 static void subscribe_initial(struct app *a)
 {
     int i;
@@ -504,8 +516,7 @@ static void on_ready(void *arg, const char *bound)
         return;
     }
     app_disco(a);
-    app_subscriptions(a);
-    subscribe_initial(a);
+    app_subscriptions(a); /* then the nodes of the command line */
     app_ping(a);
     loop_timer_start(a->ping_timer, PING_EVERY_MS);
     changed(a, APP_CHANGED_STATUS);
@@ -569,7 +580,8 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     free(a->cause);
     a->cause = xstrdup(cause ? cause : "connection lost");
     /* a login refused for good is not retried: the user must act */
-    if (!was_online && (why == FAIL_AUTH || why == FAIL_CERT)) {
+    if (!was_online && (why == FAIL_AUTH || why == FAIL_CERT ||
+                        why == FAIL_PLAINTEXT || why == FAIL_SASL_MECH)) {
         a->state = APP_OFFLINE;
         say(a, APP_SAY_ERROR, "%s", a->cause);
         changed(a, APP_CHANGED_STATUS);

@@ -291,8 +291,10 @@ static const struct ui_cmd cmds[] = {
      ARG_TEMPLATE, run_tpl},
     {"edit", "[STANZA]", "write stanzas in $EDITOR; saved = sent", ARG_NONE,
      run_edit},
-    {"filter", "[in|out] [iq|message|presence] [node=TEXT] [REGEX] | off",
-     "show only matching stanzas in Console", ARG_FILTER, run_filter},
+    {"filter", "[SPEC] | off",
+     "Console shows only matching stanzas; SPEC: in|out, iq|message|"
+     "presence, node=TEXT, a REGEX",
+     ARG_FILTER, run_filter},
     {"search", "REGEX", "find in Console; n/N next/previous", ARG_NONE,
      run_search},
     {"save", "FILE", "write Console's (filtered) stanzas to FILE", ARG_NONE,

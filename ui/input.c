@@ -29,19 +29,26 @@ static int line_empty(void)
     return rl_end == 0;
 }
 
-/* A key that closes the help overlay does nothing else. */
-static int help_open(void)
+/* While the help overlay is open a key scrolls it or closes it, and does
+ * nothing else. */
+static int help_key(int key)
 {
     if (!ui->help)
         return 0;
-    ui_toggle_help();
+    if (!ui_help_scroll(key))
+        ui_toggle_help();
     return 1;
+}
+
+static int help_open(void)
+{
+    return help_key(0);
 }
 
 /* Printable keys: pane shortcuts while the line is empty. */
 static int key_char(int count, int key)
 {
-    if (help_open())
+    if (help_key(key))
         return 0;
     if (line_empty()) {
         if (key == '?') {
@@ -62,7 +69,7 @@ static int key_char(int count, int key)
 static int move_key(int pane_key, rl_command_func_t *line_fn, int count,
                     int key)
 {
-    if (help_open())
+    if (help_key(pane_key))
         return 0;
     if (line_empty() || line_fn == NULL) {
         ui_pane_key(pane_key);
@@ -104,6 +111,10 @@ static int key_tab(int count, int key)
         ui_focus((ui->focus + 1) % P_N);
         return 0;
     }
+    /* a second Tab lists the matches (rl_complete would only do so when
+     * it was itself the last command, and the last one is key_tab) */
+    if (rl_last_func == key_tab)
+        return rl_possible_completions(count, key);
     return rl_complete(count, key);
 }
 

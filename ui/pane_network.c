@@ -40,8 +40,7 @@ static void header(WINDOW *w, int y, int cols)
     else
         snprintf(drift, sizeof drift, "-");
     wmove(w, y, 0);
-    snprintf(line, sizeof line, "%s %s — %s — ping RTT %s — clock drift %s",
-             a->cli->conn.bosh ? "BOSH" : "TCP", a->server,
+    snprintf(line, sizeof line, "%s — ping RTT %s — clock drift %s",
              app_transport_text(a)[0] ? app_transport_text(a) : "not connected",
              rtt, drift);
     ui_put_pad(w, line, cols);

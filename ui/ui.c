@@ -274,11 +274,20 @@ static void draw_tabs(void)
     wnoutrefresh(w);
 }
 
+/* "BOSH https://h/http-bind, TLS, verified" -> "BOSH, TLS, verified" */
+static void short_transport(char *out, size_t size)
+{
+    const char *d = app_transport_text(ui->app), *comma = strstr(d, ", ");
+    int name = (int)strcspn(d, " ");
+
+    snprintf(out, size, "%.*s%s", name, d, comma ? comma : "");
+}
+
 static void draw_status(void)
 {
     struct app *a = ui->app;
     WINDOW *w = ui->status;
-    char clock[16], rtt[32], drift[32];
+    char clock[16], rtt[32], drift[32], how[96];
     const char *state;
     time_t now = time(NULL);
     struct tm tm;
@@ -289,6 +298,7 @@ static void draw_status(void)
             : a->state == APP_CONNECTING ? "connecting"
             : a->state == APP_RETRY      ? "reconnecting"
                                          : "offline";
+    short_transport(how, sizeof how);
     if (a->rtt_ms >= 0)
         snprintf(rtt, sizeof rtt, "RTT %.0f ms", a->rtt_ms);
     else
@@ -302,8 +312,7 @@ static void draw_status(void)
     werase(w);
     wmove(w, 0, 0);
     ui_printf(w, " %s %s %s %s %s %s %s %.1f ev/s %s %zu subs %s %s", a->bare,
-              ui_sym_vline(),
-              a->state == APP_ONLINE ? app_transport_text(a) : state,
+              ui_sym_vline(), a->state == APP_ONLINE ? how : state,
               ui_sym_vline(), rtt, drift, ui_sym_vline(), app_rate(a),
               ui_sym_vline(), app_subscription_count(a), ui_sym_vline(), clock);
     wnoutrefresh(w);
@@ -341,17 +350,19 @@ static void draw_chrome(void)
     }
 }
 
-/* The ? overlay: global keys, the focused pane's keys, the commands. */
+/* The ? overlay: global keys, the focused pane's keys, the commands;
+ * scrolled by help_top. */
 static void draw_help(void)
 {
     static const char global[] =
         "Tab/S-Tab  next/previous pane    Alt-1..5 F1..F5  jump to a pane\n"
         "?  this help    q  quit (empty input)    Ctrl-L  redraw\n"
         "/TEXT  find in the pane   /cmd  a command   <...  a raw stanza\n"
-        "Ctrl-X Ctrl-E  edit the line in $EDITOR    Ctrl-Z  suspend\n";
-    int h = ui->rows - 4, w = ui->cols - 4, y = 1;
+        "Ctrl-X Ctrl-E  edit the line in $EDITOR    Ctrl-Z  suspend\n"
+        "Up/Down with text on the line: history;  Tab: completion\n";
+    int h = ui->rows - 4, w = ui->cols - 4, y = 1, n = 0;
+    const char *text[3], *title[3], *p;
     WINDOW *win;
-    const char *text[3], *p;
     int i;
 
     if (h < 5 || w < 20)
@@ -363,31 +374,74 @@ static void draw_help(void)
     text[0] = global;
     text[1] = ui->panes[ui->focus].ops->keys;
     text[2] = cmd_help_text();
-    for (i = 0; i < 3 && y < h - 1; i++) {
-        wattrset(win, ui_attr(THEME_TITLE));
-        mvwaddstr(win, y++, 2,
-                  i == 0   ? "Keys"
-                  : i == 1 ? ui->panes[ui->focus].ops->name
-                           : "Commands");
-        wattrset(win, ui_attr(THEME_NORMAL));
-        for (p = text[i]; *p && y < h - 1;) {
-            const char *nl = strchr(p, '\n');
-            size_t n = nl ? (size_t)(nl - p) : strlen(p);
-            char *line = xstrndup(p, n);
+    title[0] = "Keys";
+    title[1] = ui->panes[ui->focus].ops->name;
+    title[2] = "Commands";
+    /* a title line, then the section's lines; n counts every line */
+    for (i = 0; i < 3; i++) {
+        if (n++ >= ui->help_top && y < h - 1) {
+            wattrset(win, ui_attr(THEME_TITLE));
             wmove(win, y++, 2);
-            ui_put(win, line, w - 4);
-            free(line);
-            p += n + (nl != NULL);
+            ui_put(win, title[i], w - 4);
+        }
+        wattrset(win, ui_attr(THEME_NORMAL));
+        for (p = text[i]; *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            if (n++ >= ui->help_top && y < h - 1) {
+                char *line = xstrndup(p, len);
+                wmove(win, y++, 2);
+                ui_put(win, line, w - 4);
+                free(line);
+            }
+            p += len + (nl != NULL);
         }
     }
-    mvwaddstr(win, h - 1, 2, " any key closes ");
+    ui->help_lines = n;
+    mvwaddstr(win, h - 1, 2,
+              n > ui->help_top + h - 2
+                  ? " j/k PgDn/PgUp scroll, any other key closes "
+                  : " any key closes ");
     wnoutrefresh(win);
     delwin(win);
+}
+
+int ui_help_scroll(int key)
+{
+    int page = ui->rows - 7 > 1 ? ui->rows - 7 : 1;
+    int max = ui->help_lines - (ui->rows - 6);
+
+    switch (key) {
+    case 'j':
+    case K_DOWN:
+        ui->help_top++;
+        break;
+    case 'k':
+    case K_UP:
+        ui->help_top--;
+        break;
+    case K_PGDN:
+    case ' ':
+        ui->help_top += page;
+        break;
+    case K_PGUP:
+        ui->help_top -= page;
+        break;
+    default:
+        return 0;
+    }
+    if (ui->help_top > max)
+        ui->help_top = max;
+    if (ui->help_top < 0)
+        ui->help_top = 0;
+    ui_redraw_all();
+    return 1;
 }
 
 void ui_toggle_help(void)
 {
     ui->help = !ui->help;
+    ui->help_top = 0;
     ui_redraw_all();
 }
 

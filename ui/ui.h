@@ -74,7 +74,8 @@ struct ui {
     WINDOW *banner, *tabs, *msg, *status, *input;
     struct theme theme;
     int colors, no_color, utf8;
-    int help; /* the ? overlay is shown */
+    int help;                 /* the ? overlay is shown */
+    int help_top, help_lines; /* its scroll; its length when last drawn */
     char message[512];
     int message_error;
     int frame_pending, full_redraw, input_dirty, chrome_dirty;
@@ -104,6 +105,8 @@ void ui_quit(int keep);
 int ui_pane_key(int key); /* to the focused pane; 1 when used */
 void ui_pane_find(const char *text);
 void ui_toggle_help(void);
+/* Scrolls the help overlay for key; 0 when key does not scroll. */
+int ui_help_scroll(int key);
 
 /* theme.c of the UI: curses attributes of an element. */
 void ui_theme_apply(void);
