@@ -108,6 +108,7 @@ $(B)/tools/count_receiver: tests/bench/count_receiver.c
 # Benchmarks print ratios against a baseline run in the same script.
 bench: all $(B)/tools/freeport $(B)/tools/count_receiver
 	tests/bench/ingest.sh
+	tests/bench/tui.sh
 
 # --- fuzz targets (libFuzzer) ---
 FUZZ_CORE := $(filter-out src/cmd_%.c src/run.c src/app.c,$(CORE_SRC))
