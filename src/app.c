@@ -253,12 +253,29 @@ void app_unsubscribe(struct app *a, const char *node)
 
 /* ---- items and info ---- */
 
+/* What an event of this kind changes on screen. */
+static unsigned event_changes(json_t *ev)
+{
+    const char *kind = json_string_value(json_object_get(ev, "kind"));
+
+    if (kind == NULL)
+        return APP_CHANGED_NODES;
+    if (strcmp(kind, "user") == 0 || strcmp(kind, "team") == 0)
+        return APP_CHANGED_AGENTS | APP_CHANGED_NODES;
+    if (strcmp(kind, "dialogs") == 0)
+        return APP_CHANGED_DIALOGS | APP_CHANGED_NODES;
+    return APP_CHANGED_MODEL | APP_CHANGED_NODES;
+}
+
+/* Applies ev (consumed) to the model; the changes pile up in
+ * pending_changes until flush_changes. */
 static void apply_event(struct app *a, json_t *ev)
 {
     struct timespec ts;
     long sec;
     int slot;
 
+    a->pending_changes |= event_changes(ev);
     model_apply(&a->model, ev, loop_now_ms());
     json_decref(ev);
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -269,6 +286,15 @@ static void apply_event(struct app *a, json_t *ev)
         a->rate_count[slot] = 0;
     }
     a->rate_count[slot]++;
+}
+
+static void flush_changes(struct app *a)
+{
+    unsigned what = a->pending_changes;
+
+    a->pending_changes = 0;
+    if (what)
+        changed(a, what);
 }
 
 static void on_items(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
@@ -291,7 +317,7 @@ static void on_items(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
             }
         say(a, APP_SAY_INFO, "%s: %zu item%s (%.0f ms)", q->node, n,
             n == 1 ? "" : "s", rtt);
-        changed(a, APP_CHANGED_MODEL | APP_CHANGED_NODES);
+        flush_changes(a);
     }
     free(what);
     node_req_free(q);
@@ -381,7 +407,8 @@ static void on_time(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     a->drift_ms = server - (model_wall_ms() - rtt / 2);
     a->have_drift = 1;
     a->model.drift_ms = a->drift_ms;
-    changed(a, APP_CHANGED_STATUS | APP_CHANGED_NETWORK | APP_CHANGED_MODEL);
+    changed(a, APP_CHANGED_STATUS | APP_CHANGED_NETWORK | APP_CHANGED_AGENTS |
+                   APP_CHANGED_DIALOGS);
 }
 
 void app_ping(struct app *a)
@@ -551,7 +578,7 @@ static void on_stanza(void *arg, xmpp_stanza_t *st)
     if (from == NULL || !jid_equal(from, a->service))
         return;
     if (pubsub_dispatch(st, on_event, a) > 0)
-        changed(a, APP_CHANGED_MODEL | APP_CHANGED_NODES);
+        flush_changes(a);
 }
 
 static unsigned retry_delay_s(unsigned attempt)
@@ -796,14 +823,7 @@ double app_rate(const struct app *a)
 
 size_t app_subscription_count(const struct app *a)
 {
-    size_t i = 0, n = 0;
-    const char *k;
-    void *v;
-
-    while (map_next(&a->model.nodes, &i, &k, &v))
-        if (((struct node_entry *)v)->subscribed)
-            n++;
-    return n;
+    return a->model.subscribed;
 }
 
 const struct app_record *app_record_get(const struct app *a, size_t i)

@@ -21,7 +21,9 @@ enum app_state {
 
 /* What changed, for app_events.changed. */
 enum {
-    APP_CHANGED_MODEL = 1 << 0,   /* agents, dialogs, queues, system */
+    APP_CHANGED_AGENTS = 1 << 5,  /* agents or teams */
+    APP_CHANGED_DIALOGS = 1 << 6, /* calls */
+    APP_CHANGED_MODEL = 1 << 0,   /* anything else: queues, system */
     APP_CHANGED_NODES = 1 << 1,   /* the node tree or its marks */
     APP_CHANGED_CONSOLE = 1 << 2, /* a stanza in or out */
     APP_CHANGED_NETWORK = 1 << 3, /* a transport record or parameters */
@@ -79,6 +81,7 @@ struct app {
     double drift_ms; /* server clock minus ours (XEP-0202); */
     int have_drift;
 
+    unsigned pending_changes; /* of the events being applied */
     unsigned long rate_count[APP_RATE_SECONDS + 1];
     long rate_second[APP_RATE_SECONDS + 1];
 

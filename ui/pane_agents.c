@@ -14,10 +14,19 @@
 enum sort { SORT_STATE, SORT_TIME, SORT_NAME, SORT_ID, SORT_N };
 static const char *const sort_names[SORT_N] = {"state", "time", "name", "id"};
 
+/* Sorting thousands of agents on every frame would cost more than the
+ * events: the order is rebuilt at most this often (the rows' contents are
+ * always current — agents stay in the model for good, so the pointers
+ * do too). */
+#define RESORT_MS 250
+
 struct agents_pane {
     struct ui_list l;
     struct agent **v;
     size_t n, cap;
+    char counts[400];               /* by state, as of the last sort */
+    unsigned long sorted_at_events; /* model.events at the last sort */
+    double sorted_ms;               /* loop clock of the last sort; 0: due */
     enum sort sort;
     char *filter;
     int rows_shown;
@@ -121,7 +130,24 @@ static int matches(const struct agent *a, const char *f)
     return 0;
 }
 
+static void sort_agents(struct agents_pane *p);
+static void state_counts(char *out, size_t size);
+
 static void collect(struct agents_pane *p)
+{
+    const struct model *mm = &ui->app->model;
+    double now = loop_now_ms();
+
+    if (p->sorted_ms > 0 &&
+        (mm->events == p->sorted_at_events || now - p->sorted_ms < RESORT_MS))
+        return;
+    p->sorted_at_events = mm->events;
+    p->sorted_ms = now;
+    sort_agents(p);
+    state_counts(p->counts, sizeof p->counts);
+}
+
+static void sort_agents(struct agents_pane *p)
 {
     static int (*const cmp[SORT_N])(const void *, const void *) = {
         by_state, by_time, by_name, by_id};
@@ -179,7 +205,7 @@ static void state_counts(char *out, size_t size)
 static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
 {
     struct agents_pane *p = state;
-    char info[512], counts[400], name[128], t[32];
+    char info[512], name[128], t[32];
     double now = model_wall_ms();
     size_t i;
     int y;
@@ -187,9 +213,8 @@ static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
     collect(p);
     p->rows_shown = rows - 2;
     ui_list_fit(&p->l, p->n, rows - 2);
-    state_counts(counts, sizeof counts);
     snprintf(info, sizeof info, "%zu agents — %s — sort: %s%s%s",
-             ui->app->model.agents.n, counts[0] ? counts : "none yet",
+             ui->app->model.agents.n, p->counts[0] ? p->counts : "none yet",
              sort_names[p->sort], p->filter ? " — filter: " : "",
              p->filter ? p->filter : "");
     ui_title(w, cols, "Agents", info, focused);
@@ -245,6 +270,7 @@ static int agents_key(void *state, int key)
     }
     if (key == 's') {
         p->sort = (p->sort + 1) % SORT_N;
+        p->sorted_ms = 0;
         ui_say(0, "Agents sorted by %s", sort_names[p->sort]);
         return 1;
     }
@@ -256,6 +282,7 @@ static void agents_find(void *state, const char *text)
     struct agents_pane *p = state;
     free(p->filter);
     p->filter = *text ? xstrdup(text) : NULL;
+    p->sorted_ms = 0;
     p->l.sel = p->l.top = 0;
     p->selected_id[0] = '\0';
 }
@@ -266,7 +293,7 @@ const struct pane_ops pane_agents = {
             "/TEXT  show agents matching TEXT (id, name, extension, state,\n"
             "       team, reason);  / alone clears\n"
             "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
-    .deps = APP_CHANGED_MODEL,
+    .deps = APP_CHANGED_AGENTS,
     .ticks = 1,
     .init = agents_init,
     .done = agents_done,

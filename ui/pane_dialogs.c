@@ -274,7 +274,7 @@ const struct pane_ops pane_dialogs = {
             "       their actions, call variables (Enter again: back)\n"
             "Calls that drop stay faded for 5 s, then leave.\n"
             "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
-    .deps = APP_CHANGED_MODEL,
+    .deps = APP_CHANGED_DIALOGS,
     .ticks = 1,
     .init = dialogs_init,
     .done = dialogs_done,

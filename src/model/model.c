@@ -350,7 +350,16 @@ struct node_entry *model_node(struct model *m, const char *path, int create)
 
 void model_node_subscribed(struct model *m, const char *path, int yes)
 {
-    model_node(m, path, 1)->subscribed = yes;
+    struct node_entry *n = model_node(m, path, 1);
+
+    yes = yes != 0;
+    if (n->subscribed == yes)
+        return;
+    n->subscribed = yes;
+    if (yes)
+        m->subscribed++;
+    else
+        m->subscribed--;
 }
 
 static int cmp_entry(const void *a, const void *b)

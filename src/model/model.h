@@ -50,7 +50,9 @@ struct node_entry {
 };
 
 struct model {
-    struct map agents;  /* loginId -> struct agent */
+    /* loginId -> struct agent; an agent is never removed before
+     * model_done, so pointers to agents stay valid */
+    struct map agents;
     struct map dialogs; /* id -> struct dialog */
     struct map teams;   /* id -> struct team */
     struct map queues;  /* uri (or node) -> struct queue */
@@ -59,6 +61,7 @@ struct model {
     double drift_ms; /* server clock minus ours */
     double expired_ms; /* local clock of the last model_expire */
     unsigned long events, unknown_deletes, raw_events;
+    size_t subscribed; /* nodes marked subscribed */
 };
 
 void model_init(struct model *m);

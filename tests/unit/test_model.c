@@ -294,12 +294,32 @@ static void map__survives_many_inserts_and_deletes(void **state)
     map_done(&m, NULL);
 }
 
+static void model__counts_subscribed_nodes_once_each(void **state)
+{
+    struct model m;
+    (void)state;
+
+    model_init(&m);
+    model_node_subscribed(&m, "/a", 1);
+    model_node_subscribed(&m, "/a", 1); /* again: still one */
+    model_node_subscribed(&m, "/b", 5);
+    assert_int_equal(m.subscribed, 2);
+    model_node_subscribed(&m, "/a", 0);
+    model_node_subscribed(&m, "/a", 0);
+    model_node_subscribed(&m, "/c", 0); /* never was */
+    assert_int_equal(m.subscribed, 1);
+    assert_true(model_node(&m, "/b", 0)->subscribed);
+    assert_false(model_node(&m, "/c", 0)->subscribed);
+    model_done(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(model__keeps_agents_by_login_id_with_reason_labels),
         cmocka_unit_test(model__dialogs_post_put_delete),
         cmocka_unit_test(model__deleted_dialog_is_forgotten_by_a_later_event),
+        cmocka_unit_test(model__counts_subscribed_nodes_once_each),
         cmocka_unit_test(
             model__failover_repost_updates_and_unknown_delete_is_counted),
         cmocka_unit_test(model__team_snapshot_queue_and_systeminfo),
