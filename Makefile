@@ -42,8 +42,8 @@ TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy
 # make V=1 shows the full command lines.
 Q := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all deps check unit integration fuzz fuzz-smoke install uninstall \
-        clean format demo bench
+.PHONY: all deps check unit integration tui fuzz fuzz-smoke install \
+        uninstall clean format demo bench
 
 all: deps $(B)/perch
 
@@ -111,7 +111,7 @@ bench: all $(B)/tools/freeport $(B)/tools/count_receiver
 	tests/bench/tui.sh
 
 # --- fuzz targets (libFuzzer) ---
-FUZZ_CORE := $(filter-out src/cmd_%.c src/run.c src/app.c,$(CORE_SRC))
+FUZZ_CORE := $(filter-out src/cmd_%.c src/run.c src/app.c src/app_request.c,$(CORE_SRC))
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
@@ -130,6 +130,10 @@ unit: $(UNIT_BIN)
 
 integration: $(B)/check/perch $(TOOLS)
 	PERCH=$(B)/check/perch tests/integration/run.sh
+
+# The console in a tmux server of its own (tmux -L perch-tui-PID).
+tui: $(B)/check/perch $(TOOLS)
+	PERCH=$(B)/check/perch tests/tui/run.sh
 
 check: deps
 	$(MAKE) --no-print-directory $(B)/check/perch $(UNIT_BIN) $(TOOLS) \

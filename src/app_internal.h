@@ -1,0 +1,33 @@
+/*
+ * What app.c (the connection's life) and app_request.c (the requests and
+ * events) share; not for the UI.
+ */
+#ifndef PERCH_APP_INTERNAL_H
+#define PERCH_APP_INTERNAL_H
+
+#include "app.h"
+
+#include <jansson.h>
+
+#define REQUEST_TIMEOUT_MS 30000
+#define CLEANUP_TIMEOUT_MS 5000
+
+/* A line for the user (ev->say). */
+void app_say(struct app *a, enum app_say level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Tells the UI (ev->changed). */
+void app_changed(struct app *a, unsigned what);
+
+/* Applies a decoded event (consumed) to the model; what it changed piles
+ * up until app_flush_changes tells the UI once. */
+void app_apply_event(struct app *a, json_t *ev);
+void app_flush_changes(struct app *a);
+
+/* Unsubscribes node (subid NULL or "": all of ours) with this timeout;
+ * while quitting, the answer counts down a->pending. */
+void app_unsubscribe_sub(struct app *a, const char *node, const char *subid,
+                         unsigned timeout_ms);
+/* The command line's nodes, once the service said what we have. */
+void app_subscribe_initial(struct app *a);
+
+#endif

@@ -1,0 +1,498 @@
+/* The console core's requests (disco, subscriptions, items, info, ping,
+ * clock, raw stanzas) and how events reach the model. */
+#include "app_internal.h"
+#include "buf.h"
+#include "decode/decode.h"
+#include "jid.h"
+#include "loop.h"
+#include "model/model.h"
+#include "xmpp/disco.h"
+#include "xmpp/pubsub.h"
+#include "xmpp/xmlcheck.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void app_say(struct app *a, enum app_say level, const char *fmt, ...)
+{
+    va_list ap;
+    char text[1024];
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    a->ev->say(a->ev_arg, level, text);
+}
+
+void app_changed(struct app *a, unsigned what)
+{
+    a->ev->changed(a->ev_arg, what);
+}
+
+/* An answer that is not a result: says why and returns 1. */
+static int failed(struct app *a, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                  const char *what)
+{
+    const char *type;
+    char *text = NULL;
+
+    if (outcome == IQ_CLOSED) {
+        app_say(a, APP_SAY_ERROR, "%s: the connection closed first", what);
+        return 1;
+    }
+    if (outcome == IQ_TIMEOUT) {
+        app_say(a, APP_SAY_ERROR, "%s: no answer", what);
+        return 1;
+    }
+    type = xmpp_stanza_get_type(reply);
+    if (type && strcmp(type, "result") == 0)
+        return 0;
+    {
+        const char *cond = session_error_condition(reply, NULL, &text);
+        app_say(a, APP_SAY_ERROR, "%s: %s%s%s", what, cond, text ? " — " : "",
+                text ? text : "");
+    }
+    free(text);
+    return 1;
+}
+
+/* ---- requests carrying a node name ---- */
+
+struct node_req {
+    struct app *a;
+    char *node;
+};
+
+static struct node_req *node_req(struct app *a, const char *node)
+{
+    struct node_req *q = xcalloc(1, sizeof *q);
+
+    q->a = a;
+    q->node = node ? xstrdup(node) : NULL;
+    return q;
+}
+
+static void node_req_free(struct node_req *q)
+{
+    free(q->node);
+    free(q);
+}
+
+static int online(struct app *a, const char *what)
+{
+    if (a->state == APP_ONLINE)
+        return 1;
+    app_say(a, APP_SAY_ERROR, "%s: not connected (/connect)", what);
+    return 0;
+}
+
+static void send_iq(struct app *a, xmpp_stanza_t *iq, unsigned timeout,
+                    session_iq_cb cb, void *arg)
+{
+    session_send_iq(a->session, iq, timeout, cb, arg);
+    xmpp_stanza_release(iq);
+}
+
+/* ---- disco and subscriptions ---- */
+
+static void on_subscriptions(void *arg, enum iq_outcome outcome,
+                             xmpp_stanza_t *reply, double rtt)
+{
+    struct app *a = arg;
+    struct pubsub_subs subs;
+    size_t i;
+    (void)rtt;
+
+    memset(&subs, 0, sizeof subs);
+    if (!failed(a, outcome, reply, "subscriptions") &&
+        pubsub_parse_subscriptions(reply, &subs) == 0) {
+        for (i = 0; i < subs.n; i++)
+            if (subs.v[i].node && strcmp(subs.v[i].state, "subscribed") == 0 &&
+                (subs.v[i].jid == NULL || jid_equal(subs.v[i].jid, a->bare)))
+                model_node_subscribed(&a->model, subs.v[i].node, 1);
+        pubsub_subs_done(&subs);
+        app_changed(a, APP_CHANGED_NODES | APP_CHANGED_STATUS);
+    }
+    if (outcome != IQ_CLOSED)
+        app_subscribe_initial(a);
+}
+
+void app_subscriptions(struct app *a)
+{
+    if (!online(a, "subscriptions"))
+        return;
+    send_iq(a, pubsub_subscriptions_iq(a->ctx, a->service), REQUEST_TIMEOUT_MS,
+            on_subscriptions, a);
+}
+
+static void on_disco(void *arg, const struct disco_items *items,
+                     enum iq_outcome outcome, xmpp_stanza_t *error)
+{
+    struct app *a = arg;
+    size_t i, n = 0;
+
+    if (items == NULL) {
+        failed(a, outcome, error, "disco#items");
+        return;
+    }
+    for (i = 0; i < items->n; i++)
+        if (items->v[i].node &&
+            model_node(&a->model, items->v[i].node, 0) == NULL) {
+            model_node(&a->model, items->v[i].node, 1);
+            n++;
+        }
+    app_say(a, APP_SAY_INFO, "%s: %zu nodes (%zu new)", a->service, items->n,
+            n);
+    app_changed(a, APP_CHANGED_NODES);
+}
+
+void app_disco(struct app *a)
+{
+    if (!online(a, "disco"))
+        return;
+    disco_fetch_items(a->session, a->service, NULL, REQUEST_TIMEOUT_MS,
+                      on_disco, a);
+}
+
+static void on_subscribed(void *arg, enum iq_outcome outcome,
+                          xmpp_stanza_t *reply, double rtt)
+{
+    struct node_req *q = arg;
+    struct app *a = q->a;
+    struct pubsub_sub sub;
+    char *what = xasprintf("subscribe %s", q->node);
+
+    if (!failed(a, outcome, reply, what)) {
+        memset(&sub, 0, sizeof sub);
+        free(map_put(
+            &a->created, q->node,
+            xstrdup(pubsub_parse_subscription(reply, &sub) == 0 && sub.subid
+                        ? sub.subid
+                        : "")));
+        pubsub_sub_done(&sub);
+        model_node_subscribed(&a->model, q->node, 1);
+        app_say(a, APP_SAY_INFO, "subscribed to %s (%.0f ms)", q->node, rtt);
+        app_changed(a, APP_CHANGED_NODES | APP_CHANGED_STATUS);
+    }
+    free(what);
+    node_req_free(q);
+}
+
+void app_subscribe(struct app *a, const char *node)
+{
+    const struct node_entry *n = model_node(&a->model, node, 0);
+
+    if (!online(a, "subscribe"))
+        return;
+    /* a second subscription would be one more for the service to keep,
+     * and quitting would remove one this run did not make */
+    if (n && n->subscribed) {
+        app_say(a, APP_SAY_INFO, "already subscribed to %s", node);
+        return;
+    }
+    send_iq(a, pubsub_subscribe_iq(a->ctx, a->service, node, a->bare),
+            REQUEST_TIMEOUT_MS, on_subscribed, node_req(a, node));
+}
+
+static void on_unsubscribed(void *arg, enum iq_outcome outcome,
+                            xmpp_stanza_t *reply, double rtt)
+{
+    struct node_req *q = arg;
+    struct app *a = q->a;
+    char *what = xasprintf("unsubscribe %s", q->node);
+    (void)rtt;
+
+    if (a->quitting) {
+        if (outcome != IQ_CLOSED && a->pending > 0 && --a->pending == 0)
+            app_quit(a, 1);
+    } else if (!failed(a, outcome, reply, what)) {
+        free(map_del(&a->created, q->node));
+        model_node_subscribed(&a->model, q->node, 0);
+        app_say(a, APP_SAY_INFO, "unsubscribed from %s", q->node);
+        app_changed(a, APP_CHANGED_NODES | APP_CHANGED_STATUS);
+    }
+    free(what);
+    node_req_free(q);
+}
+
+/* subid NULL: every subscription of ours to the node. */
+void app_unsubscribe_sub(struct app *a, const char *node, const char *subid,
+                         unsigned timeout)
+{
+    send_iq(a,
+            pubsub_unsubscribe_iq(a->ctx, a->service, node, a->bare,
+                                  subid && *subid ? subid : NULL),
+            timeout, on_unsubscribed, node_req(a, node));
+}
+
+void app_unsubscribe(struct app *a, const char *node)
+{
+    if (!online(a, "unsubscribe"))
+        return;
+    app_unsubscribe_sub(a, node, map_get(&a->created, node),
+                        REQUEST_TIMEOUT_MS);
+}
+
+/* The command line's nodes, once the service said what we have. */
+void app_subscribe_initial(struct app *a)
+{
+    int i;
+
+    for (i = 0; i < a->ninitial; i++)
+        app_subscribe(a, a->initial[i]);
+    a->ninitial = 0; /* once: later logins keep what the server has */
+}
+
+/* ---- items and info ---- */
+
+/* What an event of this kind changes on screen. */
+static unsigned event_changes(json_t *ev)
+{
+    const char *kind = json_string_value(json_object_get(ev, "kind"));
+
+    if (kind == NULL)
+        return APP_CHANGED_NODES;
+    if (strcmp(kind, "user") == 0 || strcmp(kind, "team") == 0)
+        return APP_CHANGED_AGENTS | APP_CHANGED_NODES;
+    if (strcmp(kind, "dialogs") == 0)
+        return APP_CHANGED_DIALOGS | APP_CHANGED_NODES;
+    return APP_CHANGED_MODEL | APP_CHANGED_NODES;
+}
+
+/* Applies ev (consumed) to the model; the changes pile up in
+ * pending_changes until flush_changes. */
+void app_apply_event(struct app *a, json_t *ev)
+{
+    struct timespec ts;
+    long sec;
+    int slot;
+
+    a->pending_changes |= event_changes(ev);
+    model_apply(&a->model, ev, loop_now_ms());
+    json_decref(ev);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    sec = (long)ts.tv_sec;
+    slot = (int)(sec % (APP_RATE_SECONDS + 1));
+    if (a->rate_second[slot] != sec) {
+        a->rate_second[slot] = sec;
+        a->rate_count[slot] = 0;
+    }
+    a->rate_count[slot]++;
+}
+
+void app_flush_changes(struct app *a)
+{
+    unsigned what = a->pending_changes;
+
+    a->pending_changes = 0;
+    if (what)
+        app_changed(a, what);
+}
+
+static void on_items(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                     double rtt)
+{
+    struct node_req *q = arg;
+    struct app *a = q->a;
+    char *what = xasprintf("items %s", q->node);
+    xmpp_stanza_t *items, *it;
+    size_t n = 0;
+
+    if (!failed(a, outcome, reply, what)) {
+        items = pubsub_result_items(reply);
+        for (it = items ? xmpp_stanza_get_children(items) : NULL; it;
+             it = xmpp_stanza_get_next(it))
+            if (xmpp_stanza_is_tag(it) &&
+                strcmp(xmpp_stanza_get_name(it), "item") == 0) {
+                app_apply_event(a, decode_item(q->node, it));
+                n++;
+            }
+        app_say(a, APP_SAY_INFO, "%s: %zu item%s (%.0f ms)", q->node, n,
+                n == 1 ? "" : "s", rtt);
+        app_flush_changes(a);
+    }
+    free(what);
+    node_req_free(q);
+}
+
+void app_items(struct app *a, const char *node)
+{
+    if (!online(a, "items"))
+        return;
+    send_iq(a, pubsub_items_iq(a->ctx, a->service, node, 0), REQUEST_TIMEOUT_MS,
+            on_items, node_req(a, node));
+}
+
+static void on_info(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                    double rtt)
+{
+    struct node_req *q = arg;
+    struct app *a = q->a;
+    char *what = xasprintf("info %s", q->node ? q->node : a->service);
+    struct disco_info info;
+    struct buf b;
+    size_t i;
+
+    if (!failed(a, outcome, reply, what) &&
+        disco_parse_info(reply, &info) == 0) {
+        buf_init(&b);
+        for (i = 0; i < info.nidentities; i++)
+            buf_printf(&b, "%s%s/%s", i ? ", " : "",
+                       info.identities[i].category, info.identities[i].type);
+        for (i = 0; i < info.nfields; i++)
+            if (info.fields[i].values && info.fields[i].values[0])
+                buf_printf(&b, "; %s=%s", info.fields[i].var,
+                           info.fields[i].values[0]);
+        app_say(a, APP_SAY_INFO, "%s: %s; %zu features (%.0f ms)", what,
+                b.len ? b.data : "no identity", info.nfeatures, rtt);
+        buf_done(&b);
+        disco_info_done(&info);
+    }
+    free(what);
+    node_req_free(q);
+}
+
+void app_info(struct app *a, const char *node)
+{
+    if (!online(a, "info"))
+        return;
+    send_iq(a, disco_info_iq(a->ctx, a->service, node), REQUEST_TIMEOUT_MS,
+            on_info, node_req(a, node));
+}
+
+/* ---- ping and clock drift ---- */
+
+static void on_pong(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                    double rtt)
+{
+    struct app *a = arg;
+    (void)reply;
+
+    if (outcome != IQ_REPLY)
+        return;
+    a->rtt_ms = rtt;
+    app_changed(a, APP_CHANGED_STATUS | APP_CHANGED_NETWORK);
+}
+
+/* XEP-0202: the server's UTC against ours at the middle of the trip. */
+static void on_time(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                    double rtt)
+{
+    struct app *a = arg;
+    xmpp_stanza_t *t, *utc;
+    char *text;
+    double server;
+
+    if (outcome != IQ_REPLY)
+        return;
+    t = xmpp_stanza_get_child_by_name(reply, "time");
+    utc = t ? xmpp_stanza_get_child_by_name(t, "utc") : NULL;
+    text = utc ? xmpp_stanza_get_text(utc) : NULL;
+    server = text ? model_parse_time(text) : 0;
+    /* whole seconds (Prosody): the true time is up to 1 s later */
+    if (server > 0 && strchr(text, '.') == NULL)
+        server += 500;
+    if (text)
+        xmpp_free(a->ctx, text);
+    if (server <= 0)
+        return;
+    a->drift_ms = server - (model_wall_ms() - rtt / 2);
+    a->have_drift = 1;
+    a->model.drift_ms = a->drift_ms;
+    app_changed(a, APP_CHANGED_STATUS | APP_CHANGED_NETWORK |
+                       APP_CHANGED_AGENTS | APP_CHANGED_DIALOGS);
+}
+
+void app_ping(struct app *a)
+{
+    xmpp_stanza_t *iq, *q;
+    struct jid j;
+    char *cause = NULL;
+
+    if (a->state != APP_ONLINE || jid_parse(a->bare, &j, &cause) != 0) {
+        free(cause);
+        return;
+    }
+    iq = xmpp_iq_new(a->ctx, "get", NULL);
+    xmpp_stanza_set_to(iq, j.domain);
+    q = xmpp_stanza_new(a->ctx);
+    xmpp_stanza_set_name(q, "ping");
+    xmpp_stanza_set_ns(q, "urn:xmpp:ping");
+    xmpp_stanza_add_child_ex(iq, q, 0);
+    send_iq(a, iq, REQUEST_TIMEOUT_MS, on_pong, a);
+
+    iq = xmpp_iq_new(a->ctx, "get", NULL);
+    xmpp_stanza_set_to(iq, j.domain);
+    q = xmpp_stanza_new(a->ctx);
+    xmpp_stanza_set_name(q, "time");
+    xmpp_stanza_set_ns(q, "urn:xmpp:time");
+    xmpp_stanza_add_child_ex(iq, q, 0);
+    send_iq(a, iq, REQUEST_TIMEOUT_MS, on_time, a);
+    jid_done(&j);
+}
+
+/* ---- raw stanzas ---- */
+
+static void on_raw_reply(void *arg, enum iq_outcome outcome,
+                         xmpp_stanza_t *reply, double rtt)
+{
+    struct node_req *q = arg; /* node: the id the user gave, or NULL */
+    struct app *a = q->a;
+    const char *id = reply ? xmpp_stanza_get_id(reply) : q->node;
+
+    if (outcome == IQ_REPLY)
+        app_say(a, APP_SAY_INFO, "reply to iq %s: %s in %.0f ms", id ? id : "",
+                xmpp_stanza_get_type(reply) ? xmpp_stanza_get_type(reply) : "?",
+                rtt);
+    else if (outcome == IQ_TIMEOUT)
+        app_say(a, APP_SAY_ERROR, "no reply to iq %s", id ? id : "");
+    node_req_free(q);
+}
+
+int app_send_text(struct app *a, const char *text, char **cause)
+{
+    struct xml_spans spans;
+    xmpp_stanza_t **st;
+    size_t i;
+    int ok = 1;
+
+    if (a->state != APP_ONLINE) {
+        *cause = xstrdup("not connected (/connect)");
+        return -1;
+    }
+    if (xmlcheck_stanzas(text, strlen(text), &spans, cause) != 0)
+        return -1;
+    if (spans.n == 0) {
+        xmlcheck_spans_done(&spans);
+        *cause = xstrdup("nothing to send");
+        return -1;
+    }
+    /* parse every stanza before sending any: all or nothing */
+    st = xcalloc(spans.n, sizeof *st);
+    for (i = 0; i < spans.n && ok; i++) {
+        char *one = xstrndup(text + spans.v[i].offset, spans.v[i].len);
+        st[i] = xmpp_stanza_new_from_string(a->ctx, one);
+        free(one);
+        if (st[i] == NULL) {
+            *cause = xasprintf("stanza %zu could not be parsed", i + 1);
+            ok = 0;
+        }
+    }
+    for (i = 0; i < spans.n; i++) {
+        if (ok && strcmp(xmpp_stanza_get_name(st[i]), "iq") == 0) {
+            /* the reply may come during the send: q is the callback's */
+            session_send_iq(a->session, st[i], REQUEST_TIMEOUT_MS, on_raw_reply,
+                            node_req(a, xmpp_stanza_get_id(st[i])));
+        } else if (ok) {
+            session_send(a->session, st[i]);
+        }
+        if (st[i])
+            xmpp_stanza_release(st[i]);
+    }
+    free(st);
+    xmlcheck_spans_done(&spans);
+    return ok ? 0 : -1;
+}
