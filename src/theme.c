@@ -41,7 +41,7 @@ const struct theme_element theme_elements[THEME_N] = {
     [THEME_BANNER_WARN] =
         E("banner_warn", "a warning banner", BLACK, YELLOW, BOLD, REV),
     [THEME_BORDER] = E("border", "pane borders", BLUE, D, 0, 0),
-    [THEME_SELECTION] = E("selection", "the selected row", BLACK, CYAN, 0, REV),
+    [THEME_SELECTION] = E("selection", "the selected row", BLACK, WHITE, 0, REV),
     [THEME_CONSOLE_IN] = E("console_in", "XML received", GREEN, D, 0, BOLD),
     [THEME_CONSOLE_OUT] = E("console_out", "XML sent", CYAN, D, 0, 0),
     [THEME_CONSOLE_INFO] =

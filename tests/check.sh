@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything `make check` runs, on the sanitizer build: unit tests, the
-# integration tests against a real Prosody, and a short fuzz of every target.
+# integration tests against a real Prosody, the console's tests in tmux, and
+# a short fuzz of every target.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,7 @@ run_suite() {
 
 run_suite unit tests/unit/run.sh build/check/unit/test_*
 run_suite integration env PERCH=build/check/perch tests/integration/run.sh
+run_suite tui env PERCH=build/check/perch tests/tui/run.sh
 run_suite fuzz tests/fuzz/run.sh "$FUZZ_SECONDS" build/fuzz/fuzz_*
 
 echo "=== summary"

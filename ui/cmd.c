@@ -129,6 +129,7 @@ static void run_info(int argc, char **argv, const char *rest)
 static int send_text(const char *text)
 {
     unsigned long first = console_last_seq(ui->app->console) + 1;
+    unsigned long said = ui->message_seq;
     char *cause = NULL;
 
     if (app_send_text(ui->app, text, &cause) != 0) {
@@ -136,7 +137,9 @@ static int send_text(const char *text)
         free(cause);
         return -1;
     }
-    ui_say(0, "sent; the reply pairs with it in Console");
+    /* the reply may have come (and been said) during the send */
+    if (ui->message_seq == said)
+        ui_say(0, "sent; the reply pairs with it in Console");
     console_pane_await(first);
     if (ui->focus != P_CONSOLE)
         ui_focus(P_CONSOLE);

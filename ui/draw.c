@@ -61,18 +61,94 @@ SYM(ui_sym_open, "▾", "-")
 SYM(ui_sym_closed, "▸", "+")
 SYM(ui_sym_sub, "●", "*")
 SYM(ui_sym_vline, "│", "|")
-SYM(ui_sym_arrow_in, "←", "<")
-SYM(ui_sym_arrow_out, "→", ">")
+SYM(ui_sym_arrow_in, "←", "<-")
+SYM(ui_sym_arrow_out, "→", "->")
 
 /* ---- text ---- */
+
+/* Without a UTF-8 locale: the punctuation perch itself writes, in ASCII;
+ * anything else one '?' a character. */
+static const char *ascii_for(unsigned long cp)
+{
+    static const struct {
+        unsigned long cp;
+        const char *ascii;
+    } map[] = {
+        {0x2014, "-"},  {0x2013, "-"}, {0x2026, "..."}, {0x2192, "->"},
+        {0x2190, "<-"}, {0x203a, ">"}, {0x2022, "*"},   {0x25cf, "*"},
+        {0x2502, "|"},  {0x2500, "-"}, {0x25b8, "+"},   {0x25be, "-"},
+        {0x00d7, "x"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].cp == cp)
+            return map[i].ascii;
+    return "?";
+}
+
+/* Decodes one UTF-8 character at s; returns its length (1 for a bad
+ * byte, with *cp 0xfffd). */
+static size_t utf8_next(const char *s, unsigned long *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n, i;
+
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 0;
+    *cp = n ? u[0] & (0x7f >> n) : 0xfffd;
+    for (i = 1; i < n; i++) {
+        if ((u[i] & 0xc0) != 0x80) {
+            *cp = 0xfffd;
+            return 1;
+        }
+        *cp = (*cp << 6) | (u[i] & 0x3f);
+    }
+    return n ? n : 1;
+}
+
+/* The ASCII terminal's ui_put. */
+static int put_ascii(WINDOW *w, const char *s, int width)
+{
+    unsigned long cp;
+    int used = 0;
+
+    while (*s && used < width) {
+        const char *out;
+        char one[2] = {0, 0};
+        s += utf8_next(s, &cp);
+        if (cp < 0x80) {
+            one[0] =
+                cp < 0x20 || cp == 0x7f ? (cp == '\t' ? ' ' : '?') : (char)cp;
+            out = one;
+        } else {
+            out = ascii_for(cp);
+        }
+        if (used + (int)strlen(out) > width)
+            break;
+        waddstr(w, out);
+        used += (int)strlen(out);
+    }
+    return used;
+}
 
 int ui_put(WINDOW *w, const char *s, int width)
 {
     mbstate_t st;
-    int used = 0;
+    int used = 0, y, x;
     size_t n;
     wchar_t wc;
 
+    /* never past the right edge: ncurses would wrap onto the next line */
+    getyx(w, y, x);
+    (void)y;
+    if (width > getmaxx(w) - x)
+        width = getmaxx(w) - x;
+    if (!ui->utf8)
+        return put_ascii(w, s, width);
     memset(&st, 0, sizeof st);
     while (*s && used < width) {
         n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
@@ -106,7 +182,12 @@ int ui_put(WINDOW *w, const char *s, int width)
 
 void ui_put_pad(WINDOW *w, const char *s, int width)
 {
-    int used = ui_put(w, s, width);
+    int used = ui_put(w, s, width), y, x;
+
+    getyx(w, y, x);
+    (void)y;
+    if (width > used + getmaxx(w) - x)
+        width = used + getmaxx(w) - x;
     for (; used < width; used++)
         waddch(w, ' ');
 }

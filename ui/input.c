@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #define HISTORY_MAX 1000
@@ -22,6 +23,8 @@
 
 static FILE *devnull;
 static char *hist_path;
+static int in_line_handler;
+static char *pending_line; /* input_set_line from inside the handler */
 static char **completions; /* candidates of the completion under way */
 
 static int line_empty(void)
@@ -29,27 +32,9 @@ static int line_empty(void)
     return rl_end == 0;
 }
 
-/* While the help overlay is open a key scrolls it or closes it, and does
- * nothing else. */
-static int help_key(int key)
-{
-    if (!ui->help)
-        return 0;
-    if (!ui_help_scroll(key))
-        ui_toggle_help();
-    return 1;
-}
-
-static int help_open(void)
-{
-    return help_key(0);
-}
-
 /* Printable keys: pane shortcuts while the line is empty. */
 static int key_char(int count, int key)
 {
-    if (help_key(key))
-        return 0;
     if (line_empty()) {
         if (key == '?') {
             ui_toggle_help();
@@ -69,8 +54,6 @@ static int key_char(int count, int key)
 static int move_key(int pane_key, rl_command_func_t *line_fn, int count,
                     int key)
 {
-    if (help_key(pane_key))
-        return 0;
     if (line_empty() || line_fn == NULL) {
         ui_pane_key(pane_key);
         return 0;
@@ -94,8 +77,6 @@ MOVE_KEY(key_pgdn, K_PGDN, NULL)
 
 static int key_enter(int count, int key)
 {
-    if (help_open())
-        return 0;
     if (line_empty()) {
         ui_pane_key(K_ENTER);
         return 0;
@@ -105,8 +86,6 @@ static int key_enter(int count, int key)
 
 static int key_tab(int count, int key)
 {
-    if (help_open())
-        return 0;
     if (line_empty()) {
         ui_focus((ui->focus + 1) % P_N);
         return 0;
@@ -122,8 +101,7 @@ static int key_btab(int count, int key)
 {
     (void)count;
     (void)key;
-    if (!help_open())
-        ui_focus((ui->focus + P_N - 1) % P_N);
+    ui_focus((ui->focus + P_N - 1) % P_N);
     return 0;
 }
 
@@ -132,8 +110,7 @@ static int key_btab(int count, int key)
     {                                                                          \
         (void)count;                                                           \
         (void)key;                                                             \
-        if (!help_open())                                                      \
-            ui_focus(n - 1);                                                   \
+        ui_focus(n - 1);                                                       \
         return 0;                                                              \
     }
 JUMP_KEY(1)
@@ -231,7 +208,9 @@ static void on_line(char *line)
             if (hist_path && append_history(1, hist_path) != 0)
                 write_history(hist_path);
         }
+        in_line_handler = 1;
         cmd_run(line);
+        in_line_handler = 0;
     }
     free(line);
     ui_dirty_input();
@@ -316,13 +295,17 @@ int input_init(const char *history_path, char **cause)
     rl_basic_word_break_characters = " \t\n'\"=<>";
     using_history();
     stifle_history(HISTORY_MAX);
+    /* readline rings by writing BEL to stderr, under ncurses' feet; an
+     * inputrc may still ask for it */
+    rl_variable_bind("bell-style", "none");
     rl_callback_handler_install(PROMPT, on_line);
     bind_keys();
     if (history_path) {
         hist_path = xstrdup(history_path);
-        if (read_history(hist_path) == 0)
+        if (read_history(hist_path) == 0) {
             chmod(hist_path, 0600);
-        else if (write_history(hist_path) != 0) {
+            using_history(); /* Up starts from the newest line read */
+        } else if (write_history(hist_path) != 0) {
             *cause = xasprintf("cannot keep the history in %s", hist_path);
             return -1;
         } else
@@ -338,15 +321,52 @@ void input_done(void)
         history_truncate_file(hist_path, HISTORY_MAX);
     free(hist_path);
     hist_path = NULL;
-    clear_history();
+    rl_clear_history(); /* frees the undo lists too */
+    free(pending_line);
+    pending_line = NULL;
     if (devnull)
         fclose(devnull);
     devnull = NULL;
 }
 
+/* With the help overlay open, keys never reach readline: j/k, Space,
+ * arrows and PgUp/PgDn scroll it, anything else closes it. */
+static void help_input(void)
+{
+    unsigned char in[32];
+    ssize_t n = read(STDIN_FILENO, in, sizeof in);
+    int key = 0;
+
+    if (n <= 0)
+        return;
+    if (n == 1 && (in[0] == 'j' || in[0] == 'k' || in[0] == ' '))
+        key = in[0];
+    else if (n >= 3 && in[0] == 27 && (in[1] == '[' || in[1] == 'O'))
+        key = in[2] == 'A'             ? K_UP
+              : in[2] == 'B'           ? K_DOWN
+              : in[2] == '5' && n >= 4 ? K_PGUP
+              : in[2] == '6' && n >= 4 ? K_PGDN
+                                       : 0;
+    if (key == 0 || !ui_help_scroll(key))
+        ui_toggle_help();
+}
+
 void input_read(void)
 {
+    if (ui->help) {
+        help_input();
+        return;
+    }
     rl_callback_read_char();
+    /* readline empties the line after its handler: a line a command put
+     * there is set now */
+    if (pending_line) {
+        rl_replace_line(pending_line, 0);
+        rl_point = rl_end;
+        free(pending_line);
+        pending_line = NULL;
+        ui_dirty_input();
+    }
 }
 
 void input_suspend(void)
@@ -361,6 +381,11 @@ void input_resume(void)
 
 void input_set_line(const char *text)
 {
+    if (in_line_handler) {
+        free(pending_line);
+        pending_line = xstrdup(text);
+        return;
+    }
     rl_replace_line(text, 0);
     rl_point = rl_end;
     ui_dirty_input();

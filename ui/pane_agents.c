@@ -19,6 +19,7 @@ static const char *const sort_names[SORT_N] = {"state", "time", "name", "id"};
  * always current — agents stay in the model for good, so the pointers
  * do too). */
 #define RESORT_MS 250
+#define TEAM_COLUMN 80 /* the columns before it: 9+18+9+11+8+14+11 */
 
 struct agents_pane {
     struct ui_list l;
@@ -223,8 +224,8 @@ static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
     wmove(w, 1, 0);
     wattrset(w, ui_attr(THEME_TITLE) | A_BOLD);
     ui_put_pad(w,
-               "ID       NAME                EXT      STATE      TIME    "
-               "REASON         PENDING    TEAM",
+               "ID       NAME              EXT      STATE      TIME    "
+               "REASON        PENDING    TEAM",
                cols);
     for (y = 2, i = p->l.top; i < p->n && y < rows; i++, y++) {
         const struct agent *a = p->v[i];
@@ -240,20 +241,19 @@ static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
         wmove(w, y, 0);
         wattrset(w, base);
         ui_put_pad(w, s(a->login_id), 9);
-        ui_put_pad(w, name, 20);
+        ui_put_pad(w, name, 18);
         ui_put_pad(w, s(a->extension), 9);
         wattrset(w, sel ? base : ui_attr(ui_state_element(a->state)));
         ui_put_pad(w, s(a->state), 11);
         wattrset(w, base);
         ui_put_pad(w, t, 8);
-        ui_put_pad(w, s(a->reason_label), 15);
+        ui_put_pad(w, s(a->reason_label), 14);
         ui_put_pad(w, s(a->pending_state), 11);
-        {
-            int yy, x;
-            getyx(w, yy, x);
-            (void)yy;
-            if (x < cols)
-                ui_put_pad(w, s(a->team_name), cols - x);
+        /* placed, not appended: a row that filled the width has moved
+         * the cursor to the next line */
+        if (cols > TEAM_COLUMN) {
+            wmove(w, y, TEAM_COLUMN);
+            ui_put_pad(w, s(a->team_name), cols - TEAM_COLUMN);
         }
     }
     wattrset(w, ui_attr(THEME_NORMAL));

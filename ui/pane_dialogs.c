@@ -13,6 +13,7 @@
 #include <time.h>
 
 #define DIALOG_FADE_MS 5000
+#define PARTS_COLUMN 70 /* the columns before it: 12+11+27+11+9 */
 
 struct dialogs_pane {
     struct ui_list l, dl; /* the list; the detail's scroll */
@@ -147,12 +148,9 @@ static void draw_list(struct dialogs_pane *p, WINDOW *w, int rows, int cols,
         ui_put_pad(w, fromto, 27);
         ui_put_pad(w, d->call_type ? d->call_type : "", 11);
         ui_put_pad(w, dur, 9);
-        {
-            int yy, x;
-            getyx(w, yy, x);
-            (void)yy;
-            if (x < cols)
-                ui_put_pad(w, parts, cols - x);
+        if (cols > PARTS_COLUMN) {
+            wmove(w, y, PARTS_COLUMN);
+            ui_put_pad(w, parts, cols - PARTS_COLUMN);
         }
     }
 }

@@ -97,6 +97,7 @@ void ui_say(int error, const char *fmt, ...)
     vsnprintf(ui->message, sizeof ui->message, fmt, ap);
     va_end(ap);
     ui->message_error = error;
+    ui->message_seq++;
     ui_dirty_chrome();
 }
 
@@ -115,11 +116,12 @@ static void banner_compute(void)
     buf_init(&b);
     if (a->state == APP_RETRY) {
         double left = (a->retry_at_ms - loop_now_ms()) / 1000;
+        /* what matters first: at 80 columns the cause may be cut */
         buf_printf(&b,
-                   "Lost connection to %s — %s — reconnecting in %.0f s "
-                   "(attempt %u)",
-                   a->server, a->cause ? a->cause : "", left < 0 ? 0 : left,
-                   a->attempt + 1);
+                   "Lost connection to %s — reconnecting in %.0f s "
+                   "(attempt %u) — %s",
+                   a->server, left < 0 ? 0 : left, a->attempt + 1,
+                   a->cause ? a->cause : "");
     } else if (a->state == APP_OFFLINE && a->cause) {
         buf_printf(&b, "Not connected to %s — %s — /connect to retry",
                    a->server, a->cause);
@@ -311,10 +313,17 @@ static void draw_status(void)
     wattrset(w, ui_attr(THEME_STATUS));
     werase(w);
     wmove(w, 0, 0);
-    ui_printf(w, " %s %s %s %s %s %s %s %.1f ev/s %s %zu subs %s %s", a->bare,
+    if (ui->cols < 110) { /* narrow: "TLS" for the transport, no drift */
+        if (a->state == APP_ONLINE)
+            snprintf(how, sizeof how, "%s",
+                     strstr(app_transport_text(a), "TLS") ? "TLS" : "no TLS");
+        drift[0] = '\0';
+    }
+    ui_printf(w, " %s %s %s %s %s%s%s %s %.1f ev/s %s %zu subs %s %s", a->bare,
               ui_sym_vline(), a->state == APP_ONLINE ? how : state,
-              ui_sym_vline(), rtt, drift, ui_sym_vline(), app_rate(a),
-              ui_sym_vline(), app_subscription_count(a), ui_sym_vline(), clock);
+              ui_sym_vline(), rtt, drift[0] ? " " : "", drift, ui_sym_vline(),
+              app_rate(a), ui_sym_vline(), app_subscription_count(a),
+              ui_sym_vline(), clock);
     wnoutrefresh(w);
 }
 
@@ -591,18 +600,26 @@ static void on_winch(void *arg)
     ui_redraw_all();
 }
 
+/* Ctrl-Z. When perch runs under a script, the shell may take the terminal
+ * back before this runs (the script stopped at once): SIGTTOU is ignored
+ * meanwhile, so that giving the terminal back cannot stop perch halfway
+ * and leave it stopped after fg. */
 void ui_suspend(void)
 {
-    struct sigaction dfl, old;
+    struct sigaction dfl, ign, old_tstp, old_ttou;
 
-    input_suspend();
-    endwin();
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
-    sigaction(SIGTSTP, &dfl, &old);
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGTTOU, &ign, &old_ttou);
+    input_suspend();
+    endwin();
+    sigaction(SIGTTOU, &old_ttou, NULL);
+    sigaction(SIGTSTP, &dfl, &old_tstp);
     kill(getpid(), SIGTSTP);
-    /* continued */
-    sigaction(SIGTSTP, &old, NULL);
+    /* continued (fg) */
+    sigaction(SIGTSTP, &old_tstp, NULL);
     input_resume();
     refresh();
     on_winch(NULL);

@@ -78,6 +78,7 @@ struct ui {
     int help_top, help_lines; /* its scroll; its length when last drawn */
     char message[512];
     int message_error;
+    unsigned long message_seq; /* counts ui_say calls */
     int frame_pending, full_redraw, input_dirty, chrome_dirty;
     double last_frame_ms;
     unsigned long frames;
@@ -117,8 +118,8 @@ const char *ui_sym_open(void);      /* "▾" or "-" */
 const char *ui_sym_closed(void);    /* "▸" or "+" */
 const char *ui_sym_sub(void);       /* "●" or "*" */
 const char *ui_sym_vline(void);     /* "│" or "|" */
-const char *ui_sym_arrow_in(void);  /* "←" or "<" */
-const char *ui_sym_arrow_out(void); /* "→" or ">" */
+const char *ui_sym_arrow_in(void);  /* "←" or "<-" */
+const char *ui_sym_arrow_out(void); /* "→" or "->" */
 
 /* The theme element for an agent or dialog state ("READY", "HELD"). */
 int ui_state_element(const char *state);

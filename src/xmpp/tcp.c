@@ -371,6 +371,12 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
                            se->text ? se->text : ""));
     } else if (t->state == T_CLOSING) {
         set_fail(t, FAIL_CLOSED, xstrdup("closed"));
+    } else if (error != 0 && xmpp_conn_is_secured(t->conn)) {
+        /* over TLS libstrophe's error is OpenSSL's code, not an errno */
+        set_fail(t, FAIL_NETWORK,
+                 xasprintf("connection to %s lost (the TLS stream ended or "
+                           "broke, OpenSSL error %d)",
+                           target_host(t), error));
     } else if (error != 0) {
         set_fail(t, FAIL_NETWORK,
                  xasprintf("connection to %s lost: %s", target_host(t),

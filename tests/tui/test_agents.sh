@@ -1,0 +1,78 @@
+# Agents: a subscribed user's state, live; sourced by run.sh.
+# shellcheck shell=bash
+# shellcheck disable=SC2034,SC2153 # SIZE, CONN, SIZES: lib.sh
+
+USER1=/finesse/api/User/1001001
+
+# sub_user1: /sub typed, and the mark and the message it brings.
+sub_user1() {
+    type_line "/sub $USER1"
+    wait_screen "^subscribed to $USER1 \\([0-9]+ ms\\)" &&
+        wait_screen '^●      ▸ 1001001'
+}
+
+# The issue: "the state changes within a second of a publish". Each wait
+# starts when the publishing `perch send` has returned (the service has
+# accepted the item) and gives the screen 1000 ms.
+t_sub_command_shows_the_agent_and_each_state_change_within_a_second() {
+    for SIZE in $SIZES; do
+        tui_start || return
+        wait_tree || return
+        sub_user1 || return
+        if [[ $SIZE == 80x24 ]]; then
+            keys F2
+        else
+            expect_screen '│ 1 subs │'
+        fi
+        wait_screen ' Agents 0 agents — none yet — sort: state' || return
+        publish $USER1 user_not_ready_reason || return
+        wait_ms '^(.*│)?1001001  Ada Lovelace +1001001 +NOT_READY  [0-9a-z]+ +Lunch( |$)' 1000
+        expect_screen ' Agents 1 agents — NOT_READY 1 — sort: state'
+        publish $USER1 user_ready_1001001 "s/<stateChangeTime>[^<]*</<stateChangeTime>$(iso_ago 2)</" || return
+        wait_ms '^(.*│)?1001001  Ada Lovelace +1001001 +READY      ' 1000
+        expect_screen ' Agents 1 agents — READY 1 — sort: state'
+        refute_screen 'Lunch' 'the reason stayed after the change to READY'
+        publish $USER1 user_not_ready_reason || return
+        wait_ms '1001001  Ada Lovelace +1001001 +NOT_READY  [0-9a-z]+ +Lunch' 1000
+        tui_quit
+        grep -q '^perch: 3 events, ' "$ERRF" ||
+            fail "3 events published, perch counted: $(grep '^perch: ' "$ERRF")"
+        subscriptions | grep -q "^$USER1 " && fail "q left the subscription to $USER1"
+    done
+}
+
+# TIME is the time in state, counted from the Update's stateChangeTime
+# (on the server's clock).
+t_agents_time_in_state_counts_from_the_state_change_time() {
+    SIZE=160x48
+    tui_start || return
+    wait_tree || return
+    sub_user1 || return
+    # 3m05s ago: with the clock drift measured to about a second, 3m0Ns
+    publish $USER1 user_not_ready_reason "s/<stateChangeTime>[^<]*</<stateChangeTime>$(iso_ago 185)</" || return
+    wait_screen '1001001  Ada Lovelace +1001001 +NOT_READY  ' || return
+    wait_screen '1001001  Ada Lovelace +1001001 +NOT_READY  3m0[0-9]s ' 3
+    # and it ticks
+    publish $USER1 user_ready_1001001 "s/<stateChangeTime>[^<]*</<stateChangeTime>$(iso_ago 10)</" || return
+    wait_screen '1001001  Ada Lovelace +1001001 +READY      (9|1[0-9])s ' 3
+    wait_screen '1001001  Ada Lovelace +1001001 +READY      1[2-9]s ' 5
+    tui_quit
+}
+
+# At 80 columns each agent keeps to its row: nothing of it spills onto the
+# line below.
+t_agents_rows_fit_80_columns() {
+    local n
+    SIZE=80x24
+    tui_start || return
+    wait_tree || return
+    sub_user1 || return
+    keys F2
+    publish $USER1 user_not_ready_reason || return
+    wait_screen '^1001001  Ada Lovelace +1001001 +NOT_READY' || return
+    settle
+    n=$(grep -nE '^1001001  Ada Lovelace' <<<"$SCREEN" | cut -d: -f1)
+    [[ -z $(screen_line $((n + 1)) | tr -d ' ') ]] ||
+        { fail "the agent's row runs over onto the next line: '$(screen_line $((n + 1)))'"; dump_screen; }
+    tui_quit
+}

@@ -1,0 +1,214 @@
+# Console: raw stanzas typed on the input line, templates, /save; sourced
+# by run.sh.
+# shellcheck shell=bash
+# shellcheck disable=SC2034,SC2153 # SIZE, CONN, SIZES: lib.sh
+
+# disco_items ID: the service's disco#items with that id, as typed.
+disco_items() {
+    echo "<iq type='get' id='$1' to='pubsub.localhost'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>"
+}
+
+# ping ID: a ping of the server with that id, as typed.
+ping() {
+    echo "<iq type='get' id='$1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>"
+}
+
+# wait_reply_row ID: the Console shows the reply to ID, paired.
+wait_reply_row() {
+    wait_screen "← iq/result id=$1 +<-> reply in [0-9]+ ms"
+}
+
+# console_count: M of the Console title's "N of M stanzas" (settled).
+console_count() {
+    settle
+    sed -nE 's/.* Console [0-9]+ of ([0-9]+) stanzas.*/\1/p' <<<"$SCREEN" | head -1
+}
+
+t_raw_disco_items_shows_the_paired_result_in_console() {
+    local id
+    for SIZE in $SIZES; do
+        tui_start || return
+        wait_tree || return
+        id=tui-disco-$SIZE
+        type_line "$(disco_items "$id")"
+        wait_reply_row "$id" || return
+        wait_active '	 4 Console ' || return
+        expect_screen "→ iq/get id=$id +<-> result in [0-9]+ ms"
+        expect_screen "← iq/result id=$id +<-> reply in [0-9]+ ms"
+        # the reply is the selected row, and the detail shows it
+        wait_selected "← iq/result id=$id +<-> reply in [0-9]+ ms" || return
+        expect_screen "^(.*│)?<iq from='pubsub\\.localhost' id='$id' to='supervisor@localhost/"
+        expect_screen "^(.*│)?  <query xmlns='http://jabber\\.org/protocol/disco#items'>"
+        expect_screen "^(.*│)?    <item jid='pubsub\\.localhost' node='/finesse/api/[^']+'/>"
+        # p goes to the request, which the detail then shows
+        keys p
+        wait_selected "→ iq/get id=$id " &&
+            wait_screen "^(.*│)?<iq .*type='get'|^(.*│)?<iq .*id='$id'.*to='pubsub\\.localhost'"
+        tui_quit
+    done
+}
+
+# Nothing is sent: after the malformed line a ping and its reply are the
+# only two stanzas the Console gains.
+t_malformed_stanza_shows_where_and_sends_nothing() {
+    local before after
+    for SIZE in $SIZES; do
+        tui_start || return
+        wait_tree || return
+        keys F4
+        wait_active '	 4 Console ' || return
+        # the login's requests all answered: a ping answered after them
+        type_line "$(ping tui-ping-1)"
+        wait_reply_row tui-ping-1 || return
+        before=$(console_count)
+        type_line "<iq type='get'><query>"
+        wait_screen '^not sent: line 1, column 23: ' || return
+        screen_e | runs 91 '*' 1 | grep -q 'not sent: line 1, column 23' ||
+            fail "the error is not drawn as an error (bright red bold)"
+        after=$(console_count)
+        [[ $after == "$before" ]] || fail "the Console title went from $before to $after stanzas"
+        type_line "$(ping tui-ping-2)"
+        wait_reply_row tui-ping-2 || return
+        after=$(console_count)
+        [[ $after == $((before + 2)) ]] ||
+            fail "$before stanzas before, $after after the malformed line and a ping (expected $((before + 2)))"
+        tui_quit
+    done
+}
+
+# /tpl puts a template, filled in, on the input line for editing; Enter
+# sends it.
+t_tpl_puts_the_stanza_on_the_input_line() {
+    SIZE=160x48
+    tui_start || return
+    wait_tree || return
+    type_line '/tpl'
+    wait_screen '^templates: disco-items disco-info subscribe unsubscribe items' || return
+    type_line '/tpl disco-items'
+    wait_screen '^edit and press Enter to send' || return
+    wait_screen "^> <iq [^>]*to='pubsub\\.localhost'.*disco#items" 2 || return
+    keys Enter
+    wait_screen "← iq/result id=[^ ]+ +<-> reply in [0-9]+ ms"
+    tui_quit
+}
+
+# The message line ends with the outcome ("reply to iq ID: result in N
+# ms"), also when the reply is read while the request is still being sent
+# (over TCP on loopback, about one time in five here): 40 pings.
+t_raw_iq_message_line_says_the_reply_came() {
+    local i
+    SIZE=160x48
+    tui_start || return
+    wait_tree || return
+    for ((i = 1; i <= 40; i++)); do
+        type_line "$(ping "tui-p$i")"
+        wait_reply_row "tui-p$i" || return
+        if ! poll_screen "^reply to iq tui-p$i: result in [0-9]+ ms" 500; then
+            fail "ping $i: its reply is paired in Console, but the message line says '$(screen_line 46)'"
+            dump_screen
+            break
+        fi
+    done
+    tui_quit
+}
+
+t_save_writes_the_console_stanzas_pretty_printed() {
+    local file=$TD/console.xml n
+    SIZE=80x24
+    tui_start || return
+    wait_tree || return
+    type_line "$(disco_items tui-save)"
+    wait_reply_row tui-save || return
+    type_line "/save $file"
+    wait_screen "^saved [0-9]+ stanzas to ${file:0:40}" || return
+    n=$(sed -nE 's/^saved ([0-9]+) stanzas.*/\1/p' <<<"$SCREEN")
+    [[ -s $file ]] || { fail "/save wrote nothing to $file"; return 1; }
+    [[ $(grep -cE '^<!-- [0-9:.]+ (in|out) -->$' "$file") == "$n" ]] ||
+        fail "$n stanzas said, $(grep -cE '^<!-- [0-9:.]+ (in|out) -->$' "$file") in the file"
+    grep -q "^  <query xmlns='http://jabber.org/protocol/disco#items'/>" "$file" ||
+        fail "the sent disco#items is not in $file"
+    grep -q "^    <item jid='pubsub.localhost' node='/finesse/api/SystemInfo'/>" "$file" ||
+        fail "the result's items are not in $file"
+    grep -q '\[redacted [0-9]* bytes\]' "$file" || fail "no redacted SASL exchange in $file"
+    ! grep -q "$SUP_PW" "$file" || fail "the password is in $file"
+    type_line '/save /nonexistent/dir/console.xml'
+    wait_screen '^/save: /nonexistent/dir/console\.xml: No such file or directory'
+    tui_quit
+}
+
+# /filter keeps what matches (direction, kind, regex) and says how many;
+# /filter off shows everything again.
+t_filter_shows_only_matching_stanzas() {
+    local all
+    SIZE=120x40
+    tui_start || return
+    wait_tree || return
+    type_line "$(ping tui-f-1)"
+    wait_reply_row tui-f-1 || return
+    type_line "$(disco_items tui-f-2)"
+    wait_reply_row tui-f-2 || return
+    all=$(console_count)
+    type_line '/filter out iq'
+    wait_screen 'Console: [0-9]+ stanzas match' || return
+    settle
+    expect_screen "→ iq/get id=tui-f-1 "
+    refute_screen '← iq/result' 'an incoming stanza passed the filter "out iq"'
+    expect_screen " Console [0-9]+ of $all stanzas — filter: out iq"
+    type_line '/filter in ping|disco#items'
+    wait_screen 'filter: in ping\|disco#items' || return
+    settle
+    refute_screen '→ iq/get' 'an outgoing stanza passed the filter "in ..."'
+    type_line '/filter (unclosed'
+    wait_screen '/filter: \(unclosed: ' || return
+    type_line '/filter off'
+    wait_screen "Console: filter off \\($all stanzas\\)|Console: filter off \\([0-9]+ stanzas\\)" || return
+    tui_quit
+}
+
+# /search REGEX (and /TEXT in Console) selects the last match; n and N
+# move between matches; the match is highlighted in the detail.
+t_search_finds_and_n_N_move_between_matches() {
+    SIZE=120x40
+    tui_start || return
+    wait_tree || return
+    type_line "$(ping tui-s-1)"
+    wait_reply_row tui-s-1 || return
+    type_line "$(ping tui-s-2)"
+    wait_reply_row tui-s-2 || return
+    type_line '/search id=.tui-s-1'
+    wait_selected 'id=tui-s-1 ' || return
+    keys n
+    wait_selected 'id=tui-s-1 ' || return
+    type_line '/tui-s-2'
+    wait_selected 'id=tui-s-2 ' || return
+    type_line '/search (bad'
+    wait_screen '/search: ' || return
+    tui_quit
+}
+
+# /edit: $EDITOR writes the stanza; what it saved is checked and sent, and
+# its reply paired; a broken text is not sent and /edit reopens it.
+t_edit_sends_what_the_editor_saved() {
+    local ed=$TD/editor.sh
+    cat >"$ed" <<'EOF2'
+#!/bin/sh
+if grep -q broken "$1"; then
+    printf "<iq type='get' id='tui-e-2' to='localhost'>\n  <ping xmlns='urn:xmpp:ping'/>\n</iq>\n" >"$1"
+elif [ -s "$1" ]; then
+    printf "<iq type='get' id='tui-e-1'><broken>\n" >"$1"
+else
+    printf "<iq type='get' id='tui-e-1' to='localhost'>\n  <ping xmlns='urn:xmpp:ping'/>\n</iq>\n" >"$1"
+fi
+EOF2
+    chmod +x "$ed"
+    SIZE=120x40
+    TUI_EDITOR=$ed tui_start || return
+    wait_tree || return
+    type_line '/edit'
+    wait_reply_row tui-e-1 || return
+    type_line '/edit <iq/>'
+    wait_screen 'not sent: line 2, column 1: .* \(/edit reopens it\)' || return
+    type_line '/edit'
+    wait_reply_row tui-e-2 || return
+    tui_quit
+}
