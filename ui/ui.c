@@ -54,15 +54,30 @@ static struct event *stdin_ev;
 
 /* ---- dirty marks and the frame timer ---- */
 
-static void request_frame(void)
+/* A frame within interval ms of the last one: what the user did is drawn
+ * at up to UI_FPS frames a second, what the server did at up to
+ * UI_DATA_FPS (events are still applied at once; only drawing waits). */
+static void request_frame_within(double interval)
 {
-    double wait;
+    double now = loop_now_ms(), due = ui->last_frame_ms + interval;
 
-    if (ui->frame_pending)
+    if (due < now)
+        due = now;
+    if (ui->frame_pending && ui->frame_due <= due)
         return;
     ui->frame_pending = 1;
-    wait = ui->last_frame_ms + 1000.0 / UI_FPS - loop_now_ms();
-    loop_timer_start(ui->frame_timer, wait > 0 ? (unsigned)wait : 0);
+    ui->frame_due = due;
+    loop_timer_start(ui->frame_timer, (unsigned)(due - now));
+}
+
+static void request_frame(void)
+{
+    request_frame_within(1000.0 / UI_FPS);
+}
+
+static void request_data_frame(void)
+{
+    request_frame_within(1000.0 / UI_DATA_FPS);
 }
 
 void ui_dirty_pane(int id)
@@ -503,7 +518,8 @@ static void tick(void *arg)
     for (i = 0; i < P_N; i++)
         if (visible(i) && ui->panes[i].ops->ticks)
             ui->panes[i].dirty = 1;
-    ui_dirty_chrome();
+    ui->chrome_dirty = 1;
+    request_data_frame();
     loop_timer_start(ui->tick_timer, 1000);
 }
 
@@ -517,10 +533,12 @@ static void on_changed(void *arg, unsigned what)
     for (i = 0; i < P_N; i++)
         if (ui->panes[i].ops->deps & what && visible(i)) {
             ui->panes[i].dirty = 1;
-            request_frame();
+            request_data_frame();
         }
-    if (what & (APP_CHANGED_STATUS | APP_CHANGED_MODEL))
-        ui_dirty_chrome();
+    if (what & (APP_CHANGED_STATUS | APP_CHANGED_MODEL)) {
+        ui->chrome_dirty = 1;
+        request_data_frame();
+    }
 }
 
 static void on_say(void *arg, enum app_say level, const char *text)

@@ -4,7 +4,8 @@
  *
  * One struct ui for the process. Panes are a table (ui_panes[]) of
  * pane_ops; each pane keeps its own state behind a pointer. Changes mark
- * panes dirty; one frame timer (at most UI_FPS a second) draws what is
+ * panes dirty; one frame timer (at most UI_FPS a second after a key,
+ * UI_DATA_FPS for what the server sent) draws what is
  * dirty and calls doupdate() once.
  */
 #ifndef PERCH_UI_H
@@ -15,7 +16,8 @@
 
 #include <ncurses.h>
 
-#define UI_FPS 30
+#define UI_FPS 30      /* frames a second at most, after a key */
+#define UI_DATA_FPS 10 /* frames a second at most for server events */
 
 /* Keys panes see: printable characters as themselves, the rest below. */
 enum ui_key {
@@ -80,6 +82,7 @@ struct ui {
     int message_error;
     unsigned long message_seq; /* counts ui_say calls */
     int frame_pending, full_redraw, input_dirty, chrome_dirty;
+    double frame_due; /* loop_now_ms() the pending frame is due */
     double last_frame_ms;
     unsigned long frames;
     struct loop_timer *frame_timer, *tick_timer;
