@@ -98,6 +98,25 @@ static unsigned retry_delay_s(unsigned attempt)
     return s > RETRY_MAX_S ? RETRY_MAX_S : s;
 }
 
+/* The cause on the message line: its first line — or, for an untrusted
+ * certificate, the --pin that accepts it (the banner shows the first
+ * line). */
+static void say_cause(struct app *a)
+{
+    const char *nl = strchr(a->cause, '\n');
+    const char *pin = strstr(a->cause, "--pin ");
+    int first = nl ? (int)(nl - a->cause) : (int)strlen(a->cause);
+
+    if (nl == NULL)
+        app_say(a, APP_SAY_ERROR, "%s", a->cause);
+    else if (pin) /* the banner has the first line already */
+        app_say(a, APP_SAY_ERROR,
+                "to trust this key: %.*s (details in Console)",
+                (int)strcspn(pin, "\n"), pin);
+    else
+        app_say(a, APP_SAY_ERROR, "%.*s (details in Console)", first, a->cause);
+}
+
 static void on_closed(void *arg, enum perch_fail why, const char *cause)
 {
     struct app *a = arg;
@@ -117,11 +136,14 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     }
     free(a->cause);
     a->cause = xstrdup(cause ? cause : "connection lost");
+    /* the whole text (several lines for a certificate) stays readable in
+     * the console; the line for the user is its first line and the pin */
+    console_add(a->console, CONSOLE_INFO, a->cause);
     /* a login refused for good is not retried: the user must act */
     if (!was_online && (why == FAIL_AUTH || why == FAIL_CERT ||
                         why == FAIL_PLAINTEXT || why == FAIL_SASL_MECH)) {
         a->state = APP_OFFLINE;
-        app_say(a, APP_SAY_ERROR, "%s", a->cause);
+        say_cause(a);
         app_changed(a, APP_CHANGED_STATUS);
         return;
     }
@@ -129,7 +151,7 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     a->state = APP_RETRY;
     a->retry_at_ms = loop_now_ms() + retry_delay_s(a->attempt) * 1000.0;
     loop_timer_start(a->retry_timer, retry_delay_s(a->attempt) * 1000);
-    app_say(a, APP_SAY_ERROR, "%s", a->cause);
+    say_cause(a);
     app_changed(a, APP_CHANGED_STATUS);
 }
 

@@ -8,6 +8,7 @@
 #include "model/model.h"
 #include "xmpp/disco.h"
 #include "xmpp/pubsub.h"
+#include "xmpp/query.h"
 #include "xmpp/xmlcheck.h"
 
 #include <stdarg.h>
@@ -382,22 +383,9 @@ static void on_time(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
                     double rtt)
 {
     struct app *a = arg;
-    xmpp_stanza_t *t, *utc;
-    char *text;
     double server;
 
-    if (outcome != IQ_REPLY)
-        return;
-    t = xmpp_stanza_get_child_by_name(reply, "time");
-    utc = t ? xmpp_stanza_get_child_by_name(t, "utc") : NULL;
-    text = utc ? xmpp_stanza_get_text(utc) : NULL;
-    server = text ? model_parse_time(text) : 0;
-    /* whole seconds (Prosody): the true time is up to 1 s later */
-    if (server > 0 && strchr(text, '.') == NULL)
-        server += 500;
-    if (text)
-        xmpp_free(a->ctx, text);
-    if (server <= 0)
+    if (outcome != IQ_REPLY || query_time_reply(reply, &server) != 0)
         return;
     a->drift_ms = server - (model_wall_ms() - rtt / 2);
     a->have_drift = 1;
@@ -408,7 +396,6 @@ static void on_time(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
 
 void app_ping(struct app *a)
 {
-    xmpp_stanza_t *iq, *q;
     struct jid j;
     char *cause = NULL;
 
@@ -416,25 +403,12 @@ void app_ping(struct app *a)
         free(cause);
         return;
     }
-    iq = xmpp_iq_new(a->ctx, "get", NULL);
-    xmpp_stanza_set_to(iq, j.domain);
-    q = xmpp_stanza_new(a->ctx);
-    xmpp_stanza_set_name(q, "ping");
-    xmpp_stanza_set_ns(q, "urn:xmpp:ping");
-    xmpp_stanza_add_child_ex(iq, q, 0);
-    send_iq(a, iq, REQUEST_TIMEOUT_MS, on_pong, a);
-
-    iq = xmpp_iq_new(a->ctx, "get", NULL);
-    xmpp_stanza_set_to(iq, j.domain);
-    q = xmpp_stanza_new(a->ctx);
-    xmpp_stanza_set_name(q, "time");
-    xmpp_stanza_set_ns(q, "urn:xmpp:time");
-    xmpp_stanza_add_child_ex(iq, q, 0);
-    send_iq(a, iq, REQUEST_TIMEOUT_MS, on_time, a);
+    send_iq(a, query_iq_get(a->ctx, j.domain, "ping", "urn:xmpp:ping"),
+            REQUEST_TIMEOUT_MS, on_pong, a);
+    send_iq(a, query_iq_get(a->ctx, j.domain, "time", "urn:xmpp:time"),
+            REQUEST_TIMEOUT_MS, on_time, a);
     jid_done(&j);
 }
-
-/* ---- raw stanzas ---- */
 
 static void on_raw_reply(void *arg, enum iq_outcome outcome,
                          xmpp_stanza_t *reply, double rtt)

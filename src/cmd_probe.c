@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "loop.h"
 #include "run.h"
+#include "xmpp/query.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -347,19 +348,6 @@ static void on_ping_reply(void *arg, enum iq_outcome outcome,
     }
 }
 
-static xmpp_stanza_t *iq_get(xmpp_ctx_t *ctx, const char *to, const char *child,
-                             const char *ns)
-{
-    xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", NULL);
-    xmpp_stanza_t *c = xmpp_stanza_new(ctx);
-
-    xmpp_stanza_set_to(iq, to);
-    xmpp_stanza_set_name(c, child);
-    xmpp_stanza_set_ns(c, ns);
-    xmpp_stanza_add_child_ex(iq, c, 0);
-    return iq;
-}
-
 static const char *server_of(struct probe *p)
 {
     const char *jid = session_bound_jid(p->r.session);
@@ -377,7 +365,8 @@ static const char *server_of(struct probe *p)
 static void send_ping(void *arg)
 {
     struct probe *p = arg;
-    xmpp_stanza_t *iq = iq_get(p->r.ctx, server_of(p), "ping", "urn:xmpp:ping");
+    xmpp_stanza_t *iq =
+        query_iq_get(p->r.ctx, server_of(p), "ping", "urn:xmpp:ping");
 
     p->pings++;
     session_send_iq(p->r.session, iq, PING_TIMEOUT_MS, on_ping_reply, p);
@@ -386,22 +375,6 @@ static void send_ping(void *arg)
 }
 
 /* XEP-0202 <utc>YYYY-MM-DDTHH:MM:SS[.fff]Z</utc> -> ms since the epoch. */
-static int parse_utc(const char *s, double *ms)
-{
-    struct tm tm;
-    const char *rest;
-    double frac = 0.5; /* whole seconds only: the middle of that second */
-
-    memset(&tm, 0, sizeof tm);
-    rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (rest == NULL)
-        return -1;
-    if (*rest == '.')
-        frac = strtod(rest, NULL);
-    *ms = ((double)timegm(&tm) + frac) * 1000.0;
-    return 0;
-}
-
 struct time_query {
     struct probe *p;
     double sent_wall;
@@ -412,21 +385,13 @@ static void on_time_reply(void *arg, enum iq_outcome outcome,
 {
     struct time_query *q = arg;
     struct probe *p = q->p;
-    xmpp_stanza_t *t, *utc;
-    char *text = NULL;
     double server;
 
-    if (outcome == IQ_REPLY &&
-        strcmp(xmpp_stanza_get_type(reply), "result") == 0 &&
-        (t = xmpp_stanza_get_child_by_name(reply, "time")) != NULL &&
-        (utc = xmpp_stanza_get_child_by_name(t, "utc")) != NULL &&
-        (text = xmpp_stanza_get_text(utc)) != NULL &&
-        parse_utc(text, &server) == 0) {
+    if (outcome == IQ_REPLY && query_time_reply(reply, &server) == 0) {
         p->drift_ms = server - (q->sent_wall + rtt_ms / 2.0);
         p->drift_known = 1;
         p->drift_source = "xep-0202";
     }
-    xmpp_free(p->r.ctx, text);
     free(q);
     if (outcome == IQ_CLOSED)
         return;
@@ -472,7 +437,7 @@ static void on_ready(struct runner *r, const char *jid)
     }
     q->p = p;
     q->sent_wall = wall_ms();
-    iq = iq_get(r->ctx, server_of(p), "time", "urn:xmpp:time");
+    iq = query_iq_get(r->ctx, server_of(p), "time", "urn:xmpp:time");
     session_send_iq(r->session, iq, PING_TIMEOUT_MS, on_time_reply, q);
     xmpp_stanza_release(iq);
     send_ping(p);

@@ -72,34 +72,32 @@ static void run_disco(int argc, char **argv, const char *rest)
     app_disco(ui->app);
 }
 
-static void run_sub(int argc, char **argv, const char *rest)
+/* fn on each NODE given, or on the node selected in Nodes. */
+static void each_node(int argc, char **argv,
+                      void (*fn)(struct app *a, const char *node))
 {
-    int i;
     const char *node;
-    (void)rest;
+    int i;
 
     if (argc == 1) {
         if ((node = node_arg(argc, argv, 1)) != NULL)
-            app_subscribe(ui->app, node);
+            fn(ui->app, node);
         return;
     }
     for (i = 1; i < argc; i++)
-        app_subscribe(ui->app, argv[i]);
+        fn(ui->app, argv[i]);
+}
+
+static void run_sub(int argc, char **argv, const char *rest)
+{
+    (void)rest;
+    each_node(argc, argv, app_subscribe);
 }
 
 static void run_unsub(int argc, char **argv, const char *rest)
 {
-    int i;
-    const char *node;
     (void)rest;
-
-    if (argc == 1) {
-        if ((node = node_arg(argc, argv, 1)) != NULL)
-            app_unsubscribe(ui->app, node);
-        return;
-    }
-    for (i = 1; i < argc; i++)
-        app_unsubscribe(ui->app, argv[i]);
+    each_node(argc, argv, app_unsubscribe);
 }
 
 static void run_subs(int argc, char **argv, const char *rest)

@@ -199,9 +199,14 @@ static void row(struct console_pane *p, WINDOW *w, int y, int cols,
     (void)p;
 
     entry_time(e, when, sizeof when);
-    snprintf(what, sizeof what, "%s%s%s %s%s%s%s", e->name,
-             e->type[0] ? "/" : "", e->type, e->id ? "id=" : "",
-             e->id ? e->id : "", e->node ? " " : "", e->node ? e->node : "");
+    if (e->dir == CONSOLE_INFO) /* perch's own note: its first line */
+        snprintf(what, sizeof what, "%.*s", (int)strcspn(e->text, "\n"),
+                 e->text);
+    else
+        snprintf(what, sizeof what, "%s%s%s %s%s%s%s", e->name,
+                 e->type[0] ? "/" : "", e->type, e->id ? "id=" : "",
+                 e->id ? e->id : "", e->node ? " " : "",
+                 e->node ? e->node : "");
     wmove(w, y, 0);
     wattrset(w, ui_attr(sel ? THEME_SELECTION : THEME_NORMAL));
     x = ui_put(w, when, cols);
@@ -210,9 +215,11 @@ static void row(struct console_pane *p, WINDOW *w, int y, int cols,
         wattrset(w, ui_attr(e->dir == CONSOLE_IN    ? THEME_CONSOLE_IN
                             : e->dir == CONSOLE_OUT ? THEME_CONSOLE_OUT
                                                     : THEME_CONSOLE_INFO));
-    x +=
-        ui_put(w, e->dir == CONSOLE_IN ? ui_sym_arrow_in() : ui_sym_arrow_out(),
-               cols - x);
+    x += ui_put(w,
+                e->dir == CONSOLE_IN    ? ui_sym_arrow_in()
+                : e->dir == CONSOLE_OUT ? ui_sym_arrow_out()
+                                        : "!",
+                cols - x);
     x += ui_put(w, " ", cols - x);
     x += ui_put(w, what, cols - x);
     if (e->pair) {

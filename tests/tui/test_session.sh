@@ -132,3 +132,19 @@ t_out_of_service_shows_the_banner_until_in_service() {
     expect_screen '^ 1 Nodes   2 Agents' 'the tab bar is not back on the first line'
     tui_quit
 }
+
+# An untrusted certificate is not retried: the banner says why, the
+# message line gives the --pin that accepts the key, Console the rest.
+t_untrusted_certificate_shows_the_pin_and_is_not_retried() {
+    CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW -s 127.0.0.1 -p "$C2S_PORT")
+    SIZE=120x40
+    tui_start || return
+    wait_screen '^ Not connected to 127\.0\.0\.1 — certificate of localhost not trusted' || return
+    expect_screen '^to trust this key: --pin sha256//[A-Za-z0-9+/=]+ \(details in Console\)'
+    expect_screen '^ supervisor@localhost │ offline │'
+    keys Escape 4
+    wait_screen '^  issuer: +/CN=localhost' || return
+    expect_screen '^\(or trust its CA with --ca-file FILE\)'
+    refute_screen 'reconnecting' 'a refused certificate is retried'
+    tui_quit
+}
