@@ -74,6 +74,7 @@ write_env() {
             "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
         printf 'export LANG=%q\n' "$TUI_LANG"
         echo 'unset LC_ALL LC_CTYPE LC_MESSAGES NO_COLOR PERCH_THEME'
+        [[ -z ${TUI_NO_COLOR:-} ]] || echo 'export NO_COLOR=1'
         printf 'export ASAN_OPTIONS=%q UBSAN_OPTIONS=%q\n' "$ASAN_OPTIONS" "$UBSAN_OPTIONS"
         [[ -z ${LSAN_OPTIONS:-} ]] || printf 'export LSAN_OPTIONS=%q\n' "$LSAN_OPTIONS"
         printf 'export SUP_PW=%q PUB_PW=%q\n' "$SUP_PW" "$PUB_PW"

@@ -255,3 +255,33 @@ t_demo_runs_the_console_on_a_live_feed_and_cleans_up() {
     dir=$(tm capture-pane -p -t "$SESSION" -S - | sed -n 's/.*log: \(\/tmp\/perch-demo\.[^/]*\)\/simulate.log.*/\1/p')
     [[ -n $dir && ! -e $dir ]] || fail "the demo left its temp dir '$dir'"
 }
+
+# An SGR sequence that sets a colour (8, 16 or 256), as capture-pane -e
+# writes them.
+COLOR_SGR=$'\e\\[([0-9]+;)*(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38;5;[0-9]+|48;5;[0-9]+)(;[0-9]+)*m'
+
+# NO_COLOR: not one colour on the screen, the states told apart by
+# attributes; the default theme colours; /theme mono takes them away;
+# an unknown theme is refused with a reason.
+t_no_color_and_themes() {
+    SIZE=100x30
+    TUI_NO_COLOR=1 tui_start || return
+    wait_tree || return
+    settle
+    ! screen_e | grep -qE "$COLOR_SGR" ||
+        fail "colours on the screen under NO_COLOR: $(screen_e | grep -oE "$COLOR_SGR" | head -3 | cat -v)"
+    tui_quit || return
+    tui_start || return
+    wait_tree || return
+    settle
+    screen_e | grep -qE "$COLOR_SGR" || fail "no colour on the screen with the default theme"
+    type_line '/theme mono'
+    wait_screen '^theme mono' || return
+    settle
+    ! screen_e | grep -qE "$COLOR_SGR" || fail "colours on the screen with the mono theme"
+    type_line '/theme nosuch'
+    wait_screen '^/theme: .*nosuch' || return
+    type_line '/theme solarized-dark'
+    wait_screen '^theme solarized-dark' || return
+    tui_quit
+}
