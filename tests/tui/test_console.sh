@@ -212,3 +212,25 @@ EOF2
     wait_reply_row tui-e-2 || return
     tui_quit
 }
+
+# The reply to a typed stanza is selected and held (FROZEN) until f
+# follows the newest again; f freezes; k moves up and End follows.
+t_console_freezes_and_follows() {
+    SIZE=120x40
+    tui_start || return
+    wait_tree || return
+    type_line "$(ping tui-z-1)"
+    wait_selected 'id=tui-z-1 +<-> reply' || return
+    expect_screen 'FROZEN \(f follows\)'
+    type_line "$(disco_items tui-z-2)"
+    wait_selected 'id=tui-z-2 +<-> reply' || return
+    keys f
+    wait_screen 'following \(f freezes\)' || return
+    keys f
+    wait_screen 'FROZEN \(f follows\)' || return
+    keys k
+    wait_selected 'id=tui-z-2 +<-> result' || return
+    keys End
+    wait_screen 'following \(f freezes\)' || return
+    tui_quit
+}

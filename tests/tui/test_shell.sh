@@ -285,3 +285,23 @@ t_no_color_and_themes() {
     wait_screen '^theme solarized-dark' || return
     tui_quit
 }
+
+# Tab completes command names (a second Tab lists the matches on the
+# message line), node names, JIDs in a stanza's to='', template names.
+t_tab_completes_commands_nodes_jids_and_templates() {
+    SIZE=120x40
+    tui_start || return
+    wait_tree || return
+    keys '/su' Tab
+    wait_screen '^> /sub *$' || return
+    keys Tab
+    wait_screen '^2 matches: /sub /subs' || return
+    keys C-u '/items /finesse/api/Sys' Tab
+    wait_screen '^> /items /finesse/api/SystemInfo *$' || return
+    keys C-u "<iq type='get' to='pub" Tab
+    wait_screen "^> <iq type='get' to='pubsub\\.localhost'" || return
+    keys C-u '/tpl pi' Tab
+    wait_screen '^> /tpl ping *$' || return
+    keys C-u
+    tui_quit
+}
