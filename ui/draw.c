@@ -60,6 +60,7 @@ SYM(ui_sym_sep, "›", ">")
 SYM(ui_sym_open, "▾", "-")
 SYM(ui_sym_closed, "▸", "+")
 SYM(ui_sym_sub, "●", "*")
+SYM(ui_sym_sub_inside, "○", "o")
 SYM(ui_sym_vline, "│", "|")
 SYM(ui_sym_arrow_in, "←", "<-")
 SYM(ui_sym_arrow_out, "→", "->")
@@ -77,7 +78,7 @@ static const char *ascii_for(unsigned long cp)
         {0x2014, "-"},  {0x2013, "-"}, {0x2026, "..."}, {0x2192, "->"},
         {0x2190, "<-"}, {0x203a, ">"}, {0x2022, "*"},   {0x25cf, "*"},
         {0x2502, "|"},  {0x2500, "-"}, {0x25b8, "+"},   {0x25be, "-"},
-        {0x00d7, "x"},
+        {0x00d7, "x"},  {0x25cb, "o"},
     };
     size_t i;
 

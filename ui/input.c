@@ -118,6 +118,7 @@ JUMP_KEY(2)
 JUMP_KEY(3)
 JUMP_KEY(4)
 JUMP_KEY(5)
+JUMP_KEY(6)
 
 static int key_redraw(int count, int key)
 {
@@ -147,11 +148,11 @@ static void bind(const char *seq, rl_command_func_t *fn)
 
 static void bind_keys(void)
 {
-    static rl_command_func_t *const jump[] = {key_jump1, key_jump2, key_jump3,
-                                              key_jump4, key_jump5};
+    static rl_command_func_t *const jump[P_N] = {
+        key_jump1, key_jump2, key_jump3, key_jump4, key_jump5, key_jump6};
     static const char *const fkeys[][2] = {
         {"\\eOP", "\\e[11~"}, {"\\eOQ", "\\e[12~"},   {"\\eOR", "\\e[13~"},
-        {"\\eOS", "\\e[14~"}, {"\\e[15~", "\\e[15~"},
+        {"\\eOS", "\\e[14~"}, {"\\e[15~", "\\e[15~"}, {"\\e[17~", "\\e[17~"},
     };
     int c, i;
     char seq[16];
@@ -159,7 +160,7 @@ static void bind_keys(void)
     for (c = ' '; c < 127; c++)
         if (c != '/' && c != '<')
             rl_bind_key(c, key_char);
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < P_N; i++) {
         snprintf(seq, sizeof seq, "\\e%d", i + 1);
         bind(seq, jump[i]);
         bind(fkeys[i][0], jump[i]);

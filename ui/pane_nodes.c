@@ -59,6 +59,18 @@ static int is_open(const struct nodes_pane *n, size_t i)
     return n->rows[i].depth < OPEN_DEPTH;
 }
 
+/* A folded folder holding a subscribed node shows it (scans its rows:
+ * bounded by the tree, and only folded folders on screen ask). */
+static int subscribed_inside(const struct nodes_pane *n, size_t i)
+{
+    size_t j;
+
+    for (j = i + 1; j < n->nrows && n->rows[j].depth > n->rows[i].depth; j++)
+        if (n->rows[j].node && n->rows[j].node->subscribed)
+            return 1;
+    return 0;
+}
+
 static void rebuild_visible(struct nodes_pane *n)
 {
     size_t i;
@@ -145,7 +157,14 @@ static void nodes_draw(void *state, WINDOW *w, int rows, int cols, int focused)
                     ? (is_open(n, n->vis[i]) ? ui_sym_open() : ui_sym_closed())
                     : " ",
                 (int)r->seglen, r->segment);
-        x = ui_put(w, e && e->subscribed ? ui_sym_sub() : " ", 1);
+        x = ui_put(w,
+                   e && e->subscribed ? ui_sym_sub()
+                   : !n->filter && has_children(n, n->vis[i]) &&
+                           !is_open(n, n->vis[i]) &&
+                           subscribed_inside(n, n->vis[i])
+                       ? ui_sym_sub_inside()
+                       : " ",
+                   1);
         x += ui_put(w, seg, cols - x - right);
         for (; x < cols - right; x++)
             waddch(w, ' ');

@@ -45,7 +45,8 @@ const char cmd_tui_help[] =
 struct ui *ui;
 
 const struct pane_ops *const ui_panes[P_N] = {
-    &pane_nodes, &pane_agents, &pane_dialogs, &pane_console, &pane_network,
+    &pane_nodes,   &pane_agents,  &pane_dialogs,
+    &pane_console, &pane_network, &pane_queues,
 };
 
 static WINDOW *sepwin;
@@ -209,7 +210,7 @@ static void layout(void)
         place(P_NODES, h, left, y, 0);
         sepwin = newwin(h, 1, y, left);
         place(P_AGENTS, ha, right, y, left + 1);
-        place(P_DIALOGS, hd, right, y + ha, left + 1);
+        place(ui->middle, hd, right, y + ha, left + 1);
         place(ui->bottom, h - ha - hd, right, y + ha + hd, left + 1);
     }
     ui->chrome_dirty = ui->input_dirty = 1;
@@ -222,6 +223,8 @@ void ui_focus(int id)
     ui->focus = id;
     if (id == P_CONSOLE || id == P_NETWORK)
         ui->bottom = id;
+    if (id == P_DIALOGS || id == P_QUEUES)
+        ui->middle = id;
     ui_redraw_all();
 }
 
@@ -281,12 +284,13 @@ static void draw_tabs(void)
     werase(w);
     wbkgdset(w, ui_attr(THEME_TABBAR));
     wmove(w, 0, 0);
-    for (i = 0; i < P_N; i++) {
+    for (i = 0; i < P_N; i++) { /* 80 columns hold them all */
+        wattrset(w, ui_attr(THEME_TABBAR));
+        ui_printf(w, "%s", i ? " " : "");
         wattrset(w, ui_attr(i == ui->focus ? THEME_TAB_ACTIVE : THEME_TABBAR));
         ui_printf(w, " %d %s ", i + 1, ui->panes[i].ops->name);
-        wattrset(w, ui_attr(THEME_TABBAR));
-        ui_printf(w, " ");
     }
+    wattrset(w, ui_attr(THEME_TABBAR));
     ui_printf(w, " %s  ? help", ui->wide ? "wide" : "tabs");
     wnoutrefresh(w);
 }
@@ -379,7 +383,7 @@ static void draw_chrome(void)
 static void draw_help(void)
 {
     static const char global[] =
-        "Tab/S-Tab  next/previous pane    Alt-1..5 F1..F5  jump to a pane\n"
+        "Tab/S-Tab  next/previous pane    Alt-1..6 F1..F6  jump to a pane\n"
         "?  this help    q  quit (empty input)    Ctrl-L  redraw\n"
         "/TEXT  find in the pane   /cmd  a command   <...  a raw stanza\n"
         "Ctrl-X Ctrl-E  edit the line in $EDITOR    Ctrl-Z  suspend\n"
@@ -754,6 +758,7 @@ static int run(struct cli *c)
     }
     u.focus = c->nargs > 0 ? P_AGENTS : P_NODES;
     u.bottom = P_CONSOLE;
+    u.middle = P_DIALOGS;
     u.frame_timer = loop_timer_new(u.loop, frame, NULL);
     u.tick_timer = loop_timer_new(u.loop, tick, NULL);
     screen_start();

@@ -32,7 +32,15 @@ enum ui_key {
     K_ENTER,
 };
 
-enum ui_pane_id { P_NODES, P_AGENTS, P_DIALOGS, P_CONSOLE, P_NETWORK, P_N };
+enum ui_pane_id {
+    P_NODES,
+    P_AGENTS,
+    P_DIALOGS,
+    P_CONSOLE,
+    P_NETWORK,
+    P_QUEUES,
+    P_N
+};
 
 struct pane;
 
@@ -70,6 +78,7 @@ struct ui {
     struct pane panes[P_N];
     int focus;  /* enum ui_pane_id */
     int bottom; /* wide layout: P_CONSOLE or P_NETWORK in the slot */
+    int middle; /* wide layout: P_DIALOGS or P_QUEUES in the slot */
     enum ui_layout_mode layout_mode;
     int wide; /* the layout in use */
     int rows, cols;
@@ -92,7 +101,7 @@ struct ui {
 extern struct ui *ui; /* the one instance while the TUI runs */
 extern const struct pane_ops *const ui_panes[P_N];
 extern const struct pane_ops pane_nodes, pane_agents, pane_dialogs,
-    pane_console, pane_network;
+    pane_console, pane_network, pane_queues;
 
 /* ui.c */
 void ui_dirty_pane(int id);
@@ -116,13 +125,14 @@ int ui_help_scroll(int key);
 void ui_theme_apply(void);
 attr_t ui_attr(int element);
 /* Symbols that have an ASCII fallback. */
-const char *ui_sym_sep(void);       /* "›" or ">" */
-const char *ui_sym_open(void);      /* "▾" or "-" */
-const char *ui_sym_closed(void);    /* "▸" or "+" */
-const char *ui_sym_sub(void);       /* "●" or "*" */
-const char *ui_sym_vline(void);     /* "│" or "|" */
-const char *ui_sym_arrow_in(void);  /* "←" or "<-" */
-const char *ui_sym_arrow_out(void); /* "→" or "->" */
+const char *ui_sym_sep(void);        /* "›" or ">" */
+const char *ui_sym_open(void);       /* "▾" or "-" */
+const char *ui_sym_closed(void);     /* "▸" or "+" */
+const char *ui_sym_sub(void);        /* "●" or "*" */
+const char *ui_sym_sub_inside(void); /* "○" or "o": folded, holds one */
+const char *ui_sym_vline(void);      /* "│" or "|" */
+const char *ui_sym_arrow_in(void);   /* "←" or "<-" */
+const char *ui_sym_arrow_out(void);  /* "→" or "->" */
 
 /* The theme element for an agent or dialog state ("READY", "HELD"). */
 int ui_state_element(const char *state);

@@ -41,3 +41,20 @@ t_call_appears_in_dialogs_then_shows_gone_and_leaves() {
         subscriptions | grep -q "^$DIALOGS2 " && fail "q left the subscription to $DIALOGS2"
     done
 }
+
+# Queues: a queue's statistics, the longest wait ticking from its start.
+t_queues_show_statistics_and_the_longest_wait() {
+    local since
+    SIZE=100x30
+    tui_start /finesse/api/Queue/1 || return
+    wait_screen 'subscribed to /finesse/api/Queue/1' || return
+    since=$(iso_ago 65)
+    publish /finesse/api/Queue/1 queue_stats \
+        "s|<startTimeOfLongestCallInQueue>[^<]*<|<startTimeOfLongestCallInQueue>$since<|" || return
+    keys F6
+    wait_screen '^ Queues 1 queues — ' || return
+    # waiting 3, longest 1m05s.., ready 2, not ready 4, talking 5+0+1, wrap-up 1+0
+    wait_screen '^Sales +3 +1m0[5-9]s +2 +4 +6 +1 +[0-9]+s ago' || return
+    wait_screen '^Sales +3 +1m(0[7-9]|1[0-9])s ' || return
+    tui_quit
+}

@@ -13,7 +13,7 @@ t_node_tree_lists_the_finesse_nodes() {
     for SIZE in $SIZES; do
         tui_start || return
         wait_tree || return
-        expect_screen "^ 1 Nodes   2 Agents   3 Dialogs   4 Console   5 Network   $([[ $SIZE == 80x24 ]] && echo tabs || echo wide)  \\? help"
+        expect_screen "^ 1 Nodes   2 Agents   3 Dialogs   4 Console   5 Network   6 Queues  $([[ $SIZE == 80x24 ]] && echo tabs || echo wide)  \\? help$"
         expect_screen "^ Nodes ${#NODES[@]} nodes, 0 subscribed"
         expect_screen '^ ▾ finesse'
         expect_screen '^   ▾ api'
@@ -66,21 +66,32 @@ t_tab_alt_and_f_keys_switch_panes_and_layout_switches() {
     wait_active ' 5 Network ' &&
         wait_screen 'one TCP stream: no HTTP requests to show \(see Console\)'
     keys Tab
+    wait_active ' 6 Queues ' && wait_screen '^ Queues 0 queues — 0 teams — system unknown'
+    keys Tab
     wait_active ' 1 Nodes ' || return
+    keys F6
+    wait_active ' 6 Queues '
     keys F2
     wait_active ' 2 Agents '
     keys F1
     wait_active ' 1 Nodes '
     type_line '/layout wide'
-    wait_screen '   wide  \? help' && wait_screen '│ Agents 0 agents'
+    wait_screen '  wide  \? help' && wait_screen '│ Agents 0 agents'
     type_line '/layout tabs'
-    wait_screen '   tabs  \? help' && wait_gone '│ Agents'
+    wait_screen '  tabs  \? help' && wait_gone '│ Agents'
     type_line '/layout sideways'
     wait_screen '^/layout tabs\|wide\|auto$'
     type_line '/layout auto'
-    wait_screen '   tabs  \? help'
+    wait_screen '  tabs  \? help'
     tm resize-window -t "$SESSION" -x 160 -y 48
-    wait_screen '   wide  \? help' && wait_screen '│ Agents 0 agents'
+    wait_screen '  wide  \? help' && wait_screen '│ Agents 0 agents'
+    # wide: Queues takes the Dialogs slot, Network the Console one
+    keys Escape 6
+    wait_screen '│ Queues 0 queues' && wait_gone '│ Dialogs'
+    keys Escape 5
+    wait_screen '│ Network ' && wait_gone '│ Console'
+    keys Escape 3
+    wait_screen '│ Dialogs 0 active' && wait_gone '│ Queues'
     tui_quit
 }
 
@@ -100,7 +111,7 @@ t_resize_keeps_the_selected_agent_and_node() {
     for s in 80x24 120x40 160x48 80x24; do
         tm resize-window -t "$SESSION" -x "${s%x*}" -y "${s#*x}"
         SIZE=$s
-        wait_screen "   $([[ $s == 160x48 ]] && echo wide || echo tabs)  \\? help" || return
+        wait_screen "  $([[ $s == 160x48 ]] && echo wide || echo tabs)  \\? help" || return
         wait_selected 'Alan Turing' || return
         ! selected | grep -q 'Ada Lovelace' || fail "Ada is selected too after the resize to $s"
     done
@@ -108,12 +119,12 @@ t_resize_keeps_the_selected_agent_and_node() {
     keys F1
     tm resize-window -t "$SESSION" -x 160 -y 48
     SIZE=160x48
-    wait_screen '   wide  \? help' || return
+    wait_screen '  wide  \? help' || return
     select_row ' 1001020( |$)' || return
     for s in 80x24 120x40 160x48 80x24 120x40; do
         tm resize-window -t "$SESSION" -x "${s%x*}" -y "${s#*x}"
         SIZE=$s
-        wait_screen "   $([[ $s == 160x48 ]] && echo wide || echo tabs)  \\? help" || return
+        wait_screen "  $([[ $s == 160x48 ]] && echo wide || echo tabs)  \\? help" || return
         wait_selected ' 1001020( |$)' || return
     done
     # and it is the one an action takes
@@ -148,6 +159,11 @@ t_enter_on_a_node_row_subscribes_and_unsubscribes() {
         wait_gone '^●' || return
         subscriptions | grep -q '^/finesse/api/User/1001001 ' &&
             fail "still subscribed to /finesse/api/User/1001001 after Enter again"
+        # a folded folder says it holds a subscribed node
+        type_line '/sub /finesse/api/User/1001002/Dialogs'
+        wait_screen '^○      ▸ 1001002' || return
+        type_line '/unsub /finesse/api/User/1001002/Dialogs'
+        wait_gone '^○' || return
         tui_quit
     done
 }

@@ -1,0 +1,163 @@
+/*
+ * Queues: each queue's statistics as Finesse last sent them (calls
+ * waiting, the longest wait ticking, agents by state), with the teams and
+ * the system status in the title.
+ */
+#include "ui.h"
+#include "buf.h"
+#include "loop.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct queues_pane {
+    struct ui_list l;
+    struct queue **v;
+    size_t n, cap;
+    int rows_shown;
+};
+
+static void *queues_init(void)
+{
+    return xcalloc(1, sizeof(struct queues_pane));
+}
+
+static void queues_done(void *state)
+{
+    struct queues_pane *p = state;
+    free(p->v);
+    free(p);
+}
+
+static int by_name(const void *x, const void *y)
+{
+    const struct queue *a = *(struct queue *const *)x;
+    const struct queue *b = *(struct queue *const *)y;
+    int c = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+    return c ? c : strcmp(a->uri ? a->uri : "", b->uri ? b->uri : "");
+}
+
+static void collect(struct queues_pane *p)
+{
+    const struct model *m = &ui->app->model;
+    size_t i = 0;
+    const char *key;
+    void *val;
+
+    if (p->cap < m->queues.n + 1) {
+        p->cap = m->queues.n + 1;
+        p->v = xrealloc(p->v, p->cap * sizeof *p->v);
+    }
+    p->n = 0;
+    while (map_next(&m->queues, &i, &key, &val))
+        p->v[p->n++] = val;
+    qsort(p->v, p->n, sizeof *p->v, by_name);
+}
+
+/* A statistic as a number ("-" when absent); sums of several keys. */
+static void stat(char *out, size_t size, json_t *st, const char *const *keys)
+{
+    long long sum = 0;
+    int any = 0;
+
+    for (; *keys; keys++) {
+        json_t *v = json_object_get(st, *keys);
+        if (json_is_integer(v)) {
+            sum += json_integer_value(v);
+            any = 1;
+        } else if (json_is_string(v) && *json_string_value(v)) {
+            sum += strtoll(json_string_value(v), NULL, 10);
+            any = 1;
+        }
+    }
+    if (any)
+        snprintf(out, size, "%lld", sum);
+    else
+        snprintf(out, size, "-");
+}
+
+static void longest(char *out, size_t size, json_t *st)
+{
+    const char *since =
+        json_string_value(json_object_get(st, "startTimeOfLongestCallInQueue"));
+    double t = since ? model_parse_time(since) : 0;
+
+    if (t <= 0)
+        snprintf(out, size, "-");
+    else
+        ui_duration(out, size, model_wall_ms() + ui->app->model.drift_ms - t);
+}
+
+static void queues_draw(void *state, WINDOW *w, int rows, int cols, int focused)
+{
+    static const char *const waiting[] = {"callsInQueue", NULL};
+    static const char *const ready[] = {"agentsReady", NULL};
+    static const char *const not_ready[] = {"agentsNotReady", NULL};
+    static const char *const talking[] = {"agentsTalkingInbound",
+                                          "agentsTalkingOutbound",
+                                          "agentsTalkingInternal", NULL};
+    static const char *const wrap[] = {"agentsWrapUpNotReady",
+                                       "agentsWrapUpReady", NULL};
+    const struct model *m = &ui->app->model;
+    struct queues_pane *p = state;
+    char info[256], a[16], b[16], c[16], d[16], e[16], lw[32], seen[32];
+    size_t i;
+    int y;
+
+    collect(p);
+    p->rows_shown = rows - 2;
+    ui_list_fit(&p->l, p->n, rows - 2);
+    snprintf(info, sizeof info, "%zu queues — %zu teams — system %s%s%s", p->n,
+             m->teams.n, m->system_status ? m->system_status : "unknown",
+             m->system_reason && *m->system_reason ? ": " : "",
+             m->system_reason ? m->system_reason : "");
+    ui_title(w, cols, "Queues", info, focused);
+    if (rows < 2)
+        return;
+    wmove(w, 1, 0);
+    wattrset(w, ui_attr(THEME_TITLE) | A_BOLD);
+    ui_put_pad(w,
+               "QUEUE                    WAITING  LONGEST  READY  NOT READY "
+               " TALKING  WRAP-UP  UPDATED",
+               cols);
+    for (y = 2, i = p->l.top; i < p->n && y < rows; i++, y++) {
+        const struct queue *q = p->v[i];
+        char line[256];
+
+        stat(a, sizeof a, q->statistics, waiting);
+        stat(b, sizeof b, q->statistics, ready);
+        stat(c, sizeof c, q->statistics, not_ready);
+        stat(d, sizeof d, q->statistics, talking);
+        stat(e, sizeof e, q->statistics, wrap);
+        longest(lw, sizeof lw, q->statistics);
+        ui_duration(seen, sizeof seen, loop_now_ms() - q->updated_ms);
+        wmove(w, y, 0);
+        wattrset(w, ui_attr(i == p->l.sel && focused ? THEME_SELECTION
+                                                     : THEME_NORMAL));
+        ui_put_pad(w, q->name ? q->name : q->uri ? q->uri : "?", 25);
+        snprintf(line, sizeof line, "%7s  %7s  %5s  %9s  %7s  %7s  %s ago", a,
+                 lw, b, c, d, e, seen);
+        ui_put_pad(w, line, cols - 25);
+    }
+    wattrset(w, ui_attr(THEME_NORMAL));
+}
+
+static int queues_key(void *state, int key)
+{
+    struct queues_pane *p = state;
+    return ui_list_key(&p->l, key, p->n, p->rows_shown);
+}
+
+const struct pane_ops pane_queues = {
+    .name = "Queues",
+    .keys = "Each queue as Finesse last reported it: calls waiting, the\n"
+            "longest wait (ticking), agents ready, not ready, talking (in,\n"
+            "out, internal), in wrap-up. The title: teams, system status.\n"
+            "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
+    .deps = APP_CHANGED_MODEL,
+    .ticks = 1,
+    .init = queues_init,
+    .done = queues_done,
+    .draw = queues_draw,
+    .key = queues_key,
+};
