@@ -63,22 +63,7 @@ static void on_ready(void *arg, const char *bound)
 static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
                      xmpp_stanza_t *el)
 {
-    struct app *a = arg;
-    json_t *ev;
-
-    if (kind == PUBSUB_ITEM) {
-        app_apply_event(a, decode_item(node, el));
-        return;
-    }
-    ev = json_object();
-    json_object_set_new(ev, "node", json_string(node));
-    json_object_set_new(ev, "kind", json_string(pubsub_event_kind_name(kind)));
-    if (kind == PUBSUB_DELETE ||
-        (kind == PUBSUB_SUBSCRIPTION &&
-         xmpp_stanza_get_attribute(el, "subscription") &&
-         strcmp(xmpp_stanza_get_attribute(el, "subscription"), "none") == 0))
-        model_node_subscribed(&a->model, node, 0);
-    app_apply_event(a, ev);
+    app_apply_event(arg, decode_event(pubsub_event_kind_name(kind), node, el));
 }
 
 static void on_stanza(void *arg, xmpp_stanza_t *st)

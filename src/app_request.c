@@ -60,25 +60,26 @@ static int failed(struct app *a, enum iq_outcome outcome, xmpp_stanza_t *reply,
     return 1;
 }
 
-/* ---- requests carrying a node name ---- */
+/* ---- what a request's callback needs: the app and one string (the
+ * node asked about, or the id a raw iq came with) ---- */
 
-struct node_req {
+struct req {
     struct app *a;
-    char *node;
+    char *text; /* owned, may be NULL */
 };
 
-static struct node_req *node_req(struct app *a, const char *node)
+static struct req *req_new(struct app *a, const char *text)
 {
-    struct node_req *q = xcalloc(1, sizeof *q);
+    struct req *q = xcalloc(1, sizeof *q);
 
     q->a = a;
-    q->node = node ? xstrdup(node) : NULL;
+    q->text = text ? xstrdup(text) : NULL;
     return q;
 }
 
-static void node_req_free(struct node_req *q)
+static void req_free(struct req *q)
 {
-    free(q->node);
+    free(q->text);
     free(q);
 }
 
@@ -161,25 +162,25 @@ void app_disco(struct app *a)
 static void on_subscribed(void *arg, enum iq_outcome outcome,
                           xmpp_stanza_t *reply, double rtt)
 {
-    struct node_req *q = arg;
+    struct req *q = arg;
     struct app *a = q->a;
     struct pubsub_sub sub;
-    char *what = xasprintf("subscribe %s", q->node);
+    char *what = xasprintf("subscribe %s", q->text);
 
     if (!failed(a, outcome, reply, what)) {
         memset(&sub, 0, sizeof sub);
         free(map_put(
-            &a->created, q->node,
+            &a->created, q->text,
             xstrdup(pubsub_parse_subscription(reply, &sub) == 0 && sub.subid
                         ? sub.subid
                         : "")));
         pubsub_sub_done(&sub);
-        model_node_subscribed(&a->model, q->node, 1);
-        app_say(a, APP_SAY_INFO, "subscribed to %s (%.0f ms)", q->node, rtt);
+        model_node_subscribed(&a->model, q->text, 1);
+        app_say(a, APP_SAY_INFO, "subscribed to %s (%.0f ms)", q->text, rtt);
         app_changed(a, APP_CHANGED_NODES | APP_CHANGED_STATUS);
     }
     free(what);
-    node_req_free(q);
+    req_free(q);
 }
 
 void app_subscribe(struct app *a, const char *node)
@@ -195,28 +196,28 @@ void app_subscribe(struct app *a, const char *node)
         return;
     }
     send_iq(a, pubsub_subscribe_iq(a->ctx, a->service, node, a->bare),
-            REQUEST_TIMEOUT_MS, on_subscribed, node_req(a, node));
+            REQUEST_TIMEOUT_MS, on_subscribed, req_new(a, node));
 }
 
 static void on_unsubscribed(void *arg, enum iq_outcome outcome,
                             xmpp_stanza_t *reply, double rtt)
 {
-    struct node_req *q = arg;
+    struct req *q = arg;
     struct app *a = q->a;
-    char *what = xasprintf("unsubscribe %s", q->node);
+    char *what = xasprintf("unsubscribe %s", q->text);
     (void)rtt;
 
     if (a->quitting) {
         if (outcome != IQ_CLOSED && a->pending > 0 && --a->pending == 0)
             app_quit(a, 1);
     } else if (!failed(a, outcome, reply, what)) {
-        free(map_del(&a->created, q->node));
-        model_node_subscribed(&a->model, q->node, 0);
-        app_say(a, APP_SAY_INFO, "unsubscribed from %s", q->node);
+        free(map_del(&a->created, q->text));
+        model_node_subscribed(&a->model, q->text, 0);
+        app_say(a, APP_SAY_INFO, "unsubscribed from %s", q->text);
         app_changed(a, APP_CHANGED_NODES | APP_CHANGED_STATUS);
     }
     free(what);
-    node_req_free(q);
+    req_free(q);
 }
 
 /* subid NULL: every subscription of ours to the node. */
@@ -226,7 +227,7 @@ void app_unsubscribe_sub(struct app *a, const char *node, const char *subid,
     send_iq(a,
             pubsub_unsubscribe_iq(a->ctx, a->service, node, a->bare,
                                   subid && *subid ? subid : NULL),
-            timeout, on_unsubscribed, node_req(a, node));
+            timeout, on_unsubscribed, req_new(a, node));
 }
 
 void app_unsubscribe(struct app *a, const char *node)
@@ -296,9 +297,9 @@ void app_flush_changes(struct app *a)
 static void on_items(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
                      double rtt)
 {
-    struct node_req *q = arg;
+    struct req *q = arg;
     struct app *a = q->a;
-    char *what = xasprintf("items %s", q->node);
+    char *what = xasprintf("items %s", q->text);
     xmpp_stanza_t *items, *it;
     size_t n = 0;
 
@@ -308,15 +309,15 @@ static void on_items(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
              it = xmpp_stanza_get_next(it))
             if (xmpp_stanza_is_tag(it) &&
                 strcmp(xmpp_stanza_get_name(it), "item") == 0) {
-                app_apply_event(a, decode_item(q->node, it));
+                app_apply_event(a, decode_item(q->text, it));
                 n++;
             }
-        app_say(a, APP_SAY_INFO, "%s: %zu item%s (%.0f ms)", q->node, n,
+        app_say(a, APP_SAY_INFO, "%s: %zu item%s (%.0f ms)", q->text, n,
                 n == 1 ? "" : "s", rtt);
         app_flush_changes(a);
     }
     free(what);
-    node_req_free(q);
+    req_free(q);
 }
 
 void app_items(struct app *a, const char *node)
@@ -324,15 +325,15 @@ void app_items(struct app *a, const char *node)
     if (!online(a, "items"))
         return;
     send_iq(a, pubsub_items_iq(a->ctx, a->service, node, 0), REQUEST_TIMEOUT_MS,
-            on_items, node_req(a, node));
+            on_items, req_new(a, node));
 }
 
 static void on_info(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
                     double rtt)
 {
-    struct node_req *q = arg;
+    struct req *q = arg;
     struct app *a = q->a;
-    char *what = xasprintf("info %s", q->node ? q->node : a->service);
+    char *what = xasprintf("info %s", q->text ? q->text : a->service);
     struct disco_info info;
     struct buf b;
     size_t i;
@@ -353,7 +354,7 @@ static void on_info(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
         disco_info_done(&info);
     }
     free(what);
-    node_req_free(q);
+    req_free(q);
 }
 
 void app_info(struct app *a, const char *node)
@@ -361,7 +362,7 @@ void app_info(struct app *a, const char *node)
     if (!online(a, "info"))
         return;
     send_iq(a, disco_info_iq(a->ctx, a->service, node), REQUEST_TIMEOUT_MS,
-            on_info, node_req(a, node));
+            on_info, req_new(a, node));
 }
 
 /* ---- ping and clock drift ---- */
@@ -413,9 +414,9 @@ void app_ping(struct app *a)
 static void on_raw_reply(void *arg, enum iq_outcome outcome,
                          xmpp_stanza_t *reply, double rtt)
 {
-    struct node_req *q = arg; /* node: the id the user gave, or NULL */
+    struct req *q = arg; /* text: the id the user gave, or NULL */
     struct app *a = q->a;
-    const char *id = reply ? xmpp_stanza_get_id(reply) : q->node;
+    const char *id = reply ? xmpp_stanza_get_id(reply) : q->text;
 
     if (outcome == IQ_REPLY)
         app_say(a, APP_SAY_INFO, "reply to iq %s: %s in %.0f ms", id ? id : "",
@@ -423,7 +424,7 @@ static void on_raw_reply(void *arg, enum iq_outcome outcome,
                 rtt);
     else if (outcome == IQ_TIMEOUT)
         app_say(a, APP_SAY_ERROR, "no reply to iq %s", id ? id : "");
-    node_req_free(q);
+    req_free(q);
 }
 
 int app_send_text(struct app *a, const char *text, char **cause)
@@ -459,7 +460,7 @@ int app_send_text(struct app *a, const char *text, char **cause)
         if (ok && strcmp(xmpp_stanza_get_name(st[i]), "iq") == 0) {
             /* the reply may come during the send: q is the callback's */
             session_send_iq(a->session, st[i], REQUEST_TIMEOUT_MS, on_raw_reply,
-                            node_req(a, xmpp_stanza_get_id(st[i])));
+                            req_new(a, xmpp_stanza_get_id(st[i])));
         } else if (ok) {
             session_send(a->session, st[i]);
         }

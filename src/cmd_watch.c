@@ -163,27 +163,10 @@ static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
                      xmpp_stanza_t *el)
 {
     struct watch *w = arg;
-    json_t *ev;
-    const char *id;
 
     if (w->count && w->seen >= w->count)
         return;
-    if (kind == PUBSUB_ITEM) {
-        emit(w, decode_item(node, el));
-        return;
-    }
-    ev = json_object();
-    json_object_set_new(ev, "node", json_string(node));
-    id = xmpp_stanza_get_attribute(el, "id");
-    if (id)
-        json_object_set_new(ev, "item", json_string(id));
-    json_object_set_new(ev, "kind", json_string(pubsub_event_kind_name(kind)));
-    if (kind == PUBSUB_SUBSCRIPTION) {
-        const char *state = xmpp_stanza_get_attribute(el, "subscription");
-        json_object_set_new(ev, "subscription",
-                            json_string(state ? state : ""));
-    }
-    emit(w, ev);
+    emit(w, decode_event(pubsub_event_kind_name(kind), node, el));
 }
 
 static void on_stanza(struct runner *r, xmpp_stanza_t *st)

@@ -1,6 +1,7 @@
 /* Printing decoded events. */
 #include "event_out.h"
 #include "buf.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,31 +38,6 @@ static const char *str(json_t *o, const char *key)
     return s ? s : "";
 }
 
-/* Code point and length of the UTF-8 sequence at s (1 for a bad byte,
- * reported as U+FFFD). */
-static size_t next_char(const char *s, uint32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t len, i;
-
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    }
-    len = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 0;
-    *cp = u[0] & (0x3f >> (len > 0 ? len - 1 : 0));
-    for (i = 1; i < len; i++) {
-        if ((u[i] & 0xc0) != 0x80)
-            break;
-        *cp = (*cp << 6) | (u[i] & 0x3f);
-    }
-    if (len == 0 || i < len) {
-        *cp = 0xfffd;
-        return 1;
-    }
-    return len;
-}
-
 /* Terminal columns of a code point: East Asian wide ones take two,
  * combining marks none. */
 static int char_width(uint32_t c)
@@ -89,7 +65,7 @@ static int put_col(struct buf *b, const char *s, int width, int pad)
     size_t n;
 
     while (*s) {
-        n = next_char(s, &c);
+        n = utf8_next(s, &c);
         if (c < 0x20 || (c >= 0x7f && c < 0xa0))
             c = '?';
         w = char_width(c);

@@ -1,6 +1,7 @@
 /* Drawing helpers shared by the panes: clipped UTF-8 text, theme colours,
  * symbols with an ASCII fallback, list scrolling. */
 #include "ui.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,10 +70,10 @@ SYM(ui_sym_arrow_out, "→", "->")
 
 /* Without a UTF-8 locale: the punctuation perch itself writes, in ASCII;
  * anything else one '?' a character. */
-static const char *ascii_for(unsigned long cp)
+static const char *ascii_for(uint32_t cp)
 {
     static const struct {
-        unsigned long cp;
+        uint32_t cp;
         const char *ascii;
     } map[] = {
         {0x2014, "-"},  {0x2013, "-"}, {0x2026, "..."}, {0x2192, "->"},
@@ -88,33 +89,10 @@ static const char *ascii_for(unsigned long cp)
     return "?";
 }
 
-/* Decodes one UTF-8 character at s; returns its length (1 for a bad
- * byte, with *cp 0xfffd). */
-static size_t utf8_next(const char *s, unsigned long *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t n, i;
-
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    }
-    n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 0;
-    *cp = n ? u[0] & (0x7f >> n) : 0xfffd;
-    for (i = 1; i < n; i++) {
-        if ((u[i] & 0xc0) != 0x80) {
-            *cp = 0xfffd;
-            return 1;
-        }
-        *cp = (*cp << 6) | (u[i] & 0x3f);
-    }
-    return n ? n : 1;
-}
-
 /* The ASCII terminal's ui_put. */
 static int put_ascii(WINDOW *w, const char *s, int width)
 {
-    unsigned long cp;
+    uint32_t cp;
     int used = 0;
 
     while (*s && used < width) {

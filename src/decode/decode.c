@@ -87,6 +87,26 @@ json_t *decode_item(const char *node, xmpp_stanza_t *item)
     return ev;
 }
 
+json_t *decode_event(const char *kind, const char *node, xmpp_stanza_t *el)
+{
+    json_t *ev;
+    const char *id, *state;
+
+    if (strcmp(kind, "item") == 0)
+        return decode_item(node, el);
+    ev = json_object();
+    json_object_set_new(ev, "node", json_string(node ? node : ""));
+    if ((id = xmpp_stanza_get_attribute(el, "id")) != NULL)
+        json_object_set_new(ev, "item", json_string(id));
+    json_object_set_new(ev, "kind", json_string(kind));
+    if (strcmp(kind, "subscription") == 0) {
+        state = xmpp_stanza_get_attribute(el, "subscription");
+        json_object_set_new(ev, "subscription",
+                            json_string(state ? state : ""));
+    }
+    return ev;
+}
+
 json_t *decode_update_text(const char *node, const char *text, size_t len)
 {
     json_t *ev = json_object();

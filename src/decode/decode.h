@@ -43,6 +43,16 @@
 json_t *decode_item(const char *node, xmpp_stanza_t *item);
 
 /*
+ * One pubsub event notification as watch prints it and the model applies
+ * it. kind is pubsub_event_kind_name()'s: "item" gives decode_item(node,
+ * el); any other (retract, purge, delete, subscription, configuration)
+ * gives {"node", "item" (el's id, when it has one), "kind",
+ * "subscription" (el's state, for kind subscription)}. New object (caller
+ * json_decref), never NULL.
+ */
+json_t *decode_event(const char *kind, const char *node, xmpp_stanza_t *el);
+
+/*
  * Decodes an <Update> document given as text (not NUL-terminated; len
  * bytes), as a Finesse <notification> carries it once un-escaped. Returns
  * a new object (caller json_decref), never NULL; "node" when node is not

@@ -312,6 +312,13 @@ void model_apply(struct model *m, json_t *ev, double now_ms)
             m->system_reason = NULL;
         }
         take(&m->system_reason, v, "statusReason");
+    } else if (strcmp(kind, "delete") == 0) {
+        if (node && *node)
+            model_node_subscribed(m, node, 0);
+    } else if (strcmp(kind, "subscription") == 0) {
+        const char *state = str(ev, "subscription");
+        if (node && *node && state)
+            model_node_subscribed(m, node, strcmp(state, "subscribed") == 0);
     } else if (strcmp(kind, "raw") == 0) {
         m->raw_events++;
     }

@@ -76,3 +76,31 @@ t_agents_rows_fit_80_columns() {
         { fail "the agent's row runs over onto the next line: '$(screen_line $((n + 1)))'"; dump_screen; }
     tui_quit
 }
+
+# s cycles the sort (state, time, name, id) and the order follows it;
+# /TEXT shows only matching agents, / alone shows them all again.
+t_agents_sort_and_filter() {
+    SIZE=100x30
+    tui_start /finesse/api/Team/5000/Users || return
+    wait_screen 'subscribed to /finesse/api/Team/5000/Users' || return
+    publish /finesse/api/Team/5000/Users team_snapshot || return
+    wait_screen '^ Agents 2 agents — ' || return
+    # by state: READY (Ada) before TALKING (Alan)
+    wait_screen '^1001001 +Ada Lovelace' || return
+    expect_screen '^1001002 +Alan Turing'
+    [[ $(grep -n '^100100[12] ' <<<"$SCREEN" | head -1) == *1001001* ]] ||
+        fail "by state, READY Ada should come before TALKING Alan"
+    keys s
+    wait_screen 'Agents sorted by time' || return
+    keys s
+    wait_screen 'Agents sorted by name' || return
+    keys s
+    wait_screen 'Agents sorted by id' || return
+    type_line '/turing'
+    wait_screen '^ Agents 2 agents — .* filter: turing' || return
+    wait_gone '^1001001 ' || return
+    expect_screen '^1001002 +Alan Turing'
+    type_line '/'
+    wait_screen '^1001001 +Ada Lovelace' || return
+    tui_quit
+}

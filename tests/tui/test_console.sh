@@ -234,3 +234,46 @@ t_console_freezes_and_follows() {
     wait_screen 'following \(f freezes\)' || return
     tui_quit
 }
+
+# A Finesse event in Console: the <Update> escaped in <notification> is
+# shown parsed, as elements.
+t_console_shows_the_escaped_update_parsed() {
+    SIZE=120x40
+    tui_start /finesse/api/User/1001001 || return
+    wait_screen 'subscribed to /finesse/api/User/1001001' || return
+    publish /finesse/api/User/1001001 user_not_ready_reason || return
+    keys Escape 4
+    wait_screen '← message/headline .*/finesse/api/User/1001001' || return
+    keys f
+    select_row '← message/headline' || return
+    keys Enter
+    wait_screen '<!-- escaped XML in the text, shown parsed: -->' || return
+    expect_screen '^ +<Update>'
+    expect_screen '^ +<loginId>1001001</loginId>'
+    refute_screen '&lt;Update' 'the Update is still escaped'
+    tui_quit
+}
+
+# /disconnect closes and stays offline (raw stanzas are refused), /connect
+# logs in again; Ctrl-X Ctrl-E edits the input line in $EDITOR.
+t_disconnect_connect_and_ctrl_x_ctrl_e() {
+    local ed=$TD/editor.sh
+    cat >"$ed" <<'EOF2'
+#!/bin/sh
+sed -i "s/id='tui-x-0'/id='tui-x-1'/" "$1"
+EOF2
+    chmod +x "$ed"
+    SIZE=120x40
+    TUI_EDITOR=$ed tui_start || return
+    wait_tree || return
+    type_line '/disconnect'
+    wait_screen '^disconnected' || return
+    expect_screen '^ supervisor@localhost │ offline │'
+    type_line "$(ping tui-x-9)"
+    wait_screen '^not sent: not connected \(/connect\)' || return
+    type_line '/connect'
+    wait_screen '^ supervisor@localhost │ (TCP, TLS, verified|TLS) │' || return
+    keys "$(ping tui-x-0)" C-x C-e
+    wait_reply_row tui-x-1 || return
+    tui_quit
+}

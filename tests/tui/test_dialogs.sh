@@ -58,3 +58,25 @@ t_queues_show_statistics_and_the_longest_wait() {
     wait_screen '^Sales +3 +1m(0[7-9]|1[0-9])s ' || return
     tui_quit
 }
+
+# Enter on a call: its fields, participants with their actions and every
+# call variable; Enter again goes back to the list.
+t_dialog_detail_shows_fields_actions_and_call_variables() {
+    SIZE=100x30
+    tui_start "$DIALOGS2" || return
+    wait_screen "^subscribed to $DIALOGS2" || return
+    keys F3
+    wait_active '	 3 Dialogs ' || return
+    publish "$DIALOGS2" dialogs_post_alerting || return
+    wait_screen "$(call_row ALERTING)" || return
+    keys Enter
+    wait_screen '^ Dialogs +dialog 16817512 — Enter or Esc-Left back' || return
+    expect_screen '^ dialedNumber +1001002'
+    expect_screen '^ participant 1: 1001002 \(AGENT_DEVICE\) ALERTING'
+    expect_screen '^   actions: ANSWER'
+    expect_screen '^   callVariable1 +acct-778812'
+    expect_screen '^   callVariable10'
+    keys Enter
+    wait_screen "$(call_row ALERTING)" || return
+    tui_quit
+}

@@ -167,3 +167,26 @@ t_enter_on_a_node_row_subscribes_and_unsubscribes() {
         tui_quit
     done
 }
+
+# /TEXT in Nodes lists the full paths containing TEXT; r fetches the
+# selected node's items into the panes; / alone brings the tree back.
+t_nodes_filter_and_items() {
+    SIZE=100x30
+    tui_start || return
+    wait_tree || return
+    publish /finesse/api/User/1001001 user_not_ready_reason || return
+    type_line '/1001001'
+    wait_screen "^ Nodes [0-9]+ nodes, 0 subscribed — filter: 1001001" || return
+    expect_screen '^ /finesse/api/User/1001001 *$'
+    expect_screen '^ /finesse/api/User/1001001/Dialogs'
+    refute_screen '1001002' 'the filter shows a path without 1001001'
+    select_row ' /finesse/api/User/1001001 *$' || return
+    keys r
+    wait_screen '^/finesse/api/User/1001001: [1-9][0-9]* items? \([0-9]+ ms\)' || return
+    keys F2
+    wait_screen '^1001001 +Ada Lovelace +1001001 +NOT_READY' || return
+    keys F1
+    type_line '/'
+    wait_screen '^ *▾ finesse' || return
+    tui_quit
+}

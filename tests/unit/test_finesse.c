@@ -846,6 +846,33 @@ static void finesse_decode__adds_the_node_to_an_update_text(void **state)
     json_decref(ev);
 }
 
+static void decode_event__gives_the_other_kinds_their_own_object(void **state)
+{
+    xmpp_stanza_t *sub = xmpp_stanza_new_from_string(
+        ctx, "<subscription jid='a@b' subscription='none'/>");
+    xmpp_stanza_t *retract =
+        xmpp_stanza_new_from_string(ctx, "<retract id='i7'/>");
+    json_t *ev;
+    char *text;
+    (void)state;
+
+    ev = decode_event("subscription", "/n", sub);
+    text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_string_equal(
+        text, "{\"node\":\"/n\",\"kind\":\"subscription\",\"subscription\":"
+              "\"none\"}");
+    free(text);
+    json_decref(ev);
+    ev = decode_event("retract", "/n", retract);
+    text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_string_equal(
+        text, "{\"node\":\"/n\",\"item\":\"i7\",\"kind\":\"retract\"}");
+    free(text);
+    json_decref(ev);
+    xmpp_stanza_release(sub);
+    xmpp_stanza_release(retract);
+}
+
 int main(void)
 {
     struct test_list l = {0};
@@ -867,6 +894,7 @@ int main(void)
     T(finesse_decode__refuses_a_deep_item_without_recursing);
     T(finesse_decode__shows_a_huge_client_log_cut);
     T(finesse_decode__adds_the_node_to_an_update_text);
+    T(decode_event__gives_the_other_kinds_their_own_object);
 #undef T
     return tl_run(&l, "finesse", strophe_setup, strophe_teardown);
 }

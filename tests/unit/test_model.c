@@ -313,6 +313,35 @@ static void model__counts_subscribed_nodes_once_each(void **state)
     model_done(&m);
 }
 
+static void model__delete_and_subscription_events_move_the_mark(void **state)
+{
+    struct model m;
+    (void)state;
+
+    model_init(&m);
+    model_node_subscribed(&m, "/a", 1);
+    model_node_subscribed(&m, "/b", 1);
+    apply(&m, "{\"node\":\"/a\",\"kind\":\"delete\"}", 1000);
+    assert_false(model_node(&m, "/a", 0)->subscribed);
+    apply(&m,
+          "{\"node\":\"/b\",\"kind\":\"subscription\",\"subscription\":"
+          "\"none\"}",
+          1000);
+    assert_false(model_node(&m, "/b", 0)->subscribed);
+    apply(&m,
+          "{\"node\":\"/c\",\"kind\":\"subscription\",\"subscription\":"
+          "\"subscribed\"}",
+          1000);
+    assert_true(model_node(&m, "/c", 0)->subscribed);
+    apply(&m,
+          "{\"node\":\"/c\",\"kind\":\"subscription\",\"subscription\":"
+          "\"pending\"}",
+          1000);
+    assert_false(model_node(&m, "/c", 0)->subscribed);
+    assert_int_equal(m.subscribed, 0);
+    model_done(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +349,7 @@ int main(void)
         cmocka_unit_test(model__dialogs_post_put_delete),
         cmocka_unit_test(model__deleted_dialog_is_forgotten_by_a_later_event),
         cmocka_unit_test(model__counts_subscribed_nodes_once_each),
+        cmocka_unit_test(model__delete_and_subscription_events_move_the_mark),
         cmocka_unit_test(
             model__failover_repost_updates_and_unknown_delete_is_counted),
         cmocka_unit_test(model__team_snapshot_queue_and_systeminfo),
