@@ -16,16 +16,20 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-missing-field-initializers
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-               -DPERCH_VERSION='"$(VERSION)"' $(WARN)
+               -DPERCH_VERSION='"$(VERSION)"' $(WARN) -Isrc
 CFLAGS ?= -O2 -g
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
        -fno-omit-frame-pointer
 
-CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/xmpp/*.c src/decode/*.c src/model/*.c src/sim/*.c))
-MAIN_SRC := src/main.c
+# src/ the core (no ncurses, nothing of ui/), ui/ the console, main/ the
+# command table above both. UI_PURE: the UI's curses-free logic, linked into
+# the unit tests as well.
+CORE_SRC := $(wildcard src/*/*.c)
+MAIN_SRC := $(wildcard main/*.c)
 UI_SRC := $(wildcard ui/*.c)
+UI_PURE := ui/theme.c
 UI_PKGS := ncursesw readline
-UI_CFLAGS = $(shell pkg-config --cflags $(UI_PKGS)) -D_GNU_SOURCE -Isrc \
+UI_CFLAGS = $(shell pkg-config --cflags $(UI_PKGS)) -D_GNU_SOURCE \
             -DPERCH_DATADIR='"$(DATADIR)"'
 UI_LIBS = $(shell pkg-config --libs $(UI_PKGS))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -34,7 +38,9 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 B := build
 REL_OBJ := $(patsubst %.c,$(B)/rel/%.o,$(CORE_SRC) $(MAIN_SRC) $(UI_SRC))
 CHK_CORE := $(patsubst %.c,$(B)/check/%.o,$(CORE_SRC))
-CHK_MAIN := $(patsubst %.c,$(B)/check/%.o,$(MAIN_SRC) $(UI_SRC))
+CHK_PURE := $(patsubst %.c,$(B)/check/%.o,$(UI_PURE))
+CHK_MAIN := $(patsubst %.c,$(B)/check/%.o,$(MAIN_SRC) \
+                                           $(filter-out $(UI_PURE),$(UI_SRC)))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/check/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy
@@ -60,6 +66,12 @@ $(B)/rel/ui/%.o: ui/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(UI_CFLAGS) -MMD -MP -c -o $@ $<
 
+# main.c alone sees both src/ and ui/.
+$(B)/rel/main/%.o: main/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -I. -MMD -MP -c -o $@ $<
+
 $(B)/rel/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -68,7 +80,7 @@ $(B)/rel/%.o: %.c
 # --- sanitizer build used by every test; warnings are errors ---
 CHK_CFLAGS := $(BASE_CFLAGS) -Werror -O1 -g $(SAN)
 
-$(B)/check/perch: $(CHK_CORE) $(CHK_MAIN)
+$(B)/check/perch: $(CHK_CORE) $(CHK_PURE) $(CHK_MAIN)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(UI_LIBS)
 
 $(B)/check/ui/%.o: ui/%.c
@@ -76,14 +88,20 @@ $(B)/check/ui/%.o: ui/%.c
 	@echo "  CC san  $<"
 	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) $(UI_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(B)/check/main/%.o: main/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC san  $<"
+	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -I. -MMD -MP -c -o $@ $<
+
 $(B)/check/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC san  $<"
 	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/check/unit/%: tests/unit/%.c $(CHK_CORE)
+# Unit tests link the core and the UI's curses-free files, no ncurses.
+$(B)/check/unit/%: tests/unit/%.c $(CHK_CORE) $(CHK_PURE)
 	@mkdir -p $(dir $@)
-	$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(CHK_CORE) \
+	$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -I. -o $@ $< $(CHK_CORE) $(CHK_PURE) \
 	    $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(B)/tools/freeport: tests/tools/freeport.c
@@ -111,11 +129,11 @@ bench: all $(B)/tools/freeport $(B)/tools/count_receiver
 	tests/bench/tui.sh
 
 # --- fuzz targets (libFuzzer) ---
-FUZZ_CORE := $(filter-out src/cmd_%.c src/run.c src/app.c src/app_request.c,$(CORE_SRC))
+FUZZ_CORE := $(filter-out src/cmd/%.c src/app/%.c,$(CORE_SRC)) $(UI_PURE)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
-	    $(PKG_CFLAGS) -Isrc -o $@ $< $(FUZZ_CORE) $(PKG_LIBS)
+	    $(PKG_CFLAGS) -I. -o $@ $< $(FUZZ_CORE) $(PKG_LIBS)
 
 FUZZ_SECONDS ?= 60
 fuzz: deps $(FUZZ_BIN)
@@ -160,6 +178,6 @@ clean:
 	rm -rf $(B)
 
 format:
-	clang-format -i $(wildcard src/*.[ch] src/*/*.[ch] ui/*.[ch] tests/*/*.[ch])
+	clang-format -i $(wildcard src/*/*.[ch] main/*.c ui/*.[ch] tests/*/*.[ch])
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

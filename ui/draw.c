@@ -1,7 +1,7 @@
 /* Drawing helpers shared by the panes: clipped UTF-8 text, theme colours,
  * symbols with an ASCII fallback, list scrolling. */
 #include "ui.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>

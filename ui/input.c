@@ -7,7 +7,7 @@
  * on the pane while the line is empty and edit the line otherwise.
  */
 #include "ui.h"
-#include "buf.h"
+#include "base/buf.h"
 
 #include <readline/history.h>
 #include <readline/readline.h>

@@ -4,8 +4,8 @@
  * counts by state in the title; s cycles the sort; /TEXT filters.
  */
 #include "ui.h"
-#include "buf.h"
-#include "loop.h"
+#include "base/buf.h"
+#include "base/loop.h"
 
 #include <stdlib.h>
 #include <string.h>

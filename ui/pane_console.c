@@ -6,7 +6,7 @@
  * search with n/N, freeze/follow, /save.
  */
 #include "ui.h"
-#include "buf.h"
+#include "base/buf.h"
 #include "xmpp/console.h"
 #include "xmpp/pretty.h"
 

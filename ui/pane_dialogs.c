@@ -5,8 +5,8 @@
  * field, the participants with their actions, all call variables.
  */
 #include "ui.h"
-#include "buf.h"
-#include "loop.h"
+#include "base/buf.h"
+#include "base/loop.h"
 
 #include <stdlib.h>
 #include <string.h>

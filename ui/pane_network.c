@@ -5,7 +5,7 @@
  * drift above. Over TCP there are no requests: the header says so.
  */
 #include "ui.h"
-#include "buf.h"
+#include "base/buf.h"
 
 #include <stdio.h>
 #include <string.h>

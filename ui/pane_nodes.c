@@ -4,8 +4,8 @@
  * Space/Left/Right fold, i info, r items, R disco again, /TEXT filters.
  */
 #include "ui.h"
-#include "buf.h"
-#include "loop.h"
+#include "base/buf.h"
+#include "base/loop.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,8 +4,8 @@
  * the system status in the title.
  */
 #include "ui.h"
-#include "buf.h"
-#include "loop.h"
+#include "base/buf.h"
+#include "base/loop.h"
 
 #include <stdlib.h>
 #include <string.h>

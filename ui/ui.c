@@ -3,11 +3,11 @@
  * suspend, the frame timer, the status bar and the banner.
  */
 #include "ui.h"
-#include "buf.h"
-#include "cli.h"
-#include "commands.h"
-#include "loop.h"
-#include "run.h"
+#include "base/buf.h"
+#include "conf/cli.h"
+#include "cmd/command.h"
+#include "base/loop.h"
+#include "cmd/run.h"
 #include "xmpp/console.h"
 
 #include <errno.h>

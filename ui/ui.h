@@ -1,5 +1,5 @@
 /*
- * The ncurses frontend. It reads struct app (src/app.h) and its model and
+ * The ncurses frontend. It reads struct app (src/app/app.h) and its model and
  * console ring, and calls the core to act; it never parses protocol.
  *
  * One struct ui for the process. Panes are a table (ui_panes[]) of
@@ -11,7 +11,7 @@
 #ifndef PERCH_UI_H
 #define PERCH_UI_H
 
-#include "app.h"
+#include "app/app.h"
 #include "theme.h"
 
 #include <ncurses.h>

@@ -6,7 +6,7 @@
  * on its own, so garbage between them costs nothing but itself.
  */
 #define _GNU_SOURCE /* memmem */
-#include "../buf.h"
+#include "base/buf.h"
 #include "decode.h"
 #include "decoder.h"
 

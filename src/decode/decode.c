@@ -1,6 +1,6 @@
 /* The decoder registry: a pubsub item or an <Update> text in, one event out. */
 #include "decode.h"
-#include "../buf.h"
+#include "base/buf.h"
 #include "decoder.h"
 
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * apiErrors). Only fixed, known paths are walked, so the payload's depth
  * never drives the code; names are compared ignoring case, in any order.
  */
-#include "../buf.h"
+#include "base/buf.h"
 #include "decode.h"
 #include "decoder.h"
 

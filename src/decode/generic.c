@@ -5,7 +5,7 @@
  * XML itself is what a person debugging a pubsub node wants to read. The
  * tree is already bounded in depth and the walk is iterative.
  */
-#include "../buf.h"
+#include "base/buf.h"
 #include "decode.h"
 #include "decoder.h"
 

@@ -1,6 +1,6 @@
 /* The decoders' XML tree: expat builder, stanza copy, walks, escaping. */
 #include "xnode.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <expat.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 /* Open addressing with linear probing and backward-shift deletion. */
 #include "map.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <stdint.h>
 #include <stdlib.h>

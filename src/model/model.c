@@ -1,7 +1,7 @@
 /* The model: decoded events in, tables out. */
 #define _XOPEN_SOURCE 700 /* strptime */
 #include "model.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>

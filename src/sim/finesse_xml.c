@@ -1,6 +1,6 @@
 /* The Update documents of a Finesse Notification Service, in its element
  * order (see tests/fixtures/finesse/), text escaped once. */
-#include "../buf.h"
+#include "base/buf.h"
 #include "sim.h"
 
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * virtual due times, each step a few Update documents queued for
  * sim_next. */
 #include "sim.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

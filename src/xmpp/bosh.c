@@ -6,8 +6,8 @@
  * is reported as a transport record.
  */
 #include "bosh.h"
-#include "../buf.h"
-#include "../loop.h"
+#include "base/buf.h"
+#include "base/loop.h"
 #include "boshbody.h"
 #include "cert.h"
 

@@ -1,6 +1,6 @@
 /* Building and reading BOSH bodies. */
 #include "boshbody.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <expat.h>
 #include <stdio.h>

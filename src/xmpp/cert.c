@@ -1,6 +1,6 @@
 /* SPKI pins computed with OpenSSL. */
 #include "cert.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>

@@ -1,6 +1,6 @@
 /* Bounded traffic log and secret redaction. */
 #include "console.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>

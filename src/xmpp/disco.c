@@ -1,6 +1,6 @@
 /* disco#items and disco#info: requests, parsing, paging. */
 #include "disco.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>

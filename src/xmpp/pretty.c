@@ -1,6 +1,6 @@
 /* Pretty printer for stanzas: what a person reads instead of raw XML. */
 #include "pretty.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>

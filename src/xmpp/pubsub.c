@@ -1,6 +1,6 @@
 /* XEP-0060 subscriber side. */
 #include "pubsub.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* SASL exchanges (SCRAM-SHA-256, SCRAM-SHA-1, PLAIN) over GNU SASL. */
 #include "sasl.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <gsasl.h>
 #include <stdlib.h>

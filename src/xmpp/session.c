@@ -1,8 +1,8 @@
 /* Transport-agnostic XMPP session: login, iq tracking, dispatch. */
 #include "session.h"
-#include "../buf.h"
-#include "../jid.h"
-#include "../loop.h"
+#include "base/buf.h"
+#include "jid.h"
+#include "base/loop.h"
 #include "console.h"
 #include "id.h"
 #include "sasl.h"

@@ -6,7 +6,7 @@
 #ifndef PERCH_SESSION_H
 #define PERCH_SESSION_H
 
-#include "../fail.h"
+#include "base/fail.h"
 #include "transport.h"
 
 #include <stdio.h>

@@ -5,8 +5,8 @@
  * loop through the sockopt callback; libstrophe is driven without waiting.
  */
 #include "tcp.h"
-#include "../buf.h"
-#include "../loop.h"
+#include "base/buf.h"
+#include "base/loop.h"
 #include "cert.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* Stanza templates for the input line, one table entry each. */
 #include "templates.h"
-#include "../buf.h"
+#include "base/buf.h"
 #include "pretty.h"
 #include "pubsub.h"
 #include "xmlcheck.h"

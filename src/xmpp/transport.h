@@ -6,7 +6,7 @@
 #ifndef PERCH_TRANSPORT_H
 #define PERCH_TRANSPORT_H
 
-#include "../fail.h"
+#include "base/fail.h"
 #include <strophe.h>
 
 struct transport;

@@ -1,6 +1,6 @@
 /* Well-formedness and shape check of raw stanzas, with expat. */
 #include "xmlcheck.h"
-#include "../buf.h"
+#include "base/buf.h"
 
 #include <expat.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
  * exit. Loads it without an account, for "default" when optional and for
  * "a" when required. An error names the file; a success sets no cause.
  */
-#include "buf.h"
-#include "config.h"
+#include "base/buf.h"
+#include "conf/config.h"
 
 #include <stdint.h>
 #include <stdio.h>

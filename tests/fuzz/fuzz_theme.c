@@ -4,8 +4,8 @@
  * theme untouched; a success sets no cause and yields styles in range that
  * theme_resolve keeps in range for every terminal.
  */
-#include "buf.h"
-#include "theme.h"
+#include "base/buf.h"
+#include "ui/theme.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * every step moves 1 to 4 bytes, never past the end, and gives a code
  * point that fits 21 bits (U+FFFD for a bad byte).
  */
-#include "utf8.h"
+#include "base/utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * conn_opts_set where the config and the command line differ. */
 #include "unit.h"
 
-#include "buf.h"
-#include "config.h"
+#include "base/buf.h"
+#include "conf/config.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

@@ -5,7 +5,7 @@
  */
 #include "unit.h"
 
-#include "buf.h"
+#include "base/buf.h"
 #include "decode/decode.h"
 
 #include <jansson.h>

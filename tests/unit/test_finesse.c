@@ -8,7 +8,7 @@
 #include "unit.h"
 #include "unit_strophe.h"
 
-#include "buf.h"
+#include "base/buf.h"
 #include "decode/decode.h"
 
 #include <dirent.h>

@@ -1,8 +1,8 @@
 /* jid_parse, jid_bare, jid_equal. */
 #include "unit.h"
 
-#include "buf.h"
-#include "jid.h"
+#include "base/buf.h"
+#include "xmpp/jid.h"
 
 /* --- valid forms --- */
 

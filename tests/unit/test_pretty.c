@@ -2,7 +2,7 @@
 #include "unit.h"
 #include "unit_strophe.h"
 
-#include "buf.h"
+#include "base/buf.h"
 #include "xmpp/pretty.h"
 
 /* s without its ANSI "ESC [ ... m" sequences (new string). */

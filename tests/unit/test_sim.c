@@ -6,7 +6,7 @@
 #include "unit.h"
 #include "unit_strophe.h"
 
-#include "buf.h"
+#include "base/buf.h"
 #include "decode/decode.h"
 #include "sim/sim.h"
 #include "xmpp/pubsub.h"

@@ -2,8 +2,8 @@
  * the files in themes/, and theme_resolve for 8 colours and NO_COLOR. */
 #include "unit.h"
 
-#include "buf.h"
-#include "theme.h"
+#include "base/buf.h"
+#include "ui/theme.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

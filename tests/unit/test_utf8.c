@@ -1,7 +1,7 @@
 /* utf8_next: what the event line and the console's ASCII fallback read. */
 #include "unit.h"
 
-#include "utf8.h"
+#include "base/utf8.h"
 
 struct row {
     const char *name;

@@ -1,7 +1,7 @@
 /* perch subscriptions: what this account is subscribed to. */
-#include "buf.h"
-#include "cli.h"
-#include "commands.h"
+#include "base/buf.h"
+#include "conf/cli.h"
+#include "command.h"
 #include "run.h"
 #include "xmpp/pubsub.h"
 

@@ -1,7 +1,7 @@
 /* perch nodes: the pubsub service's nodes (disco#items), one a line. */
-#include "buf.h"
-#include "cli.h"
-#include "commands.h"
+#include "base/buf.h"
+#include "conf/cli.h"
+#include "command.h"
 #include "run.h"
 #include "xmpp/disco.h"
 

@@ -1,6 +1,6 @@
 /* JID parsing with the checks a user's typo most often needs. */
 #include "jid.h"
-#include "buf.h"
+#include "base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>

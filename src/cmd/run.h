@@ -7,7 +7,7 @@
 #ifndef PERCH_RUN_H
 #define PERCH_RUN_H
 
-#include "cli.h"
+#include "conf/cli.h"
 #include "xmpp/session.h"
 
 struct runner;

@@ -1,8 +1,8 @@
 /* perch: argv -> command. */
-#include "cli.h"
-#include "commands.h"
-#include "fail.h"
-#include "run.h"
+#include "conf/cli.h"
+#include "cmd/command.h"
+#include "base/fail.h"
+#include "cmd/run.h"
 
 #include <stdio.h>
 #include <string.h>

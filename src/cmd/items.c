@@ -1,7 +1,7 @@
 /* perch items NODE: the items a node holds, decoded like watch's events. */
-#include "buf.h"
-#include "cli.h"
-#include "commands.h"
+#include "base/buf.h"
+#include "conf/cli.h"
+#include "command.h"
 #include "decode/decode.h"
 #include "event_out.h"
 #include "run.h"

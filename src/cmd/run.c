@@ -1,9 +1,9 @@
 /* Shared scaffolding of the headless commands. */
 #include "run.h"
-#include "buf.h"
-#include "jid.h"
-#include "loop.h"
-#include "password.h"
+#include "base/buf.h"
+#include "xmpp/jid.h"
+#include "base/loop.h"
+#include "conf/password.h"
 #include "xmpp/console.h"
 #include "xmpp/bosh.h"
 #include "xmpp/tcp.h"

@@ -4,7 +4,7 @@
  * pane. Also completion candidates and /edit.
  */
 #include "ui.h"
-#include "buf.h"
+#include "base/buf.h"
 #include "xmpp/console.h"
 #include "xmpp/templates.h"
 

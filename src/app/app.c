@@ -2,13 +2,13 @@
  * reconnects, quit), events from the session, transport records. The
  * requests are in app_request.c. */
 #include "app_internal.h"
-#include "buf.h"
+#include "base/buf.h"
 #include "decode/decode.h"
-#include "jid.h"
-#include "loop.h"
+#include "xmpp/jid.h"
+#include "base/loop.h"
 #include "model/model.h"
-#include "password.h"
-#include "run.h"
+#include "conf/password.h"
+#include "cmd/run.h"
 #include "xmpp/console.h"
 #include "xmpp/pubsub.h"
 

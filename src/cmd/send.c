@@ -1,7 +1,7 @@
 /* perch send: raw stanzas from the command line or stdin, replies out. */
-#include "buf.h"
-#include "cli.h"
-#include "commands.h"
+#include "base/buf.h"
+#include "conf/cli.h"
+#include "command.h"
 #include "run.h"
 #include "xmpp/pretty.h"
 #include "xmpp/xmlcheck.h"

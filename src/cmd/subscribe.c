@@ -1,8 +1,8 @@
 /* perch subscribe | unsubscribe NODE...: one request per node, in order. */
-#include "buf.h"
-#include "cli.h"
-#include "commands.h"
-#include "jid.h"
+#include "base/buf.h"
+#include "conf/cli.h"
+#include "command.h"
+#include "xmpp/jid.h"
 #include "run.h"
 #include "xmpp/pubsub.h"
 

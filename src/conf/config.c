@@ -1,7 +1,7 @@
 /* Config file reading with inih; every error names file, line and key. */
 #include "config.h"
-#include "buf.h"
-#include "ini_lines.h"
+#include "base/buf.h"
+#include "base/ini_lines.h"
 
 #include <errno.h>
 #include <ini.h>

@@ -2,13 +2,13 @@
  * perch watch NODE...: subscribe, stream decoded events, and on exit remove
  * the subscriptions this run created (and only those).
  */
-#include "buf.h"
-#include "cli.h"
-#include "commands.h"
+#include "base/buf.h"
+#include "conf/cli.h"
+#include "command.h"
 #include "decode/decode.h"
 #include "event_out.h"
-#include "jid.h"
-#include "loop.h"
+#include "xmpp/jid.h"
+#include "base/loop.h"
 #include "run.h"
 #include "xmpp/pubsub.h"
 

@@ -1,6 +1,6 @@
 /* Password sources. */
 #include "password.h"
-#include "buf.h"
+#include "base/buf.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* Theme files with inih, built-in themes, and colour downgrading. */
 #include "theme.h"
-#include "buf.h"
-#include "ini_lines.h"
+#include "base/buf.h"
+#include "base/ini_lines.h"
 
 #include <errno.h>
 #include <ini.h>

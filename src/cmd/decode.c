@@ -2,11 +2,11 @@
  * perch decode: Finesse events captured elsewhere (Fiddler, a browser's
  * Network tab, a log) decoded offline; no connection, no account.
  */
-#include "buf.h"
+#include "base/buf.h"
 #include "event_out.h"
-#include "commands.h"
+#include "command.h"
 #include "decode/decode.h"
-#include "fail.h"
+#include "base/fail.h"
 
 #include <errno.h>
 #include <jansson.h>

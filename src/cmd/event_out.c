@@ -1,7 +1,7 @@
 /* Printing decoded events. */
 #include "event_out.h"
-#include "buf.h"
-#include "utf8.h"
+#include "base/buf.h"
+#include "base/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>

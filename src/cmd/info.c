@@ -1,7 +1,7 @@
 /* perch info: disco#info of a node — identities, features, meta-data. */
-#include "buf.h"
-#include "cli.h"
-#include "commands.h"
+#include "base/buf.h"
+#include "conf/cli.h"
+#include "command.h"
 #include "run.h"
 #include "xmpp/disco.h"
 

@@ -4,10 +4,10 @@
  * terminal version of the browser's Network tab for /http-bind/), pings
  * with round-trip time, clock drift, and a summary at the end.
  */
-#include "buf.h"
-#include "cli.h"
-#include "commands.h"
-#include "loop.h"
+#include "base/buf.h"
+#include "conf/cli.h"
+#include "command.h"
+#include "base/loop.h"
 #include "run.h"
 #include "xmpp/query.h"
 

@@ -4,11 +4,11 @@
  * Update documents with a bounded window of unanswered publishes, paced
  * by a timer to at most --rate events a second.
  */
-#include "buf.h"
-#include "cli.h"
-#include "commands.h"
-#include "jid.h"
-#include "loop.h"
+#include "base/buf.h"
+#include "conf/cli.h"
+#include "command.h"
+#include "xmpp/jid.h"
+#include "base/loop.h"
 #include "run.h"
 #include "sim/sim.h"
 #include "xmpp/pubsub.h"

@@ -1,6 +1,6 @@
 /* getopt_long over the CONN options, then the config file beneath them. */
 #include "cli.h"
-#include "buf.h"
+#include "base/buf.h"
 #include "config.h"
 
 #include <getopt.h>

@@ -1,10 +1,10 @@
 /* The console core's requests (disco, subscriptions, items, info, ping,
  * clock, raw stanzas) and how events reach the model. */
 #include "app_internal.h"
-#include "buf.h"
+#include "base/buf.h"
 #include "decode/decode.h"
-#include "jid.h"
-#include "loop.h"
+#include "xmpp/jid.h"
+#include "base/loop.h"
 #include "model/model.h"
 #include "xmpp/disco.h"
 #include "xmpp/pubsub.h"

@@ -1,7 +1,7 @@
 /* Connection options: one setter for the command line and the config. */
 #include "opts.h"
-#include "buf.h"
-#include "jid.h"
+#include "base/buf.h"
+#include "xmpp/jid.h"
 #include "xmpp/cert.h"
 #include "xmpp/session.h"
 

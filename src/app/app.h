@@ -8,7 +8,7 @@
 #ifndef PERCH_APP_H
 #define PERCH_APP_H
 
-#include "cli.h"
+#include "conf/cli.h"
 #include "model/model.h"
 #include "xmpp/session.h"
 
