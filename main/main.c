@@ -1,4 +1,5 @@
 /* perch: argv -> command. */
+#include "base/error.h"
 #include "conf/cli.h"
 #include "cmd/command.h"
 #include "base/fail.h"

@@ -136,7 +136,7 @@ static int key_edit(int count, int key)
     (void)key;
 
     rl_replace_line("", 0);
-    cmd_edit(text);
+    slash_edit(text);
     free(text);
     return 0;
 }
@@ -210,7 +210,7 @@ static void on_line(char *line)
                 write_history(hist_path);
         }
         in_line_handler = 1;
-        cmd_run(line);
+        slash_run(line);
         in_line_handler = 0;
     }
     free(line);
@@ -257,7 +257,7 @@ static char **complete(const char *text, int start, int end)
     rl_completion_append_character =
         quote == '\'' || quote == '"' ? quote : ' ';
     free_completions();
-    completions = cmd_complete(rl_line_buffer, start, end, text);
+    completions = slash_complete(rl_line_buffer, start, end, text);
     m = rl_completion_matches(text, next_completion);
     free_completions();
     return m;

@@ -28,7 +28,7 @@ enum arg_kind {
     ARG_FILTER
 };
 
-struct ui_cmd {
+struct slash_command {
     const char *name;
     const char *usage;
     const char *help;
@@ -194,7 +194,7 @@ static void run_tpl(int argc, char **argv, const char *rest)
 static void run_edit(int argc, char **argv, const char *rest)
 {
     (void)argc, (void)argv;
-    cmd_edit(*rest ? rest : last_edit ? last_edit : "");
+    slash_edit(*rest ? rest : last_edit ? last_edit : "");
 }
 
 static void run_filter(int argc, char **argv, const char *rest)
@@ -269,7 +269,7 @@ static void run_quit(int argc, char **argv, const char *rest)
     ui_quit(argc > 1 && strcmp(argv[1], "keep") == 0);
 }
 
-static const struct ui_cmd cmds[] = {
+static const struct slash_command slash_commands[] = {
     {"connect", "", "connect (again) with the command line's account", ARG_NONE,
      run_connect},
     {"disconnect", "", "close the session; stay offline", ARG_NONE,
@@ -311,18 +311,18 @@ static const struct ui_cmd cmds[] = {
      ARG_NONE, run_quit},
 };
 
-#define NCMDS (sizeof cmds / sizeof cmds[0])
+#define NCOMMANDS (sizeof slash_commands / sizeof slash_commands[0])
 
-static const struct ui_cmd *find_cmd(const char *name)
+static const struct slash_command *find_command(const char *name)
 {
     size_t i;
-    for (i = 0; i < NCMDS; i++)
-        if (strcmp(cmds[i].name, name) == 0)
-            return &cmds[i];
+    for (i = 0; i < NCOMMANDS; i++)
+        if (strcmp(slash_commands[i].name, name) == 0)
+            return &slash_commands[i];
     return NULL;
 }
 
-const char *cmd_help_text(void)
+const char *slash_help_text(void)
 {
     static char *text;
     struct buf b;
@@ -331,16 +331,16 @@ const char *cmd_help_text(void)
     if (text)
         return text;
     buf_init(&b);
-    for (i = 0; i < NCMDS; i++)
-        buf_printf(&b, "/%-10s %-14s %s\n", cmds[i].name, cmds[i].usage,
-                   cmds[i].help);
+    for (i = 0; i < NCOMMANDS; i++)
+        buf_printf(&b, "/%-10s %-14s %s\n", slash_commands[i].name,
+                   slash_commands[i].usage, slash_commands[i].help);
     text = buf_steal(&b);
     return text;
 }
 
 static void run_help(int argc, char **argv, const char *rest)
 {
-    const struct ui_cmd *c;
+    const struct slash_command *c;
     (void)rest;
 
     if (argc < 2) {
@@ -348,7 +348,7 @@ static void run_help(int argc, char **argv, const char *rest)
         ui_toggle_help();
         return;
     }
-    c = find_cmd(argv[1][0] == '/' ? argv[1] + 1 : argv[1]);
+    c = find_command(argv[1][0] == '/' ? argv[1] + 1 : argv[1]);
     if (c == NULL)
         ui_say(1, "no command /%s", argv[1]);
     else
@@ -367,11 +367,11 @@ static int split(char *s, char **argv, int max)
     return n;
 }
 
-void cmd_run(const char *line)
+void slash_run(const char *line)
 {
     const char *p = line;
     char *copy, *argv[MAX_ARGS];
-    const struct ui_cmd *c;
+    const struct slash_command *c;
     const char *rest;
     int argc;
 
@@ -388,7 +388,7 @@ void cmd_run(const char *line)
     }
     copy = xstrdup(p + 1);
     argc = split(copy, argv, MAX_ARGS);
-    c = argc ? find_cmd(argv[0]) : NULL;
+    c = argc ? find_command(argv[0]) : NULL;
     if (c == NULL) {
         /* not a command: find the text in the focused pane */
         ui_pane_find(p + 1);
@@ -457,10 +457,10 @@ static const char *attribute_before(const char *line, int start)
     return name;
 }
 
-char **cmd_complete(const char *line, int start, int end, const char *word)
+char **slash_complete(const char *line, int start, int end, const char *word)
 {
     struct cands c = {0};
-    const struct ui_cmd *cmd;
+    const struct slash_command *cmd;
     char name[32];
     size_t i;
     int n;
@@ -487,15 +487,15 @@ char **cmd_complete(const char *line, int start, int end, const char *word)
     if (line[0] != '/')
         return NULL;
     if (start <= 0) {
-        for (i = 0; i < NCMDS; i++) {
-            snprintf(name, sizeof name, "/%s", cmds[i].name);
+        for (i = 0; i < NCOMMANDS; i++) {
+            snprintf(name, sizeof name, "/%s", slash_commands[i].name);
             add(&c, name);
         }
         return c.v;
     }
     n = (int)strcspn(line + 1, " \t");
     snprintf(name, sizeof name, "%.*s", n < 31 ? n : 31, line + 1);
-    if ((cmd = find_cmd(name)) == NULL)
+    if ((cmd = find_command(name)) == NULL)
         return NULL;
     switch (cmd->arg) {
     case ARG_NODE:
@@ -520,8 +520,8 @@ char **cmd_complete(const char *line, int start, int end, const char *word)
         add(&c, "auto");
         break;
     case ARG_COMMAND:
-        for (i = 0; i < NCMDS; i++)
-            add(&c, cmds[i].name);
+        for (i = 0; i < NCOMMANDS; i++)
+            add(&c, slash_commands[i].name);
         break;
     case ARG_FILTER:
         add(&c, "in");
@@ -584,7 +584,7 @@ static char *read_all(const char *path)
     return buf_steal(&b);
 }
 
-void cmd_edit(const char *text)
+void slash_edit(const char *text)
 {
     const char *tmp = getenv("TMPDIR");
     char *path = xasprintf("%s/perch-XXXXXX.xml", tmp && *tmp ? tmp : "/tmp");

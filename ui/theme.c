@@ -41,7 +41,8 @@ const struct theme_element theme_elements[THEME_N] = {
     [THEME_BANNER_WARN] =
         E("banner_warn", "a warning banner", BLACK, YELLOW, BOLD, REV),
     [THEME_BORDER] = E("border", "pane borders", BLUE, D, 0, 0),
-    [THEME_SELECTION] = E("selection", "the selected row", BLACK, WHITE, 0, REV),
+    [THEME_SELECTION] =
+        E("selection", "the selected row", BLACK, WHITE, 0, REV),
     [THEME_CONSOLE_IN] = E("console_in", "XML received", GREEN, D, 0, BOLD),
     [THEME_CONSOLE_OUT] = E("console_out", "XML sent", CYAN, D, 0, 0),
     [THEME_CONSOLE_INFO] =
@@ -291,14 +292,15 @@ static int parse_style(const char *value, struct theme_style *st, char **why)
     return rc;
 }
 
-struct load {
+struct theme_reader {
     struct theme t;
     int elements, named; /* element lines seen; a name key seen */
     struct ini_lines in;
 };
 
 /* One key of [theme]; NULL, or a new string saying what is wrong. */
-static char *set_key(struct load *l, const char *name, const char *value)
+static char *set_key(struct theme_reader *l, const char *name,
+                     const char *value)
 {
     struct theme_style st;
     char *why = NULL;
@@ -344,7 +346,7 @@ static char *set_key(struct load *l, const char *name, const char *value)
 static int handler(void *arg, const char *section, const char *name,
                    const char *value)
 {
-    struct load *l = arg;
+    struct theme_reader *l = arg;
     char *why = NULL;
 
     if (l->in.cause)
@@ -381,7 +383,7 @@ static void name_from_path(char *name, size_t size, const char *path)
 
 int theme_load(const char *path, struct theme *t, char **cause)
 {
-    struct load l;
+    struct theme_reader l;
     int rc;
 
     memset(&l, 0, sizeof l);

@@ -4,6 +4,7 @@
  */
 #include "ui.h"
 #include "base/buf.h"
+#include "base/error.h"
 #include "conf/cli.h"
 #include "cmd/command.h"
 #include "base/loop.h"
@@ -401,7 +402,7 @@ static void draw_help(void)
     box(win, 0, 0);
     text[0] = global;
     text[1] = ui->panes[ui->focus].ops->keys;
-    text[2] = cmd_help_text();
+    text[2] = slash_help_text();
     title[0] = "Keys";
     title[1] = ui->panes[ui->focus].ops->name;
     title[2] = "Commands";

@@ -180,16 +180,16 @@ const char *input_line(void);
 void input_suspend(void);
 void input_resume(void);
 
-/* cmd.c */
+/* slash.c: the /commands of the input line */
 /* Runs a line typed on the input: /command, raw stanza, or /TEXT find. */
-void cmd_run(const char *line);
+void slash_run(const char *line);
 /* Completion candidates for the word at start..end of line (for
  * readline); new NULL-terminated array or NULL. */
-char **cmd_complete(const char *line, int start, int end, const char *word);
+char **slash_complete(const char *line, int start, int end, const char *word);
 /* /edit: $EDITOR on text; sends what was saved. */
-void cmd_edit(const char *text);
+void slash_edit(const char *text);
 /* The help text of one command (or all, name NULL) into the message line
  * and the help overlay. */
-const char *cmd_help_text(void);
+const char *slash_help_text(void);
 
 #endif

@@ -8,7 +8,7 @@
 #include "base/loop.h"
 #include "model/model.h"
 #include "conf/password.h"
-#include "cmd/run.h"
+#include "conf/conn.h"
 #include "xmpp/console.h"
 #include "xmpp/pubsub.h"
 
@@ -192,9 +192,9 @@ static void start_session(struct app *a)
     scfg.sasl_mech = a->cli->conn.sasl;
     scfg.allow_plaintext_auth = a->cli->conn.allow_plaintext_auth;
     scfg.console = a->console;
-    a->session =
-        session_new(a->loop, a->ctx, runner_transport(a->loop, a->ctx, a->cli),
-                    &scfg, &app_session_events, a);
+    a->session = session_new(a->loop, a->ctx,
+                             conn_transport(a->loop, a->ctx, &a->cli->conn),
+                             &scfg, &app_session_events, a);
     a->state = APP_CONNECTING;
     app_changed(a, APP_CHANGED_STATUS);
     if (session_connect(a->session, &cause) != 0) {
@@ -226,7 +226,7 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
     a->ev = ev;
     a->ev_arg = arg;
     a->password = password;
-    a->service = runner_service(cli);
+    a->service = conn_service(&cli->conn);
     a->server = xstrdup(cli->conn.bosh     ? cli->conn.bosh
                         : cli->conn.server ? cli->conn.server
                                            : "");

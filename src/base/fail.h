@@ -25,6 +25,7 @@ enum perch_exit {
     EXIT_CONNECT = 3,
     EXIT_CERT = 4,
     EXIT_TIMEOUT = 5,
+    EXIT_INTERRUPTED = 130, /* SIGINT / SIGTERM, as a shell reports it */
 };
 
 static inline int fail_exit_code(enum perch_fail f)

@@ -1,7 +1,9 @@
 /* perch info: disco#info of a node — identities, features, meta-data. */
 #include "base/buf.h"
+#include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
+#include "conf/conn.h"
 #include "run.h"
 #include "xmpp/disco.h"
 
@@ -93,9 +95,9 @@ int cmd_info(int argc, char **argv)
         return EXIT_USAGE;
     }
     memset(&n, 0, sizeof n);
-    n.service = runner_service(&c);
+    n.service = conn_service(&c.conn);
     n.node = c.nargs ? c.args[0] : NULL;
-    code = runner_main(&n.r, &c, &info_events, &n);
+    code = runner_main(&n.r, &c, &info_events);
     free(n.service);
     cli_done(&c);
     return code;

@@ -1,7 +1,9 @@
 /* perch items NODE: the items a node holds, decoded like watch's events. */
 #include "base/buf.h"
+#include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
+#include "conf/conn.h"
 #include "decode/decode.h"
 #include "event_out.h"
 #include "run.h"
@@ -86,9 +88,9 @@ int cmd_items(int argc, char **argv)
     memset(&n, 0, sizeof n);
     n.json = c.json;
     n.max = c.max;
-    n.service = runner_service(&c);
+    n.service = conn_service(&c.conn);
     n.node = c.args[0];
-    code = runner_main(&n.r, &c, &items_events, &n);
+    code = runner_main(&n.r, &c, &items_events);
     free(n.service);
     cli_done(&c);
     return code;

@@ -1,7 +1,9 @@
 /* perch nodes: the pubsub service's nodes (disco#items), one a line. */
 #include "base/buf.h"
+#include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
+#include "conf/conn.h"
 #include "run.h"
 #include "xmpp/disco.h"
 
@@ -111,9 +113,9 @@ int cmd_nodes(int argc, char **argv)
     }
     memset(&n, 0, sizeof n);
     n.json = c.json;
-    n.service = runner_service(&c);
+    n.service = conn_service(&c.conn);
     n.node = c.nargs ? c.args[0] : NULL;
-    code = runner_main(&n.r, &c, &nodes_events, &n);
+    code = runner_main(&n.r, &c, &nodes_events);
     free(n.service);
     cli_done(&c);
     return code;

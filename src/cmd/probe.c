@@ -5,6 +5,7 @@
  * with round-trip time, clock drift, and a summary at the end.
  */
 #include "base/buf.h"
+#include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
 #include "base/loop.h"
@@ -496,7 +497,7 @@ int cmd_probe(int argc, char **argv)
     if (code == 0) {
         p.end_timer = loop_timer_new(p.r.loop, on_end, &p);
         p.ping_timer = loop_timer_new(p.r.loop, send_ping, &p);
-        code = runner_connect(&p.r, &c, &probe_events, &p);
+        code = runner_connect(&p.r, &c, &probe_events);
     }
     if (code == 0)
         code = runner_run(&p.r);

@@ -1,29 +1,16 @@
 /* Shared scaffolding of the headless commands. */
 #include "run.h"
-#include "base/buf.h"
-#include "xmpp/jid.h"
+#include "base/error.h"
 #include "base/loop.h"
+#include "conf/conn.h"
 #include "conf/password.h"
 #include "xmpp/console.h"
-#include "xmpp/bosh.h"
-#include "xmpp/tcp.h"
 
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void perch_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("perch: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
 
 /* libstrophe's own log, shown with -v; SASL data is redacted. */
 static void strophe_log(void *arg, xmpp_log_level_t level, const char *area,
@@ -120,46 +107,11 @@ static void on_signal(void *arg)
         session_close(r->session);
         return;
     }
-    runner_finish(r, 130);
-}
-
-struct transport *runner_transport(struct loop *loop, xmpp_ctx_t *ctx,
-                                   const struct cli *c)
-{
-    struct transport *t;
-    struct jid j;
-    char *cause = NULL;
-
-    jid_parse(c->conn.jid, &j, &cause); /* checked by cli_parse */
-    if (c->conn.bosh) {
-        struct bosh_config bcfg;
-        memset(&bcfg, 0, sizeof bcfg);
-        bcfg.url = c->conn.bosh;
-        bcfg.domain = j.domain;
-        bcfg.ca_file = c->conn.ca_file;
-        bcfg.pin = c->conn.pin;
-        bcfg.insecure = c->conn.insecure;
-        bcfg.proxy = c->conn.proxy;
-        bcfg.wait = c->conn.bosh_wait;
-        t = bosh_new(loop, ctx, &bcfg);
-    } else {
-        struct tcp_config tcfg;
-        memset(&tcfg, 0, sizeof tcfg);
-        tcfg.domain = j.domain;
-        tcfg.host = c->conn.server;
-        tcfg.port = c->conn.port;
-        tcfg.tls = c->conn.tls;
-        tcfg.ca_file = c->conn.ca_file;
-        tcfg.pin = c->conn.pin;
-        tcfg.insecure = c->conn.insecure;
-        t = tcp_new(loop, ctx, &tcfg);
-    }
-    jid_done(&j);
-    return t;
+    runner_finish(r, EXIT_INTERRUPTED);
 }
 
 int runner_connect(struct runner *r, const struct cli *c,
-                   const struct runner_events *ev, void *arg)
+                   const struct runner_events *ev)
 {
     struct session_config scfg;
     struct transport *t;
@@ -178,7 +130,7 @@ int runner_connect(struct runner *r, const struct cli *c,
     if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL)
         perch_error("warning: --tls off: the connection is not encrypted");
 
-    t = runner_transport(r->loop, r->ctx, c);
+    t = conn_transport(r->loop, r->ctx, &c->conn);
 
     memset(&scfg, 0, sizeof scfg);
     scfg.jid = c->conn.jid;
@@ -188,7 +140,6 @@ int runner_connect(struct runner *r, const struct cli *c,
     scfg.allow_plaintext_auth = c->conn.allow_plaintext_auth;
     scfg.verbose = c->conn.verbose ? stderr : NULL;
     r->ev = ev;
-    r->arg = arg;
     r->session =
         session_new(r->loop, r->ctx, t, &scfg, &runner_session_events, r);
     explicit_bzero(password, strlen(password));
@@ -238,22 +189,6 @@ void runner_done(struct runner *r)
     memset(r, 0, sizeof *r);
 }
 
-char *runner_service(const struct cli *c)
-{
-    struct jid j;
-    char *cause = NULL, *service;
-
-    if (c->conn.service)
-        return xstrdup(c->conn.service);
-    if (jid_parse(c->conn.jid, &j, &cause) != 0) {
-        free(cause);
-        return xstrdup("pubsub");
-    }
-    service = xasprintf("pubsub.%s", j.domain);
-    jid_done(&j);
-    return service;
-}
-
 int runner_parse(int argc, char **argv, unsigned extras, const char *help,
                  struct cli *c)
 {
@@ -274,12 +209,12 @@ int runner_parse(int argc, char **argv, unsigned extras, const char *help,
 }
 
 int runner_main(struct runner *r, const struct cli *c,
-                const struct runner_events *ev, void *arg)
+                const struct runner_events *ev)
 {
     int code = runner_init(r, c);
 
     if (code == 0)
-        code = runner_connect(r, c, ev, arg);
+        code = runner_connect(r, c, ev);
     if (code == 0)
         code = runner_run(r);
     runner_done(r);

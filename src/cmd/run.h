@@ -7,6 +7,7 @@
 #ifndef PERCH_RUN_H
 #define PERCH_RUN_H
 
+#include "base/fail.h"
 #include "conf/cli.h"
 #include "xmpp/session.h"
 
@@ -30,7 +31,6 @@ struct runner {
     xmpp_ctx_t *ctx;
     struct session *session; /* NULL until runner_connect */
     const struct runner_events *ev;
-    void *arg; /* the command's own state */
     int exit_code;
     int cleaning;
     int finishing;
@@ -41,7 +41,7 @@ int runner_init(struct runner *r, const struct cli *c);
 /* Password, transport, session, connect. Returns 0, or an exit code after
  * printing the cause. */
 int runner_connect(struct runner *r, const struct cli *c,
-                   const struct runner_events *ev, void *arg);
+                   const struct runner_events *ev);
 /* Runs until the session closed; returns the exit code. */
 int runner_run(struct runner *r);
 /* Records code (the first non-zero wins) and closes the session. */
@@ -52,7 +52,7 @@ void runner_done(struct runner *r);
  * whole life of a command that needs nothing between them. Returns the
  * exit code. */
 int runner_main(struct runner *r, const struct cli *c,
-                const struct runner_events *ev, void *arg);
+                const struct runner_events *ev);
 
 /*
  * For a request whose answer a command needs: when the session closed,
@@ -63,19 +63,9 @@ int runner_main(struct runner *r, const struct cli *c,
 int runner_unanswered(struct runner *r, enum iq_outcome outcome,
                       xmpp_stanza_t *reply, const char *who);
 
-/* A transport (tcp or bosh) as the CONN options say; not connected. */
-struct transport *runner_transport(struct loop *loop, xmpp_ctx_t *ctx,
-                                   const struct cli *c);
-
-/* The pubsub service: --service, else pubsub.DOMAIN. New string. */
-char *runner_service(const struct cli *c);
-
 /* Parses the command line for a command; on error or --help prints and
  * returns the exit code to end with (-1 to go on). */
 int runner_parse(int argc, char **argv, unsigned extras, const char *help,
                  struct cli *c);
-
-/* "perch: " + message on stderr. */
-void perch_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,5 +1,6 @@
 /* perch send: raw stanzas from the command line or stdin, replies out. */
 #include "base/buf.h"
+#include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
 #include "run.h"
@@ -289,7 +290,7 @@ int cmd_send(int argc, char **argv)
     if (code == 0 && parse_input(&s, input, len) != 0)
         code = EXIT_USAGE;
     if (code == 0)
-        code = runner_connect(&s.r, &c, &send_events, &s);
+        code = runner_connect(&s.r, &c, &send_events);
     if (code == 0)
         code = runner_run(&s.r);
     for (i = 0; i < s.n; i++) {
@@ -301,5 +302,5 @@ int cmd_send(int argc, char **argv)
     runner_done(&s.r);
     free(input);
     cli_done(&c);
-    return code == 130 ? 130 : code;
+    return code;
 }

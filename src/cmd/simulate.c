@@ -5,8 +5,10 @@
  * by a timer to at most --rate events a second.
  */
 #include "base/buf.h"
+#include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
+#include "conf/conn.h"
 #include "xmpp/jid.h"
 #include "base/loop.h"
 #include "run.h"
@@ -378,7 +380,7 @@ static int run(struct simulate *s, const struct cli *c)
         s->pace = loop_timer_new(s->r.loop, on_pace, s);
         s->tick = loop_timer_new(s->r.loop, on_tick, s);
         s->end = loop_timer_new(s->r.loop, on_end, s);
-        code = runner_connect(&s->r, c, &simulate_events, s);
+        code = runner_connect(&s->r, c, &simulate_events);
     }
     if (code == 0)
         code = runner_run(&s->r);
@@ -419,13 +421,13 @@ int cmd_simulate(int argc, char **argv)
     }
     cfg.rate = s.rate;
     if (jid_parse(c.conn.jid, &j, &cause) == 0) {
-        s.service = runner_service(&c);
+        s.service = conn_service(&c.conn);
         cfg.domain = j.domain;
         s.sim = sim_new(&cfg);
         jid_done(&j);
     } else {
         free(cause);
-        s.service = runner_service(&c);
+        s.service = conn_service(&c.conn);
         s.sim = sim_new(&cfg);
     }
     s.count = c.count;
@@ -440,5 +442,7 @@ int cmd_simulate(int argc, char **argv)
     free(s.service);
     cli_done(&c);
     free(args);
-    return code == 130 ? 0 : code; /* Ctrl-C / SIGTERM is how it ends */
+    return code == EXIT_INTERRUPTED
+               ? 0
+               : code; /* Ctrl-C / SIGTERM is how it ends */
 }

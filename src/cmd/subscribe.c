@@ -1,7 +1,9 @@
 /* perch subscribe | unsubscribe NODE...: one request per node, in order. */
 #include "base/buf.h"
+#include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
+#include "conf/conn.h"
 #include "xmpp/jid.h"
 #include "run.h"
 #include "xmpp/pubsub.h"
@@ -184,10 +186,10 @@ int cmd_subscribe(int argc, char **argv)
     memset(&s, 0, sizeof s);
     s.unsubscribe = strcmp(argv[0], "unsubscribe") == 0;
     s.full_jid = c.full_jid;
-    s.service = runner_service(&c);
+    s.service = conn_service(&c.conn);
     s.nodes = c.args;
     s.nnodes = c.nargs;
-    code = runner_main(&s.r, &c, &subscribe_events, &s);
+    code = runner_main(&s.r, &c, &subscribe_events);
     pubsub_subs_done(&s.existing);
     free(s.plan);
     free(s.service);

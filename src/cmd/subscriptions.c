@@ -1,7 +1,9 @@
 /* perch subscriptions: what this account is subscribed to. */
 #include "base/buf.h"
+#include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
+#include "conf/conn.h"
 #include "run.h"
 #include "xmpp/pubsub.h"
 
@@ -102,8 +104,8 @@ int cmd_subscriptions(int argc, char **argv)
     }
     memset(&n, 0, sizeof n);
     n.json = c.json;
-    n.service = runner_service(&c);
-    code = runner_main(&n.r, &c, &subs_events, &n);
+    n.service = conn_service(&c.conn);
+    code = runner_main(&n.r, &c, &subs_events);
     free(n.service);
     cli_done(&c);
     return code;

@@ -3,8 +3,10 @@
  * the subscriptions this run created (and only those).
  */
 #include "base/buf.h"
+#include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
+#include "conf/conn.h"
 #include "decode/decode.h"
 #include "event_out.h"
 #include "xmpp/jid.h"
@@ -251,13 +253,13 @@ int cmd_watch(int argc, char **argv)
     w.count = c.count;
     w.full_jid = c.full_jid;
     w.duration_s = c.duration_s;
-    w.service = runner_service(&c);
+    w.service = conn_service(&c.conn);
     w.nodes = c.args;
     w.nnodes = c.nargs;
     code = runner_init(&w.r, &c);
     if (code == 0) {
         w.end_timer = loop_timer_new(w.r.loop, on_end, &w);
-        code = runner_connect(&w.r, &c, &watch_events, &w);
+        code = runner_connect(&w.r, &c, &watch_events);
     }
     if (code == 0)
         code = runner_run(&w.r);
@@ -272,5 +274,7 @@ int cmd_watch(int argc, char **argv)
     free(w.service);
     free(w.jid);
     cli_done(&c);
-    return code == 130 ? 0 : code; /* Ctrl-C / SIGTERM is how watch ends */
+    return code == EXIT_INTERRUPTED
+               ? 0
+               : code; /* Ctrl-C / SIGTERM is how watch ends */
 }

@@ -12,7 +12,7 @@
 
 #define SECTION_PREFIX "account "
 
-struct load {
+struct config_reader {
     const char *path;
     const char *account;
     struct conn_opts *target;
@@ -37,7 +37,7 @@ char *config_path(void)
 static int handler(void *arg, const char *section, const char *name,
                    const char *value)
 {
-    struct load *l = arg;
+    struct config_reader *l = arg;
     const char *account;
     char *why = NULL;
     int rc;
@@ -78,7 +78,7 @@ static int handler(void *arg, const char *section, const char *name,
 int config_load(const char *path, const char *account, int required,
                 struct conn_opts *o, char **cause)
 {
-    struct load l;
+    struct config_reader l;
     struct stat st;
     FILE *f;
     int rc;

@@ -6,7 +6,7 @@
 #ifndef PERCH_OPTS_H
 #define PERCH_OPTS_H
 
-#include "xmpp/tcp.h"
+#include "xmpp/tls.h"
 
 struct conn_opts {
     char *jid;

@@ -35,7 +35,7 @@ struct call {
     int updated;
 };
 
-struct agent {
+struct sim_agent {
     char id[16], ext[16], login[40];
     const char *first, *last;
     unsigned team, q[2], nq;
@@ -62,7 +62,7 @@ struct pending {
 struct sim {
     struct sim_config cfg;
     uint64_t rng;
-    struct agent *agents;
+    struct sim_agent *agents;
     unsigned *heap; /* agent indexes, earliest due first */
     struct group *teams, *queues;
     struct pending pend[PENDING_MAX];
@@ -218,7 +218,7 @@ static struct pending *push(struct sim *s, enum sim_kind kind, long agent)
     return p;
 }
 
-static void user_view(const struct agent *a, const struct sim *s,
+static void user_view(const struct sim_agent *a, const struct sim *s,
                       struct sim_user *u)
 {
     u->login_id = a->id;
@@ -235,7 +235,7 @@ static void user_view(const struct agent *a, const struct sim *s,
 }
 
 /* The agent's user node and its team node. */
-static void emit_user(struct sim *s, struct agent *a)
+static void emit_user(struct sim *s, struct sim_agent *a)
 {
     long idx = a - s->agents;
     struct sim_user u;
@@ -250,7 +250,7 @@ static void emit_user(struct sim *s, struct agent *a)
     sim_xml_team_user(&p->doc, &u);
 }
 
-static void set_state(struct sim *s, struct agent *a, const char *state,
+static void set_state(struct sim *s, struct sim_agent *a, const char *state,
                       const struct sim_reason *reason)
 {
     a->state = state;
@@ -259,8 +259,8 @@ static void set_state(struct sim *s, struct agent *a, const char *state,
     emit_user(s, a);
 }
 
-static void emit_dialog(struct sim *s, struct agent *a, const struct call *c,
-                        const char *event)
+static void emit_dialog(struct sim *s, struct sim_agent *a,
+                        const struct call *c, const char *event)
 {
     char acct[16], kase[16];
     struct sim_var v[MAX_VARS];
@@ -330,7 +330,7 @@ static void queue_stats(struct sim *s, unsigned q, struct sim_queue_stats *o)
     o->name = s->queues[q].name;
     o->id = s->queues[q].id;
     for (i = 0; i < s->cfg.agents; i++) {
-        const struct agent *a = &s->agents[i];
+        const struct sim_agent *a = &s->agents[i];
         for (k = 0; k < a->nq && a->q[k] != q; k++)
             ;
         if (k == a->nq || a->phase == P_LOGGED_OUT)
@@ -376,7 +376,7 @@ static void emit_queue(struct sim *s, unsigned q)
     sim_xml_queue(&p->doc, &st);
 }
 
-static void emit_user_queues(struct sim *s, struct agent *a)
+static void emit_user_queues(struct sim *s, struct sim_agent *a)
 {
     struct sim_queue_stats st[2];
     struct pending *p;
@@ -400,7 +400,7 @@ static void emit_systeminfo(struct sim *s, const char *status,
 
 /* --- one agent's shift --- */
 
-static void new_call(struct sim *s, struct agent *a)
+static void new_call(struct sim *s, struct sim_agent *a)
 {
     struct call *c = &a->call;
 
@@ -424,10 +424,10 @@ static void new_call(struct sim *s, struct agent *a)
 }
 
 /* The consult leg to another agent's extension, primary on hold. */
-static void start_consult(struct sim *s, struct agent *a)
+static void start_consult(struct sim *s, struct sim_agent *a)
 {
     struct call *c = &a->consult;
-    const struct agent *to = &s->agents[below(s, s->cfg.agents)];
+    const struct sim_agent *to = &s->agents[below(s, s->cfg.agents)];
 
     *c = a->call;
     snprintf(c->id, sizeof c->id, "%u", s->next_dialog++);
@@ -450,7 +450,7 @@ static const struct sim_reason *some_reason(struct sim *s)
     return &not_ready_reasons[below(s, N(not_ready_reasons))];
 }
 
-static void step_not_ready(struct sim *s, struct agent *a)
+static void step_not_ready(struct sim *s, struct sim_agent *a)
 {
     if (chance(s, 5)) { /* end of shift; back later */
         a->phase = P_LOGGED_OUT;
@@ -466,7 +466,7 @@ static void step_not_ready(struct sim *s, struct agent *a)
     }
 }
 
-static void step_ready(struct sim *s, struct agent *a)
+static void step_ready(struct sim *s, struct sim_agent *a)
 {
     if (chance(s, 8)) {
         a->phase = P_NOT_READY;
@@ -481,7 +481,7 @@ static void step_ready(struct sim *s, struct agent *a)
     a->due += between(s, 2000, 8000);
 }
 
-static void step_reserved(struct sim *s, struct agent *a)
+static void step_reserved(struct sim *s, struct sim_agent *a)
 {
     struct call *c = &a->call;
 
@@ -504,7 +504,7 @@ static void step_reserved(struct sim *s, struct agent *a)
 }
 
 /* Drop, then wrap-up (or the pending NOT_READY). */
-static void end_call(struct sim *s, struct agent *a)
+static void end_call(struct sim *s, struct sim_agent *a)
 {
     struct call *c = &a->call;
 
@@ -525,7 +525,7 @@ static void end_call(struct sim *s, struct agent *a)
     a->due += between(s, 5000, 30000);
 }
 
-static void step_talking(struct sim *s, struct agent *a)
+static void step_talking(struct sim *s, struct sim_agent *a)
 {
     unsigned r = below(s, 100);
 
@@ -553,7 +553,7 @@ static void step_talking(struct sim *s, struct agent *a)
     }
 }
 
-static void step_consult(struct sim *s, struct agent *a)
+static void step_consult(struct sim *s, struct sim_agent *a)
 {
     struct call *c = &a->consult;
 
@@ -574,7 +574,7 @@ static void step_consult(struct sim *s, struct agent *a)
     a->due += between(s, 5000, 60000);
 }
 
-static void step(struct sim *s, struct agent *a)
+static void step(struct sim *s, struct sim_agent *a)
 {
     switch (a->phase) {
     case P_LOGGED_OUT:
@@ -749,7 +749,7 @@ static void make_groups(struct group *g, unsigned n, const char *const *names,
 
 static void make_agent(struct sim *s, unsigned i)
 {
-    struct agent *a = &s->agents[i];
+    struct sim_agent *a = &s->agents[i];
     const struct name *f = &firsts[below(s, N(firsts))];
     const struct name *l = &lasts[below(s, N(lasts))];
 

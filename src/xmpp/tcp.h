@@ -3,11 +3,10 @@
 #ifndef PERCH_TCP_H
 #define PERCH_TCP_H
 
+#include "tls.h"
 #include "transport.h"
 
 struct loop;
-
-enum tls_mode { TLS_REQUIRE, TLS_PREFER, TLS_DIRECT, TLS_OFF };
 
 struct tcp_config {
     const char *domain;  /* the JID's domain: stream 'to', certificate name */

@@ -1,0 +1,60 @@
+/* The transport and the pubsub service the CONN options name. */
+#include "conn.h"
+#include "base/buf.h"
+#include "xmpp/bosh.h"
+#include "xmpp/jid.h"
+#include "xmpp/tcp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
+                                 const struct conn_opts *o)
+{
+    struct transport *t;
+    struct jid j;
+    char *cause = NULL;
+
+    jid_parse(o->jid, &j, &cause); /* checked by conn_opts_check */
+    if (o->bosh) {
+        struct bosh_config bcfg;
+        memset(&bcfg, 0, sizeof bcfg);
+        bcfg.url = o->bosh;
+        bcfg.domain = j.domain;
+        bcfg.ca_file = o->ca_file;
+        bcfg.pin = o->pin;
+        bcfg.insecure = o->insecure;
+        bcfg.proxy = o->proxy;
+        bcfg.wait = o->bosh_wait;
+        t = bosh_new(loop, ctx, &bcfg);
+    } else {
+        struct tcp_config tcfg;
+        memset(&tcfg, 0, sizeof tcfg);
+        tcfg.domain = j.domain;
+        tcfg.host = o->server;
+        tcfg.port = o->port;
+        tcfg.tls = o->tls;
+        tcfg.ca_file = o->ca_file;
+        tcfg.pin = o->pin;
+        tcfg.insecure = o->insecure;
+        t = tcp_new(loop, ctx, &tcfg);
+    }
+    jid_done(&j);
+    return t;
+}
+
+char *conn_service(const struct conn_opts *o)
+{
+    struct jid j;
+    char *cause = NULL, *service;
+
+    if (o->service)
+        return xstrdup(o->service);
+    if (jid_parse(o->jid, &j, &cause) != 0) {
+        free(cause);
+        return xstrdup("pubsub");
+    }
+    service = xasprintf("pubsub.%s", j.domain);
+    jid_done(&j);
+    return service;
+}

@@ -1,0 +1,24 @@
+/*
+ * What the CONN options make: the transport (TCP or BOSH) and the pubsub
+ * service's JID. Shared by the headless commands and the console, so
+ * neither needs the other's scaffolding.
+ */
+#ifndef PERCH_CONN_H
+#define PERCH_CONN_H
+
+#include "opts.h"
+#include "xmpp/transport.h"
+
+struct loop;
+
+/* A transport (tcp, or bosh with --bosh) as o says; not connected. The
+ * loop and ctx are borrowed and must outlive it; o's strings are copied.
+ * o->jid must have passed conn_opts_check. */
+struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
+                                 const struct conn_opts *o);
+
+/* The pubsub service: --service, else pubsub.DOMAIN ("pubsub" when the
+ * JID does not parse). New string, caller frees. */
+char *conn_service(const struct conn_opts *o);
+
+#endif
