@@ -1,35 +1,39 @@
-/* perch: argv -> command. */
+/*
+ * perch: argv -> command. The table of commands, and the one place the
+ * command line is parsed. The only file that sees both src/ and ui/.
+ */
 #include "base/error.h"
-#include "conf/cli.h"
-#include "cmd/command.h"
 #include "base/fail.h"
-#include "cmd/run.h"
+#include "cmd/command.h"
+#include "conf/cli.h"
+#include "ui/ui_main.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef PERCH_VERSION
 #define PERCH_VERSION "0.1.0"
 #endif
 
-const struct command commands[] = {
-    {"send", "send raw stanzas, print the replies", cmd_send},
-    {"nodes", "list the pubsub nodes (disco#items)", cmd_nodes},
-    {"info", "disco#info of a node", cmd_info},
-    {"subscribe", "subscribe to nodes", cmd_subscribe},
-    {"unsubscribe", "remove subscriptions to nodes", cmd_subscribe},
-    {"subscriptions", "list this account's subscriptions", cmd_subscriptions},
-    {"items", "the items a node holds, decoded", cmd_items},
-    {"watch", "subscribe and stream decoded events", cmd_watch},
-    {"probe", "watch the transport: BOSH requests, pings, drift", cmd_probe},
-    {"decode", "decode captured Finesse events offline", cmd_decode},
-    {"simulate", "publish a Finesse-like contact centre", cmd_simulate},
-    {NULL, NULL, NULL},
+static const struct command *const commands[] = {
+    &cmd_send_entry,      &cmd_nodes_entry,       &cmd_info_entry,
+    &cmd_subscribe_entry, &cmd_unsubscribe_entry, &cmd_subscriptions_entry,
+    &cmd_items_entry,     &cmd_watch_entry,       &cmd_probe_entry,
+    &cmd_decode_entry,    &cmd_simulate_entry,
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* perch [CONN] [NODE...]: the console, parsed like any command. */
+static const struct command console = {
+    .help = ui_main_help,
+    .main = ui_main,
 };
 
 static void usage(FILE *f)
 {
-    const struct command *c;
+    size_t i;
 
     fputs("Usage: perch [CONN] [NODE...]\n"
           "       perch COMMAND [CONN] [OPTIONS] [ARGS]\n"
@@ -42,8 +46,8 @@ static void usage(FILE *f)
           "\n"
           "Commands:\n",
           f);
-    for (c = commands; c->name; c++)
-        fprintf(f, "  %-14s %s\n", c->name, c->summary);
+    for (i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\n", f);
     fputs(cli_conn_help, f);
     fputs("\nPasswords are never taken on the command line. Options may\n"
@@ -52,12 +56,37 @@ static void usage(FILE *f)
           f);
 }
 
+/* Parses argv (argv[0] the command's name) as cmd says, then runs it. */
+static int run(const struct command *cmd, int argc, char **argv)
+{
+    struct cli c;
+    char *cause = NULL;
+    int code;
+
+    if (cmd->main_argv)
+        return cmd->main_argv(argc, argv);
+    if (cli_parse(argc, argv, cmd->extras, cmd->options, &c, &cause) != 0) {
+        perch_error("%s", cause);
+        free(cause);
+        cli_done(&c);
+        return EXIT_USAGE;
+    }
+    if (c.help) {
+        fputs(cmd->help, stdout);
+        cli_done(&c);
+        return 0;
+    }
+    code = cmd->main(&c);
+    cli_done(&c);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
-    const struct command *c;
+    size_t i;
 
     if (argc < 2)
-        return cmd_tui(argc, argv);
+        return run(&console, argc, argv);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         usage(stdout);
@@ -67,12 +96,12 @@ int main(int argc, char **argv)
         printf("perch %s\n", PERCH_VERSION);
         return 0;
     }
-    for (c = commands; c->name; c++)
-        if (strcmp(argv[1], c->name) == 0)
-            return c->main(argc - 1, argv + 1);
+    for (i = 0; i < NCOMMANDS; i++)
+        if (strcmp(argv[1], commands[i]->name) == 0)
+            return run(commands[i], argc - 1, argv + 1);
     /* options or a node path first: the interactive console */
     if (argv[1][0] == '-' || argv[1][0] == '/')
-        return cmd_tui(argc, argv);
+        return run(&console, argc, argv);
     perch_error("unknown command '%s' (see perch --help)", argv[1]);
     return EXIT_USAGE;
 }

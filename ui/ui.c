@@ -3,12 +3,11 @@
  * suspend, the frame timer, the status bar and the banner.
  */
 #include "ui.h"
+#include "ui_main.h"
 #include "base/buf.h"
 #include "base/error.h"
 #include "conf/cli.h"
-#include "cmd/command.h"
 #include "base/loop.h"
-#include "cmd/run.h"
 #include "xmpp/console.h"
 
 #include <errno.h>
@@ -32,7 +31,7 @@
 #define WIDE_MIN_COLS 140
 #define WIDE_MIN_ROWS 40
 
-const char cmd_tui_help[] =
+const char ui_main_help[] =
     "Usage: perch [CONN] [NODE...]\n"
     "\n"
     "Opens the interactive console: the pubsub node tree, agents, dialogs,\n"
@@ -723,7 +722,7 @@ static void screen_start(void)
     }
 }
 
-static int run(struct cli *c)
+static int run(const struct cli *c)
 {
     struct ui u;
     xmpp_ctx_t *ctx;
@@ -807,22 +806,13 @@ out:
     return code;
 }
 
-int cmd_tui(int argc, char **argv)
+int ui_main(const struct cli *c)
 {
-    struct cli c;
-    int code;
-
     setlocale(LC_ALL, "");
-    code = runner_parse(argc, argv, 0, cmd_tui_help, &c);
-    if (code >= 0)
-        return code;
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         perch_error("the interactive console needs a terminal; for scripts "
                     "use a command (perch --help)");
-        cli_done(&c);
         return EXIT_USAGE;
     }
-    code = run(&c);
-    cli_done(&c);
-    return code;
+    return run(c);
 }

@@ -1,38 +1,39 @@
-/* The table of commands: each a name, a one-line summary, help, a main. */
-#ifndef PERCH_COMMANDS_H
-#define PERCH_COMMANDS_H
+/*
+ * A headless command as an entry of main's table, like tmux's cmd_entry:
+ * each command file exports one. main/main.c parses the command line with
+ * the entry's options (cli_parse), prints its help on COMMAND --help, and
+ * calls its main.
+ */
+#ifndef PERCH_COMMAND_H
+#define PERCH_COMMAND_H
+
+#include "conf/cli.h"
 
 struct command {
-    const char *name;
-    const char *summary;
-    int (*main)(int argc, char **argv); /* argv[0] is the command name */
+    const char *name;    /* "send" */
+    const char *summary; /* one line for perch --help */
+    const char *help;    /* COMMAND --help */
+    unsigned extras;     /* enum cli_extra: the options it takes beyond CONN */
+    const struct cli_option *options; /* its own options, or NULL */
+    /* The command, with the command line parsed (borrowed); returns the
+     * exit code. */
+    int (*main)(const struct cli *c);
+    /* Instead of main, for a command that reads its arguments itself
+     * (decode: no connection, options among the files). argv[0] is the
+     * command's name. */
+    int (*main_argv)(int argc, char **argv);
 };
 
-extern const struct command commands[];
-extern const char cmd_send_help[];
-extern const char cmd_probe_help[];
-extern const char cmd_decode_help[];
-
-extern const char cmd_nodes_help[];
-extern const char cmd_info_help[];
-extern const char cmd_subscribe_help[];
-extern const char cmd_subscriptions_help[];
-extern const char cmd_items_help[];
-extern const char cmd_watch_help[];
-extern const char cmd_simulate_help[];
-extern const char cmd_tui_help[];
-
-int cmd_send(int argc, char **argv);
-int cmd_nodes(int argc, char **argv);
-int cmd_info(int argc, char **argv);
-int cmd_subscribe(int argc, char **argv); /* and unsubscribe */
-int cmd_subscriptions(int argc, char **argv);
-int cmd_items(int argc, char **argv);
-int cmd_watch(int argc, char **argv);
-int cmd_probe(int argc, char **argv);
-int cmd_decode(int argc, char **argv);
-int cmd_simulate(int argc, char **argv);
-/* The interactive console; in ui/ (the only code that draws). */
-int cmd_tui(int argc, char **argv);
+extern const struct command cmd_send_entry;
+extern const struct command cmd_nodes_entry;
+extern const struct command cmd_info_entry;
+extern const struct command cmd_subscribe_entry;
+extern const struct command cmd_unsubscribe_entry;
+extern const struct command cmd_subscriptions_entry;
+extern const struct command cmd_items_entry;
+extern const struct command cmd_watch_entry;
+extern const struct command cmd_probe_entry;
+extern const struct command cmd_decode_entry;
+extern const struct command cmd_simulate_entry;
 
 #endif

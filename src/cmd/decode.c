@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_decode_help[] =
+static const char help[] =
     "Usage: perch decode [--json] [FILE...|-]\n"
     "\n"
     "Decodes captured Finesse notifications offline: a <message> as it\n"
@@ -139,7 +139,7 @@ static int decode_one(struct decode_out *out, const char *path)
     return 0;
 }
 
-int cmd_decode(int argc, char **argv)
+static int decode_main(int argc, char **argv)
 {
     struct decode_out out = {0, 0};
     const char **files = xcalloc((size_t)argc + 1, sizeof *files);
@@ -152,7 +152,7 @@ int cmd_decode(int argc, char **argv)
             out.json = 1;
         } else if (options &&
                    (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
-            fputs(cmd_decode_help, stdout);
+            fputs(help, stdout);
             free(files);
             return 0;
         } else if (options && argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -174,3 +174,12 @@ int cmd_decode(int argc, char **argv)
         return code;
     return out.events > 0 ? 0 : 1;
 }
+
+/* No CONN and no config; --json and --help anywhere before "--", among
+ * the files: it reads its own arguments. */
+const struct command cmd_decode_entry = {
+    .name = "decode",
+    .summary = "decode captured Finesse events offline",
+    .help = help,
+    .main_argv = decode_main,
+};

@@ -13,7 +13,7 @@
 
 #define INFO_TIMEOUT_MS 30000
 
-const char cmd_info_help[] =
+static const char help[] =
     "Usage: perch info [CONN] [--service JID] [NODE]\n"
     "\n"
     "Shows disco#info of NODE on the pubsub service (of the service\n"
@@ -81,24 +81,27 @@ static void on_ready(struct runner *r, const char *jid)
 
 static const struct runner_events info_events = {.ready = on_ready};
 
-int cmd_info(int argc, char **argv)
+static int info_main(const struct cli *c)
 {
     struct info n;
-    struct cli c;
-    int code = runner_parse(argc, argv, 0, cmd_info_help, &c);
+    int code;
 
-    if (code >= 0)
-        return code;
-    if (c.nargs > 1) {
+    if (c->nargs > 1) {
         perch_error("info takes at most one NODE");
-        cli_done(&c);
         return EXIT_USAGE;
     }
     memset(&n, 0, sizeof n);
-    n.service = conn_service(&c.conn);
-    n.node = c.nargs ? c.args[0] : NULL;
-    code = runner_main(&n.r, &c, &info_events);
+    n.service = conn_service(&c->conn);
+    n.node = c->nargs ? c->args[0] : NULL;
+    code = runner_main(&n.r, c, &info_events);
     free(n.service);
-    cli_done(&c);
     return code;
 }
+
+const struct command cmd_info_entry = {
+    .name = "info",
+    .summary = "disco#info of a node",
+    .help = help,
+    .extras = 0,
+    .main = info_main,
+};

@@ -15,7 +15,7 @@
 
 #define ITEMS_TIMEOUT_MS 30000
 
-const char cmd_items_help[] =
+static const char help[] =
     "Usage: perch items [CONN] [--service JID] [--max N] [--json] NODE\n"
     "\n"
     "Retrieves the items NODE holds (the newest N with --max) and prints\n"
@@ -72,26 +72,29 @@ static void on_ready(struct runner *r, const char *jid)
 
 static const struct runner_events items_events = {.ready = on_ready};
 
-int cmd_items(int argc, char **argv)
+static int items_main(const struct cli *c)
 {
     struct items n;
-    struct cli c;
-    int code = runner_parse(argc, argv, CLI_JSON | CLI_MAX, cmd_items_help, &c);
+    int code;
 
-    if (code >= 0)
-        return code;
-    if (c.nargs != 1) {
+    if (c->nargs != 1) {
         perch_error("items needs one NODE");
-        cli_done(&c);
         return EXIT_USAGE;
     }
     memset(&n, 0, sizeof n);
-    n.json = c.json;
-    n.max = c.max;
-    n.service = conn_service(&c.conn);
-    n.node = c.args[0];
-    code = runner_main(&n.r, &c, &items_events);
+    n.json = c->json;
+    n.max = c->max;
+    n.service = conn_service(&c->conn);
+    n.node = c->args[0];
+    code = runner_main(&n.r, c, &items_events);
     free(n.service);
-    cli_done(&c);
     return code;
 }
+
+const struct command cmd_items_entry = {
+    .name = "items",
+    .summary = "the items a node holds, decoded",
+    .help = help,
+    .extras = CLI_JSON | CLI_MAX,
+    .main = items_main,
+};

@@ -14,7 +14,7 @@
 
 #define NODES_TIMEOUT_MS 30000
 
-const char cmd_nodes_help[] =
+static const char help[] =
     "Usage: perch nodes [CONN] [--service JID] [--json] [NODE]\n"
     "\n"
     "Lists the nodes of the pubsub service (default pubsub.DOMAIN) with\n"
@@ -98,25 +98,28 @@ static void on_ready(struct runner *r, const char *jid)
 
 static const struct runner_events nodes_events = {.ready = on_ready};
 
-int cmd_nodes(int argc, char **argv)
+static int nodes_main(const struct cli *c)
 {
     struct nodes n;
-    struct cli c;
-    int code = runner_parse(argc, argv, CLI_JSON, cmd_nodes_help, &c);
+    int code;
 
-    if (code >= 0)
-        return code;
-    if (c.nargs > 1) {
+    if (c->nargs > 1) {
         perch_error("nodes takes at most one NODE");
-        cli_done(&c);
         return EXIT_USAGE;
     }
     memset(&n, 0, sizeof n);
-    n.json = c.json;
-    n.service = conn_service(&c.conn);
-    n.node = c.nargs ? c.args[0] : NULL;
-    code = runner_main(&n.r, &c, &nodes_events);
+    n.json = c->json;
+    n.service = conn_service(&c->conn);
+    n.node = c->nargs ? c->args[0] : NULL;
+    code = runner_main(&n.r, c, &nodes_events);
     free(n.service);
-    cli_done(&c);
     return code;
 }
+
+const struct command cmd_nodes_entry = {
+    .name = "nodes",
+    .summary = "list the pubsub nodes (disco#items)",
+    .help = help,
+    .extras = CLI_JSON,
+    .main = nodes_main,
+};

@@ -25,7 +25,7 @@
 #define PING_INTERVAL_MS 10000
 #define PING_TIMEOUT_MS 10000
 
-const char cmd_probe_help[] =
+static const char help[] =
     "Usage: perch probe [CONN] [--duration S] [--json]\n"
     "\n"
     "Logs in (TCP or BOSH), sends presence and watches the transport for\n"
@@ -471,33 +471,24 @@ static const struct runner_events probe_events = {
     .params = on_params,
 };
 
-int cmd_probe(int argc, char **argv)
+static int probe_main(const struct cli *c)
 {
     struct probe p;
-    struct cli c;
-    char *cause = NULL;
     int code;
 
-    memset(&p, 0, sizeof p);
-    if (cli_parse(argc, argv, CLI_JSON | CLI_DURATION, &c, &cause) != 0) {
-        perch_error("%s", cause);
-        free(cause);
-        cli_done(&c);
+    if (c->nargs != 0) {
+        fputs(help, stderr);
         return EXIT_USAGE;
     }
-    if (c.help || c.nargs != 0) {
-        fputs(cmd_probe_help, c.help ? stdout : stderr);
-        cli_done(&c);
-        return c.help ? 0 : EXIT_USAGE;
-    }
-    p.json = c.json;
-    p.duration_s = c.duration_s > 0 ? c.duration_s : DEFAULT_DURATION_S;
+    memset(&p, 0, sizeof p);
+    p.json = c->json;
+    p.duration_s = c->duration_s > 0 ? c->duration_s : DEFAULT_DURATION_S;
     p.started_ms = wall_ms();
-    code = runner_init(&p.r, &c);
+    code = runner_init(&p.r, c);
     if (code == 0) {
         p.end_timer = loop_timer_new(p.r.loop, on_end, &p);
         p.ping_timer = loop_timer_new(p.r.loop, send_ping, &p);
-        code = runner_connect(&p.r, &c, &probe_events);
+        code = runner_connect(&p.r, c, &probe_events);
     }
     if (code == 0)
         code = runner_run(&p.r);
@@ -505,6 +496,13 @@ int cmd_probe(int argc, char **argv)
     loop_timer_free(p.ping_timer);
     runner_done(&p.r);
     free(p.v);
-    cli_done(&c);
     return code;
 }
+
+const struct command cmd_probe_entry = {
+    .name = "probe",
+    .summary = "watch the transport: BOSH requests, pings, drift",
+    .help = help,
+    .extras = CLI_JSON | CLI_DURATION,
+    .main = probe_main,
+};

@@ -189,25 +189,6 @@ void runner_done(struct runner *r)
     memset(r, 0, sizeof *r);
 }
 
-int runner_parse(int argc, char **argv, unsigned extras, const char *help,
-                 struct cli *c)
-{
-    char *cause = NULL;
-
-    if (cli_parse(argc, argv, extras, c, &cause) != 0) {
-        perch_error("%s", cause);
-        free(cause);
-        cli_done(c);
-        return EXIT_USAGE;
-    }
-    if (c->help) {
-        fputs(help, stdout);
-        cli_done(c);
-        return 0;
-    }
-    return -1;
-}
-
 int runner_main(struct runner *r, const struct cli *c,
                 const struct runner_events *ev)
 {

@@ -63,9 +63,4 @@ int runner_main(struct runner *r, const struct cli *c,
 int runner_unanswered(struct runner *r, enum iq_outcome outcome,
                       xmpp_stanza_t *reply, const char *who);
 
-/* Parses the command line for a command; on error or --help prints and
- * returns the exit code to end with (-1 to go on). */
-int runner_parse(int argc, char **argv, unsigned extras, const char *help,
-                 struct cli *c);
-
 #endif

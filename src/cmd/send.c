@@ -15,7 +15,7 @@
 
 #define DEFAULT_TIMEOUT_S 10.0
 
-const char cmd_send_help[] =
+static const char help[] =
     "Usage: perch send [CONN] [--timeout S] [--json] STANZA|-\n"
     "\n"
     "Sends raw stanzas (iq, message, presence) given as one argument or\n"
@@ -250,47 +250,35 @@ static int parse_input(struct send_state *s, const char *input, size_t len)
     return 0;
 }
 
-int cmd_send(int argc, char **argv)
+static int send_main(const struct cli *c)
 {
     struct send_state s;
-    struct cli c;
-    char *cause = NULL, *input = NULL;
+    char *input = NULL;
     size_t len, i;
     int code;
 
-    memset(&s, 0, sizeof s);
-    if (cli_parse(argc, argv, CLI_TIMEOUT | CLI_JSON, &c, &cause) != 0) {
-        perch_error("%s", cause);
-        free(cause);
-        cli_done(&c);
-        return EXIT_USAGE;
-    }
-    if (c.help) {
-        fputs(cmd_send_help, stdout);
-        cli_done(&c);
-        return 0;
-    }
-    if (c.nargs != 1) {
+    if (c->nargs != 1) {
         perch_error("send needs one STANZA argument, or - to read stdin "
                     "(see perch send --help)");
-        cli_done(&c);
         return EXIT_USAGE;
     }
-    if (strcmp(c.args[0], "-") == 0) {
+    memset(&s, 0, sizeof s);
+    if (strcmp(c->args[0], "-") == 0) {
         input = read_all(stdin, &len);
     } else {
-        input = xstrdup(c.args[0]);
+        input = xstrdup(c->args[0]);
         len = strlen(input);
     }
     s.timeout_ms =
-        (unsigned)((c.timeout_s > 0 ? c.timeout_s : DEFAULT_TIMEOUT_S) * 1000);
-    s.json = c.json;
-    s.color = !c.json && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
-    code = runner_init(&s.r, &c);
+        (unsigned)((c->timeout_s > 0 ? c->timeout_s : DEFAULT_TIMEOUT_S) *
+                   1000);
+    s.json = c->json;
+    s.color = !c->json && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    code = runner_init(&s.r, c);
     if (code == 0 && parse_input(&s, input, len) != 0)
         code = EXIT_USAGE;
     if (code == 0)
-        code = runner_connect(&s.r, &c, &send_events);
+        code = runner_connect(&s.r, c, &send_events);
     if (code == 0)
         code = runner_run(&s.r);
     for (i = 0; i < s.n; i++) {
@@ -301,6 +289,13 @@ int cmd_send(int argc, char **argv)
     free(s.v);
     runner_done(&s.r);
     free(input);
-    cli_done(&c);
     return code;
 }
+
+const struct command cmd_send_entry = {
+    .name = "send",
+    .summary = "send raw stanzas, print the replies",
+    .help = help,
+    .extras = CLI_TIMEOUT | CLI_JSON,
+    .main = send_main,
+};

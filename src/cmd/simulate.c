@@ -15,6 +15,7 @@
 #include "sim/sim.h"
 #include "xmpp/pubsub.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@
 #define IQ_TIMEOUT_MS 15000
 #define ERRORS_SHOWN 5
 
-const char cmd_simulate_help[] =
+static const char help[] =
     "Usage: perch simulate [CONN] [--agents N] [--teams N] [--queues N]\n"
     "                      [--rate EV_PER_S] [--duration S] [--count N]\n"
     "                      [--seed N] [--no-outage]\n"
@@ -274,103 +275,18 @@ static const struct runner_events simulate_events = {
     .cleanup = cleanup,
 };
 
-struct sim_opt {
-    const char *name;
-    int has_value;
+/* simulate's own options, into struct sim_config. */
+#define F(x) offsetof(struct sim_config, x)
+static const struct cli_option options[] = {
+    {"agents", CLI_NUMBER, F(agents), 1, 100000},
+    {"teams", CLI_NUMBER, F(teams), 1, 1000},
+    {"queues", CLI_NUMBER, F(queues), 1, 1000},
+    {"rate", CLI_REAL, F(rate), 0.01, 1e6},
+    {"seed", CLI_U64, F(seed), 0, 0},
+    {"no-outage", CLI_FLAG_OFF, F(outage), 0, 0},
+    {NULL, 0, 0, 0, 0},
 };
-
-static const struct sim_opt sim_opts[] = {
-    {"agents", 1}, {"teams", 1}, {"queues", 1},
-    {"rate", 1},   {"seed", 1},  {"no-outage", 0},
-};
-
-static int number(const char *opt, const char *v, double lo, double hi,
-                  double *out)
-{
-    char *end;
-    double d = strtod(v, &end);
-
-    if (*v == '\0' || *end != '\0' || !(d >= lo && d <= hi)) {
-        perch_error("--%s: '%s' is not a number from %g to %g", opt, v, lo, hi);
-        return -1;
-    }
-    *out = d;
-    return 0;
-}
-
-static int apply(struct sim_config *cfg, double *rate, const char *name,
-                 const char *v)
-{
-    double d;
-    char *end;
-
-    if (strcmp(name, "no-outage") == 0) {
-        cfg->outage = 0;
-        return 0;
-    }
-    if (strcmp(name, "seed") == 0) {
-        cfg->seed = strtoull(v, &end, 10);
-        if (*v == '\0' || *v == '-' || *end != '\0') {
-            perch_error("--seed: '%s' is not a number", v);
-            return -1;
-        }
-        return 0;
-    }
-    if (strcmp(name, "rate") == 0)
-        return number(name, v, 0.01, 1e6, rate);
-    if (number(name, v, 1, strcmp(name, "agents") == 0 ? 100000 : 1000, &d))
-        return -1;
-    if (strcmp(name, "agents") == 0)
-        cfg->agents = (unsigned)d;
-    else if (strcmp(name, "teams") == 0)
-        cfg->teams = (unsigned)d;
-    else
-        cfg->queues = (unsigned)d;
-    return 0;
-}
-
-/* Takes simulate's own options out of argv (into cfg and rate); the rest
- * goes to cli_parse. 0, or -1 after printing why. */
-static int take_options(int *argc, char **argv, struct sim_config *cfg,
-                        double *rate)
-{
-    int i, out = 1;
-    size_t k;
-
-    for (i = 1; i < *argc; i++) {
-        const char *a = argv[i], *eq, *v = NULL;
-        size_t len;
-        if (strcmp(a, "--") == 0 || strncmp(a, "--", 2) != 0) {
-            argv[out++] = argv[i];
-            continue;
-        }
-        eq = strchr(a + 2, '=');
-        len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-        for (k = 0; k < sizeof sim_opts / sizeof sim_opts[0]; k++)
-            if (strlen(sim_opts[k].name) == len &&
-                strncmp(sim_opts[k].name, a + 2, len) == 0)
-                break;
-        if (k == sizeof sim_opts / sizeof sim_opts[0]) {
-            argv[out++] = argv[i];
-            continue;
-        }
-        if (sim_opts[k].has_value) {
-            v = eq ? eq + 1 : (i + 1 < *argc ? argv[++i] : NULL);
-            if (v == NULL) {
-                perch_error("--%s needs a value", sim_opts[k].name);
-                return -1;
-            }
-        } else if (eq) {
-            perch_error("--%s takes no value", sim_opts[k].name);
-            return -1;
-        }
-        if (apply(cfg, rate, sim_opts[k].name, v) != 0)
-            return -1;
-    }
-    argv[out] = NULL;
-    *argc = out;
-    return 0;
-}
+#undef F
 
 static int run(struct simulate *s, const struct cli *c)
 {
@@ -391,58 +307,50 @@ static int run(struct simulate *s, const struct cli *c)
     return code;
 }
 
-int cmd_simulate(int argc, char **argv)
+static int simulate_main(const struct cli *c)
 {
     struct sim_config cfg = {20, 2, 3, 20, 1, 1, NULL};
     struct simulate s;
-    struct cli c;
-    char digest[17], **args = xcalloc((size_t)argc + 1, sizeof *args);
+    char digest[17];
     struct jid j;
     char *cause = NULL;
     int code;
 
-    memcpy(args, argv, (size_t)argc * sizeof *args);
-    memset(&s, 0, sizeof s);
-    s.rate = cfg.rate;
-    if (take_options(&argc, args, &cfg, &s.rate) != 0) {
-        free(args);
+    cli_own_apply(c, &cfg);
+    if (c->nargs > 0) {
+        perch_error("simulate takes no operands ('%s')", c->args[0]);
         return EXIT_USAGE;
     }
-    code = runner_parse(argc, args, CLI_DURATION | CLI_COUNT, cmd_simulate_help,
-                        &c);
-    if (code < 0 && c.nargs > 0) {
-        perch_error("simulate takes no operands ('%s')", c.args[0]);
-        cli_done(&c);
-        code = EXIT_USAGE;
-    }
-    if (code >= 0) {
-        free(args);
-        return code;
-    }
-    cfg.rate = s.rate;
-    if (jid_parse(c.conn.jid, &j, &cause) == 0) {
-        s.service = conn_service(&c.conn);
+    memset(&s, 0, sizeof s);
+    s.rate = cfg.rate;
+    s.service = conn_service(&c->conn);
+    if (jid_parse(c->conn.jid, &j, &cause) == 0) {
         cfg.domain = j.domain;
         s.sim = sim_new(&cfg);
         jid_done(&j);
     } else {
         free(cause);
-        s.service = conn_service(&c.conn);
         s.sim = sim_new(&cfg);
     }
-    s.count = c.count;
-    s.duration_s = c.duration_s;
+    s.count = c->count;
+    s.duration_s = c->duration_s;
     buf_init(&s.node);
-    code = run(&s, &c);
+    code = run(&s, c);
     sim_digest(s.sim, digest);
     fprintf(stderr, "simulate: %llu events, %llu errors, digest %s\n", s.sent,
             s.errors, digest);
     sim_free(s.sim);
     buf_done(&s.node);
     free(s.service);
-    cli_done(&c);
-    free(args);
-    return code == EXIT_INTERRUPTED
-               ? 0
-               : code; /* Ctrl-C / SIGTERM is how it ends */
+    /* Ctrl-C / SIGTERM is how it ends */
+    return code == EXIT_INTERRUPTED ? 0 : code;
 }
+
+const struct command cmd_simulate_entry = {
+    .name = "simulate",
+    .summary = "publish a Finesse-like contact centre",
+    .help = help,
+    .extras = CLI_DURATION | CLI_COUNT,
+    .options = options,
+    .main = simulate_main,
+};

@@ -14,7 +14,7 @@
 
 #define SUB_TIMEOUT_MS 30000
 
-const char cmd_subscribe_help[] =
+static const char help[] =
     "Usage: perch subscribe [CONN] [--service JID] [--full-jid] NODE...\n"
     "       perch unsubscribe [CONN] [--service JID] [--full-jid] NODE...\n"
     "\n"
@@ -170,30 +170,52 @@ static void on_ready(struct runner *r, const char *bound)
 
 static const struct runner_events subscribe_events = {.ready = on_ready};
 
-int cmd_subscribe(int argc, char **argv)
+/* subscribe or unsubscribe, as name says. */
+static int run(const struct cli *c, const char *name, int unsubscribe)
 {
     struct subscribe s;
-    struct cli c;
-    int code = runner_parse(argc, argv, CLI_FULL_JID, cmd_subscribe_help, &c);
+    int code;
 
-    if (code >= 0)
-        return code;
-    if (c.nargs < 1) {
-        perch_error("%s needs at least one NODE", argv[0]);
-        cli_done(&c);
+    if (c->nargs < 1) {
+        perch_error("%s needs at least one NODE", name);
         return EXIT_USAGE;
     }
     memset(&s, 0, sizeof s);
-    s.unsubscribe = strcmp(argv[0], "unsubscribe") == 0;
-    s.full_jid = c.full_jid;
-    s.service = conn_service(&c.conn);
-    s.nodes = c.args;
-    s.nnodes = c.nargs;
-    code = runner_main(&s.r, &c, &subscribe_events);
+    s.unsubscribe = unsubscribe;
+    s.full_jid = c->full_jid;
+    s.service = conn_service(&c->conn);
+    s.nodes = c->args;
+    s.nnodes = c->nargs;
+    code = runner_main(&s.r, c, &subscribe_events);
     pubsub_subs_done(&s.existing);
     free(s.plan);
     free(s.service);
     free(s.jid);
-    cli_done(&c);
     return code;
 }
+
+static int subscribe_main(const struct cli *c)
+{
+    return run(c, "subscribe", 0);
+}
+
+static int unsubscribe_main(const struct cli *c)
+{
+    return run(c, "unsubscribe", 1);
+}
+
+const struct command cmd_subscribe_entry = {
+    .name = "subscribe",
+    .summary = "subscribe to nodes",
+    .help = help,
+    .extras = CLI_FULL_JID,
+    .main = subscribe_main,
+};
+
+const struct command cmd_unsubscribe_entry = {
+    .name = "unsubscribe",
+    .summary = "remove subscriptions to nodes",
+    .help = help,
+    .extras = CLI_FULL_JID,
+    .main = unsubscribe_main,
+};

@@ -14,7 +14,7 @@
 
 #define SUBS_TIMEOUT_MS 30000
 
-const char cmd_subscriptions_help[] =
+static const char help[] =
     "Usage: perch subscriptions [CONN] [--service JID] [--json]\n"
     "\n"
     "Lists the account's subscriptions on the pubsub service: node, JID\n"
@@ -89,24 +89,27 @@ static void on_ready(struct runner *r, const char *jid)
 
 static const struct runner_events subs_events = {.ready = on_ready};
 
-int cmd_subscriptions(int argc, char **argv)
+static int subscriptions_main(const struct cli *c)
 {
     struct subs n;
-    struct cli c;
-    int code = runner_parse(argc, argv, CLI_JSON, cmd_subscriptions_help, &c);
+    int code;
 
-    if (code >= 0)
-        return code;
-    if (c.nargs != 0) {
+    if (c->nargs != 0) {
         perch_error("subscriptions takes no NODE");
-        cli_done(&c);
         return EXIT_USAGE;
     }
     memset(&n, 0, sizeof n);
-    n.json = c.json;
-    n.service = conn_service(&c.conn);
-    code = runner_main(&n.r, &c, &subs_events);
+    n.json = c->json;
+    n.service = conn_service(&c->conn);
+    code = runner_main(&n.r, c, &subs_events);
     free(n.service);
-    cli_done(&c);
     return code;
 }
+
+const struct command cmd_subscriptions_entry = {
+    .name = "subscriptions",
+    .summary = "list this account's subscriptions",
+    .help = help,
+    .extras = CLI_JSON,
+    .main = subscriptions_main,
+};

@@ -21,7 +21,7 @@
 #define WATCH_TIMEOUT_MS 30000
 #define CLEANUP_TIMEOUT_MS 5000
 
-const char cmd_watch_help[] =
+static const char help[] =
     "Usage: perch watch [CONN] [--service JID] [--full-jid] [--json]\n"
     "                   [--count N] [--duration S] NODE...\n"
     "\n"
@@ -232,34 +232,28 @@ static const struct runner_events watch_events = {
     .cleanup = cleanup,
 };
 
-int cmd_watch(int argc, char **argv)
+static int watch_main(const struct cli *c)
 {
     struct watch w;
-    struct cli c;
     size_t i;
-    int code = runner_parse(argc, argv,
-                            CLI_JSON | CLI_COUNT | CLI_DURATION | CLI_FULL_JID,
-                            cmd_watch_help, &c);
+    int code;
 
-    if (code >= 0)
-        return code;
-    if (c.nargs < 1) {
+    if (c->nargs < 1) {
         perch_error("watch needs at least one NODE");
-        cli_done(&c);
         return EXIT_USAGE;
     }
     memset(&w, 0, sizeof w);
-    w.json = c.json;
-    w.count = c.count;
-    w.full_jid = c.full_jid;
-    w.duration_s = c.duration_s;
-    w.service = conn_service(&c.conn);
-    w.nodes = c.args;
-    w.nnodes = c.nargs;
-    code = runner_init(&w.r, &c);
+    w.json = c->json;
+    w.count = c->count;
+    w.full_jid = c->full_jid;
+    w.duration_s = c->duration_s;
+    w.service = conn_service(&c->conn);
+    w.nodes = c->args;
+    w.nnodes = c->nargs;
+    code = runner_init(&w.r, c);
     if (code == 0) {
         w.end_timer = loop_timer_new(w.r.loop, on_end, &w);
-        code = runner_connect(&w.r, &c, &watch_events);
+        code = runner_connect(&w.r, c, &watch_events);
     }
     if (code == 0)
         code = runner_run(&w.r);
@@ -273,8 +267,14 @@ int cmd_watch(int argc, char **argv)
     pubsub_subs_done(&w.existing);
     free(w.service);
     free(w.jid);
-    cli_done(&c);
-    return code == EXIT_INTERRUPTED
-               ? 0
-               : code; /* Ctrl-C / SIGTERM is how watch ends */
+    /* Ctrl-C / SIGTERM is how watch ends */
+    return code == EXIT_INTERRUPTED ? 0 : code;
 }
+
+const struct command cmd_watch_entry = {
+    .name = "watch",
+    .summary = "subscribe and stream decoded events",
+    .help = help,
+    .extras = CLI_JSON | CLI_COUNT | CLI_DURATION | CLI_FULL_JID,
+    .main = watch_main,
+};

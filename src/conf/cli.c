@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,9 +41,11 @@ enum {
     OPT_MAX,
     OPT_COUNT,
     OPT_FULL_JID,
+    OPT_OWN = 2000, /* + the row of the command's own table */
 };
 
-/* CONN options whose long name is also the conn_opts key. */
+/* CONN options whose long name is also the conn_opts key, and the
+ * extras. */
 static const struct option long_opts[] = {
     {"account", required_argument, NULL, 'a'},
     {"jid", required_argument, NULL, 'j'},
@@ -71,8 +74,9 @@ static const struct option long_opts[] = {
     {"sasl", required_argument, NULL, OPT_CONN},
     {"proxy", required_argument, NULL, OPT_CONN},
     {"bosh-wait", required_argument, NULL, OPT_CONN},
-    {NULL, 0, NULL, 0},
 };
+
+#define NLONG (sizeof long_opts / sizeof long_opts[0])
 
 struct pair {
     const char *key;
@@ -150,19 +154,94 @@ static int apply_pairs(struct cli *c, struct pair *pairs, int n, char **cause)
     return 0;
 }
 
-int cli_parse(int argc, char **argv, unsigned extras, struct cli *c,
-              char **cause)
+/* Checks the value v of a command's own option o into out. 0, or -1 with
+ * *cause. */
+static int own_parse(const struct cli_option *o, const char *v,
+                     struct cli_own *out, char **cause)
+{
+    char *end;
+
+    out->opt = o;
+    switch (o->kind) {
+    case CLI_FLAG_OFF:
+        return 0;
+    case CLI_U64:
+        out->u64 = strtoull(v, &end, 10);
+        if (*v == '\0' || *v == '-' || *end != '\0') {
+            *cause = xasprintf("--%s: '%s' is not a number", o->name, v);
+            return -1;
+        }
+        return 0;
+    case CLI_NUMBER:
+    case CLI_REAL:
+        out->real = strtod(v, &end);
+        if (*v == '\0' || *end != '\0' ||
+            !(out->real >= o->lo && out->real <= o->hi)) {
+            *cause = xasprintf("--%s: '%s' is not a number from %g to %g",
+                               o->name, v, o->lo, o->hi);
+            return -1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* getopt's table: long_opts, then the command's own options. New array. */
+static struct option *all_options(const struct cli_option *own)
+{
+    size_t n = 0, i;
+    struct option *v;
+
+    while (own && own[n].name)
+        n++;
+    v = xcalloc(NLONG + n + 1, sizeof *v);
+    memcpy(v, long_opts, sizeof long_opts);
+    for (i = 0; i < n; i++) {
+        v[NLONG + i].name = own[i].name;
+        v[NLONG + i].has_arg =
+            own[i].kind == CLI_FLAG_OFF ? no_argument : required_argument;
+        v[NLONG + i].val = OPT_OWN + (int)i;
+    }
+    return v;
+}
+
+/* What getopt refused, in words (the offending word is argv[optind-1]). */
+static char *refused(char **argv)
+{
+    const char *arg = argv[optind - 1], *name = arg + strspn(arg, "-");
+    int len = (int)strcspn(name, "=");
+
+    if (optopt > 0 && optopt < 256)
+        return xasprintf("option -%c %s", optopt,
+                         strchr("ajspb", optopt) ? "needs a value"
+                                                 : "is unknown");
+    if (optopt) /* a long option without a letter */
+        return xasprintf("--%.*s %s", len, name,
+                         name[len] ? "takes no value" : "needs a value");
+    return xasprintf("unknown or incomplete option '%s'", arg);
+}
+
+int cli_parse(int argc, char **argv, unsigned extras,
+              const struct cli_option *own, struct cli *c, char **cause)
 {
     struct pair *pairs = xcalloc((size_t)argc + 1, sizeof *pairs);
+    struct option *options = all_options(own);
     int n = 0, opt, idx, rc = -1;
     char *path;
 
     memset(c, 0, sizeof *c);
     conn_opts_init(&c->conn);
+    c->own = xcalloc((size_t)argc + 1, sizeof *c->own);
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "+a:j:s:p:b:vh", long_opts, &idx)) !=
+    while ((opt = getopt_long(argc, argv, "+a:j:s:p:b:vh", options, &idx)) !=
            -1) {
+        if (opt >= OPT_OWN) {
+            if (own_parse(&own[opt - OPT_OWN], optarg, &c->own[c->nown++],
+                          cause) != 0)
+                goto out;
+            continue;
+        }
         switch (opt) {
         case 'a':
             free(c->account);
@@ -206,17 +285,11 @@ int cli_parse(int argc, char **argv, unsigned extras, struct cli *c,
             c->json = 1;
             break;
         case OPT_CONN:
-            pairs[n].key = long_opts[idx].name;
+            pairs[n].key = options[idx].name;
             pairs[n++].value = optarg;
             break;
         case '?':
-            if (optopt)
-                *cause = xasprintf("option -%c %s", optopt,
-                                   strchr("ajspb", optopt) ? "needs a value"
-                                                           : "is unknown");
-            else
-                *cause = xasprintf("unknown or incomplete option '%s'",
-                                   argv[optind - 1]);
+            *cause = refused(argv);
             goto out;
         default:
             pairs[n].key = short_key(opt);
@@ -245,6 +318,7 @@ int cli_parse(int argc, char **argv, unsigned extras, struct cli *c,
     if (rc == 0)
         rc = conn_opts_check(&c->conn, cause);
 out:
+    free(options);
     free(pairs);
     return rc;
 }
@@ -253,5 +327,31 @@ void cli_done(struct cli *c)
 {
     conn_opts_done(&c->conn);
     free(c->account);
+    free(c->own);
     memset(c, 0, sizeof *c);
+}
+
+void cli_own_apply(const struct cli *c, void *settings)
+{
+    char *base = settings;
+    int i;
+
+    for (i = 0; i < c->nown; i++) {
+        const struct cli_own *o = &c->own[i];
+        void *field = base + o->opt->offset;
+        switch (o->opt->kind) {
+        case CLI_FLAG_OFF:
+            *(int *)field = 0;
+            break;
+        case CLI_U64:
+            *(uint64_t *)field = o->u64;
+            break;
+        case CLI_REAL:
+            *(double *)field = o->real;
+            break;
+        case CLI_NUMBER:
+            *(unsigned *)field = (unsigned)o->real;
+            break;
+        }
+    }
 }
