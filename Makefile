@@ -101,7 +101,8 @@ $(B)/check/%.o: %.c
 # Unit tests link the core and the UI's curses-free files, no ncurses.
 $(B)/check/unit/%: tests/unit/%.c $(CHK_CORE) $(CHK_PURE)
 	@mkdir -p $(dir $@)
-	$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -I. -o $@ $< $(CHK_CORE) $(CHK_PURE) \
+	@echo "  LD san  $@"
+	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -I. -o $@ $< $(CHK_CORE) $(CHK_PURE) \
 	    $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(B)/tools/freeport: tests/tools/freeport.c

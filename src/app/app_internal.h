@@ -9,7 +9,6 @@
 
 #include <jansson.h>
 
-#define REQUEST_TIMEOUT_MS 30000
 #define CLEANUP_TIMEOUT_MS 5000
 
 /* A line for the user (ev->say). */

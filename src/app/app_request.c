@@ -33,30 +33,18 @@ void app_changed(struct app *a, unsigned what)
     a->ev->changed(a->ev_arg, what);
 }
 
-/* An answer that is not a result: says why and returns 1. */
+/* A request that did not end in a result: says why ("WHAT: why") and
+ * returns 1. */
 static int failed(struct app *a, enum iq_outcome outcome, xmpp_stanza_t *reply,
                   const char *what)
 {
-    const char *type;
-    char *text = NULL;
+    char *why;
 
-    if (outcome == IQ_CLOSED) {
-        app_say(a, APP_SAY_ERROR, "%s: the connection closed first", what);
-        return 1;
-    }
-    if (outcome == IQ_TIMEOUT) {
-        app_say(a, APP_SAY_ERROR, "%s: no answer", what);
-        return 1;
-    }
-    type = xmpp_stanza_get_type(reply);
-    if (type && strcmp(type, "result") == 0)
+    if (session_iq_end(outcome, reply) == IQ_END_RESULT)
         return 0;
-    {
-        const char *cond = session_error_condition(reply, NULL, &text);
-        app_say(a, APP_SAY_ERROR, "%s: %s%s%s", what, cond, text ? " — " : "",
-                text ? text : "");
-    }
-    free(text);
+    why = session_iq_failure(outcome, reply);
+    app_say(a, APP_SAY_ERROR, "%s: %s", what, why);
+    free(why);
     return 1;
 }
 
@@ -126,7 +114,7 @@ void app_subscriptions(struct app *a)
 {
     if (!online(a, "subscriptions"))
         return;
-    send_iq(a, pubsub_subscriptions_iq(a->ctx, a->service), REQUEST_TIMEOUT_MS,
+    send_iq(a, pubsub_subscriptions_iq(a->ctx, a->service), SESSION_TIMEOUT_MS,
             on_subscriptions, a);
 }
 
@@ -136,8 +124,10 @@ static void on_disco(void *arg, const struct disco_items *items,
     struct app *a = arg;
     size_t i, n = 0;
 
-    if (items == NULL) {
-        failed(a, outcome, error, "disco#items");
+    if (outcome != IQ_REPLY || error != NULL) {
+        char *why = session_iq_failure(outcome, error);
+        app_say(a, APP_SAY_ERROR, "disco#items: %s", why);
+        free(why);
         return;
     }
     for (i = 0; i < items->n; i++)
@@ -155,7 +145,7 @@ void app_disco(struct app *a)
 {
     if (!online(a, "disco"))
         return;
-    disco_fetch_items(a->session, a->service, NULL, REQUEST_TIMEOUT_MS,
+    disco_fetch_items(a->session, a->service, NULL, SESSION_TIMEOUT_MS,
                       on_disco, a);
 }
 
@@ -196,7 +186,7 @@ void app_subscribe(struct app *a, const char *node)
         return;
     }
     send_iq(a, pubsub_subscribe_iq(a->ctx, a->service, node, a->bare),
-            REQUEST_TIMEOUT_MS, on_subscribed, req_new(a, node));
+            SESSION_TIMEOUT_MS, on_subscribed, req_new(a, node));
 }
 
 static void on_unsubscribed(void *arg, enum iq_outcome outcome,
@@ -235,7 +225,7 @@ void app_unsubscribe(struct app *a, const char *node)
     if (!online(a, "unsubscribe"))
         return;
     app_unsubscribe_sub(a, node, map_get(&a->created, node),
-                        REQUEST_TIMEOUT_MS);
+                        SESSION_TIMEOUT_MS);
 }
 
 /* The command line's nodes, once the service said what we have. */
@@ -324,7 +314,7 @@ void app_items(struct app *a, const char *node)
 {
     if (!online(a, "items"))
         return;
-    send_iq(a, pubsub_items_iq(a->ctx, a->service, node, 0), REQUEST_TIMEOUT_MS,
+    send_iq(a, pubsub_items_iq(a->ctx, a->service, node, 0), SESSION_TIMEOUT_MS,
             on_items, req_new(a, node));
 }
 
@@ -361,7 +351,7 @@ void app_info(struct app *a, const char *node)
 {
     if (!online(a, "info"))
         return;
-    send_iq(a, disco_info_iq(a->ctx, a->service, node), REQUEST_TIMEOUT_MS,
+    send_iq(a, disco_info_iq(a->ctx, a->service, node), SESSION_TIMEOUT_MS,
             on_info, req_new(a, node));
 }
 
@@ -405,9 +395,9 @@ void app_ping(struct app *a)
         return;
     }
     send_iq(a, query_iq_get(a->ctx, j.domain, "ping", "urn:xmpp:ping"),
-            REQUEST_TIMEOUT_MS, on_pong, a);
+            SESSION_TIMEOUT_MS, on_pong, a);
     send_iq(a, query_iq_get(a->ctx, j.domain, "time", "urn:xmpp:time"),
-            REQUEST_TIMEOUT_MS, on_time, a);
+            SESSION_TIMEOUT_MS, on_time, a);
     jid_done(&j);
 }
 
@@ -459,7 +449,7 @@ int app_send_text(struct app *a, const char *text, char **cause)
     for (i = 0; i < spans.n; i++) {
         if (ok && strcmp(xmpp_stanza_get_name(st[i]), "iq") == 0) {
             /* the reply may come during the send: q is the callback's */
-            session_send_iq(a->session, st[i], REQUEST_TIMEOUT_MS, on_raw_reply,
+            session_send_iq(a->session, st[i], SESSION_TIMEOUT_MS, on_raw_reply,
                             req_new(a, xmpp_stanza_get_id(st[i])));
         } else if (ok) {
             session_send(a->session, st[i]);

@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INFO_TIMEOUT_MS 30000
-
 static const char help[] =
     "Usage: perch info [CONN] [--service JID] [NODE]\n"
     "\n"
@@ -60,8 +58,9 @@ static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     if (runner_unanswered(&n->r, outcome, reply, n->service))
         return;
     if (disco_parse_info(reply, &info) != 0) {
-        perch_error("%s answered: %s", n->service,
-                    session_error_condition(reply, NULL, NULL));
+        char *why = session_iq_failure(outcome, reply);
+        perch_error("%s: %s", n->service, why);
+        free(why);
         runner_finish(&n->r, EXIT_REPLY_ERROR);
         return;
     }
@@ -75,7 +74,7 @@ static void on_ready(struct runner *r, const char *jid)
     struct info *n = (struct info *)r;
     xmpp_stanza_t *iq = disco_info_iq(r->ctx, n->service, n->node);
     (void)jid;
-    session_send_iq(r->session, iq, INFO_TIMEOUT_MS, on_reply, n);
+    session_send_iq(r->session, iq, SESSION_TIMEOUT_MS, on_reply, n);
     xmpp_stanza_release(iq);
 }
 

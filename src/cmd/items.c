@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ITEMS_TIMEOUT_MS 30000
-
 static const char help[] =
     "Usage: perch items [CONN] [--service JID] [--max N] [--json] NODE\n"
     "\n"
@@ -44,8 +42,9 @@ static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
         return;
     items = pubsub_result_items(reply);
     if (items == NULL) {
-        perch_error("%s: %s", n->node,
-                    session_error_condition(reply, NULL, NULL));
+        char *why = session_iq_failure(outcome, reply);
+        perch_error("%s: %s", n->node, why);
+        free(why);
         runner_finish(&n->r, EXIT_REPLY_ERROR);
         return;
     }
@@ -66,7 +65,7 @@ static void on_ready(struct runner *r, const char *jid)
     struct items *n = (struct items *)r;
     xmpp_stanza_t *iq = pubsub_items_iq(r->ctx, n->service, n->node, n->max);
     (void)jid;
-    session_send_iq(r->session, iq, ITEMS_TIMEOUT_MS, on_reply, n);
+    session_send_iq(r->session, iq, SESSION_TIMEOUT_MS, on_reply, n);
     xmpp_stanza_release(iq);
 }
 

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NODES_TIMEOUT_MS 30000
-
 static const char help[] =
     "Usage: perch nodes [CONN] [--service JID] [--json] [NODE]\n"
     "\n"
@@ -72,16 +70,15 @@ static void on_items(void *arg, const struct disco_items *items,
 
     if (outcome == IQ_CLOSED)
         return;
-    if (outcome == IQ_TIMEOUT) {
-        perch_error("no answer from %s", n->service);
-        runner_finish(&n->r, EXIT_TIMEOUT);
-        return;
-    }
-    if (error) {
-        perch_error("%s answered: %s", n->service,
-                    session_error_condition(error, NULL, NULL));
-        print_items(n, items);
-        runner_finish(&n->r, EXIT_REPLY_ERROR);
+    if (outcome != IQ_REPLY || error) {
+        char *why = session_iq_failure(outcome, error);
+        perch_error("%s: %s", n->service, why);
+        free(why);
+        if (error) /* the pages before it */
+            print_items(n, items);
+        runner_finish(&n->r, session_iq_end(outcome, error) == IQ_END_NO_ANSWER
+                                 ? EXIT_TIMEOUT
+                                 : EXIT_REPLY_ERROR);
         return;
     }
     print_items(n, items);
@@ -92,7 +89,7 @@ static void on_ready(struct runner *r, const char *jid)
 {
     struct nodes *n = (struct nodes *)r;
     (void)jid;
-    disco_fetch_items(r->session, n->service, n->node, NODES_TIMEOUT_MS,
+    disco_fetch_items(r->session, n->service, n->node, SESSION_TIMEOUT_MS,
                       on_items, n);
 }
 

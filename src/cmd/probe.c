@@ -324,8 +324,8 @@ static void on_ping_reply(void *arg, enum iq_outcome outcome,
                           xmpp_stanza_t *reply, double rtt_ms)
 {
     struct probe *p = arg;
-    int ok = outcome == IQ_REPLY &&
-             strcmp(xmpp_stanza_get_type(reply), "result") == 0;
+    int ok = session_iq_end(outcome, reply) == IQ_END_RESULT;
+    char *why;
 
     if (outcome == IQ_CLOSED)
         return;
@@ -343,9 +343,9 @@ static void on_ping_reply(void *arg, enum iq_outcome outcome,
     } else if (ok) {
         say(p, "ping     %.1f ms", rtt_ms);
     } else {
-        say(p, "ping     %s",
-            outcome == IQ_TIMEOUT ? "no answer"
-                                  : session_error_condition(reply, NULL, NULL));
+        why = session_iq_failure(outcome, reply);
+        say(p, "ping     %s", why);
+        free(why);
     }
 }
 

@@ -205,21 +205,16 @@ int runner_main(struct runner *r, const struct cli *c,
 int runner_unanswered(struct runner *r, enum iq_outcome outcome,
                       xmpp_stanza_t *reply, const char *who)
 {
-    const char *type;
+    enum iq_end end = session_iq_end(outcome, reply);
+    char *why;
 
-    if (outcome == IQ_CLOSED)
+    if (end == IQ_END_RESULT)
+        return 0;
+    if (end == IQ_END_CLOSED)
         return 1; /* the cause was said when the session closed */
-    if (outcome == IQ_TIMEOUT) {
-        perch_error("no answer from %s", who);
-        runner_finish(r, EXIT_TIMEOUT);
-        return 1;
-    }
-    type = xmpp_stanza_get_type(reply);
-    if (type && strcmp(type, "error") == 0) {
-        perch_error("%s answered: %s", who,
-                    session_error_condition(reply, NULL, NULL));
-        runner_finish(r, EXIT_REPLY_ERROR);
-        return 1;
-    }
-    return 0;
+    why = session_iq_failure(outcome, reply);
+    perch_error("%s: %s", who, why);
+    free(why);
+    runner_finish(r, end == IQ_END_ERROR ? EXIT_REPLY_ERROR : EXIT_TIMEOUT);
+    return 1;
 }

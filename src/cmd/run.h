@@ -55,10 +55,11 @@ int runner_main(struct runner *r, const struct cli *c,
                 const struct runner_events *ev);
 
 /*
- * For a request whose answer a command needs: when the session closed,
- * there was no answer in time, or the answer is an error, says so on
- * stderr (naming who was asked), finishes with the matching exit code and
- * returns 1. Returns 0 for a result the caller goes on with.
+ * For a request whose answer a command needs: unless it ended in a result
+ * (session_iq_end), says why on stderr as "WHO: why" (session_iq_failure;
+ * nothing when the session closed, which said so), finishes with exit 1
+ * for an error and 5 for no answer, and returns 1. Returns 0 for a result
+ * the caller goes on with.
  */
 int runner_unanswered(struct runner *r, enum iq_outcome outcome,
                       xmpp_stanza_t *reply, const char *who);

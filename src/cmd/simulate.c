@@ -95,13 +95,15 @@ static void note_error(struct simulate *s, const char *what,
                        enum iq_outcome outcome, xmpp_stanza_t *reply)
 {
     s->errors++;
-    if (s->errors <= ERRORS_SHOWN)
-        perch_error("%s: %s", what,
-                    outcome == IQ_TIMEOUT
-                        ? "no answer"
-                        : session_error_condition(reply, NULL, NULL));
+    if (s->errors <= ERRORS_SHOWN) {
+        char *why = session_iq_failure(outcome, reply);
+        perch_error("%s: %s", what, why);
+        free(why);
+    }
     if (s->code == 0)
-        s->code = outcome == IQ_TIMEOUT ? EXIT_TIMEOUT : EXIT_REPLY_ERROR;
+        s->code = session_iq_end(outcome, reply) == IQ_END_NO_ANSWER
+                      ? EXIT_TIMEOUT
+                      : EXIT_REPLY_ERROR;
 }
 
 static void on_published(void *arg, enum iq_outcome outcome,
@@ -113,8 +115,7 @@ static void on_published(void *arg, enum iq_outcome outcome,
     if (outcome == IQ_CLOSED)
         return;
     s->inflight--;
-    if (outcome != IQ_REPLY ||
-        strcmp(xmpp_stanza_get_type(reply), "result") != 0)
+    if (session_iq_end(outcome, reply) != IQ_END_RESULT)
         note_error(s, "publish refused", outcome, reply);
     if (s->stopping)
         settle(s);
@@ -205,6 +206,17 @@ static void start_publishing(struct simulate *s)
 
 static void create_more(struct simulate *s);
 
+/* The node is there: made now, or already (conflict). */
+static int created(enum iq_outcome outcome, xmpp_stanza_t *reply)
+{
+    enum iq_end end = session_iq_end(outcome, reply);
+
+    return end == IQ_END_RESULT ||
+           (end == IQ_END_ERROR &&
+            strcmp(session_error_condition(reply, NULL, NULL), "conflict") ==
+                0);
+}
+
 static void on_created(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
                        double rtt)
 {
@@ -214,9 +226,7 @@ static void on_created(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     if (outcome == IQ_CLOSED)
         return;
     s->inflight--;
-    if (outcome != IQ_REPLY ||
-        (strcmp(xmpp_stanza_get_type(reply), "result") != 0 &&
-         strcmp(session_error_condition(reply, NULL, NULL), "conflict") != 0)) {
+    if (!created(outcome, reply)) {
         note_error(s, "cannot create a node", outcome, reply);
         s->stopping = 1;
     }

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUB_TIMEOUT_MS 30000
-
 static const char help[] =
     "Usage: perch subscribe [CONN] [--service JID] [--full-jid] NODE...\n"
     "       perch unsubscribe [CONN] [--service JID] [--full-jid] NODE...\n"
@@ -51,14 +49,14 @@ static void next_request(struct subscribe *s);
 static void note_error(struct subscribe *s, const char *node,
                        xmpp_stanza_t *reply, enum iq_outcome outcome)
 {
-    if (outcome == IQ_TIMEOUT) {
-        perch_error("%s: no answer from %s", node, s->service);
+    char *why = session_iq_failure(outcome, reply);
+
+    perch_error("%s: %s", node, why);
+    free(why);
+    if (session_iq_end(outcome, reply) == IQ_END_NO_ANSWER)
         s->code = EXIT_TIMEOUT;
-    } else {
-        perch_error("%s: %s", node, session_error_condition(reply, NULL, NULL));
-        if (s->code == 0)
-            s->code = EXIT_REPLY_ERROR;
-    }
+    else if (s->code == 0)
+        s->code = EXIT_REPLY_ERROR;
 }
 
 static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
@@ -71,8 +69,7 @@ static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
 
     if (outcome == IQ_CLOSED)
         return;
-    if (outcome != IQ_REPLY ||
-        strcmp(xmpp_stanza_get_type(reply), "result") != 0) {
+    if (session_iq_end(outcome, reply) != IQ_END_RESULT) {
         note_error(s, st->node, reply, outcome);
     } else if (s->unsubscribe) {
         printf("unsubscribed %s%s%s\n", st->node, st->subid ? "  subid " : "",
@@ -102,7 +99,7 @@ static void next_request(struct subscribe *s)
              ? pubsub_unsubscribe_iq(s->r.ctx, s->service, st->node, s->jid,
                                      st->subid)
              : pubsub_subscribe_iq(s->r.ctx, s->service, st->node, s->jid);
-    session_send_iq(s->r.session, iq, SUB_TIMEOUT_MS, on_reply, s);
+    session_send_iq(s->r.session, iq, SESSION_TIMEOUT_MS, on_reply, s);
     xmpp_stanza_release(iq);
 }
 
@@ -160,7 +157,8 @@ static void on_ready(struct runner *r, const char *bound)
     }
     if (s->unsubscribe) {
         xmpp_stanza_t *iq = pubsub_subscriptions_iq(r->ctx, s->service);
-        session_send_iq(r->session, iq, SUB_TIMEOUT_MS, on_subscriptions, s);
+        session_send_iq(r->session, iq, SESSION_TIMEOUT_MS, on_subscriptions,
+                        s);
         xmpp_stanza_release(iq);
     } else {
         make_plan(s);

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUBS_TIMEOUT_MS 30000
-
 static const char help[] =
     "Usage: perch subscriptions [CONN] [--service JID] [--json]\n"
     "\n"
@@ -68,8 +66,9 @@ static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     if (runner_unanswered(&n->r, outcome, reply, n->service))
         return;
     if (pubsub_parse_subscriptions(reply, &subs) != 0) {
-        perch_error("%s answered: %s", n->service,
-                    session_error_condition(reply, NULL, NULL));
+        char *why = session_iq_failure(outcome, reply);
+        perch_error("%s: %s", n->service, why);
+        free(why);
         runner_finish(&n->r, EXIT_REPLY_ERROR);
         return;
     }
@@ -83,7 +82,7 @@ static void on_ready(struct runner *r, const char *jid)
     struct subs *n = (struct subs *)r;
     xmpp_stanza_t *iq = pubsub_subscriptions_iq(r->ctx, n->service);
     (void)jid;
-    session_send_iq(r->session, iq, SUBS_TIMEOUT_MS, on_reply, n);
+    session_send_iq(r->session, iq, SESSION_TIMEOUT_MS, on_reply, n);
     xmpp_stanza_release(iq);
 }
 

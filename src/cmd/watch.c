@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WATCH_TIMEOUT_MS 30000
 #define CLEANUP_TIMEOUT_MS 5000
 
 static const char help[] =
@@ -69,12 +68,10 @@ static void on_subscribed(void *arg, enum iq_outcome outcome,
 
     if (outcome == IQ_CLOSED)
         return;
-    if (outcome != IQ_REPLY ||
-        strcmp(xmpp_stanza_get_type(reply), "result") != 0) {
-        perch_error("cannot subscribe to %s: %s", node,
-                    outcome == IQ_TIMEOUT
-                        ? "no answer"
-                        : session_error_condition(reply, NULL, NULL));
+    if (session_iq_end(outcome, reply) != IQ_END_RESULT) {
+        char *why = session_iq_failure(outcome, reply);
+        perch_error("cannot subscribe to %s: %s", node, why);
+        free(why);
         runner_finish(&w->r, EXIT_REPLY_ERROR);
         return;
     }
@@ -114,7 +111,7 @@ static void subscribe_next(struct watch *w)
         return;
     }
     iq = pubsub_subscribe_iq(w->r.ctx, w->service, w->nodes[w->next], w->jid);
-    session_send_iq(w->r.session, iq, WATCH_TIMEOUT_MS, on_subscribed, w);
+    session_send_iq(w->r.session, iq, SESSION_TIMEOUT_MS, on_subscribed, w);
     xmpp_stanza_release(iq);
 }
 
@@ -149,7 +146,7 @@ static void on_ready(struct runner *r, const char *bound)
      * that is an event like any other */
     w->streaming = 1;
     iq = pubsub_subscriptions_iq(r->ctx, w->service);
-    session_send_iq(r->session, iq, WATCH_TIMEOUT_MS, on_existing, w);
+    session_send_iq(r->session, iq, SESSION_TIMEOUT_MS, on_existing, w);
     xmpp_stanza_release(iq);
 }
 
@@ -189,12 +186,11 @@ static void on_unsubscribed(void *arg, enum iq_outcome outcome,
 
     if (outcome == IQ_CLOSED)
         return;
-    if (outcome != IQ_REPLY ||
-        strcmp(xmpp_stanza_get_type(reply), "result") != 0)
-        perch_error("could not remove a subscription: %s",
-                    outcome == IQ_TIMEOUT
-                        ? "no answer"
-                        : session_error_condition(reply, NULL, NULL));
+    if (session_iq_end(outcome, reply) != IQ_END_RESULT) {
+        char *why = session_iq_failure(outcome, reply);
+        perch_error("could not remove a subscription: %s", why);
+        free(why);
+    }
     if (--w->pending_unsubs == 0)
         runner_finish(&w->r, 0);
 }

@@ -1,6 +1,7 @@
 /* The decoders' XML tree: expat builder, stanza copy, walks, escaping. */
 #include "xnode.h"
 #include "base/buf.h"
+#include "base/xml_escape.h"
 
 #include <expat.h>
 #include <limits.h>
@@ -353,37 +354,6 @@ const char *xnode_attr(const struct xnode *n, const char *name)
 
 /* --- serializing --- */
 
-static void escape(struct buf *b, const char *s, size_t len, int attr)
-{
-    size_t i, from = 0;
-    const char *rep;
-
-    for (i = 0; i < len; i++) {
-        switch (s[i]) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '\'':
-            rep = attr ? "&apos;" : NULL;
-            break;
-        default:
-            rep = NULL;
-        }
-        if (rep == NULL)
-            continue;
-        buf_append(b, s + from, i - from);
-        buf_puts(b, rep);
-        from = i + 1;
-    }
-    buf_append(b, s + from, len - from);
-}
-
 static int same_ns(const char *a, const char *b)
 {
     return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
@@ -394,19 +364,19 @@ static void open_tag(struct buf *b, const struct xnode *n, int top)
     char **a;
 
     if (n->name == NULL) {
-        escape(b, n->text, n->text_len, 0);
+        xml_escape(b, n->text, n->text_len, XML_TEXT);
         return;
     }
     buf_printf(b, "<%s", n->name);
     if (top ? n->ns != NULL : !same_ns(n->ns, n->parent->ns)) {
         buf_puts(b, " xmlns='");
         if (n->ns)
-            escape(b, n->ns, strlen(n->ns), 1);
+            xml_escape_str(b, n->ns, XML_ALL);
         buf_puts(b, "'");
     }
     for (a = n->attr; a && a[0]; a += 2) {
         buf_printf(b, " %s='", a[0]);
-        escape(b, a[1], strlen(a[1]), 1);
+        xml_escape_str(b, a[1], XML_ALL);
         buf_puts(b, "'");
     }
     buf_puts(b, n->first ? ">" : "/>");

@@ -1,49 +1,18 @@
 /* The Update documents of a Finesse Notification Service, in its element
  * order (see tests/fixtures/finesse/), text escaped once. */
 #include "base/buf.h"
+#include "base/xml_escape.h"
 #include "sim.h"
 
 #include <stdio.h>
 #include <string.h>
-
-void sim_xml_escape(struct buf *b, const char *s)
-{
-    const char *run = s;
-
-    for (; *s; s++) {
-        const char *rep;
-        switch (*s) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&apos;";
-            break;
-        default:
-            continue;
-        }
-        buf_append(b, run, (size_t)(s - run));
-        buf_puts(b, rep);
-        run = s + 1;
-    }
-    buf_append(b, run, (size_t)(s - run));
-}
 
 /* <name>text</name>, text escaped (NULL: empty). */
 static void el(struct buf *b, const char *name, const char *text)
 {
     buf_printf(b, "<%s>", name);
     if (text)
-        sim_xml_escape(b, text);
+        xml_escape_str(b, text, XML_ALL);
     buf_printf(b, "</%s>", name);
 }
 
@@ -250,7 +219,7 @@ void sim_xml_systeminfo(struct buf *b, const char *status, const char *reason,
     el(b, "statusReason", reason);
     el(b, "xmppDomain", domain);
     buf_puts(b, "<xmppPubSubDomain>pubsub.");
-    sim_xml_escape(b, domain);
+    xml_escape_str(b, domain, XML_ALL);
     buf_puts(b, "</xmppPubSubDomain><uri>/finesse/api/SystemInfo</uri>"
                 "</SystemInfo>");
     close_update(b, "PUT", "/finesse/api/SystemInfo");

@@ -113,9 +113,6 @@ struct sim_queue_stats {
     const char *longest; /* startTimeOfLongestCallInQueue, may be "" */
 };
 
-/* Appends s to b, escaped for XML text or attribute values. */
-void sim_xml_escape(struct buf *b, const char *s);
-
 void sim_xml_user(struct buf *b, const struct sim_user *u);
 /* The short user a Team/{id}/Users node carries. */
 void sim_xml_team_user(struct buf *b, const struct sim_user *u);

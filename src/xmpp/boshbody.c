@@ -1,6 +1,7 @@
 /* Building and reading BOSH bodies. */
 #include "boshbody.h"
 #include "base/buf.h"
+#include "base/xml_escape.h"
 
 #include <expat.h>
 #include <stdio.h>
@@ -13,16 +14,7 @@
 static void attr(struct buf *b, const char *name, const char *value)
 {
     buf_printf(b, " %s='", name);
-    for (; *value; value++) { /* the values are ours, but stay safe */
-        if (*value == '\'')
-            buf_puts(b, "&apos;");
-        else if (*value == '&')
-            buf_puts(b, "&amp;");
-        else if (*value == '<')
-            buf_puts(b, "&lt;");
-        else
-            buf_append(b, value, 1);
-    }
+    xml_escape_str(b, value, XML_ALL); /* the values are ours; stay safe */
     buf_puts(b, "'");
 }
 

@@ -1,6 +1,7 @@
 /* Pretty printer for stanzas: what a person reads instead of raw XML. */
 #include "pretty.h"
 #include "base/buf.h"
+#include "base/xml_escape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,33 +18,6 @@ struct frame {
     xmpp_stanza_t *st;
     xmpp_stanza_t *next_child; /* NULL once all children are printed */
 };
-
-void pretty_escape(struct buf *b, const char *s)
-{
-    const char *p;
-
-    for (p = s; *p; p++) {
-        switch (*p) {
-        case '&':
-            buf_puts(b, "&amp;");
-            break;
-        case '<':
-            buf_puts(b, "&lt;");
-            break;
-        case '>':
-            buf_puts(b, "&gt;");
-            break;
-        case '\'':
-            buf_puts(b, "&apos;");
-            break;
-        case '"':
-            buf_puts(b, "&quot;");
-            break;
-        default:
-            buf_append(b, p, 1);
-        }
-    }
-}
 
 static int is_blank(const char *s)
 {
@@ -88,7 +62,7 @@ static void open_tag(struct buf *b, xmpp_stanza_t *st, const char *pns,
                 continue;
             buf_printf(b, " %s%s=%s'", color ? C_ATTR : "", attrs[2 * i],
                        color ? C_VALUE : "");
-            pretty_escape(b, attrs[2 * i + 1]);
+            xml_escape_str(b, attrs[2 * i + 1], XML_ALL);
             buf_puts(b, "'");
         }
         free(attrs);
@@ -183,7 +157,7 @@ static int print_start(struct buf *b, xmpp_stanza_t *st, const char *pns,
         if ((flags & PRETTY_EMBEDDED) &&
             print_embedded(b, st, t + strspn(t, " \t\r\n"), depth, flags))
             return 0;
-        pretty_escape(b, t + strspn(t, " \t\r\n"));
+        xml_escape_str(b, t + strspn(t, " \t\r\n"), XML_ALL);
         while (b->len > 0 && strchr(" \t\r\n", b->data[b->len - 1]))
             b->data[--b->len] = '\0';
         buf_puts(b, "\n");
@@ -196,7 +170,7 @@ static int print_start(struct buf *b, xmpp_stanza_t *st, const char *pns,
     }
     if ((t = inline_text(st)) != NULL) {
         open_tag(b, st, pns, color, 0);
-        pretty_escape(b, t);
+        xml_escape_str(b, t, XML_ALL);
         close_tag(b, st, color);
         buf_puts(b, "\n");
         return 0;

@@ -22,8 +22,4 @@ enum {
  */
 char *pretty_stanza(xmpp_stanza_t *st, int flags);
 
-/* Appends s XML-escaped (for text or a '-quoted attribute value). */
-struct buf;
-void pretty_escape(struct buf *b, const char *s);
-
 #endif

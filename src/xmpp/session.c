@@ -19,7 +19,6 @@
 
 #define CONSOLE_ENTRIES 20000
 #define CONSOLE_BYTES (32u << 20)
-#define LOGIN_IQ_TIMEOUT_MS 30000
 
 enum session_state {
     S_IDLE,
@@ -367,7 +366,7 @@ static void on_bind_reply(void *arg, enum iq_outcome outcome,
         xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "set", NULL);
         xmpp_stanza_add_child_ex(
             iq, element(s->ctx, "session", NS_SESSION, NULL), 0);
-        session_send_iq(s, iq, LOGIN_IQ_TIMEOUT_MS, on_session_reply, s);
+        session_send_iq(s, iq, SESSION_TIMEOUT_MS, on_session_reply, s);
         xmpp_stanza_release(iq);
         return;
     }
@@ -392,7 +391,7 @@ static void bind_resource(struct session *s, xmpp_stanza_t *features)
     xmpp_stanza_add_child_ex(bind,
                              element(s->ctx, "resource", NULL, s->resource), 0);
     xmpp_stanza_add_child_ex(iq, bind, 0);
-    session_send_iq(s, iq, LOGIN_IQ_TIMEOUT_MS, on_bind_reply, s);
+    session_send_iq(s, iq, SESSION_TIMEOUT_MS, on_bind_reply, s);
     xmpp_stanza_release(iq);
 }
 
@@ -599,7 +598,8 @@ struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
     s->password = xstrdup(cfg->password ? cfg->password : "");
     s->sasl_mech = cfg->sasl_mech ? xstrdup(cfg->sasl_mech) : NULL;
     s->allow_plaintext_auth = cfg->allow_plaintext_auth;
-    s->login_timeout_ms = cfg->login_timeout_ms ? cfg->login_timeout_ms : 30000;
+    s->login_timeout_ms =
+        cfg->login_timeout_ms ? cfg->login_timeout_ms : SESSION_TIMEOUT_MS;
     s->verbose = cfg->verbose;
     id_init(&s->ids);
     if (cfg->resource)
@@ -680,6 +680,45 @@ const char *session_bound_jid(struct session *s)
 struct transport *session_transport(struct session *s)
 {
     return s->t;
+}
+
+enum iq_end session_iq_end(enum iq_outcome outcome, xmpp_stanza_t *reply)
+{
+    const char *type = reply ? xmpp_stanza_get_type(reply) : NULL;
+
+    if (outcome == IQ_CLOSED)
+        return IQ_END_CLOSED;
+    if (outcome != IQ_REPLY || type == NULL ||
+        strcmp(xmpp_stanza_get_name(reply), "iq") != 0)
+        return IQ_END_NO_ANSWER;
+    if (strcmp(type, "result") == 0)
+        return IQ_END_RESULT;
+    return strcmp(type, "error") == 0 ? IQ_END_ERROR : IQ_END_NO_ANSWER;
+}
+
+char *session_iq_failure(enum iq_outcome outcome, xmpp_stanza_t *reply)
+{
+    const char *cond, *type;
+    char *text = NULL, *why;
+
+    switch (session_iq_end(outcome, reply)) {
+    case IQ_END_CLOSED:
+        return xstrdup("the connection closed first");
+    case IQ_END_NO_ANSWER:
+        if (reply == NULL)
+            return xstrdup("no answer");
+        type = xmpp_stanza_get_type(reply);
+        return xasprintf("not an answer (<%s> of type '%s')",
+                         xmpp_stanza_get_name(reply), type ? type : "none");
+    case IQ_END_RESULT: /* one the caller could not use */
+        return xstrdup("a result without what was asked for");
+    case IQ_END_ERROR:
+        break;
+    }
+    cond = session_error_condition(reply, NULL, &text);
+    why = text ? xasprintf("%s — %s", cond, text) : xstrdup(cond);
+    free(text);
+    return why;
 }
 
 const char *session_error_condition(xmpp_stanza_t *reply, const char **type,

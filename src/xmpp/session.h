@@ -16,13 +16,17 @@ struct loop;
 struct console;
 struct session;
 
+/* How long perch waits for the server when nothing else is asked for (send
+ * --timeout): the answer to a request, and the whole login. */
+#define SESSION_TIMEOUT_MS 30000
+
 struct session_config {
     const char *jid;      /* user@domain[/resource] */
     const char *resource; /* NULL: the JID's, else perch-XXXX */
     const char *password;
     const char *sasl_mech; /* NULL: best offered */
     int allow_plaintext_auth;
-    unsigned login_timeout_ms; /* 0: 30 s */
+    unsigned login_timeout_ms; /* 0: SESSION_TIMEOUT_MS */
     FILE *verbose;             /* protocol log (redacted), or NULL */
     /* Borrowed ring to record into (it outlives reconnects); NULL: the
      * session makes its own. */
@@ -30,6 +34,15 @@ struct session_config {
 };
 
 enum iq_outcome { IQ_REPLY, IQ_TIMEOUT, IQ_CLOSED };
+
+/* How a request ended. RFC 6120 8.2.3: an iq get/set is answered by a
+ * result or an error; a reply of any other type (or none) is no answer. */
+enum iq_end {
+    IQ_END_RESULT,    /* type='result' */
+    IQ_END_ERROR,     /* type='error' */
+    IQ_END_NO_ANSWER, /* timed out, or a reply that is neither */
+    IQ_END_CLOSED,    /* the session ended first */
+};
 
 /* reply is borrowed (NULL unless IQ_REPLY); rtt_ms from send to reply. */
 typedef void (*session_iq_cb)(void *arg, enum iq_outcome outcome,
@@ -79,6 +92,20 @@ struct transport *session_transport(struct session *s);
  * Finesse agent's desktop out) unless force. 0, or -1 with *cause.
  */
 int session_check_resource(const char *resource, int force, char **cause);
+
+/* How a request with this outcome and reply (borrowed; NULL unless
+ * IQ_REPLY) ended. */
+enum iq_end session_iq_end(enum iq_outcome outcome, xmpp_stanza_t *reply);
+
+/*
+ * Why a request did not end in a usable result, in the words both the
+ * console and the headless commands show after "WHAT: ": "no answer",
+ * "the connection closed first", "not an answer (<iq> of type 'get')",
+ * "a result without what was asked for" (for a result the caller could
+ * not use), or an error's condition and text ("item-not-found — no such
+ * node"). New string, caller frees.
+ */
+char *session_iq_failure(enum iq_outcome outcome, xmpp_stanza_t *reply);
 
 /* The condition of an error reply ("item-not-found"), or "unknown".
  * Borrowed from the stanza. text, when not NULL, gets the <text/>. */

@@ -1,7 +1,7 @@
 /* Stanza templates for the input line, one table entry each. */
 #include "templates.h"
 #include "base/buf.h"
-#include "pretty.h"
+#include "base/xml_escape.h"
 #include "pubsub.h"
 #include "xmlcheck.h"
 
@@ -13,18 +13,14 @@
 #define NS_PING "urn:xmpp:ping"
 #define NS_TIME "urn:xmpp:time"
 
-/* Like pretty_escape, but tabs and line ends become character references
- * so the stanza stays on one line and attribute values keep them. */
+/* XML-escaped, and tabs and line ends become character references so the
+ * stanza stays on one line and attribute values keep them. */
 static void esc(struct buf *b, const char *s)
 {
     while (*s) {
         size_t n = strcspn(s, "\t\n\r");
-        if (n > 0) {
-            char *run = xstrndup(s, n);
-            pretty_escape(b, run);
-            free(run);
-            s += n;
-        }
+        xml_escape(b, s, n, XML_ALL);
+        s += n;
         if (*s) {
             buf_printf(b, "&#%d;", *s);
             s++;

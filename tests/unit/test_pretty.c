@@ -1,4 +1,4 @@
-/* pretty_stanza and pretty_escape. */
+/* pretty_stanza. */
 #include "unit.h"
 #include "unit_strophe.h"
 
@@ -299,38 +299,6 @@ static void pretty__prints_10000_siblings(void **state)
     xmpp_stanza_release(st);
 }
 
-/* --- pretty_escape --- */
-
-struct esc {
-    const char *name;
-    const char *in, *want;
-};
-
-static const struct esc esc_rows[] = {
-    {"pretty_escape__escapes_all_five_special_characters", "&<>'\"",
-     "&amp;&lt;&gt;&apos;&quot;"},
-    {"pretty_escape__leaves_plain_text_alone", "plain text 123",
-     "plain text 123"},
-    {"pretty_escape__writes_nothing_for_the_empty_string", "", ""},
-    {"pretty_escape__does_not_double_escape_entities", "&amp;", "&amp;amp;"},
-    {"pretty_escape__passes_utf8_and_invalid_bytes_through", "\xc3\xa9\xff\x80",
-     "\xc3\xa9\xff\x80"},
-};
-
-static void esc(void **state)
-{
-    const struct esc *r = *state;
-    struct buf b;
-
-    buf_init(&b);
-    buf_puts(&b, "[");
-    pretty_escape(&b, r->in);
-    buf_puts(&b, "]");
-    assert_int_equal(b.len, strlen(r->want) + 2);
-    assert_memory_equal(b.data + 1, r->want, strlen(r->want));
-    buf_done(&b);
-}
-
 static void pretty__shows_escaped_xml_text_parsed_when_asked(void **state)
 {
     xmpp_stanza_t *st = element("notification");
@@ -412,6 +380,5 @@ int main(void)
            pretty__shows_escaped_xml_text_parsed_when_asked, NULL);
     tl_add(&l, "pretty__keeps_text_that_is_not_safe_xml_as_text",
            pretty__keeps_text_that_is_not_safe_xml_as_text, NULL);
-    TL_ROWS(&l, esc_rows, esc);
     return tl_run(&l, "pretty", strophe_setup, strophe_teardown);
 }

@@ -195,18 +195,6 @@ static void sim__answers_some_calls_within_a_few_thousand_events(void **state)
     sim_free(s);
 }
 
-static void sim__escapes_ampersand_quotes_and_non_ascii(void **state)
-{
-    struct buf b;
-    (void)state;
-
-    buf_init(&b);
-    sim_xml_escape(&b, "Smith & Sons <VIP> \"q\" 'a' José 日本");
-    assert_string_equal(b.data, "Smith &amp; Sons &lt;VIP&gt; &quot;q&quot; "
-                                "&apos;a&apos; José 日本");
-    buf_done(&b);
-}
-
 /* A call variable with & reaches the decoder un-escaped, and the publish
  * iq carries it escaped twice, as Finesse's wire does. */
 static void sim__call_data_survives_both_escapings(void **state)
@@ -318,7 +306,6 @@ int main(void)
     T(sim__every_document_parses_and_decodes);
     T(sim__a_call_goes_through_its_whole_life);
     T(sim__answers_some_calls_within_a_few_thousand_events);
-    T(sim__escapes_ampersand_quotes_and_non_ascii);
     T(sim__call_data_survives_both_escapings);
     T(sim__names_every_finesse_node);
     T(sim__blips_out_of_service_unless_told_not_to);
