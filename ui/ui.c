@@ -5,6 +5,7 @@
 #include "ui.h"
 #include "ui_main.h"
 #include "base/buf.h"
+#include "base/env.h"
 #include "base/error.h"
 #include "conf/cli.h"
 #include "base/loop.h"
@@ -712,7 +713,7 @@ static void screen_start(void)
         use_default_colors();
         ui->colors = COLORS;
     }
-    ui->no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+    ui->no_color = env_no_color();
     ui->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     theme_builtin(&ui->theme, "default");
     ui_theme_apply();

@@ -1,5 +1,6 @@
 /* perch send: raw stanzas from the command line or stdin, replies out. */
 #include "base/buf.h"
+#include "base/env.h"
 #include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
@@ -273,7 +274,7 @@ static int send_main(const struct cli *c)
         (unsigned)((c->timeout_s > 0 ? c->timeout_s : DEFAULT_TIMEOUT_S) *
                    1000);
     s.json = c->json;
-    s.color = !c->json && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    s.color = !c->json && isatty(STDOUT_FILENO) && !env_no_color();
     code = runner_init(&s.r, c);
     if (code == 0 && parse_input(&s, input, len) != 0)
         code = EXIT_USAGE;
