@@ -63,15 +63,11 @@ static char *offered_list(xmpp_stanza_t *mechanisms)
 const char *sasl_choose(xmpp_stanza_t *mechanisms, const char *wanted,
                         char **cause)
 {
-    static char wanted_copy[64];
     int i;
     char *list;
 
-    if (mechanisms != NULL && wanted != NULL && offered(mechanisms, wanted) &&
-        strlen(wanted) < sizeof wanted_copy) {
-        strcpy(wanted_copy, wanted);
-        return wanted_copy;
-    }
+    if (mechanisms != NULL && wanted != NULL && offered(mechanisms, wanted))
+        return wanted;
     for (i = 0; wanted == NULL && mechanisms && preference[i]; i++)
         if (offered(mechanisms, preference[i]))
             return preference[i];

@@ -9,7 +9,8 @@ struct sasl;
 /*
  * Picks a mechanism from a <mechanisms/> element: wanted if given (and
  * offered), else SCRAM-SHA-256, SCRAM-SHA-1, PLAIN in that order; EXTERNAL
- * only when wanted. Returns a static name, or NULL with *cause set (new
+ * only when wanted. Returns wanted itself (borrowed from the caller) or a
+ * name from perch's static preference list, or NULL with *cause set (new
  * string naming what the server offers; caller frees).
  */
 const char *sasl_choose(xmpp_stanza_t *mechanisms, const char *wanted,

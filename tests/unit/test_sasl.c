@@ -104,10 +104,32 @@ static void row(void **state)
         xmpp_stanza_release(mechs);
 }
 
+/* The wanted name comes back as the caller's own string (no static copy
+ * to be overwritten or cut short), however long. */
+static void sasl_choose__returns_the_callers_wanted_string(void **state)
+{
+    char *wanted = str_repeat('X', 100);
+    char *xml = str_cat3("<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                         "<mechanism>",
+                         wanted, "</mechanism></mechanisms>");
+    xmpp_stanza_t *mechs = xmpp_stanza_new_from_string(ctx, xml);
+    char *cause = NULL;
+    (void)state;
+
+    assert_non_null(mechs);
+    assert_ptr_equal(sasl_choose(mechs, wanted, &cause), wanted);
+    assert_null(cause);
+    xmpp_stanza_release(mechs);
+    free(xml);
+    free(wanted);
+}
+
 int main(void)
 {
     struct test_list l = {0};
 
     TL_ROWS(&l, rows, row);
+    tl_add(&l, "sasl_choose__returns_the_callers_wanted_string",
+           sasl_choose__returns_the_callers_wanted_string, NULL);
     return tl_run(&l, "sasl", strophe_setup, strophe_teardown);
 }
