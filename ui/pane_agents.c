@@ -4,15 +4,13 @@
  * counts by state in the title; s cycles the sort; /TEXT filters.
  */
 #include "ui.h"
+#include "agent_order.h"
 #include "base/buf.h"
 #include "base/loop.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-enum sort { SORT_STATE, SORT_TIME, SORT_NAME, SORT_ID, SORT_N };
-static const char *const sort_names[SORT_N] = {"state", "time", "name", "id"};
 
 /* Sorting thousands of agents on every frame would cost more than the
  * events: the order is rebuilt at most this often (the rows' contents are
@@ -28,13 +26,11 @@ struct agents_pane {
     char counts[400];               /* by state, as of the last sort */
     unsigned long sorted_at_events; /* model.events at the last sort */
     double sorted_ms;               /* loop clock of the last sort; 0: due */
-    enum sort sort;
+    enum agent_order sort;
     char *filter;
     int rows_shown;
     char selected_id[64];
 };
-
-static double sort_now; /* for the time comparator */
 
 int ui_state_element(const char *state)
 {
@@ -81,43 +77,6 @@ static const char *s(const char *x)
     return x ? x : "";
 }
 
-static int by_name(const void *x, const void *y)
-{
-    const struct agent *a = *(struct agent *const *)x;
-    const struct agent *b = *(struct agent *const *)y;
-    int c = strcasecmp(s(a->last_name), s(b->last_name));
-    if (c == 0)
-        c = strcasecmp(s(a->first_name), s(b->first_name));
-    return c ? c : strcmp(s(a->login_id), s(b->login_id));
-}
-
-static int by_id(const void *x, const void *y)
-{
-    const struct agent *a = *(struct agent *const *)x;
-    const struct agent *b = *(struct agent *const *)y;
-    return strcmp(s(a->login_id), s(b->login_id));
-}
-
-static int by_state(const void *x, const void *y)
-{
-    const struct agent *a = *(struct agent *const *)x;
-    const struct agent *b = *(struct agent *const *)y;
-    int c = strcmp(s(a->state), s(b->state));
-    return c ? c : by_name(x, y);
-}
-
-/* Longest in state first; unknown times last. */
-static int by_time(const void *x, const void *y)
-{
-    const struct agent *a = *(struct agent *const *)x;
-    const struct agent *b = *(struct agent *const *)y;
-    double ta = model_time_in_state_ms(&ui->app->model, a, sort_now);
-    double tb = model_time_in_state_ms(&ui->app->model, b, sort_now);
-    if (ta != tb)
-        return ta < tb ? 1 : -1;
-    return by_name(x, y);
-}
-
 static int matches(const struct agent *a, const char *f)
 {
     const char *fields[] = {a->login_id,  a->login_name,  a->first_name,
@@ -150,8 +109,6 @@ static void collect(struct agents_pane *p)
 
 static void sort_agents(struct agents_pane *p)
 {
-    static int (*const cmp[SORT_N])(const void *, const void *) = {
-        by_state, by_time, by_name, by_id};
     const struct model *m = &ui->app->model;
     size_t i = 0;
     const char *key;
@@ -165,8 +122,7 @@ static void sort_agents(struct agents_pane *p)
     while (map_next(&m->agents, &i, &key, &val))
         if (p->filter == NULL || matches(val, p->filter))
             p->v[p->n++] = val;
-    sort_now = model_wall_ms();
-    qsort(p->v, p->n, sizeof *p->v, cmp[p->sort]);
+    agent_order_sort(p->v, p->n, p->sort, m, model_wall_ms());
     /* the selection follows the agent, not the row */
     if (p->selected_id[0])
         for (i = 0; i < p->n; i++)
@@ -216,7 +172,7 @@ static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
     ui_list_fit(&p->l, p->n, rows - 2);
     snprintf(info, sizeof info, "%zu agents — %s — sort: %s%s%s",
              ui->app->model.agents.n, p->counts[0] ? p->counts : "none yet",
-             sort_names[p->sort], p->filter ? " — filter: " : "",
+             agent_order_name(p->sort), p->filter ? " — filter: " : "",
              p->filter ? p->filter : "");
     ui_title(w, cols, "Agents", info, focused);
     if (rows < 2)
@@ -269,9 +225,9 @@ static int agents_key(void *state, int key)
         return 1;
     }
     if (key == 's') {
-        p->sort = (p->sort + 1) % SORT_N;
+        p->sort = (p->sort + 1) % AGENT_ORDER_N;
         p->sorted_ms = 0;
-        ui_say(0, "Agents sorted by %s", sort_names[p->sort]);
+        ui_say(0, "Agents sorted by %s", agent_order_name(p->sort));
         return 1;
     }
     return 0;

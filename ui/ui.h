@@ -12,25 +12,14 @@
 #define PERCH_UI_H
 
 #include "app/app.h"
+#include "duration.h"
+#include "list.h"
 #include "theme.h"
 
 #include <ncurses.h>
 
 #define UI_FPS 30      /* frames a second at most, after a key */
 #define UI_DATA_FPS 10 /* frames a second at most for server events */
-
-/* Keys panes see: printable characters as themselves, the rest below. */
-enum ui_key {
-    K_UP = 0x110000,
-    K_DOWN,
-    K_LEFT,
-    K_RIGHT,
-    K_PGUP,
-    K_PGDN,
-    K_HOME,
-    K_END,
-    K_ENTER,
-};
 
 enum ui_pane_id {
     P_NODES,
@@ -149,17 +138,6 @@ void ui_printf(WINDOW *w, const char *fmt, ...)
 /* The pane's title row: name, then info, reversed when focused. */
 void ui_title(WINDOW *w, int cols, const char *name, const char *info,
               int focused);
-/* "4s", "12m05s", "3h02m" */
-void ui_duration(char *out, size_t size, double ms);
-/* Scrolling list state shared by the panes. */
-struct ui_list {
-    size_t sel, top;
-};
-/* Moves the selection for key within n rows shown rows at a time; 1 when
- * the key was a movement. */
-int ui_list_key(struct ui_list *l, int key, size_t n, int rows);
-/* Keeps sel inside [0, n) and visible in rows. */
-void ui_list_fit(struct ui_list *l, size_t n, int rows);
 
 /* pane_console.c: what the commands ask of the Console. */
 /* Follows the newest until the reply to request seq comes, then selects
