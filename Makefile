@@ -23,7 +23,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # src/ the core (no ncurses, nothing of ui/), ui/ the console, main/ the
 # command table above both. UI_PURE: the UI's curses-free logic, linked into
-# the unit tests as well.
+# the unit tests (and the fuzz targets) as well.
 CORE_SRC := $(wildcard src/*/*.c)
 MAIN_SRC := $(wildcard main/*.c)
 UI_SRC := $(wildcard ui/*.c)
@@ -48,62 +48,97 @@ TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy
 # make V=1 shows the full command lines.
 Q := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all deps check unit integration tui fuzz fuzz-smoke install \
-        uninstall clean format demo bench
+.PHONY: all deps build-deps test-deps demo-deps check unit integration tui \
+        fuzz fuzz-smoke install uninstall clean format demo bench FORCE
 
-all: deps $(B)/perch
+all: $(B)/perch
+
+# --- dependencies (Debian packages, scripts/deps.sh) ---
+# Plain `make` needs the build ones only; check, the test suites, fuzz and
+# bench install the test ones, demo the demo ones. Order-only: installing
+# never makes anything out of date.
+build-deps:
+	@scripts/deps.sh build
+
+test-deps:
+	@scripts/deps.sh test
+
+demo-deps:
+	@scripts/deps.sh demo
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh all
+
+# --- flags: objects rebuild when the flags they were built with change ---
+# Each build keeps its flags in a file, rewritten (and so newer than the
+# objects) only when they differ; every object depends on it.
+REL_FLAGS = $(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(UI_CFLAGS)
+CHK_CFLAGS := $(BASE_CFLAGS) -Werror -O1 -g $(SAN)
+CHK_FLAGS = $(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) $(UI_CFLAGS)
+FUZZ_FLAGS = $(FUZZ_CC) $(BASE_CFLAGS) $(PKG_CFLAGS)
+write_flags = mkdir -p $(@D) && printf '%s\n' '$(subst ','\'',$(1))' >$@.new && \
+    { cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@; }
+
+FORCE:
+
+$(B)/rel/flags: FORCE | build-deps
+	@$(call write_flags,$(REL_FLAGS))
+
+$(B)/check/flags: FORCE | build-deps
+	@$(call write_flags,$(CHK_FLAGS))
+
+$(B)/fuzz/flags: FORCE | test-deps
+	@$(call write_flags,$(FUZZ_FLAGS))
 
 # --- release build ---
 $(B)/perch: $(REL_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(UI_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(UI_LIBS)
 
 # The UI alone sees ncurses and readline (nothing under src/ does).
-$(B)/rel/ui/%.o: ui/%.c
+$(B)/rel/ui/%.o: ui/%.c $(B)/rel/flags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(UI_CFLAGS) -MMD -MP -c -o $@ $<
 
 # main.c alone sees both src/ and ui/.
-$(B)/rel/main/%.o: main/%.c
+$(B)/rel/main/%.o: main/%.c $(B)/rel/flags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -I. -MMD -MP -c -o $@ $<
 
-$(B)/rel/%.o: %.c
+$(B)/rel/%.o: %.c $(B)/rel/flags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 # --- sanitizer build used by every test; warnings are errors ---
-CHK_CFLAGS := $(BASE_CFLAGS) -Werror -O1 -g $(SAN)
-
 $(B)/check/perch: $(CHK_CORE) $(CHK_PURE) $(CHK_MAIN)
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(UI_LIBS)
+	@echo "  LD san  $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(UI_LIBS)
 
-$(B)/check/ui/%.o: ui/%.c
+$(B)/check/ui/%.o: ui/%.c $(B)/check/flags
 	@mkdir -p $(dir $@)
 	@echo "  CC san  $<"
 	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) $(UI_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/check/main/%.o: main/%.c
+$(B)/check/main/%.o: main/%.c $(B)/check/flags
 	@mkdir -p $(dir $@)
 	@echo "  CC san  $<"
 	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -I. -MMD -MP -c -o $@ $<
 
-$(B)/check/%.o: %.c
+$(B)/check/%.o: %.c $(B)/check/flags
 	@mkdir -p $(dir $@)
 	@echo "  CC san  $<"
 	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Unit tests link the core and the UI's curses-free files, no ncurses.
-$(B)/check/unit/%: tests/unit/%.c $(CHK_CORE) $(CHK_PURE)
+$(B)/check/unit/%: tests/unit/%.c $(CHK_CORE) $(CHK_PURE) $(B)/check/flags \
+                   | test-deps
 	@mkdir -p $(dir $@)
 	@echo "  LD san  $@"
-	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -I. -o $@ $< $(CHK_CORE) $(CHK_PURE) \
-	    $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -I. -MMD -MP -o $@ $< $(CHK_CORE) \
+	    $(CHK_PURE) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(B)/tools/freeport: tests/tools/freeport.c
 	@mkdir -p $(dir $@)
@@ -125,19 +160,24 @@ $(B)/tools/count_receiver: tests/bench/count_receiver.c
 	    $(shell pkg-config --libs libstrophe)
 
 # Benchmarks print ratios against a baseline run in the same script.
-bench: all $(B)/tools/freeport $(B)/tools/count_receiver
+bench: test-deps
+	$(MAKE) --no-print-directory all $(B)/tools/freeport \
+	    $(B)/tools/count_receiver
 	tests/bench/ingest.sh
 	tests/bench/tui.sh
 
 # --- fuzz targets (libFuzzer) ---
+# One compiler run per target over all its sources: every header counts.
 FUZZ_CORE := $(filter-out src/cmd/%.c src/app/%.c,$(CORE_SRC)) $(UI_PURE)
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE)
+FUZZ_HDR := $(wildcard src/*/*.h ui/*.h tests/fuzz/*.h)
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) $(FUZZ_HDR) $(B)/fuzz/flags
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
 	    $(PKG_CFLAGS) -I. -o $@ $< $(FUZZ_CORE) $(PKG_LIBS)
 
 FUZZ_SECONDS ?= 60
-fuzz: deps $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 fuzz-smoke: $(FUZZ_BIN)
@@ -147,19 +187,20 @@ fuzz-smoke: $(FUZZ_BIN)
 unit: $(UNIT_BIN)
 	tests/unit/run.sh $(UNIT_BIN)
 
-integration: $(B)/check/perch $(TOOLS)
+integration: $(B)/check/perch $(TOOLS) | test-deps
 	PERCH=$(B)/check/perch tests/integration/run.sh
 
 # The console in a tmux server of its own (tmux -L perch-tui-PID).
-tui: $(B)/check/perch $(TOOLS)
+tui: $(B)/check/perch $(TOOLS) | test-deps
 	PERCH=$(B)/check/perch tests/tui/run.sh
 
-check: deps
+check: test-deps
 	$(MAKE) --no-print-directory $(B)/check/perch $(UNIT_BIN) $(TOOLS) \
 	    $(FUZZ_BIN)
 	tests/check.sh
 
-demo: all $(B)/tools/freeport
+demo: demo-deps
+	$(MAKE) --no-print-directory all $(B)/tools/freeport
 	scripts/demo.sh
 
 # --- install ---

@@ -23,7 +23,7 @@ AGENTS=${DEMO_AGENTS:-20}
 PIDFILE=${DEMO_PIDFILE:-}
 
 if [[ ! -x $PERCH || ! -x $FREEPORT ]]; then
-    echo "building perch (make deps, build/perch, build/tools/freeport) ..."
+    echo "building perch (build/perch, build/tools/freeport) ..."
     make -C "$ROOT" --no-print-directory all build/tools/freeport
 fi
 

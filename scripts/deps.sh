@@ -1,16 +1,34 @@
 #!/usr/bin/env bash
-# Installs the Debian packages perch needs that are missing. Not root: prints
-# the command to run instead and fails.
+# Usage: scripts/deps.sh build|test|demo|all
+# Installs the Debian packages perch needs that are missing:
+#   build  what `make` needs to build build/perch (compiler, the libraries)
+#   test   build, and what the tests need (`make check`, unit, integration,
+#          tui, fuzz, bench): cmocka, Prosody, tmux, openssl, clang and its
+#          libFuzzer runtime
+#   demo   build, and what `make demo` needs: Prosody, openssl
+#   all    every one of them
+# Not root: prints the command to run instead and fails.
 set -euo pipefail
 
-packages=(
+build=(
     build-essential pkg-config
     libstrophe-dev libcurl4-openssl-dev libgsasl-dev libssl-dev
     libevent-dev libncurses-dev libreadline-dev libjansson-dev libinih-dev
-    libexpat1-dev libcmocka-dev
-    prosody tmux openssl
-    clang libclang-rt-14-dev
+    libexpat1-dev
 )
+test=(libcmocka-dev prosody tmux openssl clang libclang-rt-14-dev)
+demo=(prosody openssl)
+
+case ${1:-} in
+build) packages=("${build[@]}") ;;
+test) packages=("${build[@]}" "${test[@]}") ;;
+demo) packages=("${build[@]}" "${demo[@]}") ;;
+all) packages=("${build[@]}" "${test[@]}") ;;
+*)
+    echo "usage: $0 build|test|demo|all" >&2
+    exit 2
+    ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -31,7 +49,8 @@ if ! apt-get install -y --no-install-recommends "${missing[@]}"; then
     apt-get update
     apt-get install -y --no-install-recommends "${missing[@]}"
 fi
-# Debian starts the packaged prosody service; tests run their own.
+# Debian starts the packaged prosody service; tests and the demo run their
+# own.
 if [[ " ${missing[*]} " == *" prosody "* ]] && command -v systemctl >/dev/null; then
     systemctl disable --now prosody >/dev/null 2>&1 || true
 fi

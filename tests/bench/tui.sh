@@ -32,7 +32,7 @@ die() {
     echo "tui.sh: $*" >&2
     exit 1
 }
-command -v tmux >/dev/null || die "tmux is not installed (make deps)"
+command -v tmux >/dev/null || die "tmux is not installed (scripts/deps.sh test)"
 [[ -x $PERCH ]] || die "no perch at $PERCH (make)"
 
 WORK=$(mktemp -d /tmp/perch-bench-tui.XXXXXX)

@@ -3,23 +3,14 @@
  * events it delivered, each an object of a known kind that serializes;
  * -1 comes with a cause and no event.
  */
+#include "fuzz.h"
+
 #include "decode/decode.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            abort();                                                           \
-        }                                                                      \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const kinds[] = {"user",   "dialogs",    "team",  "queue",
                                     "queues", "systeminfo", "media", "error",

@@ -3,23 +3,14 @@
  * kind, that serializes; a raw one says why. Depth, size and invalid
  * characters must never crash, leak or hang it.
  */
+#include "fuzz.h"
+
 #include "decode/decode.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            abort();                                                           \
-        }                                                                      \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int known_kind(const char *k)
 {

@@ -4,35 +4,14 @@
  * text holds no escape character, and they differ only by ANSI sequences.
  * With escaped XML shown parsed (PRETTY_EMBEDDED) the same holds.
  */
+#include "fuzz.h"
+
 #include "xmpp/pretty.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            abort();                                                           \
-        }                                                                      \
-    } while (0)
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static xmpp_ctx_t *ctx;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    xmpp_initialize();
-    ctx = xmpp_ctx_new(NULL, NULL);
-    return 0;
-}
 
 /* Drops every "ESC [ ... m" from s, in place. */
 static void strip_ansi(char *s)
@@ -55,14 +34,10 @@ static void strip_ansi(char *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1), *plain, *color;
-    xmpp_stanza_t *st;
+    xmpp_stanza_t *st = fuzz_stanza(data, size);
+    char *plain, *color;
     size_t n;
 
-    memcpy(text, data, size);
-    text[size] = '\0';
-    st = xmpp_stanza_new_from_string(ctx, text);
-    free(text);
     if (st == NULL)
         return 0;
 

@@ -4,23 +4,14 @@
  * is exactly `<auth>[redacted N bytes]</auth>`, so none of data remains.
  * The same for other SASL elements, prefixes and attributes.
  */
+#include "fuzz.h"
+
 #include "xmpp/console.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            abort();                                                           \
-        }                                                                      \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char *cat3(const char *a, const char *b, size_t blen, const char *c)
 {
@@ -69,12 +60,10 @@ static const char *const opens[][2] = {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1), *out, *secret;
+    char *text = fuzz_cstr(data, size), *out, *secret;
     size_t i, n = 0;
 
     /* 1. any text: no crash, and a plain structured input is redacted */
-    memcpy(text, data, size);
-    text[size] = '\0';
     out = console_redact(text);
     CHECK(out != NULL);
     if (size >= 13 && strlen(text) == size && strncmp(text, "<auth>", 6) == 0 &&

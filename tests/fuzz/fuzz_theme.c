@@ -4,7 +4,8 @@
  * theme untouched; a success sets no cause and yields styles in range that
  * theme_resolve keeps in range for every terminal.
  */
-#include "base/buf.h"
+#include "fuzz.h"
+
 #include "ui/theme.h"
 
 #include <stdint.h>
@@ -12,47 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            abort();                                                           \
-        }                                                                      \
-    } while (0)
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char *path;
-static int fd = -1;
-
-static void remove_file(void)
-{
-    if (fd >= 0) {
-        close(fd);
-        unlink(path);
-    }
-    free(path);
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    const char *base = getenv("TMPDIR");
-    (void)argc;
-    (void)argv;
-
-    path = xasprintf("%s/perch-fuzz-theme.XXXXXX.theme",
-                     base && *base ? base : "/tmp");
-    fd = mkstemps(path, 6);
-    if (fd < 0) {
-        perror("mkstemps");
-        abort();
-    }
-    atexit(remove_file);
-    return 0;
-}
 
 /* Every style of t, as drawn on terminals of 0, 8, 16 and 256 colours. */
 static void check_resolved(const struct theme *t)
@@ -82,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct theme t, before;
     char *cause = NULL;
 
-    CHECK(ftruncate(fd, 0) == 0);
-    CHECK(pwrite(fd, data, size, 0) == (ssize_t)size);
+    const char *path = fuzz_file("theme", ".theme", data, size);
+
     memset(&t, 0x5a, sizeof t);
     before = t;
     if (theme_load(path, &t, &cause) == 0) {

@@ -3,6 +3,8 @@
  * every step moves 1 to 4 bytes, never past the end, and gives a code
  * point that fits 21 bits (U+FFFD for a bad byte).
  */
+#include "fuzz.h"
+
 #include "base/utf8.h"
 
 #include <stdint.h>
@@ -10,17 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
-    size_t at = 0, n, len;
+    char *s = fuzz_cstr(data, size);
+    size_t at = 0, n, len = strlen(s);
     uint32_t cp;
 
-    memcpy(s, data, size);
-    s[size] = '\0';
-    len = strlen(s);
     while (at < len) {
         n = utf8_next(s + at, &cp);
         if (n < 1 || n > 4 || at + n > len || cp > 0x1fffff) {

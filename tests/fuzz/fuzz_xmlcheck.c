@@ -4,23 +4,14 @@
  * nothing; a success hands out ordered, disjoint spans that each start
  * with '<', end with '>', name a stanza, and pass the check on their own.
  */
+#include "fuzz.h"
+
 #include "xmpp/xmlcheck.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            abort();                                                           \
-        }                                                                      \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int is_stanza(const char *name)
 {

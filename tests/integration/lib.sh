@@ -59,6 +59,21 @@ sanitizer_clean() {
     fi
 }
 
+# wait_for FILE REGEX [SECONDS]: polls FILE until a line matches REGEX
+# (grep -E), SECONDS (10) at most. On timeout records a failure naming
+# what it waited for, with the file's last lines, and returns 1.
+wait_for() {
+    local file=$1 re=$2 secs=${3:-10} deadline
+    deadline=$((${EPOCHSECONDS:-$(date +%s)} + secs))
+    until grep -qE -- "$re" "$file" 2>/dev/null; do
+        if ((${EPOCHSECONDS:-$(date +%s)} >= deadline)); then
+            fail "timed out after ${secs}s waiting for /$re/ in $file: $(tail -c 300 "$file" 2>/dev/null)"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
 # perch_rc ARGS...: runs perch with stdout/stderr captured; echoes the rc.
 p() {
     local rc=0

@@ -49,10 +49,10 @@ fi
 # The sink is a second client that never answers; tests send iqs to it.
 "$SINK" "sinkuser@$DOMAIN/sink" "$SINKUSER_PASS" 127.0.0.1 "$C2S_PORT" "$CA_FILE" >"$WORK/sink.out" 2>&1 &
 SINK_PID=$!
-for _ in $(seq 100); do
-    grep -q ready "$WORK/sink.out" 2>/dev/null && break
-    sleep 0.1
-done
+if ! wait_for "$WORK/sink.out" ready 10; then
+    echo "integration: 0 passed, 1 failed"
+    exit 1
+fi
 
 for f in "$ROOT"/tests/integration/test_*.sh; do
     # shellcheck source=/dev/null

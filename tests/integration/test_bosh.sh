@@ -68,10 +68,9 @@ t_bosh_event_arrives_while_the_poll_is_held() {
     "$PERCH" probe "${BOSH_HTTPS[@]}" --resource held --bosh-wait 5 --duration 4 --json >"$probe_out" 2>"$probe_err" &
     pid=$!
     # once the probe is in, a message to it must come back on the held poll
-    for _ in $(seq 50); do
-        grep -q '"kind":"ping"' "$probe_out" && break
-        sleep 0.1
-    done
+    wait_for "$probe_out" '"kind":"ping"' 5
+    # not a wait for something: the poll must have been held this long for
+    # "came back early, with the message" to mean anything (see below)
     sleep 0.5
     expect_rc 0 "$(p send "${PUB[@]}" "<message to='agent@$DOMAIN/held'><body>hello</body></message>")"
     wait "$pid" || rc=$?

@@ -14,12 +14,8 @@ start_proxy() {
     : >"$PROXY_LOG"
     "$BOSHPROXY" --listen-port 0 --upstream "$BOSH_HTTP_URL" --log "$PROXY_LOG" "$@" >"$ready" 2>&1 &
     PROXY_PID=$!
-    for _ in $(seq 100); do
-        port=$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$ready")
-        [[ -n $port ]] && break
-        sleep 0.05
-    done
-    [[ -n $port ]] || fail "boshproxy did not start: $(cat "$ready")"
+    wait_for "$ready" '^ready [0-9]+$' 5 || return 1
+    port=$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$ready")
     PROXY_URL=http://127.0.0.1:$port/http-bind
 }
 

@@ -14,16 +14,6 @@ publish() {
     "$PERCH" send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><publish node='$node'><item${id:+ id='$id'}><notification xmlns='http://jabber.org/protocol/pubsub'>$update</notification></item></publish></pubsub></iq>" >/dev/null
 }
 
-# wait_for FILE REGEX: until the file matches, 10 s at most.
-wait_for() {
-    local _
-    for _ in $(seq 100); do
-        grep -qE -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    fail "timed out waiting for /$2/ in $1"
-}
-
 t_nodes_lists_what_the_publisher_created() {
     expect_rc 0 "$(p nodes "${AGENT[@]}")"
     for n in "${NODES[@]}"; do

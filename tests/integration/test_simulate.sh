@@ -56,7 +56,8 @@ t_simulate_watch_decodes_a_whole_call() {
     expect_rc 0 "$(p simulate "${PUB[@]}" --agents 2 --teams 1 --queues 1 \
         --rate 400 --count 1200 --seed 3 --no-outage)"
     expect_err '^simulate: 1200 events, 0 errors'
-    sleep 0.5
+    # the last call seen through to its end: what is asserted below is in
+    wait_for "$out" '"event":"DELETE".*"kind":"dialogs".*"state":"DROPPED"'
     kill -TERM "$pid"
     wait "$pid" || rc=$?
     expect_rc 0 "$rc"

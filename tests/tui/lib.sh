@@ -246,7 +246,8 @@ wait_gone() {
 }
 
 # settle: SCREEN becomes a capture equal to the one 100 ms before it: a
-# capture can fall between two writes of one frame (2 s at most).
+# capture can fall between two writes of one frame. A screen still
+# changing after 2 s fails the test (with the last screen).
 settle() {
     local deadline=$(($(now_us) + 2000000)) prev
     SCREEN=$(screen 2>/dev/null)
@@ -255,7 +256,11 @@ settle() {
         sleep 0.1
         SCREEN=$(screen 2>/dev/null)
         [[ $SCREEN == "$prev" ]] && return 0
-        (($(now_us) > deadline)) && return 0
+        if (($(now_us) > deadline)); then
+            fail "the screen did not settle (still changing after 2 s)"
+            dump_screen
+            return 1
+        fi
     done
 }
 
@@ -270,7 +275,7 @@ expect_screen() {
 
 # refute_screen REGEX [WHAT]: nothing on the settled screen matches.
 refute_screen() {
-    settle
+    settle || return 1
     grep -qE -- "$1" <<<"$SCREEN" || return 0
     fail "${2:-the screen has /$1/}: $(grep -E -- "$1" <<<"$SCREEN" | head -3)"
     dump_screen

@@ -33,7 +33,7 @@ give_up() {
     exit 1
 }
 
-command -v tmux >/dev/null || give_up "tmux is not installed (make deps)"
+command -v tmux >/dev/null || give_up "tmux is not installed (scripts/deps.sh test)"
 [[ -x $PERCH ]] || give_up "no perch at $PERCH (make build/check/perch)"
 
 "$ROOT/tests/prosody/start.sh" "$SERVER_DIR" >"$WORK/start.log" 2>&1 ||

@@ -30,41 +30,12 @@ static int group_teardown(void **state)
 /* Writes len bytes of content to a new file of the given mode. */
 static char *write_config_n(const char *content, size_t len, mode_t mode)
 {
-    char *path = xasprintf("%s/config.XXXXXX", tmpdir);
-    int fd = mkstemp(path);
-
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, content, len), (ssize_t)len);
-    assert_int_equal(fchmod(fd, mode), 0);
-    assert_int_equal(close(fd), 0);
-    return path;
+    return unit_file_new(tmpdir, "config", "", content, len, mode);
 }
 
 static char *write_config(const char *content, mode_t mode)
 {
     return write_config_n(content, strlen(content), mode);
-}
-
-static void remove_config(char *path)
-{
-    assert_int_equal(unlink(path), 0);
-    free(path);
-}
-
-/* fmt with every "{F}" replaced by path (new string). */
-static char *with_path(const char *fmt, const char *path)
-{
-    struct buf b;
-    const char *p;
-
-    buf_init(&b);
-    while ((p = strstr(fmt, "{F}")) != NULL) {
-        buf_append(&b, fmt, (size_t)(p - fmt));
-        buf_puts(&b, path);
-        fmt = p + 3;
-    }
-    buf_puts(&b, fmt);
-    return buf_steal(&b);
 }
 
 /* --- values applied --- */
@@ -119,7 +90,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
     assert_string_equal(o.sasl, "SCRAM-SHA-1");
     assert_int_equal(o.verbose, 1);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
 }
 
 struct tls_row {
@@ -147,7 +118,7 @@ static void tls_row(void **state)
     assert_int_equal(config_load(path, "a", 1, &o, &cause), 0);
     assert_int_equal(o.tls, r->want);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
     free(text);
 }
 
@@ -181,7 +152,7 @@ static void bool_row(void **state)
     assert_int_equal(config_load(path, "a", 1, &o, &cause), 0);
     assert_int_equal(o.insecure, r->want);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
     free(text);
 }
 
@@ -200,7 +171,7 @@ static void config_load__applies_the_default_account(void **state)
     assert_string_equal(o.jid, "me@example.org");
     assert_string_equal(o.password_env, "PERCH_PW");
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
 }
 
 static void
@@ -215,7 +186,7 @@ config_load__checks_but_applies_nothing_without_an_account(void **state)
     assert_int_equal(config_load(path, NULL, 0, &o, &cause), 0);
     assert_null(o.jid);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
 }
 
 static void config_load__accepts_a_missing_optional_account(void **state)
@@ -230,7 +201,7 @@ static void config_load__accepts_a_missing_optional_account(void **state)
     assert_null(cause);
     assert_null(o.jid);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
 }
 
 static void
@@ -254,7 +225,7 @@ config_load__reads_comments_bom_crlf_and_inline_comments(void **state)
     assert_int_equal(o.port, 5222);
     assert_string_equal(o.server, "colon.example.org");
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
 }
 
 static void config_load__accepts_a_199_byte_line(void **state)
@@ -270,7 +241,7 @@ static void config_load__accepts_a_199_byte_line(void **state)
     assert_int_equal(config_load(path, "a", 1, &o, &cause), 0);
     assert_string_equal(o.server, host);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
     free(text);
     free(host);
 }
@@ -384,12 +355,12 @@ static void error(void **state)
     conn_opts_init(&o);
     assert_int_equal(config_load(path, r->account, r->required, &o, &cause),
                      -1);
-    want = with_path(r->cause, path);
+    want = unit_with_path(r->cause, path);
     assert_string_equal(cause, want);
     free(want);
     free(cause);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
 }
 
 static void
@@ -402,14 +373,14 @@ config_load__refuses_a_group_readable_file_with_a_password(void **state)
 
     conn_opts_init(&o);
     assert_int_equal(config_load(path, "a", 1, &o, &cause), -1);
-    want = with_path("{F} holds a password but others may read it (mode "
-                     "640): run chmod 600 {F}",
-                     path);
+    want = unit_with_path("{F} holds a password but others may read it (mode "
+                          "640): run chmod 600 {F}",
+                          path);
     assert_string_equal(cause, want);
     free(want);
     free(cause);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
 }
 
 static void config_load__accepts_a_password_in_a_0600_file(void **state)
@@ -427,7 +398,7 @@ static void config_load__accepts_a_password_in_a_0600_file(void **state)
     assert_string_equal(o.password, "hunter2");
     assert_null(o.password_cmd); /* the last password source wins */
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
 }
 
 static void
@@ -442,7 +413,7 @@ config_load__accepts_a_readable_file_without_a_password(void **state)
     assert_int_equal(config_load(path, "a", 1, &o, &cause), 0);
     assert_string_equal(o.password_env, "PW");
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
 }
 
 /* --- long lines: inih would split them into several lines --- */
@@ -457,13 +428,13 @@ static void config_load__rejects_a_line_longer_than_199_bytes(void **state)
 
     conn_opts_init(&o);
     assert_int_equal(config_load(path, "a", 1, &o, &cause), -1);
-    want = with_path("{F}:2: line is longer than 199 bytes", path);
+    want = unit_with_path("{F}:2: line is longer than 199 bytes", path);
     assert_string_equal(cause, want);
     assert_null(o.server); /* not even a truncated value */
     free(want);
     free(cause);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
     free(text);
     free(host);
 }
@@ -481,13 +452,13 @@ config_load__never_takes_the_tail_of_a_long_line_as_a_value(void **state)
 
     conn_opts_init(&o);
     assert_int_equal(config_load(path, "a", 1, &o, &cause), -1);
-    want = with_path("{F}:2: line is longer than 199 bytes", path);
+    want = unit_with_path("{F}:2: line is longer than 199 bytes", path);
     assert_string_equal(cause, want);
     assert_null(o.password_cmd);
     free(want);
     free(cause);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
     free(text);
     free(cmd);
 }
@@ -503,13 +474,13 @@ config_load__never_drops_the_tail_of_a_long_line_as_a_comment(void **state)
 
     conn_opts_init(&o);
     assert_int_equal(config_load(path, "a", 1, &o, &cause), -1);
-    want = with_path("{F}:2: line is longer than 199 bytes", path);
+    want = unit_with_path("{F}:2: line is longer than 199 bytes", path);
     assert_string_equal(cause, want);
     assert_null(o.password_cmd);
     free(want);
     free(cause);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
     free(text);
     free(cmd);
 }
@@ -525,12 +496,12 @@ config_load__reports_the_line_after_a_long_line_correctly(void **state)
 
     conn_opts_init(&o);
     assert_int_equal(config_load(path, "a", 1, &o, &cause), -1);
-    want = with_path("{F}:2: line is longer than 199 bytes", path);
+    want = unit_with_path("{F}:2: line is longer than 199 bytes", path);
     assert_string_equal(cause, want);
     free(want);
     free(cause);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
     free(text);
     free(c);
 }
@@ -544,12 +515,12 @@ static void config_load__rejects_a_one_megabyte_line(void **state)
 
     conn_opts_init(&o);
     assert_int_equal(config_load(path, "a", 1, &o, &cause), -1);
-    want = with_path("{F}:1: line is longer than 199 bytes", path);
+    want = unit_with_path("{F}:1: line is longer than 199 bytes", path);
     assert_string_equal(cause, want);
     free(want);
     free(cause);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
     free(big);
 }
 
@@ -569,12 +540,13 @@ static void config_load__reads_100000_comment_lines(void **state)
     path = write_config(b.data, 0600);
     conn_opts_init(&o);
     assert_int_equal(config_load(path, "a", 1, &o, &cause), -1);
-    want = with_path("{F}:100002: unknown key 'bogus' in [account a]", path);
+    want =
+        unit_with_path("{F}:100002: unknown key 'bogus' in [account a]", path);
     assert_string_equal(cause, want);
     free(want);
     free(cause);
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
     buf_done(&b);
 }
 
@@ -589,7 +561,7 @@ static void config_load__stops_a_line_at_a_nul_byte(void **state)
     assert_int_equal(config_load(path, "a", 1, &o, &cause), 0);
     assert_string_equal(o.jid, "a@example.org");
     conn_opts_done(&o);
-    remove_config(path);
+    unit_file_remove(path);
 }
 
 /* --- missing file --- */
@@ -610,7 +582,7 @@ static void config_load__accepts_a_missing_file_when_not_required(void **state)
 static void config_load__rejects_a_missing_file_when_required(void **state)
 {
     char *path = xasprintf("%s/does-not-exist", tmpdir), *cause = NULL;
-    char *want = with_path("{F}: No such file or directory", path);
+    char *want = unit_with_path("{F}: No such file or directory", path);
     struct conn_opts o;
     (void)state;
 

@@ -24,39 +24,10 @@ static int group_teardown(void **state)
     return unit_tmpdir_remove(tmpdir);
 }
 
-/* A new file NAME.XXXXXX.theme holding content (new path). */
+/* A new file t.XXXXXX.theme holding content (new path). */
 static char *write_theme(const char *content)
 {
-    char *path = xasprintf("%s/t.XXXXXX.theme", tmpdir);
-    int fd = mkstemps(path, 6);
-    size_t len = strlen(content);
-
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, content, len), (ssize_t)len);
-    assert_int_equal(close(fd), 0);
-    return path;
-}
-
-static void remove_theme(char *path)
-{
-    assert_int_equal(unlink(path), 0);
-    free(path);
-}
-
-/* fmt with every "{F}" replaced by path (new string). */
-static char *with_path(const char *fmt, const char *path)
-{
-    struct buf b;
-    const char *p;
-
-    buf_init(&b);
-    while ((p = strstr(fmt, "{F}")) != NULL) {
-        buf_append(&b, fmt, (size_t)(p - fmt));
-        buf_puts(&b, path);
-        fmt = p + 3;
-    }
-    buf_puts(&b, fmt);
-    return buf_steal(&b);
+    return unit_file_new(tmpdir, "t", ".theme", content, strlen(content), 0600);
 }
 
 static void assert_style(struct theme_style got, int fg, int bg, unsigned attrs)
@@ -133,7 +104,7 @@ static void good_row(void **state)
     for (i = 0; i < THEME_N; i++)
         if (i != r->element)
             assert_memory_equal(&t.style[i], &def.style[i], sizeof t.style[i]);
-    remove_theme(path);
+    unit_file_remove(path);
     free(text);
 }
 
@@ -148,7 +119,7 @@ static void theme_load__names_the_theme_after_the_file(void **state)
     want = xstrndup(base, strlen(base) - strlen(".theme"));
     assert_string_equal(t.name, want);
     free(want);
-    remove_theme(path);
+    unit_file_remove(path);
 }
 
 static void theme_load__reads_the_name_key(void **state)
@@ -160,7 +131,7 @@ static void theme_load__reads_the_name_key(void **state)
 
     assert_int_equal(theme_load(path, &t, &cause), 0);
     assert_string_equal(t.name, "Night Owl");
-    remove_theme(path);
+    unit_file_remove(path);
 }
 
 static void theme_load__reads_bom_crlf_and_comments(void **state)
@@ -177,7 +148,7 @@ static void theme_load__reads_bom_crlf_and_comments(void **state)
     assert_int_equal(theme_load(path, &t, &cause), 0);
     assert_null(cause);
     assert_style(t.style[THEME_TITLE], 1, 4, THEME_BOLD);
-    remove_theme(path);
+    unit_file_remove(path);
 }
 
 /* --- inherit --- */
@@ -212,7 +183,7 @@ static void inherit_row(void **state)
     for (i = 0; i < THEME_N; i++)
         if (i != THEME_TITLE)
             assert_memory_equal(&t.style[i], &base.style[i], sizeof t.style[i]);
-    remove_theme(path);
+    unit_file_remove(path);
     free(text);
 }
 
@@ -225,7 +196,7 @@ static void theme_load__starts_from_default_without_inherit(void **state)
     assert_int_equal(theme_load(path, &t, &cause), 0);
     theme_builtin(&def, "default");
     assert_memory_equal(&t, &def, sizeof t);
-    remove_theme(path);
+    unit_file_remove(path);
 }
 
 /* --- errors: "FILE:LINE: what" --- */
@@ -312,12 +283,12 @@ static void error_row(void **state)
 
     memset(&t, 0x5a, sizeof t);
     assert_int_equal(theme_load(path, &t, &cause), -1);
-    want = with_path(r->cause, path);
+    want = unit_with_path(r->cause, path);
     assert_string_equal(cause, want);
     assert_int_equal(t.style[THEME_TITLE].fg, 0x5a5a); /* untouched */
     free(want);
     free(cause);
-    remove_theme(path);
+    unit_file_remove(path);
 }
 
 static void theme_load__rejects_a_line_longer_than_199_bytes(void **state)
@@ -329,11 +300,11 @@ static void theme_load__rejects_a_line_longer_than_199_bytes(void **state)
     (void)state;
 
     assert_int_equal(theme_load(path, &t, &cause), -1);
-    want = with_path("{F}:2: line is longer than 199 bytes", path);
+    want = unit_with_path("{F}:2: line is longer than 199 bytes", path);
     assert_string_equal(cause, want);
     free(want);
     free(cause);
-    remove_theme(path);
+    unit_file_remove(path);
     free(text);
     free(pad);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,5 +140,59 @@ static inline int unit_tmpdir_remove(char *dir)
     rc = dir ? rmdir(dir) : -1;
     free(dir);
     return rc;
+}
+
+/* A new file dir/NAME.XXXXXX + suffix (suffix may be "") holding len bytes
+ * of content, with the given mode; its path (new string: pass it to
+ * unit_file_remove). Fails the test when the file cannot be written. */
+static inline char *unit_file_new(const char *dir, const char *name,
+                                  const char *suffix, const char *content,
+                                  size_t len, mode_t mode)
+{
+    size_t n = strlen(dir) + strlen(name) + strlen(suffix) + 16;
+    char *path = malloc(n);
+    int fd;
+
+    if (path == NULL)
+        abort();
+    snprintf(path, n, "%s/%s.XXXXXX%s", dir, name, suffix);
+    fd = mkstemps(path, (int)strlen(suffix));
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, content, len), (ssize_t)len);
+    assert_int_equal(fchmod(fd, mode), 0);
+    assert_int_equal(close(fd), 0);
+    return path;
+}
+
+/* Removes a file of unit_file_new (failing the test when it is gone) and
+ * frees path. */
+static inline void unit_file_remove(char *path)
+{
+    assert_int_equal(unlink(path), 0);
+    free(path);
+}
+
+/* fmt with every "{F}" replaced by path: how tests expect messages that
+ * name a temporary file. New string. */
+static inline char *unit_with_path(const char *fmt, const char *path)
+{
+    size_t n = strlen(fmt) + 1, plen = strlen(path);
+    const char *p;
+    char *out, *o;
+
+    for (p = fmt; (p = strstr(p, "{F}")) != NULL; p += 3)
+        n += plen;
+    out = o = malloc(n);
+    if (out == NULL)
+        abort();
+    while ((p = strstr(fmt, "{F}")) != NULL) {
+        memcpy(o, fmt, (size_t)(p - fmt));
+        o += p - fmt;
+        memcpy(o, path, plen);
+        o += plen;
+        fmt = p + 3;
+    }
+    strcpy(o, fmt);
+    return out;
 }
 #endif
