@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Everything `make check` runs, on the sanitizer build: unit tests, the
-# integration tests against a real Prosody, the console's tests in tmux, and
-# a short fuzz of every target.
+# Everything `make check` runs, on the sanitizer build: the dependency rule
+# of the sources (tests/layout.sh), unit tests, the integration tests against
+# a real Prosody, the console's tests in tmux, and a short fuzz of every
+# target.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,7 @@ run_suite() {
     total_failed=$((total_failed + f))
 }
 
+run_suite layout tests/layout.sh
 run_suite unit tests/unit/run.sh build/check/unit/test_*
 run_suite integration env PERCH=build/check/perch tests/integration/run.sh
 run_suite tui env PERCH=build/check/perch tests/tui/run.sh
