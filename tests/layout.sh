@@ -4,7 +4,8 @@
 #   - the console's core (src/app/) and the UI do not include the headless
 #     commands' scaffolding (src/cmd/): only main/ sees both;
 #   - the UI's curses-free files (UI_PURE in the Makefile) and their
-#     headers include neither ncurses nor ui.h.
+#     headers include neither ncurses nor ui.h;
+#   - docs/architecture.md's module map names every source file.
 # Last line: layout: N passed, N failed
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,17 @@ check the_console_core_includes_no_command_scaffolding "${app[@]}" -- 'cmd/'
 check the_ui_includes_no_command_scaffolding "${ui[@]}" -- 'cmd/'
 check pure_ui_files_include_no_curses "${pure[@]}" -- \
     'n?curses|readline/|ui\.h"'
+
+missing=$(find main src ui -type f -name "*.[ch]" | sort)
+missing=$(for f in $missing; do grep -qF "\`$f\`" docs/architecture.md || echo "$f"; done)
+if [[ -z $missing ]]; then
+    echo "ok   architecture_md_names_every_source_file"
+    passed=$((passed + 1))
+else
+    echo "FAIL architecture_md_names_every_source_file: not in docs/architecture.md:"
+    sed 's/^/    /' <<<"$missing"
+    failed=$((failed + 1))
+fi
 
 echo "layout: $passed passed, $failed failed"
 ((failed == 0))
