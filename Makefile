@@ -133,12 +133,14 @@ $(B)/check/%.o: %.c $(B)/check/flags
 	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Unit tests link the core and the UI's curses-free files, no ncurses.
+# (Their header dependencies go to unit-deps/: unit/ holds only tests.)
 $(B)/check/unit/%: tests/unit/%.c $(CHK_CORE) $(CHK_PURE) $(B)/check/flags \
                    | test-deps
-	@mkdir -p $(dir $@)
+	@mkdir -p $(dir $@) $(B)/check/unit-deps
 	@echo "  LD san  $@"
-	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -I. -MMD -MP -o $@ $< $(CHK_CORE) \
-	    $(CHK_PURE) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) -I. -MMD -MP \
+	    -MF $(B)/check/unit-deps/$*.d -o $@ $< $(CHK_CORE) $(CHK_PURE) \
+	    $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(B)/tools/freeport: tests/tools/freeport.c
 	@mkdir -p $(dir $@)
