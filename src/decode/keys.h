@@ -47,7 +47,7 @@
 #define EV_KIND_XML "xml"
 #define EV_KIND_RAW "raw"
 /* pubsub events that are not items: pubsub_event_kind_name()'s words
- * (test_model.c checks that they agree) */
+ * (test_pubsub.c checks that they agree) */
 #define EV_KIND_ITEM                                                           \
     "item" /* decode_event()'s word for an item; never a kind */
 #define EV_KIND_RETRACT "retract"
@@ -132,6 +132,10 @@
 #define EVK_PARTICIPANTS "participants"
 /* {"name":"value",…} from <callvariables><CallVariable><name/><value/> */
 #define EVK_CALL_VARIABLES "callVariables"
+/* the families of call variable names (the model tells them apart) */
+#define EV_CALL_VAR_NUMBERED "callVariable" /* then 1 … 10 */
+#define EV_CALL_VAR_ECC "user."             /* then NAME or NAME[i] */
+#define EV_CALL_VAR_BA "BA"                 /* then the outbound name */
 /* participant */
 #define EVK_MEDIA_ADDRESS "mediaAddress"
 #define EVK_MEDIA_ADDRESS_TYPE "mediaAddressType"
