@@ -17,7 +17,7 @@ enum perch_fail {
     FAIL_CLOSED,    /* closed on our request (not an error) */
 };
 
-/* Exit codes of the headless modes (DESIGN.md). */
+/* Exit codes of the headless modes (docs/perch.1, EXIT STATUS). */
 enum perch_exit {
     EXIT_OK = 0,
     EXIT_REPLY_ERROR = 1,

@@ -1,5 +1,5 @@
 /*
- * Connection options (CONN in DESIGN.md). The command line and the config
+ * Connection options (CONN in docs/perch.1). The command line and the config
  * file set them through one function, so both accept the same keys and
  * values and report the same errors.
  */
