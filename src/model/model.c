@@ -11,7 +11,7 @@
 #include <time.h>
 
 /* What every kind's apply function gets. */
-struct event {
+struct incoming {
     json_t *ev;        /* the whole event (borrowed) */
     const char *node;  /* NULL when it has none */
     const char *event; /* "POST", "PUT", "DELETE" …; NULL when none */
@@ -239,7 +239,7 @@ static void take_call_vars(struct dialog *d, json_t *o)
     }
 }
 
-static void apply_dialog(struct model *m, const struct event *e, json_t *o)
+static void apply_dialog(struct model *m, const struct incoming *e, json_t *o)
 {
     const char *id = str(o, EVK_ID);
     const struct dialog_field *f;
@@ -282,7 +282,7 @@ static void apply_dialog(struct model *m, const struct event *e, json_t *o)
     }
 }
 
-static void apply_dialogs(struct model *m, const struct event *e)
+static void apply_dialogs(struct model *m, const struct incoming *e)
 {
     json_t *d;
     size_t i;
@@ -328,7 +328,7 @@ static void apply_user(struct model *m, json_t *u, double now)
     a->updated_ms = now;
 }
 
-static void apply_user_event(struct model *m, const struct event *e)
+static void apply_user_event(struct model *m, const struct incoming *e)
 {
     apply_user(m, json_object_get(e->ev, EVK_USER), e->now);
 }
@@ -343,7 +343,7 @@ static void team_free(void *p)
     free(t);
 }
 
-static void apply_team(struct model *m, const struct event *e)
+static void apply_team(struct model *m, const struct incoming *e)
 {
     json_t *t = json_object_get(e->ev, EVK_TEAM);
     const char *id = str(t, EVK_ID);
@@ -452,12 +452,12 @@ static void apply_queue(struct model *m, json_t *q, const char *node,
     qu->updated_ms = now;
 }
 
-static void apply_queue_event(struct model *m, const struct event *e)
+static void apply_queue_event(struct model *m, const struct incoming *e)
 {
     apply_queue(m, json_object_get(e->ev, EVK_QUEUE), e->node, e->now);
 }
 
-static void apply_queues(struct model *m, const struct event *e)
+static void apply_queues(struct model *m, const struct incoming *e)
 {
     json_t *q;
     size_t i;
@@ -481,7 +481,7 @@ static void system_done(struct system_info *s)
     memset(s, 0, sizeof *s);
 }
 
-static void apply_systeminfo(struct model *m, const struct event *e)
+static void apply_systeminfo(struct model *m, const struct incoming *e)
 {
     json_t *si = json_object_get(e->ev, EVK_SYSTEMINFO);
     struct system_info *s = &m->system;
@@ -502,13 +502,13 @@ static void apply_systeminfo(struct model *m, const struct event *e)
     take(&s->secondary_host, json_object_get(si, EVK_SECONDARY_NODE), EVK_HOST);
 }
 
-static void apply_node_deleted(struct model *m, const struct event *e)
+static void apply_node_deleted(struct model *m, const struct incoming *e)
 {
     if (e->node && *e->node)
         model_node_subscribed(m, e->node, 0);
 }
 
-static void apply_subscription(struct model *m, const struct event *e)
+static void apply_subscription(struct model *m, const struct incoming *e)
 {
     const char *state = str(e->ev, EVK_SUBSCRIPTION);
 
@@ -517,7 +517,7 @@ static void apply_subscription(struct model *m, const struct event *e)
                               strcmp(state, EV_SUBSCRIPTION_SUBSCRIBED) == 0);
 }
 
-static void apply_raw(struct model *m, const struct event *e)
+static void apply_raw(struct model *m, const struct incoming *e)
 {
     (void)e;
     m->raw_events++;
@@ -528,7 +528,7 @@ static void apply_raw(struct model *m, const struct event *e)
 static const struct {
     const char *kind;
     unsigned changes; /* MODEL_CHANGED_* besides NODES */
-    void (*apply)(struct model *m, const struct event *e);
+    void (*apply)(struct model *m, const struct incoming *e);
 } kinds[] = {
     {EV_KIND_USER, MODEL_CHANGED_AGENTS, apply_user_event},
     {EV_KIND_TEAM, MODEL_CHANGED_AGENTS, apply_team},
@@ -590,7 +590,7 @@ void model_expire(struct model *m, double now_ms)
 unsigned model_apply(struct model *m, json_t *ev, double now_ms)
 {
     const char *kind = str(ev, EVK_KIND);
-    struct event e = {ev, str(ev, EVK_NODE), str(ev, EVK_EVENT), now_ms};
+    struct incoming e = {ev, str(ev, EVK_NODE), str(ev, EVK_EVENT), now_ms};
     struct node_entry *n;
     size_t i;
 
