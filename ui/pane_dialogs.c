@@ -36,10 +36,10 @@ static void dialogs_done(void *state)
     free(p);
 }
 
-static const char *js(json_t *o, const char *key)
+/* A field a dialog may not have had yet, as text. */
+static const char *or_empty(const char *s)
 {
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? v : "";
+    return s ? s : "";
 }
 
 static int by_id(const void *x, const void *y)
@@ -76,13 +76,11 @@ static void collect(struct dialogs_pane *p, double now)
 /* Since the earliest participant's start, on the server's clock. */
 static void duration(const struct dialog *d, double now, char *out, size_t size)
 {
-    json_t *parts = json_object_get(d->detail, "participants"), *x;
     double start = 0, t;
     size_t i;
 
-    json_array_foreach(parts, i, x)
-    {
-        t = model_parse_time(js(x, "startTime"));
+    for (i = 0; i < d->nparticipants; i++) {
+        t = d->participants[i].start_ms;
         if (t > 0 && (start == 0 || t < start))
             start = t;
     }
@@ -96,16 +94,16 @@ static void duration(const struct dialog *d, double now, char *out, size_t size)
 
 static void participants(const struct dialog *d, char *out, size_t size)
 {
-    json_t *parts = json_object_get(d->detail, "participants"), *x;
+    const struct participant *x;
     size_t i, len = 0;
 
     out[0] = '\0';
-    json_array_foreach(parts, i, x)
-    {
+    for (i = 0; i < d->nparticipants; i++) {
         if (len + 1 >= size)
             break;
+        x = &d->participants[i];
         len += (size_t)snprintf(out + len, size - len, "%s%s %s", i ? ", " : "",
-                                js(x, "mediaAddress"), js(x, "state"));
+                                or_empty(x->media_address), or_empty(x->state));
     }
 }
 
@@ -158,35 +156,32 @@ static void draw_list(struct dialogs_pane *p, WINDOW *w, int rows, int cols,
 /* The detail as lines: fields, participants with actions, variables. */
 static char **detail_lines(const struct dialog *d, size_t *n)
 {
+    const struct dialog_field *f;
+    const struct participant *x;
     struct buf b;
-    json_t *v, *x, *a;
-    const char *key;
     size_t i, j, count = 0;
     char **lines = NULL, *text, *p, *save = NULL;
 
     buf_init(&b);
-    json_object_foreach(d->detail, key, v)
-    {
-        if (json_is_string(v))
-            buf_printf(&b, "%-22s %s\n", key, json_string_value(v));
-    }
-    json_array_foreach(json_object_get(d->detail, "participants"), i, x)
-    {
+    for (f = model_dialog_fields; f->name; f++)
+        if (model_dialog_field(d, f))
+            buf_printf(&b, "%-22s %s\n", f->name, model_dialog_field(d, f));
+    for (i = 0; i < d->nparticipants; i++) {
+        x = &d->participants[i];
         buf_printf(&b, "participant %zu: %s (%s) %s since %s\n", i + 1,
-                   js(x, "mediaAddress"), js(x, "mediaAddressType"),
-                   js(x, "state"), js(x, "stateChangeTime"));
-        a = json_object_get(x, "actions");
-        if (json_array_size(a)) {
+                   or_empty(x->media_address), or_empty(x->media_address_type),
+                   or_empty(x->state), or_empty(x->state_change_time));
+        if (x->nactions) {
             buf_puts(&b, "  actions:");
-            json_array_foreach(a, j, v) buf_printf(
-                &b, " %s", json_string_value(v) ? json_string_value(v) : "?");
+            for (j = 0; j < x->nactions; j++)
+                buf_printf(&b, " %s", x->actions[j]);
             buf_puts(&b, "\n");
         }
     }
     buf_puts(&b, "call variables:\n");
-    json_object_foreach(json_object_get(d->detail, "callVariables"), key, v)
-        buf_printf(&b, "  %-20s %s\n", key,
-                   json_string_value(v) ? json_string_value(v) : "");
+    for (i = 0; i < d->ncall_vars; i++)
+        buf_printf(&b, "  %-20s %s\n", d->call_vars[i].name,
+                   d->call_vars[i].value);
     text = buf_steal(&b);
     for (p = strtok_r(text, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
         lines = xrealloc(lines, (count + 1) * sizeof *lines);

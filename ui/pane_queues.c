@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/loop.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,21 +55,20 @@ static void collect(struct queues_pane *p)
     qsort(p->v, p->n, sizeof *p->v, by_name);
 }
 
-/* A statistic as a number ("-" when absent); sums of several keys. */
-static void stat(char *out, size_t size, json_t *st, const char *const *keys)
+/* The sum of the statistics present (clamped to long long), "-" when
+ * none is. counts ends with NULL. */
+static void stat(char *out, size_t size,
+                 const struct queue_count *const *counts)
 {
     long long sum = 0;
     int any = 0;
 
-    for (; *keys; keys++) {
-        json_t *v = json_object_get(st, *keys);
-        if (json_is_integer(v)) {
-            sum += json_integer_value(v);
-            any = 1;
-        } else if (json_is_string(v) && *json_string_value(v)) {
-            sum += strtoll(json_string_value(v), NULL, 10);
-            any = 1;
-        }
+    for (; *counts; counts++) {
+        if (!(*counts)->present)
+            continue;
+        if (__builtin_add_overflow(sum, (*counts)->n, &sum))
+            sum = (*counts)->n < 0 ? LLONG_MIN : LLONG_MAX;
+        any = 1;
     }
     if (any)
         snprintf(out, size, "%lld", sum);
@@ -76,11 +76,9 @@ static void stat(char *out, size_t size, json_t *st, const char *const *keys)
         snprintf(out, size, "-");
 }
 
-static void longest(char *out, size_t size, json_t *st)
+static void longest(char *out, size_t size, const struct queue_stats *st)
 {
-    const char *since =
-        json_string_value(json_object_get(st, "startTimeOfLongestCallInQueue"));
-    double t = since ? model_parse_time(since) : 0;
+    double t = st->longest_since_ms;
 
     if (t <= 0)
         snprintf(out, size, "-");
@@ -90,14 +88,6 @@ static void longest(char *out, size_t size, json_t *st)
 
 static void queues_draw(void *state, WINDOW *w, int rows, int cols, int focused)
 {
-    static const char *const waiting[] = {"callsInQueue", NULL};
-    static const char *const ready[] = {"agentsReady", NULL};
-    static const char *const not_ready[] = {"agentsNotReady", NULL};
-    static const char *const talking[] = {"agentsTalkingInbound",
-                                          "agentsTalkingOutbound",
-                                          "agentsTalkingInternal", NULL};
-    static const char *const wrap[] = {"agentsWrapUpNotReady",
-                                       "agentsWrapUpReady", NULL};
     const struct model *m = &ui->app->model;
     struct queues_pane *p = state;
     char info[256], a[16], b[16], c[16], d[16], e[16], lw[32], seen[32];
@@ -108,9 +98,9 @@ static void queues_draw(void *state, WINDOW *w, int rows, int cols, int focused)
     p->rows_shown = rows - 2;
     ui_list_fit(&p->l, p->n, rows - 2);
     snprintf(info, sizeof info, "%zu queues — %zu teams — system %s%s%s", p->n,
-             m->teams.n, m->system_status ? m->system_status : "unknown",
-             m->system_reason && *m->system_reason ? ": " : "",
-             m->system_reason ? m->system_reason : "");
+             m->teams.n, m->system.status ? m->system.status : "unknown",
+             m->system.reason && *m->system.reason ? ": " : "",
+             m->system.reason ? m->system.reason : "");
     ui_title(w, cols, "Queues", info, focused);
     if (rows < 2)
         return;
@@ -121,15 +111,24 @@ static void queues_draw(void *state, WINDOW *w, int rows, int cols, int focused)
                " TALKING  WRAP-UP  UPDATED",
                cols);
     for (y = 2, i = p->l.top; i < p->n && y < rows; i++, y++) {
+        const struct queue_stats *st = &p->v[i]->stats;
         const struct queue *q = p->v[i];
+        const struct queue_count *waiting[] = {&st->calls_in_queue, NULL};
+        const struct queue_count *ready[] = {&st->agents_ready, NULL};
+        const struct queue_count *not_ready[] = {&st->agents_not_ready, NULL};
+        const struct queue_count *talking[] = {
+            &st->agents_talking_inbound, &st->agents_talking_outbound,
+            &st->agents_talking_internal, NULL};
+        const struct queue_count *wrap[] = {&st->agents_wrap_up_not_ready,
+                                            &st->agents_wrap_up_ready, NULL};
         char line[256];
 
-        stat(a, sizeof a, q->statistics, waiting);
-        stat(b, sizeof b, q->statistics, ready);
-        stat(c, sizeof c, q->statistics, not_ready);
-        stat(d, sizeof d, q->statistics, talking);
-        stat(e, sizeof e, q->statistics, wrap);
-        longest(lw, sizeof lw, q->statistics);
+        stat(a, sizeof a, waiting);
+        stat(b, sizeof b, ready);
+        stat(c, sizeof c, not_ready);
+        stat(d, sizeof d, talking);
+        stat(e, sizeof e, wrap);
+        longest(lw, sizeof lw, st);
         ui_duration(seen, sizeof seen, loop_now_ms() - q->updated_ms);
         wmove(w, y, 0);
         wattrset(w, ui_attr(i == p->l.sel && focused ? THEME_SELECTION

@@ -143,11 +143,11 @@ static void banner_compute(void)
         buf_printf(&b, "Not connected to %s — %s — /connect to retry",
                    a->server, a->cause);
     }
-    if (a->model.system_status &&
-        strcmp(a->model.system_status, "OUT_OF_SERVICE") == 0)
+    if (a->model.system.status &&
+        strcmp(a->model.system.status, "OUT_OF_SERVICE") == 0)
         buf_printf(&b, "%sFinesse is OUT_OF_SERVICE%s%s", b.len ? " · " : "",
-                   a->model.system_reason ? ": " : "",
-                   a->model.system_reason ? a->model.system_reason : "");
+                   a->model.system.reason ? ": " : "",
+                   a->model.system.reason ? a->model.system.reason : "");
     snprintf(banner_text, sizeof banner_text, "%s", b.len ? b.data : "");
     buf_done(&b);
 }

@@ -240,18 +240,24 @@ void app_subscribe_initial(struct app *a)
 
 /* ---- items and info ---- */
 
-/* What an event of this kind changes on screen. */
-static unsigned event_changes(json_t *ev)
+/* The panes that depend on what model_apply changed. */
+static unsigned event_changes(unsigned model_changes)
 {
-    const char *kind = json_string_value(json_object_get(ev, "kind"));
+    static const struct {
+        unsigned model, app;
+    } map[] = {
+        {MODEL_CHANGED_NODES, APP_CHANGED_NODES},
+        {MODEL_CHANGED_AGENTS, APP_CHANGED_AGENTS},
+        {MODEL_CHANGED_DIALOGS, APP_CHANGED_DIALOGS},
+        {MODEL_CHANGED_OTHER, APP_CHANGED_MODEL},
+    };
+    unsigned what = 0;
+    size_t i;
 
-    if (kind == NULL)
-        return APP_CHANGED_NODES;
-    if (strcmp(kind, "user") == 0 || strcmp(kind, "team") == 0)
-        return APP_CHANGED_AGENTS | APP_CHANGED_NODES;
-    if (strcmp(kind, "dialogs") == 0)
-        return APP_CHANGED_DIALOGS | APP_CHANGED_NODES;
-    return APP_CHANGED_MODEL | APP_CHANGED_NODES;
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (model_changes & map[i].model)
+            what |= map[i].app;
+    return what;
 }
 
 /* Applies ev (consumed) to the model; the changes pile up in
@@ -262,8 +268,8 @@ void app_apply_event(struct app *a, json_t *ev)
     long sec;
     int slot;
 
-    a->pending_changes |= event_changes(ev);
-    model_apply(&a->model, ev, loop_now_ms());
+    a->pending_changes |=
+        event_changes(model_apply(&a->model, ev, loop_now_ms()));
     json_decref(ev);
     clock_gettime(CLOCK_MONOTONIC, &ts);
     sec = (long)ts.tv_sec;

@@ -2,6 +2,7 @@
 #include "event_out.h"
 #include "base/buf.h"
 #include "base/utf8.h"
+#include "decode/keys.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,9 +23,9 @@ json_t *event_stamp(json_t *ev, const char *service)
     gmtime_r(&tv.tv_sec, &tm);
     strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(when, sizeof when, "%s.%03dZ", day, (int)(tv.tv_usec / 1000));
-    json_object_set_new(out, "time", json_string(when));
+    json_object_set_new(out, EVK_TIME, json_string(when));
     if (service)
-        json_object_set_new(out, "service", json_string(service));
+        json_object_set_new(out, EVK_SERVICE, json_string(service));
     json_object_update(out, ev);
     json_object_clear(ev);
     json_object_update(ev, out);
@@ -87,19 +88,20 @@ static int put_col(struct buf *b, const char *s, int width, int pad)
 
 static void user_line(struct buf *b, json_t *u)
 {
-    const char *label = str(json_object_get(u, "reasonCode"), "label");
-    char *name = xasprintf("%s %s", str(u, "firstName"), str(u, "lastName"));
+    const char *label = str(json_object_get(u, EVK_REASON_CODE), EVK_LABEL);
+    char *name =
+        xasprintf("%s %s", str(u, EVK_FIRST_NAME), str(u, EVK_LAST_NAME));
 
-    put_col(b, str(u, "loginId"), 8, 1);
+    put_col(b, str(u, EVK_LOGIN_ID), 8, 1);
     buf_puts(b, " ");
     put_col(b, name, 18, 1);
     free(name);
     buf_puts(b, " ");
-    buf_puts(b, str(u, "state"));
+    buf_puts(b, str(u, EVK_STATE));
     if (*label)
         buf_printf(b, " (%s)", label);
-    if (*str(u, "pendingState"))
-        buf_printf(b, " -> %s", str(u, "pendingState"));
+    if (*str(u, EVK_PENDING_STATE))
+        buf_printf(b, " -> %s", str(u, EVK_PENDING_STATE));
 }
 
 static void dialogs_line(struct buf *b, json_t *list)
@@ -110,12 +112,13 @@ static void dialogs_line(struct buf *b, json_t *list)
         buf_puts(b, "(no dialog)");
         return;
     }
-    put_col(b, str(d, "id"), 8, 1);
+    put_col(b, str(d, EVK_ID), 8, 1);
     buf_puts(b, " ");
-    put_col(b, str(d, "state"), 9, 1);
-    buf_printf(b, " %s -> %s", str(d, "fromAddress"), str(d, "toAddress"));
-    if (*str(d, "callType"))
-        buf_printf(b, "  %s", str(d, "callType"));
+    put_col(b, str(d, EVK_STATE), 9, 1);
+    buf_printf(b, " %s -> %s", str(d, EVK_FROM_ADDRESS),
+               str(d, EVK_TO_ADDRESS));
+    if (*str(d, EVK_CALL_TYPE))
+        buf_printf(b, "  %s", str(d, EVK_CALL_TYPE));
     if (json_array_size(list) > 1)
         buf_printf(b, "  (+%zu more)", json_array_size(list) - 1);
 }
@@ -133,13 +136,13 @@ static void stat(struct buf *b, json_t *st, const char *label, const char *key)
 
 static void queue_line(struct buf *b, json_t *q)
 {
-    json_t *st = json_object_get(q, "statistics");
+    json_t *st = json_object_get(q, EVK_STATISTICS);
 
-    put_col(b, *str(q, "name") ? str(q, "name") : str(q, "uri"), 16, 1);
-    stat(b, st, "calls", "callsInQueue");
-    stat(b, st, "ready", "agentsReady");
-    stat(b, st, "not ready", "agentsNotReady");
-    stat(b, st, "inbound", "agentsTalkingInbound");
+    put_col(b, *str(q, EVK_NAME) ? str(q, EVK_NAME) : str(q, EVK_URI), 16, 1);
+    stat(b, st, "calls", EVK_CALLS_IN_QUEUE);
+    stat(b, st, "ready", EVK_AGENTS_READY);
+    stat(b, st, "not ready", EVK_AGENTS_NOT_READY);
+    stat(b, st, "inbound", EVK_AGENTS_TALKING_INBOUND);
 }
 
 static void queues_line(struct buf *b, json_t *list)
@@ -152,7 +155,7 @@ static void queues_line(struct buf *b, json_t *list)
     json_array_foreach(list, i, q)
     {
         buf_puts(b, i ? ", " : ": ");
-        buf_puts(b, *str(q, "name") ? str(q, "name") : str(q, "uri"));
+        buf_puts(b, *str(q, EVK_NAME) ? str(q, EVK_NAME) : str(q, EVK_URI));
         if (b->len > 4 * LINE_COLUMNS)
             break;
     }
@@ -160,73 +163,93 @@ static void queues_line(struct buf *b, json_t *list)
 
 static void systeminfo_line(struct buf *b, json_t *si)
 {
-    buf_puts(b, str(si, "status"));
-    if (*str(si, "statusReason"))
-        buf_printf(b, " (%s)", str(si, "statusReason"));
-    if (*str(si, "deploymentType"))
-        buf_printf(b, "  %s", str(si, "deploymentType"));
-    if (*str(si, "xmppDomain"))
-        buf_printf(b, "  %s", str(si, "xmppDomain"));
+    buf_puts(b, str(si, EVK_STATUS));
+    if (*str(si, EVK_STATUS_REASON))
+        buf_printf(b, " (%s)", str(si, EVK_STATUS_REASON));
+    if (*str(si, EVK_DEPLOYMENT_TYPE))
+        buf_printf(b, "  %s", str(si, EVK_DEPLOYMENT_TYPE));
+    if (*str(si, EVK_XMPP_DOMAIN))
+        buf_printf(b, "  %s", str(si, EVK_XMPP_DOMAIN));
 }
 
 static void error_line(struct buf *b, json_t *errors)
 {
     json_t *e = json_array_get(errors, 0);
 
-    buf_printf(b, "%s  %s", str(e, "errorMessage"), str(e, "errorType"));
-    if (*str(e, "errorData"))
-        buf_printf(b, " (%s)", str(e, "errorData"));
+    buf_printf(b, "%s  %s", str(e, EVK_ERROR_MESSAGE), str(e, EVK_ERROR_TYPE));
+    if (*str(e, EVK_ERROR_DATA))
+        buf_printf(b, " (%s)", str(e, EVK_ERROR_DATA));
     if (json_array_size(errors) > 1)
         buf_printf(b, "  (+%zu more)", json_array_size(errors) - 1);
 }
 
 static void media_line(struct buf *b, json_t *m)
 {
-    const char *label = str(json_object_get(m, "reasonCode"), "label");
+    const char *label = str(json_object_get(m, EVK_REASON_CODE), EVK_LABEL);
 
-    put_col(b, *str(m, "name") ? str(m, "name") : str(m, "mediaId"), 12, 1);
-    buf_printf(b, " %s", str(m, "state"));
+    put_col(b, *str(m, EVK_NAME) ? str(m, EVK_NAME) : str(m, EVK_MEDIA_ID), 12,
+            1);
+    buf_printf(b, " %s", str(m, EVK_STATE));
     if (*label)
         buf_printf(b, " (%s)", label);
+}
+
+static void team_line(struct buf *b, json_t *t)
+{
+    buf_printf(b, "%s %s  %zu users", str(t, EVK_ID), str(t, EVK_NAME),
+               json_array_size(json_object_get(t, EVK_USERS)));
+}
+
+/* The kinds with a line of their own, from the member holding their data;
+ * any other kind shows its node and "xml", or its node and "error". */
+static const struct {
+    const char *kind, *member;
+    void (*line)(struct buf *b, json_t *member);
+} kind_lines[] = {
+    {EV_KIND_USER, EVK_USER, user_line},
+    {EV_KIND_DIALOGS, EVK_DIALOGS, dialogs_line},
+    {EV_KIND_TEAM, EVK_TEAM, team_line},
+    {EV_KIND_QUEUE, EVK_QUEUE, queue_line},
+    {EV_KIND_QUEUES, EVK_QUEUES, queues_line},
+    {EV_KIND_SYSTEMINFO, EVK_SYSTEMINFO, systeminfo_line},
+    {EV_KIND_MEDIA, EVK_MEDIA, media_line},
+    {EV_KIND_ERROR, EVK_ERRORS, error_line},
+};
+
+/* Writes the line of a kind in kind_lines; 0 when it has none. */
+static int kind_line(struct buf *b, json_t *ev, const char *kind)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof kind_lines / sizeof kind_lines[0]; i++)
+        if (strcmp(kind, kind_lines[i].kind) == 0) {
+            kind_lines[i].line(b, json_object_get(ev, kind_lines[i].member));
+            return 1;
+        }
+    return 0;
 }
 
 /* One line, at most LINE_COLUMNS wide (new string). */
 char *event_line(json_t *ev)
 {
-    const char *kind = str(ev, "kind");
-    const char *node = *str(ev, "node") ? str(ev, "node") : "-";
+    const char *kind = str(ev, EVK_KIND);
+    const char *node = *str(ev, EVK_NODE) ? str(ev, EVK_NODE) : "-";
     struct buf b, line;
 
     buf_init(&b);
-    if (strcmp(kind, "user") == 0)
-        user_line(&b, json_object_get(ev, "user"));
-    else if (strcmp(kind, "dialogs") == 0)
-        dialogs_line(&b, json_object_get(ev, "dialogs"));
-    else if (strcmp(kind, "team") == 0)
-        buf_printf(&b, "%s %s  %zu users",
-                   str(json_object_get(ev, "team"), "id"),
-                   str(json_object_get(ev, "team"), "name"),
-                   json_array_size(
-                       json_object_get(json_object_get(ev, "team"), "users")));
-    else if (strcmp(kind, "queue") == 0)
-        queue_line(&b, json_object_get(ev, "queue"));
-    else if (strcmp(kind, "queues") == 0)
-        queues_line(&b, json_object_get(ev, "queues"));
-    else if (strcmp(kind, "systeminfo") == 0)
-        systeminfo_line(&b, json_object_get(ev, "systeminfo"));
-    else if (strcmp(kind, "media") == 0)
-        media_line(&b, json_object_get(ev, "media"));
-    else if (strcmp(kind, "error") == 0)
-        error_line(&b, json_object_get(ev, "errors"));
-    else if (strcmp(kind, "xml") == 0)
-        buf_printf(&b, "%s  %.*s", node, 4 * LINE_COLUMNS, str(ev, "xml"));
-    else
-        buf_printf(&b, "%s: %.*s", node, 4 * LINE_COLUMNS, str(ev, "error"));
-    if (json_is_true(json_object_get(ev, "sanitized")))
+    if (kind_line(&b, ev, kind) == 0) {
+        if (strcmp(kind, EV_KIND_XML) == 0)
+            buf_printf(&b, "%s  %.*s", node, 4 * LINE_COLUMNS,
+                       str(ev, EVK_XML));
+        else
+            buf_printf(&b, "%s: %.*s", node, 4 * LINE_COLUMNS,
+                       str(ev, EVK_ERROR));
+    }
+    if (json_is_true(json_object_get(ev, EVK_SANITIZED)))
         buf_puts(&b, " [sanitized]");
 
     buf_init(&line);
-    put_col(&line, *str(ev, "event") ? str(ev, "event") : "-", 6, 1);
+    put_col(&line, *str(ev, EVK_EVENT) ? str(ev, EVK_EVENT) : "-", 6, 1);
     buf_puts(&line, " ");
     put_col(&line, kind, 10, 1);
     buf_puts(&line, " ");

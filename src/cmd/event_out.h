@@ -1,4 +1,4 @@
-/* How decoded events (DESIGN.md's JSON) are printed by watch, items and
+/* How decoded events (docs/events.md) are printed by watch, items and
  * decode: one JSON object a line, or one aligned line for people. */
 #ifndef PERCH_EVENT_OUT_H
 #define PERCH_EVENT_OUT_H

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "decode.h"
 #include "decoder.h"
+#include "keys.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -254,13 +255,13 @@ static void emit_items(struct emitter *em, const struct xnode *st,
                  item = xnode_next_named(item, "item")) {
                 ev = json_object();
                 if (stamp)
-                    json_object_set_new(ev, "time", json_str(stamp));
+                    json_object_set_new(ev, EVK_TIME, json_str(stamp));
                 if (service)
-                    json_object_set_new(ev, "service", json_str(service));
+                    json_object_set_new(ev, EVK_SERVICE, json_str(service));
                 json_object_update_new(
                     ev, decode_item_tree(xnode_attr(items, "node"), item));
                 if (sanitized)
-                    json_object_set_new(ev, "sanitized", json_true());
+                    json_object_set_new(ev, EVK_SANITIZED, json_true());
                 emit(em, ev);
             }
         }

@@ -2,6 +2,7 @@
 #include "decode.h"
 #include "base/buf.h"
 #include "decoder.h"
+#include "keys.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ void decode_set_raw(json_t *o, const char *text, size_t len, const char *why)
 {
     size_t keep = len;
 
-    json_object_set_new(o, "kind", json_string("raw"));
+    json_object_set_new(o, EVK_KIND, json_string(EV_KIND_RAW));
     if (text != NULL) {
         if (keep > DECODE_MAX_DOC) {
             keep = DECODE_MAX_DOC;
@@ -24,11 +25,12 @@ void decode_set_raw(json_t *o, const char *text, size_t len, const char *why)
             while (keep > 0 && ((unsigned char)text[keep] & 0xc0) == 0x80)
                 keep--;
         }
-        json_object_set_new(o, "raw", json_text(text, keep));
+        json_object_set_new(o, EVK_RAW, json_text(text, keep));
         if (keep < len)
-            json_object_set_new(o, "rawLength", json_integer((json_int_t)len));
+            json_object_set_new(o, EVK_RAW_LENGTH,
+                                json_integer((json_int_t)len));
     }
-    json_object_set_new(o, "error", json_str(why));
+    json_object_set_new(o, EVK_ERROR, json_str(why));
 }
 
 /* Moves every field of from (consumed) to the end of to. */
@@ -46,9 +48,9 @@ json_t *decode_item_tree(const char *node, const struct xnode *item)
     size_t i;
 
     if (node)
-        json_object_set_new(ev, "node", json_str(node));
+        json_object_set_new(ev, EVK_NODE, json_str(node));
     if (id)
-        json_object_set_new(ev, "item", json_str(id));
+        json_object_set_new(ev, EVK_ITEM, json_str(id));
     if (payload == NULL) {
         decode_set_raw(ev, NULL, 0, "the item carries no payload");
         return ev;
@@ -71,10 +73,10 @@ json_t *decode_item(const char *node, xmpp_stanza_t *item)
     if (item == NULL || (x = xnode_from_stanza(item, &cause)) == NULL) {
         ev = json_object();
         if (node)
-            json_object_set_new(ev, "node", json_str(node));
+            json_object_set_new(ev, EVK_NODE, json_str(node));
         id = item ? xmpp_stanza_get_attribute(item, "id") : NULL;
         if (id)
-            json_object_set_new(ev, "item", json_str(id));
+            json_object_set_new(ev, EVK_ITEM, json_str(id));
         why = xasprintf("the item cannot be decoded: %s",
                         cause ? cause : "there is none");
         decode_set_raw(ev, NULL, 0, why);
@@ -92,16 +94,16 @@ json_t *decode_event(const char *kind, const char *node, xmpp_stanza_t *el)
     json_t *ev;
     const char *id, *state;
 
-    if (strcmp(kind, "item") == 0)
+    if (strcmp(kind, EV_KIND_ITEM) == 0)
         return decode_item(node, el);
     ev = json_object();
-    json_object_set_new(ev, "node", json_string(node ? node : ""));
+    json_object_set_new(ev, EVK_NODE, json_string(node ? node : ""));
     if ((id = xmpp_stanza_get_attribute(el, "id")) != NULL)
-        json_object_set_new(ev, "item", json_string(id));
-    json_object_set_new(ev, "kind", json_string(kind));
-    if (strcmp(kind, "subscription") == 0) {
+        json_object_set_new(ev, EVK_ITEM, json_string(id));
+    json_object_set_new(ev, EVK_KIND, json_string(kind));
+    if (strcmp(kind, EV_KIND_SUBSCRIPTION) == 0) {
         state = xmpp_stanza_get_attribute(el, "subscription");
-        json_object_set_new(ev, "subscription",
+        json_object_set_new(ev, EVK_SUBSCRIPTION,
                             json_string(state ? state : ""));
     }
     return ev;
@@ -112,7 +114,7 @@ json_t *decode_update_text(const char *node, const char *text, size_t len)
     json_t *ev = json_object();
 
     if (node)
-        json_object_set_new(ev, "node", json_str(node));
+        json_object_set_new(ev, EVK_NODE, json_str(node));
     take_fields(ev,
                 finesse_decode_text(node, text ? text : "", text ? len : 0));
     return ev;

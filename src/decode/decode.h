@@ -1,6 +1,6 @@
 /*
  * Payload decoders: a pubsub item (or a captured stanza) in, one JSON
- * event out, shaped as DESIGN.md "JSON output" says:
+ * event out, shaped as docs/events.md says (key names: keys.h):
  *
  *   {"node","item","event","source","requestId","kind", <kind>:{...}}
  *

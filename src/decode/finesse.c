@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "decode.h"
 #include "decoder.h"
+#include "keys.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -73,11 +74,12 @@ static json_t *object_list(const struct xnode *list, const char *item,
 /* --- User --- */
 
 static const char *const reason_fields[] = {
-    "id", "code", "label", "category", "forAll", "systemCode", "uri", NULL};
+    EVK_ID,      EVK_CODE,        EVK_LABEL, EVK_CATEGORY,
+    EVK_FOR_ALL, EVK_SYSTEM_CODE, EVK_URI,   NULL};
 
 static json_t *team_ref(const struct xnode *t)
 {
-    static const char *const fields[] = {"id", "name", "uri", NULL};
+    static const char *const fields[] = {EVK_ID, EVK_NAME, EVK_URI, NULL};
     json_t *o = json_object();
 
     put_fields(o, t, fields);
@@ -87,26 +89,30 @@ static json_t *team_ref(const struct xnode *t)
 static json_t *user_object(const struct xnode *u)
 {
     static const char *const head[] = {
-        "loginId",      "loginName", "firstName",    "lastName",
-        "extension",    "state",     "pendingState", "stateChangeTime",
-        "reasonCodeId", NULL};
-    static const char *const team[] = {"teamId", "teamName", NULL};
-    static const char *const tail[] = {"mediaType", "dialogs", "uri", NULL};
-    static const char *const settings[] = {
-        "wrapUpOnIncoming", "wrapUpOnOutgoing", "deviceSelection", NULL};
-    static const char *const mobile[] = {"mode", "dialNumber", NULL};
+        EVK_LOGIN_ID,       EVK_LOGIN_NAME,
+        EVK_FIRST_NAME,     EVK_LAST_NAME,
+        EVK_EXTENSION,      EVK_STATE,
+        EVK_PENDING_STATE,  EVK_STATE_CHANGE_TIME,
+        EVK_REASON_CODE_ID, NULL};
+    static const char *const team[] = {EVK_TEAM_ID, EVK_TEAM_NAME, NULL};
+    static const char *const tail[] = {EVK_MEDIA_TYPE, EVK_DIALOGS, EVK_URI,
+                                       NULL};
+    static const char *const settings[] = {EVK_WRAP_UP_ON_INCOMING,
+                                           EVK_WRAP_UP_ON_OUTGOING,
+                                           EVK_DEVICE_SELECTION, NULL};
+    static const char *const mobile[] = {EVK_MODE, EVK_DIAL_NUMBER, NULL};
     json_t *o = json_object();
     const struct xnode *c;
 
     put_fields(o, u, head);
-    put_new(o, "reasonCode", sub_object(u, "reasonCode", reason_fields));
+    put_new(o, EVK_REASON_CODE, sub_object(u, EVK_REASON_CODE, reason_fields));
     put_fields(o, u, team);
-    if ((c = xnode_child(u, "roles")) != NULL)
-        json_object_set_new(o, "roles", text_list(c, "role"));
-    if ((c = xnode_child(u, "teams")) != NULL)
-        json_object_set_new(o, "teams", object_list(c, "Team", team_ref));
-    put_new(o, "settings", sub_object(u, "settings", settings));
-    put_new(o, "mobileAgent", sub_object(u, "mobileAgent", mobile));
+    if ((c = xnode_child(u, EVK_ROLES)) != NULL)
+        json_object_set_new(o, EVK_ROLES, text_list(c, "role"));
+    if ((c = xnode_child(u, EVK_TEAMS)) != NULL)
+        json_object_set_new(o, EVK_TEAMS, object_list(c, "Team", team_ref));
+    put_new(o, EVK_SETTINGS, sub_object(u, EVK_SETTINGS, settings));
+    put_new(o, EVK_MOBILE_AGENT, sub_object(u, EVK_MOBILE_AGENT, mobile));
     put_fields(o, u, tail);
     return o;
 }
@@ -116,14 +122,14 @@ static json_t *user_object(const struct xnode *u)
 static json_t *participant_object(const struct xnode *p)
 {
     static const char *const fields[] = {
-        "mediaAddress", "mediaAddressType", "state", "stateCause",
-        "startTime",    "stateChangeTime",  NULL};
+        EVK_MEDIA_ADDRESS, EVK_MEDIA_ADDRESS_TYPE, EVK_STATE, EVK_STATE_CAUSE,
+        EVK_START_TIME,    EVK_STATE_CHANGE_TIME,  NULL};
     json_t *o = json_object();
     const struct xnode *c;
 
     put_fields(o, p, fields);
-    if ((c = xnode_child(p, "actions")) != NULL)
-        json_object_set_new(o, "actions", text_list(c, "action"));
+    if ((c = xnode_child(p, EVK_ACTIONS)) != NULL)
+        json_object_set_new(o, EVK_ACTIONS, text_list(c, "action"));
     return o;
 }
 
@@ -147,15 +153,21 @@ static json_t *call_variables(const struct xnode *list)
 static json_t *dialog_object(const struct xnode *d)
 {
     static const char *const head[] = {
-        "id", "uri", "state", "mediaType", "fromAddress", "toAddress", NULL};
-    static const char *const media_head[] = {"callType", "DNIS", "dialedNumber",
+        EVK_ID,           EVK_URI,        EVK_STATE, EVK_MEDIA_TYPE,
+        EVK_FROM_ADDRESS, EVK_TO_ADDRESS, NULL};
+    static const char *const media_head[] = {EVK_CALL_TYPE, EVK_DNIS,
+                                             EVK_DIALED_NUMBER, NULL};
+    static const char *const mid[] = {
+        EVK_SECONDARY_ID, EVK_ASSOCIATED_DIALOG_URI, EVK_CALLBACK_NUMBER, NULL};
+    static const char *const media_tail[] = {EVK_MEDIA_ID,
+                                             EVK_OUTBOUND_CLASSIFICATION,
+                                             EVK_QUEUE_NUMBER,
+                                             EVK_QUEUE_NAME,
+                                             EVK_CALL_KEY_CALL_ID,
+                                             EVK_CALL_KEY_SEQUENCE_NUM,
+                                             EVK_CALL_KEY_PREFIX,
+                                             EVK_WRAP_UP_REASON,
                                              NULL};
-    static const char *const mid[] = {"secondaryId", "associatedDialogUri",
-                                      "callbackNumber", NULL};
-    static const char *const media_tail[] = {
-        "mediaId",       "outboundClassification", "queueNumber",
-        "queueName",     "callKeyCallId",          "callKeySequenceNum",
-        "callKeyPrefix", "wrapUpReason",           NULL};
     const struct xnode *mp = xnode_child(d, "mediaProperties"), *c;
     json_t *o = json_object();
 
@@ -163,11 +175,11 @@ static json_t *dialog_object(const struct xnode *d)
     put_fields(o, mp, media_head);
     put_fields(o, d, mid);
     put_fields(o, mp, media_tail);
-    if ((c = xnode_child(d, "participants")) != NULL)
-        json_object_set_new(o, "participants",
+    if ((c = xnode_child(d, EVK_PARTICIPANTS)) != NULL)
+        json_object_set_new(o, EVK_PARTICIPANTS,
                             object_list(c, "Participant", participant_object));
     if ((c = xnode_child(mp, "callvariables")) != NULL)
-        json_object_set_new(o, "callVariables", call_variables(c));
+        json_object_set_new(o, EVK_CALL_VARIABLES, call_variables(c));
     return o;
 }
 
@@ -193,13 +205,13 @@ static json_t *users_list(const struct xnode *users)
 
 static json_t *team_object(const struct xnode *t)
 {
-    static const char *const fields[] = {"id", "name", "uri", NULL};
+    static const char *const fields[] = {EVK_ID, EVK_NAME, EVK_URI, NULL};
     json_t *o = json_object();
     const struct xnode *u;
 
     put_fields(o, t, fields);
-    if ((u = xnode_child(t, "users")) != NULL)
-        json_object_set_new(o, "users", users_list(u));
+    if ((u = xnode_child(t, EVK_USERS)) != NULL)
+        json_object_set_new(o, EVK_USERS, users_list(u));
     return o;
 }
 
@@ -208,7 +220,7 @@ static json_t *users_team(const struct xnode *users)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "users", users_list(users));
+    json_object_set_new(o, EVK_USERS, users_list(users));
     return o;
 }
 
@@ -236,16 +248,16 @@ static void put_statistic(json_t *o, const char *name, const char *v)
 
 static json_t *queue_object(const struct xnode *q)
 {
-    static const char *const fields[] = {"id", "uri", "name", NULL};
+    static const char *const fields[] = {EVK_ID, EVK_URI, EVK_NAME, NULL};
     const struct xnode *st, *c;
     json_t *o = json_object(), *s;
 
     put_fields(o, q, fields);
-    if ((st = xnode_child(q, "statistics")) != NULL) {
+    if ((st = xnode_child(q, EVK_STATISTICS)) != NULL) {
         s = json_object();
         for (c = xnode_first_element(st); c; c = xnode_next_element(c))
             put_statistic(s, c->name, xnode_text(c));
-        json_object_set_new(o, "statistics", s);
+        json_object_set_new(o, EVK_STATISTICS, s);
     }
     return o;
 }
@@ -259,22 +271,22 @@ static json_t *queue_list(const struct xnode *qs)
 
 static json_t *systeminfo_object(const struct xnode *si)
 {
-    static const char *const head[] = {"status",
-                                       "statusReason",
-                                       "deploymentType",
-                                       "currentTimestamp",
-                                       "xmppDomain",
-                                       "xmppPubSubDomain",
-                                       "lastCTIHeartbeatStatus",
-                                       "timezoneOffset",
+    static const char *const head[] = {EVK_STATUS,
+                                       EVK_STATUS_REASON,
+                                       EVK_DEPLOYMENT_TYPE,
+                                       EVK_CURRENT_TIMESTAMP,
+                                       EVK_XMPP_DOMAIN,
+                                       EVK_XMPP_PUBSUB_DOMAIN,
+                                       EVK_LAST_CTI_HEARTBEAT_STATUS,
+                                       EVK_TIMEZONE_OFFSET,
                                        NULL};
-    static const char *const node[] = {"host", "status", NULL};
-    static const char *const tail[] = {"uri", NULL};
+    static const char *const node[] = {EVK_HOST, EVK_STATUS, NULL};
+    static const char *const tail[] = {EVK_URI, NULL};
     json_t *o = json_object();
 
     put_fields(o, si, head);
-    put_new(o, "primaryNode", sub_object(si, "primaryNode", node));
-    put_new(o, "secondaryNode", sub_object(si, "secondaryNode", node));
+    put_new(o, EVK_PRIMARY_NODE, sub_object(si, EVK_PRIMARY_NODE, node));
+    put_new(o, EVK_SECONDARY_NODE, sub_object(si, EVK_SECONDARY_NODE, node));
     put_fields(o, si, tail);
     return o;
 }
@@ -282,31 +294,36 @@ static json_t *systeminfo_object(const struct xnode *si)
 static json_t *media_object(const struct xnode *m)
 {
     static const char *const head[] = {
-        "mediaId",         "id",           "name", "state", "pendingState",
-        "stateChangeTime", "reasonCodeId", NULL};
-    static const char *const tail[] = {"maxDialogLimit",
-                                       "interruptAction",
-                                       "dialogLogoutAction",
-                                       "isLoggedIn",
-                                       "routable",
-                                       "isRoutable",
-                                       "uri",
+        EVK_MEDIA_ID,       EVK_ID,
+        EVK_NAME,           EVK_STATE,
+        EVK_PENDING_STATE,  EVK_STATE_CHANGE_TIME,
+        EVK_REASON_CODE_ID, NULL};
+    static const char *const tail[] = {EVK_MAX_DIALOG_LIMIT,
+                                       EVK_INTERRUPT_ACTION,
+                                       EVK_DIALOG_LOGOUT_ACTION,
+                                       EVK_IS_LOGGED_IN,
+                                       EVK_ROUTABLE,
+                                       EVK_IS_ROUTABLE,
+                                       EVK_URI,
                                        NULL};
     json_t *o = json_object();
 
     put_fields(o, m, head);
-    put_new(o, "reasonCode", sub_object(m, "reasonCode", reason_fields));
+    put_new(o, EVK_REASON_CODE, sub_object(m, EVK_REASON_CODE, reason_fields));
     put_fields(o, m, tail);
     return o;
 }
 
 static json_t *error_object(const struct xnode *e)
 {
-    static const char *const fields[] = {
-        "errorType",           "errorData",
-        "errorMessage",        "errorMedia",
-        "peripheralErrorCode", "peripheralErrorMsg",
-        "peripheralErrorText", NULL};
+    static const char *const fields[] = {EVK_ERROR_TYPE,
+                                         EVK_ERROR_DATA,
+                                         EVK_ERROR_MESSAGE,
+                                         EVK_ERROR_MEDIA,
+                                         EVK_PERIPHERAL_ERROR_CODE,
+                                         EVK_PERIPHERAL_ERROR_MSG,
+                                         EVK_PERIPHERAL_ERROR_TEXT,
+                                         NULL};
     json_t *o = json_object();
 
     put_fields(o, e, fields);
@@ -336,17 +353,17 @@ struct data_kind {
 };
 
 static const struct data_kind data_kinds[] = {
-    {"user", "user", "user", user_object},
-    {"dialogs", "dialogs", "dialogs", dialog_list},
-    {"dialog", "dialogs", "dialogs", dialog_single},
-    {"team", "team", "team", team_object},
-    {"users", "team", "team", users_team},
-    {"queue", "queue", "queue", queue_object},
-    {"queues", "queues", "queues", queue_list},
-    {"systemInfo", "systeminfo", "systeminfo", systeminfo_object},
-    {"media", "media", "media", media_object},
-    {"apiErrors", "error", "errors", error_list},
-    {"apiError", "error", "errors", error_single},
+    {"user", EV_KIND_USER, EVK_USER, user_object},
+    {"dialogs", EV_KIND_DIALOGS, EVK_DIALOGS, dialog_list},
+    {"dialog", EV_KIND_DIALOGS, EVK_DIALOGS, dialog_single},
+    {"team", EV_KIND_TEAM, EVK_TEAM, team_object},
+    {"users", EV_KIND_TEAM, EVK_TEAM, users_team},
+    {"queue", EV_KIND_QUEUE, EVK_QUEUE, queue_object},
+    {"queues", EV_KIND_QUEUES, EVK_QUEUES, queue_list},
+    {"systemInfo", EV_KIND_SYSTEMINFO, EVK_SYSTEMINFO, systeminfo_object},
+    {"media", EV_KIND_MEDIA, EVK_MEDIA, media_object},
+    {"apiErrors", EV_KIND_ERROR, EVK_ERRORS, error_list},
+    {"apiError", EV_KIND_ERROR, EVK_ERRORS, error_single},
 };
 
 /* Makes o raw with the document's text, or its serialization when the
@@ -401,12 +418,12 @@ static json_t *decode_doc(const struct xnode *doc, const char *text, size_t len)
         free(why);
         return o;
     }
-    if ((c = xnode_child(doc, "event")) != NULL)
-        json_object_set_new(o, "event", event_name(xnode_text(c)));
-    if ((c = xnode_child(doc, "source")) != NULL)
-        json_object_set_new(o, "source", json_str(xnode_text(c)));
-    if ((c = xnode_child(doc, "requestId")) != NULL)
-        json_object_set_new(o, "requestId", json_str(xnode_text(c)));
+    if ((c = xnode_child(doc, EVK_EVENT)) != NULL)
+        json_object_set_new(o, EVK_EVENT, event_name(xnode_text(c)));
+    if ((c = xnode_child(doc, EVK_SOURCE)) != NULL)
+        json_object_set_new(o, EVK_SOURCE, json_str(xnode_text(c)));
+    if ((c = xnode_child(doc, EVK_REQUEST_ID)) != NULL)
+        json_object_set_new(o, EVK_REQUEST_ID, json_str(xnode_text(c)));
     data = xnode_child(doc, "data");
     root = xnode_first_element(data);
     if (root == NULL) {
@@ -418,7 +435,7 @@ static json_t *decode_doc(const struct xnode *doc, const char *text, size_t len)
     for (i = 0; i < sizeof data_kinds / sizeof data_kinds[0]; i++) {
         if (!xnode_is(root, data_kinds[i].root))
             continue;
-        json_object_set_new(o, "kind", json_string(data_kinds[i].kind));
+        json_object_set_new(o, EVK_KIND, json_string(data_kinds[i].kind));
         json_object_set_new(o, data_kinds[i].member, data_kinds[i].build(root));
         return o;
     }
@@ -475,7 +492,7 @@ json_t *finesse_decode_text(const char *node, const char *text, size_t len)
     o = decode_doc(doc, text, len);
     xnode_free(doc);
     if (sanitized)
-        json_object_set_new(o, "sanitized", json_true());
+        json_object_set_new(o, EVK_SANITIZED, json_true());
     return o;
 }
 

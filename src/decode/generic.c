@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "decode.h"
 #include "decoder.h"
+#include "keys.h"
 
 static int generic_match(const char *node, const char *local, const char *ns)
 {
@@ -29,8 +30,8 @@ static json_t *generic_decode(const char *node, const struct xnode *payload)
         decode_set_raw(o, b.data, b.len,
                        "the payload is larger than the 1 MiB shown");
     } else {
-        json_object_set_new(o, "kind", json_string("xml"));
-        json_object_set_new(o, "xml", json_text(b.data, b.len));
+        json_object_set_new(o, EVK_KIND, json_string(EV_KIND_XML));
+        json_object_set_new(o, EVK_XML, json_text(b.data, b.len));
     }
     buf_done(&b);
     return o;

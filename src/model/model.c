@@ -1,26 +1,41 @@
-/* The model: decoded events in, tables out. */
+/* The model: decoded events in, typed tables out. */
 #define _XOPEN_SOURCE 700 /* strptime */
 #include "model.h"
 #include "base/buf.h"
+#include "decode/keys.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+/* What every kind's apply function gets. */
+struct incoming {
+    json_t *ev;        /* the whole event (borrowed) */
+    const char *node;  /* NULL when it has none */
+    const char *event; /* "POST", "PUT", "DELETE" …; NULL when none */
+    double now;        /* local clock */
+};
+
+/* The string at key; NULL when absent or not a string. */
 static const char *str(json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
+}
+
+static void set(char **field, const char *v)
+{
+    free(*field);
+    *field = v ? xstrdup(v) : NULL;
 }
 
 /* Replaces *field with the object's value for key, when present. */
 static void take(char **field, json_t *o, const char *key)
 {
     const char *v = str(o, key);
-    if (v == NULL)
-        return;
-    free(*field);
-    *field = xstrdup(v);
+    if (v)
+        set(field, v);
 }
 
 double model_parse_time(const char *s)
@@ -59,21 +74,263 @@ static void agent_free(void *p)
     free(a);
 }
 
+/* --- dialogs --- */
+
+#define DIALOG_FIELD(key, member)                                              \
+    {                                                                          \
+        key, offsetof(struct dialog, member)                                   \
+    }
+
+const struct dialog_field model_dialog_fields[] = {
+    DIALOG_FIELD(EVK_ID, id),
+    DIALOG_FIELD(EVK_URI, uri),
+    DIALOG_FIELD(EVK_STATE, state),
+    DIALOG_FIELD(EVK_MEDIA_TYPE, media_type),
+    DIALOG_FIELD(EVK_FROM_ADDRESS, from_address),
+    DIALOG_FIELD(EVK_TO_ADDRESS, to_address),
+    DIALOG_FIELD(EVK_CALL_TYPE, call_type),
+    DIALOG_FIELD(EVK_DNIS, dnis),
+    DIALOG_FIELD(EVK_DIALED_NUMBER, dialed_number),
+    DIALOG_FIELD(EVK_SECONDARY_ID, secondary_id),
+    DIALOG_FIELD(EVK_ASSOCIATED_DIALOG_URI, associated_dialog_uri),
+    DIALOG_FIELD(EVK_CALLBACK_NUMBER, callback_number),
+    DIALOG_FIELD(EVK_MEDIA_ID, media_id),
+    DIALOG_FIELD(EVK_OUTBOUND_CLASSIFICATION, outbound_classification),
+    DIALOG_FIELD(EVK_QUEUE_NUMBER, queue_number),
+    DIALOG_FIELD(EVK_QUEUE_NAME, queue_name),
+    DIALOG_FIELD(EVK_CALL_KEY_CALL_ID, call_key_call_id),
+    DIALOG_FIELD(EVK_CALL_KEY_SEQUENCE_NUM, call_key_sequence_num),
+    DIALOG_FIELD(EVK_CALL_KEY_PREFIX, call_key_prefix),
+    DIALOG_FIELD(EVK_WRAP_UP_REASON, wrap_up_reason),
+    {NULL, 0},
+};
+
+static char **dialog_slot(struct dialog *d, const struct dialog_field *f)
+{
+    return (char **)((char *)d + f->offset);
+}
+
+const char *model_dialog_field(const struct dialog *d,
+                               const struct dialog_field *f)
+{
+    return *(char *const *)((const char *)d + f->offset);
+}
+
+static void participants_free(struct participant *v, size_t n)
+{
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        free(v[i].media_address);
+        free(v[i].media_address_type);
+        free(v[i].state);
+        free(v[i].state_cause);
+        free(v[i].start_time);
+        free(v[i].state_change_time);
+        for (j = 0; j < v[i].nactions; j++)
+            free(v[i].actions[j]);
+        free(v[i].actions);
+    }
+    free(v);
+}
+
+static void call_vars_free(struct call_var *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(v[i].name);
+        free(v[i].value);
+    }
+    free(v);
+}
+
 static void dialog_free(void *p)
 {
     struct dialog *d = p;
+    const struct dialog_field *f;
+
     if (d == NULL)
         return;
-    free(d->id);
-    free(d->uri);
-    free(d->state);
-    free(d->from_address);
-    free(d->to_address);
-    free(d->call_type);
-    free(d->media_type);
+    for (f = model_dialog_fields; f->name; f++)
+        free(*dialog_slot(d, f));
+    participants_free(d->participants, d->nparticipants);
+    call_vars_free(d->call_vars, d->ncall_vars);
     free(d->node);
-    json_decref(d->detail);
     free(d);
+}
+
+/* An action that is not a string is left out. */
+static void read_participant(struct participant *p, json_t *o)
+{
+    json_t *actions = json_object_get(o, EVK_ACTIONS), *a;
+    size_t i;
+
+    take(&p->media_address, o, EVK_MEDIA_ADDRESS);
+    take(&p->media_address_type, o, EVK_MEDIA_ADDRESS_TYPE);
+    take(&p->state, o, EVK_STATE);
+    take(&p->state_cause, o, EVK_STATE_CAUSE);
+    take(&p->start_time, o, EVK_START_TIME);
+    take(&p->state_change_time, o, EVK_STATE_CHANGE_TIME);
+    p->start_ms = model_parse_time(p->start_time);
+    p->state_change_ms = model_parse_time(p->state_change_time);
+    if (!json_is_array(actions))
+        return;
+    p->actions = xcalloc(json_array_size(actions) + 1, sizeof *p->actions);
+    json_array_foreach(actions, i, a)
+    {
+        if (json_is_string(a))
+            p->actions[p->nactions++] = xstrdup(json_string_value(a));
+    }
+}
+
+/* A list that is not an array keeps the old one; entries that are not
+ * objects become participants with no fields. */
+static void take_participants(struct dialog *d, json_t *o)
+{
+    json_t *list = json_object_get(o, EVK_PARTICIPANTS), *p;
+    size_t i;
+
+    if (!json_is_array(list))
+        return;
+    participants_free(d->participants, d->nparticipants);
+    d->nparticipants = json_array_size(list);
+    d->participants = xcalloc(d->nparticipants + 1, sizeof *d->participants);
+    json_array_foreach(list, i, p) read_participant(&d->participants[i], p);
+}
+
+static int has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0 && s[strlen(prefix)];
+}
+
+static enum call_var_kind call_var_kind(const char *name)
+{
+    const char *n = name + strlen(EV_CALL_VAR_NUMBERED);
+
+    if (has_prefix(name, EV_CALL_VAR_NUMBERED) &&
+        ((n[0] >= '1' && n[0] <= '9' && n[1] == '\0') || strcmp(n, "10") == 0))
+        return CALL_VAR_NUMBERED;
+    if (has_prefix(name, EV_CALL_VAR_ECC))
+        return CALL_VAR_ECC;
+    if (has_prefix(name, EV_CALL_VAR_BA))
+        return CALL_VAR_BA;
+    return CALL_VAR_OTHER;
+}
+
+/* In the object's order; a value that is not a string becomes "". */
+static void take_call_vars(struct dialog *d, json_t *o)
+{
+    json_t *vars = json_object_get(o, EVK_CALL_VARIABLES), *v;
+    const char *name;
+    struct call_var *cv;
+
+    if (!json_is_object(vars))
+        return;
+    call_vars_free(d->call_vars, d->ncall_vars);
+    d->ncall_vars = 0;
+    d->call_vars = xcalloc(json_object_size(vars) + 1, sizeof *d->call_vars);
+    json_object_foreach(vars, name, v)
+    {
+        cv = &d->call_vars[d->ncall_vars++];
+        cv->name = xstrdup(name);
+        cv->value = xstrdup(json_is_string(v) ? json_string_value(v) : "");
+        cv->kind = call_var_kind(name);
+    }
+}
+
+static void apply_dialog(struct model *m, const struct incoming *e, json_t *o)
+{
+    const char *id = str(o, EVK_ID);
+    const struct dialog_field *f;
+    struct dialog *d;
+
+    if (id == NULL || *id == '\0')
+        return;
+    d = map_get(&m->dialogs, id);
+    if (strcasecmp(e->event ? e->event : EV_EVENT_PUT, EV_EVENT_DELETE) == 0) {
+        if (d == NULL) {
+            m->unknown_deletes++;
+            return;
+        }
+        /* kept a while so that a screen can show it leaving */
+        d->deleted = 1;
+        if (d->dropped_ms == 0)
+            d->dropped_ms = e->now;
+        return;
+    }
+    /* POST adds, PUT updates; a POST of a known id (after a failover) or a
+     * PUT of an unknown one does what it can: the dialog is as given. */
+    if (d == NULL) {
+        d = xcalloc(1, sizeof *d);
+        d->id = xstrdup(id);
+        map_put(&m->dialogs, id, d);
+    }
+    for (f = model_dialog_fields; f->name; f++)
+        take(dialog_slot(d, f), o, f->name);
+    take_participants(d, o);
+    take_call_vars(d, o);
+    if (e->node)
+        set(&d->node, e->node);
+    d->updated_ms = e->now;
+    d->deleted = 0;
+    if (d->state && strcmp(d->state, EV_DIALOG_DROPPED) == 0) {
+        if (d->dropped_ms == 0)
+            d->dropped_ms = e->now;
+    } else {
+        d->dropped_ms = 0;
+    }
+}
+
+static void apply_dialogs(struct model *m, const struct incoming *e)
+{
+    json_t *d;
+    size_t i;
+
+    json_array_foreach(json_object_get(e->ev, EVK_DIALOGS), i, d)
+        apply_dialog(m, e, d);
+}
+
+/* --- agents and teams --- */
+
+static void apply_user(struct model *m, json_t *u, double now)
+{
+    const char *id = str(u, EVK_LOGIN_ID);
+    struct agent *a;
+    json_t *rc;
+
+    if (id == NULL || *id == '\0')
+        return;
+    a = map_get(&m->agents, id);
+    if (a == NULL) {
+        a = xcalloc(1, sizeof *a);
+        a->login_id = xstrdup(id);
+        map_put(&m->agents, id, a);
+    }
+    take(&a->login_name, u, EVK_LOGIN_NAME);
+    take(&a->first_name, u, EVK_FIRST_NAME);
+    take(&a->last_name, u, EVK_LAST_NAME);
+    take(&a->extension, u, EVK_EXTENSION);
+    if (str(u, EVK_STATE)) {
+        take(&a->state, u, EVK_STATE);
+        /* a state change without a pending state clears the old one */
+        set(&a->pending_state, NULL);
+        set(&a->reason_label, NULL);
+        a->state_change_ms = model_parse_time(str(u, EVK_STATE_CHANGE_TIME));
+    }
+    take(&a->pending_state, u, EVK_PENDING_STATE);
+    take(&a->reason_code_id, u, EVK_REASON_CODE_ID);
+    rc = json_object_get(u, EVK_REASON_CODE);
+    if (rc)
+        take(&a->reason_label, rc, EVK_LABEL);
+    take(&a->team_id, u, EVK_TEAM_ID);
+    take(&a->team_name, u, EVK_TEAM_NAME);
+    a->updated_ms = now;
+}
+
+static void apply_user_event(struct model *m, const struct incoming *e)
+{
+    apply_user(m, json_object_get(e->ev, EVK_USER), e->now);
 }
 
 static void team_free(void *p)
@@ -86,6 +343,29 @@ static void team_free(void *p)
     free(t);
 }
 
+static void apply_team(struct model *m, const struct incoming *e)
+{
+    json_t *t = json_object_get(e->ev, EVK_TEAM);
+    const char *id = str(t, EVK_ID);
+    json_t *users = json_object_get(t, EVK_USERS), *u;
+    struct team *team;
+    size_t i;
+
+    if (id && *id) {
+        team = map_get(&m->teams, id);
+        if (team == NULL) {
+            team = xcalloc(1, sizeof *team);
+            team->id = xstrdup(id);
+            map_put(&m->teams, id, team);
+        }
+        take(&team->name, t, EVK_NAME);
+        team->users = json_array_size(users);
+    }
+    json_array_foreach(users, i, u) apply_user(m, u, e->now);
+}
+
+/* --- queues --- */
+
 static void queue_free(void *p)
 {
     struct queue *q = p;
@@ -93,9 +373,173 @@ static void queue_free(void *p)
         return;
     free(q->uri);
     free(q->name);
-    json_decref(q->statistics);
     free(q);
 }
+
+static const struct {
+    const char *key;
+    size_t offset; /* of a struct queue_count in struct queue_stats */
+} queue_counts[] = {
+#define QUEUE_COUNT(key, member)                                               \
+    {                                                                          \
+        key, offsetof(struct queue_stats, member)                              \
+    }
+    QUEUE_COUNT(EVK_CALLS_IN_QUEUE, calls_in_queue),
+    QUEUE_COUNT(EVK_AGENTS_READY, agents_ready),
+    QUEUE_COUNT(EVK_AGENTS_NOT_READY, agents_not_ready),
+    QUEUE_COUNT(EVK_AGENTS_BUSY_OTHER, agents_busy_other),
+    QUEUE_COUNT(EVK_AGENTS_LOGGED_ON, agents_logged_on),
+    QUEUE_COUNT(EVK_AGENTS_TALKING_INBOUND, agents_talking_inbound),
+    QUEUE_COUNT(EVK_AGENTS_TALKING_OUTBOUND, agents_talking_outbound),
+    QUEUE_COUNT(EVK_AGENTS_TALKING_INTERNAL, agents_talking_internal),
+    QUEUE_COUNT(EVK_AGENTS_WRAP_UP_NOT_READY, agents_wrap_up_not_ready),
+    QUEUE_COUNT(EVK_AGENTS_WRAP_UP_READY, agents_wrap_up_ready),
+#undef QUEUE_COUNT
+};
+
+/* A number as it is; text (the decoder keeps what is not an integer) by
+ * its leading integer, 0 when it has none, clamped to long long; "" and
+ * any other type as not present. */
+static struct queue_count read_count(json_t *v)
+{
+    struct queue_count c = {0, 0};
+
+    if (json_is_integer(v)) {
+        c.n = (long long)json_integer_value(v);
+        c.present = 1;
+    } else if (json_is_string(v) && *json_string_value(v)) {
+        c.n = strtoll(json_string_value(v), NULL, 10);
+        c.present = 1;
+    }
+    return c;
+}
+
+/* Statistics the event does not carry are not present afterwards. */
+static void read_stats(struct queue_stats *st, json_t *o)
+{
+    size_t i;
+
+    memset(st, 0, sizeof *st);
+    for (i = 0; i < sizeof queue_counts / sizeof queue_counts[0]; i++)
+        *(struct queue_count *)((char *)st + queue_counts[i].offset) =
+            read_count(json_object_get(o, queue_counts[i].key));
+    st->longest_since_ms =
+        model_parse_time(str(o, EVK_START_TIME_OF_LONGEST_CALL));
+}
+
+static void apply_queue(struct model *m, json_t *q, const char *node,
+                        double now)
+{
+    const char *key = str(q, EVK_URI);
+    json_t *st = json_object_get(q, EVK_STATISTICS);
+    struct queue *qu;
+
+    if (key == NULL || *key == '\0')
+        key = node;
+    if (key == NULL)
+        return;
+    qu = map_get(&m->queues, key);
+    if (qu == NULL) {
+        qu = xcalloc(1, sizeof *qu);
+        qu->uri = xstrdup(key);
+        map_put(&m->queues, key, qu);
+    }
+    take(&qu->name, q, EVK_NAME);
+    if (json_is_object(st)) {
+        read_stats(&qu->stats, st);
+        qu->has_stats = 1;
+    }
+    qu->updated_ms = now;
+}
+
+static void apply_queue_event(struct model *m, const struct incoming *e)
+{
+    apply_queue(m, json_object_get(e->ev, EVK_QUEUE), e->node, e->now);
+}
+
+static void apply_queues(struct model *m, const struct incoming *e)
+{
+    json_t *q;
+    size_t i;
+
+    json_array_foreach(json_object_get(e->ev, EVK_QUEUES), i, q)
+        apply_queue(m, q, NULL, e->now);
+}
+
+/* --- system info, nodes, the rest --- */
+
+static void system_done(struct system_info *s)
+{
+    free(s->status);
+    free(s->reason);
+    free(s->deployment_type);
+    free(s->xmpp_domain);
+    free(s->pubsub_domain);
+    free(s->current_timestamp);
+    free(s->primary_host);
+    free(s->secondary_host);
+    memset(s, 0, sizeof *s);
+}
+
+static void apply_systeminfo(struct model *m, const struct incoming *e)
+{
+    json_t *si = json_object_get(e->ev, EVK_SYSTEMINFO);
+    struct system_info *s = &m->system;
+
+    if (str(si, EVK_STATUS)) { /* the reason goes with its status */
+        take(&s->status, si, EVK_STATUS);
+        set(&s->reason, NULL);
+    }
+    take(&s->reason, si, EVK_STATUS_REASON);
+    take(&s->deployment_type, si, EVK_DEPLOYMENT_TYPE);
+    take(&s->xmpp_domain, si, EVK_XMPP_DOMAIN);
+    take(&s->pubsub_domain, si, EVK_XMPP_PUBSUB_DOMAIN);
+    if (str(si, EVK_CURRENT_TIMESTAMP)) {
+        take(&s->current_timestamp, si, EVK_CURRENT_TIMESTAMP);
+        s->current_ms = model_parse_time(s->current_timestamp);
+    }
+    take(&s->primary_host, json_object_get(si, EVK_PRIMARY_NODE), EVK_HOST);
+    take(&s->secondary_host, json_object_get(si, EVK_SECONDARY_NODE), EVK_HOST);
+}
+
+static void apply_node_deleted(struct model *m, const struct incoming *e)
+{
+    if (e->node && *e->node)
+        model_node_subscribed(m, e->node, 0);
+}
+
+static void apply_subscription(struct model *m, const struct incoming *e)
+{
+    const char *state = str(e->ev, EVK_SUBSCRIPTION);
+
+    if (e->node && *e->node && state)
+        model_node_subscribed(m, e->node,
+                              strcmp(state, EV_SUBSCRIPTION_SUBSCRIBED) == 0);
+}
+
+static void apply_raw(struct model *m, const struct incoming *e)
+{
+    (void)e;
+    m->raw_events++;
+}
+
+/* What each kind does; any other kind (media, error, xml, retract, purge,
+ * configuration, unknown) only counts on its node. */
+static const struct {
+    const char *kind;
+    unsigned changes; /* MODEL_CHANGED_* besides NODES */
+    void (*apply)(struct model *m, const struct incoming *e);
+} kinds[] = {
+    {EV_KIND_USER, MODEL_CHANGED_AGENTS, apply_user_event},
+    {EV_KIND_TEAM, MODEL_CHANGED_AGENTS, apply_team},
+    {EV_KIND_DIALOGS, MODEL_CHANGED_DIALOGS, apply_dialogs},
+    {EV_KIND_QUEUE, MODEL_CHANGED_OTHER, apply_queue_event},
+    {EV_KIND_QUEUES, MODEL_CHANGED_OTHER, apply_queues},
+    {EV_KIND_SYSTEMINFO, MODEL_CHANGED_OTHER, apply_systeminfo},
+    {EV_KIND_DELETE, MODEL_CHANGED_OTHER, apply_node_deleted},
+    {EV_KIND_SUBSCRIPTION, MODEL_CHANGED_OTHER, apply_subscription},
+    {EV_KIND_RAW, MODEL_CHANGED_OTHER, apply_raw},
+};
 
 static void node_free(void *p)
 {
@@ -123,139 +567,8 @@ void model_done(struct model *m)
     map_done(&m->teams, team_free);
     map_done(&m->queues, queue_free);
     map_done(&m->nodes, node_free);
-    free(m->system_status);
-    free(m->system_reason);
+    system_done(&m->system);
     memset(m, 0, sizeof *m);
-}
-
-static void apply_user(struct model *m, json_t *u, double now)
-{
-    const char *id = str(u, "loginId");
-    struct agent *a;
-    json_t *rc;
-
-    if (id == NULL || *id == '\0')
-        return;
-    a = map_get(&m->agents, id);
-    if (a == NULL) {
-        a = xcalloc(1, sizeof *a);
-        a->login_id = xstrdup(id);
-        map_put(&m->agents, id, a);
-    }
-    take(&a->login_name, u, "loginName");
-    take(&a->first_name, u, "firstName");
-    take(&a->last_name, u, "lastName");
-    take(&a->extension, u, "extension");
-    if (str(u, "state")) {
-        take(&a->state, u, "state");
-        /* a state change without a pending state clears the old one */
-        free(a->pending_state);
-        a->pending_state = NULL;
-        free(a->reason_label);
-        a->reason_label = NULL;
-        a->state_change_ms = model_parse_time(str(u, "stateChangeTime"));
-    }
-    take(&a->pending_state, u, "pendingState");
-    take(&a->reason_code_id, u, "reasonCodeId");
-    rc = json_object_get(u, "reasonCode");
-    if (rc)
-        take(&a->reason_label, rc, "label");
-    take(&a->team_id, u, "teamId");
-    take(&a->team_name, u, "teamName");
-    a->updated_ms = now;
-}
-
-static void apply_dialog(struct model *m, const char *event, const char *node,
-                         json_t *d, double now)
-{
-    const char *id = str(d, "id");
-    struct dialog *dl;
-
-    if (id == NULL || *id == '\0')
-        return;
-    dl = map_get(&m->dialogs, id);
-    if (strcasecmp(event, "DELETE") == 0) {
-        if (dl == NULL) {
-            m->unknown_deletes++;
-            return;
-        }
-        /* kept a while so that a screen can show it leaving */
-        dl->deleted = 1;
-        if (dl->dropped_ms == 0)
-            dl->dropped_ms = now;
-        return;
-    }
-    /* POST adds, PUT updates; a POST of a known id (after a failover) or a
-     * PUT of an unknown one does what it can: the dialog is as given. */
-    if (dl == NULL) {
-        dl = xcalloc(1, sizeof *dl);
-        dl->id = xstrdup(id);
-        map_put(&m->dialogs, id, dl);
-    }
-    take(&dl->uri, d, "uri");
-    take(&dl->state, d, "state");
-    take(&dl->from_address, d, "fromAddress");
-    take(&dl->to_address, d, "toAddress");
-    take(&dl->call_type, d, "callType");
-    take(&dl->media_type, d, "mediaType");
-    if (node) {
-        free(dl->node);
-        dl->node = xstrdup(node);
-    }
-    json_decref(dl->detail);
-    dl->detail = json_incref(d);
-    dl->updated_ms = now;
-    dl->deleted = 0;
-    if (dl->state && strcmp(dl->state, "DROPPED") == 0) {
-        if (dl->dropped_ms == 0)
-            dl->dropped_ms = now;
-    } else {
-        dl->dropped_ms = 0;
-    }
-}
-
-static void apply_team(struct model *m, json_t *t, double now)
-{
-    const char *id = str(t, "id");
-    json_t *users = json_object_get(t, "users"), *u;
-    struct team *team;
-    size_t i;
-
-    if (id && *id) {
-        team = map_get(&m->teams, id);
-        if (team == NULL) {
-            team = xcalloc(1, sizeof *team);
-            team->id = xstrdup(id);
-            map_put(&m->teams, id, team);
-        }
-        take(&team->name, t, "name");
-        team->users = json_array_size(users);
-    }
-    json_array_foreach(users, i, u) apply_user(m, u, now);
-}
-
-static void apply_queue(struct model *m, json_t *q, const char *node,
-                        double now)
-{
-    const char *key = str(q, "uri");
-    struct queue *qu;
-
-    if (key == NULL || *key == '\0')
-        key = node;
-    if (key == NULL)
-        return;
-    qu = map_get(&m->queues, key);
-    if (qu == NULL) {
-        qu = xcalloc(1, sizeof *qu);
-        qu->uri = xstrdup(key);
-        map_put(&m->queues, key, qu);
-    }
-    take(&qu->name, q, "name");
-    if (json_object_get(q, "statistics")) {
-        json_decref(qu->statistics);
-        qu->statistics = json_incref(json_object_get(q, "statistics"));
-    }
-    qu->updated_ms = now;
 }
 
 void model_expire(struct model *m, double now_ms)
@@ -274,54 +587,29 @@ void model_expire(struct model *m, double now_ms)
     }
 }
 
-void model_apply(struct model *m, json_t *ev, double now_ms)
+unsigned model_apply(struct model *m, json_t *ev, double now_ms)
 {
-    const char *kind = str(ev, "kind"), *node = str(ev, "node");
-    const char *event = str(ev, "event");
+    const char *kind = str(ev, EVK_KIND);
+    struct incoming e = {ev, str(ev, EVK_NODE), str(ev, EVK_EVENT), now_ms};
     struct node_entry *n;
-    json_t *v;
     size_t i;
 
     m->events++;
     if (now_ms - m->expired_ms >= 1000)
         model_expire(m, now_ms);
-    if (node && *node) {
-        n = model_node(m, node, 1);
+    if (e.node && *e.node) {
+        n = model_node(m, e.node, 1);
         n->events++;
         n->last_ms = now_ms;
     }
     if (kind == NULL)
-        return;
-    if (strcmp(kind, "user") == 0) {
-        apply_user(m, json_object_get(ev, "user"), now_ms);
-    } else if (strcmp(kind, "dialogs") == 0) {
-        json_array_foreach(json_object_get(ev, "dialogs"), i, v)
-            apply_dialog(m, event ? event : "PUT", node, v, now_ms);
-    } else if (strcmp(kind, "team") == 0) {
-        apply_team(m, json_object_get(ev, "team"), now_ms);
-    } else if (strcmp(kind, "queue") == 0) {
-        apply_queue(m, json_object_get(ev, "queue"), node, now_ms);
-    } else if (strcmp(kind, "queues") == 0) {
-        json_array_foreach(json_object_get(ev, "queues"), i, v)
-            apply_queue(m, v, NULL, now_ms);
-    } else if (strcmp(kind, "systeminfo") == 0) {
-        v = json_object_get(ev, "systeminfo");
-        take(&m->system_status, v, "status");
-        if (str(v, "status")) { /* the reason goes with its status */
-            free(m->system_reason);
-            m->system_reason = NULL;
+        return MODEL_CHANGED_NODES;
+    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kind, kinds[i].kind) == 0) {
+            kinds[i].apply(m, &e);
+            return MODEL_CHANGED_NODES | kinds[i].changes;
         }
-        take(&m->system_reason, v, "statusReason");
-    } else if (strcmp(kind, "delete") == 0) {
-        if (node && *node)
-            model_node_subscribed(m, node, 0);
-    } else if (strcmp(kind, "subscription") == 0) {
-        const char *state = str(ev, "subscription");
-        if (node && *node && state)
-            model_node_subscribed(m, node, strcmp(state, "subscribed") == 0);
-    } else if (strcmp(kind, "raw") == 0) {
-        m->raw_events++;
-    }
+    return MODEL_CHANGED_NODES | MODEL_CHANGED_OTHER;
 }
 
 double model_wall_ms(void)

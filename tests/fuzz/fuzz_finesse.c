@@ -1,11 +1,14 @@
 /*
  * decode_update_text on arbitrary bytes: always one event, of a known
  * kind, that serializes; a raw one says why. Depth, size and invalid
- * characters must never crash, leak or hang it.
+ * characters must never crash, leak or hang it. The event then goes
+ * through model_apply, twice (the second finds what the first made), so
+ * the typed model meets whatever the decoder can produce.
  */
 #include "fuzz.h"
 
 #include "decode/decode.h"
+#include "model/model.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_t *ev =
         decode_update_text("/finesse/api/User/1", (const char *)data, size);
     const char *kind;
+    struct model m;
     char *line;
 
     CHECK(ev != NULL && json_is_object(ev));
@@ -40,6 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     line = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
     CHECK(line != NULL && strchr(line, '\n') == NULL);
     free(line);
+    model_init(&m);
+    CHECK(model_apply(&m, ev, 1000) & MODEL_CHANGED_NODES);
+    CHECK(model_apply(&m, ev, 2000) & MODEL_CHANGED_NODES);
+    model_done(&m);
     json_decref(ev);
     return 0;
 }

@@ -4,35 +4,13 @@
  * into events, in order, none lost.
  */
 #include "unit.h"
+#include "unit_fixture.h"
 
 #include "base/buf.h"
 #include "decode/decode.h"
 
 #include <jansson.h>
 #include <time.h>
-
-static const char *fixtures(void)
-{
-    const char *d = getenv("PERCH_FIXTURES");
-    return d && *d ? d : "tests/fixtures";
-}
-
-/* A fixture's text appended to b. */
-static void add_file(struct buf *b, const char *rel)
-{
-    char *path = xasprintf("%s/%s", fixtures(), rel), chunk[4096];
-    FILE *f = fopen(path, "rb");
-    size_t n;
-
-    if (f == NULL)
-        fail_msg("cannot open %s (run from the repository root, or set "
-                 "PERCH_FIXTURES)",
-                 path);
-    free(path);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(b, chunk, n);
-    fclose(f);
-}
 
 static void collect(void *arg, json_t *ev)
 {
@@ -149,11 +127,11 @@ static void capture_row(void **state)
     if (r->before)
         buf_puts(&b, r->before);
     if (r->file1)
-        add_file(&b, r->file1);
+        unit_fixture_append(&b, r->file1);
     if (r->between)
         buf_puts(&b, r->between);
     if (r->file2)
-        add_file(&b, r->file2);
+        unit_fixture_append(&b, r->file2);
     if (r->after)
         buf_puts(&b, r->after);
     events = capture(b.data, b.len, &rc, &cause);
@@ -181,7 +159,7 @@ static void decode_capture__gives_message_events_their_service(void **state)
     (void)state;
 
     buf_init(&b);
-    add_file(&b, "xmpp/bosh_body_two_events.xml");
+    unit_fixture_append(&b, "xmpp/bosh_body_two_events.xml");
     ev = capture(b.data, b.len, &rc, &cause);
     assert_int_equal(rc, 2);
     assert_string_equal(field(ev, 0, "service"), "pubsub.fin1.ucce.local");
@@ -207,7 +185,7 @@ static void decode_capture__gives_iq_items_their_node_and_service(void **state)
     (void)state;
 
     buf_init(&b);
-    add_file(&b, "xmpp/iq_items_result.xml");
+    unit_fixture_append(&b, "xmpp/iq_items_result.xml");
     ev = capture(b.data, b.len, &rc, &cause);
     assert_int_equal(rc, 1);
     assert_string_equal(field(ev, 0, "service"), "pubsub.fin1.ucce.local");
@@ -227,7 +205,7 @@ static void decode_capture__reads_the_delay_stamp_as_time(void **state)
     (void)state;
 
     buf_init(&b);
-    add_file(&b, "xmpp/atom_entry.stanza.xml");
+    unit_fixture_append(&b, "xmpp/atom_entry.stanza.xml");
     ev = capture(b.data, b.len, &rc, &cause);
     assert_int_equal(rc, 1);
     assert_string_equal(field(ev, 0, "time"), "2026-11-21T09:00:00Z");
@@ -247,7 +225,7 @@ static void decode_capture__a_bare_update_has_no_node(void **state)
     (void)state;
 
     buf_init(&b);
-    add_file(&b, "finesse/user_not_ready_reason.update.xml");
+    unit_fixture_append(&b, "finesse/user_not_ready_reason.update.xml");
     ev = capture(b.data, b.len, &rc, &cause);
     assert_int_equal(rc, 1);
     assert_null(field(ev, 0, "node"));
@@ -310,7 +288,7 @@ static void decode_capture__says_where_the_input_was_cut(void **state)
     (void)state;
 
     buf_init(&b);
-    add_file(&b, "finesse/user_ready.stanza.xml");
+    unit_fixture_append(&b, "finesse/user_ready.stanza.xml");
     b.len -= 40; /* inside </notification> */
     ev = capture(b.data, b.len, &rc, &cause);
     assert_int_equal(rc, 1);

@@ -6,6 +6,7 @@
  * decode_capture, which must agree. Then hostile input made on the spot.
  */
 #include "unit.h"
+#include "unit_fixture.h"
 #include "unit_strophe.h"
 
 #include "base/buf.h"
@@ -14,35 +15,6 @@
 #include <dirent.h>
 #include <jansson.h>
 #include <strophe.h>
-
-static const char *fixtures(void)
-{
-    const char *d = getenv("PERCH_FIXTURES");
-    return d && *d ? d : "tests/fixtures";
-}
-
-/* The fixture's bytes (new string; *len without the NUL added). */
-static char *load(const char *rel, size_t *len)
-{
-    char *path = xasprintf("%s/%s", fixtures(), rel), chunk[4096];
-    struct buf b;
-    FILE *f;
-    size_t n;
-
-    f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open %s (run from the repository root, or set "
-                 "PERCH_FIXTURES)",
-                 path);
-    free(path);
-    buf_init(&b);
-    buf_append(&b, "", 0);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return buf_steal(&b);
-}
 
 /* "user/reasonCode/label", "dialogs/0/actions": keys and array indexes. */
 static json_t *at_path(json_t *v, const char *path)
@@ -286,6 +258,26 @@ static const struct row rows[] = {
      "dialog_put_active.stanza.xml",
      {{"item", "\"item-dialog_put_active\""},
       {"dialogs/0/id", "\"16817512\""}}},
+    {"finesse_decode__reads_every_dialog_field_and_media_property",
+     "dialog_every_field.update.xml",
+     {{"requestId", "\"7d1c\""},
+      {"dialogs/0/secondaryId", "\"16817599\""},
+      {"dialogs/0/associatedDialogUri", "\"/finesse/api/Dialog/16817599\""},
+      {"dialogs/0/callbackNumber", "\"6125550199\""},
+      {"dialogs/0/mediaId", "\"1\""},
+      {"dialogs/0/outboundClassification", "\"CALL_CLASSIFICATION_VOICE\""},
+      {"dialogs/0/queueNumber", "\"5001\""},
+      {"dialogs/0/queueName", "\"Collections\""},
+      {"dialogs/0/callKeyCallId", "\"42\""},
+      {"dialogs/0/callKeySequenceNum", "\"3\""},
+      {"dialogs/0/callKeyPrefix", "\"149\""},
+      {"dialogs/0/wrapUpReason", "\"Promise to pay\""},
+      {"dialogs/0/participants/1/startTime", "\"--\""},
+      {"dialogs/0/participants/1/stateChangeTime", "\"-1\""},
+      {"dialogs/0/participants/1/stateCause", "\"BUSY\""},
+      {"dialogs/0/callVariables", "#6"},
+      {"dialogs/0/callVariables/BAStatus", "\"A\""},
+      {"dialogs/0/callVariables/user.Lang", "\"fr\""}}},
     {"finesse_decode__reads_a_dialogs_delete",
      "dialogs_delete.update.xml",
      {{"event", "\"DELETE\""},
@@ -394,6 +386,15 @@ static const struct row rows[] = {
       {"systeminfo/currentTimestamp", "\"2026-11-21T09:31:00.000Z\""},
       {"systeminfo/xmppDomain", "\"fin1.ucce.local\""},
       {"systeminfo/xmppPubSubDomain", "\"pubsub.fin1.ucce.local\""}}},
+    {"finesse_decode__reads_system_info_primary_and_secondary_nodes",
+     "systeminfo_nodes.update.xml",
+     {{"systeminfo/status", "\"IN_SERVICE\""},
+      {"systeminfo/statusReason", "\"\""},
+      {"systeminfo/primaryNode",
+       "{\"host\":\"uccx1.example\",\"status\":\"IN_SERVICE\"}"},
+      {"systeminfo/secondaryNode/host", "\"uccx2.example\""},
+      {"systeminfo/lastCTIHeartbeatStatus", "\"SUCCESS\""},
+      {"systeminfo/timezoneOffset", "\"-60\""}}},
     {"finesse_decode__reads_system_info_stanza",
      "systeminfo_out_of_service.stanza.xml",
      {{"node", "\"/finesse/api/SystemInfo\""},
@@ -520,7 +521,7 @@ static void finesse_fixture(void **state)
     size_t len, i, n = strlen(r->file);
     json_t *ev;
 
-    text = load(rel, &len);
+    text = unit_fixture_load(rel, &len);
     free(rel);
     if (n > 11 && strcmp(r->file + n - 11, ".update.xml") == 0)
         ev = decode_update_text(NULL, text, len);
@@ -536,7 +537,7 @@ static void finesse_fixture(void **state)
 /* A fixture nobody reads is a test nobody runs. */
 static void finesse_decode__has_a_row_for_every_fixture(void **state)
 {
-    char *dir = xasprintf("%s/finesse", fixtures());
+    char *dir = xasprintf("%s/finesse", unit_fixtures());
     DIR *d = opendir(dir);
     struct dirent *e;
     size_t i, files = 0;

@@ -82,10 +82,9 @@ static void model__dialogs_post_put_delete(void **state)
     assert_non_null(d);
     assert_string_equal(d->state, "ALERTING");
     assert_string_equal(d->node, DIALOGS_NODE);
-    assert_string_equal(
-        json_string_value(json_object_get(
-            json_object_get(d->detail, "callVariables"), "callVariable1")),
-        "a");
+    assert_int_equal(d->ncall_vars, 1);
+    assert_string_equal(d->call_vars[0].name, "callVariable1");
+    assert_string_equal(d->call_vars[0].value, "a");
     apply(&m,
           "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"PUT\",\"kind\":"
           "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\",\"state\":"
@@ -199,20 +198,20 @@ static void model__team_snapshot_queue_and_systeminfo(void **state)
           1000);
     q = map_get(&m.queues, "/finesse/api/Queue/7");
     assert_non_null(q);
-    assert_int_equal(
-        json_integer_value(json_object_get(q->statistics, "callsInQueue")), 3);
+    assert_true(q->stats.calls_in_queue.present);
+    assert_int_equal(q->stats.calls_in_queue.n, 3);
     apply(&m,
           "{\"kind\":\"systeminfo\",\"systeminfo\":{\"status\":"
           "\"OUT_OF_SERVICE\",\"statusReason\":\"CTI down\"}}",
           1000);
-    assert_string_equal(m.system_status, "OUT_OF_SERVICE");
-    assert_string_equal(m.system_reason, "CTI down");
+    assert_string_equal(m.system.status, "OUT_OF_SERVICE");
+    assert_string_equal(m.system.reason, "CTI down");
     apply(&m,
           "{\"kind\":\"systeminfo\",\"systeminfo\":{\"status\":"
           "\"IN_SERVICE\"}}",
           2000);
-    assert_string_equal(m.system_status, "IN_SERVICE");
-    assert_null(m.system_reason);
+    assert_string_equal(m.system.status, "IN_SERVICE");
+    assert_null(m.system.reason);
     model_done(&m);
 }
 

@@ -2,6 +2,7 @@
 #include "unit.h"
 #include "unit_strophe.h"
 
+#include "decode/keys.h"
 #include "xmpp/disco.h"
 #include "xmpp/pubsub.h"
 
@@ -191,6 +192,27 @@ pubsub_dispatch__reports_items_retracts_purge_delete_in_order(void **state)
     xmpp_stanza_release(chat);
 }
 
+/* The words decode_event and the model compare are pubsub's own. */
+static void pubsub_event_kind_name__gives_the_decoded_event_kinds(void **state)
+{
+    static const struct {
+        enum pubsub_event_kind kind;
+        const char *word;
+    } rows[] = {
+        {PUBSUB_ITEM, EV_KIND_ITEM},
+        {PUBSUB_RETRACT, EV_KIND_RETRACT},
+        {PUBSUB_DELETE, EV_KIND_DELETE},
+        {PUBSUB_PURGE, EV_KIND_PURGE},
+        {PUBSUB_SUBSCRIPTION, EV_KIND_SUBSCRIPTION},
+        {PUBSUB_CONFIG, EV_KIND_CONFIGURATION},
+    };
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_string_equal(pubsub_event_kind_name(rows[i].kind), rows[i].word);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +226,7 @@ int main(void)
             pubsub_parse_subscriptions__lists_node_jid_subid_state),
         cmocka_unit_test(
             pubsub_dispatch__reports_items_retracts_purge_delete_in_order),
+        cmocka_unit_test(pubsub_event_kind_name__gives_the_decoded_event_kinds),
     };
     return cmocka_run_group_tests(tests, strophe_setup, strophe_teardown);
 }
