@@ -37,7 +37,8 @@ CHK_CORE := $(patsubst %.c,$(B)/check/%.o,$(CORE_SRC))
 CHK_MAIN := $(patsubst %.c,$(B)/check/%.o,$(MAIN_SRC) $(UI_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/check/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
-TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy
+TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy \
+         $(B)/tools/evilxmpp
 
 # make V=1 shows the full command lines.
 Q := $(if $(filter 1,$(V)),,@)
@@ -94,6 +95,10 @@ $(B)/tools/sink: tests/tools/sink.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -O2 $(shell pkg-config --cflags libstrophe) -o $@ $< \
 	    $(shell pkg-config --libs libstrophe)
+
+$(B)/tools/evilxmpp: tests/tools/evilxmpp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 -o $@ $<
 
 $(B)/tools/boshproxy: tests/tools/boshproxy.c
 	@mkdir -p $(dir $@)

@@ -8,7 +8,7 @@ packages=(
     libstrophe-dev libcurl4-openssl-dev libgsasl-dev libssl-dev
     libevent-dev libncurses-dev libreadline-dev libjansson-dev libinih-dev
     libexpat1-dev libcmocka-dev
-    prosody tmux openssl
+    prosody tmux openssl time
     clang libclang-rt-14-dev
 )
 
