@@ -9,7 +9,7 @@ VERSION := 0.1.0
 
 CC ?= cc
 FUZZ_CC ?= clang
-PKGS := libstrophe libevent libcurl libgsasl jansson inih expat libcrypto
+PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 
@@ -43,7 +43,8 @@ CHK_MAIN := $(patsubst %.c,$(B)/check/%.o,$(MAIN_SRC) \
                                            $(filter-out $(UI_PURE),$(UI_SRC)))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/check/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
-TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy
+TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy \
+         $(B)/tools/evilxmpp
 
 # make V=1 shows the full command lines.
 Q := $(if $(filter 1,$(V)),,@)
@@ -150,6 +151,10 @@ $(B)/tools/sink: tests/tools/sink.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -O2 $(shell pkg-config --cflags libstrophe) -o $@ $< \
 	    $(shell pkg-config --libs libstrophe)
+
+$(B)/tools/evilxmpp: tests/tools/evilxmpp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 -o $@ $<
 
 $(B)/tools/boshproxy: tests/tools/boshproxy.c
 	@mkdir -p $(dir $@)

@@ -2,8 +2,8 @@
 #include "boshbody.h"
 #include "base/buf.h"
 #include "base/xml_escape.h"
+#include "xmlstream.h"
 
-#include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,71 +65,30 @@ unsigned long long bosh_rid_next(unsigned long long rid)
     return rid >= BOSH_RID_MAX ? 1 : rid + 1;
 }
 
-struct depth {
-    XML_Parser p;
-    int depth, too_deep;
-};
-
-static void XMLCALL depth_in(void *arg, const char *name, const char **attrs)
-{
-    struct depth *d = arg;
-    (void)name;
-    (void)attrs;
-    if (++d->depth > BOSH_MAX_DEPTH) {
-        d->too_deep = 1;
-        XML_StopParser(d->p, XML_FALSE);
-    }
-}
-
-static void XMLCALL depth_out(void *arg, const char *name)
-{
-    (void)name;
-    ((struct depth *)arg)->depth--;
-}
-
-/* libstrophe builds and frees stanza trees recursively: a hostile server
- * must not choose the depth. Expat (no recursion) checks it first. */
-static int too_deep(const char *text, size_t len)
-{
-    struct depth d = {XML_ParserCreateNS(NULL, '\x01'), 0, 0};
-
-    if (d.p == NULL)
-        return 1;
-    XML_SetUserData(d.p, &d);
-    XML_SetElementHandler(d.p, depth_in, depth_out);
-    XML_Parse(d.p, text, (int)len, XML_TRUE);
-    XML_ParserFree(d.p);
-    return d.too_deep;
-}
-
 xmpp_stanza_t *bosh_body_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
                                char **cause)
 {
+    struct xmlstream_limits lim;
+    enum xmlstream_fault fault;
     xmpp_stanza_t *body;
-    char *copy;
+    char *why = NULL;
 
     if (text == NULL || len == 0) {
         *cause = xstrdup("empty response");
-        return NULL;
-    }
-    if (len > BOSH_MAX_RESPONSE) {
-        *cause = xasprintf("response larger than %u bytes", BOSH_MAX_RESPONSE);
         return NULL;
     }
     if (memchr(text, '\0', len) != NULL) {
         *cause = xstrdup("response holds a NUL byte");
         return NULL;
     }
-    if (too_deep(text, len)) {
-        *cause = xasprintf("response nests elements deeper than %d levels",
-                           BOSH_MAX_DEPTH);
-        return NULL;
-    }
-    copy = xstrndup(text, len);
-    body = xmpp_stanza_new_from_string(ctx, copy);
-    free(copy);
+    xmlstream_limits_default(&lim);
+    lim.max_stanza = BOSH_MAX_RESPONSE;
+    lim.max_depth = BOSH_MAX_DEPTH;
+    body = xmlstream_parse_document(ctx, text, len, &lim, &fault, &why);
     if (body == NULL) {
-        *cause = xstrdup("response is not well-formed XML");
+        *cause = xasprintf("response %s%s",
+                           fault == XS_FAULT_SYNTAX ? "is " : "refused: ", why);
+        free(why);
         return NULL;
     }
     if (strcmp(xmpp_stanza_get_name(body), "body") != 0) {

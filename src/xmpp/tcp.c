@@ -1,42 +1,52 @@
 /*
- * XMPP over TCP. libstrophe runs in raw mode: it connects, does TLS and
- * parses XML; this file negotiates STARTTLS and checks the certificate, and
- * hands features and stanzas to the session. The socket joins the libevent
- * loop through the sockopt callback; libstrophe is driven without waiting.
+ * XMPP over TCP (RFC 6120), owned end to end by perch: an asynchronous
+ * resolver (evdns), a libevent bufferevent for the socket, OpenSSL through
+ * libevent's TLS bufferevent for STARTTLS and direct TLS, and the bounded
+ * input path (xmlstream.c) for every byte that arrives. libstrophe is used
+ * for its stanza objects only.
+ *
+ * The loop stays fair: a wake-up reads at most one bufferevent read (16
+ * KiB), the reader pauses after a batch of stanzas and goes on from a
+ * zero-delay timer, i.e. after every other ready event of the loop.
  */
 #include "tcp.h"
 #include "base/buf.h"
 #include "base/loop.h"
 #include "cert.h"
+#include "xmlstream.h"
 
 #include <errno.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/buffer.h>
+#include <event2/dns.h>
 #include <event2/event.h>
-#include <linux/tcp.h>
-#include <netdb.h>
-#include <poll.h>
-#include <stddef.h>
+#include <event2/util.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 #define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
+#define NS_STREAM_ERRORS "urn:ietf:params:xml:ns:xmpp-streams"
 
-/* libstrophe reads at most 4 KiB per xmpp_run_once and TLS may keep a
- * decrypted record (<= 16 KiB) the fd no longer signals: keep calling until
- * this many passes in a row brought nothing. */
-#define IDLE_PASSES 5
-/* Passes per wake-up before yielding to other events (then resumes). */
-#define MAX_PASSES 256
-#define CLOSE_TICK_MS 250
+#define CONNECT_TIMEOUT_MS 10000
+#define CLOSE_TIMEOUT_MS 3000
 
 enum tcp_state {
     T_IDLE,
-    T_CONNECTING,
-    T_STREAM,   /* stream open, waiting for features */
-    T_STARTTLS, /* asked for STARTTLS, waiting for proceed */
-    T_OPEN,     /* features passed to the session */
+    T_RESOLVING,
+    T_CONNECTING, /* TCP, and the handshake of direct TLS */
+    T_STREAM,     /* stream open, waiting for features */
+    T_STARTTLS,   /* asked for STARTTLS, waiting for proceed */
+    T_HANDSHAKE,  /* STARTTLS handshake */
+    T_OPEN,       /* features passed to the session */
     T_CLOSING,
     T_CLOSED,
 };
@@ -45,25 +55,25 @@ struct tcp {
     struct transport base;
     struct loop *loop;
     xmpp_ctx_t *ctx;
-    xmpp_conn_t *conn;
     struct tcp_config cfg; /* strings owned */
     enum tcp_state state;
 
-    int fd;
-    short watching;
-    struct event *fd_ev;
-    struct event *again_ev;  /* resume draining after MAX_PASSES */
-    struct event *report_ev; /* deliver closed() outside any call */
-    struct loop_timer *connect_timer, *close_timer;
-    int in_drive;
-    unsigned long elements_in;
-    /* libstrophe's xmpp_conn_send_queue_len() does not count a stanza it
-     * has begun to write, so after a send perch watches for writability
-     * until a writable pass puts no byte on the wire. */
-    int write_pending;
+    struct evdns_base *dns;
+    struct evdns_getaddrinfo_request *dns_req;
+    struct evutil_addrinfo *addrs, *next_addr;
+    int connect_errno; /* of the last address tried */
 
-    int cert_checked;
-    char *cert_error; /* first verification error libstrophe reported */
+    struct bufferevent *bev;
+    SSL_CTX *ssl_ctx;
+    SSL *ssl; /* owned by bev once it is a TLS bufferevent */
+    int secured;
+    char *cert_error; /* the first verification error of the handshake */
+    struct xmlstream *xs;
+
+    struct event *resume_ev;  /* the reader paused after a batch */
+    struct event *upgrade_ev; /* STARTTLS, outside the read callback */
+    struct event *report_ev;  /* closed(), outside any call */
+    struct loop_timer *connect_timer, *close_timer;
     char describe[160];
 
     enum perch_fail fail;
@@ -71,12 +81,10 @@ struct tcp {
     int reported;
 };
 
-/* libstrophe's sockopt and certfail callbacks carry no user pointer; a
- * process has one TCP connection being set up at a time. */
-static struct tcp *connecting_tcp;
+static void on_event(struct bufferevent *bev, short what, void *arg);
+static void on_read(struct bufferevent *bev, void *arg);
 
-static void update_watch(struct tcp *t);
-static void drive(struct tcp *t);
+/* ---- the end ---- */
 
 static void set_fail(struct tcp *t, enum perch_fail why, char *cause)
 {
@@ -92,10 +100,13 @@ static void set_fail(struct tcp *t, enum perch_fail why, char *cause)
 static void abort_with(struct tcp *t, enum perch_fail why, char *cause)
 {
     set_fail(t, why, cause);
-    if (t->state != T_CLOSED && t->conn != NULL &&
-        xmpp_conn_is_connected(t->conn))
-        xmpp_disconnect(t->conn); /* raw mode: closes the socket */
+    if (t->state == T_CLOSED)
+        return;
     t->state = T_CLOSED;
+    if (t->xs)
+        xmlstream_stop(t->xs);
+    if (t->bev)
+        bufferevent_disable(t->bev, EV_READ | EV_WRITE);
     event_active(t->report_ev, 0, 0);
 }
 
@@ -107,40 +118,17 @@ static void report_closed(evutil_socket_t fd, short what, void *arg)
     if (t->reported)
         return;
     t->reported = 1;
-    if (t->fd_ev)
-        event_del(t->fd_ev);
     loop_timer_stop(t->connect_timer);
     loop_timer_stop(t->close_timer);
+    event_del(t->resume_ev);
+    if (t->bev) { /* the socket goes now, not when the owner frees us */
+        bufferevent_free(t->bev);
+        t->bev = NULL;
+        t->ssl = NULL;
+    }
     t->base.ev->closed(t->base.ev_arg, t->fail ? t->fail : FAIL_NETWORK,
                        t->cause ? t->cause : "connection closed");
 }
-
-static const char *const stream_error_names[] = {
-    [XMPP_SE_BAD_FORMAT] = "bad-format",
-    [XMPP_SE_BAD_NS_PREFIX] = "bad-namespace-prefix",
-    [XMPP_SE_CONFLICT] = "conflict",
-    [XMPP_SE_CONN_TIMEOUT] = "connection-timeout",
-    [XMPP_SE_HOST_GONE] = "host-gone",
-    [XMPP_SE_HOST_UNKNOWN] = "host-unknown",
-    [XMPP_SE_IMPROPER_ADDR] = "improper-addressing",
-    [XMPP_SE_INTERNAL_SERVER_ERROR] = "internal-server-error",
-    [XMPP_SE_INVALID_FROM] = "invalid-from",
-    [XMPP_SE_INVALID_ID] = "invalid-id",
-    [XMPP_SE_INVALID_NS] = "invalid-namespace",
-    [XMPP_SE_INVALID_XML] = "invalid-xml",
-    [XMPP_SE_NOT_AUTHORIZED] = "not-authorized",
-    [XMPP_SE_POLICY_VIOLATION] = "policy-violation",
-    [XMPP_SE_REMOTE_CONN_FAILED] = "remote-connection-failed",
-    [XMPP_SE_RESOURCE_CONSTRAINT] = "resource-constraint",
-    [XMPP_SE_RESTRICTED_XML] = "restricted-xml",
-    [XMPP_SE_SEE_OTHER_HOST] = "see-other-host",
-    [XMPP_SE_SYSTEM_SHUTDOWN] = "system-shutdown",
-    [XMPP_SE_UNDEFINED_CONDITION] = "undefined-condition",
-    [XMPP_SE_UNSUPPORTED_ENCODING] = "unsupported-encoding",
-    [XMPP_SE_UNSUPPORTED_STANZA_TYPE] = "unsupported-stanza-type",
-    [XMPP_SE_UNSUPPORTED_VERSION] = "unsupported-version",
-    [XMPP_SE_XML_NOT_WELL_FORMED] = "not-well-formed",
-};
 
 static const char *target_host(struct tcp *t)
 {
@@ -154,327 +142,547 @@ static unsigned short target_port(struct tcp *t)
     return t->cfg.tls == TLS_DIRECT ? 5223 : 5222;
 }
 
-/*
- * libstrophe does not say why a connect failed; ask the system directly
- * with one short blocking attempt so the user learns "refused" or "DNS".
- */
-static void explain_connect_failure(struct tcp *t)
-{
-    struct addrinfo hints, *res = NULL, *ai;
-    char port[8];
-    int rc, err = 0;
-
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    snprintf(port, sizeof port, "%u", target_port(t));
-    rc = getaddrinfo(target_host(t), port, &hints, &res);
-    if (rc != 0) {
-        set_fail(t, FAIL_DNS,
-                 xasprintf("cannot resolve %s: %s", target_host(t),
-                           gai_strerror(rc)));
-        return;
-    }
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        int s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        struct timeval tv = {3, 0};
-        if (s < 0)
-            continue;
-        setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        if (connect(s, ai->ai_addr, ai->ai_addrlen) == 0)
-            err = 0;
-        else
-            err = errno;
-        close(s);
-        if (err == 0)
-            break;
-    }
-    freeaddrinfo(res);
-    if (err == ECONNREFUSED)
-        set_fail(t, FAIL_REFUSED,
-                 xasprintf("connection refused by %s port %u", target_host(t),
-                           target_port(t)));
-    else
-        set_fail(t, FAIL_NETWORK,
-                 xasprintf("cannot connect to %s port %u: %s", target_host(t),
-                           target_port(t),
-                           err ? strerror(err) : "connection failed"));
-}
-
-static int on_sockopt(xmpp_conn_t *conn, void *sock)
-{
-    (void)conn;
-    if (connecting_tcp != NULL)
-        connecting_tcp->fd = *(int *)sock;
-    return 0;
-}
-
-/* Every verification error is recorded; the decision is taken once the
- * handshake is over (check_peer), before any credential is sent. */
-static int on_certfail(const xmpp_tlscert_t *cert, const char *const errormsg)
-{
-    (void)cert;
-    if (connecting_tcp != NULL && connecting_tcp->cert_error == NULL)
-        connecting_tcp->cert_error = xstrdup(errormsg ? errormsg : "unknown");
-    return 1;
-}
-
 static void describe_tls(struct tcp *t, const char *how)
 {
     snprintf(t->describe, sizeof t->describe, "TCP %s:%u, %s", target_host(t),
              target_port(t), how);
 }
 
+/* OpenSSL's reason for the last failure on this connection, or NULL. */
+static const char *tls_reason(struct tcp *t)
+{
+    unsigned long e = t->bev ? bufferevent_get_openssl_error(t->bev) : 0;
+    const char *r;
+
+    if (e == 0)
+        return NULL;
+    r = ERR_reason_error_string(e);
+    return r ? r : "unknown TLS error";
+}
+
+/* ---- TLS ---- */
+
+/* Every verification error is recorded; the decision is taken once the
+ * handshake is over (check_peer), before any credential is sent. */
+static int on_verify(int ok, X509_STORE_CTX *store)
+{
+    SSL *ssl =
+        X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+    struct tcp *t = ssl ? SSL_get_app_data(ssl) : NULL;
+
+    if (!ok && t != NULL && t->cert_error == NULL) {
+        int err = X509_STORE_CTX_get_error(store);
+        t->cert_error = xstrdup(X509_verify_cert_error_string(err));
+    }
+    return 1;
+}
+
+/* Trust anchors: --ca-file alone when given, else the system's hashed
+ * certificate directory, read lazily, one certificate a lookup. */
+static int make_ssl(struct tcp *t, char **cause)
+{
+    if (t->ssl_ctx == NULL) {
+        t->ssl_ctx = SSL_CTX_new(TLS_client_method());
+        if (t->ssl_ctx == NULL) {
+            *cause = xstrdup("TLS: cannot set up OpenSSL");
+            return -1;
+        }
+        SSL_CTX_set_min_proto_version(t->ssl_ctx, TLS1_2_VERSION);
+        SSL_CTX_set_verify(t->ssl_ctx, SSL_VERIFY_PEER, on_verify);
+        if (t->cfg.ca_file) {
+            if (SSL_CTX_load_verify_locations(t->ssl_ctx, t->cfg.ca_file,
+                                              NULL) != 1) {
+                *cause = xasprintf("--ca-file %s: no certificate could be "
+                                   "read from it",
+                                   t->cfg.ca_file);
+                return -1;
+            }
+        } else {
+            SSL_CTX_load_verify_dir(t->ssl_ctx, X509_get_default_cert_dir());
+        }
+    }
+    ERR_clear_error();
+    t->ssl = SSL_new(t->ssl_ctx);
+    SSL_set_app_data(t->ssl, t);
+    SSL_set_tlsext_host_name(t->ssl, t->cfg.domain);
+    SSL_set1_host(t->ssl, t->cfg.domain);
+    return 0;
+}
+
+/* "/CN=localhost", as libstrophe and openssl x509 -subject show it */
+static char *name_text(const X509_NAME *name)
+{
+    char *line = X509_NAME_oneline(name, NULL, 0);
+    char *s = xstrdup(line ? line : "?");
+    OPENSSL_free(line);
+    return s;
+}
+
+static char *time_text(const ASN1_TIME *tm)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *data = NULL, *s;
+    long n;
+
+    ASN1_TIME_print(b, tm);
+    n = BIO_get_mem_data(b, &data);
+    s = xstrndup(data ? data : "", (size_t)(n > 0 ? n : 0));
+    BIO_free(b);
+    return s;
+}
+
+static char *cert_pem(X509 *cert)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *data = NULL, *s;
+    long n;
+
+    PEM_write_bio_X509(b, cert);
+    n = BIO_get_mem_data(b, &data);
+    s = xstrndup(data ? data : "", (size_t)(n > 0 ? n : 0));
+    BIO_free(b);
+    return s;
+}
+
+static char *untrusted(struct tcp *t, X509 *cert, const char *pem,
+                       const char *why)
+{
+    char *subject = name_text(X509_get_subject_name(cert));
+    char *issuer = name_text(X509_get_issuer_name(cert));
+    char *from = time_text(X509_get0_notBefore(cert));
+    char *to = time_text(X509_get0_notAfter(cert));
+    char *msg = cert_untrusted_message(t->cfg.domain, why, subject, issuer,
+                                       from, to, pem);
+    free(subject);
+    free(issuer);
+    free(from);
+    free(to);
+    return msg;
+}
+
 /* Decides whether the peer is trusted: verified, pinned, or --insecure. */
 static int check_peer(struct tcp *t)
 {
-    xmpp_tlscert_t *cert = xmpp_conn_get_peer_cert(t->conn);
-    const char *pem = cert ? xmpp_tlscert_get_pem(cert) : NULL;
-    int pinned = t->cfg.pin && pem && cert_pin_matches(t->cfg.pin, pem);
+    X509 *cert = t->ssl ? SSL_get1_peer_certificate(t->ssl) : NULL;
+    char *pem, how[64];
+    int pinned;
 
     if (cert == NULL) {
         abort_with(t, FAIL_TLS, xstrdup("TLS: the server sent no certificate"));
         return -1;
     }
+    pem = cert_pem(cert);
+    pinned = t->cfg.pin && cert_pin_matches(t->cfg.pin, pem);
     if (t->cfg.insecure) {
-        describe_tls(t, "TLS, certificate NOT verified (--insecure)");
+        snprintf(how, sizeof how,
+                 "TLS, certificate NOT verified "
+                 "(--insecure)");
     } else if (pinned) {
-        describe_tls(t, "TLS, pinned key");
+        snprintf(how, sizeof how, "TLS, pinned key");
     } else if (t->cert_error == NULL && t->cfg.pin == NULL) {
-        describe_tls(t, "TLS, verified");
+        snprintf(how, sizeof how, "TLS, verified");
     } else {
         abort_with(t, FAIL_CERT,
-                   cert_untrusted_message(
-                       t->cfg.domain,
-                       t->cert_error ? t->cert_error
-                                     : "public key does not match --pin",
-                       xmpp_tlscert_get_string(cert, XMPP_CERT_SUBJECT),
-                       xmpp_tlscert_get_string(cert, XMPP_CERT_ISSUER),
-                       xmpp_tlscert_get_string(cert, XMPP_CERT_NOTBEFORE),
-                       xmpp_tlscert_get_string(cert, XMPP_CERT_NOTAFTER), pem));
-        xmpp_tlscert_free(cert);
+                   untrusted(t, cert, pem,
+                             t->cert_error ? t->cert_error
+                                           : "public key does not match "
+                                             "--pin"));
+        free(pem);
+        X509_free(cert);
         return -1;
     }
-    xmpp_tlscert_free(cert);
+    describe_tls(t, how);
+    t->secured = 1;
+    free(pem);
+    X509_free(cert);
     return 0;
 }
 
-static int start_tls(struct tcp *t)
-{
-    int rc;
+/* ---- the stream ---- */
 
-    connecting_tcp = t;
-    rc = xmpp_conn_tls_start(t->conn);
-    connecting_tcp = NULL;
-    if (rc <= 0 && !xmpp_conn_is_secured(t->conn)) {
-        if (t->cert_error != NULL && !t->cfg.insecure)
-            abort_with(t, FAIL_TLS,
-                       xasprintf("TLS handshake with %s failed: %s",
-                                 target_host(t), t->cert_error));
-        else
-            abort_with(
-                t, FAIL_TLS,
-                xasprintf("TLS handshake with %s failed", target_host(t)));
-        return -1;
-    }
-    return check_peer(t);
+static void write_text(struct tcp *t, const char *s, size_t len)
+{
+    if (t->bev && t->state != T_CLOSED)
+        bufferevent_write(t->bev, s, len);
 }
 
-static int on_element(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
+static void open_stream(struct tcp *t)
+{
+    char *header =
+        xasprintf("<?xml version='1.0'?><stream:stream to='%s' xml:lang='en' "
+                  "version='1.0' xmlns='jabber:client' "
+                  "xmlns:stream='http://etherx.jabber.org/streams'>",
+                  t->cfg.domain);
+    t->state = T_STREAM;
+    write_text(t, header, strlen(header));
+    free(header);
+}
+
+static void send_stanza(struct tcp *t, xmpp_stanza_t *st)
+{
+    char *text = NULL;
+    size_t len = 0;
+
+    if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK)
+        return;
+    write_text(t, text, len);
+    xmpp_free(t->ctx, text);
+}
+
+/* "stream error from server: conflict: Replaced by new connection" */
+static char *stream_error_cause(struct tcp *t, xmpp_stanza_t *err)
+{
+    xmpp_stanza_t *c;
+    const char *cond = NULL;
+    char *text = NULL, *msg;
+
+    for (c = xmpp_stanza_get_children(err); c; c = xmpp_stanza_get_next(c)) {
+        const char *ns;
+        if (!xmpp_stanza_is_tag(c))
+            continue;
+        ns = xmpp_stanza_get_ns(c);
+        if (ns == NULL || strcmp(ns, NS_STREAM_ERRORS) != 0)
+            continue;
+        if (strcmp(xmpp_stanza_get_name(c), "text") == 0) {
+            if (text == NULL)
+                text = xmpp_stanza_get_text(c);
+        } else if (cond == NULL) {
+            cond = xmpp_stanza_get_name(c);
+        }
+    }
+    msg = xasprintf("stream error from %s: %s%s%s", target_host(t),
+                    cond ? cond : "undefined-condition", text ? ": " : "",
+                    text ? text : "");
+    xmpp_free(t->ctx, text);
+    return msg;
+}
+
+static void on_features(struct tcp *t, xmpp_stanza_t *st)
+{
+    int offered =
+        xmpp_stanza_get_child_by_name_and_ns(st, "starttls", NS_TLS) != NULL;
+
+    if (!t->secured && t->cfg.tls != TLS_OFF && offered) {
+        static const char req[] =
+            "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
+        write_text(t, req, sizeof req - 1);
+        t->state = T_STARTTLS;
+        return;
+    }
+    if (!t->secured && t->cfg.tls == TLS_REQUIRE) {
+        abort_with(t, FAIL_TLS,
+                   xasprintf("%s does not offer STARTTLS (use --tls prefer "
+                             "or --tls off to go on without)",
+                             target_host(t)));
+        return;
+    }
+    if (!t->secured)
+        describe_tls(t, "NOT encrypted");
+    t->state = T_OPEN;
+    t->base.ev->features(t->base.ev_arg, st);
+}
+
+static void on_stream_open(void *arg, const char *name, const char *ns,
+                           const char **attrs)
+{
+    struct tcp *t = arg;
+    (void)attrs;
+
+    if (strcmp(name, "stream") != 0 || ns == NULL ||
+        strcmp(ns, NS_STREAMS) != 0)
+        abort_with(t, FAIL_STREAM,
+                   xasprintf("%s did not open an XMPP stream (its first "
+                             "element is <%s>)",
+                             target_host(t), name));
+}
+
+static void on_element(void *arg, xmpp_stanza_t *st)
 {
     struct tcp *t = arg;
     const char *name = xmpp_stanza_get_name(st);
     const char *ns = xmpp_stanza_get_ns(st);
-    (void)conn;
+    int streams = ns && strcmp(ns, NS_STREAMS) == 0;
 
-    t->elements_in++;
     if (t->state == T_CLOSED)
-        return 1;
-    if (strcmp(name, "features") == 0 && ns && strcmp(ns, NS_STREAMS) == 0) {
-        int offered = xmpp_stanza_get_child_by_name_and_ns(st, "starttls",
-                                                           NS_TLS) != NULL;
-        if (!xmpp_conn_is_secured(t->conn) && t->cfg.tls != TLS_OFF &&
-            offered) {
-            xmpp_stanza_t *req = xmpp_stanza_new(t->ctx);
-            xmpp_stanza_set_name(req, "starttls");
-            xmpp_stanza_set_ns(req, NS_TLS);
-            xmpp_send(t->conn, req);
-            xmpp_stanza_release(req);
-            t->write_pending = 1;
-            t->state = T_STARTTLS;
-            return 1;
-        }
-        if (!xmpp_conn_is_secured(t->conn) && t->cfg.tls == TLS_REQUIRE) {
-            abort_with(t, FAIL_TLS,
-                       xasprintf("%s does not offer STARTTLS (use --tls "
-                                 "prefer or --tls off to go on without)",
-                                 target_host(t)));
-            return 1;
-        }
-        if (!xmpp_conn_is_secured(t->conn))
-            describe_tls(t, "NOT encrypted");
-        t->state = T_OPEN;
-        t->base.ev->features(t->base.ev_arg, st);
-        return 1;
+        return;
+    if (streams && strcmp(name, "error") == 0) {
+        abort_with(t, FAIL_STREAM, stream_error_cause(t, st));
+        return;
+    }
+    if (streams && strcmp(name, "features") == 0) {
+        on_features(t, st);
+        return;
     }
     if (t->state == T_STARTTLS && ns && strcmp(ns, NS_TLS) == 0) {
         if (strcmp(name, "proceed") != 0) {
             abort_with(t, FAIL_TLS,
                        xasprintf("%s refused STARTTLS", target_host(t)));
-            return 1;
+            return;
         }
-        if (start_tls(t) == 0) {
-            t->state = T_STREAM;
-            xmpp_conn_open_stream_default(t->conn);
-        }
-        return 1;
+        /* nothing after <proceed/> may count: the reader drops it, the
+         * upgrade happens outside this callback */
+        xmlstream_reset(t->xs);
+        bufferevent_disable(t->bev, EV_READ);
+        t->state = T_HANDSHAKE;
+        event_active(t->upgrade_ev, 0, 0);
+        return;
+    }
+    if (t->state != T_OPEN && t->state != T_CLOSING) {
+        abort_with(t, FAIL_STREAM,
+                   xasprintf("%s sent <%s> before the stream features",
+                             target_host(t), name));
+        return;
     }
     t->base.ev->stanza(t->base.ev_arg, st);
-    return 1;
 }
 
-static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
-                    xmpp_stream_error_t *se, void *arg)
+static void on_stream_close(void *arg)
 {
     struct tcp *t = arg;
-    (void)conn;
 
-    switch (event) {
-    case XMPP_CONN_RAW_CONNECT:
-        loop_timer_stop(t->connect_timer);
-        describe_tls(t, "NOT encrypted");
-        t->state = T_STREAM;
-        if (t->cfg.tls == TLS_DIRECT && start_tls(t) != 0)
-            return;
-        xmpp_conn_open_stream_default(t->conn);
-        return;
-    case XMPP_CONN_CONNECT:
-        return; /* stream header received; features come as an element */
-    case XMPP_CONN_DISCONNECT:
-    case XMPP_CONN_FAIL:
-        break;
-    }
-    if (t->state == T_CONNECTING) {
-        if (error == ETIMEDOUT)
-            set_fail(t, FAIL_NETWORK,
-                     xasprintf("timed out connecting to %s port %u",
-                               target_host(t), target_port(t)));
-        else
-            explain_connect_failure(t);
-    } else if (se != NULL) {
-        const char *name = (size_t)se->type < sizeof stream_error_names /
-                                                  sizeof *stream_error_names
-                               ? stream_error_names[se->type]
-                               : NULL;
-        set_fail(t, FAIL_STREAM,
-                 xasprintf("stream error from server: %s%s%s",
-                           name ? name : "unknown", se->text ? ": " : "",
-                           se->text ? se->text : ""));
-    } else if (t->state == T_CLOSING) {
-        set_fail(t, FAIL_CLOSED, xstrdup("closed"));
-    } else if (error != 0 && xmpp_conn_is_secured(t->conn)) {
-        /* over TLS libstrophe's error is OpenSSL's code, not an errno */
-        set_fail(t, FAIL_NETWORK,
-                 xasprintf("connection to %s lost (the TLS stream ended or "
-                           "broke, OpenSSL error %d)",
-                           target_host(t), error));
-    } else if (error != 0) {
-        set_fail(t, FAIL_NETWORK,
-                 xasprintf("connection to %s lost: %s", target_host(t),
-                           strerror(error)));
-    } else {
-        set_fail(t, FAIL_NETWORK,
-                 xasprintf("%s closed the connection", target_host(t)));
-    }
-    t->state = T_CLOSED;
-    event_active(t->report_ev, 0, 0);
+    if (t->state == T_CLOSING)
+        abort_with(t, FAIL_CLOSED, xstrdup("closed"));
+    else
+        abort_with(t, FAIL_NETWORK,
+                   xasprintf("%s closed the stream", target_host(t)));
 }
 
-static int fd_readable(int fd)
+static const struct xmlstream_events stream_events = {
+    on_stream_open,
+    on_element,
+    on_stream_close,
+};
+
+/* A read result from the stream reader: go on, wait, or end. */
+static void after_feed(struct tcp *t, int rc)
 {
-    struct pollfd p = {fd, POLLIN, 0};
-    return fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
-}
-
-static void drive(struct tcp *t)
-{
-    int passes = 0, idle = 0;
-
-    if (t->in_drive || t->conn == NULL)
-        return;
-    t->in_drive = 1;
-    while (idle < IDLE_PASSES && passes < MAX_PASSES && t->state != T_CLOSED &&
-           t->state != T_IDLE) {
-        unsigned long before = t->elements_in;
-        int readable = fd_readable(t->fd);
-
-        xmpp_run_once(t->ctx, 0);
-        passes++;
-        idle = (readable || t->elements_in != before) ? 0 : idle + 1;
+    if (rc == XMLSTREAM_PAUSED) {
+        static const struct timeval now = {0, 0};
+        if (t->bev)
+            bufferevent_disable(t->bev, EV_READ);
+        event_add(t->resume_ev, &now);
+    } else if (rc == XMLSTREAM_FAILED) {
+        abort_with(t, FAIL_STREAM,
+                   xasprintf("%s sent XML perch refuses: %s", target_host(t),
+                             xmlstream_cause(t->xs)));
     }
-    t->in_drive = 0;
-    if (passes == MAX_PASSES)
-        event_active(t->again_ev, 0, 0);
-    update_watch(t);
 }
 
-/* Bytes the kernel has sent on the socket so far (Linux TCP_INFO). */
-static int bytes_sent(int fd, unsigned long long *out)
-{
-    struct tcp_info info;
-    socklen_t len = sizeof info;
-
-    memset(&info, 0, sizeof info);
-    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0 ||
-        len < offsetof(struct tcp_info, tcpi_bytes_sent) +
-                  sizeof info.tcpi_bytes_sent)
-        return -1;
-    *out = info.tcpi_bytes_sent;
-    return 0;
-}
-
-static void on_fd(evutil_socket_t fd, short what, void *arg)
+static void on_read(struct bufferevent *bev, void *arg)
 {
     struct tcp *t = arg;
-    unsigned long long before = 0, after = 0;
-    int measured =
-        (what & EV_WRITE) && t->write_pending && bytes_sent(fd, &before) == 0;
+    struct evbuffer *in = bufferevent_get_input(bev);
 
-    drive(t);
-    if ((what & EV_WRITE) && t->state != T_CLOSED &&
-        (!measured || bytes_sent(fd, &after) != 0 || after == before)) {
-        t->write_pending = 0; /* writable, yet nothing left to write */
-        update_watch(t);
+    while (t->state != T_CLOSED && t->state != T_HANDSHAKE &&
+           !xmlstream_paused(t->xs) && evbuffer_get_length(in) > 0) {
+        struct evbuffer_iovec v;
+        int rc;
+        if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+            break;
+        rc = xmlstream_feed(t->xs, v.iov_base, v.iov_len);
+        evbuffer_drain(in, v.iov_len);
+        after_feed(t, rc);
     }
+    if (t->state == T_CLOSED || t->state == T_HANDSHAKE)
+        evbuffer_drain(in, evbuffer_get_length(in));
 }
 
-static void on_again(evutil_socket_t fd, short what, void *arg)
+/* The reader paused after a batch: the next batch, a turn of the loop
+ * later. */
+static void on_resume(evutil_socket_t fd, short what, void *arg)
 {
+    struct tcp *t = arg;
+    int rc;
     (void)fd;
     (void)what;
-    drive(arg);
+
+    if (t->state == T_CLOSED)
+        return;
+    rc = xmlstream_resume(t->xs);
+    after_feed(t, rc);
+    if (rc == XMLSTREAM_OK && t->bev && t->state != T_CLOSED &&
+        t->state != T_HANDSHAKE) {
+        bufferevent_enable(t->bev, EV_READ);
+        if (evbuffer_get_length(bufferevent_get_input(t->bev)) > 0)
+            on_read(t->bev, t);
+    }
 }
 
-static void update_watch(struct tcp *t)
+/* STARTTLS: the plain bufferevent gets a TLS filter on top. */
+static void on_upgrade(evutil_socket_t fd, short what, void *arg)
 {
-    short want = 0;
+    struct tcp *t = arg;
+    struct bufferevent *filter;
+    struct evbuffer *in;
+    char *cause = NULL;
+    (void)fd;
+    (void)what;
 
-    if (t->state != T_CLOSED && t->state != T_IDLE && t->fd >= 0) {
-        want = EV_READ;
-        if (t->state == T_CONNECTING || t->write_pending ||
-            xmpp_conn_send_queue_len(t->conn) > 0)
-            want |= EV_WRITE;
-    }
-    if (want == t->watching)
+    if (t->state != T_HANDSHAKE)
         return;
-    if (t->fd_ev != NULL)
-        event_free(t->fd_ev);
-    t->fd_ev = NULL;
-    t->watching = want;
-    if (want) {
-        t->fd_ev =
-            event_new(loop_base(t->loop), t->fd, want | EV_PERSIST, on_fd, t);
-        event_add(t->fd_ev, NULL);
+    in = bufferevent_get_input(t->bev);
+    evbuffer_drain(in, evbuffer_get_length(in)); /* sent in clear text */
+    if (make_ssl(t, &cause) != 0) {
+        abort_with(t, FAIL_TLS, cause);
+        return;
     }
+    filter = bufferevent_openssl_filter_new(
+        loop_base(t->loop), t->bev, t->ssl, BUFFEREVENT_SSL_CONNECTING,
+        BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    if (filter == NULL) {
+        SSL_free(t->ssl);
+        t->ssl = NULL;
+        abort_with(t, FAIL_TLS, xstrdup("TLS: cannot start the handshake"));
+        return;
+    }
+    t->bev = filter;
+    bufferevent_setcb(t->bev, on_read, NULL, on_event, t);
+    bufferevent_enable(t->bev, EV_READ | EV_WRITE);
+}
+
+/* ---- connecting ---- */
+
+static void try_next_address(struct tcp *t);
+
+static char *connect_failure(struct tcp *t)
+{
+    if (t->connect_errno == ECONNREFUSED)
+        return xasprintf("connection refused by %s port %u", target_host(t),
+                         target_port(t));
+    return xasprintf(
+        "cannot connect to %s port %u: %s", target_host(t), target_port(t),
+        t->connect_errno ? strerror(t->connect_errno) : "connection failed");
+}
+
+static void on_connected(struct tcp *t)
+{
+    if (t->state == T_CONNECTING) {
+        loop_timer_stop(t->connect_timer);
+        evutil_freeaddrinfo(t->addrs);
+        t->addrs = t->next_addr = NULL;
+        describe_tls(t, "NOT encrypted");
+        if (t->cfg.tls == TLS_DIRECT && check_peer(t) != 0)
+            return;
+        open_stream(t);
+    } else if (t->state == T_HANDSHAKE) {
+        if (check_peer(t) == 0)
+            open_stream(t);
+    }
+}
+
+/* Why the connection broke, in words (never an OpenSSL code as errno). */
+static char *lost_cause(struct tcp *t, short what, int err)
+{
+    const char *tls = (what & BEV_EVENT_ERROR) ? tls_reason(t) : NULL;
+
+    if (tls && t->state == T_HANDSHAKE)
+        return xasprintf("TLS handshake with %s failed: %s", target_host(t),
+                         tls);
+    if (tls && strstr(tls, "unexpected eof") == NULL)
+        return xasprintf("connection to %s lost: TLS error: %s", target_host(t),
+                         tls);
+    if ((what & BEV_EVENT_ERROR) && err != 0)
+        return xasprintf("connection to %s lost: %s", target_host(t),
+                         strerror(err));
+    return xasprintf("%s closed the connection", target_host(t));
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+    struct tcp *t = arg;
+    int err = EVUTIL_SOCKET_ERROR();
+    (void)bev;
+
+    if (t->state == T_CLOSED)
+        return;
+    if (what & BEV_EVENT_CONNECTED) {
+        on_connected(t);
+        return;
+    }
+    if (t->state == T_CONNECTING) {
+        const char *tls = tls_reason(t);
+        if (tls && t->cfg.tls == TLS_DIRECT) {
+            abort_with(t, FAIL_TLS,
+                       xasprintf("TLS handshake with %s failed: %s",
+                                 target_host(t), tls));
+            return;
+        }
+        t->connect_errno = err;
+        try_next_address(t);
+        return;
+    }
+    if (t->state == T_CLOSING) {
+        abort_with(t, FAIL_CLOSED, xstrdup("closed"));
+        return;
+    }
+    abort_with(t, t->state == T_HANDSHAKE ? FAIL_TLS : FAIL_NETWORK,
+               lost_cause(t, what, err));
+}
+
+static void try_next_address(struct tcp *t)
+{
+    struct evutil_addrinfo *ai = t->next_addr;
+    char *cause = NULL;
+
+    if (t->bev) {
+        bufferevent_free(t->bev);
+        t->bev = NULL;
+        t->ssl = NULL;
+    }
+    if (ai == NULL) {
+        abort_with(
+            t, t->connect_errno == ECONNREFUSED ? FAIL_REFUSED : FAIL_NETWORK,
+            connect_failure(t));
+        return;
+    }
+    t->next_addr = ai->ai_next;
+    if (t->cfg.tls == TLS_DIRECT) {
+        if (make_ssl(t, &cause) != 0) {
+            abort_with(t, FAIL_TLS, cause);
+            return;
+        }
+        t->bev = bufferevent_openssl_socket_new(
+            loop_base(t->loop), -1, t->ssl, BUFFEREVENT_SSL_CONNECTING,
+            BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    } else {
+        t->bev = bufferevent_socket_new(loop_base(t->loop), -1,
+                                        BEV_OPT_CLOSE_ON_FREE |
+                                            BEV_OPT_DEFER_CALLBACKS);
+    }
+    bufferevent_setcb(t->bev, on_read, NULL, on_event, t);
+    bufferevent_enable(t->bev, EV_READ | EV_WRITE);
+    if (bufferevent_socket_connect(t->bev, ai->ai_addr, (int)ai->ai_addrlen) !=
+        0) {
+        t->connect_errno = EVUTIL_SOCKET_ERROR();
+        try_next_address(t);
+        return;
+    }
+    {
+        int one = 1;
+        setsockopt(bufferevent_getfd(t->bev), SOL_SOCKET, SO_KEEPALIVE, &one,
+                   sizeof one);
+    }
+}
+
+static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
+{
+    struct tcp *t = arg;
+
+    t->dns_req = NULL;
+    if (result == EVUTIL_EAI_CANCEL || t->state != T_RESOLVING) {
+        if (res)
+            evutil_freeaddrinfo(res);
+        return;
+    }
+    if (result != 0) {
+        abort_with(t, FAIL_DNS,
+                   xasprintf("cannot resolve %s: %s", target_host(t),
+                             evutil_gai_strerror(result)));
+        return;
+    }
+    t->addrs = t->next_addr = res;
+    t->state = T_CONNECTING;
+    try_next_address(t);
 }
 
 static void on_connect_timeout(void *arg)
@@ -485,47 +693,39 @@ static void on_connect_timeout(void *arg)
                          target_port(t)));
 }
 
-static void on_close_tick(void *arg)
+static void on_close_timeout(void *arg)
 {
     struct tcp *t = arg;
-    drive(t); /* lets libstrophe's own disconnect timeout fire */
-    if (t->state == T_CLOSING)
-        loop_timer_start(t->close_timer, CLOSE_TICK_MS);
+    abort_with(t, FAIL_CLOSED, xstrdup("closed"));
 }
+
+/* ---- the transport interface ---- */
 
 static int tcp_connect(struct transport *base, char **cause)
 {
     struct tcp *t = (struct tcp *)base;
-    long flags = 0;
-    int rc;
+    struct evutil_addrinfo hints;
+    char port[8];
 
-    t->conn = xmpp_conn_new(t->ctx);
-    if (t->cfg.tls == TLS_DIRECT)
-        flags |= XMPP_CONN_FLAG_LEGACY_SSL;
-    if (t->cfg.insecure)
-        flags |= XMPP_CONN_FLAG_TRUST_TLS;
-    xmpp_conn_set_flags(t->conn, flags);
-    xmpp_conn_set_jid(t->conn, t->cfg.domain);
-    if (t->cfg.ca_file)
-        xmpp_conn_set_cafile(t->conn, t->cfg.ca_file);
-    xmpp_conn_set_certfail_handler(t->conn, on_certfail);
-    xmpp_conn_set_sockopt_callback(t->conn, on_sockopt);
-    xmpp_handler_add(t->conn, on_element, NULL, NULL, NULL, t);
-
-    t->state = T_CONNECTING;
-    connecting_tcp = t;
-    rc = xmpp_connect_raw(t->conn, t->cfg.host, target_port(t), on_conn, t);
-    connecting_tcp = NULL;
-    if (rc != XMPP_EOK) {
-        t->state = T_CLOSED;
-        explain_connect_failure(t);
-        *cause = xstrdup(t->cause);
+    t->dns = evdns_base_new(loop_base(t->loop),
+                            EVDNS_BASE_INITIALIZE_NAMESERVERS |
+                                EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+    if (t->dns == NULL) {
+        *cause = xstrdup("cannot set up the resolver (/etc/resolv.conf)");
         return -1;
     }
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    snprintf(port, sizeof port, "%u", target_port(t));
+    t->state = T_RESOLVING;
     loop_timer_start(t->connect_timer, t->cfg.connect_timeout_ms
                                            ? t->cfg.connect_timeout_ms
-                                           : 10000);
-    update_watch(t);
+                                           : CONNECT_TIMEOUT_MS);
+    /* may answer at once (an address, /etc/hosts): closed() is deferred */
+    t->dns_req =
+        evdns_getaddrinfo(t->dns, target_host(t), port, &hints, on_resolved, t);
     return 0;
 }
 
@@ -533,28 +733,23 @@ static void tcp_send(struct transport *base, xmpp_stanza_t *st)
 {
     struct tcp *t = (struct tcp *)base;
 
-    if (t->state == T_CLOSED || t->conn == NULL)
-        return;
-    xmpp_send(t->conn, st);
-    t->write_pending = 1;
-    if (!t->in_drive)
-        drive(t);
+    if (t->state == T_OPEN || t->state == T_STREAM)
+        send_stanza(t, st);
 }
 
 static void tcp_restart(struct transport *base)
 {
     struct tcp *t = (struct tcp *)base;
-    t->state = T_STREAM;
-    xmpp_conn_open_stream_default(t->conn);
-    t->write_pending = 1;
-    if (!t->in_drive)
-        drive(t);
+
+    if (t->state == T_CLOSED)
+        return;
+    xmlstream_reset(t->xs);
+    open_stream(t);
 }
 
 static int tcp_secure(struct transport *base)
 {
-    struct tcp *t = (struct tcp *)base;
-    return t->conn && xmpp_conn_is_secured(t->conn);
+    return ((struct tcp *)base)->secured;
 }
 
 static const char *tcp_describe(struct transport *base)
@@ -565,19 +760,17 @@ static const char *tcp_describe(struct transport *base)
 static void tcp_close(struct transport *base)
 {
     struct tcp *t = (struct tcp *)base;
+    static const char end[] = "</stream:stream>";
 
     if (t->state == T_CLOSED || t->state == T_CLOSING)
         return;
-    if (t->state == T_IDLE || t->state == T_CONNECTING ||
-        !xmpp_conn_is_connected(t->conn)) {
+    if (t->state != T_OPEN && t->state != T_STREAM) {
         abort_with(t, FAIL_CLOSED, xstrdup("closed"));
         return;
     }
+    write_text(t, end, sizeof end - 1);
     t->state = T_CLOSING;
-    xmpp_disconnect(t->conn); /* sends </stream:stream>, waits for reply */
-    loop_timer_start(t->close_timer, CLOSE_TICK_MS);
-    if (!t->in_drive)
-        drive(t);
+    loop_timer_start(t->close_timer, CLOSE_TIMEOUT_MS);
 }
 
 static void tcp_free(struct transport *base)
@@ -586,12 +779,21 @@ static void tcp_free(struct transport *base)
 
     if (t == NULL)
         return;
-    t->reported = 1; /* releasing a live conn calls on_conn once more */
-    if (t->conn)
-        xmpp_conn_release(t->conn);
-    if (t->fd_ev)
-        event_free(t->fd_ev);
-    event_free(t->again_ev);
+    t->reported = 1;
+    if (t->dns_req)
+        evdns_getaddrinfo_cancel(t->dns_req);
+    if (t->bev)
+        bufferevent_free(t->bev);
+    else if (t->ssl)
+        SSL_free(t->ssl);
+    if (t->dns)
+        evdns_base_free(t->dns, 0);
+    if (t->addrs)
+        evutil_freeaddrinfo(t->addrs);
+    SSL_CTX_free(t->ssl_ctx);
+    xmlstream_free(t->xs);
+    event_free(t->resume_ev);
+    event_free(t->upgrade_ev);
     event_free(t->report_ev);
     loop_timer_free(t->connect_timer);
     loop_timer_free(t->close_timer);
@@ -624,6 +826,7 @@ struct transport *tcp_new(struct loop *loop, xmpp_ctx_t *ctx,
                           const struct tcp_config *cfg)
 {
     struct tcp *t = xcalloc(1, sizeof *t);
+    struct event_base *eb = loop_base(loop);
 
     t->base.ops = &tcp_ops;
     t->loop = loop;
@@ -633,11 +836,12 @@ struct transport *tcp_new(struct loop *loop, xmpp_ctx_t *ctx,
     t->cfg.host = dup_or_null(cfg->host);
     t->cfg.ca_file = dup_or_null(cfg->ca_file);
     t->cfg.pin = dup_or_null(cfg->pin);
-    t->fd = -1;
-    t->again_ev = event_new(loop_base(loop), -1, 0, on_again, t);
-    t->report_ev = event_new(loop_base(loop), -1, 0, report_closed, t);
+    t->xs = xmlstream_new(ctx, NULL, &stream_events, t);
+    t->resume_ev = evtimer_new(eb, on_resume, t);
+    t->upgrade_ev = event_new(eb, -1, 0, on_upgrade, t);
+    t->report_ev = event_new(eb, -1, 0, report_closed, t);
     t->connect_timer = loop_timer_new(loop, on_connect_timeout, t);
-    t->close_timer = loop_timer_new(loop, on_close_tick, t);
+    t->close_timer = loop_timer_new(loop, on_close_timeout, t);
     describe_tls(t, "not connected");
     return &t->base;
 }

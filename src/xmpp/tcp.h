@@ -1,5 +1,5 @@
-/* XMPP over TCP (RFC 6120) with libstrophe, in raw mode: libstrophe moves
- * bytes and parses XML; perch negotiates STARTTLS, SASL and bind itself. */
+/* XMPP over TCP (RFC 6120): perch's own socket, TLS and bounded XML reader
+ * (xmlstream.c); the session above negotiates SASL and bind. */
 #ifndef PERCH_TCP_H
 #define PERCH_TCP_H
 
@@ -10,7 +10,7 @@ struct loop;
 
 struct tcp_config {
     const char *domain;  /* the JID's domain: stream 'to', certificate name */
-    const char *host;    /* NULL: SRV lookup of domain, then domain */
+    const char *host;    /* NULL: the domain (no SRV lookup) */
     unsigned short port; /* 0: default */
     enum tls_mode tls;
     const char *ca_file; /* NULL: system store */

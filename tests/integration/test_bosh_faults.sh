@@ -128,7 +128,7 @@ t_bosh_garbled_body_ends_the_session_with_the_reason() {
     start_proxy --fault "garble:$PING_MATCH"
     expect_rc 3 "$(p send $(via_proxy) "$PING")"
     stop_proxy
-    expect_err 'answered rid [0-9]+ with a bad body: response is not well-formed XML'
+    expect_err 'answered rid [0-9]+ with a bad body: response is not well-formed at byte [0-9]+'
 }
 
 t_bosh_connection_closed_mid_response_is_resent() {

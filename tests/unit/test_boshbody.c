@@ -97,8 +97,44 @@ static void bosh_body_parse__rejects_an_oversized_response(void **state)
     (void)state;
     memset(big, ' ', n);
     memcpy(big, "<body/>", 7);
-    parse_fails(big, n, "larger than");
+    parse_fails(big, n, "larger than 16 MiB (the limit)");
     free(big);
+}
+
+/* XMPP forbids DTDs, processing instructions and comments (RFC 6120
+ * 11.1); a billion laughs must cost nothing. */
+static void bosh_body_parse__refuses_what_xmpp_forbids(void **state)
+{
+    static const char *const bad[][2] = {
+        {"<!DOCTYPE b [<!ENTITY a 'aaaa'><!ENTITY b '&a;&a;&a;'>]>"
+         "<body>&b;</body>",
+         "DOCTYPE"},
+        {"<body><?pi x?></body>", "processing instruction"},
+        {"<body><!-- c --></body>", "comment"},
+        {"<body to='&x;'/>", "undefined entity"},
+        {"<body>\xff</body>", "not well-formed at byte 6"},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof *bad; i++)
+        parse_fails(bad[i][0], strlen(bad[i][0]), bad[i][1]);
+}
+
+/* libstrophe's attribute table is fixed-size: many attributes would cost
+ * quadratic time, so more than 256 are refused before it sees them. */
+static void bosh_body_parse__caps_attributes(void **state)
+{
+    char *t = malloc(300 * 12 + 32);
+    size_t n = 0;
+    int i;
+    (void)state;
+
+    n += (size_t)sprintf(t, "<body");
+    for (i = 0; i < 300; i++)
+        n += (size_t)sprintf(t + n, " a%d='1'", i);
+    n += (size_t)sprintf(t + n, "/>");
+    parse_fails(t, n, "more than 256 attributes");
+    free(t);
 }
 
 static void
@@ -212,6 +248,8 @@ int main(void)
         cmocka_unit_test(bosh_body_parse__rejects_an_oversized_response),
         cmocka_unit_test(
             bosh_body_parse__refuses_deep_nesting_before_libstrophe),
+        cmocka_unit_test(bosh_body_parse__refuses_what_xmpp_forbids),
+        cmocka_unit_test(bosh_body_parse__caps_attributes),
         cmocka_unit_test(bosh_body_parse__keeps_children_and_reads_params),
         cmocka_unit_test(bosh_body_params__ignores_nonsense_numbers),
         cmocka_unit_test(

@@ -1,0 +1,565 @@
+/*
+ * The bounded input path (xmlstream.h): expat reads, this file counts and
+ * builds libstrophe stanzas with an explicit stack of open elements.
+ *
+ * Costs stay linear in the input: text is appended with its length known
+ * (libstrophe's own parser re-scans it with strncat), attributes are
+ * capped before libstrophe's fixed-size attribute table sees them, and an
+ * unfinished tag may not grow past max_token bytes, which bounds what
+ * expat 2.5 re-reads each time more of that tag arrives.
+ */
+#include "xmlstream.h"
+#include "base/buf.h"
+
+#include <expat.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* expat's separator between namespace and local name (as libstrophe's) */
+#define NS_SEP '\x1F'
+/* input handed to expat at a time, so limits are checked between slices */
+#define SLICE (64u << 10)
+/* a text buffer larger than this is freed after its stanza */
+#define TEXT_KEEP (64u << 10)
+
+struct xmlstream {
+    xmpp_ctx_t *ctx;
+    XML_Parser p;
+    struct xmlstream_limits lim;
+    const struct xmlstream_events *ev;
+    void *arg;
+    int document; /* the root is the result, not a stream */
+
+    /* open elements of the stanza being built: stack[0] is its root */
+    xmpp_stanza_t **stack;
+    unsigned nstack;
+    unsigned depth; /* elements open, the stream root counted */
+    struct buf text;
+    size_t nodes;
+    xmpp_stanza_t *result; /* document mode */
+
+    unsigned long long fed;      /* bytes given to expat since the reset */
+    unsigned long long consumed; /* end of the last thing expat reported */
+    unsigned long long stanza_start;
+    struct buf pending; /* fed to us, not yet to expat */
+    size_t pending_off;
+    unsigned delivered; /* stanzas in this feed or resume */
+
+    int paused, stopped, reset_wanted, in_parse;
+    enum xmlstream_fault fault;
+    char *cause;
+};
+
+static void install(struct xmlstream *xs);
+
+void xmlstream_limits_default(struct xmlstream_limits *lim)
+{
+    lim->max_stanza = XMLSTREAM_MAX_STANZA;
+    lim->max_depth = XMLSTREAM_MAX_DEPTH;
+    lim->max_attrs = XMLSTREAM_MAX_ATTRS;
+    lim->max_nodes = XMLSTREAM_MAX_NODES;
+    lim->max_token = XMLSTREAM_MAX_TOKEN;
+    lim->batch = XMLSTREAM_BATCH;
+}
+
+/* "1 MiB", "16 MiB", or bytes */
+static char *size_text(size_t n)
+{
+    if (n >= (1u << 20) && n % (1u << 20) == 0)
+        return xasprintf("%zu MiB", n >> 20);
+    if (n >= 1024 && n % 1024 == 0)
+        return xasprintf("%zu KiB", n >> 10);
+    return xasprintf("%zu bytes", n);
+}
+
+/* Records the first fault and stops expat (from inside a handler). */
+static void fault(struct xmlstream *xs, enum xmlstream_fault f, char *cause)
+{
+    if (xs->fault != XS_FAULT_NONE) {
+        free(cause);
+        return;
+    }
+    xs->fault = f;
+    xs->cause = cause;
+    if (xs->in_parse)
+        XML_StopParser(xs->p, XML_FALSE);
+}
+
+static void fault_size(struct xmlstream *xs, enum xmlstream_fault f,
+                       const char *what, size_t limit)
+{
+    char *n = size_text(limit);
+    fault(xs, f, xasprintf("%s larger than %s (the limit)", what, n));
+    free(n);
+}
+
+/* Remembers where the last thing expat reported ends. */
+static void seen(struct xmlstream *xs)
+{
+    unsigned long long end =
+        (unsigned long long)XML_GetCurrentByteIndex(xs->p) +
+        (unsigned long long)XML_GetCurrentByteCount(xs->p);
+    if (end > xs->consumed)
+        xs->consumed = end;
+}
+
+static int halted(const struct xmlstream *xs)
+{
+    return xs->fault != XS_FAULT_NONE || xs->stopped || xs->reset_wanted;
+}
+
+static const char *local_name(const char *nsname)
+{
+    const char *sep = strchr(nsname, NS_SEP);
+    return sep ? sep + 1 : nsname;
+}
+
+static void drop_stanza(struct xmlstream *xs)
+{
+    if (xs->nstack > 0)
+        xmpp_stanza_release(xs->stack[0]);
+    xs->nstack = 0;
+    xs->nodes = 0;
+    xs->text.len = 0;
+    if (xs->text.cap > TEXT_KEEP)
+        buf_done(&xs->text);
+}
+
+/* Adds the character data gathered so far to the open element. */
+static void flush_text(struct xmlstream *xs)
+{
+    xmpp_stanza_t *t;
+
+    if (xs->text.len == 0 || xs->nstack == 0)
+        return;
+    if (++xs->nodes > xs->lim.max_nodes) {
+        fault(xs, XS_FAULT_NODES,
+              xasprintf("a stanza with more than %zu elements and texts",
+                        xs->lim.max_nodes));
+        return;
+    }
+    t = xmpp_stanza_new(xs->ctx);
+    xmpp_stanza_set_text_with_size(t, xs->text.data, xs->text.len);
+    xmpp_stanza_add_child_ex(xs->stack[xs->nstack - 1], t, 0);
+    xs->text.len = 0;
+}
+
+static xmpp_stanza_t *new_element(struct xmlstream *xs, const char *nsname,
+                                  const char **attrs)
+{
+    xmpp_stanza_t *el = xmpp_stanza_new(xs->ctx);
+    const char *sep = strchr(nsname, NS_SEP);
+    int i;
+
+    xmpp_stanza_set_name(el, local_name(nsname));
+    /* namespaced attributes (xml:lang) keep their local name only, as
+     * libstrophe's own parser does */
+    for (i = 0; attrs[i]; i += 2)
+        xmpp_stanza_set_attribute(el, local_name(attrs[i]), attrs[i + 1]);
+    if (sep) {
+        char *ns = xstrndup(nsname, (size_t)(sep - nsname));
+        xmpp_stanza_set_ns(el, ns);
+        free(ns);
+    }
+    return el;
+}
+
+static void XMLCALL on_start(void *arg, const char *nsname, const char **attrs)
+{
+    struct xmlstream *xs = arg;
+    unsigned nattrs = 0;
+    xmpp_stanza_t *el;
+
+    seen(xs);
+    if (halted(xs))
+        return;
+    while (attrs[2 * nattrs])
+        nattrs++;
+    if (nattrs > xs->lim.max_attrs) {
+        fault(xs, XS_FAULT_ATTRS,
+              xasprintf("an element with more than %u attributes",
+                        xs->lim.max_attrs));
+        return;
+    }
+    if (xs->depth + 1 > xs->lim.max_depth) {
+        fault(xs, XS_FAULT_DEPTH,
+              xasprintf("elements nested deeper than %u levels",
+                        xs->lim.max_depth));
+        return;
+    }
+    xs->depth++;
+    if (xs->depth == 1 && !xs->document) {
+        if (xs->ev->open) {
+            const char *sep = strchr(nsname, NS_SEP);
+            char *ns = sep ? xstrndup(nsname, (size_t)(sep - nsname)) : NULL;
+            /* attribute names come as namespace-separated: show local */
+            const char **local = xcalloc(2 * nattrs + 1, sizeof *local);
+            unsigned i;
+            for (i = 0; i < 2 * nattrs; i += 2) {
+                local[i] = local_name(attrs[i]);
+                local[i + 1] = attrs[i + 1];
+            }
+            xs->ev->open(xs->arg, local_name(nsname), ns, local);
+            free(local);
+            free(ns);
+        }
+        return;
+    }
+    if (xs->nstack == 0) {
+        xs->stanza_start = (unsigned long long)XML_GetCurrentByteIndex(xs->p);
+        xs->nodes = 0;
+    }
+    flush_text(xs);
+    if (halted(xs))
+        return;
+    if (++xs->nodes > xs->lim.max_nodes) {
+        fault(xs, XS_FAULT_NODES,
+              xasprintf("a stanza with more than %zu elements and texts",
+                        xs->lim.max_nodes));
+        return;
+    }
+    el = new_element(xs, nsname, attrs);
+    if (xs->nstack > 0)
+        xmpp_stanza_add_child_ex(xs->stack[xs->nstack - 1], el, 0);
+    xs->stack[xs->nstack++] = el;
+}
+
+/* A whole stanza: to the owner, then gone; pauses after a batch. */
+static void deliver(struct xmlstream *xs)
+{
+    xmpp_stanza_t *st = xs->stack[0];
+
+    xs->nstack = 0;
+    if (xs->document) {
+        xs->result = st;
+        return;
+    }
+    xs->ev->stanza(xs->arg, st);
+    xmpp_stanza_release(st);
+    xs->nodes = 0;
+    if (xs->text.cap > TEXT_KEEP)
+        buf_done(&xs->text);
+    if (++xs->delivered >= xs->lim.batch && !halted(xs)) {
+        xs->paused = 1;
+        XML_StopParser(xs->p, XML_TRUE);
+    }
+}
+
+static void XMLCALL on_end(void *arg, const char *nsname)
+{
+    struct xmlstream *xs = arg;
+    (void)nsname;
+
+    seen(xs);
+    if (halted(xs))
+        return;
+    xs->depth--;
+    if (xs->nstack == 0) { /* the stream root */
+        if (xs->ev->close)
+            xs->ev->close(xs->arg);
+        return;
+    }
+    flush_text(xs);
+    if (halted(xs))
+        return;
+    if (xs->nstack == 1)
+        deliver(xs);
+    else
+        xs->nstack--;
+}
+
+static void XMLCALL on_text(void *arg, const char *s, int len)
+{
+    struct xmlstream *xs = arg;
+
+    seen(xs);
+    if (halted(xs) || xs->nstack == 0)
+        return; /* between stanzas: whitespace keepalives */
+    buf_append(&xs->text, s, (size_t)len);
+}
+
+static void XMLCALL on_decl(void *arg, const char *version,
+                            const char *encoding, int standalone)
+{
+    (void)version;
+    (void)encoding;
+    (void)standalone;
+    seen(arg);
+}
+
+static void XMLCALL on_cdata(void *arg)
+{
+    seen(arg);
+}
+
+static void XMLCALL on_doctype(void *arg, const char *name, const char *sysid,
+                               const char *pubid, int has_internal_subset)
+{
+    (void)name;
+    (void)sysid;
+    (void)pubid;
+    (void)has_internal_subset;
+    fault(arg, XS_FAULT_DOCTYPE,
+          xstrdup("a DOCTYPE (XMPP forbids DTDs: RFC 6120 section 11.1)"));
+}
+
+static void XMLCALL on_pi(void *arg, const char *target, const char *data)
+{
+    (void)target;
+    (void)data;
+    fault(arg, XS_FAULT_PI,
+          xstrdup("a processing instruction (XMPP forbids them: RFC 6120 "
+                  "section 11.1)"));
+}
+
+static void XMLCALL on_comment(void *arg, const char *data)
+{
+    (void)data;
+    fault(arg, XS_FAULT_COMMENT,
+          xstrdup("an XML comment (XMPP forbids them: RFC 6120 section "
+                  "11.1)"));
+}
+
+static void install(struct xmlstream *xs)
+{
+    /* UTF-8 whatever the document declares (RFC 6120 11.6) */
+    xs->p = XML_ParserCreateNS("UTF-8", NS_SEP);
+    if (xs->p == NULL)
+        abort(); /* out of memory */
+    XML_SetUserData(xs->p, xs);
+    XML_SetElementHandler(xs->p, on_start, on_end);
+    XML_SetCharacterDataHandler(xs->p, on_text);
+    XML_SetXmlDeclHandler(xs->p, on_decl);
+    XML_SetCdataSectionHandler(xs->p, on_cdata, on_cdata);
+    XML_SetStartDoctypeDeclHandler(xs->p, on_doctype);
+    XML_SetProcessingInstructionHandler(xs->p, on_pi);
+    XML_SetCommentHandler(xs->p, on_comment);
+    XML_SetParamEntityParsing(xs->p, XML_PARAM_ENTITY_PARSING_NEVER);
+}
+
+struct xmlstream *xmlstream_new(xmpp_ctx_t *ctx,
+                                const struct xmlstream_limits *lim,
+                                const struct xmlstream_events *ev, void *arg)
+{
+    struct xmlstream *xs = xcalloc(1, sizeof *xs);
+
+    xs->ctx = ctx;
+    if (lim)
+        xs->lim = *lim;
+    else
+        xmlstream_limits_default(&xs->lim);
+    if (xs->lim.batch == 0)
+        xs->lim.batch = XMLSTREAM_BATCH;
+    xs->ev = ev;
+    xs->arg = arg;
+    xs->stack = xcalloc(xs->lim.max_depth + 1, sizeof *xs->stack);
+    buf_init(&xs->text);
+    buf_init(&xs->pending);
+    install(xs);
+    return xs;
+}
+
+void xmlstream_free(struct xmlstream *xs)
+{
+    if (xs == NULL)
+        return;
+    drop_stanza(xs);
+    if (xs->result)
+        xmpp_stanza_release(xs->result);
+    XML_ParserFree(xs->p);
+    buf_done(&xs->text);
+    buf_done(&xs->pending);
+    free(xs->stack);
+    free(xs->cause);
+    free(xs);
+}
+
+/* A new document from the next byte; pending input is dropped. */
+static void do_reset(struct xmlstream *xs)
+{
+    drop_stanza(xs);
+    XML_ParserFree(xs->p);
+    install(xs);
+    xs->depth = 0;
+    xs->fed = xs->consumed = xs->stanza_start = 0;
+    buf_done(&xs->pending);
+    xs->pending_off = 0;
+    xs->paused = 0;
+    xs->reset_wanted = 0;
+}
+
+void xmlstream_reset(struct xmlstream *xs)
+{
+    if (xs->in_parse) {
+        xs->reset_wanted = 1;
+        XML_StopParser(xs->p, XML_FALSE);
+        return;
+    }
+    do_reset(xs);
+}
+
+void xmlstream_stop(struct xmlstream *xs)
+{
+    xs->stopped = 1;
+    if (xs->in_parse)
+        XML_StopParser(xs->p, XML_FALSE);
+}
+
+static void syntax_fault(struct xmlstream *xs)
+{
+    enum XML_Error code = XML_GetErrorCode(xs->p);
+    const char *why = XML_ErrorString(code);
+    unsigned long long at = (unsigned long long)XML_GetCurrentByteIndex(xs->p);
+    static const char prefix[] = "not well-formed (";
+
+    if (code == XML_ERROR_UNDEFINED_ENTITY) {
+        fault(xs, XS_FAULT_ENTITY,
+              xasprintf("an undefined entity reference at byte %llu", at));
+        return;
+    }
+    if (why && strncmp(why, prefix, sizeof prefix - 1) == 0)
+        fault(xs, XS_FAULT_SYNTAX,
+              xasprintf("not well-formed at byte %llu (%s", at,
+                        why + sizeof prefix - 1));
+    else
+        fault(xs, XS_FAULT_SYNTAX,
+              xasprintf("not well-formed at byte %llu (%s)", at,
+                        why ? why : "unknown error"));
+}
+
+/* What an XML_Parse or XML_ResumeParser return means, limits checked. */
+static int after_parse(struct xmlstream *xs, enum XML_Status st)
+{
+    if (xs->reset_wanted) {
+        do_reset(xs);
+        return XMLSTREAM_OK;
+    }
+    if (xs->fault != XS_FAULT_NONE)
+        return XMLSTREAM_FAILED;
+    if (xs->stopped)
+        return XMLSTREAM_OK;
+    if (st == XML_STATUS_ERROR) {
+        syntax_fault(xs);
+        return XMLSTREAM_FAILED;
+    }
+    if (xs->fed - xs->consumed > xs->lim.max_token) {
+        fault_size(xs, XS_FAULT_TOKEN, "an unfinished tag", xs->lim.max_token);
+        return XMLSTREAM_FAILED;
+    }
+    if (xs->nstack > 0 && xs->fed - xs->stanza_start > xs->lim.max_stanza) {
+        fault_size(xs, XS_FAULT_SIZE, "a stanza", xs->lim.max_stanza);
+        return XMLSTREAM_FAILED;
+    }
+    return st == XML_STATUS_SUSPENDED ? XMLSTREAM_PAUSED : XMLSTREAM_OK;
+}
+
+static int parse(struct xmlstream *xs, const char *data, size_t len, int last)
+{
+    enum XML_Status st;
+
+    xs->in_parse = 1;
+    st = XML_Parse(xs->p, data, (int)len, last ? XML_TRUE : XML_FALSE);
+    xs->in_parse = 0;
+    xs->fed += len;
+    return after_parse(xs, st);
+}
+
+int xmlstream_resume(struct xmlstream *xs)
+{
+    int rc = XMLSTREAM_OK;
+
+    if (xs->fault != XS_FAULT_NONE)
+        return XMLSTREAM_FAILED;
+    xs->delivered = 0;
+    if (xs->paused) {
+        enum XML_Status st;
+        xs->paused = 0;
+        xs->in_parse = 1;
+        st = XML_ResumeParser(xs->p);
+        xs->in_parse = 0;
+        rc = after_parse(xs, st);
+    }
+    while (rc == XMLSTREAM_OK && !xs->stopped &&
+           xs->pending_off < xs->pending.len) {
+        size_t n = xs->pending.len - xs->pending_off;
+        const char *at = xs->pending.data + xs->pending_off;
+        if (n > SLICE)
+            n = SLICE;
+        xs->pending_off += n;
+        rc = parse(xs, at, n, 0);
+    }
+    if (rc != XMLSTREAM_PAUSED && xs->pending_off >= xs->pending.len) {
+        xs->pending.len = 0;
+        xs->pending_off = 0;
+        if (xs->pending.cap > SLICE)
+            buf_done(&xs->pending);
+    }
+    return rc;
+}
+
+int xmlstream_feed(struct xmlstream *xs, const char *data, size_t len)
+{
+    if (xs->fault != XS_FAULT_NONE)
+        return XMLSTREAM_FAILED;
+    if (xs->stopped || len == 0)
+        return xs->paused ? XMLSTREAM_PAUSED : XMLSTREAM_OK;
+    buf_append(&xs->pending, data, len);
+    if (xs->paused)
+        return XMLSTREAM_PAUSED; /* read on resume */
+    return xmlstream_resume(xs);
+}
+
+int xmlstream_paused(const struct xmlstream *xs)
+{
+    return xs->paused;
+}
+
+enum xmlstream_fault xmlstream_fault(const struct xmlstream *xs)
+{
+    return xs->fault;
+}
+
+const char *xmlstream_cause(const struct xmlstream *xs)
+{
+    return xs->cause ? xs->cause : "";
+}
+
+xmpp_stanza_t *xmlstream_parse_document(xmpp_ctx_t *ctx, const char *text,
+                                        size_t len,
+                                        const struct xmlstream_limits *lim,
+                                        enum xmlstream_fault *fault_out,
+                                        char **cause)
+{
+    static const struct xmlstream_events none = {NULL, NULL, NULL};
+    struct xmlstream *xs = xmlstream_new(ctx, lim, &none, NULL);
+    xmpp_stanza_t *root = NULL;
+    size_t off = 0;
+    int rc = XMLSTREAM_OK;
+
+    xs->document = 1;
+    if (len > xs->lim.max_stanza) {
+        fault_size(xs, XS_FAULT_SIZE, "a document", xs->lim.max_stanza);
+        rc = XMLSTREAM_FAILED;
+    }
+    while (rc == XMLSTREAM_OK && off < len) {
+        size_t n = len - off > SLICE ? SLICE : len - off;
+        rc = parse(xs, text + off, n, 0);
+        off += n;
+    }
+    if (rc == XMLSTREAM_OK)
+        rc = parse(xs, "", 0, 1); /* the end: an unclosed root is an error */
+    if (rc == XMLSTREAM_OK && xs->result == NULL) {
+        fault(xs, XS_FAULT_SYNTAX, xstrdup("no element found"));
+        rc = XMLSTREAM_FAILED;
+    }
+    if (rc == XMLSTREAM_OK) {
+        root = xs->result;
+        xs->result = NULL;
+    } else {
+        *cause = xstrdup(xmlstream_cause(xs));
+    }
+    if (fault_out)
+        *fault_out = xs->fault;
+    xmlstream_free(xs);
+    return root;
+}
