@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "base/loop.h"
 #include "boshbody.h"
-#include "cert.h"
+#include "http.h"
 
 #include <assert.h>
 #include <curl/curl.h>
@@ -56,8 +56,7 @@ struct bosh {
     struct bosh_config cfg; /* strings owned */
     enum bosh_state state;
 
-    CURLM *multi;
-    struct event *curl_timer;
+    struct http_multi *multi;
     struct curl_slist *headers;
 
     char *sid;
@@ -109,7 +108,7 @@ static void req_free(struct breq *r)
     if (r == NULL)
         return;
     if (r->easy) {
-        curl_multi_remove_handle(r->b->multi, r->easy);
+        http_multi_remove(r->b->multi, r->easy);
         curl_easy_cleanup(r->easy);
     }
     loop_timer_free(r->retry_timer);
@@ -169,50 +168,6 @@ static void emit_record(struct bosh *b, struct breq *r, const char *error,
     rec.error = error;
     rec.date = r->date[0] ? r->date : NULL;
     b->base.ev->record(b->base.ev_arg, &rec);
-}
-
-/* ---- the certificate, when curl refused it ---- */
-
-/* Connects once more without verification, only to show the user what
- * the server presented and the pin that would accept it. */
-static char *untrusted_message(struct bosh *b, const char *why)
-{
-    CURL *e = curl_easy_init();
-    struct curl_certinfo *ci = NULL;
-    const char *subject = NULL, *issuer = NULL, *from = NULL, *to = NULL;
-    const char *pem = NULL;
-    struct curl_slist *s;
-    char *msg;
-
-    curl_easy_setopt(e, CURLOPT_URL, b->cfg.url);
-    curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-    curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    if (b->cfg.proxy)
-        curl_easy_setopt(e, CURLOPT_PROXY, b->cfg.proxy);
-    if (curl_easy_perform(e) == CURLE_OK &&
-        curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci &&
-        ci->num_of_certs > 0) {
-        for (s = ci->certinfo[0]; s; s = s->next) {
-            if (!strncmp(s->data, "Subject:", 8))
-                subject = s->data + 8;
-            else if (!strncmp(s->data, "Issuer:", 7))
-                issuer = s->data + 7;
-            else if (!strncmp(s->data, "Start date:", 11))
-                from = s->data + 11;
-            else if (!strncmp(s->data, "Expire date:", 12))
-                to = s->data + 12;
-            else if (!strncmp(s->data, "Cert:", 5))
-                pem = s->data + 5;
-        }
-    }
-    msg =
-        cert_untrusted_message(b->cfg.url, why, subject, issuer, from, to, pem);
-    curl_easy_cleanup(e);
-    return msg;
 }
 
 /* ---- requests ---- */
@@ -314,10 +269,21 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     return size * n;
 }
 
+static const struct http_trust *trust_of(struct bosh *b, struct http_trust *t)
+{
+    t->url = b->cfg.url;
+    t->ca_file = b->cfg.ca_file;
+    t->pin = b->cfg.pin;
+    t->insecure = b->cfg.insecure;
+    t->proxy = b->cfg.proxy;
+    return t;
+}
+
 static void start_attempt(struct breq *r)
 {
     struct bosh *b = r->b;
     CURL *e = curl_easy_init();
+    struct http_trust trust;
     unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
 
     buf_done(&r->resp);
@@ -326,7 +292,7 @@ static void start_attempt(struct breq *r)
     r->start_ms = loop_now_ms();
     r->start_wall = wall_now();
     r->easy = e;
-    curl_easy_setopt(e, CURLOPT_URL, b->cfg.url);
+    http_set_trust(e, trust_of(b, &trust));
     curl_easy_setopt(e, CURLOPT_POST, 1L);
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)r->body_len);
@@ -344,23 +310,7 @@ static void start_attempt(struct breq *r)
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    if (b->cfg.proxy)
-        curl_easy_setopt(e, CURLOPT_PROXY, b->cfg.proxy);
-    if (b->cfg.ca_file)
-        curl_easy_setopt(e, CURLOPT_CAINFO, b->cfg.ca_file);
-    if (b->cfg.pin) {
-        /* As over TCP, a matching pin is trust enough on its own. */
-        curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, b->cfg.pin);
-        if (b->cfg.ca_file == NULL) {
-            curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-            curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-        }
-    }
-    if (b->cfg.insecure) {
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    curl_multi_add_handle(b->multi, e);
+    http_multi_add(b->multi, e);
 }
 
 static void remove_inflight(struct bosh *b, struct breq *r)
@@ -488,36 +438,25 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
     char why[CURL_ERROR_SIZE + 64];
 
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_multi_remove_handle(b->multi, r->easy);
+    http_multi_remove(b->multi, r->easy);
     curl_easy_cleanup(r->easy);
     r->easy = NULL;
 
-    if (rc == CURLE_PEER_FAILED_VERIFICATION ||
-        rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
-        emit_record(b, r, curl_easy_strerror(rc), 0);
-        end_session(b, FAIL_CERT,
-                    untrusted_message(b, rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH
-                                             ? "public key does not match "
-                                               "--pin"
-                                         : r->errbuf[0]
-                                             ? r->errbuf
-                                             : curl_easy_strerror(rc)));
-        return;
-    }
     if (rc != CURLE_OK) {
+        int cert = rc == CURLE_PEER_FAILED_VERIFICATION ||
+                   rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+        struct http_trust trust;
+        enum perch_fail f = FAIL_NONE;
+        char *cause = NULL;
+
         snprintf(why, sizeof why, "%s",
                  r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
-        emit_record(b, r, why, 0);
-        if (b->state == B_CREATING && rc == CURLE_COULDNT_RESOLVE_HOST)
-            end_session(b, FAIL_DNS,
-                        xasprintf("cannot resolve the host of %s", b->cfg.url));
-        else if (b->state == B_CREATING && rc == CURLE_COULDNT_CONNECT)
-            end_session(b, FAIL_REFUSED,
-                        xasprintf("cannot connect to %s: connection refused",
-                                  b->cfg.url));
-        else if (b->state == B_CREATING && rc == CURLE_SSL_CONNECT_ERROR)
-            end_session(b, FAIL_TLS,
-                        xasprintf("TLS with %s failed", b->cfg.url));
+        emit_record(b, r, cert ? curl_easy_strerror(rc) : why, 0);
+        if (cert || b->state == B_CREATING)
+            f = http_connect_failure(trust_of(b, &trust), rc, r->errbuf,
+                                     &cause);
+        if (f != FAIL_NONE)
+            end_session(b, f, cause);
         else
             retry(b, r, why);
         return;
@@ -556,80 +495,15 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
     handle_in_order(b);
 }
 
-static void check_multi(struct bosh *b)
-{
-    CURLMsg *m;
-    int left;
-
-    while (b->state != B_CLOSED &&
-           (m = curl_multi_info_read(b->multi, &left)) != NULL) {
-        struct breq *r = NULL;
-        if (m->msg != CURLMSG_DONE)
-            continue;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
-        finished(b, r, m->data.result);
-    }
-}
-
-static void on_curl_event(evutil_socket_t fd, short what, void *arg)
+static int on_done(void *arg, CURL *e, CURLcode rc)
 {
     struct bosh *b = arg;
-    int running = 0;
-    int action = ((what & EV_READ) ? CURL_CSELECT_IN : 0) |
-                 ((what & EV_WRITE) ? CURL_CSELECT_OUT : 0);
+    struct breq *r = NULL;
 
-    curl_multi_socket_action(b->multi, fd, action, &running);
-    check_multi(b);
-}
-
-static void on_curl_timeout(evutil_socket_t fd, short what, void *arg)
-{
-    struct bosh *b = arg;
-    int running = 0;
-    (void)fd;
-    (void)what;
-    curl_multi_socket_action(b->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    check_multi(b);
-}
-
-static int on_curl_socket(CURL *e, curl_socket_t s, int what, void *arg,
-                          void *sockp)
-{
-    struct bosh *b = arg;
-    struct event *ev = sockp;
-    short kind;
-    (void)e;
-
-    if (what == CURL_POLL_REMOVE) {
-        if (ev) {
-            event_free(ev);
-            curl_multi_assign(b->multi, s, NULL);
-        }
-        return 0;
-    }
-    kind = (short)(((what & CURL_POLL_IN) ? EV_READ : 0) |
-                   ((what & CURL_POLL_OUT) ? EV_WRITE : 0) | EV_PERSIST);
-    if (ev) {
-        event_del(ev);
-        event_assign(ev, loop_base(b->loop), s, kind, on_curl_event, b);
-    } else {
-        ev = event_new(loop_base(b->loop), s, kind, on_curl_event, b);
-        curl_multi_assign(b->multi, s, ev);
-    }
-    event_add(ev, NULL);
-    return 0;
-}
-
-static int on_curl_timer(CURLM *m, long ms, void *arg)
-{
-    struct bosh *b = arg;
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-    (void)m;
-
-    if (ms < 0)
-        evtimer_del(b->curl_timer);
-    else
-        evtimer_add(b->curl_timer, &tv);
+    if (b->state == B_CLOSED)
+        return -1;
+    curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+    finished(b, r, rc);
     return 0;
 }
 
@@ -732,9 +606,8 @@ static void bosh_free(struct transport *base)
     if (b == NULL)
         return;
     drop_all_requests(b);
-    curl_multi_cleanup(b->multi);
+    http_multi_free(b->multi);
     curl_slist_free_all(b->headers);
-    event_free(b->curl_timer);
     event_free(b->report_ev);
     loop_timer_free(b->close_timer);
     buf_done(&b->queue);
@@ -746,7 +619,6 @@ static void bosh_free(struct transport *base)
     free(b->sid);
     free(b->cause);
     free(b);
-    curl_global_cleanup();
 }
 
 static const struct transport_ops bosh_ops = {
@@ -770,7 +642,6 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
 {
     struct bosh *b = xcalloc(1, sizeof *b);
 
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     b->base.ops = &bosh_ops;
     b->loop = loop;
     b->ctx = ctx;
@@ -783,14 +654,9 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
     if (b->cfg.wait == 0)
         b->cfg.wait = DEFAULT_WAIT;
     buf_init(&b->queue);
-    b->multi = curl_multi_init();
-    curl_multi_setopt(b->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-    curl_multi_setopt(b->multi, CURLMOPT_SOCKETDATA, b);
-    curl_multi_setopt(b->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-    curl_multi_setopt(b->multi, CURLMOPT_TIMERDATA, b);
+    b->multi = http_multi_new(loop, on_done, b);
     b->headers =
         curl_slist_append(NULL, "Content-Type: text/xml; charset=utf-8");
-    b->curl_timer = evtimer_new(loop_base(loop), on_curl_timeout, b);
     b->report_ev = event_new(loop_base(loop), -1, 0, report_closed, b);
     b->close_timer = loop_timer_new(loop, on_close_timeout, b);
     return &b->base;
