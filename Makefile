@@ -11,7 +11,10 @@ CC ?= cc
 FUZZ_CC ?= clang
 PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
+# wslay: Debian's libwslay-dev ships no .pc file; pkg-config where there is
+# one, else the library by name.
+WSLAY_LIBS = $(shell pkg-config --libs libwslay 2>/dev/null || echo -lwslay)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) $(WSLAY_LIBS) -lm
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-missing-field-initializers
