@@ -1,8 +1,9 @@
 #define _XOPEN_SOURCE 700 /* strptime */
 /*
  * perch probe: transport diagnostics. One line per BOSH HTTP exchange (a
- * terminal version of the browser's Network tab for /http-bind/), pings
- * with round-trip time, clock drift, and a summary at the end.
+ * terminal version of the browser's Network tab for /http-bind/), or for
+ * WebSocket the upgrade and one line per frame; pings with round-trip
+ * time, clock drift, and a summary with a verdict at the end.
  */
 #include "base/buf.h"
 #include "base/error.h"
@@ -11,6 +12,8 @@
 #include "base/loop.h"
 #include "run.h"
 #include "xmpp/query.h"
+#include "xmpp/wsframe.h"
+#include "xmpp/wsproto.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -28,28 +31,50 @@
 static const char help[] =
     "Usage: perch probe [CONN] [--duration S] [--json]\n"
     "\n"
-    "Logs in (TCP or BOSH), sends presence and watches the transport for\n"
-    "S seconds (default 60): for BOSH one line per HTTP request/response\n"
-    "(time, rid, status, bytes, duration, what it carried, resends and\n"
-    "errors), the session parameters the server chose, an XMPP ping every\n"
-    "10 s with its round-trip time, and the clock drift against the server\n"
-    "(XEP-0202 entity time, else the HTTP Date header). Ends with a\n"
-    "summary: requests, empty long polls and their median duration,\n"
-    "resends, errors, the longest gap without a request held.\n"
+    "Logs in (TCP, BOSH or WebSocket), sends presence and watches the\n"
+    "transport for S seconds (default 60): for BOSH one line per HTTP\n"
+    "request/response (time, rid, status, bytes, duration, what it\n"
+    "carried, resends and errors) and the session parameters the server\n"
+    "chose; for WebSocket the upgrade (status, Sec-WebSocket-Protocol,\n"
+    "extensions, who answered) and one line per frame (time, direction,\n"
+    "opcode, size, the element or close code it carried, refusals) with\n"
+    "each WebSocket ping's round trip; an XMPP ping every 10 s with its\n"
+    "round-trip time, and the clock drift against the server (XEP-0202\n"
+    "entity time, else the HTTP Date header). Ends with a summary:\n"
+    "requests, empty long polls and their median duration, resends,\n"
+    "errors, the longest gap without a request held (BOSH); frames,\n"
+    "refused messages, closes, pings (WebSocket); and a verdict.\n"
     "\n"
     "      --duration S        how long to watch (default 60)\n"
     "      --json              one object a line: {\"time\",\"kind\":\n"
-    "                          \"ready\"|\"session\"|\"http\"|\"ping\"|"
-    "\"drift\"|\n"
-    "                          \"lost\"|\"summary\", ...}\n"
+    "                          \"ready\"|\"session\"|\"http\"|\"upgrade\"|\n"
+    "                          "
+    "\"frame\"|\"wsping\"|\"ping\"|\"drift\"|\"lost\"|\n"
+    "                          \"summary\", ...}\n"
     "\n"
     "Exit: 0 the session stayed healthy, 3 it was lost (the cause and the\n"
-    "time it was noticed are printed), 2 usage, 4 certificate.\n";
+    "time it was noticed are printed) or, over WebSocket, unhealthy (a\n"
+    "close other than 1000, a lost ping, a refused message), 2 usage,\n"
+    "4 certificate.\n";
 
 struct interval {
     double start_ms, end_ms; /* wall clock, ms since the epoch */
     double duration_ms;
     int empty, ok;
+};
+
+/* What a probe over WebSocket counts. */
+struct probe_ws {
+    int seen; /* any WebSocket record came */
+    int upgrade_status;
+    char protocol[32], extensions[64];
+    double upgrade_ms, connect_ms;
+    unsigned frames_in, frames_out, refused, closes_bad;
+    unsigned long long bytes_in, bytes_out;
+    unsigned last_close; /* the last close frame's code, 0 none */
+    unsigned pings, pings_lost;
+    double *rtt;
+    size_t nrtt, caprtt;
 };
 
 struct probe {
@@ -66,6 +91,7 @@ struct probe {
     const char *drift_source;
     int lost;
     int finished; /* the summary is out: later records are not shown */
+    struct probe_ws ws;
 };
 
 static double wall_ms(void)
@@ -185,6 +211,8 @@ static void drift_from_date(struct probe *p, const struct transport_record *rec)
     p->drift_source = "http-date";
 }
 
+static void ws_record(struct probe *p, const struct transport_record *rec);
+
 static void on_record(struct runner *r, const struct transport_record *rec)
 {
     struct probe *p = (struct probe *)r;
@@ -192,6 +220,10 @@ static void on_record(struct runner *r, const struct transport_record *rec)
 
     if (p->finished)
         return;
+    if (rec->kind != TRANSPORT_HTTP) {
+        ws_record(p, rec);
+        return;
+    }
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
         p->v = xrealloc(p->v, p->cap * sizeof *p->v);
@@ -242,6 +274,160 @@ static void on_record(struct runner *r, const struct transport_record *rec)
     fflush(stdout);
 }
 
+/* ---- WebSocket ---- */
+
+static void ws_upgrade(struct probe *p, const struct transport_record *rec)
+{
+    char when[20], out[24], in[24];
+
+    p->ws.upgrade_status = (int)rec->status;
+    snprintf(p->ws.protocol, sizeof p->ws.protocol, "%s",
+             rec->protocol ? rec->protocol : "");
+    snprintf(p->ws.extensions, sizeof p->ws.extensions, "%s",
+             rec->extensions ? rec->extensions : "");
+    p->ws.upgrade_ms = rec->duration_ms;
+    p->ws.connect_ms = rec->connect_ms;
+    drift_from_date(p, rec);
+    if (p->json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "status", json_integer(rec->status));
+        json_object_set_new(o, "protocol",
+                            json_string(rec->protocol ? rec->protocol : ""));
+        json_object_set_new(
+            o, "extensions",
+            json_string(rec->extensions ? rec->extensions : ""));
+        json_object_set_new(o, "server", json_string(rec->via ? rec->via : ""));
+        json_object_set_new(o, "bytes_out",
+                            json_integer((json_int_t)rec->bytes_out));
+        json_object_set_new(o, "bytes_in",
+                            json_integer((json_int_t)rec->bytes_in));
+        json_object_set_new(o, "connect_ms", json_real(rec->connect_ms));
+        json_object_set_new(o, "duration_ms", json_real(rec->duration_ms));
+        if (rec->error)
+            json_object_set_new(o, "error", json_string(rec->error));
+        emit_json(p, "upgrade", o);
+        return;
+    }
+    clock_text(rec->start * 1000.0, when, sizeof when);
+    human_bytes(rec->bytes_out, out, sizeof out);
+    human_bytes(rec->bytes_in, in, sizeof in);
+    printf("%s  upgrade  %3ld  protocol %s  extensions %s  out %s  in %s  "
+           "connect %.0f ms  total %.0f ms",
+           when, rec->status, rec->protocol ? rec->protocol : "none",
+           rec->extensions ? rec->extensions : "none", out, in, rec->connect_ms,
+           rec->duration_ms);
+    if (rec->via)
+        printf("  (%s)", rec->via);
+    if (rec->error)
+        printf("  ERROR: %s", rec->error);
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void ws_frame_json(struct probe *p, const struct transport_record *rec)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "dir", json_string(rec->out ? "out" : "in"));
+    json_object_set_new(o, "opcode",
+                        json_string(wsframe_opcode_name(rec->opcode)));
+    json_object_set_new(o, "fin", json_boolean(rec->fin));
+    json_object_set_new(o, "size", json_integer((json_int_t)rec->size));
+    json_object_set_new(o, "stanzas",
+                        json_integer(rec->stanzas_in + rec->stanzas_out));
+    if (rec->what)
+        json_object_set_new(o, "what", json_string(rec->what));
+    if (rec->opcode == WSFRAME_CLOSE) {
+        json_object_set_new(o, "close_code", json_integer(rec->close_code));
+        json_object_set_new(
+            o, "close_name",
+            json_string(rec->close_code ? wsproto_close_name(rec->close_code)
+                                        : "no status code"));
+        if (rec->close_reason)
+            json_object_set_new(o, "close_reason",
+                                json_string(rec->close_reason));
+    }
+    if (rec->error)
+        json_object_set_new(o, "error", json_string(rec->error));
+    emit_json(p, "frame", o);
+}
+
+static void ws_frame(struct probe *p, const struct transport_record *rec)
+{
+    char when[20], size[24];
+
+    if (rec->out) {
+        p->ws.frames_out++;
+        p->ws.bytes_out += rec->size;
+    } else {
+        p->ws.frames_in++;
+        p->ws.bytes_in += rec->size;
+    }
+    p->ws.refused += rec->error != NULL;
+    if (rec->opcode == WSFRAME_CLOSE) {
+        p->ws.last_close = rec->close_code ? rec->close_code : 1005;
+        p->ws.closes_bad += p->ws.last_close != 1000;
+    }
+    if (p->json) {
+        ws_frame_json(p, rec);
+        return;
+    }
+    clock_text(rec->start * 1000.0, when, sizeof when);
+    human_bytes((size_t)rec->size, size, sizeof size);
+    printf("%s  frame    %-3s  %-6s%s %8s", when, rec->out ? "out" : "in",
+           wsframe_opcode_name(rec->opcode), rec->fin ? "    " : "more", size);
+    if (rec->what)
+        printf("  <%s>", rec->what);
+    if (rec->opcode == WSFRAME_CLOSE)
+        printf("  %u %s%s%s%s", rec->close_code ? rec->close_code : 1005,
+               wsproto_close_name(rec->close_code ? rec->close_code : 1005),
+               rec->close_reason ? " \"" : "",
+               rec->close_reason ? rec->close_reason : "",
+               rec->close_reason ? "\"" : "");
+    if (rec->error)
+        printf("  REFUSED: %s", rec->error);
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void ws_ping(struct probe *p, const struct transport_record *rec)
+{
+    p->ws.pings++;
+    if (rec->error) {
+        p->ws.pings_lost++;
+    } else {
+        if (p->ws.nrtt == p->ws.caprtt) {
+            p->ws.caprtt = p->ws.caprtt ? p->ws.caprtt * 2 : 16;
+            p->ws.rtt = xrealloc(p->ws.rtt, p->ws.caprtt * sizeof *p->ws.rtt);
+        }
+        p->ws.rtt[p->ws.nrtt++] = rec->duration_ms;
+    }
+    if (p->json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "rtt_ms",
+                            rec->error ? json_null()
+                                       : json_real(rec->duration_ms));
+        if (rec->error)
+            json_object_set_new(o, "error", json_string(rec->error));
+        emit_json(p, "wsping", o);
+    } else if (rec->error) {
+        say(p, "wsping   LOST: %s", rec->error);
+    } else {
+        say(p, "wsping   %.1f ms", rec->duration_ms);
+    }
+}
+
+static void ws_record(struct probe *p, const struct transport_record *rec)
+{
+    p->ws.seen = 1;
+    if (rec->kind == TRANSPORT_WS_UPGRADE)
+        ws_upgrade(p, rec);
+    else if (rec->kind == TRANSPORT_WS_FRAME)
+        ws_frame(p, rec);
+    else if (rec->kind == TRANSPORT_WS_PING)
+        ws_ping(p, rec);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -273,12 +459,111 @@ static double longest_gap_ms(struct probe *p)
     return gap;
 }
 
-static void summary(struct probe *p)
+static double median_of(double *v, size_t n)
 {
-    double *polls = xcalloc(p->n ? p->n : 1, sizeof *polls), median = 0;
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The WebSocket verdict's reasons, "" when healthy. */
+static void ws_problems(struct probe *p, char *out, size_t size)
+{
+    size_t n = 0;
+
+    out[0] = '\0';
+    if (p->ws.closes_bad)
+        n += (size_t)snprintf(out + n, size - n, "%sclose %u %s", n ? ", " : "",
+                              p->ws.last_close,
+                              wsproto_close_name(p->ws.last_close));
+    if (p->ws.refused && n < size)
+        n += (size_t)snprintf(out + n, size - n, "%s%u refused", n ? ", " : "",
+                              p->ws.refused);
+    if (p->ws.pings_lost && n < size)
+        n += (size_t)snprintf(out + n, size - n, "%s%u WebSocket ping%s lost",
+                              n ? ", " : "", p->ws.pings_lost,
+                              p->ws.pings_lost == 1 ? "" : "s");
+    if (p->pings_lost && n < size)
+        snprintf(out + n, size - n, "%s%u XMPP ping%s lost", n ? ", " : "",
+                 p->pings_lost, p->pings_lost == 1 ? "" : "s");
+}
+
+/* The summary over WebSocket: 1 when healthy (not lost, no close other
+ * than 1000, no lost ping, nothing refused). */
+static int ws_summary(struct probe *p)
+{
+    char problems[200];
+    double rtt = median_of(p->ws.rtt, p->ws.nrtt);
+    const char *verdict;
+
+    ws_problems(p, problems, sizeof problems);
+    verdict = p->lost ? "lost" : problems[0] ? "unhealthy" : "healthy";
+    p->finished = 1;
+    if (p->json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "transport", json_string("websocket"));
+        json_object_set_new(o, "upgrade_status",
+                            json_integer(p->ws.upgrade_status));
+        json_object_set_new(o, "frames_in", json_integer(p->ws.frames_in));
+        json_object_set_new(o, "frames_out", json_integer(p->ws.frames_out));
+        json_object_set_new(o, "bytes_in",
+                            json_integer((json_int_t)p->ws.bytes_in));
+        json_object_set_new(o, "bytes_out",
+                            json_integer((json_int_t)p->ws.bytes_out));
+        json_object_set_new(o, "refused", json_integer(p->ws.refused));
+        json_object_set_new(o, "closes_not_normal",
+                            json_integer(p->ws.closes_bad));
+        json_object_set_new(o, "ws_pings", json_integer(p->ws.pings));
+        json_object_set_new(o, "ws_pings_lost", json_integer(p->ws.pings_lost));
+        json_object_set_new(o, "ws_rtt_median_ms", json_real(rtt));
+        json_object_set_new(o, "pings", json_integer(p->pings));
+        json_object_set_new(o, "pings_lost", json_integer(p->pings_lost));
+        if (p->drift_known || p->drift_source)
+            json_object_set_new(o, "drift_ms", json_real(p->drift_ms));
+        json_object_set_new(o, "verdict", json_string(verdict));
+        json_object_set_new(o, "healthy",
+                            json_boolean(!p->lost && !problems[0]));
+        emit_json(p, "summary", o);
+    } else {
+        say(p, "summary  %s%s%s",
+            p->lost       ? "connection LOST"
+            : problems[0] ? "UNHEALTHY"
+                          : "healthy",
+            problems[0] ? ": " : "", problems);
+        printf("  upgrade %d (protocol %s, extensions %s) in %.0f ms, "
+               "connect %.0f ms\n",
+               p->ws.upgrade_status,
+               p->ws.protocol[0] ? p->ws.protocol : "none",
+               p->ws.extensions[0] ? p->ws.extensions : "none",
+               p->ws.upgrade_ms, p->ws.connect_ms);
+        printf("  frames %u in (%llu B), %u out (%llu B); refused %u; closes "
+               "other than 1000: %u\n",
+               p->ws.frames_in, p->ws.bytes_in, p->ws.frames_out,
+               p->ws.bytes_out, p->ws.refused, p->ws.closes_bad);
+        printf("  WebSocket pings %u answered (median %.1f ms), %u lost; XMPP "
+               "pings %u answered, %u lost",
+               p->ws.pings - p->ws.pings_lost, rtt, p->ws.pings_lost,
+               p->pings - p->pings_lost, p->pings_lost);
+        if (p->drift_known || p->drift_source)
+            printf("; clock drift %+.0f ms (%s)", p->drift_ms,
+                   p->drift_source ? p->drift_source : "?");
+        putchar('\n');
+    }
+    fflush(stdout);
+    return !p->lost && !problems[0];
+}
+
+/* Prints the summary; 1 when the session was healthy. */
+static int summary(struct probe *p)
+{
+    double *polls, median = 0;
     size_t i, npolls = 0;
     double gap;
 
+    if (p->ws.seen)
+        return ws_summary(p);
+    polls = xcalloc(p->n ? p->n : 1, sizeof *polls);
     for (i = 0; i < p->n; i++)
         if (p->v[i].empty && p->v[i].ok)
             polls[npolls++] = p->v[i].duration_ms;
@@ -318,6 +603,7 @@ static void summary(struct probe *p)
     }
     fflush(stdout);
     free(polls);
+    return !p->lost;
 }
 
 static void on_ping_reply(void *arg, enum iq_outcome outcome,
@@ -416,8 +702,7 @@ static void on_time_reply(void *arg, enum iq_outcome outcome,
 static void on_end(void *arg)
 {
     struct probe *p = arg;
-    summary(p);
-    runner_finish(&p->r, 0);
+    runner_finish(&p->r, summary(p) ? 0 : EXIT_CONNECT);
 }
 
 static void on_ready(struct runner *r, const char *jid)
@@ -496,12 +781,14 @@ static int probe_main(const struct cli *c)
     loop_timer_free(p.ping_timer);
     runner_done(&p.r);
     free(p.v);
+    free(p.ws.rtt);
     return code;
 }
 
 const struct command cmd_probe_entry = {
     .name = "probe",
-    .summary = "watch the transport: BOSH requests, pings, drift",
+    .summary = "watch the transport: BOSH requests or WebSocket frames, "
+               "pings, drift",
     .help = help,
     .extras = CLI_JSON | CLI_DURATION,
     .main = probe_main,

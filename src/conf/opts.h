@@ -27,8 +27,12 @@ struct conn_opts {
     int force_resource;
     char *sasl;
     int verbose;
-    char *proxy;        /* BOSH: HTTP proxy URL */
-    unsigned bosh_wait; /* BOSH: seconds a poll may be held; 0: 60 */
+    char *proxy;               /* BOSH and WebSocket: HTTP proxy URL */
+    unsigned bosh_wait;        /* BOSH: seconds a poll may be held; 0: 60 */
+    char *ws;                  /* WebSocket URL (ws:// or wss://) */
+    unsigned ws_ping;          /* WebSocket: seconds between pings; 0: 20 */
+    int ws_follow_other_hosts; /* see-other-uri to another host */
+    int transport_from_config; /* bosh or ws came from the config file */
 };
 
 void conn_opts_init(struct conn_opts *o);

@@ -272,6 +272,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 static const struct http_trust *trust_of(struct bosh *b, struct http_trust *t)
 {
     t->url = b->cfg.url;
+    t->name = NULL;
     t->ca_file = b->cfg.ca_file;
     t->pin = b->cfg.pin;
     t->insecure = b->cfg.insecure;

@@ -65,7 +65,8 @@ char *http_untrusted_message(const struct http_trust *t, const char *why)
                 pem = s->data + 5;
         }
     }
-    msg = cert_untrusted_message(t->url, why, subject, issuer, from, to, pem);
+    msg = cert_untrusted_message(t->name ? t->name : t->url, why, subject,
+                                 issuer, from, to, pem);
     curl_easy_cleanup(e);
     return msg;
 }
@@ -73,6 +74,8 @@ char *http_untrusted_message(const struct http_trust *t, const char *why)
 enum perch_fail http_connect_failure(const struct http_trust *t, CURLcode rc,
                                      const char *errbuf, char **cause)
 {
+    const char *name = t->name ? t->name : t->url;
+
     switch (rc) {
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
@@ -83,13 +86,13 @@ enum perch_fail http_connect_failure(const struct http_trust *t, CURLcode rc,
                                      : curl_easy_strerror(rc));
         return FAIL_CERT;
     case CURLE_COULDNT_RESOLVE_HOST:
-        *cause = xasprintf("cannot resolve the host of %s", t->url);
+        *cause = xasprintf("cannot resolve the host of %s", name);
         return FAIL_DNS;
     case CURLE_COULDNT_CONNECT:
-        *cause = xasprintf("cannot connect to %s: connection refused", t->url);
+        *cause = xasprintf("cannot connect to %s: connection refused", name);
         return FAIL_REFUSED;
     case CURLE_SSL_CONNECT_ERROR:
-        *cause = xasprintf("TLS with %s failed", t->url);
+        *cause = xasprintf("TLS with %s failed", name);
         return FAIL_TLS;
     default:
         return FAIL_NONE;

@@ -16,6 +16,7 @@ struct loop;
 /* How to reach and trust a server; strings borrowed. */
 struct http_trust {
     const char *url;     /* http:// or https:// as curl sees it */
+    const char *name;    /* what messages call it; NULL: url */
     const char *ca_file; /* NULL: system store */
     const char *pin;     /* NULL or "sha256//…[;sha256//…]" */
     int insecure;        /* accept any certificate */

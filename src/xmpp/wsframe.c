@@ -318,24 +318,12 @@ static int opcode_known(unsigned op)
     return op <= WSFRAME_BINARY || (op >= WSFRAME_CLOSE && op <= WSFRAME_PONG);
 }
 
-static const char *opcode_text(unsigned op)
+const char *wsframe_opcode_name(unsigned op)
 {
-    switch (op) {
-    case WSFRAME_CONTINUATION:
-        return "continuation";
-    case WSFRAME_TEXT:
-        return "text";
-    case WSFRAME_BINARY:
-        return "binary";
-    case WSFRAME_CLOSE:
-        return "close";
-    case WSFRAME_PING:
-        return "ping";
-    case WSFRAME_PONG:
-        return "pong";
-    default:
-        return "unknown";
-    }
+    static const char *const names[] = {"cont",  "text", "binary", "?",
+                                        "?",     "?",    "?",      "?",
+                                        "close", "ping", "pong"};
+    return op < sizeof names / sizeof *names ? names[op] : "?";
 }
 
 /* Which rule a frame wslay refused with code broke. *h gets the frame
@@ -595,7 +583,7 @@ char *wsframe_eof_cause(const struct wsframe *w)
     if (w->obs_in_frame) {
         h = &w->ring[(w->seen - 1) % RING];
         return xasprintf("in the middle of a %s frame (%llu of %llu bytes)",
-                         opcode_text(h->opcode), w->obs_got, h->len);
+                         wsframe_opcode_name(h->opcode), w->obs_got, h->len);
     }
     if (w->fed > w->accounted)
         return xasprintf("in the middle of a frame header (%llu bytes of "

@@ -20,6 +20,10 @@
 #define WSFRAME_PING 0x9
 #define WSFRAME_PONG 0xa
 
+/* "text", "cont", "binary", "close", "ping", "pong"; "?" for others.
+ * Static. */
+const char *wsframe_opcode_name(unsigned opcode);
+
 /* One frame in or out. Pointers borrowed for the call. */
 struct wsframe_frame {
     int out;                 /* 1: perch sends it */
