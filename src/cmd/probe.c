@@ -72,6 +72,7 @@ struct probe_ws {
     unsigned frames_in, frames_out, refused, closes_bad;
     unsigned long long bytes_in, bytes_out;
     unsigned last_close; /* the last close frame's code, 0 none */
+    int close_in;        /* a close frame came from the server */
     unsigned pings, pings_lost;
     double *rtt;
     size_t nrtt, caprtt;
@@ -364,7 +365,10 @@ static void ws_frame(struct probe *p, const struct transport_record *rec)
         p->ws.bytes_in += rec->size;
     }
     p->ws.refused += rec->error != NULL;
-    if (rec->opcode == WSFRAME_CLOSE) {
+    if (rec->opcode == WSFRAME_CLOSE && !(rec->out && p->ws.close_in)) {
+        /* the server's, or one perch began (not its echo of the
+         * server's) */
+        p->ws.close_in |= !rec->out;
         p->ws.last_close = rec->close_code ? rec->close_code : 1005;
         p->ws.closes_bad += p->ws.last_close != 1000;
     }

@@ -279,7 +279,7 @@ static void on_msg(wslay_event_context_ptr ctx,
     f.opcode = w->cur.opcode;
     f.fin = 1;
     f.size = w->cur.len;
-    f.msg = (const char *)a->msg;
+    f.msg = a->msg ? (const char *)a->msg : ""; /* empty: still a message */
     f.msg_len = a->msg_length;
     f.close_reason = "";
     if (a->opcode == WSFRAME_CLOSE) {
