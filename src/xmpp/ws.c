@@ -1,10 +1,8 @@
 /*
- * WebSocket transport. libcurl makes the connection in CONNECT_ONLY mode
- * (its multi handle in the libevent loop, so DNS, proxies, TLS, the CA,
- * pins and --insecure are BOSH's); perch then writes the HTTP Upgrade on
- * that connection itself (curl_easy_send/recv on the socket libevent
- * watches), reads the 101 (wsproto.c), and from there every byte goes to
- * wslay (wsframe.c) and every message through the bounded input path.
+ * WebSocket transport. The connection, the upgrade and the bytes are
+ * wsconn.c's (libcurl in CONNECT_ONLY mode, so DNS, proxies, TLS, the CA,
+ * pins and --insecure are BOSH's; wslay for frames); here every message
+ * goes through the bounded input path and RFC 7395 is spoken.
  *
  * RFC 7395: <open/> and <close/> in the framing namespace, one element a
  * message, a new <open/> after SASL. A WebSocket ping every ping_s with
@@ -14,31 +12,25 @@
 #include "ws.h"
 #include "base/buf.h"
 #include "base/loop.h"
-#include "http.h"
 #include "stream_error.h"
-#include "wsframe.h"
+#include "wsconn.h"
 #include "wsproto.h"
 #include "xmlstream.h"
 
 #include <event2/event.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 
-#define CONNECT_TIMEOUT_MS 10000
-#define UPGRADE_TIMEOUT_MS 10000
 #define CLOSE_TIMEOUT_MS 3000
 #define DEFAULT_PING_S 20
-#define READ_CHUNK (16u << 10)
-#define READ_BUDGET (64u << 10) /* bytes read a wake-up, then the loop */
 #define MAX_REDIRECTS 3
 
 enum ws_state {
     W_IDLE,
-    W_CONNECTING, /* curl: DNS, TCP, proxy, TLS */
-    W_UPGRADING,  /* the request sent, the 101 awaited */
+    W_CONNECTING, /* wsconn: DNS, TCP, proxy, TLS, the upgrade */
     W_OPENING,    /* <open/> sent, the server's awaited */
     W_STREAM,     /* the server's <open/> read, features awaited */
     W_OPEN,       /* features passed to the session */
@@ -55,19 +47,9 @@ struct ws {
     struct ws_url url;
     enum ws_state state;
 
-    struct http_multi *multi;
-    CURL *easy;
-    char errbuf[CURL_ERROR_SIZE];
-    curl_socket_t fd;
-    struct event *read_ev, *write_ev, *resume_ev, *move_ev, *report_ev;
-    struct loop_timer *upgrade_timer, *close_timer, *ping_timer;
-
-    struct buf request; /* the upgrade request, until written */
-    size_t request_off, request_len;
-    struct buf head; /* the answer as it arrives */
-    char accept[29];
-    struct wsframe *wf;
-    double start_wall, start_ms, connect_ms;
+    struct wsconn *conn;
+    struct event *move_ev, *report_ev;
+    struct loop_timer *close_timer, *ping_timer;
 
     unsigned ping_seq, pings_lost;
     int ping_outstanding;
@@ -86,7 +68,6 @@ struct ws {
     int reported;
 };
 
-static void flush(struct ws *w);
 static void start_connect(struct ws *w);
 
 static double wall_now(void)
@@ -104,43 +85,13 @@ static const char *trust_how(struct ws *w, int tls)
                              : "TLS, verified";
 }
 
-static const struct http_trust *trust_of(struct ws *w, struct http_trust *t)
-{
-    t->url = w->url.http_url;
-    t->name = w->cfg.url;
-    t->ca_file = w->cfg.ca_file;
-    t->pin = w->cfg.pin;
-    t->insecure = w->cfg.insecure;
-    t->proxy = w->cfg.proxy;
-    return t;
-}
-
 /* ---- the connection ---- */
 
 /* Lets go of the socket and everything of this connection. */
 static void drop_connection(struct ws *w)
 {
-    if (w->read_ev) {
-        event_free(w->read_ev);
-        w->read_ev = NULL;
-    }
-    if (w->write_ev) {
-        event_free(w->write_ev);
-        w->write_ev = NULL;
-    }
-    event_del(w->resume_ev);
-    if (w->easy) {
-        http_multi_remove(w->multi, w->easy);
-        curl_easy_cleanup(w->easy); /* closes the socket */
-        w->easy = NULL;
-    }
-    w->fd = CURL_SOCKET_BAD;
-    wsframe_free(w->wf);
-    w->wf = NULL;
-    buf_done(&w->request);
-    buf_done(&w->head);
-    w->request_off = w->request_len = 0;
-    loop_timer_stop(w->upgrade_timer);
+    wsconn_free(w->conn);
+    w->conn = NULL;
     loop_timer_stop(w->ping_timer);
     w->ping_outstanding = 0;
 }
@@ -172,12 +123,9 @@ static void end_with(struct ws *w, enum perch_fail why, char *cause)
     if (w->state == W_CLOSED)
         return;
     w->state = W_CLOSED;
-    if (w->wf) {
-        wsframe_stop(w->wf);
-        flush(w);
-    }
+    if (w->conn)
+        wsconn_stop(w->conn);
     loop_timer_stop(w->ping_timer);
-    loop_timer_stop(w->upgrade_timer);
     event_active(w->report_ev, 0, 0);
 }
 
@@ -185,40 +133,17 @@ static void end_with(struct ws *w, enum perch_fail why, char *cause)
 static void close_with(struct ws *w, unsigned code, enum perch_fail why,
                        char *cause)
 {
-    if (w->wf && wsframe_open(w->wf))
-        wsframe_close(w->wf, code, NULL);
+    if (w->conn)
+        wsconn_close(w->conn, code);
     end_with(w, why, cause);
 }
 
 /* ---- records ---- */
 
-static void emit(struct ws *w, struct transport_record *rec)
+static void emit(struct ws *w, const struct transport_record *rec)
 {
     if (w->base.ev->record)
         w->base.ev->record(w->base.ev_arg, rec);
-}
-
-static void upgrade_record(struct ws *w, const struct ws_upgrade *u,
-                           const char *error)
-{
-    struct transport_record rec;
-
-    memset(&rec, 0, sizeof rec);
-    rec.kind = TRANSPORT_WS_UPGRADE;
-    rec.start = w->start_wall;
-    rec.bytes_out = w->request_len;
-    rec.status = u ? u->status : 0;
-    rec.bytes_in = u && u->head_len ? u->head_len : w->head.len;
-    rec.duration_ms = loop_now_ms() - w->start_ms;
-    rec.connect_ms = w->connect_ms;
-    rec.error = error;
-    if (u) {
-        rec.protocol = u->protocol[0] ? u->protocol : NULL;
-        rec.extensions = u->extensions[0] ? u->extensions : NULL;
-        rec.via = u->server[0] ? u->server : NULL;
-        rec.date = u->date[0] ? u->date : NULL;
-    }
-    emit(w, &rec);
 }
 
 static void frame_record(struct ws *w, const struct wsframe_frame *f,
@@ -257,69 +182,12 @@ static void ping_record(struct ws *w, double rtt_ms, const char *error)
     emit(w, &rec);
 }
 
-/* ---- writing ---- */
-
-/* Writes what is waiting: the upgrade request, then wslay's output. */
-static int write_some(struct ws *w, const char *p, size_t len, size_t *sent)
-{
-    CURLcode rc = curl_easy_send(w->easy, p, len, sent);
-
-    if (rc == CURLE_AGAIN) {
-        *sent = 0;
-        return 0;
-    }
-    if (rc != CURLE_OK) {
-        end_with(w, FAIL_NETWORK,
-                 xasprintf("connection to %s lost while writing: %s",
-                           w->cfg.url, curl_easy_strerror(rc)));
-        return -1;
-    }
-    return 1;
-}
-
-static void flush(struct ws *w)
-{
-    const char *p;
-    size_t len, sent;
-
-    if (w->easy == NULL || w->fd == CURL_SOCKET_BAD)
-        return;
-    while (w->request_off < w->request.len) {
-        int rc = write_some(w, w->request.data + w->request_off,
-                            w->request.len - w->request_off, &sent);
-        if (rc < 0)
-            return;
-        w->request_off += sent;
-        if (rc == 0)
-            goto wait;
-    }
-    while (w->wf && (p = wsframe_output(w->wf, &len)) != NULL) {
-        int rc = write_some(w, p, len, &sent);
-        if (rc < 0)
-            return;
-        wsframe_written(w->wf, sent);
-        if (rc == 0)
-            goto wait;
-    }
-    return;
-wait:
-    if (w->write_ev)
-        event_add(w->write_ev, NULL);
-}
-
-static void on_writable(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    flush(arg);
-}
-
 /* ---- RFC 7395 ---- */
 
 static void send_text(struct ws *w, const char *text, size_t len)
 {
-    if (w->wf && wsframe_send_text(w->wf, text, len) == 0)
-        flush(w);
+    if (w->conn)
+        wsconn_send_text(w->conn, text, len);
 }
 
 static void send_open(struct ws *w)
@@ -356,9 +224,8 @@ static void move(struct ws *w, const char *uri)
     }
     free(w->move_to);
     w->move_to = xstrdup(uri);
-    wsframe_close(w->wf, 1000, NULL);
-    flush(w);
-    wsframe_stop(w->wf);
+    wsconn_close(w->conn, 1000);
+    wsconn_stop(w->conn);
     w->state = W_MOVING;
     event_active(w->move_ev, 0, 0);
 }
@@ -394,9 +261,7 @@ static void on_stream_close(struct ws *w, xmpp_stanza_t *el)
         return;
     }
     if (w->state == W_CLOSING) { /* the answer to ours */
-        if (wsframe_open(w->wf))
-            wsframe_close(w->wf, 1000, NULL);
-        flush(w);
+        wsconn_close(w->conn, 1000);
         return; /* the server's close frame or the end of TCP follows */
     }
     send_text(w, wsproto_close(), strlen(wsproto_close()));
@@ -509,7 +374,7 @@ static void on_ping_timer(void *arg)
     struct ws *w = arg;
     char p[32], why[96];
 
-    if (w->wf == NULL || !wsframe_open(w->wf))
+    if (w->conn == NULL || !wsconn_open(w->conn))
         return;
     if (w->ping_outstanding) {
         snprintf(why, sizeof why, "no pong within %u s", w->cfg.ping_s);
@@ -528,8 +393,7 @@ static void on_ping_timer(void *arg)
     w->ping_outstanding = 1;
     w->ping_sent_ms = loop_now_ms();
     w->ping_sent_wall = wall_now();
-    if (wsframe_ping(w->wf, p, strlen(p)) == 0)
-        flush(w);
+    wsconn_ping(w->conn, p, strlen(p));
     loop_timer_start(w->ping_timer, w->cfg.ping_s * 1000u);
 }
 
@@ -602,213 +466,54 @@ static void on_frame(void *arg, const struct wsframe_frame *f)
         on_peer_close(w, f);
 }
 
-/* ---- reading ---- */
+/* ---- the connection's events ---- */
 
-static void upgraded(struct ws *w, const struct ws_upgrade *u)
+static void on_conn_open(void *arg)
 {
-    size_t rest = w->head.len - u->head_len;
+    struct ws *w = arg;
 
-    loop_timer_stop(w->upgrade_timer);
-    upgrade_record(w, u, NULL);
-    w->wf = wsframe_new(XMLSTREAM_MAX_STANZA, on_frame, w);
     send_open(w);
     on_ping_timer(w);
-    if (rest > 0 && w->state != W_CLOSED &&
-        wsframe_feed(w->wf, w->head.data + u->head_len, rest) != 0)
-        end_with(w, FAIL_STREAM,
-                 xasprintf("%s sent %s", w->cfg.url, wsframe_cause(w->wf)));
-    buf_done(&w->head);
-    flush(w);
 }
 
-/* Bytes of the answer to the upgrade. */
-static void read_head(struct ws *w, const char *data, size_t n)
+static void on_conn_record(void *arg, const struct transport_record *rec)
 {
-    struct ws_upgrade u;
-    char *cause = NULL;
-    int rc;
+    struct ws *w = arg;
+    emit(w, rec);
+}
 
-    buf_append(&w->head, data, n);
-    rc = wsproto_response(w->head.data, w->head.len, w->accept, &u, &cause);
-    if (rc == WSPROTO_MORE)
-        return;
-    if (rc == WSPROTO_REFUSED) {
-        upgrade_record(w, &u, cause);
-        end_with(w, FAIL_STREAM, xasprintf("%s: %s", w->cfg.url, cause));
+static void on_conn_lost(void *arg, enum perch_fail why, char *cause)
+{
+    struct ws *w = arg;
+
+    if (w->state == W_CLOSING) { /* the end of what we asked for */
         free(cause);
-        return;
-    }
-    upgraded(w, &u);
-}
-
-static void on_eof(struct ws *w)
-{
-    char *where;
-
-    if (w->state == W_CLOSING) {
         end_with(w, FAIL_CLOSED, xstrdup("closed"));
         return;
     }
-    if (w->state == W_UPGRADING) {
-        upgrade_record(w, NULL, "closed before answering");
-        end_with(w, FAIL_NETWORK,
-                 xasprintf("%s closed the connection before answering the "
-                           "WebSocket upgrade (%zu bytes of an answer): a "
-                           "proxy that does not pass Upgrade?",
-                           w->cfg.url, w->head.len));
-        return;
-    }
-    where = w->wf ? wsframe_eof_cause(w->wf) : NULL;
-    end_with(w, FAIL_NETWORK,
-             xasprintf("connection to %s lost: closed without a WebSocket "
-                       "close frame (1006 abnormal closure)%s%s",
-                       w->cfg.url, where ? ", " : "", where ? where : ""));
-    free(where);
+    end_with(w, why, cause);
 }
 
-/* Reads what the socket (and TLS) has, up to a budget. */
-static void read_some(struct ws *w)
-{
-    char buf[READ_CHUNK];
-    size_t total = 0;
-
-    while (w->state != W_CLOSED && w->state != W_MOVING && w->easy) {
-        size_t n = 0;
-        CURLcode rc;
-
-        if (total >= READ_BUDGET) { /* the rest after the loop's turn */
-            static const struct timeval now = {0, 0};
-            event_add(w->resume_ev, &now);
-            return;
-        }
-        rc = curl_easy_recv(w->easy, buf, sizeof buf, &n);
-        if (rc == CURLE_AGAIN)
-            return;
-        if (rc != CURLE_OK) {
-            end_with(w, FAIL_NETWORK,
-                     xasprintf("connection to %s lost: %s", w->cfg.url,
-                               curl_easy_strerror(rc)));
-            return;
-        }
-        if (n == 0) {
-            on_eof(w);
-            return;
-        }
-        total += n;
-        if (w->state == W_UPGRADING)
-            read_head(w, buf, n);
-        else if (w->wf && wsframe_feed(w->wf, buf, n) != 0)
-            end_with(w, FAIL_STREAM,
-                     xasprintf("%s sent %s", w->cfg.url, wsframe_cause(w->wf)));
-        if (w->wf)
-            flush(w);
-    }
-}
-
-static void on_readable(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    read_some(arg);
-}
-
-/* ---- connecting and the upgrade ---- */
-
-static void send_request(struct ws *w)
-{
-    unsigned char nonce[16];
-    char key[25], *req;
-
-    if (RAND_bytes(nonce, sizeof nonce) != 1) {
-        end_with(w, FAIL_NETWORK,
-                 xstrdup("no randomness for the WebSocket "
-                         "key"));
-        return;
-    }
-    wsproto_key(nonce, key);
-    wsproto_accept(key, w->accept);
-    req = wsproto_request(&w->url, key, "perch/" PERCH_VERSION);
-    buf_puts(&w->request, req);
-    w->request_len = w->request.len;
-    free(req);
-    w->state = W_UPGRADING;
-    loop_timer_start(w->upgrade_timer, UPGRADE_TIMEOUT_MS);
-    flush(w);
-}
-
-static int on_done(void *arg, CURL *e, CURLcode rc)
-{
-    struct ws *w = arg;
-    struct http_trust t;
-    enum perch_fail f;
-    char *cause = NULL;
-
-    if (w->state != W_CONNECTING || e != w->easy)
-        return 0;
-    w->connect_ms = loop_now_ms() - w->start_ms;
-    if (rc != CURLE_OK) {
-        upgrade_record(w, NULL,
-                       w->errbuf[0] ? w->errbuf : curl_easy_strerror(rc));
-        f = http_connect_failure(trust_of(w, &t), rc, w->errbuf, &cause);
-        if (f == FAIL_NONE) {
-            f = FAIL_NETWORK;
-            cause =
-                xasprintf("cannot connect to %s: %s", w->cfg.url,
-                          w->errbuf[0] ? w->errbuf : curl_easy_strerror(rc));
-        }
-        end_with(w, f, cause);
-        return -1;
-    }
-    if (curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &w->fd) != CURLE_OK ||
-        w->fd == CURL_SOCKET_BAD) {
-        end_with(w, FAIL_NETWORK, xstrdup("libcurl kept no socket"));
-        return -1;
-    }
-    w->read_ev = event_new(loop_base(w->loop), w->fd, EV_READ | EV_PERSIST,
-                           on_readable, w);
-    w->write_ev =
-        event_new(loop_base(w->loop), w->fd, EV_WRITE, on_writable, w);
-    event_add(w->read_ev, NULL);
-    send_request(w);
-    return 0;
-}
+static const struct wsconn_events conn_events = {
+    .open = on_conn_open,
+    .frame = on_frame,
+    .record = on_conn_record,
+    .lost = on_conn_lost,
+};
 
 static void start_connect(struct ws *w)
 {
-    CURL *e = curl_easy_init();
-    struct http_trust t;
+    struct wsconn_config c;
 
+    memset(&c, 0, sizeof c);
+    c.url = &w->url;
+    c.name = w->cfg.url;
+    c.ca_file = w->cfg.ca_file;
+    c.pin = w->cfg.pin;
+    c.proxy = w->cfg.proxy;
+    c.insecure = w->cfg.insecure;
     w->state = W_CONNECTING;
-    w->start_ms = loop_now_ms();
-    w->start_wall = wall_now();
-    w->errbuf[0] = '\0';
-    w->easy = e;
-    http_set_trust(e, trust_of(w, &t));
-    curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, w->errbuf);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    http_multi_add(w->multi, e);
-}
-
-static void on_upgrade_timeout(void *arg)
-{
-    struct ws *w = arg;
-
-    upgrade_record(w, NULL, "no answer");
-    end_with(w, FAIL_NETWORK,
-             xasprintf("%s did not answer the WebSocket upgrade within %d s "
-                       "(%zu bytes of an answer)",
-                       w->cfg.url, UPGRADE_TIMEOUT_MS / 1000, w->head.len));
-}
-
-static void on_resume(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    read_some(arg);
+    w->conn = wsconn_new(w->loop, &c, &conn_events, w);
 }
 
 /* ---- the transport interface ---- */
@@ -868,7 +573,7 @@ static void ws_restart(struct transport *base)
 static int ws_secure(struct transport *base)
 {
     struct ws *w = (struct ws *)base;
-    return strncmp(w->cfg.url, "wss://", 6) == 0;
+    return strncasecmp(w->cfg.url, "wss://", 6) == 0;
 }
 
 static const char *ws_describe(struct transport *base)
@@ -909,11 +614,8 @@ static void ws_free(struct transport *base)
         return;
     w->reported = 1;
     drop_connection(w);
-    http_multi_free(w->multi);
-    event_free(w->resume_ev);
     event_free(w->move_ev);
     event_free(w->report_ev);
-    loop_timer_free(w->upgrade_timer);
     loop_timer_free(w->close_timer);
     loop_timer_free(w->ping_timer);
     wsproto_url_done(&w->url);
@@ -960,14 +662,8 @@ struct transport *ws_new(struct loop *loop, xmpp_ctx_t *ctx,
     w->cfg.proxy = dup_or_null(cfg->proxy);
     if (w->cfg.ping_s == 0)
         w->cfg.ping_s = DEFAULT_PING_S;
-    w->fd = CURL_SOCKET_BAD;
-    buf_init(&w->request);
-    buf_init(&w->head);
-    w->multi = http_multi_new(loop, on_done, w);
-    w->resume_ev = evtimer_new(eb, on_resume, w);
     w->move_ev = event_new(eb, -1, 0, on_move, w);
     w->report_ev = event_new(eb, -1, 0, report_closed, w);
-    w->upgrade_timer = loop_timer_new(loop, on_upgrade_timeout, w);
     w->close_timer = loop_timer_new(loop, on_close_timeout, w);
     w->ping_timer = loop_timer_new(loop, on_ping_timer, w);
     return &w->base;

@@ -11,6 +11,7 @@ WSP_LOG=$WORK/wsproxy.log
 start_wsproxy() {
     local ready=$WORK/wsproxy.ready port
     : >"$WSP_LOG"
+    rm -f "$ready" # not the last proxy's line
     "$WSPROXY" --listen-port 0 --upstream-port "$HTTP_PORT" --log "$WSP_LOG" "$@" >"$ready" 2>&1 &
     WSP_PID=$!
     wait_for "$ready" '^ready [0-9]+$' 5 || return 1
