@@ -791,8 +791,7 @@ static int probe_main(const struct cli *c)
 
 const struct command cmd_probe_entry = {
     .name = "probe",
-    .summary = "watch the transport: BOSH requests or WebSocket frames, "
-               "pings, drift",
+    .summary = "watch the transport: BOSH requests, WebSocket frames, pings",
     .help = help,
     .extras = CLI_JSON | CLI_DURATION,
     .main = probe_main,

@@ -21,6 +21,7 @@
  *                   then the connection to the client is closed
  *   blackhole       nothing more goes to the client (an idle timeout that
  *                   drops a connection silently)
+ *   droppong        the next pong from the server is not passed on
  *   seeother-late:URI  <close see-other-uri='URI'/>, then nothing more
  * or right after the server's first <open/>:
  *   seeother:URI    <close see-other-uri='URI'/>, then nothing more
@@ -75,6 +76,7 @@ enum fault {
     F_PINGFLOOD,
     F_CUT,
     F_BLACKHOLE,
+    F_DROPPONG,
     F_SEEOTHER_LATE,
     F_SEEOTHER,
     F_SPLIT,
@@ -83,10 +85,14 @@ enum fault {
 };
 
 static const char *const fault_names[] = {
-    "none",      "close",    "oversize",      "masked",        "binary",
-    "pingflood", "cut",      "blackhole",     "seeother-late", "seeother",
-    "split",     "fragment", "strip-upgrade",
+    "none",      "close", "oversize",  "masked",        "binary",
+    "pingflood", "cut",   "blackhole", "droppong",      "seeother-late",
+    "seeother",  "split", "fragment",  "strip-upgrade",
 };
+/* one name a fault */
+typedef char names_match[sizeof fault_names / sizeof *fault_names == F_STRIP + 1
+                             ? 1
+                             : -1];
 
 struct proxy {
     struct event_base *base;
@@ -108,6 +114,7 @@ struct conn {
     int upgraded;      /* ... and it was a 101 */
     int fired;         /* the fault of this connection */
     int blackholed;
+    int pong_dropped;
     int connect_wait;        /* --connect: the CONNECT line not read yet */
     int closing;             /* the client's output goes, then everything */
     struct evbuffer *pieces; /* split: bytes waiting for the timer */
@@ -368,6 +375,9 @@ static int one_frame(struct conn *c, struct evbuffer *in)
                           : memmem(f + hl, (size_t)pl, "</jid>", 6) != NULL);
     if (c->blackholed)
         ; /* swallowed */
+    else if (c->p->fault == F_DROPPONG && c->fired && !c->pong_dropped &&
+             (h[0] & 0x0f) == 0xa)
+        c->pong_dropped = 1;
     else if (c->p->fault == F_SPLIT)
         split_frame(c, f, hl, len);
     else if (c->p->fault == F_FRAGMENT && (h[0] & 0x0f) == 0x1 && pl > 0)
