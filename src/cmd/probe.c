@@ -292,6 +292,8 @@ static void ws_upgrade(struct probe *p, const struct transport_record *rec)
     if (p->json) {
         json_t *o = json_object();
         json_object_set_new(o, "status", json_integer(rec->status));
+        json_object_set_new(o, "target",
+                            json_string(rec->what ? rec->what : ""));
         json_object_set_new(o, "protocol",
                             json_string(rec->protocol ? rec->protocol : ""));
         json_object_set_new(
@@ -312,9 +314,10 @@ static void ws_upgrade(struct probe *p, const struct transport_record *rec)
     clock_text(rec->start * 1000.0, when, sizeof when);
     human_bytes(rec->bytes_out, out, sizeof out);
     human_bytes(rec->bytes_in, in, sizeof in);
-    printf("%s  upgrade  %3ld  protocol %s  extensions %s  out %s  in %s  "
-           "connect %.0f ms  total %.0f ms",
-           when, rec->status, rec->protocol ? rec->protocol : "none",
+    printf("%s  upgrade  GET %s  %3ld  protocol %s  extensions %s  out %s  "
+           "in %s  connect %.0f ms  total %.0f ms",
+           when, rec->what ? rec->what : "/", rec->status,
+           rec->protocol ? rec->protocol : "none",
            rec->extensions ? rec->extensions : "none", out, in, rec->connect_ms,
            rec->duration_ms);
     if (rec->via)

@@ -26,9 +26,9 @@ struct transport_record {
     enum transport_record_kind kind;
     double start; /* wall clock, seconds since the epoch */
     unsigned long long rid;
-    size_t bytes_out; /* HTTP, upgrade: bytes of the request */
-    long status;      /* HTTP status (also of an upgrade); 0 when none */
-    size_t bytes_in;  /* HTTP: body; upgrade: the response head */
+    size_t bytes_out;   /* HTTP, upgrade: bytes of the request */
+    long status;        /* HTTP status (also of an upgrade); 0 when none */
+    size_t bytes_in;    /* HTTP: body; upgrade: the response head */
     double duration_ms; /* HTTP, upgrade; WS_PING: the round trip */
     unsigned stanzas_out;
     unsigned stanzas_in;
@@ -39,12 +39,13 @@ struct transport_record {
     const char *date;  /* the response's Date header, or NULL */
 
     /* WebSocket frames (TRANSPORT_WS_FRAME) */
-    int out;                 /* 1: sent by perch, 0: received */
-    unsigned opcode;         /* RFC 6455 5.2: 0 continuation, 1 text, 2
-                                binary, 8 close, 9 ping, 10 pong */
-    int fin;                 /* the last frame of its message */
-    unsigned long long size; /* payload bytes of the frame */
-    const char *what;         /* the element a message held: "iq", "open" */
+    int out;                  /* 1: sent by perch, 0: received */
+    unsigned opcode;          /* RFC 6455 5.2: 0 continuation, 1 text, 2
+                                 binary, 8 close, 9 ping, 10 pong */
+    int fin;                  /* the last frame of its message */
+    unsigned long long size;  /* payload bytes of the frame */
+    const char *what;         /* the element a message held: "iq", "open"; an
+                                 upgrade: the request's target ("/ws/") */
     unsigned close_code;      /* close frame: its status code, 0 none */
     const char *close_reason; /* close frame: its reason, or NULL */
 

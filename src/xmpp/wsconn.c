@@ -119,6 +119,7 @@ static void upgrade_record(struct wsconn *c, const struct ws_upgrade *u,
     rec.bytes_in = u && u->head_len ? u->head_len : c->head.len;
     rec.duration_ms = loop_now_ms() - c->start_ms;
     rec.connect_ms = c->connect_ms;
+    rec.what = c->cfg.url->target;
     rec.error = error;
     if (u) {
         rec.protocol = u->protocol[0] ? u->protocol : NULL;

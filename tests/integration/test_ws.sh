@@ -80,7 +80,7 @@ t_ws_watch_gets_the_events_over_ws_and_wss() {
 
 t_ws_probe_shows_upgrade_frames_pings_and_a_healthy_verdict() {
     expect_rc 0 "$(p probe "${WSS[@]}" --ws-ping 1 --duration 3 --json)"
-    expect_out '"kind":"upgrade","status":101,"protocol":"xmpp","extensions":"","server":"[^"]*"'
+    expect_out '"kind":"upgrade","status":101,"target":"/xmpp-websocket","protocol":"xmpp","extensions":"","server":"[^"]*"'
     expect_out '"kind":"wsping","rtt_ms":[0-9.]+'
     expect_out '"kind":"frame","dir":"out","opcode":"ping"'
     expect_out '"kind":"frame","dir":"in","opcode":"pong"'
@@ -90,7 +90,7 @@ t_ws_probe_shows_upgrade_frames_pings_and_a_healthy_verdict() {
     (($(grep -c '"kind":"wsping"' "$OUT") >= 3)) || fail "fewer than 3 WebSocket pings in 3 s"
     # the human lines: time to the millisecond, direction, opcode, size
     expect_rc 0 "$(p probe "${WS[@]}" --duration 1)"
-    expect_out '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}  upgrade  101  protocol xmpp  extensions none'
+    expect_out '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}  upgrade  GET /xmpp-websocket  101  protocol xmpp  extensions none'
     expect_out '^[0-9:.]{12}  frame    in   text +[0-9]+ B  <features>'
     expect_out '^[0-9:.]{12}  summary  healthy'
 }
