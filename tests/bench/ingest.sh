@@ -33,9 +33,8 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 "$ROOT/tests/prosody/start.sh" "$WORK/prosody" >/dev/null
 # shellcheck source=/dev/null
 source "$WORK/prosody/env"
-prosodyctl --config "$PROSODY_CONFIG" register wsbench "$DOMAIN" wsbenchpass >/dev/null
 export PUB_PW=$PUBLISHER_PASS SUP_PW=$SUPERVISOR_PASS SINK_PW=$SINKUSER_PASS \
-    WSB_PW=wsbenchpass
+    WATCH_PW=$WATCHER_PASS
 conn=(-s 127.0.0.1 -p "$C2S_PORT" --ca-file "$CA_FILE")
 ps="xmlns='http://jabber.org/protocol/pubsub'"
 "$PERCH" send -j "$PUBLISHER_JID" --password-env PUB_PW "${conn[@]}" \
@@ -71,7 +70,7 @@ watcher() {
 watcher tcp -j "$SUPERVISOR_JID" --password-env SUP_PW "${conn[@]}"
 watcher bosh -j "$SINKUSER_JID" --password-env SINK_PW --bosh "$BOSH_HTTPS_URL" \
     --ca-file "$CA_FILE"
-watcher ws -j "wsbench@$DOMAIN" --password-env WSB_PW --ws "$WSS_URL" \
+watcher ws -j "$WATCHER_JID" --password-env WATCH_PW --ws "$WSS_URL" \
     --ca-file "$CA_FILE"
 for _ in $(seq 300); do
     grep -q ready "$WORK/baseline.out" && grep -q watching "$WORK/tcp.err" &&

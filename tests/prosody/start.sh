@@ -110,7 +110,8 @@ pick_ports
 write_config
 
 # --- users (prosodyctl writes straight into data_path; no server needed) ---
-users=(publisher:pubpass agent:agentpass supervisor:suppass sinkuser:sinkpass)
+users=(publisher:pubpass agent:agentpass supervisor:suppass sinkuser:sinkpass
+    watcher:watchpass)
 for u in "${users[@]}"; do
     if ! prosodyctl --config "$CFG" register "${u%%:*}" "$DOMAIN" "${u#*:}" \
         >"$DIR/register.log" 2>&1; then
