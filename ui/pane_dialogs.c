@@ -63,7 +63,7 @@ static void collect(struct dialogs_pane *p, double now)
     p->n = 0;
     while (map_next(&m->dialogs, &i, &key, &val)) {
         struct dialog *d = val;
-        if (d->dropped_ms && now - d->dropped_ms > DIALOG_FADE_MS)
+        if (d->ended_ms && now - d->ended_ms > DIALOG_FADE_MS)
             continue;
         p->v[p->n++] = d;
     }
@@ -123,7 +123,7 @@ static void draw_list(struct dialogs_pane *p, WINDOW *w, int rows, int cols,
     for (y = 2, i = p->l.top; i < p->n && y < rows; i++, y++) {
         const struct dialog *d = p->v[i];
         int sel = i == p->l.sel && focused;
-        int gone = d->dropped_ms > 0;
+        int gone = d->ended_ms > 0;
         attr_t base = ui_attr(sel    ? THEME_SELECTION
                               : gone ? THEME_DIALOG_DROPPED
                                      : THEME_NORMAL);
