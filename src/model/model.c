@@ -269,19 +269,62 @@ static int from_item(const char *kind)
     return 1;
 }
 
-/* FNV-1a of the event's JSON: the same item fetched again is the same
- * text; a node that reuses one item id for new content is not. */
-static unsigned long long event_hash(json_t *ev)
-{
-    unsigned long long h = 1469598103934665603ULL;
-    char *text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    const char *p;
+#define HASH_DEPTH 16 /* decoded events nest 5 deep */
 
-    for (p = text ? text : ""; *p; p++) {
-        h ^= (unsigned char)*p;
+static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+
+    while (n--) {
+        h ^= *b++;
         h *= 1099511628211ULL;
     }
-    free(text);
+    return h;
+}
+
+/* FNV-1a over a JSON value, walked in order: types, lengths, keys and
+ * scalars (what is nested deeper than HASH_DEPTH counts by its type). The
+ * same item fetched again hashes the same; a node that reuses one item id
+ * for new content does not. Cheaper than printing the event. */
+static unsigned long long hash_json(unsigned long long h, json_t *v, int depth)
+{
+    unsigned char type = (unsigned char)json_typeof(v);
+    const char *key;
+    json_int_t n;
+    double d;
+    size_t i, len;
+    json_t *x;
+
+    h = fnv(h, &type, 1);
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        if (depth < HASH_DEPTH)
+            json_object_foreach(v, key, x)
+            {
+                h = fnv(h, key, strlen(key) + 1);
+                h = hash_json(h, x, depth + 1);
+            }
+        break;
+    case JSON_ARRAY:
+        if (depth < HASH_DEPTH)
+            json_array_foreach(v, i, x) h = hash_json(h, x, depth + 1);
+        break;
+    case JSON_STRING:
+        len = json_string_length(v);
+        h = fnv(h, &len, sizeof len);
+        h = fnv(h, json_string_value(v), len);
+        break;
+    case JSON_INTEGER:
+        n = json_integer_value(v);
+        h = fnv(h, &n, sizeof n);
+        break;
+    case JSON_REAL:
+        d = json_real_value(v);
+        h = fnv(h, &d, sizeof d);
+        break;
+    default: /* true, false, null: the type says it */
+        break;
+    }
     return h;
 }
 
@@ -290,7 +333,7 @@ static int seen_before(struct model *m, const char *node, const char *item,
                        json_t *ev)
 {
     struct node_entry *n = model_node(m, node, 1);
-    unsigned long long h = event_hash(ev);
+    unsigned long long h = hash_json(1469598103934665603ULL, ev, 0);
     unsigned i;
 
     for (i = 0; i < MODEL_SEEN_ITEMS; i++)
