@@ -226,23 +226,34 @@ static void since(char *out, size_t size, double change_ms, double now)
         ui_duration(out, size, t);
 }
 
+/* STATE (coloured) TIME REASON PENDING: an agent's or a medium's. */
+static void state_columns(WINDOW *w, attr_t base, int sel, const char *state,
+                          double change_ms, const char *reason,
+                          const char *pending, double now)
+{
+    char t[32];
+
+    since(t, sizeof t, change_ms, now);
+    wattrset(w, sel ? base : ui_attr(ui_state_element(state)));
+    ui_put_pad(w, s(state), 11);
+    wattrset(w, base);
+    ui_put_pad(w, t, 8);
+    ui_put_pad(w, s(reason), 14);
+    ui_put_pad(w, s(pending), 11);
+}
+
 static void agent_row(WINDOW *w, const struct agent *a, int sel, double now)
 {
     attr_t base = ui_attr(sel ? THEME_SELECTION : THEME_NORMAL);
-    char name[128], t[32];
+    char name[128];
 
-    since(t, sizeof t, a->state_change_ms, now);
     snprintf(name, sizeof name, "%s %s", s(a->first_name), s(a->last_name));
     wattrset(w, base);
     ui_put_pad(w, s(a->login_id), 9);
     ui_put_pad(w, name, 18);
     ui_put_pad(w, s(a->extension), 9);
-    wattrset(w, sel ? base : ui_attr(ui_state_element(a->state)));
-    ui_put_pad(w, s(a->state), 11);
-    wattrset(w, base);
-    ui_put_pad(w, t, 8);
-    ui_put_pad(w, s(a->reason_label), 14);
-    ui_put_pad(w, s(a->pending_state), 11);
+    state_columns(w, base, sel, a->state, a->state_change_ms, a->reason_label,
+                  a->pending_state, now);
 }
 
 /* "         → Chat            NOT_READY  3m05s   Training": a medium
@@ -251,20 +262,15 @@ static void media_row(WINDOW *w, const struct agent_media *md, int sel,
                       double now)
 {
     attr_t base = ui_attr(sel ? THEME_SELECTION : THEME_NORMAL);
-    char name[128], t[32];
+    char name[128];
 
-    since(t, sizeof t, md->state_change_ms, now);
     snprintf(name, sizeof name, "  %s %s", ui_sym_arrow_out(),
              md->name ? md->name : md->id);
     wattrset(w, base);
     ui_put_pad(w, "", 9);
     ui_put_pad(w, name, 27);
-    wattrset(w, sel ? base : ui_attr(ui_state_element(md->state)));
-    ui_put_pad(w, s(md->state), 11);
-    wattrset(w, base);
-    ui_put_pad(w, t, 8);
-    ui_put_pad(w, s(md->reason_label), 14);
-    ui_put_pad(w, s(md->pending_state), 11);
+    state_columns(w, base, sel, md->state, md->state_change_ms,
+                  md->reason_label, md->pending_state, now);
 }
 
 static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)

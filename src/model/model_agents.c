@@ -316,8 +316,10 @@ static const char *last_segment(const char *path)
     return s && s[1] ? s + 1 : NULL;
 }
 
-/* The agent and MRD ids of a Media event: from its node, the medium's
- * uri, or the Update's source. 0 when they are not known. */
+/* The agent and MRD ids of a Media event: from its node
+ * (/finesse/api/User/{id}/Media/{mrdId}, or .../Media with a mediaId), the
+ * medium's uri, or the Update's source; mediaId names the medium when the
+ * node does not. 0 when they are not known. */
 static int media_ids(const struct incoming *e, json_t *md, char **agent,
                      char **mrd)
 {
@@ -325,15 +327,21 @@ static int media_ids(const struct incoming *e, json_t *md, char **agent,
     const char *id = model_str(md, EVK_MEDIA_ID);
     size_t i;
 
+    if (id && *id == '\0')
+        id = NULL;
     *agent = *mrd = NULL;
-    for (i = 0; i < sizeof paths / sizeof *paths; i++)
-        if ((*agent = model_path_id(paths[i], MODEL_USER_PATH, "/Media/")))
-            break;
-    if (*agent == NULL)
-        return 0;
-    /* the node names the medium; otherwise mediaId does, or the path */
-    *mrd = xstrdup(i > 0 && id && *id ? id : last_segment(paths[i]));
-    return 1;
+    for (i = 0; i < sizeof paths / sizeof *paths; i++) {
+        if ((*agent = model_path_id(paths[i], MODEL_USER_PATH, "/Media/"))) {
+            *mrd = xstrdup(i > 0 && id ? id : last_segment(paths[i]));
+            return 1;
+        }
+        if (id &&
+            (*agent = model_path_id(paths[i], MODEL_USER_PATH, "/Media"))) {
+            *mrd = xstrdup(id);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static struct agent_media *media_get(struct agent *a, const char *mrd,

@@ -815,6 +815,17 @@ static void check_media_lifecycle(const struct model *m)
     assert_int_equal(m->agents.n, 1);
 }
 
+static void check_media_on_the_media_node(const struct model *m)
+{
+    const struct agent *a = agent(m, "7");
+
+    /* .../Media names no medium: mediaId does; without one, ignored */
+    assert_int_equal(a->nmedia, 1);
+    assert_string_equal(a->media[0].id, "4");
+    assert_string_equal(a->media[0].state, "READY");
+    assert_int_equal(m->agents.n, 1);
+}
+
 static void check_failed_dialog_ended(const struct model *m)
 {
     assert_true(model_dialog_ended(dialog(m, "7")));
@@ -942,6 +953,15 @@ static const struct json_row json_rows[] = {
       "{\"node\":\"/finesse/api/User/8/Media\",\"kind\":\"media\",\"media\":"
       "{\"state\":\"READY\",\"uri\":\"/finesse/api/User//Media/1\"}}"},
      check_media_lifecycle},
+    {"model_apply__reads_media_on_the_users_media_node_by_media_id",
+     {"{\"node\":\"/finesse/api/User/7/Media\",\"kind\":\"media\",\"media\":"
+      "{\"mediaId\":\"4\",\"state\":\"READY\"}}",
+      "{\"node\":\"/finesse/api/User/8/Media\",\"kind\":\"media\",\"media\":"
+      "{\"state\":\"READY\"}}",
+      "{\"node\":\"/finesse/api/User/9/Media\",\"kind\":\"media\",\"media\":"
+      "{\"mediaId\":\"\",\"state\":\"READY\"}}",
+      NULL},
+     check_media_on_the_media_node},
     {"model_apply__a_failed_dialog_has_ended",
      {"{\"kind\":\"dialogs\",\"dialogs\":[{\"id\":\"7\",\"state\":\"FAILED\"},"
       "{\"id\":\"8\",\"state\":\"INITIATING\"}]}",
