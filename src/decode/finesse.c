@@ -398,38 +398,39 @@ static const struct {
  * deletion; 0 when it is not one. */
 static int delete_by_source(json_t *o)
 {
+    static const char space[] = " \t\r\n";
     const char *event = json_string_value(json_object_get(o, EVK_EVENT));
     const char *text = json_string_value(json_object_get(o, EVK_SOURCE));
     const char *id;
     char *source;
     json_t *member;
     size_t i, n, len;
-    int found = 0;
 
     if (event == NULL || text == NULL || strcmp(event, EV_EVENT_DELETE) != 0)
         return 0;
-    text += strspn(text, " \t\r\n");
-    len = strcspn(text, " \t\r\n");
+    text += strspn(text, space);
+    for (len = strlen(text); len > 0 && strchr(space, text[len - 1]); len--)
+        ;
     source = xstrndup(text, len);
-    for (i = 0;
-         !found && i < sizeof deleted_by_source / sizeof *deleted_by_source;
-         i++) {
+    for (i = 0; i < sizeof deleted_by_source / sizeof *deleted_by_source; i++) {
         n = strlen(deleted_by_source[i].prefix);
         id = source + n;
-        if (len <= n || strncasecmp(source, deleted_by_source[i].prefix, n) ||
-            strchr(id, '/') != NULL ||
-            text[len + strspn(text + len, " \t\r\n")])
-            continue;
-        member = json_object();
-        json_object_set_new(member, deleted_by_source[i].id_key, json_str(id));
-        json_object_set_new(member, EVK_URI, json_str(source));
-        json_object_set_new(o, EVK_KIND,
-                            json_string(deleted_by_source[i].kind));
-        json_object_set_new(o, deleted_by_source[i].member, member);
-        found = 1;
+        if (len > n &&
+            strncasecmp(source, deleted_by_source[i].prefix, n) == 0 &&
+            strcspn(id, "/ \t\r\n") == len - n)
+            break;
     }
+    if (i == sizeof deleted_by_source / sizeof *deleted_by_source) {
+        free(source);
+        return 0;
+    }
+    member = json_object();
+    json_object_set_new(member, deleted_by_source[i].id_key, json_str(id));
+    json_object_set_new(member, EVK_URI, json_str(source));
+    json_object_set_new(o, EVK_KIND, json_string(deleted_by_source[i].kind));
+    json_object_set_new(o, deleted_by_source[i].member, member);
     free(source);
-    return found;
+    return 1;
 }
 
 /* "put " -> "PUT" */

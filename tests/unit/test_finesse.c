@@ -765,6 +765,10 @@ static const struct odd odds[] = {
      "<Update><data/><event>DELETE</event><source>/finesse/api/User/"
      "</source></Update>",
      "raw", "empty <data>"},
+    {"finesse_decode__shows_an_empty_delete_of_two_words_raw",
+     "<Update><data/><event>DELETE</event><source>/finesse/api/User/4 2"
+     "</source></Update>",
+     "raw", "empty <data>"},
     {"finesse_decode__unescapes_no_more_than_twice",
      "&amp;lt;Update&amp;gt;&amp;lt;data&amp;gt;&amp;lt;user&amp;gt;"
      "&amp;lt;state&amp;gt;READY&amp;lt;/state&amp;gt;&amp;lt;/user&amp;gt;"
