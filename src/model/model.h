@@ -14,7 +14,7 @@
  * while m->removed is what it was when the pointer was taken. NULL means
  * no event has carried that field yet; an event that does not carry a
  * field leaves it as it was, except where docs/events.md says Finesse
- * means "none" by leaving it out (a reason code without a state change).
+ * means "none" by leaving it out (a state change without a reason code).
  * Times are kept verbatim (as Finesse sent them) and parsed (ms since the
  * epoch on the server's clock; 0 for unknown: absent, "", "-1", "--" or
  * not a time).
