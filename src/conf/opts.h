@@ -29,6 +29,8 @@ struct conn_opts {
     int verbose;
     char *proxy;        /* BOSH: HTTP proxy URL */
     unsigned bosh_wait; /* BOSH: seconds a poll may be held; 0: 60 */
+    /* the console: seconds an ended call stays listed; -1: the default */
+    int keep_ended;
 };
 
 void conn_opts_init(struct conn_opts *o);
