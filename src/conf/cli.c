@@ -36,6 +36,7 @@ const char cli_conn_help[] =
     "      --sasl MECH         SASL mechanism (default: SCRAM-SHA-256,\n"
     "                          SCRAM-SHA-1, PLAIN, the first offered)\n"
     "      --service JID       pubsub service (default pubsub.DOMAIN)\n"
+    "      --keep-ended S      the console lists ended calls S s (default 30)\n"
     "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
 
 enum {
@@ -82,6 +83,7 @@ static const struct option long_opts[] = {
     {"bosh-wait", required_argument, NULL, OPT_CONN},
     {"ws-ping", required_argument, NULL, OPT_CONN},
     {"ws-follow-other-hosts", no_argument, NULL, OPT_CONN},
+    {"keep-ended", required_argument, NULL, OPT_CONN},
 };
 
 #define NLONG (sizeof long_opts / sizeof long_opts[0])

@@ -15,6 +15,7 @@ void conn_opts_init(struct conn_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->tls = TLS_REQUIRE;
+    o->keep_ended = -1;
 }
 
 void conn_opts_done(struct conn_opts *o)
@@ -71,6 +72,7 @@ enum kind {
     K_WS_URL,
     K_RESOURCE,
     K_WAIT,
+    K_SECONDS,
 };
 
 struct opt_def {
@@ -105,6 +107,7 @@ static const struct opt_def defs[] = {
     {"ws", K_WS_URL, F(ws), 0},
     {"ws-ping", K_WAIT, F(ws_ping), 0},
     {"ws-follow-other-hosts", K_BOOL, F(ws_follow_other_hosts), 0},
+    {"keep-ended", K_SECONDS, F(keep_ended), 0},
 };
 #undef F
 
@@ -166,6 +169,16 @@ int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
             return -1;
         }
         *(unsigned *)field = (unsigned)n;
+        return 0;
+    case K_SECONDS:
+        n = strtol(value, &end, 10);
+        if (*value == '\0' || *end != '\0' || n < 0 || n > 86400) {
+            *cause = xasprintf("%s: '%s' is not a number of seconds "
+                               "(0-86400)",
+                               key, value);
+            return -1;
+        }
+        *(int *)field = (int)n;
         return 0;
     case K_TLS:
         if (!strcmp(value, "require"))

@@ -33,6 +33,8 @@ struct conn_opts {
     unsigned ws_ping;          /* WebSocket: seconds between pings; 0: 20 */
     int ws_follow_other_hosts; /* see-other-uri to another host */
     int transport_from_config; /* bosh or ws came from the config file */
+    /* the console: seconds an ended call stays listed; -1: the default */
+    int keep_ended;
 };
 
 void conn_opts_init(struct conn_opts *o);

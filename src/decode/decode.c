@@ -33,6 +33,39 @@ void decode_set_raw(json_t *o, const char *text, size_t len, const char *why)
     json_object_set_new(o, EVK_ERROR, json_str(why));
 }
 
+/* What a browser's or Fiddler's raw view shows of a <notification> is its
+ * text still escaped: capture.c and finesse.c read it through this. */
+char *decode_unescape_once(const char *s, size_t len, size_t *outlen)
+{
+    static const struct {
+        const char *from;
+        size_t n;
+        char to;
+    } ents[] = {{"&lt;", 4, '<'},
+                {"&gt;", 4, '>'},
+                {"&amp;", 5, '&'},
+                {"&quot;", 6, '"'},
+                {"&apos;", 6, '\''}};
+    char *out = xmalloc(len + 1);
+    size_t i = 0, o = 0, k;
+
+    while (i < len) {
+        for (k = 0; k < sizeof ents / sizeof *ents; k++)
+            if (len - i >= ents[k].n &&
+                memcmp(s + i, ents[k].from, ents[k].n) == 0)
+                break;
+        if (k < sizeof ents / sizeof *ents) {
+            out[o++] = ents[k].to;
+            i += ents[k].n;
+        } else {
+            out[o++] = s[i++];
+        }
+    }
+    out[o] = '\0';
+    *outlen = o;
+    return out;
+}
+
 /* Moves every field of from (consumed) to the end of to. */
 static void take_fields(json_t *to, json_t *from)
 {

@@ -65,7 +65,9 @@ json_t *decode_update_text(const char *node, const char *text, size_t len);
  * <message>, an <iq> with pubsub items, a BOSH <body> holding many, a bare
  * <Update>, or many of these one after another with whitespace or other
  * text between. Input with none of these but an escaped "&lt;Update" is
- * unescaped once and read again (a <notification>'s text as pasted). cb receives each event in order and owns it (json_decref).
+ * unescaped once and read again (a <notification>'s text as pasted); one
+ * escaped twice ("&amp;lt;Update", from a log) twice, never more. cb
+ * receives each event in order and owns it (json_decref).
  * Events found in a stanza also carry "service" (its from) and "time"
  * (a XEP-0203 delay stamp) when it has them. A stanza that does not parse
  * is still delivered, as kind raw.

@@ -34,4 +34,9 @@ json_t *decode_item_tree(const char *node, const struct xnode *item);
  * text is NULL) and "error" (why). */
 void decode_set_raw(json_t *o, const char *text, size_t len, const char *why);
 
+/* decode.c: text with one level of XML escaping undone (the five
+ * predefined entities; nothing else): "&lt;Update&gt;" -> "<Update>". New
+ * string, caller frees; *outlen its length. */
+char *decode_unescape_once(const char *s, size_t len, size_t *outlen);
+
 #endif

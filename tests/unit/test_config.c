@@ -62,6 +62,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
                               "resource = perch\n"
                               "force-resource = on\n"
                               "sasl = SCRAM-SHA-1\n"
+                              "keep-ended = 90\n"
                               "verbose = 1\n",
                               0644);
     struct conn_opts o;
@@ -89,6 +90,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
     assert_int_equal(o.force_resource, 1);
     assert_string_equal(o.sasl, "SCRAM-SHA-1");
     assert_int_equal(o.verbose, 1);
+    assert_int_equal(o.keep_ended, 90);
     conn_opts_done(&o);
     unit_file_remove(path);
 }
@@ -294,6 +296,14 @@ static const struct error error_rows[] = {
      "[account a]\npin = " PIN_A ";\n", "a", 1,
      "{F}:2: key 'pin': pin: '" PIN_A ";' is not sha256//BASE64 (44 "
      "characters of base64; several joined by ';')"},
+    {"config_load__rejects_keep_ended_beyond_a_day",
+     "[account a]\nkeep-ended = 86401\n", "a", 1,
+     "{F}:2: key 'keep-ended': keep-ended: '86401' is not a number of "
+     "seconds (0-86400)"},
+    {"config_load__rejects_a_negative_keep_ended",
+     "[account a]\nkeep-ended = -1\n", "a", 1,
+     "{F}:2: key 'keep-ended': keep-ended: '-1' is not a number of seconds "
+     "(0-86400)"},
     {"config_load__rejects_a_bad_boolean", "[account a]\ninsecure = perhaps\n",
      "a", 1, "{F}:2: key 'insecure': insecure: 'perhaps' is not true or false"},
     {"config_load__rejects_a_bad_jid", "[account a]\njid = @example.org\n", "a",
@@ -632,7 +642,10 @@ static void conn_opts_set__takes_other_keys_from_both(void **state)
     assert_int_equal(conn_opts_set(&o, "server", "b.example", 1, &cause), 0);
     assert_string_equal(o.server, "b.example");
     assert_int_equal(conn_opts_set(&o, "insecure", NULL, 0, &cause), 0);
-    assert_int_equal(o.insecure, 1); /* a flag given alone means true */
+    assert_int_equal(o.insecure, 1);    /* a flag given alone means true */
+    assert_int_equal(o.keep_ended, -1); /* not given: the console's default */
+    assert_int_equal(conn_opts_set(&o, "keep-ended", "0", 0, &cause), 0);
+    assert_int_equal(o.keep_ended, 0);
     conn_opts_done(&o);
 }
 
