@@ -42,6 +42,8 @@ static int failed(struct app *a, enum iq_outcome outcome, xmpp_stanza_t *reply,
 
     if (session_iq_end(outcome, reply) == IQ_END_RESULT)
         return 0;
+    if (outcome == IQ_CLOSED)
+        return 1; /* the session's cause is on the message line already */
     why = session_iq_failure(outcome, reply);
     app_say(a, APP_SAY_ERROR, "%s: %s", what, why);
     free(why);
@@ -124,6 +126,8 @@ static void on_disco(void *arg, const struct disco_items *items,
     struct app *a = arg;
     size_t i, n = 0;
 
+    if (outcome == IQ_CLOSED)
+        return; /* the session's cause is on the message line already */
     if (outcome != IQ_REPLY || error != NULL) {
         char *why = session_iq_failure(outcome, error);
         app_say(a, APP_SAY_ERROR, "disco#items: %s", why);

@@ -136,9 +136,10 @@ static void give_up(struct session *s, enum perch_fail why, const char *cause)
         return;
     s->state = S_CLOSED;
     loop_timer_stop(s->login_timer);
-    fail_pending(s);
     s->t->ops->close(s->t);
+    /* the cause first: requests that end with it come after */
     s->ev->closed(s->ev_arg, why, cause);
+    fail_pending(s);
 }
 
 static xmpp_stanza_t *element(xmpp_ctx_t *ctx, const char *name, const char *ns,
@@ -528,8 +529,8 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
         why = FAIL_CLOSED;
     s->state = S_CLOSED;
     loop_timer_stop(s->login_timer);
-    fail_pending(s);
     s->ev->closed(s->ev_arg, why, cause);
+    fail_pending(s);
 }
 
 static void on_record(void *arg, const struct transport_record *rec)
