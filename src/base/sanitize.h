@@ -24,7 +24,9 @@
 #include "xml_escape.h"
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 enum sanitize_mode {
@@ -42,6 +44,12 @@ void sanitize_text(struct buf *b, const char *s, size_t len,
 
 /* s sanitised: a new string, caller frees. */
 char *sanitize_str(const char *s, enum sanitize_mode mode);
+
+/* Formats, then writes the result to f sanitised in mode. */
+void sanitize_fprintf(FILE *f, enum sanitize_mode mode, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void sanitize_vfprintf(FILE *f, enum sanitize_mode mode, const char *fmt,
+                       va_list ap);
 
 /* 1 when s (NUL-terminated) would come out of sanitize_str unchanged. */
 int sanitize_clean(const char *s, enum sanitize_mode mode);

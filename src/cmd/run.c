@@ -2,6 +2,7 @@
 #include "run.h"
 #include "base/error.h"
 #include "base/loop.h"
+#include "base/sanitize.h"
 #include "conf/conn.h"
 #include "conf/password.h"
 #include "xmpp/console.h"
@@ -21,7 +22,8 @@ static void strophe_log(void *arg, xmpp_log_level_t level, const char *area,
     if (level < XMPP_LEVEL_INFO)
         return;
     clean = console_redact(msg);
-    fprintf(stderr, "strophe %s: %s\n", area, clean);
+    sanitize_fprintf(stderr, SANITIZE_LINE, "strophe %s: %s", area, clean);
+    fputc('\n', stderr);
     free(clean);
 }
 

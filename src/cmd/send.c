@@ -2,6 +2,7 @@
 #include "base/buf.h"
 #include "base/env.h"
 #include "base/error.h"
+#include "base/sanitize.h"
 #include "conf/cli.h"
 #include "command.h"
 #include "run.h"
@@ -106,7 +107,7 @@ static void print_json(struct send_state *s, struct sent *e)
                 json_string(e->outcome == IQ_TIMEOUT ? "timeout" : "closed"));
         }
     }
-    line = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(3));
+    line = sanitize_json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(3));
     puts(line);
     free(line);
     free(sent);
@@ -119,6 +120,7 @@ static void print_text(struct send_state *s, struct sent *e)
 
     if (!e->wants_reply || e->outcome != IQ_REPLY)
         return;
+    /* sanitised by the printer itself, before its colours */
     text = pretty_stanza(e->reply, s->color ? PRETTY_COLOR : 0);
     fputs(text, stdout);
     free(text);
@@ -146,8 +148,10 @@ static int judge(struct send_state *s, struct sent *e)
         cond = session_error_condition(e->reply, &type, &text);
         perch_error("iq '%s' failed: %s%s%s%s", id, cond, type ? " (" : "",
                     type ? type : "", type ? ")" : "");
-        if (text)
-            fprintf(stderr, "       %s\n", text);
+        if (text) {
+            sanitize_fprintf(stderr, SANITIZE_LINE, "       %s", text);
+            fputc('\n', stderr);
+        }
         free(text);
         code = EXIT_REPLY_ERROR;
     }
