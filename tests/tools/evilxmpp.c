@@ -19,7 +19,8 @@
  *   sasl-failure TEXT     refuses the login with TEXT
  *   flood (login)         endless <message/>s, as fast as the client reads
  *   iq-error TEXT (login) every iq get/set answered with an error and TEXT
- *   silent (login)        answers nothing more, keeps the connection
+ *   silent [JID] (login)  answers nothing more, keeps the connection; binds
+ *                         JID (XML text: char refs allowed) when given
  *
  * Every line it logs on stderr starts with what it did ("flooding",
  * "sent …"). Test tool only: no TLS, no real XML parsing.
@@ -137,7 +138,7 @@ static void iq_id(size_t start, char *out, size_t size)
 /* Header, PLAIN, success, restart, bind. 0 when the client is ready. */
 static int login(int fd, size_t *at)
 {
-    char id[128], reply[512];
+    char id[128], reply[1024];
     size_t start;
 
     if (puts_fd(fd, HEADER FEATURES_PLAIN) || wait_for(fd, "</auth>", at) ||
@@ -151,9 +152,9 @@ static int login(int fd, size_t *at)
     iq_id(start, id, sizeof id);
     snprintf(reply, sizeof reply,
              "<iq type='result' id='%s'><bind "
-             "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>agent@localhost/"
-             "evil</jid></bind></iq>",
-             id);
+             "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>%s</jid></bind>"
+             "</iq>",
+             id, !strcmp(mode, "silent") && arg ? arg : "agent@localhost/evil");
     if (puts_fd(fd, reply) || wait_for(fd, "<presence", at))
         return -1;
     say("logged in");
