@@ -19,6 +19,8 @@
  *   sasl-failure TEXT     refuses the login with TEXT
  *   flood (login)         endless <message/>s, as fast as the client reads
  *   iq-error TEXT (login) every iq get/set answered with an error and TEXT
+ *   iq-result XML (login) every iq get/set answered with a result holding
+ *                         XML
  *   silent [JID] (login)  answers nothing more, keeps the connection; binds
  *                         JID (XML text: char refs allowed) when given
  *
@@ -214,7 +216,7 @@ static void attack(int fd)
         return;
     }
     if (!strcmp(mode, "flood") || !strcmp(mode, "iq-error") ||
-        !strcmp(mode, "silent")) {
+        !strcmp(mode, "iq-result") || !strcmp(mode, "silent")) {
         if (login(fd, &at))
             return;
         if (!strcmp(mode, "flood")) {
@@ -231,6 +233,14 @@ static void attack(int fd)
             if (!strcmp(mode, "silent"))
                 continue;
             iq_id(start, id, sizeof id);
+            if (!strcmp(mode, "iq-result")) {
+                snprintf(buf, sizeof buf,
+                         "<iq type='result' id='%s' from='localhost'>%s</iq>",
+                         id, arg ? arg : "");
+                puts_fd(fd, buf);
+                say("sent iq result");
+                continue;
+            }
             snprintf(buf, sizeof buf,
                      "<iq type='error' id='%s' from='localhost'><error "
                      "type='cancel'><item-not-found xmlns='urn:ietf:params:"
