@@ -6,6 +6,7 @@
  * search with n/N, freeze/follow, /save.
  */
 #include "ui.h"
+#include "base/file.h"
 #include "base/buf.h"
 #include "xmpp/console.h"
 #include "xmpp/pretty.h"
@@ -544,11 +545,9 @@ int console_pane_save(const char *path, size_t *n, char **cause)
     size_t i;
 
     sync_entries(p);
-    f = fopen(path, "w");
-    if (f == NULL) {
-        *cause = xasprintf("%s: %s", path, strerror(errno));
+    f = file_create_private(path, cause); /* 0600: it holds stanzas */
+    if (f == NULL)
         return -1;
-    }
     *n = 0;
     for (i = 0; i < p->n; i++) {
         const struct console_entry *e =

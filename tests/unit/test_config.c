@@ -298,6 +298,10 @@ static const struct error error_rows[] = {
      "a", 1, "{F}:2: key 'insecure': insecure: 'perhaps' is not true or false"},
     {"config_load__rejects_a_bad_jid", "[account a]\njid = @example.org\n", "a",
      1, "{F}:2: key 'jid': JID '@example.org' has an empty local part"},
+    {"config_load__rejects_a_jid_with_a_control_character",
+     "[account a]\njid = a\x1b[2J@example.org\n", "a", 1,
+     "{F}:2: key 'jid': JID 'a<U+001B>[2J@example.org': U+001B is not "
+     "allowed (a control, bidi or invisible character)"},
     {"config_load__rejects_a_bad_service_jid", "[account a]\nservice = a@b@c\n",
      "a", 1, "{F}:2: key 'service': JID 'a@b@c' has an invalid domain"},
     {"config_load__rejects_a_bosh_url_that_is_not_http",
@@ -594,6 +598,54 @@ static void config_load__rejects_a_missing_file_when_required(void **state)
     free(path);
 }
 
+/* What is not a regular file is refused, even when not required; a FIFO
+ * does not block (nobody writes to it). */
+struct irregular {
+    const char *name;
+    const char *what; /* "dir", "fifo" or a path */
+    const char *cause;
+};
+
+static const struct irregular irregular_rows[] = {
+    {"config_load__refuses_a_directory", "dir", "{F}: is a directory"},
+    {"config_load__refuses_a_fifo_without_blocking", "fifo",
+     "{F}: is not a regular file (a FIFO)"},
+    {"config_load__refuses_dev_zero", "/dev/zero",
+     "{F}: is not a regular file (a character device)"},
+};
+
+static void irregular(void **state)
+{
+    const struct irregular *r = *state;
+    char *path, *cause = NULL, *want;
+    struct conn_opts o;
+    int required;
+
+    if (strcmp(r->what, "dir") == 0) {
+        path = xasprintf("%s/a-dir", tmpdir);
+        assert_int_equal(mkdir(path, 0700), 0);
+    } else if (strcmp(r->what, "fifo") == 0) {
+        path = xasprintf("%s/a-fifo", tmpdir);
+        assert_int_equal(mkfifo(path, 0600), 0);
+    } else {
+        path = xstrdup(r->what);
+    }
+    want = unit_with_path(r->cause, path);
+    for (required = 0; required <= 1; required++) {
+        conn_opts_init(&o);
+        assert_int_equal(config_load(path, "a", required, &o, &cause), -1);
+        assert_string_equal(cause, want);
+        free(cause);
+        conn_opts_done(&o);
+    }
+    if (strcmp(r->what, "dir") == 0)
+        rmdir(path);
+    else if (strcmp(r->what, "fifo") == 0)
+        unlink(path);
+    free(want);
+    free(path);
+}
+
 /* --- config-only keys --- */
 
 static void conn_opts_set__takes_password_from_the_config_only(void **state)
@@ -748,6 +800,7 @@ int main(void)
            config_load__accepts_a_missing_file_when_not_required, NULL);
     tl_add(&l, "config_load__rejects_a_missing_file_when_required",
            config_load__rejects_a_missing_file_when_required, NULL);
+    TL_ROWS(&l, irregular_rows, irregular);
     tl_add(&l, "conn_opts_set__takes_password_from_the_config_only",
            conn_opts_set__takes_password_from_the_config_only, NULL);
     tl_add(&l, "conn_opts_set__takes_other_keys_from_both",
