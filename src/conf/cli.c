@@ -232,10 +232,17 @@ int cli_parse(int argc, char **argv, unsigned extras,
     memset(c, 0, sizeof *c);
     conn_opts_init(&c->conn);
     c->own = xcalloc((size_t)argc + 1, sizeof *c->own);
+    c->args = xcalloc((size_t)argc + 1, sizeof *c->args);
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "+a:j:s:p:b:vh", options, &idx)) !=
+    /* "-": operands come back in order (as 1), so options may follow
+     * NODEs whatever POSIXLY_CORRECT says; after "--" all are operands */
+    while ((opt = getopt_long(argc, argv, "-a:j:s:p:b:vh", options, &idx)) !=
            -1) {
+        if (opt == 1) {
+            c->args[c->nargs++] = optarg;
+            continue;
+        }
         if (opt >= OPT_OWN) {
             if (own_parse(&own[opt - OPT_OWN], optarg, &c->own[c->nown++],
                           cause) != 0)
@@ -296,8 +303,8 @@ int cli_parse(int argc, char **argv, unsigned extras,
             pairs[n++].value = optarg;
         }
     }
-    c->args = argv + optind;
-    c->nargs = argc - optind;
+    while (optind < argc)
+        c->args[c->nargs++] = argv[optind++];
     if (c->help) {
         rc = 0;
         goto out;
@@ -328,6 +335,7 @@ void cli_done(struct cli *c)
     conn_opts_done(&c->conn);
     free(c->account);
     free(c->own);
+    free(c->args);
     memset(c, 0, sizeof *c);
 }
 

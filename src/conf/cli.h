@@ -53,7 +53,9 @@ struct cli {
     int full_jid;
     int json;
     int help;
-    char **args; /* operands, borrowed from argv */
+    char **args; /* operands in order (owned array of argv's strings):
+                  * options may come before or after them; after "--"
+                  * everything is an operand */
     int nargs;
     struct cli_own *own; /* the command's own options, in argv order */
     int nown;
@@ -63,7 +65,8 @@ struct cli {
  * argv[0] is the command name. extras: the enum cli_extra bits allowed;
  * own: the command's own options (a table ended by a NULL name), or NULL.
  * Loads the config ([account NAME] from -a, else [account default] when
- * present) under the command line. 0, or -1 with *cause (caller frees).
+ * present) under the command line. Options and operands (NODEs, the
+ * stanza) may come in any order. 0, or -1 with *cause (caller frees).
  * With --help, returns 0 and sets help. Call cli_done in every case.
  */
 int cli_parse(int argc, char **argv, unsigned extras,
