@@ -25,7 +25,10 @@
  *                         JID (XML text: char refs allowed) when given
  *
  * Every line it logs on stderr starts with what it did ("flooding",
- * "sent …"). Test tool only: no TLS, no real XML parsing.
+ * "sent …"). When the client ends its stream (</stream:stream>) the server
+ * logs "stream end at US" (microseconds since the epoch: when perch served
+ * the signal that closed it, for tests/bench/flood.sh), answers with its
+ * own and closes. Test tool only: no TLS, no real XML parsing.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
@@ -38,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define HEADER                                                                 \
@@ -94,8 +98,22 @@ static int puts_fd(int fd, const char *s)
 static char seen[1 << 16];
 static size_t nseen;
 
-/* Reads until needle appears after *from; 0, or -1 on close/timeout. The
- * match's end goes to *from. */
+/* 1 when the client ended its stream: logged, answered. */
+static int stream_ended(int fd, size_t from)
+{
+    struct timeval tv;
+
+    if (strstr(seen + from, "</stream:stream>") == NULL)
+        return 0;
+    gettimeofday(&tv, NULL);
+    say("stream end at %lld",
+        (long long)tv.tv_sec * 1000000 + (long long)tv.tv_usec);
+    puts_fd(fd, "</stream:stream>");
+    return 1;
+}
+
+/* Reads until needle appears after *from; 0, or -1 on close/timeout or
+ * when the client ended its stream first. The match's end goes to *from. */
 static int wait_for(int fd, const char *needle, size_t *from)
 {
     for (;;) {
@@ -109,6 +127,9 @@ static int wait_for(int fd, const char *needle, size_t *from)
             *from = (size_t)(hit - seen) + strlen(needle);
             return 0;
         }
+        if (strcmp(needle, "</stream:stream>") != 0 &&
+            stream_ended(fd, *from))
+            return -1;
         if (stopping || poll(&p, 1, 10000) <= 0)
             return -1;
         if (nseen >= sizeof seen - 1)
@@ -163,6 +184,8 @@ static int login(int fd, size_t *at)
     return 0;
 }
 
+/* Writes unit over and over as fast as the client reads, until it ends
+ * its stream or goes. */
 static int repeat(int fd, const char *unit, const char *what)
 {
     char block[1 << 16];
@@ -173,9 +196,27 @@ static int repeat(int fd, const char *unit, const char *what)
         used += n;
     }
     say("%s", what);
-    while (!stopping)
-        if (put(fd, block, used))
+    while (!stopping) {
+        struct pollfd p = {fd, POLLIN | POLLOUT, 0};
+        if (poll(&p, 1, 1000) < 0)
+            continue;
+        if (p.revents & POLLIN) {
+            ssize_t r;
+            if (nseen >= sizeof seen - 1)
+                nseen = 0;
+            r = read(fd, seen + nseen, sizeof seen - 1 - nseen);
+            if (r <= 0)
+                return -1;
+            nseen += (size_t)r;
+            seen[nseen] = '\0';
+            if (stream_ended(fd, 0))
+                return 0;
+        }
+        if ((p.revents & POLLOUT) && put(fd, block, used))
             return -1;
+        if (p.revents & (POLLERR | POLLHUP))
+            return -1;
+    }
     return 0;
 }
 
