@@ -102,22 +102,14 @@ void sanitize_vfprintf(FILE *f, enum sanitize_mode mode, const char *fmt,
                        va_list ap)
 {
     struct buf raw, out;
-    va_list copy;
-    int n;
 
-    va_copy(copy, ap);
-    n = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    if (n < 0)
-        return;
-    raw.data = xmalloc((size_t)n + 1);
-    raw.len = raw.cap = (size_t)n;
-    vsnprintf(raw.data, (size_t)n + 1, fmt, ap);
+    buf_init(&raw);
+    buf_vprintf(&raw, fmt, ap);
     buf_init(&out);
-    sanitize_text(&out, raw.data, raw.len, mode);
+    sanitize_text(&out, raw.data ? raw.data : "", raw.len, mode);
     fwrite(out.data, 1, out.len, f);
     buf_done(&out);
-    free(raw.data);
+    buf_done(&raw);
 }
 
 void sanitize_fprintf(FILE *f, enum sanitize_mode mode, const char *fmt, ...)

@@ -98,13 +98,24 @@ t_inject_bosh_terminate_text_is_shown_escaped() {
 publish_update() {
     local update
     update=$(sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' <<<"$2")
-    "$PERCH" send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><publish node='$1'><item id='i1'><notification xmlns='http://jabber.org/protocol/pubsub'>$update</notification></item></publish></pubsub></iq>" >/dev/null
+    "$PERCH" send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><publish node='$1'><item id='i$(date +%s%N)'><notification xmlns='http://jabber.org/protocol/pubsub'>$update</notification></item></publish></pubsub></iq>" >/dev/null
 }
 
 INJECT_UPDATE="<Update><data><user><firstName>$INJECT</firstName><lastName>L</lastName><loginId>1</loginId><state>READY</state></user></data><event>PUT</event><requestId></requestId><source>/finesse/api/User/1</source></Update>"
 
-t_inject_pubsub_names_and_payloads_are_shown_escaped() {
+# watch_one [--json]: watch takes the one event published on the node
+# (within 30 s: a lost event fails the test, it does not hang it).
+watch_one() {
     local rc=0 pid
+    "$PERCH" watch "${SUP[@]}" "$@" --count 1 --duration 30 "$INJECT_NODE" >"$WORK/inj.out" 2>"$WORK/inj.err" &
+    pid=$!
+    wait_for "$WORK/inj.err" 'watching 1 node' && publish_update "$INJECT_NODE" "$INJECT_UPDATE"
+    wait "$pid" || rc=$?
+    cp "$WORK/inj.out" "$OUT"
+    expect_rc 0 "$rc"
+}
+
+t_inject_pubsub_names_and_payloads_are_shown_escaped() {
     expect_rc 0 "$(p send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><create node='$INJECT_NODE'/></pubsub></iq>")"
     # nodes: the human line and JSON
     expect_rc 0 "$(p nodes "${AGENT[@]}")"
@@ -114,20 +125,10 @@ t_inject_pubsub_names_and_payloads_are_shown_escaped() {
     has_out '"node":"/inject/x\u202Ey\u200B"'
     no_raw "$OUT"
     # watch: the human line and JSON of a published event
-    "$PERCH" watch "${SUP[@]}" --count 1 "$INJECT_NODE" >"$WORK/inj.out" 2>"$WORK/inj.err" &
-    pid=$!
-    wait_for "$WORK/inj.err" 'watching 1 node' && publish_update "$INJECT_NODE" "$INJECT_UPDATE"
-    wait "$pid" || rc=$?
-    cp "$WORK/inj.out" "$OUT"
-    expect_rc 0 "$rc"
+    watch_one
     has_out 'PUT    user       1        a<U+202E>b<U+200B> READY'
     no_raw "$OUT"
-    "$PERCH" watch "${SUP[@]}" --json --count 1 "$INJECT_NODE" >"$WORK/inj.out" 2>"$WORK/inj.err" &
-    pid=$!
-    wait_for "$WORK/inj.err" 'watching 1 node' && publish_update "$INJECT_NODE" "$INJECT_UPDATE"
-    wait "$pid" || rc=$?
-    cp "$WORK/inj.out" "$OUT"
-    expect_rc 0 "$rc"
+    watch_one --json
     has_out '"node":"/inject/x\u202Ey\u200B"'
     has_out "\"firstName\":\"$JSONED\""
     no_raw "$OUT"

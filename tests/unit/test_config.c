@@ -617,19 +617,10 @@ static const struct irregular irregular_rows[] = {
 static void irregular(void **state)
 {
     const struct irregular *r = *state;
-    char *path, *cause = NULL, *want;
+    char *path = unit_irregular_new(tmpdir, r->what), *cause = NULL, *want;
     struct conn_opts o;
     int required;
 
-    if (strcmp(r->what, "dir") == 0) {
-        path = xasprintf("%s/a-dir", tmpdir);
-        assert_int_equal(mkdir(path, 0700), 0);
-    } else if (strcmp(r->what, "fifo") == 0) {
-        path = xasprintf("%s/a-fifo", tmpdir);
-        assert_int_equal(mkfifo(path, 0600), 0);
-    } else {
-        path = xstrdup(r->what);
-    }
     want = unit_with_path(r->cause, path);
     for (required = 0; required <= 1; required++) {
         conn_opts_init(&o);
@@ -638,12 +629,8 @@ static void irregular(void **state)
         free(cause);
         conn_opts_done(&o);
     }
-    if (strcmp(r->what, "dir") == 0)
-        rmdir(path);
-    else if (strcmp(r->what, "fifo") == 0)
-        unlink(path);
     free(want);
-    free(path);
+    unit_irregular_remove(path, r->what);
 }
 
 /* --- config-only keys --- */

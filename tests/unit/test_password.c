@@ -108,28 +108,15 @@ static const struct irregular irregular_rows[] = {
 static void irregular(void **state)
 {
     const struct irregular *r = *state;
-    char *path, *cause, *want, *pw;
+    char *path = unit_irregular_new(tmpdir, r->what), *cause, *want, *pw;
 
-    if (strcmp(r->what, "dir") == 0) {
-        path = xasprintf("%s/a-dir", tmpdir);
-        assert_int_equal(mkdir(path, 0700), 0);
-    } else if (strcmp(r->what, "fifo") == 0) {
-        path = xasprintf("%s/a-fifo", tmpdir);
-        assert_int_equal(mkfifo(path, 0600), 0);
-    } else {
-        path = xstrdup(r->what);
-    }
     pw = get(path, NULL, &cause);
     assert_null(pw);
     want = unit_with_path(r->cause, path);
     assert_string_equal(cause, want);
-    if (strcmp(r->what, "dir") == 0)
-        rmdir(path);
-    else if (strcmp(r->what, "fifo") == 0)
-        unlink(path);
     free(want);
     free(cause);
-    free(path);
+    unit_irregular_remove(path, r->what);
 }
 
 struct cmd_row {
