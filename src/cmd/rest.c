@@ -90,7 +90,8 @@ struct restcmd {
     const struct cli *c;
     struct rest *rest;
     char *password;
-    const char *method, *path;
+    const char *method;
+    char *path; /* normalised */
     char *body;
     size_t body_len;
     char *node;    /* the Update's node (--await-update) */
@@ -245,9 +246,10 @@ static int print_update(struct restcmd *k)
         free(line);
         json_decref(o);
     } else {
-        printf("Update %.0f ms after the request (%.0f ms after the answer) "
+        printf("Update %.0f ms after the request (%.0f ms %s the answer) "
                "on %s\n",
-               after, since, node ? node : "?");
+               after, since < 0 ? -since : since,
+               since < 0 ? "before" : "after", node ? node : "?");
         line = event_line(k->update);
         printf("  %s\n", line);
         free(line);
@@ -470,7 +472,7 @@ static int check_args(struct restcmd *k)
         free(cause);
         return EXIT_USAGE;
     }
-    k->path = c->args[1];
+    k->path = path; /* freed by rest_main */
     if (c->nargs == 3) {
         if (strcmp(c->args[2], "-") == 0) {
             k->body = read_stdin(&k->body_len);
@@ -480,7 +482,6 @@ static int check_args(struct restcmd *k)
         }
         if (k->body_len > MAX_BODY) {
             perch_error("not sent: the body is larger than %u bytes", MAX_BODY);
-            free(path);
             return EXIT_USAGE;
         }
     }
@@ -494,7 +495,6 @@ static int check_args(struct restcmd *k)
         if (strcmp(k->method, "GET") == 0) {
             perch_error("--await-update: a GET changes nothing, no Update "
                         "answers it");
-            free(path);
             return EXIT_USAGE;
         }
         k->node = k->o.node ? xstrdup(k->o.node)
@@ -503,15 +503,12 @@ static int check_args(struct restcmd *k)
             perch_error("--await-update: which node carries the Update of "
                         "%s %s is not known; give --node NODE",
                         k->method, path);
-            free(path);
             return EXIT_USAGE;
         }
     } else if (k->o.node) {
         perch_error("--node goes with --await-update");
-        free(path);
         return EXIT_USAGE;
     }
-    free(path);
     return 0;
 }
 
@@ -579,6 +576,7 @@ static int rest_main(const struct cli *c)
     rest_waits_done(&k.waits);
     json_decref(k.update);
     free(k.body);
+    free(k.path);
     free(k.node);
     free(k.service);
     free(k.jid);
