@@ -434,23 +434,6 @@ static int run_await(struct restcmd *k)
 
 /* ---- the command line ---- */
 
-static char *read_stdin(size_t *len)
-{
-    struct buf b;
-    char chunk[65536];
-    size_t n;
-
-    buf_init(&b);
-    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-        buf_append(&b, chunk, n);
-        if (b.len > MAX_BODY)
-            break;
-    }
-    buf_append(&b, "", 0);
-    *len = b.len;
-    return buf_steal(&b);
-}
-
 /* Checks METHOD PATH [BODY] and, with --await-update, the node. 0, or
  * an exit code after saying why. */
 static int check_args(struct restcmd *k)
@@ -475,7 +458,7 @@ static int check_args(struct restcmd *k)
     k->path = path; /* freed by rest_main */
     if (c->nargs == 3) {
         if (strcmp(c->args[2], "-") == 0) {
-            k->body = read_stdin(&k->body_len);
+            k->body = buf_read_stream(stdin, MAX_BODY, &k->body_len);
         } else {
             k->body = xstrdup(c->args[2]);
             k->body_len = strlen(k->body);

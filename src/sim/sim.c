@@ -441,8 +441,8 @@ static void step_reserved(struct sim *s, struct sim_agent *a)
     a->due += between(s, 10000, 120000);
 }
 
-/* Drop, then wrap-up (or the pending NOT_READY). */
-static void end_call(struct sim *s, struct sim_agent *a)
+void sim_end_call(struct sim *s, struct sim_agent *a,
+                  const struct sim_reason *reason, int work_ready)
 {
     struct call *c = &a->call;
 
@@ -452,15 +452,24 @@ static void end_call(struct sim *s, struct sim_agent *a)
     sim_emit_dialog(s, a, c, "DELETE");
     if (a->pending[0]) {
         a->pending = "";
+        a->pending_reason = NULL;
         a->phase = P_NOT_READY;
-        sim_set_state(s, a, "NOT_READY", some_reason(s));
-        a->due += between(s, 5000, 60000);
+        sim_set_state(s, a, "NOT_READY", reason);
         return;
     }
     a->phase = P_WORK;
-    a->work_ready = chance(s, 70);
-    sim_set_state(s, a, a->work_ready ? "WORK_READY" : "WORK", NULL);
-    a->due += between(s, 5000, 30000);
+    a->work_ready = work_ready;
+    sim_set_state(s, a, work_ready ? "WORK_READY" : "WORK", NULL);
+}
+
+/* Drop, then wrap-up (or the pending NOT_READY with some reason). */
+static void end_call(struct sim *s, struct sim_agent *a)
+{
+    int pending = a->pending[0] != '\0';
+
+    sim_end_call(s, a, pending ? some_reason(s) : NULL,
+                 pending ? 0 : chance(s, 70));
+    a->due += pending ? between(s, 5000, 60000) : between(s, 5000, 30000);
 }
 
 static void step_talking(struct sim *s, struct sim_agent *a)

@@ -123,6 +123,10 @@ void sim_dialog_view(struct sim *s, const struct sim_agent *a,
 /* Queue a Dialogs Update of call c (event POST, PUT or DELETE). */
 void sim_emit_dialog(struct sim *s, struct sim_agent *a, const struct call *c,
                      const char *event);
+/* The agent's call ends: its DELETE, then the pending NOT_READY (with
+ * reason) or wrap-up (WORK_READY when work_ready, else WORK). */
+void sim_end_call(struct sim *s, struct sim_agent *a,
+                  const struct sim_reason *reason, int work_ready);
 /* Queue the agent's Queues POST (after a login). */
 void sim_emit_user_queues(struct sim *s, struct sim_agent *a);
 void sim_emit_systeminfo(struct sim *s, const char *status, const char *reason);

@@ -481,27 +481,6 @@ static struct sim_agent *agent_of_dialog(struct sim *s, const char *id)
     return NULL;
 }
 
-/* The call ends: DELETE, then wrap-up or the pending NOT_READY. */
-static void drop(struct sim *s, struct sim_agent *a)
-{
-    struct call *c = &a->call;
-
-    c->state = c->agent_state = c->other_state = "DROPPED";
-    c->cause = "";
-    c->actions = NULL;
-    sim_emit_dialog(s, a, c, "DELETE");
-    if (a->pending[0]) {
-        a->pending = "";
-        a->phase = P_NOT_READY;
-        sim_set_state(s, a, "NOT_READY", a->pending_reason);
-        a->pending_reason = NULL;
-        return;
-    }
-    a->phase = P_WORK;
-    a->work_ready = 0;
-    sim_set_state(s, a, "WORK", NULL);
-}
-
 /* Applies action to a's call when its phase allows; 0, or -1. */
 static int call_action(struct sim *s, struct sim_agent *a, const char *action)
 {
@@ -528,7 +507,7 @@ static int call_action(struct sim *s, struct sim_agent *a, const char *action)
     } else if (strcmp(action, "DROP") == 0 &&
                (a->phase == P_RESERVED || a->phase == P_TALKING ||
                 a->phase == P_HOLD)) {
-        drop(s, a);
+        sim_end_call(s, a, a->pending_reason, 0);
     } else {
         return -1;
     }
