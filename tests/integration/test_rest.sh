@@ -302,6 +302,18 @@ t_rest_goes_through_the_http_proxy_given_with_proxy() {
     grep -q '^req .*rid=4242' "$PROXY_LOG" || fail "nothing went through the proxy"
 }
 
+t_rest_an_answer_that_never_comes_exits_5() {
+    local t0=$SECONDS
+    # the proxy takes the request and never answers it
+    start_proxy --fault "hang:rid='4343'" || return
+    expect_rc 5 "$(p rest -j "agent@$DOMAIN" --password-env AGENT_PW \
+        --rest "${PROXY_URL%/http-bind}" --allow-plaintext-auth --timeout 1 \
+        POST /http-bind "<body xmlns='http://jabber.org/protocol/httpbind' rid='4343' to='$DOMAIN' wait='1' hold='1'/>")"
+    stop_proxy
+    expect_err 'no answer from http://127.0.0.1:[0-9]+/http-bind in time'
+    ((SECONDS - t0 < 10)) || fail "took $((SECONDS - t0)) s"
+}
+
 t_simulate_rest_refuses_bad_options() {
     rest_accounts || return
     expect_rc 2 "$(p simulate "${PUB[@]}" --rest-port 1)"
