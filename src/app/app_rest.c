@@ -69,16 +69,6 @@ static unsigned long record_answer(struct app *a, const struct rest_response *p)
     return seq;
 }
 
-/* The errors of a decoded body or Update, or NULL (new string). */
-static char *errors_of(json_t *decoded)
-{
-    const char *kind = json_string_value(json_object_get(decoded, EVK_KIND));
-
-    if (kind == NULL || strcmp(kind, EV_KIND_ERROR) != 0)
-        return NULL;
-    return rest_errors_text(json_object_get(decoded, EVK_ERRORS));
-}
-
 static void on_update_timeout(void *arg)
 {
     struct app_rest *q = arg;
@@ -113,7 +103,7 @@ static void on_answer(void *arg, const struct rest_response *p)
     }
     console_pair(a->console, q->request_seq, record_answer(a, p), p->ms);
     if (p->status < 200 || p->status > 299) {
-        errors = p->decoded ? errors_of(p->decoded) : NULL;
+        errors = p->decoded ? rest_decoded_errors(p->decoded) : NULL;
         app_say(a, APP_SAY_ERROR, "%s %s: %ld %s%s%s", q->method, q->path,
                 p->status, rest_reason(p->status), errors ? ": " : "",
                 errors ? errors : "");
@@ -175,7 +165,7 @@ void app_rest_event(struct app *a, json_t *ev)
     q->updated = 1;
     console_pair_update(a->console, q->request_seq,
                         console_last_seq(a->console), ms);
-    if ((errors = errors_of(ev)) != NULL) {
+    if ((errors = rest_decoded_errors(ev)) != NULL) {
         app_say(a, APP_SAY_ERROR,
                 "%s %s: apiErrors Update %.0f ms after the request: %s",
                 q->method, q->path, ms, errors);

@@ -183,16 +183,6 @@ static void print_answer_json(const struct rest_response *p)
     json_decref(o);
 }
 
-/* The errors of a decoded answer or Update, or NULL (new string). */
-static char *errors_of(json_t *decoded)
-{
-    const char *kind = json_string_value(json_object_get(decoded, EVK_KIND));
-
-    if (kind == NULL || strcmp(kind, EV_KIND_ERROR) != 0)
-        return NULL;
-    return rest_errors_text(json_object_get(decoded, EVK_ERRORS));
-}
-
 /* Prints the answer; returns its exit code (0 for a 2xx). */
 static int print_answer(struct restcmd *k, const struct rest_response *p)
 {
@@ -216,7 +206,7 @@ static int print_answer(struct restcmd *k, const struct rest_response *p)
     fflush(stdout);
     if (p->status >= 200 && p->status <= 299)
         return 0;
-    errors = p->decoded ? errors_of(p->decoded) : NULL;
+    errors = p->decoded ? rest_decoded_errors(p->decoded) : NULL;
     perch_error("%s %s: %ld %s%s%s", p->method, p->path, p->status,
                 rest_reason(p->status), errors ? ": " : "",
                 errors ? errors : "");
@@ -230,7 +220,7 @@ static int print_update(struct restcmd *k)
     const char *node = json_string_value(json_object_get(k->update, EVK_NODE));
     double after = k->update_ms - k->sent_ms;
     double since = k->update_ms - k->answered_ms;
-    char *errors = errors_of(k->update), *text, *line;
+    char *errors = rest_decoded_errors(k->update), *text, *line;
     json_t *o;
     int code = errors ? EXIT_REPLY_ERROR : 0;
 

@@ -200,6 +200,15 @@ char *rest_errors_text(const json_t *errors)
     return buf_steal(&b);
 }
 
+char *rest_decoded_errors(const json_t *decoded)
+{
+    const char *kind = json_string_value(json_object_get(decoded, EVK_KIND));
+
+    if (kind == NULL || strcmp(kind, EV_KIND_ERROR) != 0)
+        return NULL;
+    return rest_errors_text(json_object_get(decoded, EVK_ERRORS));
+}
+
 const char *rest_reason(long status)
 {
     static const struct {

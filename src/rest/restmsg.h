@@ -68,6 +68,10 @@ char *rest_update_node(const char *method, const char *path, const char *user);
  * CF_INVALID_OBJECT_STATE (READY); …". New string, caller frees. */
 char *rest_errors_text(const json_t *errors);
 
+/* The same for a decoded body or event (borrowed) when its kind is
+ * error; NULL for any other kind. New string, caller frees. */
+char *rest_decoded_errors(const json_t *decoded);
+
 /* "Accepted" for 202 …; "" for a status it does not name. */
 const char *rest_reason(long status);
 

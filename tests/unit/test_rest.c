@@ -292,6 +292,9 @@ static void errors_row(void **state)
     text = rest_errors_text(json_object_get(ev, "errors"));
     assert_string_equal(text, r->want);
     free(text);
+    text = rest_decoded_errors(ev);
+    assert_string_equal(text, r->want);
+    free(text);
     json_decref(ev);
     xmpp_stanza_release(doc);
 }
@@ -314,6 +317,7 @@ static void decode_rest__reads_a_user_body_like_an_update_s_data(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             json_object_get(ev, "user"), "state")),
                         "READY");
+    assert_null(rest_decoded_errors(ev)); /* not an error */
     json_decref(ev);
     xmpp_stanza_release(doc);
 }
