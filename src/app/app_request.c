@@ -305,6 +305,7 @@ void app_apply_event(struct app *a, json_t *ev)
     long sec;
     int slot;
 
+    app_rest_event(a, ev);
     a->pending_changes |=
         event_changes(model_apply(&a->model, ev, loop_now_ms()));
     json_decref(ev);

@@ -35,6 +35,7 @@ void conn_opts_done(struct conn_opts *o)
     free(o->resource);
     free(o->sasl);
     free(o->proxy);
+    free(o->rest);
     conn_opts_init(o);
 }
 
@@ -102,6 +103,7 @@ static const struct opt_def defs[] = {
     {"proxy", K_STR, F(proxy), 0},
     {"bosh-wait", K_WAIT, F(bosh_wait), 0},
     {"keep-ended", K_SECONDS, F(keep_ended), 0},
+    {"rest", K_URL, F(rest), 0},
 };
 #undef F
 

@@ -9,7 +9,8 @@
 #include "base/buf.h"
 #include "base/loop.h"
 #include "boshbody.h"
-#include "cert.h"
+#include "http/curlev.h"
+#include "http/httptls.h"
 
 #include <assert.h>
 #include <curl/curl.h>
@@ -56,8 +57,8 @@ struct bosh {
     struct bosh_config cfg; /* strings owned */
     enum bosh_state state;
 
-    CURLM *multi;
-    struct event *curl_timer;
+    struct curlev *multi;
+    struct http_tls tls; /* points into cfg */
     struct curl_slist *headers;
 
     char *sid;
@@ -109,7 +110,7 @@ static void req_free(struct breq *r)
     if (r == NULL)
         return;
     if (r->easy) {
-        curl_multi_remove_handle(r->b->multi, r->easy);
+        curlev_remove(r->b->multi, r->easy);
         curl_easy_cleanup(r->easy);
     }
     loop_timer_free(r->retry_timer);
@@ -169,50 +170,6 @@ static void emit_record(struct bosh *b, struct breq *r, const char *error,
     rec.error = error;
     rec.date = r->date[0] ? r->date : NULL;
     b->base.ev->record(b->base.ev_arg, &rec);
-}
-
-/* ---- the certificate, when curl refused it ---- */
-
-/* Connects once more without verification, only to show the user what
- * the server presented and the pin that would accept it. */
-static char *untrusted_message(struct bosh *b, const char *why)
-{
-    CURL *e = curl_easy_init();
-    struct curl_certinfo *ci = NULL;
-    const char *subject = NULL, *issuer = NULL, *from = NULL, *to = NULL;
-    const char *pem = NULL;
-    struct curl_slist *s;
-    char *msg;
-
-    curl_easy_setopt(e, CURLOPT_URL, b->cfg.url);
-    curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-    curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    if (b->cfg.proxy)
-        curl_easy_setopt(e, CURLOPT_PROXY, b->cfg.proxy);
-    if (curl_easy_perform(e) == CURLE_OK &&
-        curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci &&
-        ci->num_of_certs > 0) {
-        for (s = ci->certinfo[0]; s; s = s->next) {
-            if (!strncmp(s->data, "Subject:", 8))
-                subject = s->data + 8;
-            else if (!strncmp(s->data, "Issuer:", 7))
-                issuer = s->data + 7;
-            else if (!strncmp(s->data, "Start date:", 11))
-                from = s->data + 11;
-            else if (!strncmp(s->data, "Expire date:", 12))
-                to = s->data + 12;
-            else if (!strncmp(s->data, "Cert:", 5))
-                pem = s->data + 5;
-        }
-    }
-    msg =
-        cert_untrusted_message(b->cfg.url, why, subject, issuer, from, to, pem);
-    curl_easy_cleanup(e);
-    return msg;
 }
 
 /* ---- requests ---- */
@@ -344,23 +301,8 @@ static void start_attempt(struct breq *r)
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    if (b->cfg.proxy)
-        curl_easy_setopt(e, CURLOPT_PROXY, b->cfg.proxy);
-    if (b->cfg.ca_file)
-        curl_easy_setopt(e, CURLOPT_CAINFO, b->cfg.ca_file);
-    if (b->cfg.pin) {
-        /* As over TCP, a matching pin is trust enough on its own. */
-        curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, b->cfg.pin);
-        if (b->cfg.ca_file == NULL) {
-            curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-            curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-        }
-    }
-    if (b->cfg.insecure) {
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    curl_multi_add_handle(b->multi, e);
+    http_tls_apply(e, &b->tls);
+    curlev_add(b->multi, e);
 }
 
 static void remove_inflight(struct bosh *b, struct breq *r)
@@ -483,43 +425,39 @@ static void handle_in_order(struct bosh *b)
         pump(b);
 }
 
+/* A transport error: the certificate ends the session; so does any
+ * failure to reach the server at all while creating it; the rest is
+ * retried. */
+static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
+{
+    char why[CURL_ERROR_SIZE + 64];
+    enum perch_fail kind = FAIL_NETWORK;
+    char *cause;
+
+    snprintf(why, sizeof why, "%s",
+             r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
+    emit_record(b, r, why, 0);
+    if (http_tls_refused(rc) ||
+        (b->state == B_CREATING &&
+         (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
+          rc == CURLE_SSL_CONNECT_ERROR))) {
+        cause = http_fail_cause(b->cfg.url, &b->tls, rc, r->errbuf, &kind);
+        end_session(b, kind, cause);
+        return;
+    }
+    retry(b, r, why);
+}
+
 static void finished(struct bosh *b, struct breq *r, CURLcode rc)
 {
     char why[CURL_ERROR_SIZE + 64];
 
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_multi_remove_handle(b->multi, r->easy);
     curl_easy_cleanup(r->easy);
     r->easy = NULL;
 
-    if (rc == CURLE_PEER_FAILED_VERIFICATION ||
-        rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
-        emit_record(b, r, curl_easy_strerror(rc), 0);
-        end_session(b, FAIL_CERT,
-                    untrusted_message(b, rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH
-                                             ? "public key does not match "
-                                               "--pin"
-                                         : r->errbuf[0]
-                                             ? r->errbuf
-                                             : curl_easy_strerror(rc)));
-        return;
-    }
     if (rc != CURLE_OK) {
-        snprintf(why, sizeof why, "%s",
-                 r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
-        emit_record(b, r, why, 0);
-        if (b->state == B_CREATING && rc == CURLE_COULDNT_RESOLVE_HOST)
-            end_session(b, FAIL_DNS,
-                        xasprintf("cannot resolve the host of %s", b->cfg.url));
-        else if (b->state == B_CREATING && rc == CURLE_COULDNT_CONNECT)
-            end_session(b, FAIL_REFUSED,
-                        xasprintf("cannot connect to %s: connection refused",
-                                  b->cfg.url));
-        else if (b->state == B_CREATING && rc == CURLE_SSL_CONNECT_ERROR)
-            end_session(b, FAIL_TLS,
-                        xasprintf("TLS with %s failed", b->cfg.url));
-        else
-            retry(b, r, why);
+        transfer_failed(b, r, rc);
         return;
     }
     if (r->status >= 500 && r->status <= 599) {
@@ -556,81 +494,15 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
     handle_in_order(b);
 }
 
-static void check_multi(struct bosh *b)
-{
-    CURLMsg *m;
-    int left;
-
-    while (b->state != B_CLOSED &&
-           (m = curl_multi_info_read(b->multi, &left)) != NULL) {
-        struct breq *r = NULL;
-        if (m->msg != CURLMSG_DONE)
-            continue;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
-        finished(b, r, m->data.result);
-    }
-}
-
-static void on_curl_event(evutil_socket_t fd, short what, void *arg)
+/* curlev's callback: the easy handle's PRIVATE is its request. */
+static void on_done(void *arg, CURL *easy, CURLcode rc)
 {
     struct bosh *b = arg;
-    int running = 0;
-    int action = ((what & EV_READ) ? CURL_CSELECT_IN : 0) |
-                 ((what & EV_WRITE) ? CURL_CSELECT_OUT : 0);
+    struct breq *r = NULL;
 
-    curl_multi_socket_action(b->multi, fd, action, &running);
-    check_multi(b);
-}
-
-static void on_curl_timeout(evutil_socket_t fd, short what, void *arg)
-{
-    struct bosh *b = arg;
-    int running = 0;
-    (void)fd;
-    (void)what;
-    curl_multi_socket_action(b->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    check_multi(b);
-}
-
-static int on_curl_socket(CURL *e, curl_socket_t s, int what, void *arg,
-                          void *sockp)
-{
-    struct bosh *b = arg;
-    struct event *ev = sockp;
-    short kind;
-    (void)e;
-
-    if (what == CURL_POLL_REMOVE) {
-        if (ev) {
-            event_free(ev);
-            curl_multi_assign(b->multi, s, NULL);
-        }
-        return 0;
-    }
-    kind = (short)(((what & CURL_POLL_IN) ? EV_READ : 0) |
-                   ((what & CURL_POLL_OUT) ? EV_WRITE : 0) | EV_PERSIST);
-    if (ev) {
-        event_del(ev);
-        event_assign(ev, loop_base(b->loop), s, kind, on_curl_event, b);
-    } else {
-        ev = event_new(loop_base(b->loop), s, kind, on_curl_event, b);
-        curl_multi_assign(b->multi, s, ev);
-    }
-    event_add(ev, NULL);
-    return 0;
-}
-
-static int on_curl_timer(CURLM *m, long ms, void *arg)
-{
-    struct bosh *b = arg;
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-    (void)m;
-
-    if (ms < 0)
-        evtimer_del(b->curl_timer);
-    else
-        evtimer_add(b->curl_timer, &tv);
-    return 0;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
+    if (b->state != B_CLOSED && r != NULL)
+        finished(b, r, rc);
 }
 
 /* ---- the transport interface ---- */
@@ -732,9 +604,8 @@ static void bosh_free(struct transport *base)
     if (b == NULL)
         return;
     drop_all_requests(b);
-    curl_multi_cleanup(b->multi);
+    curlev_free(b->multi);
     curl_slist_free_all(b->headers);
-    event_free(b->curl_timer);
     event_free(b->report_ev);
     loop_timer_free(b->close_timer);
     buf_done(&b->queue);
@@ -746,7 +617,6 @@ static void bosh_free(struct transport *base)
     free(b->sid);
     free(b->cause);
     free(b);
-    curl_global_cleanup();
 }
 
 static const struct transport_ops bosh_ops = {
@@ -770,7 +640,6 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
 {
     struct bosh *b = xcalloc(1, sizeof *b);
 
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     b->base.ops = &bosh_ops;
     b->loop = loop;
     b->ctx = ctx;
@@ -782,15 +651,14 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
     b->cfg.proxy = dup_or_null(cfg->proxy);
     if (b->cfg.wait == 0)
         b->cfg.wait = DEFAULT_WAIT;
+    b->tls.ca_file = b->cfg.ca_file;
+    b->tls.pin = b->cfg.pin;
+    b->tls.insecure = b->cfg.insecure;
+    b->tls.proxy = b->cfg.proxy;
     buf_init(&b->queue);
-    b->multi = curl_multi_init();
-    curl_multi_setopt(b->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-    curl_multi_setopt(b->multi, CURLMOPT_SOCKETDATA, b);
-    curl_multi_setopt(b->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-    curl_multi_setopt(b->multi, CURLMOPT_TIMERDATA, b);
+    b->multi = curlev_new(loop, on_done, b);
     b->headers =
         curl_slist_append(NULL, "Content-Type: text/xml; charset=utf-8");
-    b->curl_timer = evtimer_new(loop_base(loop), on_curl_timeout, b);
     b->report_ev = event_new(loop_base(loop), -1, 0, report_closed, b);
     b->close_timer = loop_timer_new(loop, on_close_timeout, b);
     return &b->base;

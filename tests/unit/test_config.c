@@ -52,6 +52,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
                               "server = xmpp.example.com\n"
                               "port = 5223\n"
                               "bosh = https://example.com/http-bind\n"
+                              "rest = https://fin1.example.com:8445\n"
                               "tls = direct\n"
                               "allow-plaintext-auth = yes\n"
                               "ca-file = /etc/ssl/ca.pem\n"
@@ -76,6 +77,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
     assert_string_equal(o.server, "xmpp.example.com");
     assert_int_equal(o.port, 5223);
     assert_string_equal(o.bosh, "https://example.com/http-bind");
+    assert_string_equal(o.rest, "https://fin1.example.com:8445");
     assert_int_equal(o.tls, TLS_DIRECT);
     assert_int_equal(o.allow_plaintext_auth, 1);
     assert_string_equal(o.ca_file, "/etc/ssl/ca.pem");
@@ -313,6 +315,10 @@ static const struct error error_rows[] = {
     {"config_load__rejects_a_bosh_url_that_is_not_http",
      "[account a]\nbosh = ftp://example.org/\n", "a", 1,
      "{F}:2: key 'bosh': bosh: 'ftp://example.org/' is not an http:// or "
+     "https:// URL"},
+    {"config_load__rejects_a_rest_url_that_is_not_http",
+     "[account a]\nrest = fin1.example.com:8445\n", "a", 1,
+     "{F}:2: key 'rest': rest: 'fin1.example.com:8445' is not an http:// or "
      "https:// URL"},
     {"config_load__rejects_an_empty_resource", "[account a]\nresource =\n", "a",
      1, "{F}:2: key 'resource': resource: empty resource"},
