@@ -1,7 +1,8 @@
 /*
  * Agents: one row per agent with state (coloured), reason, pending state
  * and time in state ticking each second (drift-corrected by the model);
- * counts by state in the title; s cycles the sort; /TEXT filters.
+ * under it a row for each non-voice medium (Finesse's Media per MRD) it
+ * has; counts by state in the title; s cycles the sort; /TEXT filters.
  */
 #include "ui.h"
 #include "agent_order.h"
@@ -14,22 +15,33 @@
 
 /* Sorting thousands of agents on every frame would cost more than the
  * events: the order is rebuilt at most this often (the rows' contents are
- * always current — agents stay in the model for good, so the pointers
- * do too). */
+ * always current). The pointers kept between sorts are good while the
+ * model frees no agent (model.removed): when it does, the order is
+ * rebuilt at once, before anything reads them. */
 #define RESORT_MS 250
 #define TEAM_COLUMN 80 /* the columns before it: 9+18+9+11+8+14+11 */
 
+/* A row on screen: an agent, or one of its media under it. */
+struct agent_row {
+    struct agent *a;
+    int media; /* -1: the agent's own row; else its media index */
+};
+
 struct agents_pane {
-    struct ui_list l;
-    struct agent **v;
+    struct ui_list l; /* over rows */
+    struct agent **v; /* sorted, filtered */
     size_t n, cap;
+    struct agent_row *rows;
+    size_t nrows, rows_cap;
     char counts[400];               /* by state, as of the last sort */
     unsigned long sorted_at_events; /* model.events at the last sort */
+    unsigned long removed_at;       /* model.removed at the last sort */
     double sorted_ms;               /* loop clock of the last sort; 0: due */
     enum agent_order sort;
     char *filter;
     int rows_shown;
-    char selected_id[64];
+    char *selected_id;  /* the selected row's agent (owned) */
+    int selected_media; /* and which of its rows (agent_row.media) */
 };
 
 int ui_state_element(const char *state)
@@ -68,7 +80,9 @@ static void agents_done(void *state)
 {
     struct agents_pane *p = state;
     free(p->v);
+    free(p->rows);
     free(p->filter);
+    free(p->selected_id);
     free(p);
 }
 
@@ -93,18 +107,67 @@ static int matches(const struct agent *a, const char *f)
 static void sort_agents(struct agents_pane *p);
 static void state_counts(char *out, size_t size);
 
+/* The voice channel is the agent's own state: only other media get a
+ * row. */
+static int media_shown(const struct agent_media *md)
+{
+    return md->name == NULL || strcasestr(md->name, "voice") == NULL;
+}
+
+/* The rows from the sorted agents (their media may have changed since the
+ * sort); the selection stays on its agent's row. */
+static void build_rows(struct agents_pane *p)
+{
+    size_t i, j, n = p->n;
+
+    for (i = 0; i < p->n; i++)
+        for (j = 0; j < p->v[i]->nmedia; j++)
+            n += media_shown(&p->v[i]->media[j]);
+    if (p->rows_cap < n + 1) {
+        p->rows_cap = n + 1;
+        p->rows = xrealloc(p->rows, p->rows_cap * sizeof *p->rows);
+    }
+    p->nrows = 0;
+    for (i = 0; i < p->n; i++) {
+        p->rows[p->nrows++] = (struct agent_row){p->v[i], -1};
+        for (j = 0; j < p->v[i]->nmedia; j++)
+            if (media_shown(&p->v[i]->media[j]))
+                p->rows[p->nrows++] = (struct agent_row){p->v[i], (int)j};
+    }
+    for (i = 0; p->selected_id && i < p->nrows; i++)
+        if (p->rows[i].media == p->selected_media &&
+            strcmp(s(p->rows[i].a->login_id), p->selected_id) == 0) {
+            p->l.sel = i;
+            break;
+        }
+}
+
 static void collect(struct agents_pane *p)
 {
     const struct model *mm = &ui->app->model;
     double now = loop_now_ms();
 
-    if (p->sorted_ms > 0 &&
-        (mm->events == p->sorted_at_events || now - p->sorted_ms < RESORT_MS))
+    if (p->sorted_ms > 0 && mm->removed == p->removed_at &&
+        (mm->events == p->sorted_at_events || now - p->sorted_ms < RESORT_MS)) {
+        build_rows(p);
         return;
+    }
     p->sorted_at_events = mm->events;
+    p->removed_at = mm->removed;
     p->sorted_ms = now;
     sort_agents(p);
     state_counts(p->counts, sizeof p->counts);
+    build_rows(p);
+}
+
+static void select_row(struct agents_pane *p)
+{
+    free(p->selected_id);
+    p->selected_id = NULL;
+    if (p->l.sel < p->nrows) {
+        p->selected_id = xstrdup(s(p->rows[p->l.sel].a->login_id));
+        p->selected_media = p->rows[p->l.sel].media;
+    }
 }
 
 static void sort_agents(struct agents_pane *p)
@@ -123,13 +186,6 @@ static void sort_agents(struct agents_pane *p)
         if (p->filter == NULL || matches(val, p->filter))
             p->v[p->n++] = val;
     agent_order_sort(p->v, p->n, p->sort, m, model_wall_ms());
-    /* the selection follows the agent, not the row */
-    if (p->selected_id[0])
-        for (i = 0; i < p->n; i++)
-            if (strcmp(s(p->v[i]->login_id), p->selected_id) == 0) {
-                p->l.sel = i;
-                break;
-            }
 }
 
 /* "READY 12  NOT_READY 3 …" over every agent (not only the filtered). */
@@ -159,17 +215,75 @@ static void state_counts(char *out, size_t size)
                              *names[j] ? names[j] : "?", counts[j]);
 }
 
+/* "-" or "3m05s": the time since a state change (server clock, 0 unknown). */
+static void since(char *out, size_t size, double change_ms, double now)
+{
+    double t = model_since_ms(&ui->app->model, change_ms, now);
+
+    if (t < 0)
+        snprintf(out, size, "-");
+    else
+        ui_duration(out, size, t);
+}
+
+/* STATE (coloured) TIME REASON PENDING: an agent's or a medium's. */
+static void state_columns(WINDOW *w, attr_t base, int sel, const char *state,
+                          double change_ms, const char *reason,
+                          const char *pending, double now)
+{
+    char t[32];
+
+    since(t, sizeof t, change_ms, now);
+    wattrset(w, sel ? base : ui_attr(ui_state_element(state)));
+    ui_put_pad(w, s(state), 11);
+    wattrset(w, base);
+    ui_put_pad(w, t, 8);
+    ui_put_pad(w, s(reason), 14);
+    ui_put_pad(w, s(pending), 11);
+}
+
+static void agent_row(WINDOW *w, const struct agent *a, int sel, double now)
+{
+    attr_t base = ui_attr(sel ? THEME_SELECTION : THEME_NORMAL);
+    char name[128];
+
+    snprintf(name, sizeof name, "%s %s", s(a->first_name), s(a->last_name));
+    wattrset(w, base);
+    ui_put_pad(w, s(a->login_id), 9);
+    ui_put_pad(w, name, 18);
+    ui_put_pad(w, s(a->extension), 9);
+    state_columns(w, base, sel, a->state, a->state_change_ms, a->reason_label,
+                  a->pending_state, now);
+}
+
+/* "         → Chat            NOT_READY  3m05s   Training": a medium
+ * under its agent, in the agent's columns. */
+static void media_row(WINDOW *w, const struct agent_media *md, int sel,
+                      double now)
+{
+    attr_t base = ui_attr(sel ? THEME_SELECTION : THEME_NORMAL);
+    char name[128];
+
+    snprintf(name, sizeof name, "  %s %s", ui_sym_arrow_out(),
+             md->name ? md->name : md->id);
+    wattrset(w, base);
+    ui_put_pad(w, "", 9);
+    ui_put_pad(w, name, 27);
+    state_columns(w, base, sel, md->state, md->state_change_ms,
+                  md->reason_label, md->pending_state, now);
+}
+
 static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
 {
     struct agents_pane *p = state;
-    char info[512], name[128], t[32];
+    char info[512];
     double now = model_wall_ms();
     size_t i;
     int y;
 
     collect(p);
     p->rows_shown = rows - 2;
-    ui_list_fit(&p->l, p->n, rows - 2);
+    ui_list_fit(&p->l, p->nrows, rows - 2);
     snprintf(info, sizeof info, "%zu agents — %s — sort: %s%s%s",
              ui->app->model.agents.n, p->counts[0] ? p->counts : "none yet",
              agent_order_name(p->sort), p->filter ? " — filter: " : "",
@@ -183,33 +297,21 @@ static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
                "ID       NAME              EXT      STATE      TIME    "
                "REASON        PENDING    TEAM",
                cols);
-    for (y = 2, i = p->l.top; i < p->n && y < rows; i++, y++) {
-        const struct agent *a = p->v[i];
-        double tis = model_time_in_state_ms(&ui->app->model, a, now);
+    for (y = 2, i = p->l.top; i < p->nrows && y < rows; i++, y++) {
+        const struct agent_row *r = &p->rows[i];
         int sel = i == p->l.sel && focused;
-        attr_t base = ui_attr(sel ? THEME_SELECTION : THEME_NORMAL);
 
-        if (tis < 0)
-            snprintf(t, sizeof t, "-");
-        else
-            ui_duration(t, sizeof t, tis);
-        snprintf(name, sizeof name, "%s %s", s(a->first_name), s(a->last_name));
         wmove(w, y, 0);
-        wattrset(w, base);
-        ui_put_pad(w, s(a->login_id), 9);
-        ui_put_pad(w, name, 18);
-        ui_put_pad(w, s(a->extension), 9);
-        wattrset(w, sel ? base : ui_attr(ui_state_element(a->state)));
-        ui_put_pad(w, s(a->state), 11);
-        wattrset(w, base);
-        ui_put_pad(w, t, 8);
-        ui_put_pad(w, s(a->reason_label), 14);
-        ui_put_pad(w, s(a->pending_state), 11);
+        if (r->media >= 0) {
+            media_row(w, &r->a->media[r->media], sel, now);
+            continue;
+        }
+        agent_row(w, r->a, sel, now);
         /* placed, not appended: a row that filled the width has moved
          * the cursor to the next line */
         if (cols > TEAM_COLUMN) {
             wmove(w, y, TEAM_COLUMN);
-            ui_put_pad(w, s(a->team_name), cols - TEAM_COLUMN);
+            ui_put_pad(w, s(r->a->team_name), cols - TEAM_COLUMN);
         }
     }
     wattrset(w, ui_attr(THEME_NORMAL));
@@ -219,9 +321,10 @@ static int agents_key(void *state, int key)
 {
     struct agents_pane *p = state;
 
-    if (ui_list_key(&p->l, key, p->n, p->rows_shown)) {
-        snprintf(p->selected_id, sizeof p->selected_id, "%s",
-                 p->l.sel < p->n ? s(p->v[p->l.sel]->login_id) : "");
+    /* the rows may point at agents freed since the last frame */
+    collect(p);
+    if (ui_list_key(&p->l, key, p->nrows, p->rows_shown)) {
+        select_row(p);
         return 1;
     }
     if (key == 's') {
@@ -240,7 +343,8 @@ static void agents_find(void *state, const char *text)
     p->filter = *text ? xstrdup(text) : NULL;
     p->sorted_ms = 0;
     p->l.sel = p->l.top = 0;
-    p->selected_id[0] = '\0';
+    free(p->selected_id);
+    p->selected_id = NULL;
 }
 
 const struct pane_ops pane_agents = {
@@ -248,6 +352,7 @@ const struct pane_ops pane_agents = {
     .keys = "s  sort by state, time in state, name, id\n"
             "/TEXT  show agents matching TEXT (id, name, extension, state,\n"
             "       team, reason);  / alone clears\n"
+            "Under an agent, a row for each non-voice medium (chat, email…)\n"
             "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
     .deps = APP_CHANGED_AGENTS,
     .ticks = 1,

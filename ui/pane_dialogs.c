@@ -1,26 +1,31 @@
 /*
  * Dialogs: the calls the model knows — id, state, from → to, call type,
- * duration, participants. A dialog that dropped or was deleted is drawn
- * faded for DIALOG_FADE_MS and then left out. Enter opens the detail: every
- * field, the participants with their actions, all call variables.
+ * duration, participants. A call that ended (DROPPED, FAILED, deleted)
+ * stays listed dim while the model keeps it (--keep-ended); the title
+ * counts the calls going on. Enter opens the detail of the selected call —
+ * every field, the participants with their actions, all call variables —
+ * pinned to that call (dialog_view.c) whatever the other calls do.
  */
 #include "ui.h"
 #include "base/buf.h"
 #include "base/loop.h"
+#include "dialog_view.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define DIALOG_FADE_MS 5000
 #define PARTS_COLUMN 70 /* the columns before it: 12+11+27+11+9 */
 
 struct dialogs_pane {
     struct ui_list l, dl; /* the list; the detail's scroll */
+    /* the rows, by id: collected again before every use, since the
+     * model may free a call between two frames */
     struct dialog **v;
-    size_t n, cap;
+    size_t n, cap, active;
+    char *selected_id; /* the call the selection is on (owned) */
     int detail;
-    char selected_id[64];
+    struct dialog_view view;
     int rows_shown;
 };
 
@@ -32,14 +37,11 @@ static void *dialogs_init(void)
 static void dialogs_done(void *state)
 {
     struct dialogs_pane *p = state;
+
+    dialog_view_done(&p->view);
+    free(p->selected_id);
     free(p->v);
     free(p);
-}
-
-/* A field a dialog may not have had yet, as text. */
-static const char *or_empty(const char *s)
-{
-    return s ? s : "";
 }
 
 static int by_id(const void *x, const void *y)
@@ -49,6 +51,15 @@ static int by_id(const void *x, const void *y)
     return strcmp(a->id, b->id);
 }
 
+static void select_row(struct dialogs_pane *p, size_t i)
+{
+    p->l.sel = i;
+    free(p->selected_id);
+    p->selected_id = i < p->n ? xstrdup(p->v[i]->id) : NULL;
+}
+
+/* The rows from the model; the selection stays on its call, or on the row
+ * where it was when that call left. */
 static void collect(struct dialogs_pane *p, double now)
 {
     const struct model *m = &ui->app->model;
@@ -60,21 +71,25 @@ static void collect(struct dialogs_pane *p, double now)
         p->cap = m->dialogs.n + 1;
         p->v = xrealloc(p->v, p->cap * sizeof *p->v);
     }
-    p->n = 0;
+    p->n = p->active = 0;
     while (map_next(&m->dialogs, &i, &key, &val)) {
         struct dialog *d = val;
-        if (d->dropped_ms && now - d->dropped_ms > DIALOG_FADE_MS)
-            continue;
+        if (model_dialog_ended(d) && now - d->ended_ms >= m->ended_keep_ms)
+            continue; /* the model forgets it at its next expiry */
+        p->active += !model_dialog_ended(d);
         p->v[p->n++] = d;
     }
     qsort(p->v, p->n, sizeof *p->v, by_id);
-    for (i = 0; p->selected_id[0] && i < p->n; i++)
-        if (strcmp(p->v[i]->id, p->selected_id) == 0)
+    for (i = 0; p->selected_id && i < p->n; i++)
+        if (strcmp(p->v[i]->id, p->selected_id) == 0) {
             p->l.sel = i;
+            return;
+        }
+    select_row(p, p->l.sel < p->n ? p->l.sel : p->n ? p->n - 1 : 0);
 }
 
 /* Since the earliest participant's start, on the server's clock. */
-static void duration(const struct dialog *d, double now, char *out, size_t size)
+static void duration(const struct dialog *d, char *out, size_t size)
 {
     double start = 0, t;
     size_t i;
@@ -84,12 +99,16 @@ static void duration(const struct dialog *d, double now, char *out, size_t size)
         if (t > 0 && (start == 0 || t < start))
             start = t;
     }
-    (void)now;
     if (start == 0) {
         snprintf(out, size, "-");
         return;
     }
     ui_duration(out, size, model_wall_ms() + ui->app->model.drift_ms - start);
+}
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
 }
 
 static void participants(const struct dialog *d, char *out, size_t size)
@@ -108,7 +127,7 @@ static void participants(const struct dialog *d, char *out, size_t size)
 }
 
 static void draw_list(struct dialogs_pane *p, WINDOW *w, int rows, int cols,
-                      int focused, double now)
+                      int focused)
 {
     char fromto[128], dur[32], parts[256];
     size_t i;
@@ -123,28 +142,23 @@ static void draw_list(struct dialogs_pane *p, WINDOW *w, int rows, int cols,
     for (y = 2, i = p->l.top; i < p->n && y < rows; i++, y++) {
         const struct dialog *d = p->v[i];
         int sel = i == p->l.sel && focused;
-        int gone = d->dropped_ms > 0;
-        attr_t base = ui_attr(sel    ? THEME_SELECTION
-                              : gone ? THEME_DIALOG_DROPPED
-                                     : THEME_NORMAL);
+        int ended = model_dialog_ended(d);
+        attr_t base = ui_attr(sel     ? THEME_SELECTION
+                              : ended ? THEME_DIALOG_DROPPED
+                                      : THEME_NORMAL);
 
-        snprintf(fromto, sizeof fromto, "%s %s %s",
-                 d->from_address ? d->from_address : "", ui_sym_arrow_out(),
-                 d->to_address ? d->to_address : "");
-        duration(d, now, dur, sizeof dur);
+        snprintf(fromto, sizeof fromto, "%s %s %s", or_empty(d->from_address),
+                 ui_sym_arrow_out(), or_empty(d->to_address));
+        duration(d, dur, sizeof dur);
         participants(d, parts, sizeof parts);
         wmove(w, y, 0);
         wattrset(w, base);
         ui_put_pad(w, d->id, 12);
-        wattrset(w, sel || gone ? base : ui_attr(ui_state_element(d->state)));
-        ui_put_pad(w,
-                   gone && d->deleted ? "GONE"
-                   : d->state         ? d->state
-                                      : "",
-                   11);
+        wattrset(w, sel || ended ? base : ui_attr(ui_state_element(d->state)));
+        ui_put_pad(w, or_empty(d->state), 11);
         wattrset(w, base);
         ui_put_pad(w, fromto, 27);
-        ui_put_pad(w, d->call_type ? d->call_type : "", 11);
+        ui_put_pad(w, or_empty(d->call_type), 11);
         ui_put_pad(w, dur, 9);
         if (cols > PARTS_COLUMN) {
             wmove(w, y, PARTS_COLUMN);
@@ -153,92 +167,63 @@ static void draw_list(struct dialogs_pane *p, WINDOW *w, int rows, int cols,
     }
 }
 
-/* The detail as lines: fields, participants with actions, variables. */
-static char **detail_lines(const struct dialog *d, size_t *n)
+/* How long ago the pinned call ended: "4s". */
+static void ended_ago(const struct dialogs_pane *p, char *out, size_t size)
 {
-    const struct dialog_field *f;
-    const struct participant *x;
-    struct buf b;
-    size_t i, j, count = 0;
-    char **lines = NULL, *text, *p, *save = NULL;
-
-    buf_init(&b);
-    for (f = model_dialog_fields; f->name; f++)
-        if (model_dialog_field(d, f))
-            buf_printf(&b, "%-22s %s\n", f->name, model_dialog_field(d, f));
-    for (i = 0; i < d->nparticipants; i++) {
-        x = &d->participants[i];
-        buf_printf(&b, "participant %zu: %s (%s) %s since %s\n", i + 1,
-                   or_empty(x->media_address), or_empty(x->media_address_type),
-                   or_empty(x->state), or_empty(x->state_change_time));
-        if (x->nactions) {
-            buf_puts(&b, "  actions:");
-            for (j = 0; j < x->nactions; j++)
-                buf_printf(&b, " %s", x->actions[j]);
-            buf_puts(&b, "\n");
-        }
-    }
-    buf_puts(&b, "call variables:\n");
-    for (i = 0; i < d->ncall_vars; i++)
-        buf_printf(&b, "  %-20s %s\n", d->call_vars[i].name,
-                   d->call_vars[i].value);
-    text = buf_steal(&b);
-    for (p = strtok_r(text, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
-        lines = xrealloc(lines, (count + 1) * sizeof *lines);
-        lines[count++] = xstrdup(p);
-    }
-    free(text);
-    *n = count;
-    return lines;
+    ui_duration(out, size, loop_now_ms() - p->view.ended_ms);
 }
 
 static void draw_detail(struct dialogs_pane *p, WINDOW *w, int rows, int cols)
 {
-    size_t n = 0, i;
-    char **lines;
-    int y;
+    size_t n = p->view.n, i;
+    char ago[32], note[160];
+    int y = 1;
 
-    if (p->l.sel >= p->n) {
-        p->detail = 0;
-        return;
+    if (p->view.ended_ms > 0 && rows > 2) {
+        ended_ago(p, ago, sizeof ago);
+        snprintf(note, sizeof note, "This call ended %s ago%s: its last state.",
+                 ago, p->view.gone ? " and has left the list" : "");
+        wmove(w, y++, 1);
+        wattrset(w, ui_attr(THEME_DIALOG_DROPPED) | A_BOLD);
+        ui_put(w, note, cols - 1);
     }
-    lines = detail_lines(p->v[p->l.sel], &n);
     /* the text scrolls: the first line shown is the "selection" */
-    if (p->dl.sel + (size_t)(rows - 1) > n)
-        p->dl.sel = n > (size_t)(rows - 1) ? n - (size_t)(rows - 1) : 0;
+    if (p->dl.sel + (size_t)(rows - y) > n)
+        p->dl.sel = n > (size_t)(rows - y) ? n - (size_t)(rows - y) : 0;
     wattrset(w, ui_attr(THEME_NORMAL));
-    for (y = 1, i = p->dl.sel; i < n && y < rows; i++, y++) {
+    for (i = p->dl.sel; i < n && y < rows; i++, y++) {
         wmove(w, y, 1);
-        ui_put(w, lines[i], cols - 1);
+        ui_put(w, p->view.lines[i], cols - 1);
     }
-    for (i = 0; i < n; i++)
-        free(lines[i]);
-    free(lines);
 }
 
 static void dialogs_draw(void *state, WINDOW *w, int rows, int cols,
                          int focused)
 {
     struct dialogs_pane *p = state;
-    double now = loop_now_ms();
-    char info[128];
+    char info[160], ago[32];
 
-    collect(p, now);
+    collect(p, loop_now_ms());
     p->rows_shown = rows - 2;
     ui_list_fit(&p->l, p->n, rows - 2);
-    if (p->detail && p->l.sel < p->n)
-        snprintf(info, sizeof info, "dialog %s — Enter or Esc-Left back",
-                 p->v[p->l.sel]->id);
-    else
-        snprintf(info, sizeof info, "%zu active%s", p->n,
+    if (p->detail) {
+        dialog_view_refresh(&p->view, &ui->app->model, loop_now_ms());
+        ended_ago(p, ago, sizeof ago);
+        snprintf(info, sizeof info, "dialog %s%s%s%s — Enter or Esc-Left back",
+                 p->view.id, p->view.ended_ms > 0 ? " — ended " : "",
+                 p->view.ended_ms > 0 ? ago : "",
+                 p->view.ended_ms > 0 ? " ago" : "");
+    } else {
+        snprintf(info, sizeof info, "%zu active%s", p->active,
                  p->n ? " — Enter shows one" : "");
+    }
     ui_title(w, cols, "Dialogs", info, focused);
     if (rows < 2)
         return;
     if (p->detail)
         draw_detail(p, w, rows, cols);
-    if (!p->detail)
-        draw_list(p, w, rows, cols, focused, now);
+    else
+        draw_list(p, w, rows, cols, focused);
     wattrset(w, ui_attr(THEME_NORMAL));
 }
 
@@ -246,16 +231,23 @@ static int dialogs_key(void *state, int key)
 {
     struct dialogs_pane *p = state;
 
+    /* the rows may point at calls freed since the last frame */
+    collect(p, loop_now_ms());
     if (key == K_ENTER || (p->detail && key == K_LEFT)) {
-        p->detail = !p->detail && p->n > 0;
+        if (!p->detail && p->l.sel < p->n) {
+            dialog_view_open(&p->view, p->v[p->l.sel]->id);
+            dialog_view_refresh(&p->view, &ui->app->model, loop_now_ms());
+            p->detail = 1;
+        } else {
+            p->detail = 0;
+        }
         p->dl.sel = p->dl.top = 0;
         return 1;
     }
     if (p->detail) /* scrolls; draw_detail stops it at the end */
         return ui_list_key(&p->dl, key, 100000, p->rows_shown + 1);
     if (ui_list_key(&p->l, key, p->n, p->rows_shown)) {
-        snprintf(p->selected_id, sizeof p->selected_id, "%s",
-                 p->l.sel < p->n ? p->v[p->l.sel]->id : "");
+        select_row(p, p->l.sel);
         return 1;
     }
     return 0;
@@ -264,8 +256,9 @@ static int dialogs_key(void *state, int key)
 const struct pane_ops pane_dialogs = {
     .name = "Dialogs",
     .keys = "Enter  the selected call's detail: fields, participants and\n"
-            "       their actions, call variables (Enter again: back)\n"
-            "Calls that drop stay faded for 5 s, then leave.\n"
+            "       their actions, call variables (Enter again: back); it\n"
+            "       stays on that call, and says when it has ended\n"
+            "Calls that end stay listed dim for --keep-ended seconds (30).\n"
             "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
     .deps = APP_CHANGED_DIALOGS,
     .ticks = 1,

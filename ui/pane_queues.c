@@ -38,6 +38,8 @@ static int by_name(const void *x, const void *y)
     return c ? c : strcmp(a->uri ? a->uri : "", b->uri ? b->uri : "");
 }
 
+/* On every draw: the model frees a queue on its DELETE, so the pointers
+ * are never kept from one frame to the next (keys only move the list). */
 static void collect(struct queues_pane *p)
 {
     const struct model *m = &ui->app->model;

@@ -243,6 +243,8 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
     a->console = console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
     console_observe(a->console, on_console_add, a);
     model_init(&a->model);
+    if (cli->conn.keep_ended >= 0)
+        a->model.ended_keep_ms = cli->conn.keep_ended * 1000.0;
     map_init(&a->created);
     a->records = xcalloc(APP_RECORDS, sizeof *a->records);
     a->retry_timer = loop_timer_new(loop, on_retry, a);
@@ -257,6 +259,7 @@ void app_free(struct app *a)
 {
     if (a == NULL)
         return;
+    app_rest_done(a);
     session_free(a->session);
     console_free(a->console);
     model_done(&a->model);

@@ -6,6 +6,7 @@
 #include "xmpp/jid.h"
 #include "base/loop.h"
 #include "model/model.h"
+#include "xmpp/console.h"
 #include "xmpp/disco.h"
 #include "xmpp/pubsub.h"
 #include "xmpp/query.h"
@@ -264,17 +265,56 @@ static unsigned event_changes(unsigned model_changes)
     return what;
 }
 
+static const char *or_unknown(const char *s)
+{
+    return s && *s ? s : "?";
+}
+
+/* Finesse's apiErrors answer a request that failed: each is an error on
+ * the message line and a row of perch's own in the Console. */
+static void tell_api_errors(struct app *a, unsigned long from)
+{
+    const struct api_error *x;
+    struct console_meta meta = {"apiError", NULL, NULL, NULL};
+    struct buf what, row;
+
+    for (; from < a->model.errors_total; from++) {
+        if ((x = model_error(&a->model, from)) == NULL)
+            continue;
+        buf_init(&what);
+        buf_printf(&what, "%s: %s", or_unknown(x->type),
+                   or_unknown(x->message));
+        if (x->request_id && *x->request_id)
+            buf_printf(&what, " (request %s)", x->request_id);
+        app_say(a, APP_SAY_ERROR, "Finesse: %s", what.data);
+        buf_init(&row);
+        buf_printf(&row, "Finesse apiError on %s: %s",
+                   or_unknown(x->node ? x->node : x->source), what.data);
+        if (x->data && *x->data)
+            buf_printf(&row, ", errorData %s", x->data);
+        meta.id = x->request_id && *x->request_id ? x->request_id : NULL;
+        meta.node = x->node;
+        console_add_meta(a->console, CONSOLE_INFO, row.data, &meta);
+        buf_done(&row);
+        buf_done(&what);
+    }
+}
+
 /* Applies ev (consumed) to the model; the changes pile up in
  * pending_changes until flush_changes. */
 void app_apply_event(struct app *a, json_t *ev)
 {
+    unsigned long errors = a->model.errors_total;
     struct timespec ts;
     long sec;
     int slot;
 
+    app_rest_event(a, ev);
     a->pending_changes |=
         event_changes(model_apply(&a->model, ev, loop_now_ms()));
     json_decref(ev);
+    if (a->model.errors_total != errors)
+        tell_api_errors(a, errors);
     clock_gettime(CLOCK_MONOTONIC, &ts);
     sec = (long)ts.tv_sec;
     slot = (int)(sec % (APP_RATE_SECONDS + 1));

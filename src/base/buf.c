@@ -135,3 +135,17 @@ char *buf_steal(struct buf *b)
     buf_init(b);
     return s;
 }
+
+char *buf_read_stream(FILE *f, size_t max, size_t *len)
+{
+    struct buf b;
+    char chunk[65536];
+    size_t n;
+
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    while (b.len <= max && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
+    *len = b.len;
+    return buf_steal(&b);
+}

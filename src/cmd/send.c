@@ -58,22 +58,6 @@ struct send_state {
     int json, color;
 };
 
-static char *read_all(FILE *f, size_t *len)
-{
-    struct buf b;
-    char chunk[65536];
-    size_t n;
-
-    buf_init(&b);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        buf_append(&b, chunk, n);
-        if (b.len > XMLCHECK_MAX_INPUT)
-            break;
-    }
-    *len = b.len;
-    return buf_steal(&b);
-}
-
 static char *to_text(xmpp_ctx_t *ctx, xmpp_stanza_t *st)
 {
     char *text = NULL, *copy;
@@ -269,7 +253,7 @@ static int send_main(const struct cli *c)
     }
     memset(&s, 0, sizeof s);
     if (strcmp(c->args[0], "-") == 0) {
-        input = read_all(stdin, &len);
+        input = buf_read_stream(stdin, XMLCHECK_MAX_INPUT, &len);
     } else {
         input = xstrdup(c->args[0]);
         len = strlen(input);

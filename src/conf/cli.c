@@ -18,10 +18,12 @@ const char cli_conn_help[] =
     "  -b, --bosh URL          BOSH instead of TCP, e.g.\n"
     "                          https://fin1:7443/http-bind/\n"
     "      --bosh-wait S       longest a BOSH poll is held (default 60)\n"
-    "      --proxy URL         HTTP proxy for BOSH (default: curl's\n"
+    "      --proxy URL         HTTP proxy for BOSH and REST (default: curl's\n"
     "                          http_proxy/https_proxy/no_proxy)\n"
+    "      --rest URL          Finesse REST API (default https://HOST:8445,\n"
+    "                          HOST: --server or the JID's domain)\n"
     "      --tls MODE          require (default) | prefer | direct | off\n"
-    "      --allow-plaintext-auth  send credentials without TLS\n"
+    "      --allow-plaintext-auth  send credentials without TLS (XMPP, REST)\n"
     "      --ca-file FILE      trust this CA or self-signed certificate\n"
     "      --pin sha256//B64   trust a server key by its SPKI SHA-256\n"
     "      --insecure          accept any certificate (warns)\n"
@@ -31,6 +33,7 @@ const char cli_conn_help[] =
     "      --sasl MECH         SASL mechanism (default: SCRAM-SHA-256,\n"
     "                          SCRAM-SHA-1, PLAIN, the first offered)\n"
     "      --service JID       pubsub service (default pubsub.DOMAIN)\n"
+    "      --keep-ended S      the console lists ended calls S s (default 30)\n"
     "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
 
 enum {
@@ -74,6 +77,8 @@ static const struct option long_opts[] = {
     {"sasl", required_argument, NULL, OPT_CONN},
     {"proxy", required_argument, NULL, OPT_CONN},
     {"bosh-wait", required_argument, NULL, OPT_CONN},
+    {"keep-ended", required_argument, NULL, OPT_CONN},
+    {"rest", required_argument, NULL, OPT_CONN},
 };
 
 #define NLONG (sizeof long_opts / sizeof long_opts[0])
@@ -164,6 +169,10 @@ static int own_parse(const struct cli_option *o, const char *v,
     out->opt = o;
     switch (o->kind) {
     case CLI_FLAG_OFF:
+    case CLI_FLAG_ON:
+        return 0;
+    case CLI_STRING:
+        out->str = v;
         return 0;
     case CLI_U64:
         out->u64 = strtoull(v, &end, 10);
@@ -199,7 +208,9 @@ static struct option *all_options(const struct cli_option *own)
     for (i = 0; i < n; i++) {
         v[NLONG + i].name = own[i].name;
         v[NLONG + i].has_arg =
-            own[i].kind == CLI_FLAG_OFF ? no_argument : required_argument;
+            own[i].kind == CLI_FLAG_OFF || own[i].kind == CLI_FLAG_ON
+                ? no_argument
+                : required_argument;
         v[NLONG + i].val = OPT_OWN + (int)i;
     }
     return v;
@@ -350,6 +361,12 @@ void cli_own_apply(const struct cli *c, void *settings)
         switch (o->opt->kind) {
         case CLI_FLAG_OFF:
             *(int *)field = 0;
+            break;
+        case CLI_FLAG_ON:
+            *(int *)field = 1;
+            break;
+        case CLI_STRING:
+            *(const char **)field = o->str;
             break;
         case CLI_U64:
             *(uint64_t *)field = o->u64;

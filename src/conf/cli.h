@@ -27,6 +27,8 @@ enum cli_kind {
     CLI_REAL,     /* double from lo to hi */
     CLI_U64,      /* uint64_t, any */
     CLI_FLAG_OFF, /* no value: sets an int to 0 */
+    CLI_FLAG_ON,  /* no value: sets an int to 1 */
+    CLI_STRING,   /* a const char * borrowed from argv */
 };
 
 struct cli_option {
@@ -39,8 +41,9 @@ struct cli_option {
 /* A command's own option as given: its row and its value, checked. */
 struct cli_own {
     const struct cli_option *opt;
-    double real;  /* CLI_NUMBER, CLI_REAL */
-    uint64_t u64; /* CLI_U64 */
+    double real;     /* CLI_NUMBER, CLI_REAL */
+    uint64_t u64;    /* CLI_U64 */
+    const char *str; /* CLI_STRING */
 };
 
 struct cli {

@@ -14,6 +14,7 @@ void conn_opts_init(struct conn_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->tls = TLS_REQUIRE;
+    o->keep_ended = -1;
 }
 
 void conn_opts_done(struct conn_opts *o)
@@ -34,6 +35,7 @@ void conn_opts_done(struct conn_opts *o)
     free(o->resource);
     free(o->sasl);
     free(o->proxy);
+    free(o->rest);
     conn_opts_init(o);
 }
 
@@ -68,6 +70,7 @@ enum kind {
     K_URL,
     K_RESOURCE,
     K_WAIT,
+    K_SECONDS,
 };
 
 struct opt_def {
@@ -99,6 +102,8 @@ static const struct opt_def defs[] = {
     {"verbose", K_BOOL, F(verbose), 0},
     {"proxy", K_STR, F(proxy), 0},
     {"bosh-wait", K_WAIT, F(bosh_wait), 0},
+    {"keep-ended", K_SECONDS, F(keep_ended), 0},
+    {"rest", K_URL, F(rest), 0},
 };
 #undef F
 
@@ -147,6 +152,16 @@ int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
             return -1;
         }
         *(unsigned *)field = (unsigned)n;
+        return 0;
+    case K_SECONDS:
+        n = strtol(value, &end, 10);
+        if (*value == '\0' || *end != '\0' || n < 0 || n > 86400) {
+            *cause = xasprintf("%s: '%s' is not a number of seconds "
+                               "(0-86400)",
+                               key, value);
+            return -1;
+        }
+        *(int *)field = (int)n;
         return 0;
     case K_TLS:
         if (!strcmp(value, "require"))

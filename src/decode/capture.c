@@ -325,60 +325,36 @@ static void emit_span(struct emitter *em, const struct lexer *lx,
     }
 }
 
-/* Undoes one level of XML escaping: the <notification> text as a
- * browser's or Fiddler's raw view shows it ("&lt;Update&gt;…"). New
- * string, caller frees; *outlen gets its length. */
-static char *unescape_once(const char *s, size_t len, size_t *outlen)
-{
-    static const struct {
-        const char *from;
-        size_t n;
-        char to;
-    } ents[] = {{"&lt;", 4, '<'},
-                {"&gt;", 4, '>'},
-                {"&amp;", 5, '&'},
-                {"&quot;", 6, '"'},
-                {"&apos;", 6, '\''}};
-    char *out = xmalloc(len + 1);
-    size_t i = 0, o = 0, k;
-
-    while (i < len) {
-        for (k = 0; k < sizeof ents / sizeof *ents; k++)
-            if (len - i >= ents[k].n &&
-                memcmp(s + i, ents[k].from, ents[k].n) == 0)
-                break;
-        if (k < sizeof ents / sizeof *ents) {
-            out[o++] = ents[k].to;
-            i += ents[k].n;
-        } else {
-            out[o++] = s[i++];
-        }
-    }
-    out[o] = '\0';
-    *outlen = o;
-    return out;
-}
-
 static int capture(const char *input, size_t len,
                    void (*cb)(void *arg, json_t *event), void *arg,
                    char **cause);
 
+/* Pasted text still escaped once ("&lt;Update&gt;", a <notification>'s
+ * text) or twice ("&amp;lt;Update&amp;gt;", from a log that escaped it
+ * again) holds no element: each round undoes one level, at most two,
+ * while an escaped <Update> is what it holds. */
 int decode_capture(const char *input, size_t len,
                    void (*cb)(void *arg, json_t *event), void *arg,
                    char **cause)
 {
-    char *plain, *ignored = NULL;
-    size_t plen;
+    static const char *const escaped[] = {"&lt;Update", "&amp;lt;Update"};
+    char *plain = NULL, *next, *ignored = NULL;
+    const char *text = input;
+    size_t plen = len, round;
     int n = capture(input, len, cb, arg, cause);
 
-    if (n >= 0 || len > DECODE_MAX_CAPTURE ||
-        memmem(input, len, "&lt;Update", 10) == NULL)
-        return n;
-    /* only the escaped <Update> text was pasted: unescape it once */
-    plain = unescape_once(input, len, &plen);
-    n = capture(plain, plen, cb, arg, &ignored);
+    for (round = 0; n < 0 && round < 2 && len <= DECODE_MAX_CAPTURE; round++) {
+        if (memmem(text, plen, escaped[0], 10) == NULL &&
+            (round > 0 || memmem(text, plen, escaped[1], 14) == NULL))
+            break;
+        next = decode_unescape_once(text, plen, &plen);
+        free(plain);
+        text = plain = next;
+        n = capture(text, plen, cb, arg, &ignored);
+        free(ignored);
+        ignored = NULL;
+    }
     free(plain);
-    free(ignored);
     if (n >= 0) {
         free(*cause);
         *cause = NULL;

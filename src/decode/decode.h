@@ -61,11 +61,23 @@ json_t *decode_event(const char *kind, const char *node, xmpp_stanza_t *el);
 json_t *decode_update_text(const char *node, const char *text, size_t len);
 
 /*
+ * A Finesse REST body (root borrowed), parsed by the caller: the same
+ * documents as an Update's <data> (<User>, <Dialogs>, <Team>, <Queue>,
+ * <SystemInfo>, <ApiErrors> …, in any case). Returns a new object (caller
+ * json_decref), never NULL: "source" (the request's path, when not NULL),
+ * "kind" and its member as for an event; kind "xml" for a document no
+ * decoder knows, "raw" for one too deep or large to walk.
+ */
+json_t *decode_rest(const char *source, xmpp_stanza_t *root);
+
+/*
  * Splits what people copy from Fiddler or a browser's Network tab: a
  * <message>, an <iq> with pubsub items, a BOSH <body> holding many, a bare
  * <Update>, or many of these one after another with whitespace or other
  * text between. Input with none of these but an escaped "&lt;Update" is
- * unescaped once and read again (a <notification>'s text as pasted). cb receives each event in order and owns it (json_decref).
+ * unescaped once and read again (a <notification>'s text as pasted); one
+ * escaped twice ("&amp;lt;Update", from a log) twice, never more. cb
+ * receives each event in order and owns it (json_decref).
  * Events found in a stanza also carry "service" (its from) and "time"
  * (a XEP-0203 delay stamp) when it has them. A stanza that does not parse
  * is still delivered, as kind raw.

@@ -25,6 +25,10 @@ extern const struct decoder generic_decoder; /* generic.c: takes anything */
 
 /* finesse.c: the fields of an <Update> document given as text. */
 json_t *finesse_decode_text(const char *node, const char *text, size_t len);
+/* finesse.c: "kind" and its member for a data root (<user>, <Dialogs>,
+ * <ApiErrors> … in any case), a new object; NULL for a root it does not
+ * know. */
+json_t *finesse_decode_data(const struct xnode *root);
 
 /* decode.c: the event of an <item> already in tree form (new object). */
 json_t *decode_item_tree(const char *node, const struct xnode *item);
@@ -33,5 +37,10 @@ json_t *decode_item_tree(const char *node, const struct xnode *item);
  * DECODE_MAX_DOC bytes; then "rawLength" is the full length; omitted when
  * text is NULL) and "error" (why). */
 void decode_set_raw(json_t *o, const char *text, size_t len, const char *why);
+
+/* decode.c: text with one level of XML escaping undone (the five
+ * predefined entities; nothing else): "&lt;Update&gt;" -> "<Update>". New
+ * string, caller frees; *outlen its length. */
+char *decode_unescape_once(const char *s, size_t len, size_t *outlen);
 
 #endif

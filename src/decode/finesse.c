@@ -383,6 +383,56 @@ static void set_raw_doc(json_t *o, const struct xnode *doc, const char *text,
     buf_done(&b);
 }
 
+/* A DELETE with an empty <data> names its object by <source> alone (a user
+ * DELETE does): the kind's member gets the id (the source's last segment)
+ * and the uri (the source). */
+static const struct {
+    const char *prefix; /* of the source; one path segment follows */
+    const char *kind, *member, *id_key;
+} deleted_by_source[] = {
+    {"/finesse/api/User/", EV_KIND_USER, EVK_USER, EVK_LOGIN_ID},
+    {"/finesse/api/Queue/", EV_KIND_QUEUE, EVK_QUEUE, EVK_ID},
+};
+
+/* Makes o (the envelope of an Update with an empty <data>) that object's
+ * deletion; 0 when it is not one. */
+static int delete_by_source(json_t *o)
+{
+    static const char space[] = " \t\r\n";
+    const char *event = json_string_value(json_object_get(o, EVK_EVENT));
+    const char *text = json_string_value(json_object_get(o, EVK_SOURCE));
+    const char *id;
+    char *source;
+    json_t *member;
+    size_t i, n, len;
+
+    if (event == NULL || text == NULL || strcmp(event, EV_EVENT_DELETE) != 0)
+        return 0;
+    text += strspn(text, space);
+    for (len = strlen(text); len > 0 && strchr(space, text[len - 1]); len--)
+        ;
+    source = xstrndup(text, len);
+    for (i = 0; i < sizeof deleted_by_source / sizeof *deleted_by_source; i++) {
+        n = strlen(deleted_by_source[i].prefix);
+        id = source + n;
+        if (len > n &&
+            strncasecmp(source, deleted_by_source[i].prefix, n) == 0 &&
+            strcspn(id, "/ \t\r\n") == len - n)
+            break;
+    }
+    if (i == sizeof deleted_by_source / sizeof *deleted_by_source) {
+        free(source);
+        return 0;
+    }
+    member = json_object();
+    json_object_set_new(member, deleted_by_source[i].id_key, json_str(id));
+    json_object_set_new(member, EVK_URI, json_str(source));
+    json_object_set_new(o, EVK_KIND, json_string(deleted_by_source[i].kind));
+    json_object_set_new(o, deleted_by_source[i].member, member);
+    free(source);
+    return 1;
+}
+
 /* "put " -> "PUT" */
 static json_t *event_name(const char *s)
 {
@@ -404,12 +454,27 @@ static json_t *event_name(const char *s)
 
 /* The fields of an <Update> tree; text is its source (NULL when it came
  * as elements), for a raw event. */
+json_t *finesse_decode_data(const struct xnode *root)
+{
+    json_t *o;
+    size_t i;
+
+    for (i = 0; i < sizeof data_kinds / sizeof data_kinds[0]; i++) {
+        if (!xnode_is(root, data_kinds[i].root))
+            continue;
+        o = json_object();
+        json_object_set_new(o, EVK_KIND, json_string(data_kinds[i].kind));
+        json_object_set_new(o, data_kinds[i].member, data_kinds[i].build(root));
+        return o;
+    }
+    return NULL;
+}
+
 static json_t *decode_doc(const struct xnode *doc, const char *text, size_t len)
 {
     const struct xnode *c, *data, *root;
-    json_t *o = json_object();
+    json_t *o = json_object(), *fields;
     char *why;
-    size_t i;
 
     if (!xnode_is(doc, "Update")) {
         why = xasprintf("not a Finesse <Update> document: its root is <%s>",
@@ -426,23 +491,48 @@ static json_t *decode_doc(const struct xnode *doc, const char *text, size_t len)
         json_object_set_new(o, EVK_REQUEST_ID, json_str(xnode_text(c)));
     data = xnode_child(doc, "data");
     root = xnode_first_element(data);
+    if (root == NULL && data != NULL && delete_by_source(o))
+        return o;
     if (root == NULL) {
         set_raw_doc(o, doc, text, len,
                     data ? "the <Update> has an empty <data>"
                          : "the <Update> has no <data>");
         return o;
     }
-    for (i = 0; i < sizeof data_kinds / sizeof data_kinds[0]; i++) {
-        if (!xnode_is(root, data_kinds[i].root))
-            continue;
-        json_object_set_new(o, EVK_KIND, json_string(data_kinds[i].kind));
-        json_object_set_new(o, data_kinds[i].member, data_kinds[i].build(root));
+    if ((fields = finesse_decode_data(root)) != NULL) {
+        json_object_update(o, fields);
+        json_decref(fields);
         return o;
     }
     why = xasprintf("no decoder for <%s> data", root->name);
     set_raw_doc(o, doc, text, len, why);
     free(why);
     return o;
+}
+
+/* Saved captures (Openfire's debug.log, the desktop's client log) can hold
+ * an Update escaped twice: a <notification>'s text is then still
+ * "&lt;Update&gt;…". That is unescaped once more — never again, and only
+ * when it gives an <Update> document. NULL otherwise. */
+static struct xnode *parse_escaped_update(const char *text, size_t len)
+{
+    size_t skip = 0, plen;
+    struct xnode *doc;
+    char *plain, *cause = NULL;
+
+    while (skip < len && strchr(" \t\r\n", text[skip]) && text[skip])
+        skip++;
+    if (len - skip < 4 || memcmp(text + skip, "&lt;", 4) != 0)
+        return NULL;
+    plain = decode_unescape_once(text, len, &plen);
+    doc = xnode_parse(plain, plen, &cause);
+    free(cause);
+    free(plain);
+    if (doc != NULL && !xnode_is(doc, "Update")) {
+        xnode_free(doc);
+        doc = NULL;
+    }
+    return doc;
 }
 
 static int is_client_log(const char *node)
@@ -480,6 +570,8 @@ json_t *finesse_decode_text(const char *node, const char *text, size_t len)
         free(again);
         free(clean);
     }
+    if (doc == NULL)
+        doc = parse_escaped_update(text, len);
     if (doc == NULL) {
         why = xasprintf("the <Update> document does not parse: %s", cause);
         decode_set_raw(o, text, len, why);

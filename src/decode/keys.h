@@ -61,6 +61,7 @@
 #define EV_EVENT_PUT "PUT"
 #define EV_EVENT_DELETE "DELETE"
 #define EV_DIALOG_DROPPED "DROPPED"             /* a dialog's state */
+#define EV_DIALOG_FAILED "FAILED"               /* a dialog's state */
 #define EV_SUBSCRIPTION_SUBSCRIBED "subscribed" /* "subscription" */
 
 /* --- the member holding a kind's data: named as its kind, but for

@@ -1,8 +1,10 @@
-/* The model: decoded events in, typed tables out. */
+/* The model: decoded events in, typed tables out. What each kind does is
+ * in model_agents.c and model_dialogs.c; here the dispatch, the items
+ * already applied, system info, API errors, nodes and times. */
 #define _XOPEN_SOURCE 700 /* strptime */
-#include "model.h"
 #include "base/buf.h"
 #include "decode/keys.h"
+#include "model_internal.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -10,32 +12,49 @@
 #include <strings.h>
 #include <time.h>
 
-/* What every kind's apply function gets. */
-struct incoming {
-    json_t *ev;        /* the whole event (borrowed) */
-    const char *node;  /* NULL when it has none */
-    const char *event; /* "POST", "PUT", "DELETE" …; NULL when none */
-    double now;        /* local clock */
-};
-
-/* The string at key; NULL when absent or not a string. */
-static const char *str(json_t *o, const char *key)
+const char *model_str(json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
 }
 
-static void set(char **field, const char *v)
+void model_set(char **field, const char *v)
 {
     free(*field);
     *field = v ? xstrdup(v) : NULL;
 }
 
-/* Replaces *field with the object's value for key, when present. */
-static void take(char **field, json_t *o, const char *key)
+void model_take(char **field, json_t *o, const char *key)
 {
-    const char *v = str(o, key);
+    const char *v = model_str(o, key);
     if (v)
-        set(field, v);
+        model_set(field, v);
+}
+
+int model_is_delete(const struct incoming *e)
+{
+    return e->event && strcasecmp(e->event, EV_EVENT_DELETE) == 0;
+}
+
+char *model_path_id(const char *path, const char *prefix, const char *rest)
+{
+    size_t n = prefix ? strlen(prefix) : 0, seg, r = strlen(rest);
+    const char *id, *tail;
+
+    if (path == NULL || strncmp(path, prefix, n) != 0)
+        return NULL;
+    id = path + n;
+    seg = strcspn(id, "/");
+    tail = id + seg;
+    if (seg == 0)
+        return NULL;
+    if (r > 0 && rest[r - 1] == '/') {
+        if (strncmp(tail, rest, r) != 0 || tail[r] == '\0' ||
+            strchr(tail + r, '/') != NULL)
+            return NULL;
+    } else if (strcmp(tail, rest) != 0) {
+        return NULL;
+    }
+    return xstrndup(id, seg);
 }
 
 double model_parse_time(const char *s)
@@ -53,417 +72,6 @@ double model_parse_time(const char *s)
     if (*rest == '.')
         frac = strtod(rest, NULL);
     return ((double)timegm(&tm) + frac) * 1000.0;
-}
-
-static void agent_free(void *p)
-{
-    struct agent *a = p;
-    if (a == NULL)
-        return;
-    free(a->login_id);
-    free(a->login_name);
-    free(a->first_name);
-    free(a->last_name);
-    free(a->extension);
-    free(a->state);
-    free(a->pending_state);
-    free(a->reason_code_id);
-    free(a->reason_label);
-    free(a->team_id);
-    free(a->team_name);
-    free(a);
-}
-
-/* --- dialogs --- */
-
-#define DIALOG_FIELD(key, member)                                              \
-    {                                                                          \
-        key, offsetof(struct dialog, member)                                   \
-    }
-
-const struct dialog_field model_dialog_fields[] = {
-    DIALOG_FIELD(EVK_ID, id),
-    DIALOG_FIELD(EVK_URI, uri),
-    DIALOG_FIELD(EVK_STATE, state),
-    DIALOG_FIELD(EVK_MEDIA_TYPE, media_type),
-    DIALOG_FIELD(EVK_FROM_ADDRESS, from_address),
-    DIALOG_FIELD(EVK_TO_ADDRESS, to_address),
-    DIALOG_FIELD(EVK_CALL_TYPE, call_type),
-    DIALOG_FIELD(EVK_DNIS, dnis),
-    DIALOG_FIELD(EVK_DIALED_NUMBER, dialed_number),
-    DIALOG_FIELD(EVK_SECONDARY_ID, secondary_id),
-    DIALOG_FIELD(EVK_ASSOCIATED_DIALOG_URI, associated_dialog_uri),
-    DIALOG_FIELD(EVK_CALLBACK_NUMBER, callback_number),
-    DIALOG_FIELD(EVK_MEDIA_ID, media_id),
-    DIALOG_FIELD(EVK_OUTBOUND_CLASSIFICATION, outbound_classification),
-    DIALOG_FIELD(EVK_QUEUE_NUMBER, queue_number),
-    DIALOG_FIELD(EVK_QUEUE_NAME, queue_name),
-    DIALOG_FIELD(EVK_CALL_KEY_CALL_ID, call_key_call_id),
-    DIALOG_FIELD(EVK_CALL_KEY_SEQUENCE_NUM, call_key_sequence_num),
-    DIALOG_FIELD(EVK_CALL_KEY_PREFIX, call_key_prefix),
-    DIALOG_FIELD(EVK_WRAP_UP_REASON, wrap_up_reason),
-    {NULL, 0},
-};
-
-static char **dialog_slot(struct dialog *d, const struct dialog_field *f)
-{
-    return (char **)((char *)d + f->offset);
-}
-
-const char *model_dialog_field(const struct dialog *d,
-                               const struct dialog_field *f)
-{
-    return *(char *const *)((const char *)d + f->offset);
-}
-
-static void participants_free(struct participant *v, size_t n)
-{
-    size_t i, j;
-
-    for (i = 0; i < n; i++) {
-        free(v[i].media_address);
-        free(v[i].media_address_type);
-        free(v[i].state);
-        free(v[i].state_cause);
-        free(v[i].start_time);
-        free(v[i].state_change_time);
-        for (j = 0; j < v[i].nactions; j++)
-            free(v[i].actions[j]);
-        free(v[i].actions);
-    }
-    free(v);
-}
-
-static void call_vars_free(struct call_var *v, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        free(v[i].name);
-        free(v[i].value);
-    }
-    free(v);
-}
-
-static void dialog_free(void *p)
-{
-    struct dialog *d = p;
-    const struct dialog_field *f;
-
-    if (d == NULL)
-        return;
-    for (f = model_dialog_fields; f->name; f++)
-        free(*dialog_slot(d, f));
-    participants_free(d->participants, d->nparticipants);
-    call_vars_free(d->call_vars, d->ncall_vars);
-    free(d->node);
-    free(d);
-}
-
-/* An action that is not a string is left out. */
-static void read_participant(struct participant *p, json_t *o)
-{
-    json_t *actions = json_object_get(o, EVK_ACTIONS), *a;
-    size_t i;
-
-    take(&p->media_address, o, EVK_MEDIA_ADDRESS);
-    take(&p->media_address_type, o, EVK_MEDIA_ADDRESS_TYPE);
-    take(&p->state, o, EVK_STATE);
-    take(&p->state_cause, o, EVK_STATE_CAUSE);
-    take(&p->start_time, o, EVK_START_TIME);
-    take(&p->state_change_time, o, EVK_STATE_CHANGE_TIME);
-    p->start_ms = model_parse_time(p->start_time);
-    p->state_change_ms = model_parse_time(p->state_change_time);
-    if (!json_is_array(actions))
-        return;
-    p->actions = xcalloc(json_array_size(actions) + 1, sizeof *p->actions);
-    json_array_foreach(actions, i, a)
-    {
-        if (json_is_string(a))
-            p->actions[p->nactions++] = xstrdup(json_string_value(a));
-    }
-}
-
-/* A list that is not an array keeps the old one; entries that are not
- * objects become participants with no fields. */
-static void take_participants(struct dialog *d, json_t *o)
-{
-    json_t *list = json_object_get(o, EVK_PARTICIPANTS), *p;
-    size_t i;
-
-    if (!json_is_array(list))
-        return;
-    participants_free(d->participants, d->nparticipants);
-    d->nparticipants = json_array_size(list);
-    d->participants = xcalloc(d->nparticipants + 1, sizeof *d->participants);
-    json_array_foreach(list, i, p) read_participant(&d->participants[i], p);
-}
-
-static int has_prefix(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0 && s[strlen(prefix)];
-}
-
-static enum call_var_kind call_var_kind(const char *name)
-{
-    const char *n = name + strlen(EV_CALL_VAR_NUMBERED);
-
-    if (has_prefix(name, EV_CALL_VAR_NUMBERED) &&
-        ((n[0] >= '1' && n[0] <= '9' && n[1] == '\0') || strcmp(n, "10") == 0))
-        return CALL_VAR_NUMBERED;
-    if (has_prefix(name, EV_CALL_VAR_ECC))
-        return CALL_VAR_ECC;
-    if (has_prefix(name, EV_CALL_VAR_BA))
-        return CALL_VAR_BA;
-    return CALL_VAR_OTHER;
-}
-
-/* In the object's order; a value that is not a string becomes "". */
-static void take_call_vars(struct dialog *d, json_t *o)
-{
-    json_t *vars = json_object_get(o, EVK_CALL_VARIABLES), *v;
-    const char *name;
-    struct call_var *cv;
-
-    if (!json_is_object(vars))
-        return;
-    call_vars_free(d->call_vars, d->ncall_vars);
-    d->ncall_vars = 0;
-    d->call_vars = xcalloc(json_object_size(vars) + 1, sizeof *d->call_vars);
-    json_object_foreach(vars, name, v)
-    {
-        cv = &d->call_vars[d->ncall_vars++];
-        cv->name = xstrdup(name);
-        cv->value = xstrdup(json_is_string(v) ? json_string_value(v) : "");
-        cv->kind = call_var_kind(name);
-    }
-}
-
-static void apply_dialog(struct model *m, const struct incoming *e, json_t *o)
-{
-    const char *id = str(o, EVK_ID);
-    const struct dialog_field *f;
-    struct dialog *d;
-
-    if (id == NULL || *id == '\0')
-        return;
-    d = map_get(&m->dialogs, id);
-    if (strcasecmp(e->event ? e->event : EV_EVENT_PUT, EV_EVENT_DELETE) == 0) {
-        if (d == NULL) {
-            m->unknown_deletes++;
-            return;
-        }
-        /* kept a while so that a screen can show it leaving */
-        d->deleted = 1;
-        if (d->dropped_ms == 0)
-            d->dropped_ms = e->now;
-        return;
-    }
-    /* POST adds, PUT updates; a POST of a known id (after a failover) or a
-     * PUT of an unknown one does what it can: the dialog is as given. */
-    if (d == NULL) {
-        d = xcalloc(1, sizeof *d);
-        d->id = xstrdup(id);
-        map_put(&m->dialogs, id, d);
-    }
-    for (f = model_dialog_fields; f->name; f++)
-        take(dialog_slot(d, f), o, f->name);
-    take_participants(d, o);
-    take_call_vars(d, o);
-    if (e->node)
-        set(&d->node, e->node);
-    d->updated_ms = e->now;
-    d->deleted = 0;
-    if (d->state && strcmp(d->state, EV_DIALOG_DROPPED) == 0) {
-        if (d->dropped_ms == 0)
-            d->dropped_ms = e->now;
-    } else {
-        d->dropped_ms = 0;
-    }
-}
-
-static void apply_dialogs(struct model *m, const struct incoming *e)
-{
-    json_t *d;
-    size_t i;
-
-    json_array_foreach(json_object_get(e->ev, EVK_DIALOGS), i, d)
-        apply_dialog(m, e, d);
-}
-
-/* --- agents and teams --- */
-
-static void apply_user(struct model *m, json_t *u, double now)
-{
-    const char *id = str(u, EVK_LOGIN_ID);
-    struct agent *a;
-    json_t *rc;
-
-    if (id == NULL || *id == '\0')
-        return;
-    a = map_get(&m->agents, id);
-    if (a == NULL) {
-        a = xcalloc(1, sizeof *a);
-        a->login_id = xstrdup(id);
-        map_put(&m->agents, id, a);
-    }
-    take(&a->login_name, u, EVK_LOGIN_NAME);
-    take(&a->first_name, u, EVK_FIRST_NAME);
-    take(&a->last_name, u, EVK_LAST_NAME);
-    take(&a->extension, u, EVK_EXTENSION);
-    if (str(u, EVK_STATE)) {
-        take(&a->state, u, EVK_STATE);
-        /* a state change without a pending state clears the old one */
-        set(&a->pending_state, NULL);
-        set(&a->reason_label, NULL);
-        a->state_change_ms = model_parse_time(str(u, EVK_STATE_CHANGE_TIME));
-    }
-    take(&a->pending_state, u, EVK_PENDING_STATE);
-    take(&a->reason_code_id, u, EVK_REASON_CODE_ID);
-    rc = json_object_get(u, EVK_REASON_CODE);
-    if (rc)
-        take(&a->reason_label, rc, EVK_LABEL);
-    take(&a->team_id, u, EVK_TEAM_ID);
-    take(&a->team_name, u, EVK_TEAM_NAME);
-    a->updated_ms = now;
-}
-
-static void apply_user_event(struct model *m, const struct incoming *e)
-{
-    apply_user(m, json_object_get(e->ev, EVK_USER), e->now);
-}
-
-static void team_free(void *p)
-{
-    struct team *t = p;
-    if (t == NULL)
-        return;
-    free(t->id);
-    free(t->name);
-    free(t);
-}
-
-static void apply_team(struct model *m, const struct incoming *e)
-{
-    json_t *t = json_object_get(e->ev, EVK_TEAM);
-    const char *id = str(t, EVK_ID);
-    json_t *users = json_object_get(t, EVK_USERS), *u;
-    struct team *team;
-    size_t i;
-
-    if (id && *id) {
-        team = map_get(&m->teams, id);
-        if (team == NULL) {
-            team = xcalloc(1, sizeof *team);
-            team->id = xstrdup(id);
-            map_put(&m->teams, id, team);
-        }
-        take(&team->name, t, EVK_NAME);
-        team->users = json_array_size(users);
-    }
-    json_array_foreach(users, i, u) apply_user(m, u, e->now);
-}
-
-/* --- queues --- */
-
-static void queue_free(void *p)
-{
-    struct queue *q = p;
-    if (q == NULL)
-        return;
-    free(q->uri);
-    free(q->name);
-    free(q);
-}
-
-static const struct {
-    const char *key;
-    size_t offset; /* of a struct queue_count in struct queue_stats */
-} queue_counts[] = {
-#define QUEUE_COUNT(key, member)                                               \
-    {                                                                          \
-        key, offsetof(struct queue_stats, member)                              \
-    }
-    QUEUE_COUNT(EVK_CALLS_IN_QUEUE, calls_in_queue),
-    QUEUE_COUNT(EVK_AGENTS_READY, agents_ready),
-    QUEUE_COUNT(EVK_AGENTS_NOT_READY, agents_not_ready),
-    QUEUE_COUNT(EVK_AGENTS_BUSY_OTHER, agents_busy_other),
-    QUEUE_COUNT(EVK_AGENTS_LOGGED_ON, agents_logged_on),
-    QUEUE_COUNT(EVK_AGENTS_TALKING_INBOUND, agents_talking_inbound),
-    QUEUE_COUNT(EVK_AGENTS_TALKING_OUTBOUND, agents_talking_outbound),
-    QUEUE_COUNT(EVK_AGENTS_TALKING_INTERNAL, agents_talking_internal),
-    QUEUE_COUNT(EVK_AGENTS_WRAP_UP_NOT_READY, agents_wrap_up_not_ready),
-    QUEUE_COUNT(EVK_AGENTS_WRAP_UP_READY, agents_wrap_up_ready),
-#undef QUEUE_COUNT
-};
-
-/* A number as it is; text (the decoder keeps what is not an integer) by
- * its leading integer, 0 when it has none, clamped to long long; "" and
- * any other type as not present. */
-static struct queue_count read_count(json_t *v)
-{
-    struct queue_count c = {0, 0};
-
-    if (json_is_integer(v)) {
-        c.n = (long long)json_integer_value(v);
-        c.present = 1;
-    } else if (json_is_string(v) && *json_string_value(v)) {
-        c.n = strtoll(json_string_value(v), NULL, 10);
-        c.present = 1;
-    }
-    return c;
-}
-
-/* Statistics the event does not carry are not present afterwards. */
-static void read_stats(struct queue_stats *st, json_t *o)
-{
-    size_t i;
-
-    memset(st, 0, sizeof *st);
-    for (i = 0; i < sizeof queue_counts / sizeof queue_counts[0]; i++)
-        *(struct queue_count *)((char *)st + queue_counts[i].offset) =
-            read_count(json_object_get(o, queue_counts[i].key));
-    st->longest_since_ms =
-        model_parse_time(str(o, EVK_START_TIME_OF_LONGEST_CALL));
-}
-
-static void apply_queue(struct model *m, json_t *q, const char *node,
-                        double now)
-{
-    const char *key = str(q, EVK_URI);
-    json_t *st = json_object_get(q, EVK_STATISTICS);
-    struct queue *qu;
-
-    if (key == NULL || *key == '\0')
-        key = node;
-    if (key == NULL)
-        return;
-    qu = map_get(&m->queues, key);
-    if (qu == NULL) {
-        qu = xcalloc(1, sizeof *qu);
-        qu->uri = xstrdup(key);
-        map_put(&m->queues, key, qu);
-    }
-    take(&qu->name, q, EVK_NAME);
-    if (json_is_object(st)) {
-        read_stats(&qu->stats, st);
-        qu->has_stats = 1;
-    }
-    qu->updated_ms = now;
-}
-
-static void apply_queue_event(struct model *m, const struct incoming *e)
-{
-    apply_queue(m, json_object_get(e->ev, EVK_QUEUE), e->node, e->now);
-}
-
-static void apply_queues(struct model *m, const struct incoming *e)
-{
-    json_t *q;
-    size_t i;
-
-    json_array_foreach(json_object_get(e->ev, EVK_QUEUES), i, q)
-        apply_queue(m, q, NULL, e->now);
 }
 
 /* --- system info, nodes, the rest --- */
@@ -486,20 +94,22 @@ static void apply_systeminfo(struct model *m, const struct incoming *e)
     json_t *si = json_object_get(e->ev, EVK_SYSTEMINFO);
     struct system_info *s = &m->system;
 
-    if (str(si, EVK_STATUS)) { /* the reason goes with its status */
-        take(&s->status, si, EVK_STATUS);
-        set(&s->reason, NULL);
+    if (model_str(si, EVK_STATUS)) { /* the reason goes with its status */
+        model_take(&s->status, si, EVK_STATUS);
+        model_set(&s->reason, NULL);
     }
-    take(&s->reason, si, EVK_STATUS_REASON);
-    take(&s->deployment_type, si, EVK_DEPLOYMENT_TYPE);
-    take(&s->xmpp_domain, si, EVK_XMPP_DOMAIN);
-    take(&s->pubsub_domain, si, EVK_XMPP_PUBSUB_DOMAIN);
-    if (str(si, EVK_CURRENT_TIMESTAMP)) {
-        take(&s->current_timestamp, si, EVK_CURRENT_TIMESTAMP);
+    model_take(&s->reason, si, EVK_STATUS_REASON);
+    model_take(&s->deployment_type, si, EVK_DEPLOYMENT_TYPE);
+    model_take(&s->xmpp_domain, si, EVK_XMPP_DOMAIN);
+    model_take(&s->pubsub_domain, si, EVK_XMPP_PUBSUB_DOMAIN);
+    if (model_str(si, EVK_CURRENT_TIMESTAMP)) {
+        model_take(&s->current_timestamp, si, EVK_CURRENT_TIMESTAMP);
         s->current_ms = model_parse_time(s->current_timestamp);
     }
-    take(&s->primary_host, json_object_get(si, EVK_PRIMARY_NODE), EVK_HOST);
-    take(&s->secondary_host, json_object_get(si, EVK_SECONDARY_NODE), EVK_HOST);
+    model_take(&s->primary_host, json_object_get(si, EVK_PRIMARY_NODE),
+               EVK_HOST);
+    model_take(&s->secondary_host, json_object_get(si, EVK_SECONDARY_NODE),
+               EVK_HOST);
 }
 
 static void apply_node_deleted(struct model *m, const struct incoming *e)
@@ -510,7 +120,7 @@ static void apply_node_deleted(struct model *m, const struct incoming *e)
 
 static void apply_subscription(struct model *m, const struct incoming *e)
 {
-    const char *state = str(e->ev, EVK_SUBSCRIPTION);
+    const char *state = model_str(e->ev, EVK_SUBSCRIPTION);
 
     if (e->node && *e->node && state)
         model_node_subscribed(m, e->node,
@@ -523,19 +133,62 @@ static void apply_raw(struct model *m, const struct incoming *e)
     m->raw_events++;
 }
 
-/* What each kind does; any other kind (media, error, xml, retract, purge,
+/* --- API errors --- */
+
+static void api_error_done(struct api_error *x)
+{
+    free(x->request_id);
+    free(x->type);
+    free(x->message);
+    free(x->data);
+    free(x->node);
+    free(x->source);
+    memset(x, 0, sizeof *x);
+}
+
+/* Each apiError into the ring, with the envelope's requestId. */
+static void apply_errors(struct model *m, const struct incoming *e)
+{
+    json_t *list = json_object_get(e->ev, EVK_ERRORS), *o;
+    struct api_error *x;
+    size_t i;
+
+    json_array_foreach(list, i, o)
+    {
+        x = &m->errors[m->errors_total++ % MODEL_ERRORS_KEPT];
+        api_error_done(x);
+        model_set(&x->request_id, model_str(e->ev, EVK_REQUEST_ID));
+        model_set(&x->type, model_str(o, EVK_ERROR_TYPE));
+        model_set(&x->message, model_str(o, EVK_ERROR_MESSAGE));
+        model_set(&x->data, model_str(o, EVK_ERROR_DATA));
+        model_set(&x->node, e->node);
+        model_set(&x->source, e->source);
+        x->at_ms = e->now;
+    }
+}
+
+const struct api_error *model_error(const struct model *m, unsigned long n)
+{
+    if (n >= m->errors_total || m->errors_total - n > MODEL_ERRORS_KEPT)
+        return NULL;
+    return &m->errors[n % MODEL_ERRORS_KEPT];
+}
+
+/* What each kind does; any other kind (xml, retract, purge,
  * configuration, unknown) only counts on its node. */
 static const struct {
     const char *kind;
     unsigned changes; /* MODEL_CHANGED_* besides NODES */
     void (*apply)(struct model *m, const struct incoming *e);
 } kinds[] = {
-    {EV_KIND_USER, MODEL_CHANGED_AGENTS, apply_user_event},
-    {EV_KIND_TEAM, MODEL_CHANGED_AGENTS, apply_team},
-    {EV_KIND_DIALOGS, MODEL_CHANGED_DIALOGS, apply_dialogs},
-    {EV_KIND_QUEUE, MODEL_CHANGED_OTHER, apply_queue_event},
-    {EV_KIND_QUEUES, MODEL_CHANGED_OTHER, apply_queues},
+    {EV_KIND_USER, MODEL_CHANGED_AGENTS, model_apply_user},
+    {EV_KIND_TEAM, MODEL_CHANGED_AGENTS, model_apply_team},
+    {EV_KIND_MEDIA, MODEL_CHANGED_AGENTS, model_apply_media},
+    {EV_KIND_DIALOGS, MODEL_CHANGED_DIALOGS, model_apply_dialogs},
+    {EV_KIND_QUEUE, MODEL_CHANGED_OTHER, model_apply_queue},
+    {EV_KIND_QUEUES, MODEL_CHANGED_OTHER, model_apply_queues},
     {EV_KIND_SYSTEMINFO, MODEL_CHANGED_OTHER, apply_systeminfo},
+    {EV_KIND_ERROR, MODEL_CHANGED_OTHER, apply_errors},
     {EV_KIND_DELETE, MODEL_CHANGED_OTHER, apply_node_deleted},
     {EV_KIND_SUBSCRIPTION, MODEL_CHANGED_OTHER, apply_subscription},
     {EV_KIND_RAW, MODEL_CHANGED_OTHER, apply_raw},
@@ -544,8 +197,12 @@ static const struct {
 static void node_free(void *p)
 {
     struct node_entry *n = p;
+    size_t i;
+
     if (n == NULL)
         return;
+    for (i = 0; i < MODEL_SEEN_ITEMS; i++)
+        free(n->seen_id[i]);
     free(n->path);
     free(n);
 }
@@ -558,42 +215,151 @@ void model_init(struct model *m)
     map_init(&m->teams);
     map_init(&m->queues);
     map_init(&m->nodes);
+    m->ended_keep_ms = MODEL_ENDED_KEEP_MS;
 }
 
 void model_done(struct model *m)
 {
-    map_done(&m->agents, agent_free);
-    map_done(&m->dialogs, dialog_free);
-    map_done(&m->teams, team_free);
-    map_done(&m->queues, queue_free);
+    size_t i;
+
+    map_done(&m->agents, model_agent_free);
+    map_done(&m->dialogs, model_dialog_free);
+    map_done(&m->teams, model_team_free);
+    map_done(&m->queues, model_queue_free);
     map_done(&m->nodes, node_free);
     system_done(&m->system);
+    for (i = 0; i < MODEL_ERRORS_KEPT; i++)
+        api_error_done(&m->errors[i]);
     memset(m, 0, sizeof *m);
 }
 
-void model_expire(struct model *m, double now_ms)
+size_t model_expire(struct model *m, double now_ms)
 {
-    size_t i = 0;
+    size_t i = 0, n = 0;
     const char *key;
     void *val;
 
     m->expired_ms = now_ms;
     while (map_next(&m->dialogs, &i, &key, &val)) {
         struct dialog *d = val;
-        if (d->deleted && now_ms - d->dropped_ms >= MODEL_DELETED_KEEP_MS) {
-            dialog_free(map_del(&m->dialogs, d->id));
+        if (d->ended_ms > 0 && now_ms - d->ended_ms >= m->ended_keep_ms) {
+            model_dialog_free(map_del(&m->dialogs, d->id));
+            m->removed++;
+            n++;
             i = 0; /* deletion moves entries: start over */
         }
     }
+    return n;
+}
+
+/* --- items already applied --- */
+
+/* Kinds that come from an <item> (the others carry the id of an item
+ * they are about: a retract names the one it takes away). */
+static int from_item(const char *kind)
+{
+    static const char *const not_items[] = {
+        EV_KIND_RETRACT, EV_KIND_PURGE, EV_KIND_DELETE, EV_KIND_SUBSCRIPTION,
+        EV_KIND_CONFIGURATION};
+    size_t i;
+
+    for (i = 0; i < sizeof not_items / sizeof *not_items; i++)
+        if (strcmp(kind, not_items[i]) == 0)
+            return 0;
+    return 1;
+}
+
+#define HASH_DEPTH 16 /* decoded events nest 5 deep */
+
+static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+
+    while (n--) {
+        h ^= *b++;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* FNV-1a over a JSON value, walked in order: types, lengths, keys and
+ * scalars (what is nested deeper than HASH_DEPTH counts by its type). The
+ * same item fetched again hashes the same; a node that reuses one item id
+ * for new content does not. Cheaper than printing the event. */
+static unsigned long long hash_json(unsigned long long h, json_t *v, int depth)
+{
+    unsigned char type = (unsigned char)json_typeof(v);
+    const char *key;
+    json_int_t n;
+    double d;
+    size_t i, len;
+    json_t *x;
+
+    h = fnv(h, &type, 1);
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        if (depth < HASH_DEPTH)
+            json_object_foreach(v, key, x)
+            {
+                h = fnv(h, key, strlen(key) + 1);
+                h = hash_json(h, x, depth + 1);
+            }
+        break;
+    case JSON_ARRAY:
+        if (depth < HASH_DEPTH)
+            json_array_foreach(v, i, x) h = hash_json(h, x, depth + 1);
+        break;
+    case JSON_STRING:
+        len = json_string_length(v);
+        h = fnv(h, &len, sizeof len);
+        h = fnv(h, json_string_value(v), len);
+        break;
+    case JSON_INTEGER:
+        n = json_integer_value(v);
+        h = fnv(h, &n, sizeof n);
+        break;
+    case JSON_REAL:
+        d = json_real_value(v);
+        h = fnv(h, &d, sizeof d);
+        break;
+    default: /* true, false, null: the type says it */
+        break;
+    }
+    return h;
+}
+
+/* 1 when the node applied this item before; else remembers it. */
+static int seen_before(struct model *m, const char *node, const char *item,
+                       json_t *ev)
+{
+    struct node_entry *n = model_node(m, node, 1);
+    unsigned long long h = hash_json(1469598103934665603ULL, ev, 0);
+    unsigned i;
+
+    for (i = 0; i < MODEL_SEEN_ITEMS; i++)
+        if (n->seen_id[i] && n->seen_hash[i] == h &&
+            strcmp(n->seen_id[i], item) == 0)
+            return 1;
+    i = n->seen_next++ % MODEL_SEEN_ITEMS;
+    model_set(&n->seen_id[i], item);
+    n->seen_hash[i] = h;
+    return 0;
 }
 
 unsigned model_apply(struct model *m, json_t *ev, double now_ms)
 {
-    const char *kind = str(ev, EVK_KIND);
-    struct incoming e = {ev, str(ev, EVK_NODE), str(ev, EVK_EVENT), now_ms};
+    const char *kind = model_str(ev, EVK_KIND);
+    const char *item = model_str(ev, EVK_ITEM);
+    struct incoming e = {ev, model_str(ev, EVK_NODE), model_str(ev, EVK_EVENT),
+                         model_str(ev, EVK_SOURCE), now_ms};
     struct node_entry *n;
     size_t i;
 
+    if (e.node && *e.node && item && kind && from_item(kind) &&
+        seen_before(m, e.node, item, ev)) {
+        m->duplicates++;
+        return 0;
+    }
     m->events++;
     if (now_ms - m->expired_ms >= 1000)
         model_expire(m, now_ms);
@@ -620,15 +386,20 @@ double model_wall_ms(void)
     return (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
 }
 
-double model_time_in_state_ms(const struct model *m, const struct agent *a,
-                              double now_ms)
+double model_since_ms(const struct model *m, double server_ms, double now_ms)
 {
     double t;
 
-    if (a->state_change_ms <= 0)
+    if (server_ms <= 0)
         return -1;
-    t = now_ms + m->drift_ms - a->state_change_ms;
+    t = now_ms + m->drift_ms - server_ms;
     return t < 0 ? 0 : t;
+}
+
+double model_time_in_state_ms(const struct model *m, const struct agent *a,
+                              double now_ms)
+{
+    return model_since_ms(m, a->state_change_ms, now_ms);
 }
 
 struct node_entry *model_node(struct model *m, const char *path, int create)

@@ -1,17 +1,23 @@
 /*
  * What the panes show, built from decoded events (docs/events.md): agents
- * by loginId, dialogs by id with their participants and call variables,
- * teams, queues with their statistics, system info, the node tree from
- * disco, per-node counters. The events are read here and nowhere after:
- * the structs below are all a screen needs. Knows nothing about terminals.
+ * by loginId with their teams, queues and media, dialogs by id with their
+ * participants and call variables, teams, queues with their statistics,
+ * system info, Finesse's API errors, the node tree from disco, per-node
+ * counters. The events are read here and nowhere after: the structs below
+ * are all a screen needs. Knows nothing about terminals.
  *
  * The model owns everything here. Strings and lists are valid until the
- * next model_apply or model_expire; agents, teams and queues stay until
- * model_done, a dialog until model_expire forgets it. NULL means no event
- * has carried that field yet; an event that does not carry a field
- * leaves it as it was. Times are kept verbatim (as Finesse sent them) and
- * parsed (ms since the epoch on the server's clock; 0 for unknown:
- * absent, "", "-1", "--" or not a time).
+ * next model_apply or model_expire. Objects leave as Finesse says they
+ * do: an agent on a user DELETE or when the last team that brought it
+ * drops it, a queue on its DELETE, a dialog model_expire forgets once it
+ * ended. A pointer to an agent, dialog or queue is therefore good only
+ * while m->removed is what it was when the pointer was taken. NULL means
+ * no event has carried that field yet; an event that does not carry a
+ * field leaves it as it was, except where docs/events.md says Finesse
+ * means "none" by leaving it out (a state change without a reason code).
+ * Times are kept verbatim (as Finesse sent them) and parsed (ms since the
+ * epoch on the server's clock; 0 for unknown: absent, "", "-1", "--" or
+ * not a time).
  */
 #ifndef PERCH_MODEL_H
 #define PERCH_MODEL_H
@@ -20,12 +26,27 @@
 
 #include <jansson.h>
 
+/* An agent's state on one non-voice channel (Finesse's Media per MRD). */
+struct agent_media {
+    char *id;   /* the MRD id: /finesse/api/User/{id}/Media/{mrdId} */
+    char *name; /* "Chat", "Email" …; NULL until an event names it */
+    char *state, *pending_state, *reason_code_id, *reason_label;
+    double state_change_ms; /* server clock; 0 unknown */
+};
+
 struct agent {
     char *login_id, *login_name, *first_name, *last_name, *extension;
     char *state, *pending_state, *reason_code_id, *reason_label;
     char *team_id, *team_name;
     double state_change_ms; /* server clock, ms since the epoch; 0 unknown */
     double updated_ms;      /* local clock of the last event */
+    char **teams; /* ids of the teams whose node or snapshot lists it */
+    size_t nteams;
+    char **queues; /* uris of its queues (User/{id}/Queues), in order */
+    size_t nqueues;
+    struct agent_media *media; /* in the order first seen */
+    size_t nmedia;
+    int direct; /* an event came from its own nodes, not only a team's */
 };
 
 /* One party of a dialog. */
@@ -66,8 +87,10 @@ struct dialog {
     size_t ncall_vars;
     char *node; /* the node of the last event */
     double updated_ms;
-    double dropped_ms; /* local clock when it dropped; 0 while alive */
-    int deleted;       /* DELETEd: kept MODEL_DELETED_KEEP_MS, then gone */
+    /* local clock when it ended (state DROPPED or FAILED, or DELETEd); 0
+     * while it goes on. model_expire forgets it ended_keep_ms later. */
+    double ended_ms;
+    int deleted; /* a DELETE came (after it, a POST of the id revives it) */
 };
 
 /* A dialog's text fields by Finesse's name, in the decoder's order (for
@@ -82,12 +105,12 @@ extern const struct dialog_field model_dialog_fields[];
 const char *model_dialog_field(const struct dialog *d,
                                const struct dialog_field *f);
 
-/* How long a deleted dialog stays (for a screen to show it leaving). */
-#define MODEL_DELETED_KEEP_MS 10000
+/* How long an ended dialog stays by default (model.ended_keep_ms). */
+#define MODEL_ENDED_KEEP_MS 30000
 
 struct team {
     char *id, *name;
-    size_t users; /* in the last snapshot */
+    size_t users; /* agents listing it in their teams */
 };
 
 /* A queue statistic, which Finesse may leave out. */
@@ -111,6 +134,7 @@ struct queue {
     int has_stats; /* some event carried statistics */
     struct queue_stats stats;
     double updated_ms;
+    int direct; /* its own node sent it (else only agents' Queues lists) */
 };
 
 /* Finesse's SystemInfo. */
@@ -123,28 +147,50 @@ struct system_info {
     char *primary_host, *secondary_host; /* primaryNode, secondaryNode */
 };
 
+/* An <apiErrors> Update's apiError: a request Finesse refused. */
+struct api_error {
+    char *request_id;            /* the envelope's requestId; NULL when none */
+    char *type, *message, *data; /* errorType, errorMessage, errorData */
+    char *node, *source;         /* where it came from; NULL when none */
+    double at_ms;                /* local clock */
+};
+
+/* How many apiErrors the model keeps (the newest). */
+#define MODEL_ERRORS_KEPT 32
+/* How many item ids a node remembers as applied (model_apply skips them). */
+#define MODEL_SEEN_ITEMS 16
+
 struct node_entry {
     char *path;
     int subscribed;
     unsigned long events;
     double last_ms; /* local clock of the last event; 0 never */
+    /* the last MODEL_SEEN_ITEMS items applied: id and a hash of the event */
+    char *seen_id[MODEL_SEEN_ITEMS];
+    unsigned long long seen_hash[MODEL_SEEN_ITEMS];
+    unsigned seen_next;
 };
 
 struct model {
-    /* loginId -> struct agent; an agent is never removed before
-     * model_done, so pointers to agents stay valid */
-    struct map agents;
+    struct map agents;  /* loginId -> struct agent */
     struct map dialogs; /* id -> struct dialog */
     struct map teams;   /* id -> struct team */
     struct map queues;  /* uri (or node) -> struct queue */
     struct map nodes;   /* path -> struct node_entry */
     struct system_info system;
-    double drift_ms;   /* server clock minus ours */
-    double expired_ms; /* local clock of the last model_expire */
-    unsigned long events, unknown_deletes, raw_events;
+    struct api_error errors[MODEL_ERRORS_KEPT]; /* a ring: model_error */
+    unsigned long errors_total;                 /* ever kept */
+    double drift_ms;                            /* server clock minus ours */
+    double expired_ms;    /* local clock of the last model_expire */
+    double ended_keep_ms; /* how long an ended dialog stays */
+    /* agents, dialogs and queues freed so far: pointers taken before it
+     * changed may dangle */
+    unsigned long removed;
+    unsigned long events, unknown_deletes, raw_events, duplicates;
     size_t subscribed; /* nodes marked subscribed */
 };
 
+/* ended_keep_ms is MODEL_ENDED_KEEP_MS; set it after when wanted. */
 void model_init(struct model *m);
 void model_done(struct model *m);
 
@@ -158,19 +204,30 @@ enum model_change {
 
 /* Applies one decoded event (borrowed; docs/events.md says what each kind
  * does) seen at local time now_ms. Returns MODEL_CHANGED_* bits: NODES
- * always, and the kind's own when the event has a kind. Fields of the
- * wrong JSON type count as absent. */
+ * always, and the kind's own when the event has a kind — or 0 for an item
+ * already applied (the same node, item id and event: counted in
+ * duplicates, nothing else). Fields of the wrong JSON type count as
+ * absent. */
 unsigned model_apply(struct model *m, json_t *ev, double now_ms);
 
-/* Forgets dialogs deleted MODEL_DELETED_KEEP_MS or more before now_ms
- * (model_apply does it too, at most once a second). */
-void model_expire(struct model *m, double now_ms);
+/* Forgets dialogs that ended ended_keep_ms or more before now_ms
+ * (model_apply does it too, at most once a second). Returns how many. */
+size_t model_expire(struct model *m, double now_ms);
+
+/* A dialog's end is known (it is listed dim until forgotten). */
+int model_dialog_ended(const struct dialog *d);
+
+/* The n-th apiError ever kept (0 the first); NULL once it left the ring or
+ * when n >= errors_total. Borrowed, valid until the next model_apply. */
+const struct api_error *model_error(const struct model *m, unsigned long n);
 
 /* Milliseconds the agent has been in its state at local wall-clock time
  * now_ms (ms since the epoch, as model_wall_ms),
  * corrected by the measured drift; -1 when the change time is unknown. */
 double model_time_in_state_ms(const struct model *m, const struct agent *a,
                               double now_ms);
+/* The same for any server time (a medium's state change): -1 unknown. */
+double model_since_ms(const struct model *m, double server_ms, double now_ms);
 
 /* The local wall clock in ms since the epoch (time in state needs it; the
  * other local times in the model are loop_now_ms()). */

@@ -1,30 +1,108 @@
 /*
  * BOSH transport. One held long poll while idle, paced when the server
  * answers it at once; stanzas batched onto the next request; never more
- * than the server's 'requests' in flight; responses handled in rid order,
- * their stanzas handed over a batch a loop turn; a response for another
- * sid ends the session; a failed attempt is resent byte for byte with the
- * same rid, a bounded number of times. Every HTTP attempt is reported as
- * a transport record. HTTP itself is in bosh_curl.c.
+ * than the server's 'requests' in flight; responses (16 MiB at most)
+ * handled in rid order, their stanzas handed over a batch a loop turn; a
+ * response for another sid ends the session; a failed attempt is resent
+ * byte for byte with the same rid, a bounded number of times. Every HTTP
+ * attempt is reported as a transport record.
  */
-#include "bosh_internal.h"
+#include "bosh.h"
+#include "base/buf.h"
 #include "base/loop.h"
 #include "base/sanitize.h"
 #include "boshbody.h"
+#include "http/curlev.h"
+#include "http/httptls.h"
 
 #include <assert.h>
+#include <curl/curl.h>
+#include <event2/event.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/time.h>
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 
 #define DEFAULT_WAIT 60
+#define TIMEOUT_MARGIN_S 10 /* a poll is late after wait + this */
+#define CONNECT_TIMEOUT_MS 10000
 #define MAX_RETRIES 5
 #define CLOSE_TIMEOUT_MS 3000
 
+enum bosh_state { B_IDLE, B_CREATING, B_OPEN, B_CLOSING, B_CLOSED };
+
+struct breq {
+    struct bosh *b;
+    CURL *easy;
+    unsigned long long rid;
+    char *body; /* exactly what is (re)sent */
+    size_t body_len;
+    unsigned stanzas_out;
+    struct buf resp;
+    int capped; /* the response went past BOSH_MAX_RESPONSE */
+    char errbuf[CURL_ERROR_SIZE];
+    long status;
+    char date[64];
+    unsigned retries;
+    int poll; /* an empty request of an open session: the held poll */
+    double start_ms, start_wall;
+    int done; /* a good response waits to be handled in rid order */
+    xmpp_stanza_t *parsed; /* its <body/>, or NULL if it did not parse */
+    char *parse_error;     /* why it did not */
+    struct loop_timer *retry_timer;
+};
+
+struct bosh {
+    struct transport base;
+    struct loop *loop;
+    xmpp_ctx_t *ctx;
+    struct bosh_config cfg; /* strings owned */
+    enum bosh_state state;
+
+    struct curlev *multi;
+    struct http_tls tls; /* points into cfg */
+    struct curl_slist *headers;
+
+    char *sid;
+    unsigned long long next_rid;   /* for the next new request */
+    unsigned long long handle_rid; /* responses are handled in this order */
+    struct transport_params params;
+    struct breq *inflight[BOSH_MAX_REQUESTS];
+    int ninflight;
+
+    /* the response whose stanzas go to the session, a batch a turn */
+    struct breq *delivering;
+    xmpp_stanza_t *deliver_next;
+    struct loop_timer *deliver_timer;
+    /* no empty poll before this timer: the last one came back at once */
+    struct loop_timer *pace_timer;
+
+    struct buf queue; /* serialized stanzas for the next request */
+    unsigned queued;
+    int restart_pending;
+    int terminate_pending;
+    struct loop_timer *close_timer;
+
+    char describe[200];
+    enum perch_fail fail;
+    char *cause;
+    int reported;
+    struct event *report_ev;
+};
+
 static void pump(struct bosh *b);
+static void start_attempt(struct breq *r);
 static void handle_in_order(struct bosh *b);
+
+static double wall_now(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
 
 /* ---- failure and closing ---- */
 
@@ -45,7 +123,7 @@ static void req_free(struct breq *r)
     if (r == NULL)
         return;
     if (r->easy) {
-        curl_multi_remove_handle(r->b->multi, r->easy);
+        curlev_remove(r->b->multi, r->easy);
         curl_easy_cleanup(r->easy);
     }
     loop_timer_free(r->retry_timer);
@@ -173,10 +251,81 @@ static void pump(struct bosh *b)
             return;
         assert(b->ninflight < BOSH_MAX_REQUESTS);
         b->inflight[b->ninflight++] = r;
-        bosh_curl_start(r);
+        start_attempt(r);
         if (b->state == B_CREATING)
             return;
     }
+}
+
+/* ---- curl plumbing ---- */
+
+static size_t on_body(char *data, size_t size, size_t n, void *arg)
+{
+    struct breq *r = arg;
+
+    /* counted after curl's decompression: a gzip bomb stops here */
+    if (r->resp.len + size * n > BOSH_MAX_RESPONSE) {
+        r->capped = 1;
+        return 0; /* curl fails the transfer: CURLE_WRITE_ERROR */
+    }
+    buf_append(&r->resp, data, size * n);
+    return size * n;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *arg)
+{
+    struct breq *r = arg;
+    size_t len = size * n;
+
+    if (len > 5 && strncasecmp(data, "Date:", 5) == 0) {
+        size_t skip = 5;
+        while (skip < len && data[skip] == ' ')
+            skip++;
+        len -= skip;
+        while (len > 0 &&
+               (data[skip + len - 1] == '\r' || data[skip + len - 1] == '\n'))
+            len--;
+        if (len >= sizeof r->date)
+            len = sizeof r->date - 1;
+        memcpy(r->date, data + skip, len);
+        r->date[len] = '\0';
+    }
+    return size * n;
+}
+
+static void start_attempt(struct breq *r)
+{
+    struct bosh *b = r->b;
+    CURL *e = curl_easy_init();
+    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
+
+    buf_done(&r->resp);
+    r->capped = 0;
+    r->status = 0;
+    r->date[0] = '\0';
+    r->start_ms = loop_now_ms();
+    r->start_wall = wall_now();
+    r->easy = e;
+    curl_easy_setopt(e, CURLOPT_URL, b->cfg.url);
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)r->body_len);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, b->headers);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+    r->errbuf[0] = '\0';
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+                     (long)(wait + TIMEOUT_MARGIN_S) * 1000L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    http_tls_apply(e, &b->tls);
+    curlev_add(b->multi, e);
 }
 
 static void remove_inflight(struct bosh *b, struct breq *r)
@@ -195,7 +344,7 @@ static void on_retry(void *arg)
 {
     struct breq *r = arg;
     if (r->b->state != B_CLOSED)
-        bosh_curl_start(r);
+        start_attempt(r);
 }
 
 /* Resends r unchanged after a pause, or gives up. */
@@ -389,63 +538,52 @@ static void handle_in_order(struct bosh *b)
         pump(b);
 }
 
-/* A transport failure that ends the session at once, or 0 (retried). */
-static int fatal_transport(struct bosh *b, struct breq *r, CURLcode rc)
+/* A transport error: the certificate ends the session; so does any
+ * failure to reach the server at all while creating it, and no answer to
+ * the session request (a timeout, exit 5); the rest is retried. */
+static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
 {
+    char why[CURL_ERROR_SIZE + 64];
+    enum perch_fail kind = FAIL_NETWORK;
     unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
+    char *cause;
 
-    if (b->state != B_CREATING)
-        return 0;
-    if (rc == CURLE_COULDNT_RESOLVE_HOST)
-        end_session(b, FAIL_DNS,
-                    xasprintf("cannot resolve the host of %s", b->cfg.url));
-    else if (rc == CURLE_COULDNT_CONNECT)
-        end_session(
-            b, FAIL_REFUSED,
-            xasprintf("cannot connect to %s: connection refused", b->cfg.url));
-    else if (rc == CURLE_SSL_CONNECT_ERROR)
-        end_session(b, FAIL_TLS, xasprintf("TLS with %s failed", b->cfg.url));
-    else if (rc == CURLE_OPERATION_TIMEDOUT && r->status == 0)
+    if (r->capped) /* curl's "Failure writing output" is our cap */
+        snprintf(why, sizeof why, "response larger than the %u MiB cap",
+                 BOSH_MAX_RESPONSE >> 20);
+    else
+        snprintf(why, sizeof why, "%s",
+                 r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
+    emit_record(b, r, why, 0);
+    if (b->state == B_CREATING && rc == CURLE_OPERATION_TIMEDOUT &&
+        r->status == 0) {
         end_session(b, FAIL_TIMEOUT,
                     xasprintf("%s did not answer the BOSH session request "
                               "within %u s",
-                              b->cfg.url, wait + BOSH_TIMEOUT_MARGIN_S));
-    else
-        return 0;
-    return 1;
+                              b->cfg.url, wait + TIMEOUT_MARGIN_S));
+        return;
+    }
+    if (http_tls_refused(rc) ||
+        (b->state == B_CREATING &&
+         (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
+          rc == CURLE_SSL_CONNECT_ERROR))) {
+        cause = http_fail_cause(b->cfg.url, &b->tls, rc, r->errbuf, &kind);
+        end_session(b, kind, cause);
+        return;
+    }
+    retry(b, r, why);
 }
 
-void bosh_finished(struct bosh *b, struct breq *r, CURLcode rc)
+static void finished(struct bosh *b, struct breq *r, CURLcode rc)
 {
     char why[CURL_ERROR_SIZE + 64];
 
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_multi_remove_handle(b->multi, r->easy);
     curl_easy_cleanup(r->easy);
     r->easy = NULL;
 
-    if (rc == CURLE_PEER_FAILED_VERIFICATION ||
-        rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
-        emit_record(b, r, curl_easy_strerror(rc), 0);
-        end_session(b, FAIL_CERT,
-                    bosh_curl_untrusted(b, rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH
-                                               ? "public key does not match "
-                                                 "--pin"
-                                           : r->errbuf[0]
-                                               ? r->errbuf
-                                               : curl_easy_strerror(rc)));
-        return;
-    }
     if (rc != CURLE_OK) {
-        if (r->capped) /* curl's "Failure writing output" is our cap */
-            snprintf(why, sizeof why, "response larger than the %u MiB cap",
-                     BOSH_MAX_RESPONSE >> 20);
-        else
-            snprintf(why, sizeof why, "%s",
-                     r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
-        emit_record(b, r, why, 0);
-        if (!fatal_transport(b, r, rc))
-            retry(b, r, why);
+        transfer_failed(b, r, rc);
         return;
     }
     if (r->status >= 500 && r->status <= 599) {
@@ -480,6 +618,17 @@ void bosh_finished(struct bosh *b, struct breq *r, CURLcode rc)
     }
     r->done = 1;
     handle_in_order(b);
+}
+
+/* curlev's callback: the easy handle's PRIVATE is its request. */
+static void on_done(void *arg, CURL *easy, CURLcode rc)
+{
+    struct bosh *b = arg;
+    struct breq *r = NULL;
+
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
+    if (b->state != B_CLOSED && r != NULL)
+        finished(b, r, rc);
 }
 
 /* ---- the transport interface ---- */
@@ -582,11 +731,12 @@ static void bosh_free(struct transport *base)
         return;
     drop_all_requests(b);
     req_free(b->delivering);
-    bosh_curl_done(b);
-    event_free(b->report_ev);
-    loop_timer_free(b->close_timer);
     loop_timer_free(b->deliver_timer);
     loop_timer_free(b->pace_timer);
+    curlev_free(b->multi);
+    curl_slist_free_all(b->headers);
+    event_free(b->report_ev);
+    loop_timer_free(b->close_timer);
     buf_done(&b->queue);
     free((char *)b->cfg.url);
     free((char *)b->cfg.domain);
@@ -630,11 +780,17 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
     b->cfg.proxy = dup_or_null(cfg->proxy);
     if (b->cfg.wait == 0)
         b->cfg.wait = DEFAULT_WAIT;
+    b->tls.ca_file = b->cfg.ca_file;
+    b->tls.pin = b->cfg.pin;
+    b->tls.insecure = b->cfg.insecure;
+    b->tls.proxy = b->cfg.proxy;
     buf_init(&b->queue);
-    bosh_curl_init(b);
-    b->deliver_timer = loop_timer_new(loop, on_deliver, b);
-    b->pace_timer = loop_timer_new(loop, on_paced, b);
+    b->multi = curlev_new(loop, on_done, b);
+    b->headers =
+        curl_slist_append(NULL, "Content-Type: text/xml; charset=utf-8");
     b->report_ev = event_new(loop_base(loop), -1, 0, report_closed, b);
     b->close_timer = loop_timer_new(loop, on_close_timeout, b);
+    b->deliver_timer = loop_timer_new(loop, on_deliver, b);
+    b->pace_timer = loop_timer_new(loop, on_paced, b);
     return &b->base;
 }

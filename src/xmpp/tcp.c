@@ -219,30 +219,31 @@ static char *name_text(const X509_NAME *name)
     return s;
 }
 
+/* What was written to a memory BIO, as a new string; frees the BIO. */
+static char *bio_text(BIO *b)
+{
+    char *data = NULL;
+    long n = BIO_get_mem_data(b, &data);
+    char *s = xstrndup(data ? data : "", (size_t)(n > 0 ? n : 0));
+
+    BIO_free(b);
+    return s;
+}
+
 static char *time_text(const ASN1_TIME *tm)
 {
     BIO *b = BIO_new(BIO_s_mem());
-    char *data = NULL, *s;
-    long n;
 
     ASN1_TIME_print(b, tm);
-    n = BIO_get_mem_data(b, &data);
-    s = xstrndup(data ? data : "", (size_t)(n > 0 ? n : 0));
-    BIO_free(b);
-    return s;
+    return bio_text(b);
 }
 
 static char *cert_pem(X509 *cert)
 {
     BIO *b = BIO_new(BIO_s_mem());
-    char *data = NULL, *s;
-    long n;
 
     PEM_write_bio_X509(b, cert);
-    n = BIO_get_mem_data(b, &data);
-    s = xstrndup(data ? data : "", (size_t)(n > 0 ? n : 0));
-    BIO_free(b);
-    return s;
+    return bio_text(b);
 }
 
 static char *untrusted(struct tcp *t, X509 *cert, const char *pem,

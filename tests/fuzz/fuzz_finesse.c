@@ -3,7 +3,10 @@
  * kind, that serializes; a raw one says why. Depth, size and invalid
  * characters must never crash, leak or hang it. The event then goes
  * through model_apply, twice (the second finds what the first made), so
- * the typed model meets whatever the decoder can produce.
+ * the typed model meets whatever the decoder can produce, on one of the
+ * nodes whose path the model reads (picked by the input's length, so that
+ * every seed keeps its meaning); then once more as an item, twice: the
+ * second is a duplicate and changes nothing.
  */
 #include "fuzz.h"
 
@@ -28,10 +31,16 @@ static int known_kind(const char *k)
     return 0;
 }
 
+static const char *const nodes[] = {
+    "/finesse/api/User/1",         "/finesse/api/Team/5/Users",
+    "/finesse/api/User/1/Media/2", "/finesse/api/User/1/Queues",
+    "/finesse/api/Queue/1",        "/finesse/api/User/1/Dialogs",
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    json_t *ev =
-        decode_update_text("/finesse/api/User/1", (const char *)data, size);
+    const char *node = nodes[size % (sizeof nodes / sizeof *nodes)];
+    json_t *ev = decode_update_text(node, (const char *)data, size);
     const char *kind;
     struct model m;
     char *line;
@@ -47,6 +56,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     model_init(&m);
     CHECK(model_apply(&m, ev, 1000) & MODEL_CHANGED_NODES);
     CHECK(model_apply(&m, ev, 2000) & MODEL_CHANGED_NODES);
+    json_object_set_new(ev, "item", json_string("i"));
+    CHECK(model_apply(&m, ev, 3000) & MODEL_CHANGED_NODES);
+    CHECK(model_apply(&m, ev, 4000) == 0 && m.duplicates == 1);
+    model_expire(&m, 1e12); /* ended dialogs freed: ASan watches */
     model_done(&m);
     json_decref(ev);
     return 0;

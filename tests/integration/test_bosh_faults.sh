@@ -12,7 +12,9 @@ PING_MATCH='urn%3Axmpp%3Aping'
 start_proxy() {
     local ready=$WORK/proxy.ready port _
     : >"$PROXY_LOG"
-    : >"$ready" # emptied here: the child truncates it only once it runs
+    # emptied here, not by the redirection below: that happens in the
+    # child, maybe after wait_for read a former proxy's port
+    : >"$ready"
     "$BOSHPROXY" --listen-port 0 --upstream "$BOSH_HTTP_URL" --log "$PROXY_LOG" "$@" >"$ready" 2>&1 &
     PROXY_PID=$!
     wait_for "$ready" '^ready [0-9]+$' 5 || return 1

@@ -56,3 +56,15 @@ t_decode_shows_broken_payloads_raw_and_goes_on() {
     expect_out '^- +raw +/finesse/api/User/1001001: the <Update> document does not'
     expect_out '^PUT +user +47483648'
 }
+
+# The lifecycle's shapes: a user DELETE (empty <data>, the id in <source>)
+# is a user event, and an Update a log escaped twice is decoded.
+t_decode_reads_a_user_delete_and_an_update_escaped_twice() {
+    expect_rc 0 "$(p decode --json "$DECODE_FIX/finesse/user_delete.stanza.xml" \
+        "$DECODE_FIX/finesse/escaped_twice.stanza.xml")"
+    [[ $(wc -l <"$OUT") == 2 ]] || fail "expected two JSON lines"
+    expect_out '"item":"item-user_delete","event":"DELETE","source":"/finesse/api/User/1001002","requestId":"","kind":"user","user":\{"loginId":"1001002","uri":"/finesse/api/User/1001002"\}\}$'
+    expect_out '"item":"item-escaped_twice","event":"PUT",.*"kind":"user","user":\{.*"state":"TALKING"'
+    expect_rc 0 "$(p decode "$DECODE_FIX/finesse/user_delete.stanza.xml")"
+    expect_out '^DELETE +user +1001002$'
+}

@@ -52,7 +52,8 @@ PUB=(-j "$PUBLISHER_JID" --password-env PUB_PW "${TCP[@]}")
 # Finesse-style nodes, created by the publisher (a pubsub admin) with perch
 # send: 24 agents (more tree rows than 24 lines show), teams, queues.
 NODES=(/finesse/api/SystemInfo /finesse/api/Team/5000/Users
-    /finesse/api/Team/5001/Users /finesse/api/Queue/1 /finesse/api/Queue/2)
+    /finesse/api/Team/5001/Users /finesse/api/Queue/1 /finesse/api/Queue/2
+    /finesse/api/User/1001001/Media/2)
 for ((i = 1; i <= 24; i++)); do
     NODES+=("/finesse/api/User/$((1001000 + i))" "/finesse/api/User/$((1001000 + i))/Dialogs")
 done

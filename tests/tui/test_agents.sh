@@ -104,3 +104,47 @@ t_agents_sort_and_filter() {
     wait_screen '^1001001 +Ada Lovelace' || return
     tui_quit
 }
+
+# A user DELETE (empty <data>, the id in <source>) removes the agent; an
+# agent absent from a new team snapshot has left the team, and the team
+# was all that brought it. The selection was on the deleted agent: the
+# pane must neither crash nor show it (ASan watches every perch).
+t_a_deleted_user_and_one_absent_from_a_snapshot_leave_agents() {
+    SIZE=100x30
+    tui_start /finesse/api/Team/5000/Users /finesse/api/User/1001002 || return
+    wait_screen '^subscribed to /finesse/api/User/1001002' || return
+    publish /finesse/api/Team/5000/Users team_snapshot || return
+    wait_screen '^ Agents 2 agents — ' || return
+    select_row '1001002 +Alan Turing' || return
+    publish /finesse/api/User/1001002 user_delete || return
+    wait_screen '^ Agents 1 agents — READY 1 — ' || return
+    wait_gone '^1001002 ' || return
+    expect_screen '^1001001 +Ada Lovelace'
+    keys k
+    keys j
+    # back through the team, then gone from its snapshot
+    publish /finesse/api/Team/5000/Users team_snapshot || return
+    wait_screen '^1001002 +Alan Turing' || return
+    publish /finesse/api/Team/5000/Users team_snapshot_left || return
+    wait_screen '^ Agents 1 agents — READY 1 — ' || return
+    wait_gone '^1001002 ' || return
+    tui_quit
+}
+
+# A chat channel (Finesse's Media per MRD) shows under its agent, with its
+# own state and reason; a state without a reason clears the reason.
+t_an_agents_media_state_shows_under_it() {
+    SIZE=100x30
+    tui_start $USER1 $USER1/Media/2 || return
+    wait_screen "^subscribed to $USER1/Media/2|^subscribed to $USER1 " || return
+    publish $USER1 user_not_ready_reason || return
+    wait_screen '^1001001  Ada Lovelace +1001001 +NOT_READY  [0-9a-z-]+ +Lunch' || return
+    publish $USER1/Media/2 media_put "s/<stateChangeTime>[^<]*</<stateChangeTime>$(iso_ago 65)</" || return
+    wait_screen '^ +→ Chat +NOT_READY  1m0[0-9]s +Training' || return
+    expect_screen '^ Agents 1 agents — NOT_READY 1 — '
+    publish $USER1/Media/2 media_ready || return
+    wait_screen '^ +→ Chat +READY  ' || return
+    refute_screen 'Training' 'the medium kept its reason after a state without one'
+    expect_screen '^1001001  Ada Lovelace +1001001 +NOT_READY  [0-9a-z-]+ +Lunch'
+    tui_quit
+}

@@ -288,3 +288,16 @@ EOF2
     wait_reply_row tui-x-1 || return
     tui_quit
 }
+
+# A Finesse apiErrors Update (a request that failed): said on the message
+# line with its requestId, and a row of perch's own in Console.
+t_finesse_api_errors_show_in_console_and_on_the_message_line() {
+    local dialogs=/finesse/api/User/1001002/Dialogs
+    SIZE=160x48
+    tui_start "$dialogs" || return
+    wait_screen "^subscribed to $dialogs" || return
+    publish "$dialogs" dialog_api_error || return
+    wait_screen '^Finesse: Call Operation Failure: CF_RESOURCE_OUT_OF_SERVICE \(request 07f14a42-6b3c-4855-a4c9-af50ab5e7cc6\)' || return
+    expect_screen "! Finesse apiError on $dialogs: Call Operation Failure: CF_RES"
+    tui_quit
+}

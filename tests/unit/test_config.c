@@ -52,6 +52,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
                               "server = xmpp.example.com\n"
                               "port = 5223\n"
                               "bosh = https://example.com/http-bind\n"
+                              "rest = https://fin1.example.com:8445\n"
                               "tls = direct\n"
                               "allow-plaintext-auth = yes\n"
                               "ca-file = /etc/ssl/ca.pem\n"
@@ -62,6 +63,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
                               "resource = perch\n"
                               "force-resource = on\n"
                               "sasl = SCRAM-SHA-1\n"
+                              "keep-ended = 90\n"
                               "verbose = 1\n",
                               0644);
     struct conn_opts o;
@@ -75,6 +77,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
     assert_string_equal(o.server, "xmpp.example.com");
     assert_int_equal(o.port, 5223);
     assert_string_equal(o.bosh, "https://example.com/http-bind");
+    assert_string_equal(o.rest, "https://fin1.example.com:8445");
     assert_int_equal(o.tls, TLS_DIRECT);
     assert_int_equal(o.allow_plaintext_auth, 1);
     assert_string_equal(o.ca_file, "/etc/ssl/ca.pem");
@@ -89,6 +92,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
     assert_int_equal(o.force_resource, 1);
     assert_string_equal(o.sasl, "SCRAM-SHA-1");
     assert_int_equal(o.verbose, 1);
+    assert_int_equal(o.keep_ended, 90);
     conn_opts_done(&o);
     unit_file_remove(path);
 }
@@ -294,6 +298,14 @@ static const struct error error_rows[] = {
      "[account a]\npin = " PIN_A ";\n", "a", 1,
      "{F}:2: key 'pin': pin: '" PIN_A ";' is not sha256//BASE64 (44 "
      "characters of base64; several joined by ';')"},
+    {"config_load__rejects_keep_ended_beyond_a_day",
+     "[account a]\nkeep-ended = 86401\n", "a", 1,
+     "{F}:2: key 'keep-ended': keep-ended: '86401' is not a number of "
+     "seconds (0-86400)"},
+    {"config_load__rejects_a_negative_keep_ended",
+     "[account a]\nkeep-ended = -1\n", "a", 1,
+     "{F}:2: key 'keep-ended': keep-ended: '-1' is not a number of seconds "
+     "(0-86400)"},
     {"config_load__rejects_a_bad_boolean", "[account a]\ninsecure = perhaps\n",
      "a", 1, "{F}:2: key 'insecure': insecure: 'perhaps' is not true or false"},
     {"config_load__rejects_a_bad_jid", "[account a]\njid = @example.org\n", "a",
@@ -307,6 +319,10 @@ static const struct error error_rows[] = {
     {"config_load__rejects_a_bosh_url_that_is_not_http",
      "[account a]\nbosh = ftp://example.org/\n", "a", 1,
      "{F}:2: key 'bosh': bosh: 'ftp://example.org/' is not an http:// or "
+     "https:// URL"},
+    {"config_load__rejects_a_rest_url_that_is_not_http",
+     "[account a]\nrest = fin1.example.com:8445\n", "a", 1,
+     "{F}:2: key 'rest': rest: 'fin1.example.com:8445' is not an http:// or "
      "https:// URL"},
     {"config_load__rejects_an_empty_resource", "[account a]\nresource =\n", "a",
      1, "{F}:2: key 'resource': resource: empty resource"},
@@ -663,7 +679,10 @@ static void conn_opts_set__takes_other_keys_from_both(void **state)
     assert_int_equal(conn_opts_set(&o, "server", "b.example", 1, &cause), 0);
     assert_string_equal(o.server, "b.example");
     assert_int_equal(conn_opts_set(&o, "insecure", NULL, 0, &cause), 0);
-    assert_int_equal(o.insecure, 1); /* a flag given alone means true */
+    assert_int_equal(o.insecure, 1);    /* a flag given alone means true */
+    assert_int_equal(o.keep_ended, -1); /* not given: the console's default */
+    assert_int_equal(conn_opts_set(&o, "keep-ended", "0", 0, &cause), 0);
+    assert_int_equal(o.keep_ended, 0);
     conn_opts_done(&o);
 }
 

@@ -7,6 +7,7 @@
 #include "unit_fixture.h"
 
 #include "base/buf.h"
+#include "base/xml_escape.h"
 #include "decode/decode.h"
 
 #include <jansson.h>
@@ -259,6 +260,40 @@ static void decode_capture__reads_an_update_pasted_still_escaped(void **state)
     json_decref(ev);
 }
 
+/* From a log that escaped the <notification>'s text again: two rounds,
+ * and never a third. */
+static void decode_capture__reads_an_update_pasted_escaped_twice(void **state)
+{
+    static const char twice[] =
+        "&amp;lt;Update&amp;gt;&amp;lt;data&amp;gt;&amp;lt;user&amp;gt;"
+        "&amp;lt;loginId&amp;gt;7&amp;lt;/loginId&amp;gt;&amp;lt;lastName"
+        "&amp;gt;Smith &amp;amp;amp; Sons&amp;lt;/lastName&amp;gt;&amp;lt;"
+        "/user&amp;gt;&amp;lt;/data&amp;gt;&amp;lt;/Update&amp;gt;";
+    struct buf thrice;
+    json_t *ev, *user;
+    char *cause = NULL;
+    int rc;
+    (void)state;
+
+    ev = capture(twice, sizeof twice - 1, &rc, &cause);
+    assert_int_equal(rc, 1);
+    assert_null(cause);
+    user = json_object_get(json_array_get(ev, 0), "user");
+    assert_string_equal(json_string_value(json_object_get(user, "loginId")),
+                        "7");
+    assert_string_equal(json_string_value(json_object_get(user, "lastName")),
+                        "Smith & Sons");
+    json_decref(ev);
+    buf_init(&thrice);
+    xml_escape(&thrice, twice, sizeof twice - 1, XML_TEXT);
+    ev = capture(thrice.data, thrice.len, &rc, &cause);
+    assert_int_equal(rc, -1);
+    assert_contains(cause, "no <message>, <iq>, <body> or <Update> element");
+    free(cause);
+    json_decref(ev);
+    buf_done(&thrice);
+}
+
 static void decode_capture__says_why_a_message_is_raw(void **state)
 {
     static const char in[] =
@@ -394,6 +429,7 @@ int main(void)
     T(decode_capture__reads_the_delay_stamp_as_time);
     T(decode_capture__a_bare_update_has_no_node);
     T(decode_capture__reads_an_update_pasted_still_escaped);
+    T(decode_capture__reads_an_update_pasted_escaped_twice);
     T(decode_capture__says_why_a_message_is_raw);
     T(decode_capture__says_where_the_input_was_cut);
     T(decode_capture__retries_a_message_with_bad_characters);

@@ -426,6 +426,96 @@ static const struct row rows[] = {
      "media_put.stanza.xml",
      {{"node", "\"/finesse/api/User/1001001/Media/2\""},
       {"media/isLoggedIn", "\"true\""}}},
+    /* --- lifecycle: deletions, snapshots, partial updates --- */
+    {"finesse_decode__reads_a_user_delete_with_empty_data_as_a_user",
+     "user_delete.update.xml",
+     {{"event", "\"DELETE\""},
+      {"source", "\"/finesse/api/User/1001002\""},
+      {"kind", "\"user\""},
+      {"user", "{\"loginId\":\"1001002\",\"uri\":\"/finesse/api/User/"
+               "1001002\"}"},
+      {"error", NULL},
+      {"raw", NULL}}},
+    {"finesse_decode__reads_a_user_delete_stanza",
+     "user_delete.stanza.xml",
+     {{"node", "\"/finesse/api/User/1001002\""},
+      {"item", "\"item-user_delete\""},
+      {"kind", "\"user\""},
+      {"user/loginId", "\"1001002\""}}},
+    {"finesse_decode__reads_a_team_snapshot_a_user_has_left",
+     "team_snapshot_left.update.xml",
+     {{"kind", "\"team\""},
+      {"team/id", "\"5000\""},
+      {"team/users", "#1"},
+      {"team/users/0/loginId", "\"1001001\""}}},
+    {"finesse_decode__reads_a_team_snapshot_a_user_has_left_stanza",
+     "team_snapshot_left.stanza.xml",
+     {{"node", "\"/finesse/api/Team/5000/Users\""}, {"team/users", "#1"}}},
+    {"finesse_decode__reads_a_queue_delete",
+     "queue_delete.update.xml",
+     {{"event", "\"DELETE\""},
+      {"kind", "\"queue\""},
+      {"queue", "{\"uri\":\"/finesse/api/Queue/2\",\"name\":\"Support\"}"}}},
+    {"finesse_decode__reads_a_queue_delete_stanza",
+     "queue_delete.stanza.xml",
+     {{"node", "\"/finesse/api/Queue/2\""},
+      {"event", "\"DELETE\""},
+      {"queue/uri", "\"/finesse/api/Queue/2\""}}},
+    {"finesse_decode__reads_a_queue_delete_with_empty_data_by_its_source",
+     "queue_delete_empty.update.xml",
+     {{"event", "\"DELETE\""},
+      {"kind", "\"queue\""},
+      {"queue", "{\"id\":\"1\",\"uri\":\"/finesse/api/Queue/1\"}"}}},
+    {"finesse_decode__reads_a_user_queues_delete",
+     "queues_delete.update.xml",
+     {{"event", "\"DELETE\""},
+      {"kind", "\"queues\""},
+      {"source", "\"/finesse/api/User/1001001/Queues\""},
+      {"queues", "[{\"uri\":\"/finesse/api/Queue/2\",\"name\":\"Support\"}]"}}},
+    {"finesse_decode__reads_a_user_queues_delete_stanza",
+     "queues_delete.stanza.xml",
+     {{"node", "\"/finesse/api/User/1001001/Queues\""},
+      {"queues/0/name", "\"Support\""}}},
+    {"finesse_decode__reads_a_state_without_reason_code",
+     "user_ready_no_reason.update.xml",
+     {{"user/state", "\"READY\""},
+      {"user/reasonCodeId", NULL},
+      {"user/reasonCode", NULL},
+      {"user/pendingState", "\"\""}}},
+    {"finesse_decode__reads_a_state_without_reason_code_stanza",
+     "user_ready_no_reason.stanza.xml",
+     {{"node", "\"/finesse/api/User/1001001\""}, {"user/reasonCodeId", NULL}}},
+    {"finesse_decode__reads_a_partial_dialog_put",
+     "dialog_put_partial.update.xml",
+     {{"kind", "\"dialogs\""},
+      {"dialogs/0", "{\"id\":\"16817512\",\"uri\":\"/finesse/api/Dialog/"
+                    "16817512\",\"state\":\"ACTIVE\"}"}}},
+    {"finesse_decode__reads_a_partial_dialog_put_stanza",
+     "dialog_put_partial.stanza.xml",
+     {{"dialogs/0/participants", NULL}, {"dialogs/0/callVariables", NULL}}},
+    {"finesse_decode__reads_media_ready_without_reason",
+     "media_ready.update.xml",
+     {{"kind", "\"media\""},
+      {"media/state", "\"READY\""},
+      {"media/reasonCodeId", NULL},
+      {"media/uri", "\"/finesse/api/User/1001001/Media/2\""}}},
+    {"finesse_decode__reads_media_ready_stanza",
+     "media_ready.stanza.xml",
+     {{"node", "\"/finesse/api/User/1001001/Media/2\""},
+      {"media/name", "\"Chat\""}}},
+    {"finesse_decode__unescapes_an_update_escaped_twice",
+     "escaped_twice.update.xml",
+     {{"kind", "\"user\""},
+      {"event", "\"PUT\""},
+      {"user/loginId", "\"1001002\""},
+      {"user/pendingState", "\"NOT_READY\""},
+      {"sanitized", NULL},
+      {"error", NULL}}},
+    {"finesse_decode__unescapes_a_notification_escaped_twice",
+     "escaped_twice.stanza.xml",
+     {{"node", "\"/finesse/api/User/1001002\""},
+      {"kind", "\"user\""},
+      {"user/state", "\"TALKING\""}}},
     /* --- odd and hostile --- */
     {"finesse_decode__upper_cases_a_lower_case_event",
      "lowercase_event.update.xml",
@@ -659,6 +749,36 @@ static const struct odd odds[] = {
     {"finesse_decode__shows_an_empty_data_raw",
      "<Update><data>  </data><event>DELETE</event></Update>", "raw",
      "empty <data>"},
+    {"finesse_decode__shows_a_delete_with_empty_data_and_no_known_source_raw",
+     "<Update><data/><event>DELETE</event><source>/finesse/api/Dialog/7"
+     "</source></Update>",
+     "raw", "empty <data>"},
+    {"finesse_decode__shows_an_empty_put_of_a_user_raw",
+     "<Update><data/><event>PUT</event><source>/finesse/api/User/7</source>"
+     "</Update>",
+     "raw", "empty <data>"},
+    {"finesse_decode__shows_an_empty_delete_of_a_user_subnode_raw",
+     "<Update><data/><event>DELETE</event><source>/finesse/api/User/7/"
+     "Queues</source></Update>",
+     "raw", "empty <data>"},
+    {"finesse_decode__shows_an_empty_delete_of_no_id_raw",
+     "<Update><data/><event>DELETE</event><source>/finesse/api/User/"
+     "</source></Update>",
+     "raw", "empty <data>"},
+    {"finesse_decode__shows_an_empty_delete_of_two_words_raw",
+     "<Update><data/><event>DELETE</event><source>/finesse/api/User/4 2"
+     "</source></Update>",
+     "raw", "empty <data>"},
+    {"finesse_decode__unescapes_no_more_than_twice",
+     "&amp;lt;Update&amp;gt;&amp;lt;data&amp;gt;&amp;lt;user&amp;gt;"
+     "&amp;lt;state&amp;gt;READY&amp;lt;/state&amp;gt;&amp;lt;/user&amp;gt;"
+     "&amp;lt;/data&amp;gt;&amp;lt;/Update&amp;gt;",
+     "raw", "does not parse"},
+    {"finesse_decode__unescapes_twice_only_into_an_update",
+     "&lt;User&gt;&lt;state&gt;READY&lt;/state&gt;&lt;/User&gt;", "raw",
+     "does not parse"},
+    {"finesse_decode__shows_a_broken_update_escaped_twice_raw",
+     "&lt;Update&gt;&lt;data&gt;&lt;user&gt;", "raw", "does not parse"},
     {"finesse_decode__shows_mismatched_tags_raw",
      "<Update><data><user></data></user></Update>", "raw", "mismatched tag"},
     {"finesse_decode__shows_an_unbound_prefix_raw",
@@ -847,6 +967,32 @@ static void finesse_decode__adds_the_node_to_an_update_text(void **state)
     json_decref(ev);
 }
 
+/* The whole line a script reads for a user DELETE (docs/events.md). */
+static void finesse_decode__prints_a_user_delete_as_documented(void **state)
+{
+    static const char doc[] =
+        "<Update><data></data><event>DELETE</event><requestId></requestId>"
+        "<source>/finesse/api/User/1001002</source></Update>";
+    json_t *ev =
+        decode_update_text("/finesse/api/User/1001002", doc, sizeof doc - 1);
+    char *text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    (void)state;
+
+    assert_string_equal(
+        text, "{\"node\":\"/finesse/api/User/1001002\",\"event\":\"DELETE\","
+              "\"source\":\"/finesse/api/User/1001002\",\"requestId\":\"\","
+              "\"kind\":\"user\",\"user\":{\"loginId\":\"1001002\",\"uri\":"
+              "\"/finesse/api/User/1001002\"}}");
+    free(text);
+    json_decref(ev);
+    /* a source padded with white space names the same user */
+    ev = decode_str("<Update><data/><event> delete </event><source>\n "
+                    "/finesse/api/User/42 \n</source></Update>");
+    expect_at(ev, "kind", "\"user\"");
+    expect_at(ev, "user/loginId", "\"42\"");
+    json_decref(ev);
+}
+
 static void decode_event__gives_the_other_kinds_their_own_object(void **state)
 {
     xmpp_stanza_t *sub = xmpp_stanza_new_from_string(
@@ -895,6 +1041,7 @@ int main(void)
     T(finesse_decode__refuses_a_deep_item_without_recursing);
     T(finesse_decode__shows_a_huge_client_log_cut);
     T(finesse_decode__adds_the_node_to_an_update_text);
+    T(finesse_decode__prints_a_user_delete_as_documented);
     T(decode_event__gives_the_other_kinds_their_own_object);
 #undef T
     return tl_run(&l, "finesse", strophe_setup, strophe_teardown);

@@ -98,8 +98,8 @@ static void model__dialogs_post_put_delete(void **state)
           "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\",\"state\":"
           "\"DROPPED\"}]}",
           3000);
-    assert_true(
-        ((struct dialog *)map_get(&m.dialogs, "16817512"))->dropped_ms == 3000);
+    assert_true(((struct dialog *)map_get(&m.dialogs, "16817512"))->ended_ms ==
+                3000);
     apply(&m,
           "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"DELETE\",\"kind\":"
           "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\"}]}",
@@ -108,10 +108,10 @@ static void model__dialogs_post_put_delete(void **state)
     d = map_get(&m.dialogs, "16817512");
     assert_non_null(d);
     assert_true(d->deleted);
-    assert_true(d->dropped_ms == 3000);
-    model_expire(&m, 3000 + MODEL_DELETED_KEEP_MS - 1);
+    assert_true(d->ended_ms == 3000);
+    model_expire(&m, 3000 + m.ended_keep_ms - 1);
     assert_non_null(map_get(&m.dialogs, "16817512"));
-    model_expire(&m, 3000 + MODEL_DELETED_KEEP_MS);
+    model_expire(&m, 3000 + m.ended_keep_ms);
     assert_null(map_get(&m.dialogs, "16817512"));
     assert_int_equal(m.unknown_deletes, 0);
     model_done(&m);
@@ -131,8 +131,8 @@ static void model__deleted_dialog_is_forgotten_by_a_later_event(void **state)
           2000);
     d = map_get(&m.dialogs, "16817512");
     assert_non_null(d);
-    assert_true(d->dropped_ms == 2000);
-    apply(&m, dialog_post, 2000 + MODEL_DELETED_KEEP_MS + 5);
+    assert_true(d->ended_ms == 2000);
+    apply(&m, dialog_post, 2000 + m.ended_keep_ms + 5);
     /* the POST of the same id after a failover brings it back alive */
     d = map_get(&m.dialogs, "16817512");
     assert_non_null(d);
@@ -141,8 +141,7 @@ static void model__deleted_dialog_is_forgotten_by_a_later_event(void **state)
           "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"DELETE\",\"kind\":"
           "\"dialogs\",\"dialogs\":[{\"id\":\"16817512\"}]}",
           20000);
-    apply(&m, "{\"node\":\"/x\",\"kind\":\"xml\"}",
-          20000 + MODEL_DELETED_KEEP_MS);
+    apply(&m, "{\"node\":\"/x\",\"kind\":\"xml\"}", 20000 + m.ended_keep_ms);
     assert_null(map_get(&m.dialogs, "16817512"));
     model_done(&m);
 }
@@ -341,6 +340,220 @@ static void model__delete_and_subscription_events_move_the_mark(void **state)
     model_done(&m);
 }
 
+static const char *post_item_a =
+    "{\"node\":\"" DIALOGS_NODE "\",\"item\":\"a\",\"event\":\"POST\","
+    "\"kind\":\"dialogs\",\"dialogs\":[{\"id\":\"7\",\"state\":\"ALERTING\"}]}";
+static const char *delete_item_b =
+    "{\"node\":\"" DIALOGS_NODE "\",\"item\":\"b\",\"event\":\"DELETE\","
+    "\"kind\":\"dialogs\",\"dialogs\":[{\"id\":\"7\",\"state\":\"DROPPED\"}]}";
+
+static unsigned apply_changes(struct model *m, const char *text, double now)
+{
+    json_t *j = ev(text);
+    unsigned changes = model_apply(m, j, now);
+
+    json_decref(j);
+    return changes;
+}
+
+static void model__applies_an_item_once(void **state)
+{
+    struct model m;
+    (void)state;
+
+    model_init(&m);
+    assert_int_not_equal(apply_changes(&m, post_item_a, 1000), 0);
+    assert_int_equal(apply_changes(&m, post_item_a, 2000), 0);
+    assert_int_equal(m.duplicates, 1);
+    assert_int_equal(m.events, 1);
+    assert_int_equal(model_node(&m, DIALOGS_NODE, 0)->events, 1);
+    assert_true(((struct dialog *)map_get(&m.dialogs, "7"))->updated_ms ==
+                1000);
+    model_done(&m);
+}
+
+/* A resync fetches the node's items again: the older one must not undo
+ * what the newer one did. */
+static void model__a_fetched_again_item_does_not_undo_a_later_one(void **state)
+{
+    struct model m;
+    const struct dialog *d;
+    (void)state;
+
+    model_init(&m);
+    apply(&m, post_item_a, 1000);
+    apply(&m, delete_item_b, 2000);
+    apply(&m, post_item_a, 3000);
+    apply(&m, delete_item_b, 3000);
+    d = map_get(&m.dialogs, "7");
+    assert_non_null(d);
+    assert_string_equal(d->state, "DROPPED");
+    assert_true(d->deleted);
+    assert_true(d->ended_ms == 2000);
+    assert_int_equal(m.duplicates, 2);
+    assert_int_equal(m.unknown_deletes, 0);
+    model_done(&m);
+}
+
+/* A node that reuses one item id (a singleton node) replaces the item:
+ * new content under the same id is a new event. */
+static void model__applies_new_content_under_a_reused_item_id(void **state)
+{
+    struct model m;
+    (void)state;
+
+    model_init(&m);
+    apply(&m,
+          "{\"node\":\"" USER_NODE "\",\"item\":\"current\",\"kind\":\"user\","
+          "\"user\":{\"loginId\":\"1\",\"state\":\"READY\"}}",
+          1000);
+    apply(&m,
+          "{\"node\":\"" USER_NODE "\",\"item\":\"current\",\"kind\":\"user\","
+          "\"user\":{\"loginId\":\"1\",\"state\":\"TALKING\"}}",
+          2000);
+    assert_string_equal(((struct agent *)map_get(&m.agents, "1"))->state,
+                        "TALKING");
+    /* the same id on another node is another item */
+    apply(&m,
+          "{\"node\":\"/other\",\"item\":\"current\",\"kind\":\"user\","
+          "\"user\":{\"loginId\":\"1\",\"state\":\"TALKING\"}}",
+          3000);
+    assert_int_equal(m.duplicates, 0);
+    assert_int_equal(m.events, 3);
+    model_done(&m);
+}
+
+static void model__remembers_the_last_items_of_each_node(void **state)
+{
+    struct model m;
+    char text[256];
+    int i;
+    (void)state;
+
+    model_init(&m);
+    for (i = 0; i <= MODEL_SEEN_ITEMS; i++) {
+        snprintf(text, sizeof text,
+                 "{\"node\":\"/n\",\"item\":\"i%d\",\"kind\":\"xml\"}", i);
+        apply(&m, text, 1000);
+    }
+    /* i1 … i16 are remembered; i0 has been pushed out */
+    apply(&m, "{\"node\":\"/n\",\"item\":\"i1\",\"kind\":\"xml\"}", 1000);
+    assert_int_equal(m.duplicates, 1);
+    apply(&m, "{\"node\":\"/n\",\"item\":\"i0\",\"kind\":\"xml\"}", 1000);
+    assert_int_equal(m.duplicates, 1);
+    model_done(&m);
+}
+
+/* A retract names the item it takes away: never a duplicate. */
+static void model__events_that_are_not_items_are_never_duplicates(void **state)
+{
+    struct model m;
+    (void)state;
+
+    model_init(&m);
+    apply(&m, "{\"node\":\"/n\",\"item\":\"i\",\"kind\":\"xml\"}", 1000);
+    apply(&m, "{\"node\":\"/n\",\"item\":\"i\",\"kind\":\"retract\"}", 1000);
+    apply(&m, "{\"node\":\"/n\",\"item\":\"i\",\"kind\":\"retract\"}", 1000);
+    assert_int_equal(m.duplicates, 0);
+    assert_int_equal(m.events, 3);
+    model_done(&m);
+}
+
+static void model__keeps_the_newest_api_errors(void **state)
+{
+    struct model m;
+    char text[256];
+    const struct api_error *x;
+    int i;
+    (void)state;
+
+    model_init(&m);
+    for (i = 0; i < MODEL_ERRORS_KEPT + 8; i++) {
+        snprintf(text, sizeof text,
+                 "{\"node\":\"/n\",\"requestId\":\"r%d\",\"kind\":\"error\","
+                 "\"errors\":[{\"errorType\":\"t\",\"errorMessage\":\"m%d\"}]}",
+                 i, i);
+        apply(&m, text, 1000 + i);
+    }
+    /* two in one event, one of them not an object */
+    apply(&m, "{\"kind\":\"error\",\"errors\":[{\"errorMessage\":\"a\"},7]}",
+          5000);
+    assert_int_equal(m.errors_total, MODEL_ERRORS_KEPT + 10);
+    assert_null(model_error(&m, 9));
+    x = model_error(&m, 10);
+    assert_non_null(x);
+    assert_string_equal(x->request_id, "r10");
+    assert_string_equal(x->message, "m10");
+    x = model_error(&m, MODEL_ERRORS_KEPT + 8);
+    assert_string_equal(x->message, "a");
+    assert_null(x->request_id);
+    assert_null(x->node);
+    x = model_error(&m, MODEL_ERRORS_KEPT + 9);
+    assert_null(x->message);
+    assert_null(model_error(&m, MODEL_ERRORS_KEPT + 10));
+    model_done(&m);
+}
+
+/* Panes keep pointers between frames: every object freed moves
+ * m.removed, so that they know to look again. */
+static void model__counts_every_object_it_frees(void **state)
+{
+    struct model m;
+    (void)state;
+
+    model_init(&m);
+    apply(&m, "{\"kind\":\"user\",\"user\":{\"loginId\":\"1\"}}", 1000);
+    apply(&m,
+          "{\"kind\":\"queue\",\"queue\":{\"uri\":\"/finesse/api/Queue/1\"}}",
+          1000);
+    apply(&m, post_item_a, 1000);
+    assert_int_equal(m.removed, 0);
+    apply(&m,
+          "{\"event\":\"DELETE\",\"kind\":\"user\",\"user\":{\"loginId\":"
+          "\"1\"}}",
+          1000);
+    assert_int_equal(m.removed, 1);
+    apply(&m,
+          "{\"event\":\"DELETE\",\"kind\":\"queue\",\"queue\":{\"uri\":"
+          "\"/finesse/api/Queue/1\"}}",
+          1000);
+    assert_int_equal(m.removed, 2);
+    apply(&m, delete_item_b, 1000);
+    assert_int_equal(m.removed, 2);
+    assert_int_equal(model_expire(&m, 1000 + m.ended_keep_ms), 1);
+    assert_int_equal(m.removed, 3);
+    assert_int_equal(m.agents.n + m.queues.n + m.dialogs.n, 0);
+    model_done(&m);
+}
+
+static void model__keeps_an_ended_dialog_as_long_as_asked(void **state)
+{
+    struct model m;
+    (void)state;
+
+    model_init(&m);
+    assert_true(m.ended_keep_ms == MODEL_ENDED_KEEP_MS);
+    m.ended_keep_ms = 5000;
+    apply(&m, post_item_a, 1000);
+    apply(&m,
+          "{\"node\":\"" DIALOGS_NODE "\",\"event\":\"PUT\",\"kind\":"
+          "\"dialogs\",\"dialogs\":[{\"id\":\"7\",\"state\":\"DROPPED\"}]}",
+          2000);
+    assert_int_equal(model_expire(&m, 6999), 0);
+    assert_int_equal(model_expire(&m, 7000), 1);
+    assert_null(map_get(&m.dialogs, "7"));
+    m.ended_keep_ms = 0; /* leave as soon as they end */
+    apply(&m,
+          "{\"node\":\"" DIALOGS_NODE "\",\"kind\":\"dialogs\",\"dialogs\":[{"
+          "\"id\":\"8\",\"state\":\"FAILED\"},{\"id\":\"9\",\"state\":"
+          "\"ACTIVE\"}]}",
+          8000);
+    assert_int_equal(model_expire(&m, 8000), 1);
+    assert_null(map_get(&m.dialogs, "8"));
+    assert_non_null(map_get(&m.dialogs, "9"));
+    model_done(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +568,14 @@ int main(void)
         cmocka_unit_test(model__time_in_state_uses_drift_and_knows_unknown),
         cmocka_unit_test(model__tree_has_a_row_per_path_segment),
         cmocka_unit_test(map__survives_many_inserts_and_deletes),
+        cmocka_unit_test(model__applies_an_item_once),
+        cmocka_unit_test(model__a_fetched_again_item_does_not_undo_a_later_one),
+        cmocka_unit_test(model__applies_new_content_under_a_reused_item_id),
+        cmocka_unit_test(model__remembers_the_last_items_of_each_node),
+        cmocka_unit_test(model__events_that_are_not_items_are_never_duplicates),
+        cmocka_unit_test(model__keeps_the_newest_api_errors),
+        cmocka_unit_test(model__counts_every_object_it_frees),
+        cmocka_unit_test(model__keeps_an_ended_dialog_as_long_as_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

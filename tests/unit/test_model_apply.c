@@ -93,7 +93,7 @@ static void check_every_dialog_field(const struct model *m, json_t *ev)
     assert_string_equal(d->dnis, "6125550100");
     assert_string_equal(d->wrap_up_reason, "Promise to pay");
     assert_string_equal(d->node, DIALOGS_NODE);
-    assert_true(d->dropped_ms == 0);
+    assert_true(d->ended_ms == 0);
 }
 
 static void check_participants(const struct model *m, json_t *ev)
@@ -295,18 +295,44 @@ static void check_team(const struct model *m, json_t *ev)
     assert_string_equal(a->pending_state, "NOT_READY");
 }
 
-/* Kinds the model keeps nothing of (yet): counted on the node only. */
-static void check_nothing_kept(const struct model *m, json_t *ev)
+/* Media per MRD: the agent of the node gets the medium's state. */
+static void check_media_kept(const struct model *m, json_t *ev)
 {
-    const char *node = json_string_value(json_object_get(ev, EVK_NODE));
-    const struct node_entry *n = map_get(&m->nodes, node);
+    const struct agent *a = map_get(&m->agents, "1001001");
+    const struct agent_media *md;
+    (void)ev;
 
-    assert_int_equal(m->agents.n + m->dialogs.n + m->queues.n + m->teams.n, 0);
-    assert_null(m->system.status);
-    assert_int_equal(m->raw_events, 0);
+    assert_non_null(a);
+    assert_null(a->state); /* the voice state is the user's own */
+    assert_true(a->direct);
+    assert_int_equal(a->nmedia, 1);
+    md = &a->media[0];
+    assert_string_equal(md->id, "2");
+    assert_string_equal(md->name, "Chat");
+    assert_string_equal(md->state, "NOT_READY");
+    assert_string_equal(md->reason_code_id, "20");
+    assert_string_equal(md->reason_label, "Training");
+    assert_true(md->state_change_ms ==
+                model_parse_time("2026-11-21T09:53:00.000Z"));
+}
 
-    assert_non_null(n);
-    assert_int_equal(n->events, 1);
+/* An apiErrors Update is kept with the request it answers. */
+static void check_api_error_kept(const struct model *m, json_t *ev)
+{
+    const struct api_error *x = model_error(m, 0);
+    (void)ev;
+
+    assert_int_equal(m->errors_total, 1);
+    assert_non_null(x);
+    assert_null(model_error(m, 1));
+    assert_string_equal(x->request_id, "07f14a42-6b3c-4855-a4c9-af50ab5e7cc6");
+    assert_string_equal(x->type, "Call Operation Failure");
+    assert_string_equal(x->message, "CF_RESOURCE_OUT_OF_SERVICE");
+    assert_string_equal(x->data, "34");
+    assert_string_equal(x->node, DIALOGS_NODE);
+    assert_string_equal(x->source, "/finesse/api/Dialog/16817512");
+    assert_true(x->at_ms == 1000);
+    assert_int_equal(m->dialogs.n + m->agents.n, 0);
 }
 
 static void check_raw_counted(const struct model *m, json_t *ev)
@@ -350,10 +376,10 @@ static const struct fixture_row fixture_rows[] = {
      "/finesse/api/SystemInfo", OTHER, check_system_nodes},
     {"model_apply__reads_a_team_snapshot", "team_snapshot.update.xml",
      "/finesse/api/Team/5000/Users", AGENTS, check_team},
-    {"model_apply__keeps_nothing_of_media_yet", "media_put.update.xml",
-     USER_NODE "/Media/1", OTHER, check_nothing_kept},
-    {"model_apply__keeps_nothing_of_api_errors_yet",
-     "dialog_api_error.update.xml", DIALOGS_NODE, OTHER, check_nothing_kept},
+    {"model_apply__keeps_an_agents_media_state_and_reason",
+     "media_put.update.xml", USER_NODE "/Media/2", AGENTS, check_media_kept},
+    {"model_apply__keeps_an_api_error_with_its_request_id",
+     "dialog_api_error.update.xml", DIALOGS_NODE, OTHER, check_api_error_kept},
     {"model_apply__counts_raw_events", "truncated.update.xml", USER_NODE, OTHER,
      check_raw_counted},
 };
@@ -369,6 +395,255 @@ static void apply_fixture(void **state)
     r->check(&m, ev);
     model_done(&m);
     json_decref(ev);
+}
+
+/* --- the lifecycle: fixtures applied in order --- */
+
+#define TEAM_NODE "/finesse/api/Team/5000/Users"
+#define USER2_NODE "/finesse/api/User/1001002"
+#define DIALOGS2_NODE "/finesse/api/User/1001002/Dialogs"
+#define QUEUES_NODE USER_NODE "/Queues"
+
+struct step {
+    const char *file, *node; /* file NULL ends the steps */
+};
+
+struct seq_row {
+    const char *name;
+    struct step steps[6];
+    void (*check)(const struct model *m);
+};
+
+static const struct agent *agent(const struct model *m, const char *id)
+{
+    const struct agent *a = map_get(&m->agents, id);
+
+    if (a == NULL)
+        fail_msg("no agent %s in the model", id);
+    return a;
+}
+
+static const struct team *team(const struct model *m, const char *id)
+{
+    const struct team *t = map_get(&m->teams, id);
+
+    if (t == NULL)
+        fail_msg("no team %s in the model", id);
+    return t;
+}
+
+static void check_user_delete_removes_agent_from_teams(const struct model *m)
+{
+    assert_int_equal(m->agents.n, 1);
+    assert_null(map_get(&m->agents, "1001002"));
+    assert_int_equal(agent(m, "1001001")->nteams, 1);
+    assert_int_equal(team(m, "5000")->users, 1);
+    assert_int_equal(m->removed, 1);
+}
+
+static void check_snapshot_drops_who_left(const struct model *m)
+{
+    const struct agent *ada = agent(m, "1001001");
+
+    assert_int_equal(m->agents.n, 1);
+    assert_null(map_get(&m->agents, "1001002"));
+    assert_int_equal(team(m, "5000")->users, 1);
+    assert_int_equal(ada->nteams, 1);
+    assert_string_equal(ada->teams[0], "5000");
+    assert_int_equal(m->removed, 1);
+}
+
+/* Its own node keeps it known; only the team goes. */
+static void check_left_agent_with_own_node_stays(const struct model *m)
+{
+    const struct agent *alan = agent(m, "1001002");
+
+    assert_int_equal(m->agents.n, 2);
+    assert_true(alan->direct);
+    assert_int_equal(alan->nteams, 0);
+    assert_null(alan->team_id); /* it named the team it left */
+    assert_null(alan->team_name);
+    assert_string_equal(alan->state, "TALKING");
+    assert_int_equal(team(m, "5000")->users, 1);
+    assert_int_equal(m->removed, 0);
+}
+
+static void check_single_user_update_keeps_the_others(const struct model *m)
+{
+    assert_int_equal(m->agents.n, 2);
+    assert_string_equal(agent(m, "1001001")->state, "READY");
+    assert_true(agent(m, "1001001")->state_change_ms ==
+                model_parse_time("2026-11-21T09:30:00.000Z"));
+    assert_string_equal(agent(m, "1001002")->state, "TALKING");
+    assert_int_equal(team(m, "5000")->users, 2);
+}
+
+static void check_queue_delete_removes_it_everywhere(const struct model *m)
+{
+    const struct agent *a = agent(m, "1001001");
+
+    assert_int_equal(m->queues.n, 1);
+    assert_non_null(map_get(&m->queues, "/finesse/api/Queue/1"));
+    assert_null(map_get(&m->queues, "/finesse/api/Queue/2"));
+    assert_int_equal(a->nqueues, 1);
+    assert_string_equal(a->queues[0], "/finesse/api/Queue/1");
+    assert_int_equal(m->removed, 1);
+}
+
+static void check_no_queues(const struct model *m)
+{
+    assert_int_equal(m->queues.n, 0);
+    assert_int_equal(m->removed, 1);
+}
+
+static void check_user_queues_add_and_remove(const struct model *m)
+{
+    const struct agent *a = agent(m, "1001001");
+
+    assert_int_equal(a->nqueues, 1);
+    assert_string_equal(a->queues[0], "/finesse/api/Queue/1");
+    /* Support came from the agent's list only: it went with it */
+    assert_int_equal(m->queues.n, 1);
+    assert_non_null(map_get(&m->queues, "/finesse/api/Queue/1"));
+    assert_string_equal(a->first_name, "Ada");
+}
+
+static void check_reason_cleared_by_a_state_without_one(const struct model *m)
+{
+    const struct agent *a = agent(m, "1001001");
+
+    assert_string_equal(a->state, "READY");
+    assert_null(a->reason_code_id);
+    assert_null(a->reason_label);
+    assert_string_equal(a->pending_state, "");
+    assert_string_equal(a->team_name, "Maths"); /* not in the PUT: kept */
+    assert_string_equal(a->login_name, "ada");
+}
+
+static void check_partial_put_keeps_lists(const struct model *m)
+{
+    const struct dialog *d = dialog(m, "16817512");
+
+    assert_string_equal(d->state, "ACTIVE");
+    assert_int_equal(d->nparticipants, 2);
+    assert_string_equal(d->participants[0].state, "ALERTING");
+    assert_int_equal(d->ncall_vars, 11);
+    assert_string_equal(d->call_vars[0].value, "acct-778812");
+    assert_string_equal(d->call_type, "ACD_IN");
+    assert_false(model_dialog_ended(d));
+}
+
+static void check_delete_applies_final_state(const struct model *m)
+{
+    const struct dialog *d = dialog(m, "16817512");
+
+    assert_string_equal(d->state, "DROPPED");
+    assert_int_equal(d->nparticipants, 2);
+    assert_string_equal(d->participants[0].state, "DROPPED");
+    assert_string_equal(d->participants[1].state, "DROPPED");
+    assert_int_equal(d->ncall_vars, 10);
+    assert_string_equal(d->call_vars[0].value, "");
+    assert_true(d->deleted);
+    assert_true(model_dialog_ended(d));
+    assert_true(d->ended_ms == 1001);
+    assert_int_equal(m->unknown_deletes, 0);
+}
+
+static void check_media_ready_clears_reason(const struct model *m)
+{
+    const struct agent *a = agent(m, "1001001");
+    const struct agent_media *md;
+
+    assert_int_equal(a->nmedia, 1);
+    md = &a->media[0];
+    assert_string_equal(md->name, "Chat");
+    assert_string_equal(md->state, "READY");
+    assert_null(md->reason_code_id);
+    assert_null(md->reason_label);
+    assert_string_equal(a->state, "NOT_READY"); /* voice untouched */
+    assert_string_equal(a->reason_label, "Lunch");
+}
+
+static void check_escaped_twice_applied(const struct model *m)
+{
+    assert_string_equal(agent(m, "1001002")->state, "TALKING");
+    assert_string_equal(agent(m, "1001002")->pending_state, "NOT_READY");
+}
+
+static const struct seq_row seq_rows[] = {
+    {"model_apply__a_user_delete_removes_the_agent_from_its_teams_too",
+     {{"team_snapshot.update.xml", TEAM_NODE},
+      {"user_talking_pending.update.xml", USER2_NODE},
+      {"user_delete.update.xml", USER2_NODE}},
+     check_user_delete_removes_agent_from_teams},
+    {"model_apply__a_team_snapshot_drops_an_agent_absent_from_it",
+     {{"team_snapshot.update.xml", TEAM_NODE},
+      {"team_snapshot_left.update.xml", TEAM_NODE}},
+     check_snapshot_drops_who_left},
+    {"model_apply__an_agent_that_left_a_team_stays_while_its_node_speaks",
+     {{"user_talking_pending.update.xml", USER2_NODE},
+      {"team_snapshot.update.xml", TEAM_NODE},
+      {"team_snapshot_left.update.xml", TEAM_NODE}},
+     check_left_agent_with_own_node_stays},
+    {"model_apply__a_single_user_team_update_keeps_the_others",
+     {{"team_snapshot.update.xml", TEAM_NODE},
+      {"team_user_put.update.xml", TEAM_NODE}},
+     check_single_user_update_keeps_the_others},
+    {"model_apply__a_queue_delete_removes_the_queue_and_the_agents_entry",
+     {{"queue_stats.update.xml", "/finesse/api/Queue/1"},
+      {"queues_post.update.xml", QUEUES_NODE},
+      {"queue_delete.update.xml", "/finesse/api/Queue/2"}},
+     check_queue_delete_removes_it_everywhere},
+    {"model_apply__a_queue_delete_with_empty_data_removes_it_by_source",
+     {{"queue_stats.update.xml", "/finesse/api/Queue/1"},
+      {"queue_delete_empty.update.xml", "/finesse/api/Queue/1"}},
+     check_no_queues},
+    {"model_apply__user_queues_post_and_delete_add_and_remove_queues",
+     {{"user_not_ready_reason.update.xml", USER_NODE},
+      {"queues_post.update.xml", QUEUES_NODE},
+      {"queues_delete.update.xml", QUEUES_NODE}},
+     check_user_queues_add_and_remove},
+    {"model_apply__a_state_without_a_reason_code_clears_the_reason",
+     {{"user_not_ready_reason.update.xml", USER_NODE},
+      {"user_ready_no_reason.update.xml", USER_NODE}},
+     check_reason_cleared_by_a_state_without_one},
+    {"model_apply__a_partial_dialog_put_keeps_participants_and_variables",
+     {{"dialogs_post_alerting.update.xml", DIALOGS2_NODE},
+      {"dialog_put_partial.update.xml", DIALOGS2_NODE}},
+     check_partial_put_keeps_lists},
+    {"model_apply__a_dialog_delete_applies_the_final_state_it_carries",
+     {{"dialogs_post_alerting.update.xml", DIALOGS2_NODE},
+      {"dialogs_delete.update.xml", DIALOGS2_NODE}},
+     check_delete_applies_final_state},
+    {"model_apply__a_media_state_without_a_reason_clears_the_reason",
+     {{"user_not_ready_reason.update.xml", USER_NODE},
+      {"media_put.update.xml", USER_NODE "/Media/2"},
+      {"media_ready.update.xml", USER_NODE "/Media/2"}},
+     check_media_ready_clears_reason},
+    {"model_apply__applies_an_update_escaped_twice",
+     {{"escaped_twice.update.xml", USER2_NODE}},
+     check_escaped_twice_applied},
+};
+
+static void apply_steps(void **state)
+{
+    const struct seq_row *r = *state;
+    struct model m;
+    json_t *ev;
+    size_t i;
+
+    model_init(&m);
+    for (i = 0; i < 6 && r->steps[i].file; i++) {
+        ev = decode_fixture(r->steps[i].file, r->steps[i].node);
+        if (json_is_true(json_object_get(ev, EVK_SANITIZED)) ||
+            strcmp(json_string_value(json_object_get(ev, EVK_KIND)),
+                   EV_KIND_RAW) == 0)
+            fail_msg("%s did not decode", r->steps[i].file);
+        model_apply(&m, ev, 1000 + (double)i);
+        json_decref(ev);
+    }
+    r->check(&m);
+    model_done(&m);
 }
 
 /* --- JSON written here: later events, hostile and missing fields --- */
@@ -498,6 +773,75 @@ static void check_system_untouched(const struct model *m)
     assert_null(m->system.primary_host);
 }
 
+static void check_left_only_the_team_of_the_node(const struct model *m)
+{
+    const struct agent *a = agent(m, "1");
+
+    assert_int_equal(a->nteams, 1);
+    assert_string_equal(a->teams[0], "6");
+    assert_int_equal(team(m, "5")->users, 0);
+    assert_int_equal(team(m, "6")->users, 1);
+    /* the other team's node deletes it too: nothing brings it any more */
+    assert_null(map_get(&m->agents, "2"));
+}
+
+static void check_snapshot_without_users_keeps_members(const struct model *m)
+{
+    assert_int_equal(m->agents.n, 2);
+    assert_int_equal(team(m, "5")->users, 2);
+    assert_string_equal(team(m, "5")->name, "Renamed");
+}
+
+static void check_reason_label_follows_its_id(const struct model *m)
+{
+    const struct agent *a = agent(m, "1");
+
+    /* a new reasonCodeId without reasonCode: the old label is wrong */
+    assert_string_equal(a->reason_code_id, "13");
+    assert_null(a->reason_label);
+    assert_string_equal(agent(m, "2")->reason_code_id, "-1");
+    assert_null(agent(m, "2")->reason_label);
+    assert_string_equal(agent(m, "3")->reason_label, "Break");
+}
+
+static void check_media_lifecycle(const struct model *m)
+{
+    const struct agent *a = agent(m, "7");
+
+    /* Media/2 deleted, Media/3 named by mediaId when the node did not */
+    assert_int_equal(a->nmedia, 1);
+    assert_string_equal(a->media[0].id, "3");
+    assert_string_equal(a->media[0].state, "TALKING");
+    assert_int_equal(m->agents.n, 1);
+}
+
+static void check_media_on_the_media_node(const struct model *m)
+{
+    const struct agent *a = agent(m, "7");
+
+    /* .../Media names no medium: mediaId does; without one, ignored */
+    assert_int_equal(a->nmedia, 1);
+    assert_string_equal(a->media[0].id, "4");
+    assert_string_equal(a->media[0].state, "READY");
+    assert_int_equal(m->agents.n, 1);
+}
+
+static void check_failed_dialog_ended(const struct model *m)
+{
+    assert_true(model_dialog_ended(dialog(m, "7")));
+    assert_false(model_dialog_ended(dialog(m, "8")));
+}
+
+static void check_queue_list_keeps_a_queue_its_node_sent(const struct model *m)
+{
+    const struct agent *a = agent(m, "1");
+
+    assert_int_equal(a->nqueues, 0);
+    /* Queue/1's own node spoke: it stays; Queue/2 had only the list */
+    assert_non_null(map_get(&m->queues, "/finesse/api/Queue/1"));
+    assert_null(map_get(&m->queues, "/finesse/api/Queue/2"));
+}
+
 static const struct json_row json_rows[] = {
     {"model_apply__ignores_a_user_without_a_login_id",
      {"{\"kind\":\"user\",\"user\":{\"state\":\"READY\"}}",
@@ -570,6 +914,70 @@ static const struct json_row json_rows[] = {
       "\"primaryNode\":\"b\",\"secondaryNode\":{\"host\":3}}}",
       NULL},
      check_system_kept},
+    {"model_apply__a_user_delete_on_a_team_node_leaves_that_team_only",
+     {"{\"node\":\"/finesse/api/Team/5/Users\",\"kind\":\"team\",\"team\":{"
+      "\"id\":\"5\",\"users\":[{\"loginId\":\"1\"},{\"loginId\":\"2\"}]}}",
+      "{\"node\":\"/finesse/api/Team/6/Users\",\"kind\":\"user\",\"user\":{"
+      "\"loginId\":\"1\"}}",
+      "{\"node\":\"/finesse/api/Team/5/Users\",\"event\":\"DELETE\",\"kind\":"
+      "\"user\",\"user\":{\"loginId\":\"1\"}}",
+      "{\"node\":\"/finesse/api/Team/5/Users\",\"event\":\"DELETE\",\"kind\":"
+      "\"user\",\"user\":{\"loginId\":\"2\"}}"},
+     check_left_only_the_team_of_the_node},
+    {"model_apply__a_team_without_users_keeps_its_members",
+     {"{\"node\":\"/finesse/api/Team/5/Users\",\"kind\":\"team\",\"team\":{"
+      "\"id\":\"5\",\"users\":[{\"loginId\":\"1\"},{\"loginId\":\"2\"}]}}",
+      "{\"node\":\"/finesse/api/Team/5/Users\",\"kind\":\"team\",\"team\":{"
+      "\"id\":\"5\",\"name\":\"Renamed\"}}",
+      "{\"node\":\"/finesse/api/User/9\",\"event\":\"DELETE\",\"kind\":"
+      "\"user\",\"user\":{\"loginId\":\"9\"}}",
+      NULL},
+     check_snapshot_without_users_keeps_members},
+    {"model_apply__a_reason_label_goes_with_its_reason_code_id",
+     {"{\"kind\":\"user\",\"user\":{\"loginId\":\"1\",\"reasonCodeId\":\"12\","
+      "\"reasonCode\":{\"label\":\"Lunch\"}}}",
+      "{\"kind\":\"user\",\"user\":{\"loginId\":\"1\",\"reasonCodeId\":\"13\"}"
+      "}",
+      "{\"kind\":\"user\",\"user\":{\"loginId\":\"2\",\"reasonCodeId\":\"-1\","
+      "\"reasonCode\":{\"label\":\"Lunch\"}}}",
+      "{\"kind\":\"user\",\"user\":{\"loginId\":\"3\",\"reasonCodeId\":\"14\","
+      "\"reasonCode\":{\"label\":\"Break\"}}}"},
+     check_reason_label_follows_its_id},
+    {"model_apply__keeps_media_by_mrd_and_drops_a_deleted_one",
+     {"{\"node\":\"/finesse/api/User/7/Media/2\",\"kind\":\"media\",\"media\":"
+      "{\"state\":\"READY\"}}",
+      "{\"node\":\"/x\",\"source\":\"/finesse/api/User/7/Media/9\",\"kind\":"
+      "\"media\",\"media\":{\"mediaId\":\"3\",\"state\":\"TALKING\"}}",
+      "{\"node\":\"/finesse/api/User/7/Media/2\",\"event\":\"DELETE\","
+      "\"kind\":\"media\",\"media\":{}}",
+      "{\"node\":\"/finesse/api/User/8/Media\",\"kind\":\"media\",\"media\":"
+      "{\"state\":\"READY\",\"uri\":\"/finesse/api/User//Media/1\"}}"},
+     check_media_lifecycle},
+    {"model_apply__reads_media_on_the_users_media_node_by_media_id",
+     {"{\"node\":\"/finesse/api/User/7/Media\",\"kind\":\"media\",\"media\":"
+      "{\"mediaId\":\"4\",\"state\":\"READY\"}}",
+      "{\"node\":\"/finesse/api/User/8/Media\",\"kind\":\"media\",\"media\":"
+      "{\"state\":\"READY\"}}",
+      "{\"node\":\"/finesse/api/User/9/Media\",\"kind\":\"media\",\"media\":"
+      "{\"mediaId\":\"\",\"state\":\"READY\"}}",
+      NULL},
+     check_media_on_the_media_node},
+    {"model_apply__a_failed_dialog_has_ended",
+     {"{\"kind\":\"dialogs\",\"dialogs\":[{\"id\":\"7\",\"state\":\"FAILED\"},"
+      "{\"id\":\"8\",\"state\":\"INITIATING\"}]}",
+      NULL},
+     check_failed_dialog_ended},
+    {"model_apply__a_queues_delete_keeps_a_queue_its_own_node_sent",
+     {"{\"node\":\"/finesse/api/Queue/1\",\"kind\":\"queue\",\"queue\":{"
+      "\"uri\":\"/finesse/api/Queue/1\"}}",
+      "{\"node\":\"/finesse/api/User/1/Queues\",\"event\":\"POST\",\"kind\":"
+      "\"queues\",\"queues\":[{\"uri\":\"/finesse/api/Queue/1\"},{\"uri\":"
+      "\"/finesse/api/Queue/2\"}]}",
+      "{\"node\":\"/finesse/api/User/1/Queues\",\"event\":\"DELETE\",\"kind\":"
+      "\"queues\",\"queues\":[{\"uri\":\"/finesse/api/Queue/1\"},{\"uri\":"
+      "\"/finesse/api/Queue/2\"}]}",
+      NULL},
+     check_queue_list_keeps_a_queue_its_node_sent},
     {"model_apply__ignores_system_info_that_is_not_an_object",
      {"{\"kind\":\"systeminfo\",\"systeminfo\":\"IN_SERVICE\"}",
       "{\"kind\":\"systeminfo\"}", NULL},
@@ -610,6 +1018,9 @@ static const struct change_row change_rows[] = {
     {"model_apply__reports_dialogs_for_dialogs", "{\"kind\":\"dialogs\"}",
      DIALOGS},
     {"model_apply__reports_other_for_a_queue", "{\"kind\":\"queue\"}", OTHER},
+    {"model_apply__reports_agents_for_media", "{\"kind\":\"media\"}", AGENTS},
+    {"model_apply__reports_other_for_api_errors", "{\"kind\":\"error\"}",
+     OTHER},
     {"model_apply__reports_other_for_system_info", "{\"kind\":\"systeminfo\"}",
      OTHER},
     {"model_apply__reports_other_for_a_node_delete",
@@ -686,6 +1097,7 @@ int main(void)
     struct test_list l = {0};
 
     TL_ROWS(&l, fixture_rows, apply_fixture);
+    TL_ROWS(&l, seq_rows, apply_steps);
     TL_ROWS(&l, json_rows, apply_json);
     TL_ROWS(&l, change_rows, apply_change);
     TL_ROWS(&l, var_rows, classify_var);
