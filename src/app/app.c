@@ -301,6 +301,7 @@ void app_free(struct app *a)
 {
     if (a == NULL)
         return;
+    app_rest_done(a);
     session_free(a->session);
     console_free(a->console);
     model_done(&a->model);

@@ -1,6 +1,7 @@
 /* Printing decoded events. */
 #include "event_out.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/utf8.h"
 #include "decode/keys.h"
 
@@ -56,29 +57,27 @@ static int char_width(uint32_t c)
 
 /*
  * Appends s in at most width columns, padded with spaces to width when
- * pad. Controls (C0, DEL, C1) become '?': a payload must not drive the
- * terminal. Returns the columns used.
+ * pad. s is sanitised first (base/sanitize.h): a payload must not drive
+ * the terminal nor reorder the line. Returns the columns used.
  */
 static int put_col(struct buf *b, const char *s, int width, int pad)
 {
+    char *clean = sanitize_str(s, SANITIZE_LINE);
+    const char *p = clean;
     int used = 0, w;
     uint32_t c;
     size_t n;
 
-    while (*s) {
-        n = utf8_next(s, &c);
-        if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-            c = '?';
+    while (*p) {
+        n = utf8_next(p, &c);
         w = char_width(c);
         if (used + w > width)
             break;
-        if (c == '?' || c == 0xfffd)
-            buf_append(b, c == '?' ? "?" : "\xef\xbf\xbd", c == '?' ? 1 : 3);
-        else
-            buf_append(b, s, n);
+        buf_append(b, p, n);
         used += w;
-        s += n;
+        p += n;
     }
+    free(clean);
     while (pad && used < width) {
         buf_append(b, " ", 1);
         used++;
@@ -260,10 +259,16 @@ char *event_line(json_t *ev)
     return buf_steal(&line);
 }
 
+char *event_text(json_t *ev, int json)
+{
+    return json ? sanitize_json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                : event_line(ev);
+}
+
 void event_print(FILE *f, json_t *ev, int json)
 {
-    char *line = json ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                      : event_line(ev);
+    char *line = event_text(ev, json);
+
     if (line) {
         fputs(line, f);
         fputc('\n', f);

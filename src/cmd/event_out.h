@@ -10,11 +10,16 @@
  * the event's own fields. Returns ev. */
 json_t *event_stamp(json_t *ev, const char *service);
 
-/* Writes ev to f as one line: compact JSON, or the human line. */
+/* One line for ev, without the newline: compact JSON (sanitised: \u202E
+ * for what jansson leaves raw), or the human line. New string, caller
+ * frees; NULL when jansson fails. */
+char *event_text(json_t *ev, int json);
+
+/* Writes ev to f as one line (event_text) and flushes. */
 void event_print(FILE *f, json_t *ev, int json);
 
-/* The human line (no newline): new string, caller frees. It fits 80
- * columns for the common kinds. */
+/* The human line (no newline), sanitised: new string, caller frees. It
+ * fits 80 columns for the common kinds. */
 char *event_line(json_t *ev);
 
 #endif

@@ -12,6 +12,7 @@
 #include "xmpp/jid.h"
 #include "base/loop.h"
 #include "run.h"
+#include "subs.h"
 #include "xmpp/pubsub.h"
 
 #include <stdio.h>
@@ -34,98 +35,34 @@ static const char help[] =
     "\n"
     "Exit: 0 ok, 1 a subscription was refused, 3 connection lost.\n";
 
-struct created {
-    char *node;
-    char *subid; /* NULL when the service gave none */
-};
-
 struct watch {
     struct runner r;
     char *service;
     char *jid; /* the JID subscribed */
     char **nodes;
-    int nnodes, next;
+    int nnodes;
     int json;
     unsigned count, seen;
     double duration_s;
-    struct pubsub_subs existing;
-    struct created *created;
-    size_t ncreated, pending_unsubs;
+    struct subs subs;
     struct loop_timer *end_timer;
     int full_jid;
     int streaming; /* events are shown: from login until cleanup */
 };
 
-static void subscribe_next(struct watch *w);
-
-static void on_subscribed(void *arg, enum iq_outcome outcome,
-                          xmpp_stanza_t *reply, double rtt)
+static void on_subscribed(struct subs *s, int ok)
 {
-    struct watch *w = arg;
-    const char *node = w->nodes[w->next++];
-    struct pubsub_sub sub;
-    (void)rtt;
+    struct watch *w = s->arg;
 
-    if (outcome == IQ_CLOSED)
-        return;
-    if (session_iq_end(outcome, reply) != IQ_END_RESULT) {
-        char *why = session_iq_failure(outcome, reply);
-        perch_error("cannot subscribe to %s: %s", node, why);
-        free(why);
+    if (!ok) {
         runner_finish(&w->r, EXIT_REPLY_ERROR);
         return;
     }
-    w->created = xrealloc(w->created, (w->ncreated + 1) * sizeof *w->created);
-    w->created[w->ncreated].node = xstrdup(node);
-    w->created[w->ncreated].subid = NULL;
-    if (pubsub_parse_subscription(reply, &sub) == 0 && sub.subid)
-        w->created[w->ncreated].subid = xstrdup(sub.subid);
-    pubsub_sub_done(&sub);
-    w->ncreated++;
-    subscribe_next(w);
-}
-
-static int already_subscribed(struct watch *w, const char *node)
-{
-    size_t i;
-    for (i = 0; i < w->existing.n; i++)
-        if (strcmp(w->existing.v[i].node, node) == 0 && w->existing.v[i].jid &&
-            jid_equal(w->existing.v[i].jid, w->jid) &&
-            strcmp(w->existing.v[i].state, "subscribed") == 0)
-            return 1;
-    return 0;
-}
-
-static void subscribe_next(struct watch *w)
-{
-    xmpp_stanza_t *iq;
-
-    while (w->next < w->nnodes && already_subscribed(w, w->nodes[w->next]))
-        w->next++;
-    if (w->next == w->nnodes) {
-        fprintf(stderr, "perch: watching %d node%s (%zu new subscription%s)\n",
-                w->nnodes, w->nnodes == 1 ? "" : "s", w->ncreated,
-                w->ncreated == 1 ? "" : "s");
-        if (w->duration_s > 0)
-            loop_timer_start(w->end_timer, (unsigned)(w->duration_s * 1000));
-        return;
-    }
-    iq = pubsub_subscribe_iq(w->r.ctx, w->service, w->nodes[w->next], w->jid);
-    session_send_iq(w->r.session, iq, SESSION_TIMEOUT_MS, on_subscribed, w);
-    xmpp_stanza_release(iq);
-}
-
-static void on_existing(void *arg, enum iq_outcome outcome,
-                        xmpp_stanza_t *reply, double rtt)
-{
-    struct watch *w = arg;
-    (void)rtt;
-
-    if (outcome == IQ_CLOSED)
-        return;
-    if (outcome == IQ_REPLY)
-        pubsub_parse_subscriptions(reply, &w->existing);
-    subscribe_next(w);
+    fprintf(stderr, "perch: watching %d node%s (%zu new subscription%s)\n",
+            w->nnodes, w->nnodes == 1 ? "" : "s", s->nmade,
+            s->nmade == 1 ? "" : "s");
+    if (w->duration_s > 0)
+        loop_timer_start(w->end_timer, (unsigned)(w->duration_s * 1000));
 }
 
 static void on_ready(struct runner *r, const char *bound)
@@ -133,7 +70,6 @@ static void on_ready(struct runner *r, const char *bound)
     struct watch *w = (struct watch *)r;
     struct jid j;
     char *cause = NULL;
-    xmpp_stanza_t *iq;
 
     if (!w->full_jid && jid_parse(bound, &j, &cause) == 0) {
         w->jid = jid_bare(&j);
@@ -145,9 +81,8 @@ static void on_ready(struct runner *r, const char *bound)
     /* a service may send the last item at once on subscribe (ejabberd):
      * that is an event like any other */
     w->streaming = 1;
-    iq = pubsub_subscriptions_iq(r->ctx, w->service);
-    session_send_iq(r->session, iq, SESSION_TIMEOUT_MS, on_existing, w);
-    xmpp_stanza_release(iq);
+    subs_start(&w->subs, r, w->service, w->jid, w->nodes, w->nnodes,
+               on_subscribed, w);
 }
 
 static void emit(struct watch *w, json_t *ev)
@@ -178,42 +113,21 @@ static void on_stanza(struct runner *r, xmpp_stanza_t *st)
     pubsub_dispatch(st, on_event, w);
 }
 
-static void on_unsubscribed(void *arg, enum iq_outcome outcome,
-                            xmpp_stanza_t *reply, double rtt)
+static void on_removed(struct subs *s, int ok)
 {
-    struct watch *w = arg;
-    (void)rtt;
+    struct watch *w = s->arg;
+    (void)ok;
 
-    if (outcome == IQ_CLOSED)
-        return;
-    if (session_iq_end(outcome, reply) != IQ_END_RESULT) {
-        char *why = session_iq_failure(outcome, reply);
-        perch_error("could not remove a subscription: %s", why);
-        free(why);
-    }
-    if (--w->pending_unsubs == 0)
-        runner_finish(&w->r, 0);
+    runner_finish(&w->r, 0);
 }
 
 static void cleanup(struct runner *r)
 {
     struct watch *w = (struct watch *)r;
-    size_t i;
 
     w->streaming = 0;
     loop_timer_stop(w->end_timer);
-    if (w->ncreated == 0) {
-        runner_finish(r, 0);
-        return;
-    }
-    w->pending_unsubs = w->ncreated;
-    for (i = 0; i < w->ncreated; i++) {
-        xmpp_stanza_t *iq =
-            pubsub_unsubscribe_iq(r->ctx, w->service, w->created[i].node,
-                                  w->jid, w->created[i].subid);
-        session_send_iq(r->session, iq, CLEANUP_TIMEOUT_MS, on_unsubscribed, w);
-        xmpp_stanza_release(iq);
-    }
+    subs_remove(&w->subs, CLEANUP_TIMEOUT_MS, on_removed);
 }
 
 static void on_end(void *arg)
@@ -231,7 +145,6 @@ static const struct runner_events watch_events = {
 static int watch_main(const struct cli *c)
 {
     struct watch w;
-    size_t i;
     int code;
 
     if (c->nargs < 1) {
@@ -255,12 +168,7 @@ static int watch_main(const struct cli *c)
         code = runner_run(&w.r);
     loop_timer_free(w.end_timer);
     runner_done(&w.r);
-    for (i = 0; i < w.ncreated; i++) {
-        free(w.created[i].node);
-        free(w.created[i].subid);
-    }
-    free(w.created);
-    pubsub_subs_done(&w.existing);
+    subs_done(&w.subs);
     free(w.service);
     free(w.jid);
     /* Ctrl-C / SIGTERM is how watch ends */

@@ -22,11 +22,13 @@ const char cli_conn_help[] =
     "                          wss://fin1:8445/ws/ (Finesse 12.5 and later)\n"
     "      --ws-ping S         seconds between WebSocket pings (default 20)\n"
     "      --ws-follow-other-hosts  follow see-other-uri to another host\n"
-    "      --proxy URL         HTTP proxy (CONNECT) for BOSH and WebSocket\n"
-    "                          (default: curl's http_proxy/https_proxy/\n"
+    "      --proxy URL         HTTP proxy (CONNECT) for BOSH, WebSocket and\n"
+    "                          REST (default: curl's http_proxy/https_proxy/\n"
     "                          no_proxy)\n"
+    "      --rest URL          Finesse REST API (default https://HOST:8445,\n"
+    "                          HOST: --server or the JID's domain)\n"
     "      --tls MODE          require (default) | prefer | direct | off\n"
-    "      --allow-plaintext-auth  send credentials without TLS\n"
+    "      --allow-plaintext-auth  send credentials without TLS (XMPP, REST)\n"
     "      --ca-file FILE      trust this CA or self-signed certificate\n"
     "      --pin sha256//B64   trust a server key by its SPKI SHA-256\n"
     "      --insecure          accept any certificate (warns)\n"
@@ -84,6 +86,7 @@ static const struct option long_opts[] = {
     {"ws-ping", required_argument, NULL, OPT_CONN},
     {"ws-follow-other-hosts", no_argument, NULL, OPT_CONN},
     {"keep-ended", required_argument, NULL, OPT_CONN},
+    {"rest", required_argument, NULL, OPT_CONN},
 };
 
 #define NLONG (sizeof long_opts / sizeof long_opts[0])
@@ -176,6 +179,10 @@ static int own_parse(const struct cli_option *o, const char *v,
     out->opt = o;
     switch (o->kind) {
     case CLI_FLAG_OFF:
+    case CLI_FLAG_ON:
+        return 0;
+    case CLI_STRING:
+        out->str = v;
         return 0;
     case CLI_U64:
         out->u64 = strtoull(v, &end, 10);
@@ -211,7 +218,9 @@ static struct option *all_options(const struct cli_option *own)
     for (i = 0; i < n; i++) {
         v[NLONG + i].name = own[i].name;
         v[NLONG + i].has_arg =
-            own[i].kind == CLI_FLAG_OFF ? no_argument : required_argument;
+            own[i].kind == CLI_FLAG_OFF || own[i].kind == CLI_FLAG_ON
+                ? no_argument
+                : required_argument;
         v[NLONG + i].val = OPT_OWN + (int)i;
     }
     return v;
@@ -244,10 +253,17 @@ int cli_parse(int argc, char **argv, unsigned extras,
     memset(c, 0, sizeof *c);
     conn_opts_init(&c->conn);
     c->own = xcalloc((size_t)argc + 1, sizeof *c->own);
+    c->args = xcalloc((size_t)argc + 1, sizeof *c->args);
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "+a:j:s:p:b:w:vh", options, &idx)) !=
+    /* "-": operands come back in order (as 1), so options may follow
+     * NODEs whatever POSIXLY_CORRECT says; after "--" all are operands */
+    while ((opt = getopt_long(argc, argv, "-a:j:s:p:b:w:vh", options, &idx)) !=
            -1) {
+        if (opt == 1) {
+            c->args[c->nargs++] = optarg;
+            continue;
+        }
         if (opt >= OPT_OWN) {
             if (own_parse(&own[opt - OPT_OWN], optarg, &c->own[c->nown++],
                           cause) != 0)
@@ -308,8 +324,8 @@ int cli_parse(int argc, char **argv, unsigned extras,
             pairs[n++].value = optarg;
         }
     }
-    c->args = argv + optind;
-    c->nargs = argc - optind;
+    while (optind < argc)
+        c->args[c->nargs++] = argv[optind++];
     if (c->help) {
         rc = 0;
         goto out;
@@ -340,6 +356,7 @@ void cli_done(struct cli *c)
     conn_opts_done(&c->conn);
     free(c->account);
     free(c->own);
+    free(c->args);
     memset(c, 0, sizeof *c);
 }
 
@@ -354,6 +371,12 @@ void cli_own_apply(const struct cli *c, void *settings)
         switch (o->opt->kind) {
         case CLI_FLAG_OFF:
             *(int *)field = 0;
+            break;
+        case CLI_FLAG_ON:
+            *(int *)field = 1;
+            break;
+        case CLI_STRING:
+            *(const char **)field = o->str;
             break;
         case CLI_U64:
             *(uint64_t *)field = o->u64;

@@ -37,6 +37,7 @@ void conn_opts_done(struct conn_opts *o)
     free(o->resource);
     free(o->sasl);
     free(o->proxy);
+    free(o->rest);
     conn_opts_init(o);
 }
 
@@ -108,6 +109,7 @@ static const struct opt_def defs[] = {
     {"ws-ping", K_WAIT, F(ws_ping), 0},
     {"ws-follow-other-hosts", K_BOOL, F(ws_follow_other_hosts), 0},
     {"keep-ended", K_SECONDS, F(keep_ended), 0},
+    {"rest", K_URL, F(rest), 0},
 };
 #undef F
 

@@ -1,6 +1,7 @@
 /* <stream:error/> in words. */
 #include "stream_error.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 
 #include <string.h>
 
@@ -10,7 +11,7 @@ char *stream_error_text(xmpp_stanza_t *err)
 {
     xmpp_stanza_t *c;
     const char *cond = NULL;
-    char *text = NULL, *msg;
+    char *text = NULL, *clean, *msg;
 
     for (c = xmpp_stanza_get_children(err); c; c = xmpp_stanza_get_next(c)) {
         const char *ns;
@@ -26,8 +27,11 @@ char *stream_error_text(xmpp_stanza_t *err)
             cond = xmpp_stanza_get_name(c);
         }
     }
+    /* server text: one line, nothing the terminal would obey */
+    clean = text ? sanitize_str(text, SANITIZE_LINE) : NULL;
     msg = xasprintf("%s%s%s", cond ? cond : "undefined-condition",
-                    text ? ": " : "", text ? text : "");
+                    clean ? ": " : "", clean ? clean : "");
+    free(clean);
     xmpp_free(xmpp_stanza_get_context(err), text);
     return msg;
 }

@@ -34,6 +34,7 @@ struct transport_record {
     unsigned stanzas_in;
     int empty;         /* carried nothing either way */
     unsigned retries;  /* resends of this rid so far */
+    int capped;        /* HTTP: the response went past the 16 MiB cap */
     const char *error; /* NULL, or why this attempt failed (or the frame was
                           refused, or the ping lost) */
     const char *date;  /* the response's Date header, or NULL */

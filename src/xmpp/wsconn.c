@@ -1,6 +1,7 @@
 /*
- * A WebSocket connection (wsconn.h). libcurl connects on the multi handle
- * of http.c in CONNECT_ONLY mode and then lets go of the socket
+ * A WebSocket connection (wsconn.h). libcurl connects on a multi handle in
+ * the loop (src/http/curlev.c) in CONNECT_ONLY mode and then lets go of
+ * the socket
  * (CURLINFO_ACTIVESOCKET); libevent watches it and perch uses
  * curl_easy_send/curl_easy_recv, non-blocking, which go through curl's
  * TLS. At most READ_BUDGET bytes are read a wake-up; the rest after the
@@ -9,7 +10,8 @@
 #include "wsconn.h"
 #include "base/buf.h"
 #include "base/loop.h"
-#include "http.h"
+#include "http/curlev.h"
+#include "http/httptls.h"
 #include "wsproto.h"
 #include "xmlstream.h"
 
@@ -34,7 +36,8 @@ struct wsconn {
     void *arg;
     enum wsconn_state state;
 
-    struct http_multi *multi;
+    struct curlev *multi;
+    struct http_tls tls; /* points into cfg */
     CURL *easy;
     char errbuf[CURL_ERROR_SIZE];
     curl_socket_t fd;
@@ -57,17 +60,6 @@ static double wall_now(void)
     struct timeval tv;
     gettimeofday(&tv, NULL);
     return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
-static const struct http_trust *trust_of(struct wsconn *c, struct http_trust *t)
-{
-    t->url = c->cfg.url->http_url;
-    t->name = c->cfg.name;
-    t->ca_file = c->cfg.ca_file;
-    t->pin = c->cfg.pin;
-    t->insecure = c->cfg.insecure;
-    t->proxy = c->cfg.proxy;
-    return t;
 }
 
 /* ---- the end ---- */
@@ -319,33 +311,27 @@ static void send_request(struct wsconn *c)
 }
 
 /* curl connected (or could not). */
-static int on_done(void *arg, CURL *e, CURLcode rc)
+static void on_done(void *arg, CURL *e, CURLcode rc)
 {
     struct wsconn *c = arg;
-    struct http_trust t;
     enum perch_fail f;
-    char *cause = NULL;
+    char *cause;
 
     if (c->state != C_CONNECTING || e != c->easy)
-        return 0;
+        return;
     c->connect_ms = loop_now_ms() - c->start_ms;
     if (rc != CURLE_OK) {
         upgrade_record(c, NULL,
                        c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
-        f = http_connect_failure(trust_of(c, &t), rc, c->errbuf, &cause);
-        if (f == FAIL_NONE) {
-            f = FAIL_NETWORK;
-            cause =
-                xasprintf("cannot connect to %s: %s", c->cfg.name,
-                          c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
-        }
+        cause = http_fail_cause_named(c->cfg.url->http_url, c->cfg.name,
+                                      &c->tls, rc, c->errbuf, &f);
         fail(c, f, cause);
-        return -1;
+        return;
     }
     if (curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &c->fd) != CURLE_OK ||
         c->fd == CURL_SOCKET_BAD) {
         fail(c, FAIL_NETWORK, xstrdup("libcurl kept no socket"));
-        return -1;
+        return;
     }
     c->read_ev = event_new(loop_base(c->loop), c->fd, EV_READ | EV_PERSIST,
                            on_readable, c);
@@ -353,7 +339,6 @@ static int on_done(void *arg, CURL *e, CURLcode rc)
         event_new(loop_base(c->loop), c->fd, EV_WRITE, on_writable, c);
     event_add(c->read_ev, NULL);
     send_request(c);
-    return 0;
 }
 
 static void on_upgrade_timeout(void *arg)
@@ -381,7 +366,6 @@ struct wsconn *wsconn_new(struct loop *loop, const struct wsconn_config *cfg,
 {
     struct wsconn *c = xcalloc(1, sizeof *c);
     struct event_base *eb = loop_base(loop);
-    struct http_trust t;
     CURL *e;
 
     c->loop = loop;
@@ -391,7 +375,11 @@ struct wsconn *wsconn_new(struct loop *loop, const struct wsconn_config *cfg,
     c->fd = CURL_SOCKET_BAD;
     buf_init(&c->request);
     buf_init(&c->head);
-    c->multi = http_multi_new(loop, on_done, c);
+    c->tls.ca_file = cfg->ca_file;
+    c->tls.pin = cfg->pin;
+    c->tls.insecure = cfg->insecure;
+    c->tls.proxy = cfg->proxy;
+    c->multi = curlev_new(loop, on_done, c);
     c->resume_ev = evtimer_new(eb, on_resume, c);
     c->lost_ev = event_new(eb, -1, 0, on_lost, c);
     c->upgrade_timer = loop_timer_new(loop, on_upgrade_timeout, c);
@@ -399,14 +387,15 @@ struct wsconn *wsconn_new(struct loop *loop, const struct wsconn_config *cfg,
     c->start_ms = loop_now_ms();
     c->start_wall = wall_now();
     c->easy = e = curl_easy_init();
-    http_set_trust(e, trust_of(c, &t));
+    curl_easy_setopt(e, CURLOPT_URL, cfg->url->http_url);
+    http_tls_apply(e, &c->tls);
     curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
     curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    http_multi_add(c->multi, e);
+    curlev_add_connect_only(c->multi, e);
     return c;
 }
 
@@ -421,10 +410,10 @@ void wsconn_free(struct wsconn *c)
     event_free(c->resume_ev);
     event_free(c->lost_ev);
     if (c->easy) {
-        http_multi_remove(c->multi, c->easy);
+        curlev_remove(c->multi, c->easy);
         curl_easy_cleanup(c->easy); /* closes the socket */
     }
-    http_multi_free(c->multi);
+    curlev_free(c->multi);
     loop_timer_free(c->upgrade_timer);
     wsframe_free(c->wf);
     buf_done(&c->request);

@@ -1,7 +1,7 @@
 /*
  * One WebSocket connection, below XMPP: libcurl connects in CONNECT_ONLY
  * mode (DNS, HTTP proxy CONNECT, TLS, trust — as for BOSH, through
- * http.c), perch writes the Upgrade and reads its answer (wsproto.c),
+ * src/http/), perch writes the Upgrade and reads its answer (wsproto.c),
  * then bytes go both ways through wslay (wsframe.c) on the socket libevent
  * watches. ws.c puts RFC 7395 on top.
  */

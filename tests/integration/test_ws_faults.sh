@@ -154,11 +154,11 @@ t_ws_fault_see_other_uri_is_followed_to_the_same_host_only() {
 }
 
 # One pong lost and the next answered: the connection stays, but probe's
-# verdict is UNHEALTHY and it exits 3 (a lost ping is what precedes a
-# desktop's "Lost connection").
+# verdict is UNHEALTHY and it exits 6, as over BOSH (a lost ping is what
+# precedes a desktop's "Lost connection").
 t_ws_fault_one_lost_pong_makes_probe_unhealthy() {
     start_wsproxy --fault droppong || return
-    expect_rc 3 "$(p probe $(via_wsproxy) --ws-ping 1 --duration 4)"
+    expect_rc 6 "$(p probe $(via_wsproxy) --ws-ping 1 --duration 4)"
     stop_wsproxy
     [[ $(grep -c 'wsping   LOST: no pong within 1 s' "$OUT") == 1 ]] || fail "not one lost ping"
     expect_out 'wsping   [0-9.]+ ms'
