@@ -155,11 +155,32 @@ static void conn_free(struct conn *c)
 
 static void on_event(struct bufferevent *bev, short what, void *arg);
 
+static void on_client_discard(struct bufferevent *bev, void *arg)
+{
+    struct evbuffer *in = bufferevent_get_input(bev);
+    (void)arg;
+    evbuffer_drain(in, evbuffer_get_length(in));
+}
+
+/* All the client had to get is out: a FIN, never the RST that closing
+ * with the client's late bytes unread would send (which would make the
+ * cut a reset, depending on timing); freed when the client closes too. */
+static void half_close(struct conn *c)
+{
+    if (c->up) {
+        bufferevent_free(c->up);
+        c->up = NULL;
+    }
+    shutdown(bufferevent_getfd(c->client), SHUT_WR);
+    bufferevent_setcb(c->client, on_client_discard, NULL, on_event, c);
+    bufferevent_enable(c->client, EV_READ);
+}
+
 static void on_client_drained(struct bufferevent *bev, void *arg)
 {
     struct conn *c = arg;
     if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-        conn_free(c);
+        half_close(c);
 }
 
 /* The server side is done: what the client still has to get goes, then
@@ -172,7 +193,7 @@ static void finish_when_flushed(struct conn *c)
     if (c->npieces > c->next_piece)
         return; /* on_piece comes back here */
     if (evbuffer_get_length(bufferevent_get_output(c->client)) == 0) {
-        conn_free(c);
+        half_close(c);
         return;
     }
     bufferevent_disable(c->client, EV_READ);
