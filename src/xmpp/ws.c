@@ -12,6 +12,7 @@
 #include "ws.h"
 #include "base/buf.h"
 #include "base/loop.h"
+#include "base/sanitize.h"
 #include "stream_error.h"
 #include "wsconn.h"
 #include "wsproto.h"
@@ -201,14 +202,16 @@ static void send_open(struct ws *w)
 /* see-other-uri: elsewhere, before login and within the rules. */
 static void move(struct ws *w, const char *uri)
 {
-    char *why = NULL;
+    char *why = NULL, *shown;
 
     if (w->features_seen) {
+        shown = sanitize_str(uri, SANITIZE_LINE); /* the server's text */
         close_with(w, 1000, FAIL_STREAM,
                    xasprintf("the server at %s sent perch to %s "
                              "(see-other-uri) after login; connect there "
                              "with --ws %s",
-                             w->cfg.url, uri, uri));
+                             w->cfg.url, shown, shown));
+        free(shown);
         return;
     }
     if (wsproto_may_follow(w->cfg.url, uri, w->cfg.follow_other_hosts, &why) !=
@@ -217,9 +220,11 @@ static void move(struct ws *w, const char *uri)
         return;
     }
     if (++w->moves > MAX_REDIRECTS) {
+        shown = sanitize_str(uri, SANITIZE_LINE);
         close_with(w, 1000, FAIL_STREAM,
                    xasprintf("see-other-uri more than %d times (last: %s)",
-                             MAX_REDIRECTS, uri));
+                             MAX_REDIRECTS, shown));
+        free(shown);
         return;
     }
     free(w->move_to);
@@ -420,15 +425,19 @@ static void on_ping(struct ws *w)
 static void on_peer_close(struct ws *w, const struct wsframe_frame *f)
 {
     unsigned code = f->close_code ? f->close_code : 1005;
+    char *reason;
 
     if (w->state == W_CLOSING) {
         end_with(w, FAIL_CLOSED, xstrdup("closed"));
         return;
     }
+    /* the server's text: one line, nothing a terminal would obey */
+    reason = sanitize_str(f->close_reason, SANITIZE_LINE);
     end_with(w, code == 1000 ? FAIL_NETWORK : FAIL_STREAM,
              xasprintf("%s closed the WebSocket: %u %s%s%s%s", w->cfg.url, code,
-                       wsproto_close_name(code), *f->close_reason ? " (\"" : "",
-                       f->close_reason, *f->close_reason ? "\")" : ""));
+                       wsproto_close_name(code), *reason ? " (\"" : "", reason,
+                       *reason ? "\")" : ""));
+    free(reason);
 }
 
 /* Every frame in and out, from wsframe. */

@@ -165,3 +165,34 @@ t_ws_fault_one_lost_pong_makes_probe_unhealthy() {
     expect_out 'summary  UNHEALTHY: 1 WebSocket ping lost$'
     refute_err 'lost|closed'
 }
+
+# A close reason carrying a right-to-left override, a zero-width space, a
+# C1 control, DEL and CR-LF with a forged "perch:" line is shown escaped
+# in the cause on stderr, in probe's frame line and in its JSON; none of
+# it reaches an output raw.
+t_ws_fault_close_reason_is_shown_escaped() {
+    local reason=a$'\u202e'b$'\u200b'c$'\xc2\x85'd$'\x7f'e$'\r\n''perch: forged'
+    local shown='a<U+202E>b<U+200B>c<U+0085>d<U+007F>e<U+000D><U+000A>perch: forged'
+    local f c
+    start_wsproxy --fault "close:4000:$reason" || return
+    expect_rc 3 "$(p probe $(via_wsproxy) --duration 5)"
+    stop_wsproxy
+    grep -qF "closed the WebSocket: 4000 application-defined (\"$shown\")" "$ERR" ||
+        fail "stderr lacks the escaped reason: $(cat -v "$ERR")"
+    grep -qF "4000 application-defined \"$shown\"" "$OUT" ||
+        fail "the frame line lacks the escaped reason: $(grep close "$OUT" | cat -v)"
+    ! grep -q '^perch: forged' "$ERR" || fail "stderr has a forged line"
+    cp "$OUT" "$WORK/reason.out"
+    cp "$ERR" "$WORK/reason.err"
+    start_wsproxy --fault "close:4000:$reason" || return
+    expect_rc 3 "$(p probe $(via_wsproxy) --duration 5 --json)"
+    stop_wsproxy
+    grep -qF '"close_reason":"a\u202Eb\u200Bc\u0085d\u007Fe\r\nperch: forged"' "$OUT" ||
+        fail "the JSON lacks the escaped reason: $(grep close "$OUT" | cat -v)"
+    for f in "$WORK/reason.out" "$WORK/reason.err" "$OUT" "$ERR"; do
+        for c in $'\u202e' $'\u200b' $'\xc2\x85' $'\x7f' $'\r'; do
+            ! LC_ALL=C grep -qF "$c" "$f" ||
+                fail "$(basename "$f") holds $(printf '%s' "$c" | od -An -tx1 | tr -s ' ') raw"
+        done
+    done
+}

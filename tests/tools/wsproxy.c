@@ -11,7 +11,8 @@
  * fault can be put in. Most faults fire once, right after the server's
  * message that holds "</jid>" (the answer to the bind: the client is
  * logged in) has been passed on:
- *   close:CODE      a close frame with CODE and the reason "wsproxy"
+ *   close:CODE[:REASON]  a close frame with CODE and REASON (at most 123
+ *                   bytes; default "wsproxy")
  *                   (CODE 0: a close frame without a status code)
  *   oversize        a text frame header claiming 32 MiB, then 1000 bytes
  *   masked          a masked text frame (servers never mask)
@@ -101,6 +102,7 @@ struct proxy {
     int connect_mode;
     enum fault fault;
     int close_code;
+    const char *close_reason;
     const char *uri; /* seeother */
     unsigned long nconn;
 };
@@ -247,10 +249,11 @@ static void fire(struct conn *c)
         if (c->p->close_code == 0) {
             put_frame(out, 1, 0x8, "", 0);
         } else {
-            unsigned char b[9] = {(unsigned char)(c->p->close_code >> 8),
-                                  (unsigned char)c->p->close_code};
-            memcpy(b + 2, "wsproxy", 7);
-            put_frame(out, 1, 0x8, b, sizeof b);
+            size_t n = strlen(c->p->close_reason);
+            unsigned char b[125] = {(unsigned char)(c->p->close_code >> 8),
+                                    (unsigned char)c->p->close_code};
+            memcpy(b + 2, c->p->close_reason, n);
+            put_frame(out, 1, 0x8, b, 2 + n);
         }
         break;
     case F_OVERSIZE:
@@ -612,10 +615,12 @@ static void parse_fault(const char *s)
     if (strncmp(s, "close:", 6) == 0) {
         char *end;
         long code = strtol(s + 6, &end, 10);
-        if (*end || code < 0 || code > 65535)
+        if ((*end && *end != ':') || code < 0 || code > 65535 ||
+            (*end && strlen(end + 1) > 123))
             usage();
         px.fault = F_CLOSE;
         px.close_code = (int)code;
+        px.close_reason = *end ? end + 1 : "wsproxy";
         return;
     }
     for (i = F_OVERSIZE; i <= F_STRIP; i++)
