@@ -11,7 +11,10 @@ CC ?= cc
 FUZZ_CC ?= clang
 PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
+# wslay: Debian's libwslay-dev ships no .pc file; pkg-config where there is
+# one, else the library by name.
+WSLAY_LIBS = $(shell pkg-config --libs libwslay 2>/dev/null || echo -lwslay)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) $(WSLAY_LIBS) -lm
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-missing-field-initializers
@@ -44,6 +47,7 @@ CHK_MAIN := $(patsubst %.c,$(B)/check/%.o,$(MAIN_SRC) \
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/check/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy \
+         $(B)/tools/wsproxy \
          $(B)/tools/evilxmpp
 
 # make V=1 shows the full command lines.
@@ -155,6 +159,11 @@ $(B)/tools/sink: tests/tools/sink.c
 $(B)/tools/evilxmpp: tests/tools/evilxmpp.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -O2 -o $@ $<
+
+$(B)/tools/wsproxy: tests/tools/wsproxy.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 $(shell pkg-config --cflags libevent) -o $@ $< \
+	    $(shell pkg-config --libs libevent)
 
 $(B)/tools/boshproxy: tests/tools/boshproxy.c
 	@mkdir -p $(dir $@)

@@ -11,6 +11,7 @@
 #include "conf/conn.h"
 #include "xmpp/console.h"
 #include "xmpp/pubsub.h"
+#include "xmpp/wsframe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,38 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     app_changed(a, APP_CHANGED_STATUS);
 }
 
+/* A record's string copied into the record kept (cut to size); NULL
+ * stays NULL. */
+static const char *keep(char *dst, size_t size, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    snprintf(dst, size, "%s", s);
+    return dst;
+}
+
+static void ws_note(struct app_ws *w, const struct transport_record *rec)
+{
+    if (rec->kind == TRANSPORT_WS_UPGRADE) {
+        w->upgraded = 1;
+        w->status = rec->status;
+        keep(w->protocol, sizeof w->protocol,
+             rec->protocol ? rec->protocol : "");
+        keep(w->extensions, sizeof w->extensions,
+             rec->extensions ? rec->extensions : "");
+    } else if (rec->kind == TRANSPORT_WS_PING) {
+        if (rec->error)
+            w->pings_lost++;
+        else
+            w->rtt_ms = rec->duration_ms;
+    } else {
+        w->frames++;
+        w->refused += rec->error != NULL;
+        if (rec->opcode == WSFRAME_CLOSE)
+            w->last_close = rec->close_code ? rec->close_code : 1005;
+    }
+}
+
 static void on_record(void *arg, const struct transport_record *rec)
 {
     struct app *a = arg;
@@ -152,10 +185,17 @@ static void on_record(void *arg, const struct transport_record *rec)
         a->records_head = (a->records_head + 1) % APP_RECORDS;
     }
     r->r = *rec;
-    snprintf(r->error, sizeof r->error, "%s", rec->error ? rec->error : "");
-    snprintf(r->date, sizeof r->date, "%s", rec->date ? rec->date : "");
-    r->r.error = rec->error ? r->error : NULL;
-    r->r.date = rec->date ? r->date : NULL;
+    r->r.error = keep(r->error, sizeof r->error, rec->error);
+    r->r.date = keep(r->date, sizeof r->date, rec->date);
+    r->r.what = keep(r->what, sizeof r->what, rec->what);
+    r->r.close_reason =
+        keep(r->close_reason, sizeof r->close_reason, rec->close_reason);
+    r->r.protocol = keep(r->protocol, sizeof r->protocol, rec->protocol);
+    r->r.extensions =
+        keep(r->extensions, sizeof r->extensions, rec->extensions);
+    r->r.via = keep(r->via, sizeof r->via, rec->via);
+    if (rec->kind != TRANSPORT_HTTP)
+        ws_note(&a->ws, rec);
     a->records_total++;
     if (rec->error || rec->status >= 400)
         a->records_failed++;
@@ -228,6 +268,7 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
     a->password = password;
     a->service = conn_service(&cli->conn);
     a->server = xstrdup(cli->conn.bosh     ? cli->conn.bosh
+                        : cli->conn.ws     ? cli->conn.ws
                         : cli->conn.server ? cli->conn.server
                                            : "");
     if (jid_parse(cli->conn.jid, &j, cause) != 0) {
@@ -250,6 +291,7 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
     a->retry_timer = loop_timer_new(loop, on_retry, a);
     a->ping_timer = loop_timer_new(loop, on_ping_timer, a);
     a->rtt_ms = -1;
+    a->ws.rtt_ms = -1;
     a->initial = nodes;
     a->ninitial = nnodes;
     return a;

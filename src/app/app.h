@@ -43,9 +43,25 @@ struct app_events {
 
 /* One transport record kept for the Network pane; strings copied. */
 struct app_record {
-    struct transport_record r; /* r.error and r.date point into this */
+    struct transport_record r; /* its strings point into this */
     char error[96];
     char date[40];
+    char what[24];
+    char close_reason[64];
+    char protocol[24];
+    char extensions[48];
+    char via[48];
+};
+
+/* What the WebSocket transport said last (for the Network pane). */
+struct app_ws {
+    int upgraded; /* an upgrade record came */
+    long status;  /* of the last upgrade */
+    char protocol[24], extensions[48];
+    double rtt_ms;            /* last WebSocket ping; < 0 unknown */
+    unsigned long pings_lost; /* WebSocket pings never answered */
+    unsigned long frames, refused;
+    unsigned last_close; /* the last close frame's code, 0 */
 };
 
 #define APP_RECORDS 2000
@@ -77,6 +93,7 @@ struct app {
     unsigned long records_total, records_failed;
     struct transport_params params;
     int have_params;
+    struct app_ws ws;
 
     double rtt_ms;   /* last ping round trip; < 0 unknown */
     double drift_ms; /* server clock minus ours (XEP-0202); */

@@ -156,7 +156,7 @@ int runner_connect_password(struct runner *r, const struct cli *c,
         perch_error("warning: --insecure: the server's certificate is NOT "
                     "checked; anyone on the path can read and change this "
                     "session");
-    if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL)
+    if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL && c->conn.ws == NULL)
         perch_error("warning: --tls off: the connection is not encrypted");
 
     t = conn_transport(r->loop, r->ctx, &c->conn);

@@ -18,8 +18,13 @@ const char cli_conn_help[] =
     "  -b, --bosh URL          BOSH instead of TCP, e.g.\n"
     "                          https://fin1:7443/http-bind/\n"
     "      --bosh-wait S       longest a BOSH poll is held (default 60)\n"
-    "      --proxy URL         HTTP proxy for BOSH and REST (default: curl's\n"
-    "                          http_proxy/https_proxy/no_proxy)\n"
+    "  -w, --ws URL            XMPP over WebSocket instead, e.g.\n"
+    "                          wss://fin1:8445/ws/ (Finesse 12.5 and later)\n"
+    "      --ws-ping S         seconds between WebSocket pings (default 20)\n"
+    "      --ws-follow-other-hosts  follow see-other-uri to another host\n"
+    "      --proxy URL         HTTP proxy (CONNECT) for BOSH, WebSocket and\n"
+    "                          REST (default: curl's http_proxy/https_proxy/\n"
+    "                          no_proxy)\n"
     "      --rest URL          Finesse REST API (default https://HOST:8445,\n"
     "                          HOST: --server or the JID's domain)\n"
     "      --tls MODE          require (default) | prefer | direct | off\n"
@@ -55,6 +60,7 @@ static const struct option long_opts[] = {
     {"server", required_argument, NULL, 's'},
     {"port", required_argument, NULL, 'p'},
     {"bosh", required_argument, NULL, 'b'},
+    {"ws", required_argument, NULL, 'w'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -77,6 +83,8 @@ static const struct option long_opts[] = {
     {"sasl", required_argument, NULL, OPT_CONN},
     {"proxy", required_argument, NULL, OPT_CONN},
     {"bosh-wait", required_argument, NULL, OPT_CONN},
+    {"ws-ping", required_argument, NULL, OPT_CONN},
+    {"ws-follow-other-hosts", no_argument, NULL, OPT_CONN},
     {"keep-ended", required_argument, NULL, OPT_CONN},
     {"rest", required_argument, NULL, OPT_CONN},
 };
@@ -99,6 +107,8 @@ static const char *short_key(int c)
         return "port";
     case 'b':
         return "bosh";
+    case 'w':
+        return "ws";
     case 'v':
         return "verbose";
     }
@@ -224,8 +234,8 @@ static char *refused(char **argv)
 
     if (optopt > 0 && optopt < 256)
         return xasprintf("option -%c %s", optopt,
-                         strchr("ajspb", optopt) ? "needs a value"
-                                                 : "is unknown");
+                         strchr("ajspbw", optopt) ? "needs a value"
+                                                  : "is unknown");
     if (optopt) /* a long option without a letter */
         return xasprintf("--%.*s %s", len, name,
                          name[len] ? "takes no value" : "needs a value");
@@ -248,7 +258,7 @@ int cli_parse(int argc, char **argv, unsigned extras,
     opterr = 0;
     /* "-": operands come back in order (as 1), so options may follow
      * NODEs whatever POSIXLY_CORRECT says; after "--" all are operands */
-    while ((opt = getopt_long(argc, argv, "-a:j:s:p:b:vh", options, &idx)) !=
+    while ((opt = getopt_long(argc, argv, "-a:j:s:p:b:w:vh", options, &idx)) !=
            -1) {
         if (opt == 1) {
             c->args[c->nargs++] = optarg;

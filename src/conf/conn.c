@@ -6,6 +6,7 @@
 #include "xmpp/bosh.h"
 #include "xmpp/jid.h"
 #include "xmpp/tcp.h"
+#include "xmpp/ws.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,18 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
         bcfg.proxy = o->proxy;
         bcfg.wait = o->bosh_wait;
         t = bosh_new(loop, ctx, &bcfg);
+    } else if (o->ws) {
+        struct ws_config wcfg;
+        memset(&wcfg, 0, sizeof wcfg);
+        wcfg.url = o->ws;
+        wcfg.domain = j.domain;
+        wcfg.ca_file = o->ca_file;
+        wcfg.pin = o->pin;
+        wcfg.insecure = o->insecure;
+        wcfg.proxy = o->proxy;
+        wcfg.ping_s = o->ws_ping;
+        wcfg.follow_other_hosts = o->ws_follow_other_hosts;
+        t = ws_new(loop, ctx, &wcfg);
     } else {
         struct tcp_config tcfg;
         memset(&tcfg, 0, sizeof tcfg);

@@ -4,6 +4,7 @@
 #include "xmpp/jid.h"
 #include "xmpp/cert.h"
 #include "xmpp/session.h"
+#include "xmpp/wsproto.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ void conn_opts_done(struct conn_opts *o)
     free(o->jid);
     free(o->server);
     free(o->bosh);
+    free(o->ws);
     free(o->ca_file);
     free(o->pin);
     free(o->password_env);
@@ -68,6 +70,7 @@ enum kind {
     K_JID,
     K_PIN,
     K_URL,
+    K_WS_URL,
     K_RESOURCE,
     K_WAIT,
     K_SECONDS,
@@ -102,10 +105,25 @@ static const struct opt_def defs[] = {
     {"verbose", K_BOOL, F(verbose), 0},
     {"proxy", K_STR, F(proxy), 0},
     {"bosh-wait", K_WAIT, F(bosh_wait), 0},
+    {"ws", K_WS_URL, F(ws), 0},
+    {"ws-ping", K_WAIT, F(ws_ping), 0},
+    {"ws-follow-other-hosts", K_BOOL, F(ws_follow_other_hosts), 0},
     {"keep-ended", K_SECONDS, F(keep_ended), 0},
     {"rest", K_URL, F(rest), 0},
 };
 #undef F
+
+/* A transport URL on the command line replaces the config file's (bosh or
+ * ws); two from the same source are refused by conn_opts_check. */
+static void choose_transport(struct conn_opts *o, int from_config)
+{
+    if (!from_config && o->transport_from_config) {
+        free(o->bosh);
+        free(o->ws);
+        o->bosh = o->ws = NULL;
+    }
+    o->transport_from_config = from_config;
+}
 
 int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
                   int from_config, char **cause)
@@ -114,6 +132,7 @@ int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
     char *field = (char *)o;
     size_t i;
     struct jid j;
+    struct ws_url url;
     char *end;
     long n;
 
@@ -200,6 +219,11 @@ int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
             return -1;
         }
         break;
+    case K_WS_URL:
+        if (wsproto_url_parse(value, &url, cause) != 0)
+            return -1;
+        wsproto_url_done(&url);
+        break;
     case K_RESOURCE:
         if (*value == '\0') {
             *cause = xasprintf("%s: empty resource", key);
@@ -209,6 +233,8 @@ int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
     case K_STR:
         break;
     }
+    if (d->kind == K_URL || d->kind == K_WS_URL)
+        choose_transport(o, from_config);
     if (strncmp(key, "password", 8) == 0) { /* the last source given wins */
         free(o->password_env);
         free(o->password_file);
@@ -226,6 +252,12 @@ int conn_opts_check(const struct conn_opts *o, char **cause)
 
     if (o->jid == NULL) {
         *cause = xstrdup("no JID: give --jid user@domain or --account NAME");
+        return -1;
+    }
+    if (o->bosh && o->ws) {
+        *cause = xasprintf("--bosh and --ws name two transports; give one "
+                           "(on the command line, it replaces the config "
+                           "file's)");
         return -1;
     }
     if (jid_parse(o->jid, &j, cause) != 0)

@@ -110,7 +110,8 @@ pick_ports
 write_config
 
 # --- users (prosodyctl writes straight into data_path; no server needed) ---
-users=(publisher:pubpass agent:agentpass supervisor:suppass sinkuser:sinkpass)
+users=(publisher:pubpass agent:agentpass supervisor:suppass sinkuser:sinkpass
+    watcher:watchpass)
 for u in "${users[@]}"; do
     if ! prosodyctl --config "$CFG" register "${u%%:*}" "$DOMAIN" "${u#*:}" \
         >"$DIR/register.log" 2>&1; then
@@ -214,7 +215,7 @@ pid=$(<"$PIDFILE")
     echo "# Written by tests/prosody/start.sh; source it."
     for v in PROSODY_PID PROSODY_DIR PROSODY_CONFIG PROSODY_LOG C2S_PORT \
         C2S_TLS_PORT HTTP_PORT HTTPS_PORT CA_FILE DOMAIN PUBSUB BOSH_HTTP_URL \
-        BOSH_HTTPS_URL; do
+        BOSH_HTTPS_URL WS_URL WSS_URL; do
         case $v in
         PROSODY_DIR) val=$DIR ;;
         PROSODY_CONFIG) val=$CFG ;;
@@ -222,6 +223,8 @@ pid=$(<"$PIDFILE")
         CA_FILE) val=$CERT ;;
         BOSH_HTTP_URL) val=http://127.0.0.1:$HTTP_PORT/http-bind ;;
         BOSH_HTTPS_URL) val=https://$DOMAIN:$HTTPS_PORT/http-bind ;;
+        WS_URL) val=ws://127.0.0.1:$HTTP_PORT/xmpp-websocket ;;
+        WSS_URL) val=wss://$DOMAIN:$HTTPS_PORT/xmpp-websocket ;;
         *) val=${!v} ;;
         esac
         printf 'export %s=%q\n' "$v" "$val"

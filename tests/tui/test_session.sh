@@ -1,5 +1,5 @@
-# The session: quitting and subscriptions, a lost server, BOSH, no
-# terminal; sourced by run.sh.
+# The session: quitting and subscriptions, a lost server, BOSH, WebSocket,
+# no terminal; sourced by run.sh.
 # shellcheck shell=bash
 # shellcheck disable=SC2034,SC2153 # SIZE, CONN, SIZES: lib.sh
 
@@ -101,6 +101,37 @@ t_bosh_login_shows_its_requests_in_network() {
         expect_screen ' Network [1-9][0-9]* requests kept'
         expect_screen '^(.*│)?[0-9]{2}:[0-9]{2}:[0-9]{2}  [0-9]+ +200 +[0-9]+ +[0-9]+ +[0-9]+ ' 'no request row with status 200'
         tui_quit
+    done
+}
+
+# The console over WebSocket, ws at every size and wss with the test CA:
+# logged in, the status bar says so, Network shows the upgrade and one row
+# per frame (time to the millisecond, direction, opcode, size, the
+# element) and the WebSocket ping.
+t_websocket_login_shows_its_frames_in_network() {
+    local url how bar sizes
+    for url in "$WS_URL" "$WSS_URL"; do
+        if [[ $url == wss:* ]]; then
+            CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW --ws "$url" --ca-file "$CA_FILE" --ws-ping 1)
+            how='TLS, verified' bar='WebSocket, TLS, verified|TLS' sizes=${SIZES%% *}
+        else
+            CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW --ws "$url" --allow-plaintext-auth --ws-ping 1)
+            how='NOT encrypted' bar='WebSocket, NOT encrypted|no TLS' sizes=$SIZES
+        fi
+        for SIZE in $sizes; do
+            tui_start || return
+            wait_tree || return
+            expect_screen "^ supervisor@localhost │ ($bar) │"
+            keys Escape 5
+            wait_active '	 5 Network ' || return
+            wait_screen "WebSocket $url, $how — ping RTT [0-9]+ ms" || return
+            wait_screen '^(.*│)?upgrade 101  protocol xmpp  extensions none — WebSocket ping [0-9.]+ ms, 0 lost' || return
+            expect_screen '^(.*│)?TIME +DIR +OPCODE +SIZE +ST +WHAT'
+            expect_screen ' Network [1-9][0-9]* records kept'
+            expect_screen '^(.*│)?[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}  (in |out)  text +[0-9]+ +[01]  <[a-z]+>' 'no frame row'
+            wait_screen '^(.*│)?[0-9:.]{12}  ws ping  RTT [0-9.]+ ms' || return
+            tui_quit
+        done
     done
 }
 
