@@ -672,26 +672,10 @@ static void on_stdin(evutil_socket_t fd, short what, void *arg)
 
 static char *history_path(void)
 {
-    const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    char *dir, *path;
+    char *dir = env_data_dir(), *path;
 
-    if (data && *data)
-        dir = xasprintf("%s/perch", data);
-    else if (home && *home)
-        dir = xasprintf("%s/.local/share/perch", home);
-    else
+    if (dir == NULL)
         return NULL;
-    /* mkdir -p, private: commands may name nodes and JIDs */
-    {
-        char *p;
-        for (p = dir + 1; *p; p++)
-            if (*p == '/') {
-                *p = '\0';
-                mkdir(dir, 0700);
-                *p = '/';
-            }
-        mkdir(dir, 0700);
-    }
     path = xasprintf("%s/history", dir);
     free(dir);
     return path;
