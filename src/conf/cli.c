@@ -32,6 +32,9 @@ const char cli_conn_help[] =
     "                          SCRAM-SHA-1, PLAIN, the first offered)\n"
     "      --service JID       pubsub service (default pubsub.DOMAIN)\n"
     "      --keep-ended S      the console lists ended calls S s (default 30)\n"
+    "      --keepalive S       ping the server when it was silent S s\n"
+    "                          (default 15; 0 off): a silent server is a\n"
+    "                          lost connection within S + 10 s\n"
     "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
 
 enum {
@@ -76,6 +79,7 @@ static const struct option long_opts[] = {
     {"proxy", required_argument, NULL, OPT_CONN},
     {"bosh-wait", required_argument, NULL, OPT_CONN},
     {"keep-ended", required_argument, NULL, OPT_CONN},
+    {"keepalive", required_argument, NULL, OPT_CONN},
 };
 
 #define NLONG (sizeof long_opts / sizeof long_opts[0])

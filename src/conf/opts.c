@@ -15,6 +15,7 @@ void conn_opts_init(struct conn_opts *o)
     memset(o, 0, sizeof *o);
     o->tls = TLS_REQUIRE;
     o->keep_ended = -1;
+    o->keepalive = SESSION_KEEPALIVE_S;
 }
 
 void conn_opts_done(struct conn_opts *o)
@@ -102,6 +103,8 @@ static const struct opt_def defs[] = {
     {"proxy", K_STR, F(proxy), 0},
     {"bosh-wait", K_WAIT, F(bosh_wait), 0},
     {"keep-ended", K_SECONDS, F(keep_ended), 0},
+    {"keepalive", K_SECONDS, F(keepalive), 0},
+    {"full-jid", K_BOOL, F(full_jid), 1},
 };
 #undef F
 

@@ -31,6 +31,10 @@ struct conn_opts {
     unsigned bosh_wait; /* BOSH: seconds a poll may be held; 0: 60 */
     /* the console: seconds an ended call stays listed; -1: the default */
     int keep_ended;
+    /* seconds without anything from the server before a ping; 0 off */
+    int keepalive;
+    /* config only: the console and watch subscribe the full JID */
+    int full_jid;
 };
 
 void conn_opts_init(struct conn_opts *o);
