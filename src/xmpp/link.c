@@ -141,6 +141,8 @@ static int attempt(struct link *l, char **cause)
     l->closing = 0;
     l->session = session_new(l->loop, l->ctx, l->transport(l->transport_arg),
                              &l->cfg, &link_session_events, l);
+    if (l->ev->connecting)
+        l->ev->connecting(l->ev_arg);
     return session_connect(l->session, cause);
 }
 

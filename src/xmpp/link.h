@@ -34,6 +34,8 @@ struct link_config {
 };
 
 struct link_events {
+    /* An attempt starts (the first, or one after a loss). May be NULL. */
+    void (*connecting)(void *arg);
     /* Logged in; logins counts them (1 the first, 2 after one loss …). */
     void (*online)(void *arg, const char *bound_jid, unsigned logins);
     /* A stanza no request waited for (borrowed). May be NULL. */

@@ -258,7 +258,6 @@ static void on_remade(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     struct resync *r = land(p);
     struct pubsub_sub sub;
     char *why;
-    (void)rtt;
 
     if (outcome == IQ_CLOSED || r->step == STEP_DONE) {
         free(p->node);
@@ -269,13 +268,13 @@ static void on_remade(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     if (session_iq_end(outcome, reply) == IQ_END_RESULT &&
         pubsub_parse_subscription(reply, &sub) == 0) {
         if (r->ev->remade)
-            r->ev->remade(r->arg, p->node, &sub, NULL);
+            r->ev->remade(r->arg, p->node, &sub, NULL, rtt);
         pubsub_sub_done(&sub);
         list_add(&r->fetch, &r->nfetch, p->node);
     } else {
         why = session_iq_failure(outcome, reply);
         if (r->ev->remade)
-            r->ev->remade(r->arg, p->node, NULL, why);
+            r->ev->remade(r->arg, p->node, NULL, why, rtt);
         free(why);
     }
     free(p->node);

@@ -40,10 +40,10 @@ struct resync_events {
     void (*nodes)(void *arg, const struct disco_items *items);
     /* the server's subscriptions, before anything is made again */
     void (*subscriptions)(void *arg, const struct pubsub_subs *subs);
-    /* a kept node's subscription made again: sub the answer, or NULL and
-     * why it failed */
+    /* a kept node's subscription made again: sub the answer (rtt_ms its
+     * round trip), or NULL and why it failed */
     void (*remade)(void *arg, const char *node, const struct pubsub_sub *sub,
-                   const char *why);
+                   const char *why, double rtt_ms);
     /* one <item> of node's latest, oldest first */
     void (*item)(void *arg, const char *node, xmpp_stanza_t *item);
     /* node's items are all given (n of them), or why they could not be */
