@@ -119,56 +119,30 @@ size_t app_release_all(struct app *a, int remove)
 
 /* ---- leftovers of ended perch processes ---- */
 
-/* The leftovers the server still lists; the others are gone already and
- * forgotten. */
+/* The leftovers the server still lists (the others are forgotten): said
+ * in Console, asked about on the message line. */
 static void find_leftovers(struct app *a, const struct pubsub_subs *subs)
 {
-    struct ledger_list all = {0};
     char *cause = NULL;
-    size_t i, k;
+    size_t i;
     struct buf q;
 
     if (a->ledger == NULL ||
-        ledger_leftovers(a->ledger, a->bare, a->service, &all, &cause) != 0) {
+        ledger_leftovers_listed(a->ledger, a->bare, a->service, subs,
+                                &a->leftovers, &cause) != 0) {
         free(cause);
         return;
     }
-    for (i = 0; i < all.n; i++) {
-        int listed = 0;
-        for (k = 0; k < subs->n && !listed; k++)
-            listed = strcmp(subs->v[k].node, all.v[i].node) == 0 &&
-                     subs->v[k].jid && jid_equal(subs->v[k].jid, all.v[i].jid);
-        if (!listed) {
-            ledger_forget(a->ledger, &all.v[i], &cause);
-            free(cause);
-            cause = NULL;
-            continue;
-        }
-        a->leftovers.v = xrealloc(a->leftovers.v, (a->leftovers.n + 1) *
-                                                      sizeof *a->leftovers.v);
-        a->leftovers.v[a->leftovers.n++] = all.v[i];
-        memset(&all.v[i], 0, sizeof all.v[i]);
-        {
-            char *row = xasprintf(
-                "leftover subscription: %s for %s (perch pid %ld ended "
-                "without removing it)",
-                a->leftovers.v[a->leftovers.n - 1].node,
-                a->leftovers.v[a->leftovers.n - 1].jid,
-                a->leftovers.v[a->leftovers.n - 1].pid);
-            console_add(a->console, CONSOLE_INFO, row);
-            free(row);
-        }
-    }
-    for (i = 0; i < all.n; i++) /* those moved are zeroed */
-        if (all.v[i].node) {
-            free(all.v[i].service);
-            free(all.v[i].jid);
-            free(all.v[i].node);
-            free(all.v[i].subid);
-        }
-    free(all.v);
     if (a->leftovers.n == 0)
         return;
+    for (i = 0; i < a->leftovers.n; i++) {
+        const struct ledger_entry *e = &a->leftovers.v[i];
+        char *row = xasprintf("leftover subscription: %s for %s (perch pid "
+                              "%ld ended without removing it)",
+                              e->node, e->jid, e->pid);
+        console_add(a->console, CONSOLE_INFO, row);
+        free(row);
+    }
     buf_init(&q);
     buf_printf(&q,
                "%zu subscription%s left by perch that ended without "

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@
 #define PING_TIMEOUT_MS 10000
 
 static const char help[] =
-    "Usage: perch probe [CONN] [--duration S] [--json]\n"
+    "Usage: perch probe [CONN] [--duration S] [--json] [--reconnect]\n"
     "\n"
     "Logs in (TCP or BOSH), sends presence and watches the transport for\n"
     "S seconds (default 60): for BOSH one line per HTTP request/response\n"
@@ -38,13 +39,30 @@ static const char help[] =
     "resends, errors, the longest gap without a request held.\n"
     "\n"
     "      --duration S        how long to watch (default 60)\n"
+    "      --reconnect         a lost session is made again (as watch does:\n"
+    "                          1 s, 2 s … 30 s apart) and watched on until S\n"
+    "                          is over; each loss and login is a line\n"
     "      --json              one object a line: {\"time\",\"kind\":\n"
     "                          \"ready\"|\"session\"|\"http\"|\"ping\"|"
     "\"drift\"|\n"
     "                          \"lost\"|\"summary\", ...}\n"
     "\n"
+    "A server silent for --keepalive + 10 s (default 25 s) is a loss too.\n"
+    "\n"
     "Exit: 0 the session stayed healthy, 3 it was lost (the cause and the\n"
-    "time it was noticed are printed), 2 usage, 4 certificate.\n";
+    "time it was noticed are printed; with --reconnect, lost at least\n"
+    "once), 2 usage, 4 certificate.\n";
+
+/* probe's own options. */
+struct probe_settings {
+    int reconnect;
+};
+
+static const struct cli_option options[] = {
+    {"reconnect", CLI_FLAG_ON, offsetof(struct probe_settings, reconnect), 0,
+     0},
+    {NULL, CLI_FLAG_OFF, 0, 0, 0},
+};
 
 struct interval {
     double start_ms, end_ms; /* wall clock, ms since the epoch */
@@ -54,6 +72,7 @@ struct interval {
 
 struct probe {
     struct runner r;
+    struct probe_settings set;
     int json;
     double duration_s;
     double started_ms; /* wall */
@@ -64,7 +83,7 @@ struct probe {
     double drift_ms;
     int drift_known;
     const char *drift_source;
-    int lost;
+    int lost;     /* times the session was lost */
     int finished; /* the summary is out: later records are not shown */
 };
 
@@ -302,9 +321,13 @@ static void summary(struct probe *p)
         if (p->drift_known || p->drift_source)
             json_object_set_new(o, "drift_ms", json_real(p->drift_ms));
         json_object_set_new(o, "healthy", json_boolean(!p->lost));
+        json_object_set_new(o, "losses", json_integer(p->lost));
         emit_json(p, "summary", o);
     } else {
-        say(p, "summary  %s", p->lost ? "connection LOST" : "healthy");
+        if (p->lost > 1)
+            say(p, "summary  connection LOST %d times", p->lost);
+        else
+            say(p, "summary  %s", p->lost ? "connection LOST" : "healthy");
         printf("  requests %zu, empty long polls %zu (median %.0f ms), "
                "resends %u, errors %u\n",
                p->n, npolls, median, p->retries, p->errors);
@@ -417,7 +440,7 @@ static void on_end(void *arg)
 {
     struct probe *p = arg;
     summary(p);
-    runner_finish(&p->r, 0);
+    runner_finish(&p->r, p->lost ? EXIT_CONNECT : 0);
 }
 
 static void on_ready(struct runner *r, const char *jid)
@@ -442,7 +465,29 @@ static void on_ready(struct runner *r, const char *jid)
     session_send_iq(r->session, iq, PING_TIMEOUT_MS, on_time_reply, q);
     xmpp_stanza_release(iq);
     send_ping(p);
-    loop_timer_start(p->end_timer, (unsigned)(p->duration_s * 1000));
+    if (r->logins == 1) /* S counts from the first login */
+        loop_timer_start(p->end_timer, (unsigned)(p->duration_s * 1000));
+}
+
+/* --reconnect: a loss is a line, and the next attempt follows. */
+static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
+                    unsigned attempt, unsigned delay_ms)
+{
+    struct probe *p = (struct probe *)r;
+    (void)why;
+
+    p->lost++;
+    loop_timer_stop(p->ping_timer);
+    if (p->json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "cause", json_string(cause));
+        json_object_set_new(o, "attempt", json_integer(attempt));
+        json_object_set_new(o, "retry_ms", json_integer(delay_ms));
+        emit_json(p, "lost", o);
+    } else {
+        say(p, "LOST     %s; reconnecting in %.1f s (attempt %u)", cause,
+            delay_ms / 1000.0, attempt);
+    }
 }
 
 static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
@@ -450,7 +495,7 @@ static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
     struct probe *p = (struct probe *)r;
     (void)why;
 
-    p->lost = 1;
+    p->lost++;
     loop_timer_stop(p->ping_timer);
     loop_timer_stop(p->end_timer);
     if (p->json) {
@@ -466,6 +511,7 @@ static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
 
 static const struct runner_events probe_events = {
     .ready = on_ready,
+    .lost = on_lost,
     .closed = on_closed,
     .record = on_record,
     .params = on_params,
@@ -481,11 +527,13 @@ static int probe_main(const struct cli *c)
         return EXIT_USAGE;
     }
     memset(&p, 0, sizeof p);
+    cli_own_apply(c, &p.set);
     p.json = c->json;
     p.duration_s = c->duration_s > 0 ? c->duration_s : DEFAULT_DURATION_S;
     p.started_ms = wall_ms();
     code = runner_init(&p.r, c);
     if (code == 0) {
+        p.r.retry = p.set.reconnect ? LINK_AFTER_LOGIN : LINK_ONCE;
         p.end_timer = loop_timer_new(p.r.loop, on_end, &p);
         p.ping_timer = loop_timer_new(p.r.loop, send_ping, &p);
         code = runner_connect(&p.r, c, &probe_events);
@@ -504,5 +552,6 @@ const struct command cmd_probe_entry = {
     .summary = "watch the transport: BOSH requests, pings, drift",
     .help = help,
     .extras = CLI_JSON | CLI_DURATION,
+    .options = options,
     .main = probe_main,
 };

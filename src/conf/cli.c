@@ -170,6 +170,7 @@ static int own_parse(const struct cli_option *o, const char *v,
     out->opt = o;
     switch (o->kind) {
     case CLI_FLAG_OFF:
+    case CLI_FLAG_ON:
         return 0;
     case CLI_U64:
         out->u64 = strtoull(v, &end, 10);
@@ -205,7 +206,9 @@ static struct option *all_options(const struct cli_option *own)
     for (i = 0; i < n; i++) {
         v[NLONG + i].name = own[i].name;
         v[NLONG + i].has_arg =
-            own[i].kind == CLI_FLAG_OFF ? no_argument : required_argument;
+            own[i].kind == CLI_FLAG_OFF || own[i].kind == CLI_FLAG_ON
+                ? no_argument
+                : required_argument;
         v[NLONG + i].val = OPT_OWN + (int)i;
     }
     return v;
@@ -348,6 +351,9 @@ void cli_own_apply(const struct cli *c, void *settings)
         switch (o->opt->kind) {
         case CLI_FLAG_OFF:
             *(int *)field = 0;
+            break;
+        case CLI_FLAG_ON:
+            *(int *)field = 1;
             break;
         case CLI_U64:
             *(uint64_t *)field = o->u64;

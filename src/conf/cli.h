@@ -27,6 +27,7 @@ enum cli_kind {
     CLI_REAL,     /* double from lo to hi */
     CLI_U64,      /* uint64_t, any */
     CLI_FLAG_OFF, /* no value: sets an int to 0 */
+    CLI_FLAG_ON,  /* no value: sets an int to 1 */
 };
 
 struct cli_option {

@@ -58,3 +58,17 @@ char *conn_service(const struct conn_opts *o)
     jid_done(&j);
     return service;
 }
+
+char *conn_bare(const struct conn_opts *o)
+{
+    struct jid j;
+    char *cause = NULL, *bare;
+
+    if (o->jid == NULL || jid_parse(o->jid, &j, &cause) != 0) {
+        free(cause);
+        return xstrdup("");
+    }
+    bare = jid_bare(&j);
+    jid_done(&j);
+    return bare;
+}

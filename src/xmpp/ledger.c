@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "base/env.h"
 #include "jid.h"
+#include "pubsub.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -169,7 +170,8 @@ char *ledger_format(const struct ledger_list *l)
 
 /* ---- processes ---- */
 
-/* The start time (field 22 of /proc/PID/stat); -1 when unreadable. */
+/* The start time (field 22 of /proc/PID/stat); -1 when unreadable or
+ * when the process has ended (a zombie not yet reaped). */
 static int proc_start(long pid, unsigned long long *start)
 {
     char path[64], buf[1024], *p;
@@ -185,6 +187,8 @@ static int proc_start(long pid, unsigned long long *start)
     buf[n] = '\0';
     /* the command name may hold spaces and parentheses: after the last */
     if ((p = strrchr(buf, ')')) == NULL)
+        return -1;
+    if (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
         return -1;
     for (field = 2; field < 22 && p; field++)
         p = strchr(p + 1, ' ');
@@ -549,4 +553,32 @@ static void do_forget(struct ledger *l, void *arg, struct ledger_list *list)
 int ledger_forget(struct ledger *l, const struct ledger_entry *e, char **cause)
 {
     return transact(l, do_forget, (void *)e, cause);
+}
+
+int ledger_leftovers_listed(struct ledger *l, const char *bare,
+                            const char *service, const struct pubsub_subs *subs,
+                            struct ledger_list *out, char **cause)
+{
+    struct ledger_list all = {0};
+    size_t i, k;
+
+    if (ledger_leftovers(l, bare, service, &all, cause) != 0)
+        return -1;
+    for (i = 0; i < all.n; i++) {
+        int listed = 0;
+        for (k = 0; k < subs->n && !listed; k++)
+            listed = strcmp(subs->v[k].node, all.v[i].node) == 0 &&
+                     subs->v[k].jid && jid_equal(subs->v[k].jid, all.v[i].jid);
+        if (listed) {
+            list_push(out, &all.v[i]);
+            continue;
+        }
+        if (ledger_forget(l, &all.v[i], cause) != 0) {
+            free(*cause);
+            *cause = NULL;
+        }
+        entry_done(&all.v[i]);
+    }
+    free(all.v);
+    return 0;
 }

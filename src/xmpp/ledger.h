@@ -86,6 +86,14 @@ int ledger_release(struct ledger *l, const char *service, const char *jid,
 int ledger_leftovers(struct ledger *l, const char *bare, const char *service,
                      struct ledger_list *out, char **cause);
 
+struct pubsub_subs;
+/* The leftovers (as ledger_leftovers) that subs, the service's list of
+ * the account's subscriptions, still holds; those it does not are gone
+ * already and forgotten. 0, or -1 with *cause. */
+int ledger_leftovers_listed(struct ledger *l, const char *bare,
+                            const char *service, const struct pubsub_subs *subs,
+                            struct ledger_list *out, char **cause);
+
 /* Forgets an entry (a leftover removed on the server, or gone there):
  * every entry of an ended process with e's service, JID and node. */
 int ledger_forget(struct ledger *l, const struct ledger_entry *e, char **cause);
