@@ -69,9 +69,18 @@ private_kill() {
     fail "prosody $pid still there after SIGKILL"
 }
 
-# private_restart [--empty-pubsub]: the same server again on the same
-# ports (tests/prosody/restart.sh), with its data or without its pubsub
-# data.
+# private_save_pubsub SAVED: a copy of its pubsub data (a --persist
+# server's nodes, items and subscriptions as they are now) in SAVED, for
+# private_restart --pubsub-from SAVED.
+private_save_pubsub() {
+    rm -rf "$1"
+    cp -a "$PRIVATE_DIR/data/pubsub%2elocalhost" "$1" ||
+        fail "no pubsub data to save in $PRIVATE_DIR (start it --persist)"
+}
+
+# private_restart [--empty-pubsub | --pubsub-from SAVED]: the same server
+# again on the same ports (tests/prosody/restart.sh), with its data,
+# without its pubsub data, or with the pubsub data saved before.
 private_restart() {
     "$ROOT/tests/prosody/restart.sh" "$PRIVATE_DIR" "$@" >"$PRIVATE_DIR.restart" 2>&1 || {
         fail "restart: $(cat "$PRIVATE_DIR.restart")"

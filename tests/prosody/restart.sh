@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# restart.sh DIR [--empty-pubsub]: starts the Prosody of DIR again (made by
-# start.sh DIR, usually --persist) with the same config, ports and data,
-# after a test stopped or killed it: a server that restarts. With
-# --empty-pubsub its pubsub data (nodes, items, subscriptions) is removed
-# first and the accounts kept: a server that lost its pubsub state.
+# restart.sh DIR [--empty-pubsub | --pubsub-from SAVED]: starts the Prosody
+# of DIR again (made by start.sh DIR, usually --persist) with the same
+# config, ports and data, after a test stopped or killed it: a server that
+# restarts. With --empty-pubsub its pubsub data (nodes, items,
+# subscriptions) is removed first and the accounts kept: a server that lost
+# its pubsub state. With --pubsub-from SAVED its pubsub data is replaced
+# by a copy saved before (private.sh's private_save_pubsub): a server
+# whose nodes were made again but whose subscriptions are gone.
 # Updates PROSODY_PID in DIR/env; the server keeps running (stop.sh DIR).
 set -euo pipefail
 
@@ -16,12 +19,19 @@ die() {
     exit 1
 }
 
-EMPTY=0
-[[ $# -eq 2 && $2 == --empty-pubsub ]] && EMPTY=1
-[[ ($# -eq 1 || $EMPTY == 1) && -d ${1:-} ]] || {
-    echo "usage: restart.sh DIR [--empty-pubsub]" >&2
+usage() {
+    echo "usage: restart.sh DIR [--empty-pubsub | --pubsub-from SAVED]" >&2
     exit 2
 }
+MODE=keep FROM=
+case $#:${2:-} in
+1:) ;;
+2:--empty-pubsub) MODE=empty ;;
+3:--pubsub-from) MODE=saved FROM=$3 ;;
+*) usage ;;
+esac
+[[ -d ${1:-} ]] || usage
+[[ $MODE != saved || -d $FROM ]] || die "no saved pubsub data in $FROM"
 DIR=$(cd "$1" && pwd)
 [[ -f $DIR/.perch-prosody && -s $DIR/env ]] || die "$DIR was not made by start.sh"
 # shellcheck source=/dev/null
@@ -35,8 +45,12 @@ CONSOLE=$DIR/console.log
 if alive "$PROSODY_PID"; then
     die "prosody $PROSODY_PID still runs; stop or kill it first"
 fi
-if ((EMPTY)); then
-    rm -rf "$DIR/data/pubsub%2elocalhost"
+PUBSUB_DATA=$DIR/data/pubsub%2elocalhost
+if [[ $MODE != keep ]]; then
+    rm -rf "$PUBSUB_DATA"
+fi
+if [[ $MODE == saved ]]; then
+    cp -a "$FROM" "$PUBSUB_DATA"
 fi
 rm -f "$DIR/prosody.pid"
 launch
@@ -53,8 +67,8 @@ until all_ports_ok; do
     sleep 0.05
 done
 sed -i "s/^export PROSODY_PID=.*/export PROSODY_PID=$PROSODY_PID/" "$DIR/env"
-if ((EMPTY)); then
-    echo "prosody $PROSODY_PID ready again on the same ports, without its pubsub data"
-else
-    echo "prosody $PROSODY_PID ready again on the same ports"
-fi
+case $MODE in
+keep) echo "prosody $PROSODY_PID ready again on the same ports" ;;
+empty) echo "prosody $PROSODY_PID ready again on the same ports, without its pubsub data" ;;
+saved) echo "prosody $PROSODY_PID ready again on the same ports, its pubsub data from $FROM" ;;
+esac
