@@ -169,9 +169,10 @@ $(B)/tools/count_receiver: tests/bench/count_receiver.c
 # Benchmarks print ratios against a baseline run in the same script.
 bench: test-deps
 	$(MAKE) --no-print-directory all $(B)/tools/freeport \
-	    $(B)/tools/count_receiver
+	    $(B)/tools/count_receiver $(B)/tools/evilxmpp
 	tests/bench/ingest.sh
 	tests/bench/tui.sh
+	tests/bench/flood.sh
 
 # --- fuzz targets (libFuzzer) ---
 # One compiler run per target over all its sources: every header counts.

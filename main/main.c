@@ -20,7 +20,7 @@ static const struct command *const commands[] = {
     &cmd_send_entry,      &cmd_nodes_entry,       &cmd_info_entry,
     &cmd_subscribe_entry, &cmd_unsubscribe_entry, &cmd_subscriptions_entry,
     &cmd_items_entry,     &cmd_watch_entry,       &cmd_probe_entry,
-    &cmd_decode_entry,    &cmd_simulate_entry,
+    &cmd_decode_entry,    &cmd_simulate_entry,    &cmd_rest_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -51,10 +51,12 @@ static void usage(FILE *f)
         fprintf(f, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\n", f);
     fputs(cli_conn_help, f);
-    fputs("\nPasswords are never taken on the command line. Options may\n"
-          "also come from [account NAME] sections of ~/.config/perch/config.\n"
-          "See perch(1).\n",
-          f);
+    fputs(
+        "\nOptions may come before or after the NODEs (or the stanza); after\n"
+        "-- every word is a NODE. Passwords are never taken on the command\n"
+        "line. Options may also come from [account NAME] sections of\n"
+        "~/.config/perch/config. See perch(1).\n",
+        f);
 }
 
 /* Parses argv (argv[0] the command's name) as cmd says, then runs it. */

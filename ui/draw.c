@@ -1,10 +1,12 @@
 /* Drawing helpers shared by the panes: clipped UTF-8 text, theme colours,
  * symbols with an ASCII fallback, list scrolling. */
 #include "ui.h"
+#include "base/sanitize.h"
 #include "base/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -89,7 +91,7 @@ static const char *ascii_for(uint32_t cp)
     return "?";
 }
 
-/* The ASCII terminal's ui_put. */
+/* The ASCII terminal's ui_put (s is sanitised: no controls left). */
 static int put_ascii(WINDOW *w, const char *s, int width)
 {
     uint32_t cp;
@@ -100,8 +102,7 @@ static int put_ascii(WINDOW *w, const char *s, int width)
         char one[2] = {0, 0};
         s += utf8_next(s, &cp);
         if (cp < 0x80) {
-            one[0] =
-                cp < 0x20 || cp == 0x7f ? (cp == '\t' ? ' ' : '?') : (char)cp;
+            one[0] = (char)cp;
             out = one;
         } else {
             out = ascii_for(cp);
@@ -114,20 +115,14 @@ static int put_ascii(WINDOW *w, const char *s, int width)
     return used;
 }
 
-int ui_put(WINDOW *w, const char *s, int width)
+/* The UTF-8 terminal's ui_put (s is sanitised). */
+static int put_utf8(WINDOW *w, const char *s, int width)
 {
     mbstate_t st;
-    int used = 0, y, x;
+    int used = 0, cw;
     size_t n;
     wchar_t wc;
 
-    /* never past the right edge: ncurses would wrap onto the next line */
-    getyx(w, y, x);
-    (void)y;
-    if (width > getmaxx(w) - x)
-        width = getmaxx(w) - x;
-    if (!ui->utf8)
-        return put_ascii(w, s, width);
     memset(&st, 0, sizeof st);
     while (*s && used < width) {
         n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
@@ -138,24 +133,39 @@ int ui_put(WINDOW *w, const char *s, int width)
             s++;
             continue;
         }
-        if (wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0)) {
-            waddch(w, wc == '\t' || wc == '\n' ? ' ' : '?');
-            used++;
-        } else {
-            int cw = wcwidth(wc);
-            if (cw < 0)
-                cw = 1;
-            if (used + cw > width)
-                break;
-            if (cw == 0 && used == 0) { /* a lone combining mark */
-                s += n;
-                continue;
-            }
-            waddnstr(w, s, (int)n);
-            used += cw;
+        cw = wcwidth(wc);
+        if (cw < 0)
+            cw = 1;
+        if (used + cw > width)
+            break;
+        if (cw == 0 && used == 0) { /* a lone combining mark */
+            s += n;
+            continue;
         }
+        waddnstr(w, s, (int)n);
+        used += cw;
         s += n;
     }
+    return used;
+}
+
+/* Every text on the screen passes here: sanitised (base/sanitize.h), so a
+ * server's controls, bidi overrides and invisible characters show as
+ * "<U+202E>" and never reorder or hide what the user reads. */
+int ui_put(WINDOW *w, const char *s, int width)
+{
+    char *clean = NULL;
+    int used, y, x;
+
+    /* never past the right edge: ncurses would wrap onto the next line */
+    getyx(w, y, x);
+    (void)y;
+    if (width > getmaxx(w) - x)
+        width = getmaxx(w) - x;
+    if (!sanitize_clean(s, SANITIZE_LINE))
+        s = clean = sanitize_str(s, SANITIZE_LINE);
+    used = ui->utf8 ? put_utf8(w, s, width) : put_ascii(w, s, width);
+    free(clean);
     return used;
 }
 

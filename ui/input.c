@@ -8,6 +8,7 @@
  */
 #include "ui.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -423,21 +424,29 @@ static int columns(const char *s, int n)
 /* The prompt and the part of the line around the cursor that fits. */
 void input_draw(WINDOW *w, int cols)
 {
-    const char *line = rl_line_buffer ? rl_line_buffer : "";
+    const char *raw = rl_line_buffer ? rl_line_buffer : "";
+    /* drawn sanitised (a completed node name may hold anything): the
+     * cursor goes where its part of the line ends once sanitised */
+    char *head = xstrndup(raw, (size_t)rl_point);
+    char *line = sanitize_str(raw, SANITIZE_LINE);
+    char *shown_head = sanitize_str(head, SANITIZE_LINE);
     int plen = (int)strlen(PROMPT), avail = cols - plen - 1;
-    int cur = columns(line, rl_point), start = 0, skip = 0;
+    int cur = columns(shown_head, (int)strlen(shown_head)), start = 0, skip = 0;
 
     werase(w);
     wattrset(w, ui_attr(THEME_NORMAL));
     mvwaddstr(w, 0, 0, PROMPT);
-    if (avail < 1)
-        return;
-    /* scroll by whole characters until the cursor fits */
-    while (cur - skip > avail) {
-        int clen = mblen(line + start, MB_CUR_MAX);
-        skip += columns(line + start, clen > 0 ? clen : 1);
-        start += clen > 0 ? clen : 1;
+    if (avail >= 1) {
+        /* scroll by whole characters until the cursor fits */
+        while (cur - skip > avail) {
+            int clen = mblen(line + start, MB_CUR_MAX);
+            skip += columns(line + start, clen > 0 ? clen : 1);
+            start += clen > 0 ? clen : 1;
+        }
+        ui_put(w, line + start, avail);
+        wmove(w, 0, plen + cur - skip);
     }
-    ui_put(w, line + start, avail);
-    wmove(w, 0, plen + cur - skip);
+    free(head);
+    free(line);
+    free(shown_head);
 }

@@ -6,6 +6,7 @@
  * search with n/N, freeze/follow, /save.
  */
 #include "ui.h"
+#include "base/file.h"
 #include "base/buf.h"
 #include "xmpp/console.h"
 #include "xmpp/pretty.h"
@@ -157,18 +158,25 @@ static const struct console_entry *selected(struct console_pane *p)
     return console_find(ui->app->console, p->seqs[p->l.sel]);
 }
 
-/* Pretty text of e, cached for the selected entry. */
+/* Pretty text of e, cached for the selected entry. A REST entry is a line
+ * ("PUT https://…", "HTTP 202 Accepted in 12 ms") and then its body. */
 static const char *pretty_of(struct console_pane *p,
                              const struct console_entry *e)
 {
+    const char *xml = e->text;
     xmpp_stanza_t *st;
+    char *body;
 
     if (p->pretty && p->pretty_seq == e->seq)
         return p->pretty;
     free(p->pretty);
-    st = xmpp_stanza_new_from_string(ui->app->ctx, e->text);
+    if (*xml != '<' && (xml = strchr(xml, '\n')) != NULL)
+        xml++;
+    st = xml ? xmpp_stanza_new_from_string(ui->app->ctx, xml) : NULL;
     if (st) {
-        p->pretty = pretty_stanza(st, PRETTY_EMBEDDED);
+        body = pretty_stanza(st, PRETTY_EMBEDDED);
+        p->pretty = xasprintf("%.*s%s", (int)(xml - e->text), e->text, body);
+        free(body);
         xmpp_stanza_release(st);
     } else {
         p->pretty = xstrdup(e->text);
@@ -187,6 +195,24 @@ static void entry_time(const struct console_entry *e, char *out, size_t size)
     strftime(hms, sizeof hms, "%H:%M:%S", &tm);
     snprintf(out, size, "%s.%03d", hms,
              (int)((e->time - (double)t) * 1000) % 1000);
+}
+
+/* A REST request and the Update carrying its requestId: on the request
+ * "Update in N ms", on the Update the request it answers. */
+static int update_link(WINDOW *w, const struct console_entry *e, int cols)
+{
+    const struct console_entry *other =
+        console_find(ui->app->console, e->update);
+    char text[96];
+
+    if (e->dir == CONSOLE_OUT)
+        snprintf(text, sizeof text, "%s Update in %.0f ms",
+                 e->pair ? "," : "  <->", e->update_ms);
+    else
+        snprintf(text, sizeof text, "  <-> Update of %s%s%s, %.0f ms",
+                 other ? other->name : "(gone)", other ? "/" : "",
+                 other ? other->type : "", e->update_ms);
+    return ui_put(w, text, cols);
 }
 
 static void row(struct console_pane *p, WINDOW *w, int y, int cols,
@@ -232,6 +258,8 @@ static void row(struct console_pane *p, WINDOW *w, int y, int cols,
             snprintf(rtt, sizeof rtt, "  <-> reply in %.0f ms", e->rtt_ms);
         x += ui_put(w, rtt, cols - x);
     }
+    if (e->update)
+        x += update_link(w, e, cols - x);
     for (; x < cols; x++)
         waddch(w, ' ');
 }
@@ -396,6 +424,7 @@ static int console_key(void *state, int key)
 {
     struct console_pane *p = state;
     const struct console_entry *e;
+    unsigned long other;
     size_t i;
 
     sync_entries(p);
@@ -438,11 +467,16 @@ static int console_key(void *state, int key)
         return search_step(p, -1) || 1;
     case 'p': /* to the other half of the pair */
         e = selected(p);
-        if (e == NULL || e->pair == 0)
+        /* a REST request's Update first, then its answer */
+        other = e == NULL                            ? 0
+                : e->update && e->dir == CONSOLE_OUT ? e->update
+                : e->pair                            ? e->pair
+                                                     : e->update;
+        if (other == 0)
             return 1;
         for (i = 0; i < p->n; i++)
-            if (p->seqs[i] == e->pair) {
-                select_seq(p, e->pair);
+            if (p->seqs[i] == other) {
+                select_seq(p, other);
                 return 1;
             }
         ui_say(1, "Console: the pair is filtered out or gone");
@@ -502,7 +536,7 @@ int console_pane_filter(const char *spec, char **cause)
         else if (strcmp(tok, "out") == 0)
             p->dir = CONSOLE_OUT;
         else if (!strcmp(tok, "iq") || !strcmp(tok, "message") ||
-                 !strcmp(tok, "presence"))
+                 !strcmp(tok, "presence") || !strcmp(tok, "rest"))
             snprintf(p->kind, sizeof p->kind, "%s", tok);
         else if (strncmp(tok, "node=", 5) == 0) {
             free(p->node);
@@ -544,11 +578,9 @@ int console_pane_save(const char *path, size_t *n, char **cause)
     size_t i;
 
     sync_entries(p);
-    f = fopen(path, "w");
-    if (f == NULL) {
-        *cause = xasprintf("%s: %s", path, strerror(errno));
+    f = file_create_private(path, cause); /* 0600: it holds stanzas */
+    if (f == NULL)
         return -1;
-    }
     *n = 0;
     for (i = 0; i < p->n; i++) {
         const struct console_entry *e =
@@ -583,8 +615,10 @@ const struct pane_ops pane_console = {
     .keys = "Enter  the selected stanza on the whole pane (again: back)\n"
             "f  freeze / follow the newest    p  jump to the request/reply "
             "pair\n"
+            "   (a /rest request: to its Update, then to its answer)\n"
             "/REGEX or /search REGEX  find;  n next, N previous\n"
-            "/filter [in|out] [iq|message|presence] [node=TEXT] [REGEX] | off\n"
+            "/filter [in|out] [iq|message|presence|rest] [node=TEXT] [REGEX] | "
+            "off\n"
             "/save FILE  the filtered stanzas, pretty printed\n"
             "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move; End follows\n",
     .deps = APP_CHANGED_CONSOLE,

@@ -20,6 +20,7 @@
 
 enum arg_kind {
     ARG_NONE,
+    ARG_METHOD,
     ARG_NODE,
     ARG_TEMPLATE,
     ARG_THEME,
@@ -153,12 +154,53 @@ static void run_send(int argc, char **argv, const char *rest)
         send_text(rest);
 }
 
+/* /rest METHOD PATH [BODY]: BODY is the rest of the line, untouched. */
+static void run_rest(int argc, char **argv, const char *rest)
+{
+    const char *body = rest;
+    unsigned long seq = 0, said = ui->message_seq;
+    char *cause = NULL;
+    int i;
+
+    if (argc < 3) {
+        ui_say(1, "/rest METHOD PATH [BODY]");
+        return;
+    }
+    for (i = 0; i < 2; i++) { /* past METHOD and PATH */
+        body += strcspn(body, " \t");
+        body += strspn(body, " \t");
+    }
+    if (app_rest(ui->app, argv[1], argv[2], *body ? body : NULL, &seq,
+                 &cause) != 0) {
+        ui_say(1, "/rest: not sent: %s", cause);
+        free(cause);
+        return;
+    }
+    if (ui->message_seq == said)
+        ui_say(0,
+               "%s sent; its answer and its Update pair with it in "
+               "Console",
+               argv[1]);
+    console_pane_await(seq);
+    if (ui->focus != P_CONSOLE)
+        ui_focus(P_CONSOLE);
+}
+
+/* The own extension, when the model knows the own agent. */
+static const char *own_extension(const char *user)
+{
+    const struct agent *a = user ? map_get(&ui->app->model.agents, user) : NULL;
+
+    return a && a->extension && *a->extension ? a->extension : NULL;
+}
+
 static void run_tpl(int argc, char **argv, const char *rest)
 {
     const char *bound =
         ui->app->session ? session_bound_jid(ui->app->session) : NULL;
     struct template_ctx ctx;
     char *domain = xstrdup(ui->app->bare), *at, *text, *cause = NULL;
+    char *user = xstrdup(ui->app->bare);
     size_t i;
     (void)rest;
 
@@ -171,6 +213,7 @@ static void run_tpl(int argc, char **argv, const char *rest)
         ui_say(0, "%s", b.data);
         buf_done(&b);
         free(domain);
+        free(user);
         return;
     }
     at = strchr(domain, '@');
@@ -178,6 +221,10 @@ static void run_tpl(int argc, char **argv, const char *rest)
     ctx.bare = ui->app->bare;
     ctx.domain = at ? at + 1 : domain;
     ctx.service = ui->app->service;
+    if ((at = strchr(user, '@')) != NULL)
+        *at = '\0';
+    ctx.user = at ? user : NULL;
+    ctx.extension = own_extension(ctx.user);
     text = template_expand(argv[1], &ctx, argc - 2,
                            (const char *const *)argv + 2, &cause);
     if (text == NULL) {
@@ -189,6 +236,7 @@ static void run_tpl(int argc, char **argv, const char *rest)
         free(text);
     }
     free(domain);
+    free(user);
 }
 
 static void run_edit(int argc, char **argv, const char *rest)
@@ -288,13 +336,18 @@ static const struct slash_command slash_commands[] = {
      run_info},
     {"send", "STANZA", "check and send a raw stanza (or type it: <iq ...)",
      ARG_NONE, run_send},
-    {"tpl", "NAME [ARGS]", "put a stanza template on the input line",
+    {"tpl", "NAME [ARGS]",
+     "put a stanza (or a /rest request) template on the input line",
      ARG_TEMPLATE, run_tpl},
+    {"rest", "METHOD PATH [BODY]",
+     "a Finesse REST request; its answer and the Update with its requestId "
+     "pair with it in Console",
+     ARG_METHOD, run_rest},
     {"edit", "[STANZA]", "write stanzas in $EDITOR; saved = sent", ARG_NONE,
      run_edit},
     {"filter", "[SPEC] | off",
      "Console shows only matching stanzas; SPEC: in|out, iq|message|"
-     "presence, node=TEXT, a REGEX",
+     "presence|rest, node=TEXT, a REGEX",
      ARG_FILTER, run_filter},
     {"search", "REGEX", "find in Console; n/N next/previous", ARG_NONE,
      run_search},
@@ -510,6 +563,16 @@ char **slash_complete(const char *line, int start, int end, const char *word)
         else
             add_nodes(&c);
         break;
+    case ARG_METHOD:
+        /* the method only: the path and body are the user's */
+        if (start == 1 + n + 1 ||
+            strspn(line + 1 + n, " \t") == (size_t)(start - 1 - n)) {
+            add(&c, "GET");
+            add(&c, "PUT");
+            add(&c, "POST");
+            add(&c, "DELETE");
+        }
+        break;
     case ARG_THEME:
         for (i = 0; theme_builtins[i]; i++)
             add(&c, theme_builtins[i]);
@@ -529,6 +592,7 @@ char **slash_complete(const char *line, int start, int end, const char *word)
         add(&c, "iq");
         add(&c, "message");
         add(&c, "presence");
+        add(&c, "rest");
         add(&c, "off");
         break;
     case ARG_NONE:

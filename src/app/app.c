@@ -319,6 +319,7 @@ void app_free(struct app *a)
     resync_cancel(a->resync);
     json_decref(a->resync_buf);
     app_listed_clear(a);
+    app_rest_done(a);
     link_free(a->link);
     console_free(a->console);
     model_done(&a->model);

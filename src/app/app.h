@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "xmpp/ledger.h"
 #include "xmpp/link.h"
+#include "rest/restmsg.h"
 #include "xmpp/session.h"
 
 enum app_state {
@@ -103,6 +104,10 @@ struct app {
     unsigned long rate_count[APP_RATE_SECONDS + 1];
     long rate_second[APP_RATE_SECONDS + 1];
 
+    struct rest *rest;            /* made by the first /rest */
+    struct rest_waits rest_waits; /* requests awaiting their Update */
+    struct app_rest *rest_reqs;   /* requests of /rest not done yet */
+
     struct map created;    /* node -> subid ("" none): made by this run */
     struct map held;       /* node -> "": in the ledger as this run's */
     struct ledger *ledger; /* NULL when there is no data directory */
@@ -151,6 +156,21 @@ void app_ping(struct app *a);
  * their replies pair up in the console. 0, or -1 with *cause (caller
  * frees) and nothing sent. */
 int app_send_text(struct app *a, const char *text, char **cause);
+
+/* How long /rest waits for the Update that echoes a request's id. */
+#define APP_REST_UPDATE_MS 30000
+
+/*
+ * Sends METHOD PATH with body (NULL for none) to the Finesse REST API
+ * (perch rest's rules). The request and its answer pair up in the console
+ * like an iq and its reply; the Update that carries the request's
+ * requestId is linked to the request (console_pair_update) with the time
+ * between them; each step is said on the message line. *seq (may be NULL)
+ * gets the request's console seq. 0, or -1 with *cause (caller frees) and
+ * nothing sent.
+ */
+int app_rest(struct app *a, const char *method, const char *path,
+             const char *body, unsigned long *seq, char **cause);
 
 /* Events per second over the last few whole seconds. */
 double app_rate(const struct app *a);

@@ -22,6 +22,12 @@ void app_changed(struct app *a, unsigned what);
 void app_apply_event(struct app *a, json_t *ev);
 void app_flush_changes(struct app *a);
 
+/* app_rest.c: pairs ev (borrowed) with the /rest request whose requestId
+ * it carries; the stanza being handled is the console's newest entry. */
+void app_rest_event(struct app *a, json_t *ev);
+/* app_rest.c: drops the REST client and what waits (app_free). */
+void app_rest_done(struct app *a);
+
 /* Unsubscribes a->jid from node (subid NULL or "": all of its
  * subscriptions there) with this timeout; while quitting, the answer
  * counts down a->pending. */

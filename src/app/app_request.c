@@ -43,6 +43,8 @@ static int failed(struct app *a, enum iq_outcome outcome, xmpp_stanza_t *reply,
 
     if (session_iq_end(outcome, reply) == IQ_END_RESULT)
         return 0;
+    if (outcome == IQ_CLOSED)
+        return 1; /* the session's cause is on the message line already */
     why = session_iq_failure(outcome, reply);
     app_say(a, APP_SAY_ERROR, "%s: %s", what, why);
     free(why);
@@ -251,6 +253,7 @@ void app_apply_event(struct app *a, json_t *ev)
     long sec;
     int slot;
 
+    app_rest_event(a, ev);
     a->pending_changes |=
         event_changes(model_apply(&a->model, ev, loop_now_ms()));
     json_decref(ev);

@@ -105,21 +105,28 @@ void buf_puts(struct buf *b, const char *s)
     buf_append(b, s, strlen(s));
 }
 
-void buf_printf(struct buf *b, const char *fmt, ...)
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
-    va_list ap;
+    va_list copy;
     int n;
 
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    va_copy(copy, ap);
+    n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
     if (n < 0)
         return;
     grow(b, (size_t)n);
-    va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
     b->len += (size_t)n;
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    buf_vprintf(b, fmt, ap);
+    va_end(ap);
 }
 
 char *buf_steal(struct buf *b)
@@ -127,4 +134,18 @@ char *buf_steal(struct buf *b)
     char *s = b->data ? b->data : xstrdup("");
     buf_init(b);
     return s;
+}
+
+char *buf_read_stream(FILE *f, size_t max, size_t *len)
+{
+    struct buf b;
+    char chunk[65536];
+    size_t n;
+
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    while (b.len <= max && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
+    *len = b.len;
+    return buf_steal(&b);
 }

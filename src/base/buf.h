@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct buf {
     char *data; /* owned; NUL-terminated once anything was appended */
@@ -17,8 +18,13 @@ void buf_append(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Hands the string to the caller (caller frees) and empties b. */
 char *buf_steal(struct buf *b);
+/* What f holds, read until its end or until more than max bytes came:
+ * a new NUL-terminated string (caller frees), *len its length (over max:
+ * the input was cut). */
+char *buf_read_stream(FILE *f, size_t max, size_t *len);
 
 /* Allocation helpers that abort on out of memory (the only abort). */
 void *xmalloc(size_t n);

@@ -1,5 +1,6 @@
 /* perch_error: one line on stderr. */
 #include "error.h"
+#include "sanitize.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +11,9 @@ void perch_error(const char *fmt, ...)
 
     fputs("perch: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    /* causes quote servers: nothing of theirs reaches the terminal raw
+     * (a cause of several lines, a certificate's, keeps its lines) */
+    sanitize_vfprintf(stderr, SANITIZE_LINES, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }

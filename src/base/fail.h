@@ -26,6 +26,7 @@ enum perch_exit {
     EXIT_CONNECT = 3,
     EXIT_CERT = 4,
     EXIT_TIMEOUT = 5,
+    EXIT_UNHEALTHY = 6,     /* probe: up, but errors, resends, lost pings */
     EXIT_INTERRUPTED = 130, /* SIGINT / SIGTERM, as a shell reports it */
 };
 
@@ -33,6 +34,8 @@ static inline int fail_exit_code(enum perch_fail f)
 {
     if (f == FAIL_NONE || f == FAIL_CLOSED)
         return EXIT_OK;
+    if (f == FAIL_TIMEOUT) /* the server never answered the login */
+        return EXIT_TIMEOUT;
     return f == FAIL_CERT ? EXIT_CERT : EXIT_CONNECT;
 }
 

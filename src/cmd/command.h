@@ -35,5 +35,6 @@ extern const struct command cmd_watch_entry;
 extern const struct command cmd_probe_entry;
 extern const struct command cmd_decode_entry;
 extern const struct command cmd_simulate_entry;
+extern const struct command cmd_rest_entry;
 
 #endif

@@ -3,6 +3,7 @@
  * Network tab, a log) decoded offline; no connection, no account.
  */
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "event_out.h"
 #include "command.h"
 #include "decode/decode.h"
@@ -51,7 +52,7 @@ static void decode_error(const char *fmt, ...)
 
     fputs("perch: decode: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    sanitize_vfprintf(stderr, SANITIZE_LINE, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
@@ -63,8 +64,7 @@ static void on_event(void *arg, json_t *ev)
     struct decode_out *out = arg;
     char *line;
 
-    line = out->json ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                     : event_line(ev);
+    line = event_text(ev, out->json);
     if (line) {
         fputs(line, stdout);
         fputc('\n', stdout);

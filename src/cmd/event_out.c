@@ -1,6 +1,7 @@
 /* Printing decoded events. */
 #include "event_out.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/utf8.h"
 #include "decode/keys.h"
 
@@ -71,29 +72,27 @@ static int char_width(uint32_t c)
 
 /*
  * Appends s in at most width columns, padded with spaces to width when
- * pad. Controls (C0, DEL, C1) become '?': a payload must not drive the
- * terminal. Returns the columns used.
+ * pad. s is sanitised first (base/sanitize.h): a payload must not drive
+ * the terminal nor reorder the line. Returns the columns used.
  */
 static int put_col(struct buf *b, const char *s, int width, int pad)
 {
+    char *clean = sanitize_str(s, SANITIZE_LINE);
+    const char *p = clean;
     int used = 0, w;
     uint32_t c;
     size_t n;
 
-    while (*s) {
-        n = utf8_next(s, &c);
-        if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-            c = '?';
+    while (*p) {
+        n = utf8_next(p, &c);
         w = char_width(c);
         if (used + w > width)
             break;
-        if (c == '?' || c == 0xfffd)
-            buf_append(b, c == '?' ? "?" : "\xef\xbf\xbd", c == '?' ? 1 : 3);
-        else
-            buf_append(b, s, n);
+        buf_append(b, p, n);
         used += w;
-        s += n;
+        p += n;
     }
+    free(clean);
     while (pad && used < width) {
         buf_append(b, " ", 1);
         used++;
@@ -338,10 +337,15 @@ char *event_line_node(json_t *ev)
     return trimmed(&line);
 }
 
-void event_print(FILE *f, json_t *ev, int json)
+char *event_text(json_t *ev, int json)
 {
-    char *line = json ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                      : event_line(ev);
+    return json ? sanitize_json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                : event_line(ev);
+}
+
+/* Writes line (consumed; NULL: nothing) and a newline to f, flushed. */
+static void put_line(FILE *f, char *line)
+{
     if (line) {
         fputs(line, f);
         fputc('\n', f);
@@ -350,23 +354,22 @@ void event_print(FILE *f, json_t *ev, int json)
     fflush(f);
 }
 
+void event_print(FILE *f, json_t *ev, int json)
+{
+    put_line(f, event_text(ev, json));
+}
+
 void event_print_node(FILE *f, json_t *ev, int json)
 {
-    char *line = json ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                      : event_line_node(ev);
-    if (line) {
-        fputs(line, f);
-        fputc('\n', f);
-    }
-    free(line);
-    fflush(f);
+    put_line(f,
+             json ? sanitize_json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                  : event_line_node(ev));
 }
 
 void event_print_session(FILE *f, const char *state, const char *cause,
                          unsigned attempt, long retry_ms, const char *jid)
 {
     json_t *o = json_object();
-    char *line;
 
     json_object_set_new(o, EVK_TIME, now_text());
     json_object_set_new(o, EVK_KIND, json_string(EV_KIND_SESSION));
@@ -378,12 +381,6 @@ void event_print_session(FILE *f, const char *state, const char *cause,
         json_object_set_new(o, EVK_RETRY_MS, json_integer(retry_ms));
     if (jid)
         json_object_set_new(o, EVK_JID, json_string(jid));
-    line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (line) {
-        fputs(line, f);
-        fputc('\n', f);
-    }
-    free(line);
+    put_line(f, sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER));
     json_decref(o);
-    fflush(f);
 }

@@ -13,11 +13,16 @@ json_t *event_stamp(json_t *ev, const char *service);
  * after a reconnect, not one that was just published. */
 json_t *event_stamp_resync(json_t *ev, const char *service, int resync);
 
-/* Writes ev to f as one line: compact JSON, or the human line. */
+/* One line for ev, without the newline: compact JSON (sanitised: \u202E
+ * for what jansson leaves raw), or the human line. New string, caller
+ * frees; NULL when jansson fails. */
+char *event_text(json_t *ev, int json);
+
+/* Writes ev to f as one line (event_text) and flushes. */
 void event_print(FILE *f, json_t *ev, int json);
 
-/* The human line (no newline): new string, caller frees. It fits 80
- * columns for the common kinds. */
+/* The human line (no newline), sanitised: new string, caller frees. It
+ * fits 80 columns for the common kinds. */
 char *event_line(json_t *ev);
 
 /* watch's human line: a node column after the event and kind, shortened

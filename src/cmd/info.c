@@ -1,4 +1,5 @@
 /* perch info: disco#info of a node — identities, features, meta-data. */
+#include "base/sanitize.h"
 #include "base/buf.h"
 #include "base/error.h"
 #include "conf/cli.h"
@@ -31,18 +32,27 @@ static void print_info(const struct disco_info *info)
 {
     size_t i, j;
 
-    for (i = 0; i < info->nidentities; i++)
-        printf("identity  %s/%s%s%s\n", info->identities[i].category,
-               info->identities[i].type, info->identities[i].name ? "  " : "",
-               info->identities[i].name ? info->identities[i].name : "");
-    for (i = 0; i < info->nfeatures; i++)
-        printf("feature   %s\n", info->features[i]);
+    for (i = 0; i < info->nidentities; i++) {
+        sanitize_fprintf(stdout, SANITIZE_LINE, "identity  %s/%s%s%s",
+                         info->identities[i].category, info->identities[i].type,
+                         info->identities[i].name ? "  " : "",
+                         info->identities[i].name ? info->identities[i].name
+                                                  : "");
+        putchar('\n');
+    }
+    for (i = 0; i < info->nfeatures; i++) {
+        sanitize_fprintf(stdout, SANITIZE_LINE, "feature   %s",
+                         info->features[i]);
+        putchar('\n');
+    }
     for (i = 0; i < info->nfields; i++) {
         if (strcmp(info->fields[i].var, "FORM_TYPE") == 0)
             continue;
-        printf("%-9s %s =", "field", info->fields[i].var);
+        sanitize_fprintf(stdout, SANITIZE_LINE, "%-9s %s =", "field",
+                         info->fields[i].var);
         for (j = 0; info->fields[i].values[j]; j++)
-            printf(" %s", info->fields[i].values[j]);
+            sanitize_fprintf(stdout, SANITIZE_LINE, " %s",
+                             info->fields[i].values[j]);
         putchar('\n');
     }
     fflush(stdout);

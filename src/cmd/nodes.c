@@ -1,4 +1,5 @@
 /* perch nodes: the pubsub service's nodes (disco#items), one a line. */
+#include "base/sanitize.h"
 #include "base/buf.h"
 #include "base/error.h"
 #include "conf/cli.h"
@@ -44,20 +45,22 @@ static void print_items(struct nodes *n, const struct disco_items *items)
                 json_object_set_new(o, "node", json_string(it->node));
             if (it->name)
                 json_object_set_new(o, "name", json_string(it->name));
-            line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            line = sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
             puts(line);
             free(line);
             json_decref(o);
         } else if (it->node) {
-            printf("%s", it->node);
-            if (it->name && strcmp(it->name, it->node) != 0)
-                printf("  (%s)", it->name);
-            if (strcmp(it->jid, n->service) != 0)
-                printf("  [%s]", it->jid);
+            int named = it->name && strcmp(it->name, it->node) != 0;
+            int other = strcmp(it->jid, n->service) != 0;
+            sanitize_fprintf(stdout, SANITIZE_LINE, "%s%s%s%s%s%s%s", it->node,
+                             named ? "  (" : "", named ? it->name : "",
+                             named ? ")" : "", other ? "  [" : "",
+                             other ? it->jid : "", other ? "]" : "");
             putchar('\n');
         } else {
-            printf("%s%s%s\n", it->jid, it->name ? "  " : "",
-                   it->name ? it->name : "");
+            sanitize_fprintf(stdout, SANITIZE_LINE, "%s%s%s", it->jid,
+                             it->name ? "  " : "", it->name ? it->name : "");
+            putchar('\n');
         }
     }
     fflush(stdout);

@@ -6,10 +6,12 @@
  */
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/sanitize.h"
 #include "conf/cli.h"
 #include "command.h"
 #include "base/loop.h"
 #include "run.h"
+#include "xmpp/boshbody.h"
 #include "xmpp/query.h"
 
 #include <jansson.h>
@@ -27,7 +29,8 @@
 #define PING_TIMEOUT_MS 10000
 
 static const char help[] =
-    "Usage: perch probe [CONN] [--duration S] [--json] [--reconnect]\n"
+    "Usage: perch probe [CONN] [--duration S] [--timeout S] [--json]\n"
+    "                   [--reconnect]\n"
     "\n"
     "Logs in (TCP or BOSH), sends presence and watches the transport for\n"
     "S seconds (default 60): for BOSH one line per HTTP request/response\n"
@@ -36,9 +39,12 @@ static const char help[] =
     "10 s with its round-trip time, and the clock drift against the server\n"
     "(XEP-0202 entity time, else the HTTP Date header). Ends with a\n"
     "summary: requests, empty long polls and their median duration,\n"
-    "resends, errors, the longest gap without a request held.\n"
+    "resends, errors, responses over the 16 MiB cap, the longest gap\n"
+    "without a request held, and whether the session was healthy.\n"
     "\n"
     "      --duration S        how long to watch (default 60)\n"
+    "      --timeout S         a ping unanswered after S seconds is lost\n"
+    "                          (default 10)\n"
     "      --reconnect         a lost session is made again (as watch does:\n"
     "                          1 s, 2 s … 30 s apart) and watched on until S\n"
     "                          is over; each loss and login is a line\n"
@@ -49,9 +55,11 @@ static const char help[] =
     "\n"
     "A server silent for --keepalive + 10 s (default 25 s) is a loss too.\n"
     "\n"
-    "Exit: 0 the session stayed healthy, 3 it was lost (the cause and the\n"
+    "Exit: 0 the session stayed healthy; 6 it stayed up but was not\n"
+    "healthy: an HTTP error, a resend, a lost ping or a response over the\n"
+    "16 MiB cap (the summary says which); 3 it was lost (the cause and the\n"
     "time it was noticed are printed; with --reconnect, lost at least\n"
-    "once), 2 usage, 4 certificate.\n";
+    "once); 2 usage; 4 certificate; 5 the server never answered the login.\n";
 
 /* probe's own options. */
 struct probe_settings {
@@ -79,7 +87,8 @@ struct probe {
     struct loop_timer *end_timer, *ping_timer;
     struct interval *v;
     size_t n, cap;
-    unsigned retries, errors, pings, pings_lost;
+    unsigned retries, errors, capped, pings, pings_lost;
+    unsigned ping_timeout_ms;
     double drift_ms;
     int drift_known;
     const char *drift_source;
@@ -128,8 +137,8 @@ static void emit_json(struct probe *p, const char *kind, json_t *o)
     json_object_update(head, o);
     json_decref(o);
     o = head;
-    line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                             JSON_REAL_PRECISION(6));
+    line = sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                      JSON_REAL_PRECISION(6));
     puts(line);
     fflush(stdout);
     free(line);
@@ -149,7 +158,7 @@ static void say(struct probe *p, const char *fmt, ...)
     clock_text(wall_ms(), when, sizeof when);
     printf("%s  ", when);
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    sanitize_vfprintf(stdout, SANITIZE_LINE, fmt, ap);
     va_end(ap);
     putchar('\n');
     fflush(stdout);
@@ -175,7 +184,7 @@ static void on_params(struct runner *r, const struct transport_params *tp)
         json_object_set_new(o, "inactivity", json_integer(tp->inactivity));
         json_object_set_new(o, "hold", json_integer(tp->hold));
         json_object_set_new(o, "maxpause", json_integer(tp->maxpause));
-        json_object_set_new(o, "ver", json_string(tp->ver));
+        json_object_set_new(o, "ver", sanitize_json_string(tp->ver));
         emit_json(p, "session", o);
         return;
     }
@@ -223,6 +232,7 @@ static void on_record(struct runner *r, const struct transport_record *rec)
     p->n++;
     p->retries += rec->retries > 0;
     p->errors += rec->error != NULL;
+    p->capped += rec->capped != 0;
     drift_from_date(p, rec);
 
     if (p->json) {
@@ -238,8 +248,10 @@ static void on_record(struct runner *r, const struct transport_record *rec)
         json_object_set_new(o, "stanzas_in", json_integer(rec->stanzas_in));
         json_object_set_new(o, "empty", json_boolean(rec->empty));
         json_object_set_new(o, "retries", json_integer(rec->retries));
+        if (rec->capped)
+            json_object_set_new(o, "capped", json_true());
         if (rec->error)
-            json_object_set_new(o, "error", json_string(rec->error));
+            json_object_set_new(o, "error", sanitize_json_string(rec->error));
         emit_json(p, "http", o);
         return;
     }
@@ -256,7 +268,7 @@ static void on_record(struct runner *r, const struct transport_record *rec)
     if (rec->retries)
         printf("  (resend %u)", rec->retries);
     if (rec->error)
-        printf("  ERROR: %s", rec->error);
+        sanitize_fprintf(stdout, SANITIZE_LINE, "  ERROR: %s", rec->error);
     putchar('\n');
     fflush(stdout);
 }
@@ -292,8 +304,44 @@ static double longest_gap_ms(struct probe *p)
     return gap;
 }
 
+/* Healthy: nothing went wrong at all. */
+static int healthy(const struct probe *p)
+{
+    return !p->lost && p->errors == 0 && p->retries == 0 &&
+           p->pings_lost == 0 && p->capped == 0;
+}
+
+/* "UNHEALTHY: 1 error, 2 resends, 1 lost ping, 1 response over the 16 MiB
+ * cap" (new string). */
+static char *verdict(const struct probe *p)
+{
+    struct buf b;
+
+    buf_init(&b);
+    if (p->lost > 1)
+        return xasprintf("connection LOST %d times", p->lost);
+    if (p->lost)
+        return xstrdup("connection LOST");
+    if (healthy(p))
+        return xstrdup("healthy");
+    buf_puts(&b, "UNHEALTHY:");
+    if (p->errors)
+        buf_printf(&b, " %u error%s,", p->errors, p->errors == 1 ? "" : "s");
+    if (p->retries)
+        buf_printf(&b, " %u resend%s,", p->retries, p->retries == 1 ? "" : "s");
+    if (p->pings_lost)
+        buf_printf(&b, " %u lost ping%s,", p->pings_lost,
+                   p->pings_lost == 1 ? "" : "s");
+    if (p->capped)
+        buf_printf(&b, " %u response%s over the %u MiB cap,", p->capped,
+                   p->capped == 1 ? "" : "s", BOSH_MAX_RESPONSE >> 20);
+    b.data[--b.len] = '\0'; /* the last comma */
+    return buf_steal(&b);
+}
+
 static void summary(struct probe *p)
 {
+    char *said;
     double *polls = xcalloc(p->n ? p->n : 1, sizeof *polls), median = 0;
     size_t i, npolls = 0;
     double gap;
@@ -315,19 +363,19 @@ static void summary(struct probe *p)
         json_object_set_new(o, "empty_poll_median_ms", json_real(median));
         json_object_set_new(o, "retries", json_integer(p->retries));
         json_object_set_new(o, "errors", json_integer(p->errors));
+        json_object_set_new(o, "capped", json_integer(p->capped));
         json_object_set_new(o, "longest_gap_ms", json_real(gap));
         json_object_set_new(o, "pings", json_integer(p->pings));
         json_object_set_new(o, "pings_lost", json_integer(p->pings_lost));
         if (p->drift_known || p->drift_source)
             json_object_set_new(o, "drift_ms", json_real(p->drift_ms));
-        json_object_set_new(o, "healthy", json_boolean(!p->lost));
+        json_object_set_new(o, "healthy", json_boolean(healthy(p)));
         json_object_set_new(o, "losses", json_integer(p->lost));
         emit_json(p, "summary", o);
     } else {
-        if (p->lost > 1)
-            say(p, "summary  connection LOST %d times", p->lost);
-        else
-            say(p, "summary  %s", p->lost ? "connection LOST" : "healthy");
+        said = verdict(p);
+        say(p, "summary  %s", said);
+        free(said);
         printf("  requests %zu, empty long polls %zu (median %.0f ms), "
                "resends %u, errors %u\n",
                p->n, npolls, median, p->retries, p->errors);
@@ -359,9 +407,10 @@ static void on_ping_reply(void *arg, enum iq_outcome outcome,
         if (!ok)
             json_object_set_new(
                 o, "error",
-                json_string(outcome == IQ_TIMEOUT
-                                ? "timeout"
-                                : session_error_condition(reply, NULL, NULL)));
+                sanitize_json_string(
+                    outcome == IQ_TIMEOUT
+                        ? "timeout"
+                        : session_error_condition(reply, NULL, NULL)));
         emit_json(p, "ping", o);
     } else if (ok) {
         say(p, "ping     %.1f ms", rtt_ms);
@@ -393,7 +442,7 @@ static void send_ping(void *arg)
         query_iq_get(p->r.ctx, server_of(p), "ping", "urn:xmpp:ping");
 
     p->pings++;
-    session_send_iq(p->r.session, iq, PING_TIMEOUT_MS, on_ping_reply, p);
+    session_send_iq(p->r.session, iq, p->ping_timeout_ms, on_ping_reply, p);
     xmpp_stanza_release(iq);
     loop_timer_start(p->ping_timer, PING_INTERVAL_MS);
 }
@@ -440,7 +489,9 @@ static void on_end(void *arg)
 {
     struct probe *p = arg;
     summary(p);
-    runner_finish(&p->r, p->lost ? EXIT_CONNECT : 0);
+    runner_finish(&p->r, p->lost      ? EXIT_CONNECT
+                         : healthy(p) ? EXIT_OK
+                                      : EXIT_UNHEALTHY);
 }
 
 static void on_ready(struct runner *r, const char *jid)
@@ -453,8 +504,8 @@ static void on_ready(struct runner *r, const char *jid)
 
     if (p->json) {
         json_t *o = json_object();
-        json_object_set_new(o, "jid", json_string(jid));
-        json_object_set_new(o, "transport", json_string(how));
+        json_object_set_new(o, "jid", sanitize_json_string(jid));
+        json_object_set_new(o, "transport", sanitize_json_string(how));
         emit_json(p, "ready", o);
     } else {
         say(p, "ready    %s over %s", jid, how);
@@ -462,7 +513,7 @@ static void on_ready(struct runner *r, const char *jid)
     q->p = p;
     q->sent_wall = wall_ms();
     iq = query_iq_get(r->ctx, server_of(p), "time", "urn:xmpp:time");
-    session_send_iq(r->session, iq, PING_TIMEOUT_MS, on_time_reply, q);
+    session_send_iq(r->session, iq, p->ping_timeout_ms, on_time_reply, q);
     xmpp_stanza_release(iq);
     send_ping(p);
     if (r->logins == 1) /* S counts from the first login */
@@ -500,7 +551,7 @@ static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
     loop_timer_stop(p->end_timer);
     if (p->json) {
         json_t *o = json_object();
-        json_object_set_new(o, "cause", json_string(cause));
+        json_object_set_new(o, "cause", sanitize_json_string(cause));
         emit_json(p, "lost", o);
     } else {
         say(p, "LOST     %s", cause);
@@ -530,6 +581,8 @@ static int probe_main(const struct cli *c)
     cli_own_apply(c, &p.set);
     p.json = c->json;
     p.duration_s = c->duration_s > 0 ? c->duration_s : DEFAULT_DURATION_S;
+    p.ping_timeout_ms =
+        c->timeout_s > 0 ? (unsigned)(c->timeout_s * 1000) : PING_TIMEOUT_MS;
     p.started_ms = wall_ms();
     code = runner_init(&p.r, c);
     if (code == 0) {
@@ -551,7 +604,7 @@ const struct command cmd_probe_entry = {
     .name = "probe",
     .summary = "watch the transport: BOSH requests, pings, drift",
     .help = help,
-    .extras = CLI_JSON | CLI_DURATION,
+    .extras = CLI_JSON | CLI_DURATION | CLI_TIMEOUT,
     .options = options,
     .main = probe_main,
 };

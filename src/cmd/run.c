@@ -2,6 +2,7 @@
 #include "run.h"
 #include "base/error.h"
 #include "base/loop.h"
+#include "base/sanitize.h"
 #include "conf/conn.h"
 #include "conf/password.h"
 #include "xmpp/link.h"
@@ -22,7 +23,8 @@ static void strophe_log(void *arg, xmpp_log_level_t level, const char *area,
     if (level < XMPP_LEVEL_INFO)
         return;
     clean = console_redact(msg);
-    fprintf(stderr, "strophe %s: %s\n", area, clean);
+    sanitize_fprintf(stderr, SANITIZE_LINE, "strophe %s: %s", area, clean);
+    fputc('\n', stderr);
     free(clean);
 }
 
@@ -148,18 +150,45 @@ static struct transport *make_transport(void *arg)
     return conn_transport(rt->loop, rt->ctx, rt->conn);
 }
 
-int runner_connect(struct runner *r, const struct cli *c,
-                   const struct runner_events *ev)
+char *runner_password(const struct cli *c)
 {
-    struct link_config lcfg;
-    char *cause = NULL, *password;
+    char *cause = NULL, *password = password_get(&c->conn, &cause);
 
-    password = password_get(&c->conn, &cause);
     if (password == NULL) {
         perch_error("%s", cause);
         free(cause);
-        return EXIT_USAGE;
     }
+    return password;
+}
+
+void runner_password_free(char *password)
+{
+    if (password) {
+        explicit_bzero(password, strlen(password));
+        free(password);
+    }
+}
+
+int runner_connect(struct runner *r, const struct cli *c,
+                   const struct runner_events *ev)
+{
+    char *password = runner_password(c);
+    int code;
+
+    if (password == NULL)
+        return EXIT_USAGE;
+    code = runner_connect_password(r, c, ev, password);
+    runner_password_free(password);
+    return code;
+}
+
+int runner_connect_password(struct runner *r, const struct cli *c,
+                            const struct runner_events *ev,
+                            const char *password)
+{
+    struct link_config lcfg;
+    char *cause = NULL;
+
     if (c->conn.insecure)
         perch_error("warning: --insecure: the server's certificate is NOT "
                     "checked; anyone on the path can read and change this "
@@ -183,8 +212,6 @@ int runner_connect(struct runner *r, const struct cli *c,
     lcfg.retry = r->retry;
     r->ev = ev;
     r->link = link_new(r->loop, r->ctx, &lcfg, &runner_link_events, r);
-    explicit_bzero(password, strlen(password));
-    free(password);
 
     loop_on_signal(r->loop, SIGINT, on_signal, r);
     loop_on_signal(r->loop, SIGTERM, on_signal, r);

@@ -64,6 +64,15 @@ int runner_init(struct runner *r, const struct cli *c);
  * printing the cause. */
 int runner_connect(struct runner *r, const struct cli *c,
                    const struct runner_events *ev);
+/* The same with the password given (borrowed; for a command that needs
+ * it for more than the session, such as rest). */
+int runner_connect_password(struct runner *r, const struct cli *c,
+                            const struct runner_events *ev,
+                            const char *password);
+/* The password from the CONN options' sources (new string: free it with
+ * runner_password_free, which wipes it), or NULL after saying why. */
+char *runner_password(const struct cli *c);
+void runner_password_free(char *password);
 /* Runs until the session closed; returns the exit code. */
 int runner_run(struct runner *r);
 /* Records code (the first non-zero wins) and closes the session. */

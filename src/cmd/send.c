@@ -2,6 +2,7 @@
 #include "base/buf.h"
 #include "base/env.h"
 #include "base/error.h"
+#include "base/sanitize.h"
 #include "conf/cli.h"
 #include "command.h"
 #include "run.h"
@@ -57,22 +58,6 @@ struct send_state {
     int json, color;
 };
 
-static char *read_all(FILE *f, size_t *len)
-{
-    struct buf b;
-    char chunk[65536];
-    size_t n;
-
-    buf_init(&b);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        buf_append(&b, chunk, n);
-        if (b.len > XMLCHECK_MAX_INPUT)
-            break;
-    }
-    *len = b.len;
-    return buf_steal(&b);
-}
-
 static char *to_text(xmpp_ctx_t *ctx, xmpp_stanza_t *st)
 {
     char *text = NULL, *copy;
@@ -106,7 +91,7 @@ static void print_json(struct send_state *s, struct sent *e)
                 json_string(e->outcome == IQ_TIMEOUT ? "timeout" : "closed"));
         }
     }
-    line = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(3));
+    line = sanitize_json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(3));
     puts(line);
     free(line);
     free(sent);
@@ -119,6 +104,7 @@ static void print_text(struct send_state *s, struct sent *e)
 
     if (!e->wants_reply || e->outcome != IQ_REPLY)
         return;
+    /* sanitised by the printer itself, before its colours */
     text = pretty_stanza(e->reply, s->color ? PRETTY_COLOR : 0);
     fputs(text, stdout);
     free(text);
@@ -146,8 +132,10 @@ static int judge(struct send_state *s, struct sent *e)
         cond = session_error_condition(e->reply, &type, &text);
         perch_error("iq '%s' failed: %s%s%s%s", id, cond, type ? " (" : "",
                     type ? type : "", type ? ")" : "");
-        if (text)
-            fprintf(stderr, "       %s\n", text);
+        if (text) {
+            sanitize_fprintf(stderr, SANITIZE_LINE, "       %s", text);
+            fputc('\n', stderr);
+        }
         free(text);
         code = EXIT_REPLY_ERROR;
     }
@@ -265,7 +253,7 @@ static int send_main(const struct cli *c)
     }
     memset(&s, 0, sizeof s);
     if (strcmp(c->args[0], "-") == 0) {
-        input = read_all(stdin, &len);
+        input = buf_read_stream(stdin, XMLCHECK_MAX_INPUT, &len);
     } else {
         input = xstrdup(c->args[0]);
         len = strlen(input);

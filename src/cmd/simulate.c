@@ -13,7 +13,10 @@
 #include "base/loop.h"
 #include "run.h"
 #include "sim/sim.h"
+#include "simrest.h"
 #include "xmpp/pubsub.h"
+
+#include <signal.h>
 
 #include <stddef.h>
 #include <stdio.h>
@@ -29,6 +32,9 @@ static const char help[] =
     "Usage: perch simulate [CONN] [--agents N] [--teams N] [--queues N]\n"
     "                      [--rate EV_PER_S] [--duration S] [--count N]\n"
     "                      [--seed N] [--no-outage]\n"
+    "                      [--rest-port P --rest-users FILE [--rest-cert F\n"
+    "                       --rest-key F] [--primary H] [--secondary H]\n"
+    "                       [--outage-at S]]\n"
     "\n"
     "Plays a Finesse Notification Service for demos and load tests. Logs in\n"
     "as a publisher allowed to create nodes, creates the Finesse node set on\n"
@@ -50,6 +56,25 @@ static const char help[] =
     "  --seed N        the same seed gives the same events (default 1)\n"
     "  --no-outage     no SystemInfo OUT_OF_SERVICE blip\n"
     "\n"
+    "The REST side (Finesse's API, for perch rest and the console's /rest):\n"
+    "  --rest-port P   serve it on 127.0.0.1:P (plain http unless "
+    "--rest-cert)\n"
+    "  --rest-users F  who may use it: ID:PASSWORD lines (mode 0600); an ID\n"
+    "                  that is an agent's is that agent, left to its REST\n"
+    "                  client (LOGOUT until it signs in; calls ring only when\n"
+    "                  it is READY); any other ID is a supervisor\n"
+    "  --rest-cert F, --rest-key F  PEM certificate and key: serve https\n"
+    "  --primary HOST, --secondary HOST  SystemInfo's node hosts\n"
+    "  --outage-at S   OUT_OF_SERVICE (CTI connection lost) S seconds after\n"
+    "                  the start; SIGUSR1 toggles it any time. State and call\n"
+    "                  requests then fail with 500.\n"
+    "GET SystemInfo, User/ID, User/ID/Dialogs, Team/ID, Queue/ID; PUT\n"
+    "User/ID (LOGIN, READY, NOT_READY, LOGOUT, reasonCodeId); POST\n"
+    "User/ID/Dialogs (MAKE_CALL); PUT Dialog/ID (ANSWER, HOLD, RETRIEVE,\n"
+    "DROP). A change answers 202 and publishes its Updates with the\n"
+    "request's requestId; errors are Finesse's <ApiErrors> (400, 401, 404,\n"
+    "405, 500; 503 until the nodes exist).\n"
+    "\n"
     "Prints a line a second to stderr (events sent, errors) and at the end\n"
     "'simulate: N events, E errors, digest HEX'; the digest leaves out\n"
     "timestamps, so two runs with the same options print the same one.\n"
@@ -58,9 +83,20 @@ static const char help[] =
     "Exit: 0 ok, 1 the service refused a create or a publish, 2 usage,\n"
     "3 connection, 5 no answer.\n";
 
+/* simulate's settings: the simulator's and the REST side's. */
+struct simulate_opts {
+    struct sim_config sim;
+    unsigned rest_port;
+    const char *rest_users, *rest_cert, *rest_key;
+    double outage_at;
+};
+
 struct simulate {
     struct runner r;
     struct sim *sim;
+    struct simrest *rest;
+    struct loop_timer *outage;
+    unsigned long long rest_updates;
     char *service;
     double rate, duration_s;
     unsigned long long count; /* 0: no limit */
@@ -201,7 +237,71 @@ static void start_publishing(struct simulate *s)
     loop_timer_start(s->tick, 1000);
     if (s->duration_s > 0)
         loop_timer_start(s->end, (unsigned)(s->duration_s * 1000));
+    if (s->rest)
+        fprintf(stderr, "perch: REST API on %s/finesse/api/ (%zu users)\n",
+                simrest_url(s->rest), simrest_users(s->rest));
     pump(s);
+}
+
+/* ---- the REST side ---- */
+
+static int rest_ready(void *arg)
+{
+    struct simulate *s = arg;
+    return s->publishing && !s->stopping;
+}
+
+/* Publishes the Updates REST requests (or an outage) caused, at once:
+ * they answer a person waiting. */
+static void rest_changed(void *arg)
+{
+    struct simulate *s = arg;
+    struct sim_event ev;
+    xmpp_stanza_t *iq;
+
+    if (!s->publishing || s->stopping)
+        return;
+    while (sim_rest_next(s->sim, &ev)) {
+        iq = pubsub_publish_notification_iq(s->r.ctx, s->service, ev.node, NULL,
+                                            ev.doc);
+        s->inflight++;
+        s->rest_updates++;
+        session_send_iq(s->r.session, iq, IQ_TIMEOUT_MS, on_published, s);
+        xmpp_stanza_release(iq);
+    }
+}
+
+static void toggle_service(struct simulate *s)
+{
+    struct timespec ts;
+    int in = !sim_in_service(s->sim);
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    sim_set_in_service(s->sim, in,
+                       (double)ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6);
+    fprintf(stderr, "perch: SystemInfo %s\n",
+            in ? "IN_SERVICE" : "OUT_OF_SERVICE");
+    rest_changed(s);
+}
+
+static void on_outage(void *arg)
+{
+    struct simulate *s = arg;
+
+    if (!s->publishing) { /* not before the nodes exist */
+        loop_timer_start(s->outage, 100);
+        return;
+    }
+    if (sim_in_service(s->sim))
+        toggle_service(s);
+}
+
+static void on_usr1(void *arg)
+{
+    struct simulate *s = arg;
+
+    if (s->publishing && !s->stopping)
+        toggle_service(s);
 }
 
 static void create_more(struct simulate *s);
@@ -285,20 +385,58 @@ static const struct runner_events simulate_events = {
     .cleanup = cleanup,
 };
 
-/* simulate's own options, into struct sim_config. */
-#define F(x) offsetof(struct sim_config, x)
+/* simulate's own options, into struct simulate_opts. */
+#define F(x) offsetof(struct simulate_opts, x)
 static const struct cli_option options[] = {
-    {"agents", CLI_NUMBER, F(agents), 1, 100000},
-    {"teams", CLI_NUMBER, F(teams), 1, 1000},
-    {"queues", CLI_NUMBER, F(queues), 1, 1000},
-    {"rate", CLI_REAL, F(rate), 0.01, 1e6},
-    {"seed", CLI_U64, F(seed), 0, 0},
-    {"no-outage", CLI_FLAG_OFF, F(outage), 0, 0},
+    {"agents", CLI_NUMBER, F(sim.agents), 1, 100000},
+    {"teams", CLI_NUMBER, F(sim.teams), 1, 1000},
+    {"queues", CLI_NUMBER, F(sim.queues), 1, 1000},
+    {"rate", CLI_REAL, F(sim.rate), 0.01, 1e6},
+    {"seed", CLI_U64, F(sim.seed), 0, 0},
+    {"no-outage", CLI_FLAG_OFF, F(sim.outage), 0, 0},
+    {"primary", CLI_STRING, F(sim.primary), 0, 0},
+    {"secondary", CLI_STRING, F(sim.secondary), 0, 0},
+    {"rest-port", CLI_NUMBER, F(rest_port), 1, 65535},
+    {"rest-users", CLI_STRING, F(rest_users), 0, 0},
+    {"rest-cert", CLI_STRING, F(rest_cert), 0, 0},
+    {"rest-key", CLI_STRING, F(rest_key), 0, 0},
+    {"outage-at", CLI_REAL, F(outage_at), 0.001, 86400},
     {NULL, 0, 0, 0, 0},
 };
 #undef F
 
-static int run(struct simulate *s, const struct cli *c)
+/* The REST side as o says; 0, or an exit code after saying why. */
+static int start_rest(struct simulate *s, const struct simulate_opts *o)
+{
+    struct simrest_config rc;
+    char *cause = NULL;
+
+    if (o->outage_at > 0) {
+        s->outage = loop_timer_new(s->r.loop, on_outage, s);
+        loop_timer_start(s->outage, (unsigned)(o->outage_at * 1000));
+    }
+    loop_on_signal(s->r.loop, SIGUSR1, on_usr1, s);
+    if (o->rest_port == 0)
+        return 0;
+    memset(&rc, 0, sizeof rc);
+    rc.port = o->rest_port;
+    rc.cert = o->rest_cert;
+    rc.key = o->rest_key;
+    rc.users_file = o->rest_users;
+    rc.ready = rest_ready;
+    rc.changed = rest_changed;
+    rc.arg = s;
+    s->rest = simrest_new(s->r.loop, s->sim, &rc, &cause);
+    if (s->rest == NULL) {
+        perch_error("%s", cause);
+        free(cause);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int run(struct simulate *s, const struct cli *c,
+               const struct simulate_opts *o)
 {
     int code = runner_init(&s->r, c);
 
@@ -306,10 +444,17 @@ static int run(struct simulate *s, const struct cli *c)
         s->pace = loop_timer_new(s->r.loop, on_pace, s);
         s->tick = loop_timer_new(s->r.loop, on_tick, s);
         s->end = loop_timer_new(s->r.loop, on_end, s);
-        code = runner_connect(&s->r, c, &simulate_events);
+        code = start_rest(s, o);
     }
     if (code == 0)
+        code = runner_connect(&s->r, c, &simulate_events);
+    if (code == 0)
         code = runner_run(&s->r);
+    if (s->rest)
+        fprintf(stderr, "simulate: REST: %lu requests, %llu Updates\n",
+                simrest_requests(s->rest), s->rest_updates);
+    simrest_free(s->rest);
+    loop_timer_free(s->outage);
     loop_timer_free(s->pace);
     loop_timer_free(s->tick);
     loop_timer_free(s->end);
@@ -317,20 +462,46 @@ static int run(struct simulate *s, const struct cli *c)
     return code;
 }
 
+/* Checks the REST options' combination; 0, or EXIT_USAGE after saying
+ * why. */
+static int check_rest_opts(const struct simulate_opts *o)
+{
+    if (o->rest_port && o->rest_users == NULL) {
+        perch_error("--rest-port needs --rest-users FILE (who may use the "
+                    "API)");
+        return EXIT_USAGE;
+    }
+    if (!o->rest_port && (o->rest_users || o->rest_cert || o->rest_key)) {
+        perch_error("--rest-users, --rest-cert and --rest-key go with "
+                    "--rest-port");
+        return EXIT_USAGE;
+    }
+    if (!o->rest_cert != !o->rest_key) {
+        perch_error("--rest-cert and --rest-key go together");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int simulate_main(const struct cli *c)
 {
-    struct sim_config cfg = {20, 2, 3, 20, 1, 1, NULL};
+    struct simulate_opts o = {
+        {20, 2, 3, 20, 1, 1, NULL, NULL, NULL}, 0, NULL, NULL, NULL, 0};
+    struct sim_config cfg;
     struct simulate s;
     char digest[17];
     struct jid j;
     char *cause = NULL;
     int code;
 
-    cli_own_apply(c, &cfg);
+    cli_own_apply(c, &o);
+    cfg = o.sim;
     if (c->nargs > 0) {
         perch_error("simulate takes no operands ('%s')", c->args[0]);
         return EXIT_USAGE;
     }
+    if (check_rest_opts(&o) != 0)
+        return EXIT_USAGE;
     memset(&s, 0, sizeof s);
     s.rate = cfg.rate;
     s.service = conn_service(&c->conn);
@@ -345,7 +516,7 @@ static int simulate_main(const struct cli *c)
     s.count = c->count;
     s.duration_s = c->duration_s;
     buf_init(&s.node);
-    code = run(&s, c);
+    code = run(&s, c, &o);
     sim_digest(s.sim, digest);
     fprintf(stderr, "simulate: %llu events, %llu errors, digest %s\n", s.sent,
             s.errors, digest);

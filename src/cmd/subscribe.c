@@ -1,4 +1,5 @@
 /* perch subscribe | unsubscribe NODE...: one request per node, in order. */
+#include "base/sanitize.h"
 #include "base/buf.h"
 #include "base/error.h"
 #include "conf/cli.h"
@@ -95,9 +96,11 @@ static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     if (session_iq_end(outcome, reply) != IQ_END_RESULT) {
         note_error(s, st->node, reply, outcome);
     } else if (s->unsubscribe) {
-        printf("unsubscribed %s%s%s%s%s\n", st->node,
-               st->leftover ? "  jid " : "", st->leftover ? st->jid : "",
-               st->subid ? "  subid " : "", st->subid ? st->subid : "");
+        sanitize_fprintf(
+            stdout, SANITIZE_LINE, "unsubscribed %s%s%s%s%s", st->node,
+            st->leftover ? "  jid " : "", st->leftover ? st->jid : "",
+            st->subid ? "  subid " : "", st->subid ? st->subid : "");
+        putchar('\n');
         if (st->leftover) {
             char *cause = NULL;
             if (ledger_forget(s->ledger, st->leftover, &cause) != 0) {
@@ -106,10 +109,11 @@ static void on_reply(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
             }
         }
     } else if (pubsub_parse_subscription(reply, &sub) == 0) {
-        printf("%s %s%s%s\n",
-               strcmp(sub.state, "subscribed") == 0 ? "subscribed" : sub.state,
-               st->node, sub.subid ? "  subid " : "",
-               sub.subid ? sub.subid : "");
+        sanitize_fprintf(
+            stdout, SANITIZE_LINE, "%s %s%s%s",
+            strcmp(sub.state, "subscribed") == 0 ? "subscribed" : sub.state,
+            st->node, sub.subid ? "  subid " : "", sub.subid ? sub.subid : "");
+        putchar('\n');
         pubsub_sub_done(&sub);
     }
     fflush(stdout);

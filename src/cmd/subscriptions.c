@@ -1,4 +1,5 @@
 /* perch subscriptions: what this account is subscribed to. */
+#include "base/sanitize.h"
 #include "base/buf.h"
 #include "base/error.h"
 #include "conf/cli.h"
@@ -64,14 +65,16 @@ static void print_subs(struct subs *n, const struct pubsub_subs *subs)
             if (s->subid)
                 json_object_set_new(o, "subid", json_string(s->subid));
             json_object_set_new(o, "subscription", json_string(s->state));
-            line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            line = sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
             puts(line);
             free(line);
             json_decref(o);
         } else {
-            printf("%-40s %-11s %s%s%s\n", s->node, s->state,
-                   s->jid ? s->jid : "", s->subid ? "  subid " : "",
-                   s->subid ? s->subid : "");
+            sanitize_fprintf(stdout, SANITIZE_LINE, "%-40s %-11s %s%s%s",
+                             s->node, s->state, s->jid ? s->jid : "",
+                             s->subid ? "  subid " : "",
+                             s->subid ? s->subid : "");
+            putchar('\n');
         }
     }
     fflush(stdout);
@@ -103,15 +106,17 @@ static void print_stale(struct subs *n, const struct pubsub_subs *subs)
             if (*e->subid)
                 json_object_set_new(o, "subid", json_string(e->subid));
             json_object_set_new(o, "pid", json_integer(e->pid));
-            line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            line = sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
             puts(line);
             free(line);
             json_decref(o);
         } else {
-            printf("%-40s %s%s%s  (perch pid %ld ended without removing "
-                   "it)\n",
-                   e->node, e->jid, *e->subid ? "  subid " : "", e->subid,
-                   e->pid);
+            sanitize_fprintf(stdout, SANITIZE_LINE,
+                             "%-40s %s%s%s  (perch pid %ld ended without "
+                             "removing it)",
+                             e->node, e->jid, *e->subid ? "  subid " : "",
+                             e->subid, e->pid);
+            putchar('\n');
         }
     }
     fflush(stdout);

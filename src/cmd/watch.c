@@ -13,9 +13,8 @@
 #include "event_out.h"
 #include "xmpp/jid.h"
 #include "base/loop.h"
-#include "model/map.h"
 #include "run.h"
-#include "xmpp/ledger.h"
+#include "subs.h"
 #include "xmpp/pubsub.h"
 #include "xmpp/resync.h"
 
@@ -79,19 +78,16 @@ struct watch {
     char *bare; /* the account */
     char *jid;  /* the JID subscribed: bare, or full with --full-jid */
     char **nodes;
-    int nnodes, next;
+    int nnodes;
     int json;
     unsigned count, seen;
     double duration_s;
-    struct pubsub_subs existing;
-    struct map made;       /* node -> subid ("" none): made by this run */
-    struct ledger *ledger; /* NULL without a data directory */
+    struct subs subs;
     struct loop_timer *end_timer;
     int full_jid;
     int streaming; /* events are shown: from login until cleanup */
     struct resync *resync;
     int resyncing;
-    size_t pending_unsubs;
 };
 
 /* ---- what is printed ---- */
@@ -141,122 +137,25 @@ static void on_stanza(struct runner *r, xmpp_stanza_t *st)
     pubsub_dispatch(st, on_event, w);
 }
 
-/* ---- the ledger ---- */
-
-static void hold(struct watch *w, const char *node, const char *subid, int made)
-{
-    char *cause = NULL;
-
-    if (made)
-        free(map_put(&w->made, node, xstrdup(subid ? subid : "")));
-    if (w->ledger && ledger_hold(w->ledger, w->service, w->jid, node, subid,
-                                 made, &cause) != 0) {
-        perch_error("%s", cause);
-        free(cause);
-    }
-}
-
-/* 1 when node is to be removed on the server (*subid by which). */
-static int release(struct watch *w, const char *node, char **subid)
-{
-    char *cause = NULL;
-    const char *made = map_get(&w->made, node);
-    int remove = 0;
-
-    *subid = NULL;
-    if (w->ledger == NULL) {
-        *subid = made && *made ? xstrdup(made) : NULL;
-        return made != NULL;
-    }
-    if (ledger_release(w->ledger, w->service, w->jid, node, &remove, subid,
-                       &cause) != 0) {
-        perch_error("%s", cause);
-        free(cause);
-    }
-    return remove;
-}
-
 /* ---- the first login: subscribe ---- */
 
-static void subscribe_next(struct watch *w);
-
-static void on_subscribed(void *arg, enum iq_outcome outcome,
-                          xmpp_stanza_t *reply, double rtt)
+static void on_subscribed(struct subs *s, int ok)
 {
-    struct watch *w = arg;
-    const char *node = w->nodes[w->next++];
-    struct pubsub_sub sub;
-    (void)rtt;
+    struct watch *w = s->arg;
 
-    if (outcome == IQ_CLOSED)
-        return;
-    if (session_iq_end(outcome, reply) != IQ_END_RESULT) {
-        char *why = session_iq_failure(outcome, reply);
-        perch_error("cannot subscribe to %s: %s", node, why);
-        free(why);
+    if (!ok) {
         runner_finish(&w->r, EXIT_REPLY_ERROR);
         return;
     }
-    pubsub_parse_subscription(reply, &sub);
-    hold(w, node, sub.subid, 1);
-    pubsub_sub_done(&sub);
-    subscribe_next(w);
-}
-
-/* The JID's subscription to node the service listed, or NULL. */
-static const struct pubsub_sub *existing(struct watch *w, const char *node)
-{
-    size_t i;
-    for (i = 0; i < w->existing.n; i++)
-        if (strcmp(w->existing.v[i].node, node) == 0 && w->existing.v[i].jid &&
-            jid_equal(w->existing.v[i].jid, w->jid) &&
-            strcmp(w->existing.v[i].state, "subscribed") == 0)
-            return &w->existing.v[i];
-    return NULL;
-}
-
-static void subscribe_next(struct watch *w)
-{
-    const struct pubsub_sub *have;
-    xmpp_stanza_t *iq;
-
-    /* one that exists is used, and held so that no other perch takes it
-     * away while this one watches */
-    while (w->next < w->nnodes &&
-           (have = existing(w, w->nodes[w->next])) != NULL) {
-        hold(w, have->node, have->subid, 0);
-        w->next++;
-    }
-    if (w->next == w->nnodes) {
-        if (w->nnodes)
-            fprintf(stderr,
-                    "perch: watching %d node%s (%zu new subscription%s)\n",
-                    w->nnodes, w->nnodes == 1 ? "" : "s", w->made.n,
-                    w->made.n == 1 ? "" : "s");
-        else
-            fprintf(stderr,
-                    "perch: watching every subscription of %s (%zu now)\n",
-                    w->bare, w->existing.n);
-        if (w->duration_s > 0)
-            loop_timer_start(w->end_timer, (unsigned)(w->duration_s * 1000));
-        return;
-    }
-    iq = pubsub_subscribe_iq(w->r.ctx, w->service, w->nodes[w->next], w->jid);
-    session_send_iq(w->r.session, iq, SESSION_TIMEOUT_MS, on_subscribed, w);
-    xmpp_stanza_release(iq);
-}
-
-static void on_existing(void *arg, enum iq_outcome outcome,
-                        xmpp_stanza_t *reply, double rtt)
-{
-    struct watch *w = arg;
-    (void)rtt;
-
-    if (outcome == IQ_CLOSED)
-        return;
-    if (outcome == IQ_REPLY)
-        pubsub_parse_subscriptions(reply, &w->existing);
-    subscribe_next(w);
+    if (w->nnodes)
+        fprintf(stderr, "perch: watching %d node%s (%zu new subscription%s)\n",
+                w->nnodes, w->nnodes == 1 ? "" : "s", s->made.n,
+                s->made.n == 1 ? "" : "s");
+    else
+        fprintf(stderr, "perch: watching every subscription of %s (%zu now)\n",
+                w->bare, s->existing.n);
+    if (w->duration_s > 0)
+        loop_timer_start(w->end_timer, (unsigned)(w->duration_s * 1000));
 }
 
 /* ---- after a reconnect: resync ---- */
@@ -273,7 +172,7 @@ static void on_remade(void *arg, const char *node, const struct pubsub_sub *sub,
                     node, why);
         return;
     }
-    hold(w, node, sub->subid, 1);
+    subs_hold(&w->subs, node, sub->subid, 1);
     perch_error("the server lost the subscription to %s: made again", node);
 }
 
@@ -330,7 +229,6 @@ static void resync(struct watch *w)
 static void on_ready(struct runner *r, const char *bound)
 {
     struct watch *w = (struct watch *)r;
-    xmpp_stanza_t *iq;
 
     if (r->logins > 1) {
         if (w->json)
@@ -357,9 +255,8 @@ static void on_ready(struct runner *r, const char *bound)
     /* a service may send the last item at once on subscribe (ejabberd):
      * that is an event like any other */
     w->streaming = 1;
-    iq = pubsub_subscriptions_iq(r->ctx, w->service);
-    session_send_iq(r->session, iq, SESSION_TIMEOUT_MS, on_existing, w);
-    xmpp_stanza_release(iq);
+    subs_start(&w->subs, r, w->service, w->jid, w->nodes, w->nnodes,
+               on_subscribed, w);
 }
 
 static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
@@ -375,21 +272,12 @@ static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
                 cause, delay_ms / 1000.0, attempt);
 }
 
-static void on_unsubscribed(void *arg, enum iq_outcome outcome,
-                            xmpp_stanza_t *reply, double rtt)
+static void on_removed(struct subs *s, int ok)
 {
-    struct watch *w = arg;
-    (void)rtt;
+    struct watch *w = s->arg;
+    (void)ok;
 
-    if (outcome == IQ_CLOSED)
-        return;
-    if (session_iq_end(outcome, reply) != IQ_END_RESULT) {
-        char *why = session_iq_failure(outcome, reply);
-        perch_error("could not remove a subscription: %s", why);
-        free(why);
-    }
-    if (--w->pending_unsubs == 0)
-        runner_finish(&w->r, 0);
+    runner_finish(&w->r, 0);
 }
 
 /* Lets go of every node; removes what this run made and no other running
@@ -397,26 +285,12 @@ static void on_unsubscribed(void *arg, enum iq_outcome outcome,
 static void cleanup(struct runner *r)
 {
     struct watch *w = (struct watch *)r;
-    int i;
 
     w->streaming = 0;
     resync_cancel(w->resync);
     w->resync = NULL;
     loop_timer_stop(w->end_timer);
-    for (i = 0; i < w->nnodes; i++) {
-        char *subid = NULL;
-        if (release(w, w->nodes[i], &subid)) {
-            xmpp_stanza_t *iq = pubsub_unsubscribe_iq(
-                r->ctx, w->service, w->nodes[i], w->jid, subid);
-            w->pending_unsubs++;
-            session_send_iq(r->session, iq, CLEANUP_TIMEOUT_MS, on_unsubscribed,
-                            w);
-            xmpp_stanza_release(iq);
-        }
-        free(subid);
-    }
-    if (w->pending_unsubs == 0)
-        runner_finish(r, 0);
+    subs_remove(&w->subs, CLEANUP_TIMEOUT_MS, on_removed);
 }
 
 static void on_end(void *arg)
@@ -435,7 +309,6 @@ static const struct runner_events watch_events = {
 static int watch_main(const struct cli *c)
 {
     struct watch w;
-    char *cause = NULL;
     int code;
 
     memset(&w, 0, sizeof w);
@@ -452,14 +325,7 @@ static int watch_main(const struct cli *c)
     w.service = conn_service(&c->conn);
     w.nodes = c->args;
     w.nnodes = c->nargs;
-    map_init(&w.made);
     w.bare = conn_bare(&c->conn);
-    if ((w.ledger = ledger_open(NULL, &cause)) == NULL) {
-        perch_error("warning: %s; subscriptions are not shared safely with "
-                    "other perch processes",
-                    cause);
-        free(cause);
-    }
     code = runner_init(&w.r, c);
     if (code == 0) {
         w.r.retry = w.set.reconnect ? LINK_AFTER_LOGIN : LINK_ONCE;
@@ -471,9 +337,7 @@ static int watch_main(const struct cli *c)
     resync_cancel(w.resync); /* before its session goes */
     loop_timer_free(w.end_timer);
     runner_done(&w.r);
-    map_done(&w.made, free);
-    ledger_close(w.ledger);
-    pubsub_subs_done(&w.existing);
+    subs_done(&w.subs);
     free(w.service);
     free(w.bare);
     free(w.jid);

@@ -18,10 +18,12 @@ const char cli_conn_help[] =
     "  -b, --bosh URL          BOSH instead of TCP, e.g.\n"
     "                          https://fin1:7443/http-bind/\n"
     "      --bosh-wait S       longest a BOSH poll is held (default 60)\n"
-    "      --proxy URL         HTTP proxy for BOSH (default: curl's\n"
+    "      --proxy URL         HTTP proxy for BOSH and REST (default: curl's\n"
     "                          http_proxy/https_proxy/no_proxy)\n"
+    "      --rest URL          Finesse REST API (default https://HOST:8445,\n"
+    "                          HOST: --server or the JID's domain)\n"
     "      --tls MODE          require (default) | prefer | direct | off\n"
-    "      --allow-plaintext-auth  send credentials without TLS\n"
+    "      --allow-plaintext-auth  send credentials without TLS (XMPP, REST)\n"
     "      --ca-file FILE      trust this CA or self-signed certificate\n"
     "      --pin sha256//B64   trust a server key by its SPKI SHA-256\n"
     "      --insecure          accept any certificate (warns)\n"
@@ -80,6 +82,7 @@ static const struct option long_opts[] = {
     {"bosh-wait", required_argument, NULL, OPT_CONN},
     {"keep-ended", required_argument, NULL, OPT_CONN},
     {"keepalive", required_argument, NULL, OPT_CONN},
+    {"rest", required_argument, NULL, OPT_CONN},
 };
 
 #define NLONG (sizeof long_opts / sizeof long_opts[0])
@@ -172,6 +175,9 @@ static int own_parse(const struct cli_option *o, const char *v,
     case CLI_FLAG_OFF:
     case CLI_FLAG_ON:
         return 0;
+    case CLI_STRING:
+        out->str = v;
+        return 0;
     case CLI_U64:
         out->u64 = strtoull(v, &end, 10);
         if (*v == '\0' || *v == '-' || *end != '\0') {
@@ -241,10 +247,17 @@ int cli_parse(int argc, char **argv, unsigned extras,
     memset(c, 0, sizeof *c);
     conn_opts_init(&c->conn);
     c->own = xcalloc((size_t)argc + 1, sizeof *c->own);
+    c->args = xcalloc((size_t)argc + 1, sizeof *c->args);
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "+a:j:s:p:b:vh", options, &idx)) !=
+    /* "-": operands come back in order (as 1), so options may follow
+     * NODEs whatever POSIXLY_CORRECT says; after "--" all are operands */
+    while ((opt = getopt_long(argc, argv, "-a:j:s:p:b:vh", options, &idx)) !=
            -1) {
+        if (opt == 1) {
+            c->args[c->nargs++] = optarg;
+            continue;
+        }
         if (opt >= OPT_OWN) {
             if (own_parse(&own[opt - OPT_OWN], optarg, &c->own[c->nown++],
                           cause) != 0)
@@ -305,8 +318,8 @@ int cli_parse(int argc, char **argv, unsigned extras,
             pairs[n++].value = optarg;
         }
     }
-    c->args = argv + optind;
-    c->nargs = argc - optind;
+    while (optind < argc)
+        c->args[c->nargs++] = argv[optind++];
     if (c->help) {
         rc = 0;
         goto out;
@@ -337,6 +350,7 @@ void cli_done(struct cli *c)
     conn_opts_done(&c->conn);
     free(c->account);
     free(c->own);
+    free(c->args);
     memset(c, 0, sizeof *c);
 }
 
@@ -354,6 +368,9 @@ void cli_own_apply(const struct cli *c, void *settings)
             break;
         case CLI_FLAG_ON:
             *(int *)field = 1;
+            break;
+        case CLI_STRING:
+            *(const char **)field = o->str;
             break;
         case CLI_U64:
             *(uint64_t *)field = o->u64;

@@ -28,6 +28,7 @@ enum cli_kind {
     CLI_U64,      /* uint64_t, any */
     CLI_FLAG_OFF, /* no value: sets an int to 0 */
     CLI_FLAG_ON,  /* no value: sets an int to 1 */
+    CLI_STRING,   /* a const char * borrowed from argv */
 };
 
 struct cli_option {
@@ -40,8 +41,9 @@ struct cli_option {
 /* A command's own option as given: its row and its value, checked. */
 struct cli_own {
     const struct cli_option *opt;
-    double real;  /* CLI_NUMBER, CLI_REAL */
-    uint64_t u64; /* CLI_U64 */
+    double real;     /* CLI_NUMBER, CLI_REAL */
+    uint64_t u64;    /* CLI_U64 */
+    const char *str; /* CLI_STRING */
 };
 
 struct cli {
@@ -54,7 +56,9 @@ struct cli {
     int full_jid;
     int json;
     int help;
-    char **args; /* operands, borrowed from argv */
+    char **args; /* operands in order (owned array of argv's strings):
+                  * options may come before or after them; after "--"
+                  * everything is an operand */
     int nargs;
     struct cli_own *own; /* the command's own options, in argv order */
     int nown;
@@ -64,7 +68,8 @@ struct cli {
  * argv[0] is the command name. extras: the enum cli_extra bits allowed;
  * own: the command's own options (a table ended by a NULL name), or NULL.
  * Loads the config ([account NAME] from -a, else [account default] when
- * present) under the command line. 0, or -1 with *cause (caller frees).
+ * present) under the command line. Options and operands (NODEs, the
+ * stanza) may come in any order. 0, or -1 with *cause (caller frees).
  * With --help, returns 0 and sets help. Call cli_done in every case.
  */
 int cli_parse(int argc, char **argv, unsigned extras,

@@ -1,5 +1,6 @@
 /* Config file reading with inih; every error names file, line and key. */
 #include "config.h"
+#include "base/file.h"
 #include "base/buf.h"
 #include "base/ini_lines.h"
 
@@ -88,11 +89,13 @@ int config_load(const char *path, const char *account, int required,
     l.account = account;
     l.target = o;
     conn_opts_init(&l.scratch);
-    f = fopen(path, "r");
+    f = file_open_regular(path, cause);
     if (f == NULL) {
-        if (errno == ENOENT && !required)
+        if (errno == ENOENT && !required) {
+            free(*cause);
+            *cause = NULL;
             return 0;
-        *cause = xasprintf("%s: %s", path, strerror(errno));
+        }
         return -1;
     }
     l.in.f = f;

@@ -1,6 +1,8 @@
 /* The transport and the pubsub service the CONN options name. */
 #include "conn.h"
 #include "base/buf.h"
+#include "rest/rest.h"
+#include "rest/restmsg.h"
 #include "xmpp/bosh.h"
 #include "xmpp/jid.h"
 #include "xmpp/tcp.h"
@@ -71,4 +73,32 @@ char *conn_bare(const struct conn_opts *o)
     bare = jid_bare(&j);
     jid_done(&j);
     return bare;
+}
+
+struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
+                       const struct conn_opts *o, const char *password,
+                       unsigned timeout_ms, char **cause)
+{
+    struct rest_config cfg;
+    struct rest *r;
+    struct jid j;
+    char *base;
+
+    if (jid_parse(o->jid, &j, cause) != 0)
+        return NULL;
+    base = rest_base(o->rest, o->server, j.domain);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.base = base;
+    cfg.user = j.local;
+    cfg.password = password;
+    cfg.tls.ca_file = o->ca_file;
+    cfg.tls.pin = o->pin;
+    cfg.tls.insecure = o->insecure;
+    cfg.tls.proxy = o->proxy;
+    cfg.allow_plaintext_auth = o->allow_plaintext_auth;
+    cfg.timeout_ms = timeout_ms;
+    r = rest_new(loop, ctx, &cfg, cause);
+    free(base);
+    jid_done(&j);
+    return r;
 }

@@ -25,4 +25,18 @@ char *conn_service(const struct conn_opts *o);
  * frees ("" when it does not parse). */
 char *conn_bare(const struct conn_opts *o);
 
+struct rest;
+
+/*
+ * A Finesse REST client as o says: the base --rest, else
+ * https://HOST:8445 (HOST: --server, else the JID's domain); HTTP Basic
+ * with the JID's local part as Finesse's user id and password (copied);
+ * --ca-file, --pin, --insecure, --proxy; --allow-plaintext-auth for an
+ * http:// base. timeout_ms 0: REST_TIMEOUT_MS. NULL with *cause (caller
+ * frees).
+ */
+struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
+                       const struct conn_opts *o, const char *password,
+                       unsigned timeout_ms, char **cause);
+
 #endif

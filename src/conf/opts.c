@@ -36,6 +36,7 @@ void conn_opts_done(struct conn_opts *o)
     free(o->resource);
     free(o->sasl);
     free(o->proxy);
+    free(o->rest);
     conn_opts_init(o);
 }
 
@@ -105,6 +106,7 @@ static const struct opt_def defs[] = {
     {"keep-ended", K_SECONDS, F(keep_ended), 0},
     {"keepalive", K_SECONDS, F(keepalive), 0},
     {"full-jid", K_BOOL, F(full_jid), 1},
+    {"rest", K_URL, F(rest), 0},
 };
 #undef F
 

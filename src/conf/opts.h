@@ -27,7 +27,8 @@ struct conn_opts {
     int force_resource;
     char *sasl;
     int verbose;
-    char *proxy;        /* BOSH: HTTP proxy URL */
+    char *proxy;        /* BOSH and REST: HTTP proxy URL */
+    char *rest;         /* Finesse REST base URL; NULL: https://HOST:8445 */
     unsigned bosh_wait; /* BOSH: seconds a poll may be held; 0: 60 */
     /* the console: seconds an ended call stays listed; -1: the default */
     int keep_ended;

@@ -152,3 +152,24 @@ json_t *decode_update_text(const char *node, const char *text, size_t len)
                 finesse_decode_text(node, text ? text : "", text ? len : 0));
     return ev;
 }
+
+json_t *decode_rest(const char *source, xmpp_stanza_t *root)
+{
+    json_t *ev = json_object(), *fields;
+    struct xnode *x;
+    char *cause = NULL, *why;
+
+    if (source)
+        json_object_set_new(ev, EVK_SOURCE, json_str(source));
+    if ((x = xnode_from_stanza(root, &cause)) == NULL) {
+        why = xasprintf("the body cannot be decoded: %s", cause);
+        decode_set_raw(ev, NULL, 0, why);
+        free(why);
+        free(cause);
+        return ev;
+    }
+    fields = finesse_decode_data(x);
+    take_fields(ev, fields ? fields : generic_decoder.decode(source, x));
+    xnode_free(x);
+    return ev;
+}

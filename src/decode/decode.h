@@ -61,6 +61,16 @@ json_t *decode_event(const char *kind, const char *node, xmpp_stanza_t *el);
 json_t *decode_update_text(const char *node, const char *text, size_t len);
 
 /*
+ * A Finesse REST body (root borrowed), parsed by the caller: the same
+ * documents as an Update's <data> (<User>, <Dialogs>, <Team>, <Queue>,
+ * <SystemInfo>, <ApiErrors> …, in any case). Returns a new object (caller
+ * json_decref), never NULL: "source" (the request's path, when not NULL),
+ * "kind" and its member as for an event; kind "xml" for a document no
+ * decoder knows, "raw" for one too deep or large to walk.
+ */
+json_t *decode_rest(const char *source, xmpp_stanza_t *root);
+
+/*
  * Splits what people copy from Fiddler or a browser's Network tab: a
  * <message>, an <iq> with pubsub items, a BOSH <body> holding many, a bare
  * <Update>, or many of these one after another with whitespace or other

@@ -25,6 +25,10 @@ extern const struct decoder generic_decoder; /* generic.c: takes anything */
 
 /* finesse.c: the fields of an <Update> document given as text. */
 json_t *finesse_decode_text(const char *node, const char *text, size_t len);
+/* finesse.c: "kind" and its member for a data root (<user>, <Dialogs>,
+ * <ApiErrors> … in any case), a new object; NULL for a root it does not
+ * know. */
+json_t *finesse_decode_data(const struct xnode *root);
 
 /* decode.c: the event of an <item> already in tree form (new object). */
 json_t *decode_item_tree(const char *node, const struct xnode *item);

@@ -454,12 +454,27 @@ static json_t *event_name(const char *s)
 
 /* The fields of an <Update> tree; text is its source (NULL when it came
  * as elements), for a raw event. */
+json_t *finesse_decode_data(const struct xnode *root)
+{
+    json_t *o;
+    size_t i;
+
+    for (i = 0; i < sizeof data_kinds / sizeof data_kinds[0]; i++) {
+        if (!xnode_is(root, data_kinds[i].root))
+            continue;
+        o = json_object();
+        json_object_set_new(o, EVK_KIND, json_string(data_kinds[i].kind));
+        json_object_set_new(o, data_kinds[i].member, data_kinds[i].build(root));
+        return o;
+    }
+    return NULL;
+}
+
 static json_t *decode_doc(const struct xnode *doc, const char *text, size_t len)
 {
     const struct xnode *c, *data, *root;
-    json_t *o = json_object();
+    json_t *o = json_object(), *fields;
     char *why;
-    size_t i;
 
     if (!xnode_is(doc, "Update")) {
         why = xasprintf("not a Finesse <Update> document: its root is <%s>",
@@ -484,11 +499,9 @@ static json_t *decode_doc(const struct xnode *doc, const char *text, size_t len)
                          : "the <Update> has no <data>");
         return o;
     }
-    for (i = 0; i < sizeof data_kinds / sizeof data_kinds[0]; i++) {
-        if (!xnode_is(root, data_kinds[i].root))
-            continue;
-        json_object_set_new(o, EVK_KIND, json_string(data_kinds[i].kind));
-        json_object_set_new(o, data_kinds[i].member, data_kinds[i].build(root));
+    if ((fields = finesse_decode_data(root)) != NULL) {
+        json_object_update(o, fields);
+        json_decref(fields);
         return o;
     }
     why = xasprintf("no decoder for <%s> data", root->name);

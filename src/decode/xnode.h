@@ -1,5 +1,6 @@
 /*
- * A small, bounded XML tree for the decoders (internal to src/decode/).
+ * A small, bounded XML tree for the decoders (internal to src/decode/;
+ * the simulator's REST side reads request bodies with it too).
  * Built by expat straight from text, or copied from a libstrophe stanza,
  * so that every decoder walks one kind of tree whose depth and size are
  * capped at construction: nothing after that needs to fear hostile depth.

@@ -49,7 +49,17 @@ static void reason_code(struct buf *b, const struct sim_reason *r)
 void sim_xml_user(struct buf *b, const struct sim_user *u)
 {
     open_update(b);
-    buf_printf(b, "<user><dialogs>/finesse/api/User/%s/Dialogs</dialogs>",
+    sim_xml_user_data(b, "user", u);
+    buf_printf(b,
+               "</data><event>PUT</event><requestId></requestId>"
+               "<source>/finesse/api/User/%s</source></Update>",
+               u->login_id);
+}
+
+void sim_xml_user_data(struct buf *b, const char *root,
+                       const struct sim_user *u)
+{
+    buf_printf(b, "<%s><dialogs>/finesse/api/User/%s/Dialogs</dialogs>", root,
                u->login_id);
     el(b, "extension", u->extension);
     el(b, "firstName", u->first);
@@ -67,17 +77,23 @@ void sim_xml_user(struct buf *b, const struct sim_user *u)
     el(b, "stateChangeTime", u->state_time);
     el(b, "teamId", u->team_id);
     el(b, "teamName", u->team_name);
-    buf_printf(b, "<uri>/finesse/api/User/%s</uri></user>", u->login_id);
+    buf_printf(b, "<uri>/finesse/api/User/%s</uri></%s>", u->login_id, root);
+}
+
+void sim_xml_team_user(struct buf *b, const struct sim_user *u)
+{
+    open_update(b);
+    sim_xml_team_user_data(b, "user", u);
     buf_printf(b,
                "</data><event>PUT</event><requestId></requestId>"
                "<source>/finesse/api/User/%s</source></Update>",
                u->login_id);
 }
 
-void sim_xml_team_user(struct buf *b, const struct sim_user *u)
+void sim_xml_team_user_data(struct buf *b, const char *root,
+                            const struct sim_user *u)
 {
-    open_update(b);
-    buf_printf(b, "<user><uri>/finesse/api/User/%s</uri>", u->login_id);
+    buf_printf(b, "<%s><uri>/finesse/api/User/%s</uri>", root, u->login_id);
     el(b, "loginId", u->login_id);
     el(b, "loginName", u->login_name);
     el(b, "firstName", u->first);
@@ -89,11 +105,7 @@ void sim_xml_team_user(struct buf *b, const struct sim_user *u)
     if (u->reason)
         reason_code(b, u->reason);
     el(b, "reasonCodeId", u->reason ? u->reason->id : "-1");
-    buf_puts(b, "</user>");
-    buf_printf(b,
-               "</data><event>PUT</event><requestId></requestId>"
-               "<source>/finesse/api/User/%s</source></Update>",
-               u->login_id);
+    buf_printf(b, "</%s>", root);
 }
 
 static void participant(struct buf *b, const struct sim_party *p)
@@ -113,7 +125,7 @@ static void participant(struct buf *b, const struct sim_party *p)
     buf_puts(b, "</Participant>");
 }
 
-static void dialog(struct buf *b, const struct sim_dialog *d)
+void sim_xml_dialog_data(struct buf *b, const struct sim_dialog *d)
 {
     size_t i;
 
@@ -151,20 +163,20 @@ void sim_xml_dialog(struct buf *b, const char *event, const char *user_id,
 
     open_update(b);
     if (strcmp(event, "PUT") == 0) {
-        dialog(b, d);
+        sim_xml_dialog_data(b, d);
         buf_puts(b, "</data><event>PUT</event><requestId></requestId>");
         buf_printf(b, "<source>/finesse/api/Dialog/%s</source></Update>",
                    d->id);
         return;
     }
     buf_puts(b, "<dialogs>");
-    dialog(b, d);
+    sim_xml_dialog_data(b, d);
     buf_puts(b, "</dialogs>");
     snprintf(source, sizeof source, "/finesse/api/User/%s/Dialogs", user_id);
     close_update(b, event, source);
 }
 
-static void queue_body(struct buf *b, const struct sim_queue_stats *q)
+void sim_xml_queue_data(struct buf *b, const struct sim_queue_stats *q)
 {
     buf_printf(b, "<Queue><uri>/finesse/api/Queue/%s</uri>", q->id);
     el(b, "name", q->name);
@@ -188,7 +200,7 @@ void sim_xml_queue(struct buf *b, const struct sim_queue_stats *q)
     char source[64];
 
     open_update(b);
-    queue_body(b, q);
+    sim_xml_queue_data(b, q);
     snprintf(source, sizeof source, "/finesse/api/Queue/%s", q->id);
     close_update(b, "PUT", source);
 }
@@ -202,19 +214,32 @@ void sim_xml_user_queues(struct buf *b, const char *user_id,
     open_update(b);
     buf_puts(b, "<Queues>");
     for (i = 0; i < n; i++)
-        queue_body(b, &q[i]);
+        sim_xml_queue_data(b, &q[i]);
     buf_puts(b, "</Queues>");
     snprintf(source, sizeof source, "/finesse/api/User/%s/Queues", user_id);
     close_update(b, "POST", source);
 }
 
-void sim_xml_systeminfo(struct buf *b, const char *status, const char *reason,
-                        const char *now, const char *domain)
+/* <name><host>host</host></name> when host is not NULL. */
+static void node_host(struct buf *b, const char *name, const char *host)
 {
-    open_update(b);
+    if (host == NULL)
+        return;
+    buf_printf(b, "<%s>", name);
+    el(b, "host", host);
+    buf_printf(b, "</%s>", name);
+}
+
+void sim_xml_systeminfo_data(struct buf *b, const char *status,
+                             const char *reason, const char *now,
+                             const char *domain, const char *primary,
+                             const char *secondary)
+{
     buf_puts(b, "<SystemInfo>");
     el(b, "currentTimestamp", now);
     buf_puts(b, "<deploymentType>UCCE</deploymentType>");
+    node_host(b, "primaryNode", primary);
+    node_host(b, "secondaryNode", secondary);
     el(b, "status", status);
     el(b, "statusReason", reason);
     el(b, "xmppDomain", domain);
@@ -222,5 +247,48 @@ void sim_xml_systeminfo(struct buf *b, const char *status, const char *reason,
     xml_escape_str(b, domain, XML_ALL);
     buf_puts(b, "</xmppPubSubDomain><uri>/finesse/api/SystemInfo</uri>"
                 "</SystemInfo>");
+}
+
+void sim_xml_systeminfo(struct buf *b, const char *status, const char *reason,
+                        const char *now, const char *domain,
+                        const char *primary, const char *secondary)
+{
+    open_update(b);
+    sim_xml_systeminfo_data(b, status, reason, now, domain, primary, secondary);
     close_update(b, "PUT", "/finesse/api/SystemInfo");
+}
+
+void sim_xml_api_errors(struct buf *b, const struct sim_api_error *e)
+{
+    buf_puts(b, "<ApiErrors><ApiError>");
+    el(b, "ErrorType", e->type);
+    el(b, "ErrorData", e->data);
+    el(b, "ErrorMessage", e->message);
+    buf_puts(b, "</ApiError></ApiErrors>");
+}
+
+void sim_xml_api_errors_update(struct buf *b, const struct sim_api_error *e,
+                               const char *source)
+{
+    open_update(b);
+    buf_puts(b, "<apiErrors><apiError>");
+    el(b, "errorType", e->type);
+    el(b, "errorData", e->data);
+    el(b, "errorMessage", e->message);
+    buf_puts(b, "</apiError></apiErrors>");
+    close_update(b, "PUT", source);
+}
+
+void sim_xml_team(struct buf *b, const char *id, const char *name,
+                  const struct sim_user *users, size_t n)
+{
+    size_t i;
+
+    buf_puts(b, "<Team>");
+    el(b, "id", id);
+    el(b, "name", name);
+    buf_printf(b, "<uri>/finesse/api/Team/%s</uri><users>", id);
+    for (i = 0; i < n; i++)
+        sim_xml_team_user_data(b, "User", &users[i]);
+    buf_puts(b, "</users></Team>");
 }

@@ -3,79 +3,12 @@
  * sim_next. */
 #include "sim.h"
 #include "base/buf.h"
+#include "sim_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define PENDING_MAX 8
-#define STATS_EVERY_MS 10000.0
-#define MAX_VARS 12
-
-enum phase {
-    P_LOGGED_OUT,
-    P_NOT_READY,
-    P_READY,
-    P_RESERVED,
-    P_TALKING,
-    P_HOLD,
-    P_CONSULT_INIT,
-    P_CONSULT_ACTIVE,
-    P_WORK,
-};
-
-struct call {
-    char id[16], from[24], to[24], start[32];
-    const char *type;
-    unsigned queue;
-    const char *state, *agent_state, *other_state, *cause;
-    const char *const *actions;
-    unsigned acct, customer, tier, note, lang;
-    int updated;
-};
-
-struct sim_agent {
-    char id[16], ext[16], login[40];
-    const char *first, *last;
-    unsigned team, q[2], nq;
-    enum phase phase;
-    const char *state, *pending;
-    const struct sim_reason *reason;
-    int work_ready;
-    char state_time[32];
-    double due;
-    struct call call, consult;
-};
-
-struct group {
-    char *name;
-    char id[16], number[16];
-};
-
-struct pending {
-    enum sim_kind kind;
-    long agent;
-    struct buf node, doc;
-};
-
-struct sim {
-    struct sim_config cfg;
-    uint64_t rng;
-    struct sim_agent *agents;
-    unsigned *heap; /* agent indexes, earliest due first */
-    struct group *teams, *queues;
-    struct pending pend[PENDING_MAX];
-    size_t head, n;
-    uint64_t events, digest;
-    double vt, next_stats, next_outage;
-    unsigned stats_cursor; /* queues still to report, counting down */
-    int started, out_of_service;
-    unsigned next_dialog;
-    char now[32];
-    struct buf strip;
-    char *domain;
-};
 
 /* --- tables --- */
 
@@ -113,7 +46,7 @@ static const char *const queue_table[] = {
     "Technical", "Orders",
 };
 
-static const struct sim_reason not_ready_reasons[] = {
+const struct sim_reason sim_not_ready_reasons[SIM_NOT_READY_REASONS] = {
     {"12", "32", "Lunch", "NOT_READY"},
     {"13", "33", "Break", "NOT_READY"},
     {"14", "34", "Meeting", "NOT_READY"},
@@ -121,8 +54,8 @@ static const struct sim_reason not_ready_reasons[] = {
     {"16", "36", "Pause café", "NOT_READY"},
 };
 
-static const struct sim_reason logout_reason = {"20", "40", "End of shift",
-                                                "LOGOUT"};
+const struct sim_reason sim_logout_reason = {"20", "40", "End of shift",
+                                             "LOGOUT"};
 
 static const char *const customers[] = {
     "Smith & Sons <VIP>", "José Núñez",   "Müller \"Grüne\" GmbH",
@@ -139,10 +72,10 @@ static const char *const tiers[] = {"gold", "silver", "bronze"};
 static const char *const langs[] = {"en-US", "de-DE", "fr-FR", "ja-JP",
                                     "es-ES"};
 
-static const char *const act_answer[] = {"ANSWER", NULL};
-static const char *const act_talking[] = {"HOLD", "DROP", "CONSULT_CALL",
-                                          "UPDATE_CALL_DATA", NULL};
-static const char *const act_held[] = {"RETRIEVE", "DROP", NULL};
+const char *const sim_act_answer[] = {"ANSWER", NULL};
+const char *const sim_act_talking[] = {"HOLD", "DROP", "CONSULT_CALL",
+                                       "UPDATE_CALL_DATA", NULL};
+const char *const sim_act_held[] = {"RETRIEVE", "DROP", NULL};
 static const char *const act_consult[] = {"DROP", "TRANSFER", "CONFERENCE",
                                           NULL};
 
@@ -206,9 +139,10 @@ static void heap_sift_down(struct sim *s, size_t i)
 
 /* --- events --- */
 
-static struct pending *push(struct sim *s, enum sim_kind kind, long agent)
+struct pending *sim_push(struct sim *s, enum sim_kind kind, long agent)
 {
-    struct pending *p = &s->pend[(s->head + s->n++) % PENDING_MAX];
+    struct pending *p = s->capture ? sim_push_out(s)
+                                   : &s->pend[(s->head + s->n++) % PENDING_MAX];
 
     p->kind = kind;
     p->agent = agent;
@@ -218,8 +152,8 @@ static struct pending *push(struct sim *s, enum sim_kind kind, long agent)
     return p;
 }
 
-static void user_view(const struct sim_agent *a, const struct sim *s,
-                      struct sim_user *u)
+void sim_user_view(const struct sim_agent *a, const struct sim *s,
+                   struct sim_user *u)
 {
     u->login_id = a->id;
     u->login_name = a->login;
@@ -235,38 +169,33 @@ static void user_view(const struct sim_agent *a, const struct sim *s,
 }
 
 /* The agent's user node and its team node. */
-static void emit_user(struct sim *s, struct sim_agent *a)
+void sim_emit_user(struct sim *s, struct sim_agent *a)
 {
     long idx = a - s->agents;
     struct sim_user u;
     struct pending *p;
 
-    user_view(a, s, &u);
-    p = push(s, SIM_USER, idx);
+    sim_user_view(a, s, &u);
+    p = sim_push(s, SIM_USER, idx);
     buf_printf(&p->node, "/finesse/api/User/%s", a->id);
     sim_xml_user(&p->doc, &u);
-    p = push(s, SIM_TEAM, idx);
+    p = sim_push(s, SIM_TEAM, idx);
     buf_printf(&p->node, "/finesse/api/Team/%s/Users", u.team_id);
     sim_xml_team_user(&p->doc, &u);
 }
 
-static void set_state(struct sim *s, struct sim_agent *a, const char *state,
-                      const struct sim_reason *reason)
+void sim_set_state(struct sim *s, struct sim_agent *a, const char *state,
+                   const struct sim_reason *reason)
 {
     a->state = state;
     a->reason = reason;
     memcpy(a->state_time, s->now, sizeof a->state_time);
-    emit_user(s, a);
+    sim_emit_user(s, a);
 }
 
-static void emit_dialog(struct sim *s, struct sim_agent *a,
-                        const struct call *c, const char *event)
+void sim_dialog_view(struct sim *s, const struct sim_agent *a,
+                     const struct call *c, struct sim_dialog_view *v)
 {
-    char acct[16], kase[16];
-    struct sim_var v[MAX_VARS];
-    struct sim_party parts[2];
-    struct sim_dialog d;
-    struct pending *p;
     size_t n = 0;
     int i;
     static const char *const names[] = {
@@ -274,55 +203,64 @@ static void emit_dialog(struct sim *s, struct sim_agent *a,
         "callVariable5", "callVariable6", "callVariable7", "callVariable8",
         "callVariable9", "callVariable10"};
 
-    snprintf(acct, sizeof acct, "acct-%06u", c->acct);
-    snprintf(kase, sizeof kase, "CS-%05u", c->acct % 100000);
+    snprintf(v->acct, sizeof v->acct, "acct-%06u", c->acct);
+    snprintf(v->kase, sizeof v->kase, "CS-%05u", c->acct % 100000);
     for (i = 0; i < 10; i++) {
-        v[n].name = names[i];
-        v[n++].value = "";
+        v->vars[n].name = names[i];
+        v->vars[n++].value = "";
     }
-    v[0].value = acct;
-    v[1].value = customers[c->customer];
-    v[2].value = langs[c->lang];
-    v[3].value = kase;
-    v[4].value = c->updated ? "callback requested" : "";
-    v[n].name = "user.CustomerTier";
-    v[n++].value = tiers[c->tier];
-    v[n].name = "user.Notes";
-    v[n++].value = notes[c->note];
+    v->vars[0].value = v->acct;
+    v->vars[1].value = customers[c->customer];
+    v->vars[2].value = langs[c->lang];
+    v->vars[3].value = v->kase;
+    v->vars[4].value = c->updated ? "callback requested" : "";
+    v->vars[n].name = "user.CustomerTier";
+    v->vars[n++].value = tiers[c->tier];
+    v->vars[n].name = "user.Notes";
+    v->vars[n++].value = notes[c->note];
 
-    memset(parts, 0, sizeof parts);
-    parts[0].address = a->ext;
-    parts[0].agent = 1;
-    parts[0].state = c->agent_state;
-    parts[0].cause = c->cause;
-    parts[0].actions = c->actions;
-    parts[0].start_time = c->start;
-    parts[0].state_time = s->now;
-    parts[1] = parts[0];
-    parts[1].address = strcmp(c->type, "CONSULT") == 0 ? c->to : c->from;
-    parts[1].agent = 0;
-    parts[1].state = c->other_state;
-    parts[1].actions = NULL;
+    memset(v->parts, 0, sizeof v->parts);
+    v->parts[0].address = a->ext;
+    v->parts[0].agent = 1;
+    v->parts[0].state = c->agent_state;
+    v->parts[0].cause = c->cause;
+    v->parts[0].actions = c->actions;
+    v->parts[0].start_time = c->start;
+    v->parts[0].state_time = s->now;
+    v->parts[1] = v->parts[0];
+    v->parts[1].address = strcmp(c->type, "CONSULT") == 0 ? c->to : c->from;
+    v->parts[1].agent = 0;
+    v->parts[1].state = c->other_state;
+    v->parts[1].actions = NULL;
 
-    memset(&d, 0, sizeof d);
-    d.id = c->id;
-    d.from = c->from;
-    d.to = c->to;
-    d.dnis = c->to;
-    d.call_type = c->type;
-    d.queue_number = s->queues[c->queue].number;
-    d.queue_name = s->queues[c->queue].name;
-    d.state = c->state;
-    d.vars = v;
-    d.nvars = n;
-    d.parties = parts;
-    d.nparties = 2;
-    p = push(s, SIM_DIALOGS, a - s->agents);
-    buf_printf(&p->node, "/finesse/api/User/%s/Dialogs", a->id);
-    sim_xml_dialog(&p->doc, event, a->id, &d);
+    memset(&v->d, 0, sizeof v->d);
+    v->d.id = c->id;
+    v->d.from = c->from;
+    v->d.to = c->to;
+    v->d.dnis = c->to;
+    v->d.call_type = c->type;
+    v->d.queue_number = s->queues[c->queue].number;
+    v->d.queue_name = s->queues[c->queue].name;
+    v->d.state = c->state;
+    v->d.vars = v->vars;
+    v->d.nvars = n;
+    v->d.parties = v->parts;
+    v->d.nparties = 2;
 }
 
-static void queue_stats(struct sim *s, unsigned q, struct sim_queue_stats *o)
+void sim_emit_dialog(struct sim *s, struct sim_agent *a, const struct call *c,
+                     const char *event)
+{
+    struct sim_dialog_view v;
+    struct pending *p;
+
+    sim_dialog_view(s, a, c, &v);
+    p = sim_push(s, SIM_DIALOGS, a - s->agents);
+    buf_printf(&p->node, "/finesse/api/User/%s/Dialogs", a->id);
+    sim_xml_dialog(&p->doc, event, a->id, &v.d);
+}
+
+void sim_queue_stats(struct sim *s, unsigned q, struct sim_queue_stats *o)
 {
     unsigned i, k;
 
@@ -370,37 +308,37 @@ static void emit_queue(struct sim *s, unsigned q)
     struct sim_queue_stats st;
     struct pending *p;
 
-    queue_stats(s, q, &st);
-    p = push(s, SIM_QUEUE, -1);
+    sim_queue_stats(s, q, &st);
+    p = sim_push(s, SIM_QUEUE, -1);
     buf_printf(&p->node, "/finesse/api/Queue/%s", st.id);
     sim_xml_queue(&p->doc, &st);
 }
 
-static void emit_user_queues(struct sim *s, struct sim_agent *a)
+void sim_emit_user_queues(struct sim *s, struct sim_agent *a)
 {
     struct sim_queue_stats st[2];
     struct pending *p;
     unsigned k;
 
     for (k = 0; k < a->nq; k++)
-        queue_stats(s, a->q[k], &st[k]);
-    p = push(s, SIM_QUEUES, a - s->agents);
+        sim_queue_stats(s, a->q[k], &st[k]);
+    p = sim_push(s, SIM_QUEUES, a - s->agents);
     buf_printf(&p->node, "/finesse/api/User/%s/Queues", a->id);
     sim_xml_user_queues(&p->doc, a->id, st, a->nq);
 }
 
-static void emit_systeminfo(struct sim *s, const char *status,
-                            const char *reason)
+void sim_emit_systeminfo(struct sim *s, const char *status, const char *reason)
 {
-    struct pending *p = push(s, SIM_SYSTEMINFO, -1);
+    struct pending *p = sim_push(s, SIM_SYSTEMINFO, -1);
 
     buf_puts(&p->node, "/finesse/api/SystemInfo");
-    sim_xml_systeminfo(&p->doc, status, reason, s->now, s->domain);
+    sim_xml_systeminfo(&p->doc, status, reason, s->now, s->domain, s->primary,
+                       s->secondary);
 }
 
 /* --- one agent's shift --- */
 
-static void new_call(struct sim *s, struct sim_agent *a)
+void sim_new_call(struct sim *s, struct sim_agent *a)
 {
     struct call *c = &a->call;
 
@@ -420,7 +358,7 @@ static void new_call(struct sim *s, struct sim_agent *a)
     c->agent_state = "ALERTING";
     c->other_state = "INITIATED";
     c->cause = "";
-    c->actions = act_answer;
+    c->actions = sim_act_answer;
 }
 
 /* The consult leg to another agent's extension, primary on hold. */
@@ -440,28 +378,28 @@ static void start_consult(struct sim *s, struct sim_agent *a)
     c->other_state = "ALERTING";
     c->actions = act_consult;
     a->call.agent_state = "HELD";
-    a->call.actions = act_held;
-    emit_dialog(s, a, &a->call, "PUT");
-    emit_dialog(s, a, c, "POST");
+    a->call.actions = sim_act_held;
+    sim_emit_dialog(s, a, &a->call, "PUT");
+    sim_emit_dialog(s, a, c, "POST");
 }
 
 static const struct sim_reason *some_reason(struct sim *s)
 {
-    return &not_ready_reasons[below(s, N(not_ready_reasons))];
+    return &sim_not_ready_reasons[below(s, N(sim_not_ready_reasons))];
 }
 
 static void step_not_ready(struct sim *s, struct sim_agent *a)
 {
     if (chance(s, 5)) { /* end of shift; back later */
         a->phase = P_LOGGED_OUT;
-        set_state(s, a, "LOGOUT", &logout_reason);
+        sim_set_state(s, a, "LOGOUT", &sim_logout_reason);
         a->due += between(s, 20000, 120000);
     } else if (chance(s, 15)) {
-        set_state(s, a, "NOT_READY", some_reason(s));
+        sim_set_state(s, a, "NOT_READY", some_reason(s));
         a->due += between(s, 5000, 60000);
     } else {
         a->phase = P_READY;
-        set_state(s, a, "READY", NULL);
+        sim_set_state(s, a, "READY", NULL);
         a->due += between(s, 2000, 20000);
     }
 }
@@ -470,14 +408,14 @@ static void step_ready(struct sim *s, struct sim_agent *a)
 {
     if (chance(s, 8)) {
         a->phase = P_NOT_READY;
-        set_state(s, a, "NOT_READY", some_reason(s));
+        sim_set_state(s, a, "NOT_READY", some_reason(s));
         a->due += between(s, 5000, 60000);
         return;
     }
     a->phase = P_RESERVED;
-    new_call(s, a);
-    set_state(s, a, "RESERVED", NULL);
-    emit_dialog(s, a, &a->call, "POST");
+    sim_new_call(s, a);
+    sim_set_state(s, a, "RESERVED", NULL);
+    sim_emit_dialog(s, a, &a->call, "POST");
     a->due += between(s, 2000, 8000);
 }
 
@@ -489,40 +427,49 @@ static void step_reserved(struct sim *s, struct sim_agent *a)
         c->state = c->agent_state = c->other_state = "DROPPED";
         c->cause = "OTHER";
         c->actions = NULL;
-        emit_dialog(s, a, c, "DELETE");
+        sim_emit_dialog(s, a, c, "DELETE");
         a->phase = P_READY;
-        set_state(s, a, "READY", NULL);
+        sim_set_state(s, a, "READY", NULL);
         a->due += between(s, 2000, 20000);
         return;
     }
     c->state = c->agent_state = c->other_state = "ACTIVE";
-    c->actions = act_talking;
-    emit_dialog(s, a, c, "PUT");
+    c->actions = sim_act_talking;
+    sim_emit_dialog(s, a, c, "PUT");
     a->phase = P_TALKING;
-    set_state(s, a, "TALKING", NULL);
+    sim_set_state(s, a, "TALKING", NULL);
     a->due += between(s, 10000, 120000);
 }
 
-/* Drop, then wrap-up (or the pending NOT_READY). */
-static void end_call(struct sim *s, struct sim_agent *a)
+void sim_end_call(struct sim *s, struct sim_agent *a,
+                  const struct sim_reason *reason, int work_ready)
 {
     struct call *c = &a->call;
 
     c->state = c->agent_state = c->other_state = "DROPPED";
     c->cause = "";
     c->actions = NULL;
-    emit_dialog(s, a, c, "DELETE");
+    sim_emit_dialog(s, a, c, "DELETE");
     if (a->pending[0]) {
         a->pending = "";
+        a->pending_reason = NULL;
         a->phase = P_NOT_READY;
-        set_state(s, a, "NOT_READY", some_reason(s));
-        a->due += between(s, 5000, 60000);
+        sim_set_state(s, a, "NOT_READY", reason);
         return;
     }
     a->phase = P_WORK;
-    a->work_ready = chance(s, 70);
-    set_state(s, a, a->work_ready ? "WORK_READY" : "WORK", NULL);
-    a->due += between(s, 5000, 30000);
+    a->work_ready = work_ready;
+    sim_set_state(s, a, work_ready ? "WORK_READY" : "WORK", NULL);
+}
+
+/* Drop, then wrap-up (or the pending NOT_READY with some reason). */
+static void end_call(struct sim *s, struct sim_agent *a)
+{
+    int pending = a->pending[0] != '\0';
+
+    sim_end_call(s, a, pending ? some_reason(s) : NULL,
+                 pending ? 0 : chance(s, 70));
+    a->due += pending ? between(s, 5000, 60000) : between(s, 5000, 30000);
 }
 
 static void step_talking(struct sim *s, struct sim_agent *a)
@@ -531,10 +478,10 @@ static void step_talking(struct sim *s, struct sim_agent *a)
 
     if (r < 15) {
         a->call.agent_state = "HELD";
-        a->call.actions = act_held;
-        emit_dialog(s, a, &a->call, "PUT");
+        a->call.actions = sim_act_held;
+        sim_emit_dialog(s, a, &a->call, "PUT");
         a->phase = P_HOLD;
-        set_state(s, a, "HOLD", NULL);
+        sim_set_state(s, a, "HOLD", NULL);
         a->due += between(s, 5000, 45000);
     } else if (r < 25) {
         start_consult(s, a);
@@ -542,11 +489,11 @@ static void step_talking(struct sim *s, struct sim_agent *a)
         a->due += between(s, 2000, 6000);
     } else if (r < 33 && !a->pending[0]) {
         a->pending = "NOT_READY";
-        emit_user(s, a);
+        sim_emit_user(s, a);
         a->due += between(s, 5000, 60000);
     } else if (r < 40 && !a->call.updated) {
         a->call.updated = 1;
-        emit_dialog(s, a, &a->call, "PUT");
+        sim_emit_dialog(s, a, &a->call, "PUT");
         a->due += between(s, 5000, 60000);
     } else {
         end_call(s, a);
@@ -559,17 +506,17 @@ static void step_consult(struct sim *s, struct sim_agent *a)
 
     if (a->phase == P_CONSULT_INIT) {
         c->state = c->agent_state = c->other_state = "ACTIVE";
-        emit_dialog(s, a, c, "PUT");
+        sim_emit_dialog(s, a, c, "PUT");
         a->phase = P_CONSULT_ACTIVE;
         a->due += between(s, 5000, 40000);
         return;
     }
     c->state = c->agent_state = c->other_state = "DROPPED";
     c->actions = NULL;
-    emit_dialog(s, a, c, "DELETE");
+    sim_emit_dialog(s, a, c, "DELETE");
     a->call.agent_state = "ACTIVE";
-    a->call.actions = act_talking;
-    emit_dialog(s, a, &a->call, "PUT");
+    a->call.actions = sim_act_talking;
+    sim_emit_dialog(s, a, &a->call, "PUT");
     a->phase = P_TALKING;
     a->due += between(s, 5000, 60000);
 }
@@ -580,8 +527,8 @@ static void step(struct sim *s, struct sim_agent *a)
     case P_LOGGED_OUT:
         a->phase = P_NOT_READY;
         a->pending = "";
-        set_state(s, a, "NOT_READY", NULL);
-        emit_user_queues(s, a);
+        sim_set_state(s, a, "NOT_READY", NULL);
+        sim_emit_user_queues(s, a);
         a->due += between(s, 3000, 30000);
         break;
     case P_NOT_READY:
@@ -598,10 +545,10 @@ static void step(struct sim *s, struct sim_agent *a)
         break;
     case P_HOLD:
         a->call.agent_state = "ACTIVE";
-        a->call.actions = act_talking;
-        emit_dialog(s, a, &a->call, "PUT");
+        a->call.actions = sim_act_talking;
+        sim_emit_dialog(s, a, &a->call, "PUT");
         a->phase = P_TALKING;
-        set_state(s, a, "TALKING", NULL);
+        sim_set_state(s, a, "TALKING", NULL);
         a->due += between(s, 5000, 60000);
         break;
     case P_CONSULT_INIT:
@@ -610,11 +557,27 @@ static void step(struct sim *s, struct sim_agent *a)
         break;
     case P_WORK:
         a->phase = a->work_ready ? P_READY : P_NOT_READY;
-        set_state(s, a, a->work_ready ? "READY" : "NOT_READY",
-                  a->work_ready ? NULL : some_reason(s));
+        sim_set_state(s, a, a->work_ready ? "READY" : "NOT_READY",
+                      a->work_ready ? NULL : some_reason(s));
         a->due += between(s, 2000, 30000);
         break;
     }
+}
+
+/* An agent left to a REST client only gets calls, when READY; on its
+ * other turns a queue's statistics go out instead, so that the sequence
+ * goes on when every agent is left to a client. */
+static void step_driven(struct sim *s, struct sim_agent *a)
+{
+    if (a->phase == P_READY) {
+        a->phase = P_RESERVED;
+        sim_new_call(s, a);
+        sim_set_state(s, a, "RESERVED", NULL);
+        sim_emit_dialog(s, a, &a->call, "POST");
+    } else {
+        emit_queue(s, s->filler++ % s->cfg.queues);
+    }
+    a->due += between(s, 2000, 8000);
 }
 
 /* --- the sequence --- */
@@ -622,9 +585,11 @@ static void step(struct sim *s, struct sim_agent *a)
 /* Queues events for the next thing that happens. */
 static void generate(struct sim *s)
 {
+    struct sim_agent *a;
+
     if (!s->started) {
         s->started = 1;
-        emit_systeminfo(s, "IN_SERVICE", "");
+        sim_emit_systeminfo(s, "IN_SERVICE", "");
         return;
     }
     if (s->stats_cursor > 0) {
@@ -640,19 +605,23 @@ static void generate(struct sim *s)
     if (s->cfg.outage && s->vt >= s->next_outage) {
         s->out_of_service = !s->out_of_service;
         if (s->out_of_service) {
-            emit_systeminfo(s, "OUT_OF_SERVICE", "CTI connection lost");
+            sim_emit_systeminfo(s, "OUT_OF_SERVICE", "CTI connection lost");
             s->next_outage = s->vt + between(s, 5000, 15000);
         } else {
-            emit_systeminfo(s, "IN_SERVICE", "");
+            sim_emit_systeminfo(s, "IN_SERVICE", "");
             s->next_outage = s->vt + between(s, 300000, 900000);
         }
         return;
     }
-    step(s, &s->agents[s->heap[0]]);
+    a = &s->agents[s->heap[0]];
+    if (a->driven)
+        step_driven(s, a);
+    else
+        step(s, a);
     heap_sift_down(s, 0); /* its due time grew */
 }
 
-static void format_time(double now_ms, char out[32])
+void sim_format_time(double now_ms, char out[32])
 {
     time_t t = (time_t)(now_ms / 1000);
     char tmp[96];
@@ -680,7 +649,7 @@ int sim_next(struct sim *s, double now_ms, struct sim_event *out)
 {
     struct pending *p;
 
-    format_time(now_ms, s->now);
+    sim_format_time(now_ms, s->now);
     while (s->n == 0)
         generate(s);
     p = &s->pend[s->head];
@@ -700,7 +669,7 @@ int sim_next(struct sim *s, double now_ms, struct sim_event *out)
     return 0;
 }
 
-/* True at a timestamp as format_time writes it. */
+/* True at a timestamp as sim_format_time writes it. */
 static int is_time(const char *p, size_t left)
 {
     static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
@@ -784,7 +753,9 @@ struct sim *sim_new(const struct sim_config *cfg)
     if (!(s->cfg.rate > 0))
         s->cfg.rate = 1;
     s->domain = xstrdup(cfg->domain ? cfg->domain : "localhost");
-    s->cfg.domain = NULL; /* borrowed: s->domain is the copy */
+    s->primary = cfg->primary ? xstrdup(cfg->primary) : NULL;
+    s->secondary = cfg->secondary ? xstrdup(cfg->secondary) : NULL;
+    s->cfg.domain = s->cfg.primary = s->cfg.secondary = NULL; /* copied */
     s->rng = cfg->seed;
     s->digest = 0xcbf29ce484222325ULL;
     s->next_dialog = 16817500;
@@ -821,7 +792,14 @@ void sim_free(struct sim *s)
         buf_done(&s->pend[k].doc);
     }
     buf_done(&s->strip);
+    for (k = 0; k < s->out_cap; k++) {
+        buf_done(&s->out[k].node);
+        buf_done(&s->out[k].doc);
+    }
+    free(s->out);
     free(s->domain);
+    free(s->primary);
+    free(s->secondary);
     for (k = 0; k < s->cfg.teams; k++)
         free(s->teams[k].name);
     for (k = 0; k < s->cfg.queues; k++)

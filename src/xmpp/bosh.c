@@ -1,15 +1,19 @@
 /*
- * BOSH transport. One held long poll while idle; stanzas batched onto the
- * next request; never more than the server's 'requests' in flight;
- * responses handled in rid order; a failed attempt is resent byte for
- * byte with the same rid, a bounded number of times. Every HTTP attempt
- * is reported as a transport record.
+ * BOSH transport. One held long poll while idle, paced when the server
+ * answers it at once; stanzas batched onto the next request; never more
+ * than the server's 'requests' in flight; responses (16 MiB at most)
+ * handled in rid order, their stanzas handed over a batch a loop turn; a
+ * response for another sid ends the session; a failed attempt is resent
+ * byte for byte with the same rid, a bounded number of times. Every HTTP
+ * attempt is reported as a transport record.
  */
 #include "bosh.h"
 #include "base/buf.h"
 #include "base/loop.h"
+#include "base/sanitize.h"
 #include "boshbody.h"
-#include "cert.h"
+#include "http/curlev.h"
+#include "http/httptls.h"
 
 #include <assert.h>
 #include <curl/curl.h>
@@ -38,11 +42,13 @@ struct breq {
     size_t body_len;
     unsigned stanzas_out;
     struct buf resp;
+    int capped; /* the response went past BOSH_MAX_RESPONSE */
     char errbuf[CURL_ERROR_SIZE];
     long status;
     char date[64];
     unsigned retries;
     unsigned timeouts; /* attempts that got no answer within wait + margin */
+    int poll;          /* an empty request of an open session: the held poll */
     double start_ms, start_wall;
     int done; /* a good response waits to be handled in rid order */
     xmpp_stanza_t *parsed; /* its <body/>, or NULL if it did not parse */
@@ -57,8 +63,8 @@ struct bosh {
     struct bosh_config cfg; /* strings owned */
     enum bosh_state state;
 
-    CURLM *multi;
-    struct event *curl_timer;
+    struct curlev *multi;
+    struct http_tls tls; /* points into cfg */
     struct curl_slist *headers;
 
     char *sid;
@@ -67,6 +73,13 @@ struct bosh {
     struct transport_params params;
     struct breq *inflight[BOSH_MAX_REQUESTS];
     int ninflight;
+
+    /* the response whose stanzas go to the session, a batch a turn */
+    struct breq *delivering;
+    xmpp_stanza_t *deliver_next;
+    struct loop_timer *deliver_timer;
+    /* no empty poll before this timer: the last one came back at once */
+    struct loop_timer *pace_timer;
 
     struct buf queue; /* serialized stanzas for the next request */
     unsigned queued;
@@ -84,6 +97,7 @@ struct bosh {
 
 static void pump(struct bosh *b);
 static void start_attempt(struct breq *r);
+static void handle_in_order(struct bosh *b);
 
 static double wall_now(void)
 {
@@ -111,7 +125,7 @@ static void req_free(struct breq *r)
     if (r == NULL)
         return;
     if (r->easy) {
-        curl_multi_remove_handle(r->b->multi, r->easy);
+        curlev_remove(r->b->multi, r->easy);
         curl_easy_cleanup(r->easy);
     }
     loop_timer_free(r->retry_timer);
@@ -144,6 +158,7 @@ static void end_session(struct bosh *b, enum perch_fail why, char *cause)
         return;
     b->state = B_CLOSED;
     loop_timer_stop(b->close_timer);
+    loop_timer_stop(b->pace_timer);
     drop_all_requests(b);
     event_active(b->report_ev, 0, 0);
 }
@@ -168,53 +183,10 @@ static void emit_record(struct bosh *b, struct breq *r, const char *error,
     rec.stanzas_in = stanzas_in;
     rec.empty = r->stanzas_out == 0 && stanzas_in == 0;
     rec.retries = r->retries;
+    rec.capped = r->capped;
     rec.error = error;
     rec.date = r->date[0] ? r->date : NULL;
     b->base.ev->record(b->base.ev_arg, &rec);
-}
-
-/* ---- the certificate, when curl refused it ---- */
-
-/* Connects once more without verification, only to show the user what
- * the server presented and the pin that would accept it. */
-static char *untrusted_message(struct bosh *b, const char *why)
-{
-    CURL *e = curl_easy_init();
-    struct curl_certinfo *ci = NULL;
-    const char *subject = NULL, *issuer = NULL, *from = NULL, *to = NULL;
-    const char *pem = NULL;
-    struct curl_slist *s;
-    char *msg;
-
-    curl_easy_setopt(e, CURLOPT_URL, b->cfg.url);
-    curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-    curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    if (b->cfg.proxy)
-        curl_easy_setopt(e, CURLOPT_PROXY, b->cfg.proxy);
-    if (curl_easy_perform(e) == CURLE_OK &&
-        curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci &&
-        ci->num_of_certs > 0) {
-        for (s = ci->certinfo[0]; s; s = s->next) {
-            if (!strncmp(s->data, "Subject:", 8))
-                subject = s->data + 8;
-            else if (!strncmp(s->data, "Issuer:", 7))
-                issuer = s->data + 7;
-            else if (!strncmp(s->data, "Start date:", 11))
-                from = s->data + 11;
-            else if (!strncmp(s->data, "Expire date:", 12))
-                to = s->data + 12;
-            else if (!strncmp(s->data, "Cert:", 5))
-                pem = s->data + 5;
-        }
-    }
-    msg =
-        cert_untrusted_message(b->cfg.url, why, subject, issuer, from, to, pem);
-    curl_easy_cleanup(e);
-    return msg;
 }
 
 /* ---- requests ---- */
@@ -249,6 +221,7 @@ static struct breq *new_request(struct bosh *b, int allow_empty)
     r = xcalloc(1, sizeof *r);
     r->b = b;
     r->rid = req.rid;
+    r->poll = b->state == B_OPEN && b->queued == 0 && !req.restart;
     r->body = bosh_body_build(&req, &r->body_len);
     r->stanzas_out = b->queued;
     b->queued = 0;
@@ -273,7 +246,9 @@ static void pump(struct bosh *b)
         !(b->state == B_CREATING && b->ninflight == 0))
         return;
     while (b->ninflight < request_limit(b)) {
-        r = new_request(b, b->ninflight == 0 && b->state != B_CLOSING);
+        /* the held poll: one when none is in flight, none while paced */
+        r = new_request(b, b->ninflight == 0 && b->state != B_CLOSING &&
+                               !loop_timer_pending(b->pace_timer));
         if (r == NULL)
             return;
         assert(b->ninflight < BOSH_MAX_REQUESTS);
@@ -289,8 +264,12 @@ static void pump(struct bosh *b)
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
     struct breq *r = arg;
-    if (r->resp.len + size * n > BOSH_MAX_RESPONSE)
+
+    /* counted after curl's decompression: a gzip bomb stops here */
+    if (r->resp.len + size * n > BOSH_MAX_RESPONSE) {
+        r->capped = 1;
         return 0; /* curl fails the transfer: CURLE_WRITE_ERROR */
+    }
     buf_append(&r->resp, data, size * n);
     return size * n;
 }
@@ -323,6 +302,7 @@ static void start_attempt(struct breq *r)
     unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
 
     buf_done(&r->resp);
+    r->capped = 0;
     r->status = 0;
     r->date[0] = '\0';
     r->start_ms = loop_now_ms();
@@ -346,23 +326,8 @@ static void start_attempt(struct breq *r)
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    if (b->cfg.proxy)
-        curl_easy_setopt(e, CURLOPT_PROXY, b->cfg.proxy);
-    if (b->cfg.ca_file)
-        curl_easy_setopt(e, CURLOPT_CAINFO, b->cfg.ca_file);
-    if (b->cfg.pin) {
-        /* As over TCP, a matching pin is trust enough on its own. */
-        curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, b->cfg.pin);
-        if (b->cfg.ca_file == NULL) {
-            curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-            curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-        }
-    }
-    if (b->cfg.insecure) {
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    curl_multi_add_handle(b->multi, e);
+    http_tls_apply(e, &b->tls);
+    curlev_add(b->multi, e);
 }
 
 static void remove_inflight(struct bosh *b, struct breq *r)
@@ -439,12 +404,94 @@ static void adopt_params(struct bosh *b, xmpp_stanza_t *body)
         b->base.ev->params(b->base.ev_arg, &b->params);
 }
 
-/* Hands the children of a good response to the session. */
+/* Hands up to BOSH_BATCH stanzas of the response being delivered to the
+ * session; the rest on a later turn of the loop, so that a body of
+ * thousands of stanzas leaves timers, signals and keys their turn. Once
+ * the session is closing, what is left is dropped. */
+static void deliver(struct bosh *b)
+{
+    xmpp_stanza_t *c;
+    unsigned n = 0;
+
+    while ((c = b->deliver_next) != NULL && b->state != B_CLOSED &&
+           b->state != B_CLOSING) {
+        const char *ns;
+        if (n == BOSH_BATCH) {
+            loop_timer_start(b->deliver_timer, 0);
+            return;
+        }
+        b->deliver_next = xmpp_stanza_get_next(c);
+        if (xmpp_stanza_is_text(c))
+            continue;
+        n++;
+        ns = xmpp_stanza_get_ns(c);
+        if (strcmp(xmpp_stanza_get_name(c), "features") == 0 && ns &&
+            strcmp(ns, NS_STREAMS) == 0)
+            b->base.ev->features(b->base.ev_arg, c);
+        else
+            b->base.ev->stanza(b->base.ev_arg, c);
+    }
+    req_free(b->delivering);
+    b->delivering = NULL;
+    b->deliver_next = NULL;
+}
+
+static void on_deliver(void *arg)
+{
+    struct bosh *b = arg;
+
+    deliver(b);
+    handle_in_order(b);
+}
+
+/*
+ * A lone poll (nothing sent after it) answered empty sooner than the
+ * server's polling interval (at least BOSH_MIN_POLL_S) means a server
+ * that does not hold requests: the next empty poll waits that interval.
+ * An early answer caused by a newer request of ours is the normal hold=1
+ * hand-over and does not count.
+ */
+static void pace(struct bosh *b, struct breq *r, unsigned stanzas_in)
+{
+    unsigned s = b->params.polling > BOSH_MIN_POLL_S ? b->params.polling
+                                                     : BOSH_MIN_POLL_S;
+
+    if (b->state == B_OPEN && r->poll && stanzas_in == 0 &&
+        bosh_rid_next(r->rid) == b->next_rid &&
+        loop_now_ms() - r->start_ms < s * 1000.0)
+        loop_timer_start(b->pace_timer, s * 1000);
+}
+
+static void on_paced(void *arg)
+{
+    pump(arg);
+}
+
+/* Why a response is not for this session, or NULL: a sid other than ours
+ * (a server mixing sessions up must not be polled on). New string. */
+static char *foreign_sid(struct bosh *b, struct breq *r, xmpp_stanza_t *body)
+{
+    const char *sid = xmpp_stanza_get_attribute(body, "sid");
+    char *shown, *msg;
+
+    if (b->state == B_CREATING || sid == NULL || strcmp(sid, b->sid) == 0)
+        return NULL;
+    shown = sanitize_str(sid, SANITIZE_LINE);
+    msg = xasprintf("%s answered rid %llu for another BOSH session (sid "
+                    "'%s'; ours is '%s')",
+                    b->cfg.url, r->rid, shown, b->sid);
+    free(shown);
+    return msg;
+}
+
+/* Reads a good response and starts handing its children to the session;
+ * takes r (freed here or once delivered). */
 static void handle_response(struct bosh *b, struct breq *r)
 {
     xmpp_stanza_t *body = r->parsed;
     xmpp_stanza_t *c;
     unsigned n = 0;
+    char *why;
 
     if (body == NULL) {
         emit_record(b, r, r->parse_error, 0);
@@ -452,10 +499,17 @@ static void handle_response(struct bosh *b, struct breq *r)
                     xasprintf("the server at %s answered rid %llu with a "
                               "bad body: %s",
                               b->cfg.url, r->rid, r->parse_error));
+        req_free(r);
         return;
     }
     for (c = xmpp_stanza_get_children(body); c; c = xmpp_stanza_get_next(c))
         n += !xmpp_stanza_is_text(c);
+    if ((why = foreign_sid(b, r, body)) != NULL) {
+        emit_record(b, r, "another session's sid", n);
+        end_session(b, FAIL_STREAM, why);
+        req_free(r);
+        return;
+    }
     emit_record(b, r, NULL, n);
     if (b->state == B_CREATING) {
         const char *sid = xmpp_stanza_get_attribute(body, "sid");
@@ -464,6 +518,7 @@ static void handle_response(struct bosh *b, struct breq *r)
                         xasprintf("%s did not create a BOSH session (no "
                                   "sid in its answer)",
                                   b->cfg.url));
+            req_free(r);
             return;
         }
         if (sid) {
@@ -477,43 +532,82 @@ static void handle_response(struct bosh *b, struct breq *r)
             end_session(b, FAIL_CLOSED, xstrdup("closed"));
         else
             end_session(b, FAIL_STREAM, bosh_terminate_cause(body));
+        req_free(r);
         return;
     }
-    for (c = xmpp_stanza_get_children(body); c && b->state != B_CLOSED;
-         c = xmpp_stanza_get_next(c)) {
-        const char *ns;
-        if (xmpp_stanza_is_text(c))
-            continue;
-        ns = xmpp_stanza_get_ns(c);
-        if (strcmp(xmpp_stanza_get_name(c), "features") == 0 && ns &&
-            strcmp(ns, NS_STREAMS) == 0)
-            b->base.ev->features(b->base.ev_arg, c);
-        else
-            b->base.ev->stanza(b->base.ev_arg, c);
-    }
+    pace(b, r, n);
+    b->delivering = r;
+    b->deliver_next = xmpp_stanza_get_children(body);
+    deliver(b);
 }
 
-/* Handles finished responses strictly in rid order. */
-static void handle_in_order(struct bosh *b)
+/* The finished response with the rid to handle next, taken out of the
+ * requests in flight; NULL when it has not come yet. */
+static struct breq *next_in_order(struct bosh *b)
 {
-    int i, progress = 1;
+    int i;
 
-    while (progress && b->state != B_CLOSED) {
-        progress = 0;
-        for (i = 0; i < b->ninflight; i++) {
-            struct breq *r = b->inflight[i];
-            if (!r->done || r->rid != b->handle_rid)
-                continue;
+    for (i = 0; i < b->ninflight; i++) {
+        struct breq *r = b->inflight[i];
+        if (r->done && r->rid == b->handle_rid) {
             remove_inflight(b, r);
-            b->handle_rid = r->rid + 1;
-            handle_response(b, r);
-            req_free(r);
-            progress = 1;
-            break;
+            b->handle_rid = bosh_rid_next(r->rid);
+            return r;
         }
     }
+    return NULL;
+}
+
+/* Handles finished responses strictly in rid order, one delivery at a
+ * time, and keeps a poll held. */
+static void handle_in_order(struct bosh *b)
+{
+    struct breq *r;
+
+    while (b->state != B_CLOSED && b->delivering == NULL &&
+           (r = next_in_order(b)) != NULL)
+        handle_response(b, r);
     if (b->state != B_CLOSED)
         pump(b);
+}
+
+/* A transport error: the certificate ends the session; so does any
+ * failure to reach the server at all while creating it, and no answer to
+ * the session request (a timeout, exit 5); the rest is retried. */
+static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
+{
+    char why[CURL_ERROR_SIZE + 64];
+    enum perch_fail kind = FAIL_NETWORK;
+    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
+    char *cause;
+
+    if (r->capped) /* curl's "Failure writing output" is our cap */
+        snprintf(why, sizeof why, "response larger than the %u MiB cap",
+                 BOSH_MAX_RESPONSE >> 20);
+    else
+        snprintf(why, sizeof why, "%s",
+                 r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
+    emit_record(b, r, why, 0);
+    if (b->state == B_CREATING && rc == CURLE_OPERATION_TIMEDOUT &&
+        r->status == 0) {
+        end_session(b, FAIL_TIMEOUT,
+                    xasprintf("%s did not answer the BOSH session request "
+                              "within %u s",
+                              b->cfg.url, wait + TIMEOUT_MARGIN_S));
+        return;
+    }
+    if (http_tls_refused(rc) ||
+        (b->state == B_CREATING &&
+         (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
+          rc == CURLE_SSL_CONNECT_ERROR))) {
+        cause = http_fail_cause(b->cfg.url, &b->tls, rc, r->errbuf, &kind);
+        end_session(b, kind, cause);
+        return;
+    }
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        timed_out(b, r, why);
+    else
+        retry(b, r, why);
 }
 
 static void finished(struct bosh *b, struct breq *r, CURLcode rc)
@@ -521,40 +615,11 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
     char why[CURL_ERROR_SIZE + 64];
 
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_multi_remove_handle(b->multi, r->easy);
     curl_easy_cleanup(r->easy);
     r->easy = NULL;
 
-    if (rc == CURLE_PEER_FAILED_VERIFICATION ||
-        rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
-        emit_record(b, r, curl_easy_strerror(rc), 0);
-        end_session(b, FAIL_CERT,
-                    untrusted_message(b, rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH
-                                             ? "public key does not match "
-                                               "--pin"
-                                         : r->errbuf[0]
-                                             ? r->errbuf
-                                             : curl_easy_strerror(rc)));
-        return;
-    }
     if (rc != CURLE_OK) {
-        snprintf(why, sizeof why, "%s",
-                 r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
-        emit_record(b, r, why, 0);
-        if (b->state == B_CREATING && rc == CURLE_COULDNT_RESOLVE_HOST)
-            end_session(b, FAIL_DNS,
-                        xasprintf("cannot resolve the host of %s", b->cfg.url));
-        else if (b->state == B_CREATING && rc == CURLE_COULDNT_CONNECT)
-            end_session(b, FAIL_REFUSED,
-                        xasprintf("cannot connect to %s: connection refused",
-                                  b->cfg.url));
-        else if (b->state == B_CREATING && rc == CURLE_SSL_CONNECT_ERROR)
-            end_session(b, FAIL_TLS,
-                        xasprintf("TLS with %s failed", b->cfg.url));
-        else if (rc == CURLE_OPERATION_TIMEDOUT)
-            timed_out(b, r, why);
-        else
-            retry(b, r, why);
+        transfer_failed(b, r, rc);
         return;
     }
     if (r->status >= 500 && r->status <= 599) {
@@ -592,81 +657,15 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
     handle_in_order(b);
 }
 
-static void check_multi(struct bosh *b)
-{
-    CURLMsg *m;
-    int left;
-
-    while (b->state != B_CLOSED &&
-           (m = curl_multi_info_read(b->multi, &left)) != NULL) {
-        struct breq *r = NULL;
-        if (m->msg != CURLMSG_DONE)
-            continue;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
-        finished(b, r, m->data.result);
-    }
-}
-
-static void on_curl_event(evutil_socket_t fd, short what, void *arg)
+/* curlev's callback: the easy handle's PRIVATE is its request. */
+static void on_done(void *arg, CURL *easy, CURLcode rc)
 {
     struct bosh *b = arg;
-    int running = 0;
-    int action = ((what & EV_READ) ? CURL_CSELECT_IN : 0) |
-                 ((what & EV_WRITE) ? CURL_CSELECT_OUT : 0);
+    struct breq *r = NULL;
 
-    curl_multi_socket_action(b->multi, fd, action, &running);
-    check_multi(b);
-}
-
-static void on_curl_timeout(evutil_socket_t fd, short what, void *arg)
-{
-    struct bosh *b = arg;
-    int running = 0;
-    (void)fd;
-    (void)what;
-    curl_multi_socket_action(b->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    check_multi(b);
-}
-
-static int on_curl_socket(CURL *e, curl_socket_t s, int what, void *arg,
-                          void *sockp)
-{
-    struct bosh *b = arg;
-    struct event *ev = sockp;
-    short kind;
-    (void)e;
-
-    if (what == CURL_POLL_REMOVE) {
-        if (ev) {
-            event_free(ev);
-            curl_multi_assign(b->multi, s, NULL);
-        }
-        return 0;
-    }
-    kind = (short)(((what & CURL_POLL_IN) ? EV_READ : 0) |
-                   ((what & CURL_POLL_OUT) ? EV_WRITE : 0) | EV_PERSIST);
-    if (ev) {
-        event_del(ev);
-        event_assign(ev, loop_base(b->loop), s, kind, on_curl_event, b);
-    } else {
-        ev = event_new(loop_base(b->loop), s, kind, on_curl_event, b);
-        curl_multi_assign(b->multi, s, ev);
-    }
-    event_add(ev, NULL);
-    return 0;
-}
-
-static int on_curl_timer(CURLM *m, long ms, void *arg)
-{
-    struct bosh *b = arg;
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-    (void)m;
-
-    if (ms < 0)
-        evtimer_del(b->curl_timer);
-    else
-        evtimer_add(b->curl_timer, &tv);
-    return 0;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
+    if (b->state != B_CLOSED && r != NULL)
+        finished(b, r, rc);
 }
 
 /* ---- the transport interface ---- */
@@ -768,9 +767,11 @@ static void bosh_free(struct transport *base)
     if (b == NULL)
         return;
     drop_all_requests(b);
-    curl_multi_cleanup(b->multi);
+    req_free(b->delivering);
+    loop_timer_free(b->deliver_timer);
+    loop_timer_free(b->pace_timer);
+    curlev_free(b->multi);
     curl_slist_free_all(b->headers);
-    event_free(b->curl_timer);
     event_free(b->report_ev);
     loop_timer_free(b->close_timer);
     buf_done(&b->queue);
@@ -782,7 +783,6 @@ static void bosh_free(struct transport *base)
     free(b->sid);
     free(b->cause);
     free(b);
-    curl_global_cleanup();
 }
 
 static const struct transport_ops bosh_ops = {
@@ -806,7 +806,6 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
 {
     struct bosh *b = xcalloc(1, sizeof *b);
 
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     b->base.ops = &bosh_ops;
     b->loop = loop;
     b->ctx = ctx;
@@ -818,16 +817,17 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
     b->cfg.proxy = dup_or_null(cfg->proxy);
     if (b->cfg.wait == 0)
         b->cfg.wait = DEFAULT_WAIT;
+    b->tls.ca_file = b->cfg.ca_file;
+    b->tls.pin = b->cfg.pin;
+    b->tls.insecure = b->cfg.insecure;
+    b->tls.proxy = b->cfg.proxy;
     buf_init(&b->queue);
-    b->multi = curl_multi_init();
-    curl_multi_setopt(b->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-    curl_multi_setopt(b->multi, CURLMOPT_SOCKETDATA, b);
-    curl_multi_setopt(b->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-    curl_multi_setopt(b->multi, CURLMOPT_TIMERDATA, b);
+    b->multi = curlev_new(loop, on_done, b);
     b->headers =
         curl_slist_append(NULL, "Content-Type: text/xml; charset=utf-8");
-    b->curl_timer = evtimer_new(loop_base(loop), on_curl_timeout, b);
     b->report_ev = event_new(loop_base(loop), -1, 0, report_closed, b);
     b->close_timer = loop_timer_new(loop, on_close_timeout, b);
+    b->deliver_timer = loop_timer_new(loop, on_deliver, b);
+    b->pace_timer = loop_timer_new(loop, on_paced, b);
     return &b->base;
 }

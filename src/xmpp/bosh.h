@@ -23,5 +23,10 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
 
 /* Upper bound on requests in flight whatever the server says. */
 #define BOSH_MAX_REQUESTS 4
+/* Stanzas of one response handed to the session in a turn of the loop. */
+#define BOSH_BATCH 64
+/* An empty poll answered at once waits the server's polling interval,
+ * and at least this many seconds, before the next one. */
+#define BOSH_MIN_POLL_S 1
 
 #endif

@@ -1,6 +1,7 @@
 /* Building and reading BOSH bodies. */
 #include "boshbody.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/xml_escape.h"
 #include "xmlstream.h"
 
@@ -141,13 +142,14 @@ char *bosh_terminate_cause(xmpp_stanza_t *body)
     xmpp_ctx_t *ctx = xmpp_stanza_get_context(body);
     xmpp_stanza_t *c, *k;
     struct buf d;
-    char *msg;
+    char *clean, *msg;
 
     buf_init(&d);
     if (cond && strcmp(cond, "see-other-uri") == 0 &&
         (c = xmpp_stanza_get_child_by_name(body, "uri")) != NULL) {
         char *t = xmpp_stanza_get_text(c);
-        buf_printf(&d, ": use %s", t ? t : "?");
+        buf_puts(&d, ": use ");
+        sanitize_text(&d, t ? t : "?", t ? strlen(t) : 1, SANITIZE_LINE);
         xmpp_free(ctx, t);
     } else if (cond && strcmp(cond, "remote-stream-error") == 0 &&
                (c = xmpp_stanza_get_child_by_name(body, "error")) != NULL) {
@@ -156,15 +158,19 @@ char *bosh_terminate_cause(xmpp_stanza_t *body)
                 continue;
             if (strcmp(xmpp_stanza_get_name(k), "text") == 0) {
                 char *t = xmpp_stanza_get_text(k);
-                buf_printf(&d, " (%s)", t ? t : "");
+                buf_puts(&d, " (");
+                sanitize_text(&d, t ? t : "", t ? strlen(t) : 0, SANITIZE_LINE);
+                buf_puts(&d, ")");
                 xmpp_free(ctx, t);
             } else {
                 buf_printf(&d, ": %s", xmpp_stanza_get_name(k));
             }
         }
     }
-    msg = xasprintf("BOSH session terminated by the server: %s%s",
-                    cond ? cond : "no condition given", d.data ? d.data : "");
+    clean = sanitize_str(cond ? cond : "no condition given", SANITIZE_LINE);
+    msg = xasprintf("BOSH session terminated by the server: %s%s", clean,
+                    d.data ? d.data : "");
+    free(clean);
     buf_done(&d);
     return msg;
 }

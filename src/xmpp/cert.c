@@ -1,6 +1,7 @@
 /* SPKI pins computed with OpenSSL. */
 #include "cert.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -76,21 +77,31 @@ int cert_pin_matches(const char *pins, const char *pem)
     return found;
 }
 
+/* One field of the certificate on its line: the server chose it. */
+static char *field(const char *s)
+{
+    return sanitize_str(s ? s : "?", SANITIZE_LINE);
+}
+
 char *cert_untrusted_message(const char *server, const char *why,
                              const char *subject, const char *issuer,
                              const char *not_before, const char *not_after,
                              const char *pem)
 {
     char *pin = pem ? cert_spki_pin(pem) : NULL;
-    char *msg =
-        xasprintf("certificate of %s not trusted: %s\n"
-                  "  subject: %s\n  issuer:  %s\n"
-                  "  valid:   %s to %s\n"
-                  "to trust this key, add: --pin %s\n"
-                  "(or trust its CA with --ca-file FILE)",
-                  server, why, subject ? subject : "?", issuer ? issuer : "?",
-                  not_before ? not_before : "?", not_after ? not_after : "?",
-                  pin ? pin : "(unavailable)");
+    char *f[5] = {field(why), field(subject), field(issuer), field(not_before),
+                  field(not_after)};
+    char *msg = xasprintf("certificate of %s not trusted: %s\n"
+                          "  subject: %s\n  issuer:  %s\n"
+                          "  valid:   %s to %s\n"
+                          "to trust this key, add: --pin %s\n"
+                          "(or trust its CA with --ca-file FILE)",
+                          server, f[0], f[1], f[2], f[3], f[4],
+                          pin ? pin : "(unavailable)");
+    size_t i;
+
+    for (i = 0; i < 5; i++)
+        free(f[i]);
     free(pin);
     return msg;
 }

@@ -98,6 +98,8 @@ unsigned long console_add_meta(struct console *c, enum console_dir dir,
     e->node = meta && meta->node ? xstrdup(meta->node) : NULL;
     e->pair = 0;
     e->rtt_ms = 0;
+    e->update = 0;
+    e->update_ms = 0;
     c->count++;
     c->bytes += len;
     if (c->observer)
@@ -133,6 +135,22 @@ void console_pair(struct console *c, unsigned long request, unsigned long reply,
     if (a) {
         a->pair = request;
         a->rtt_ms = rtt_ms;
+    }
+}
+
+void console_pair_update(struct console *c, unsigned long request,
+                         unsigned long update, double ms)
+{
+    struct console_entry *q = (struct console_entry *)console_find(c, request);
+    struct console_entry *u = (struct console_entry *)console_find(c, update);
+
+    if (q) {
+        q->update = update;
+        q->update_ms = ms;
+    }
+    if (u) {
+        u->update = request;
+        u->update_ms = ms;
     }
 }
 

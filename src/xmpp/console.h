@@ -29,9 +29,14 @@ struct console_entry {
     char type[12];
     char *id, *node; /* owned by the ring, NULL when absent */
     /* An iq request and its reply point at each other (0: none yet);
-     * rtt_ms is set on both. */
+     * rtt_ms is set on both. A REST request and its answer likewise. */
     unsigned long pair;
     double rtt_ms;
+    /* A REST request and the Update that carried its requestId point at
+     * each other (0: none); update_ms, from the request to the Update, is
+     * set on both. */
+    unsigned long update;
+    double update_ms;
 };
 
 struct console;
@@ -50,6 +55,10 @@ unsigned long console_add_meta(struct console *c, enum console_dir dir,
  * are skipped) with the round trip time. */
 void console_pair(struct console *c, unsigned long request, unsigned long reply,
                   double rtt_ms);
+/* Links a REST request and the Update carrying its requestId (either may
+ * be gone) with the time between them. */
+void console_pair_update(struct console *c, unsigned long request,
+                         unsigned long update, double ms);
 /* Calls cb after every add (one observer; NULL removes it). */
 typedef void (*console_added_cb)(void *arg, const struct console_entry *e);
 void console_observe(struct console *c, console_added_cb cb, void *arg);

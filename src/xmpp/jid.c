@@ -1,6 +1,8 @@
 /* JID parsing with the checks a user's typo most often needs. */
 #include "jid.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
+#include "base/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +10,34 @@
 
 #define JID_PART_MAX 1023
 
-static const char *bad_local_chars = "\"&'/:<>@ \t\r\n";
+static const char *bad_local_chars = "\"&'/:<>@ "; /* controls: jid_text_ok */
+
+/* RFC 7622 JIDs are UTF-8 and hold no controls (PRECIS): bidi and
+ * invisible characters neither, which would let one JID pass for another
+ * on the screen. 0, or -1 with *cause. */
+static int jid_text_ok(const char *s, char **cause)
+{
+    size_t len = strlen(s), at = 0, n;
+    uint32_t cp;
+    char *shown;
+
+    while (at < len) {
+        n = utf8_decode(s + at, len - at, &cp);
+        if (n == 0 || sanitize_unsafe(cp)) {
+            shown = sanitize_str(s, SANITIZE_LINE);
+            *cause = n == 0 ? xasprintf("JID '%s' is not UTF-8 (byte %zu)",
+                                        shown, at + 1)
+                            : xasprintf("JID '%s': U+%04X is not allowed (a "
+                                        "control, bidi or invisible "
+                                        "character)",
+                                        shown, (unsigned)cp);
+            free(shown);
+            return -1;
+        }
+        at += n;
+    }
+    return 0;
+}
 
 int jid_parse(const char *s, struct jid *j, char **cause)
 {
@@ -20,6 +49,8 @@ int jid_parse(const char *s, struct jid *j, char **cause)
         *cause = xstrdup("empty JID");
         return -1;
     }
+    if (jid_text_ok(s, cause) != 0)
+        return -1;
     slash = strchr(s, '/');
     at = memchr(s, '@', slash ? (size_t)(slash - s) : strlen(s));
     dom = at ? at + 1 : s;

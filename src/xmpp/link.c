@@ -241,6 +241,11 @@ struct session *link_session(struct link *l)
     return l->session;
 }
 
+const char *link_password(const struct link *l)
+{
+    return l->cfg.password;
+}
+
 int link_online(const struct link *l)
 {
     return l->online;

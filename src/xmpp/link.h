@@ -72,6 +72,10 @@ int link_close(struct link *l);
 /* The session of the current (or last) attempt: borrowed, NULL before
  * the first. Do not keep it across a loss. */
 struct session *link_session(struct link *l);
+
+/* The password the link logs in with (its copy, borrowed until link_free),
+ * for what logs in elsewhere as the same account: the console's /rest. */
+const char *link_password(const struct link *l);
 /* 1 while logged in. */
 int link_online(const struct link *l);
 /* Waiting for the next attempt: when it starts (loop_now_ms()) and its

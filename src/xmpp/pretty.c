@@ -1,7 +1,7 @@
 /* Pretty printer for stanzas: what a person reads instead of raw XML. */
 #include "pretty.h"
 #include "base/buf.h"
-#include "base/xml_escape.h"
+#include "base/sanitize.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +43,18 @@ static void indent(struct buf *b, size_t depth)
         buf_append(b, " ", 1);
 }
 
+/* Everything of the server's is sanitised here, before the colours: names
+ * shown visibly ("<U+202E>"), values and text as character references. */
+static void name(struct buf *b, const char *s)
+{
+    sanitize_text(b, s, strlen(s), SANITIZE_LINE);
+}
+
+static void text(struct buf *b, const char *s)
+{
+    sanitize_xml(b, s, strlen(s), 0);
+}
+
 /* An xmlns equal to the parent's (pns) is not shown: libstrophe copies
  * the inherited namespace onto every child. */
 static void open_tag(struct buf *b, xmpp_stanza_t *st, const char *pns,
@@ -51,7 +63,8 @@ static void open_tag(struct buf *b, xmpp_stanza_t *st, const char *pns,
     int n = xmpp_stanza_get_attribute_count(st), i;
     const char **attrs;
 
-    buf_printf(b, "%s<%s", color ? C_TAG : "", xmpp_stanza_get_name(st));
+    buf_printf(b, "%s<", color ? C_TAG : "");
+    name(b, xmpp_stanza_get_name(st));
     if (n > 0) {
         attrs = xcalloc((size_t)n * 2, sizeof *attrs);
         n = xmpp_stanza_get_attributes(st, attrs, n * 2) / 2;
@@ -60,9 +73,10 @@ static void open_tag(struct buf *b, xmpp_stanza_t *st, const char *pns,
             if (strcmp(attrs[2 * i], "xmlns") == 0 && pns &&
                 strcmp(attrs[2 * i + 1], pns) == 0)
                 continue;
-            buf_printf(b, " %s%s=%s'", color ? C_ATTR : "", attrs[2 * i],
-                       color ? C_VALUE : "");
-            xml_escape_str(b, attrs[2 * i + 1], XML_ALL);
+            buf_printf(b, " %s", color ? C_ATTR : "");
+            name(b, attrs[2 * i]);
+            buf_printf(b, "=%s'", color ? C_VALUE : "");
+            sanitize_xml(b, attrs[2 * i + 1], strlen(attrs[2 * i + 1]), 1);
             buf_puts(b, "'");
         }
         free(attrs);
@@ -73,8 +87,9 @@ static void open_tag(struct buf *b, xmpp_stanza_t *st, const char *pns,
 
 static void close_tag(struct buf *b, xmpp_stanza_t *st, int color)
 {
-    buf_printf(b, "%s</%s>%s", color ? C_TAG : "", xmpp_stanza_get_name(st),
-               color ? C_RESET : "");
+    buf_printf(b, "%s</", color ? C_TAG : "");
+    name(b, xmpp_stanza_get_name(st));
+    buf_printf(b, ">%s", color ? C_RESET : "");
 }
 
 /* An element whose only content is one short line of text. */
@@ -157,7 +172,7 @@ static int print_start(struct buf *b, xmpp_stanza_t *st, const char *pns,
         if ((flags & PRETTY_EMBEDDED) &&
             print_embedded(b, st, t + strspn(t, " \t\r\n"), depth, flags))
             return 0;
-        xml_escape_str(b, t + strspn(t, " \t\r\n"), XML_ALL);
+        text(b, t + strspn(t, " \t\r\n"));
         while (b->len > 0 && strchr(" \t\r\n", b->data[b->len - 1]))
             b->data[--b->len] = '\0';
         buf_puts(b, "\n");
@@ -170,7 +185,7 @@ static int print_start(struct buf *b, xmpp_stanza_t *st, const char *pns,
     }
     if ((t = inline_text(st)) != NULL) {
         open_tag(b, st, pns, color, 0);
-        xml_escape_str(b, t, XML_ALL);
+        text(b, t);
         close_tag(b, st, color);
         buf_puts(b, "\n");
         return 0;

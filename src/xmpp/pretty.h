@@ -16,7 +16,10 @@ enum {
 
 /*
  * Returns a new string (caller frees), ending in a newline. Attributes
- * are printed xmlns first, then sorted by name; text is re-escaped.
+ * are printed xmlns first, then sorted by name; text is re-escaped. All
+ * of it is sanitised (base/sanitize.h) before the colours: names with
+ * unsafe characters shown visibly, values and text with them as
+ * character references (CR, LF and tab too in values).
  * Walks the tree without recursion, so any depth is safe; indentation
  * stops at PRETTY_MAX_INDENT levels, so the output grows linearly.
  */

@@ -1,6 +1,7 @@
 /* SASL exchanges (SCRAM-SHA-256, SCRAM-SHA-1, PLAIN) over GNU SASL. */
 #include "sasl.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 
 #include <gsasl.h>
 #include <stdlib.h>
@@ -51,8 +52,10 @@ static char *offered_list(xmpp_stanza_t *mechanisms)
         if (xmpp_stanza_is_text(m))
             continue;
         text = xmpp_stanza_get_text(m);
-        if (text)
-            buf_printf(&b, "%s%s", b.len ? ", " : "", text);
+        if (text) {
+            buf_puts(&b, b.len ? ", " : "");
+            sanitize_text(&b, text, strlen(text), SANITIZE_LINE);
+        }
         xmpp_free(xmpp_stanza_get_context(m), text);
     }
     if (b.len == 0)

@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "jid.h"
 #include "base/loop.h"
+#include "base/sanitize.h"
 #include "console.h"
 #include "id.h"
 #include "sasl.h"
@@ -113,8 +114,9 @@ static unsigned long record(struct session *s, enum console_dir dir,
     seq = console_add_meta(s->console, dir, text, &meta);
     if (s->verbose) {
         const struct console_entry *e = console_find(s->console, seq);
-        fprintf(s->verbose, "%s %s\n", dir == CONSOLE_IN ? "<-" : "->",
-                e->text);
+        sanitize_fprintf(s->verbose, SANITIZE_LINE, "%s %s",
+                         dir == CONSOLE_IN ? "<-" : "->", e->text);
+        fputc('\n', s->verbose);
     }
     xmpp_free(s->ctx, text);
     return seq;
@@ -142,9 +144,10 @@ static void give_up(struct session *s, enum perch_fail why, const char *cause)
     s->state = S_CLOSED;
     loop_timer_stop(s->login_timer);
     loop_timer_stop(s->idle_timer);
-    fail_pending(s);
     s->t->ops->close(s->t);
+    /* the cause first: requests that end with it come after */
     s->ev->closed(s->ev_arg, why, cause);
+    fail_pending(s);
 }
 
 static xmpp_stanza_t *element(xmpp_ctx_t *ctx, const char *name, const char *ns,
@@ -469,16 +472,18 @@ static void on_sasl(struct session *s, xmpp_stanza_t *st)
         }
     } else if (strcmp(name, "failure") == 0) {
         xmpp_stanza_t *c = xmpp_stanza_get_children(st), *text;
-        char *t, *msg;
+        char *t, *clean, *msg;
         while (c && xmpp_stanza_is_text(c))
             c = xmpp_stanza_get_next(c);
         text = xmpp_stanza_get_child_by_name(st, "text");
         t = text ? xmpp_stanza_get_text(text) : NULL;
+        clean = t ? sanitize_str(t, SANITIZE_LINE) : NULL;
         msg = xasprintf("authentication failed: %s%s%s",
-                        c ? xmpp_stanza_get_name(c) : "failure", t ? " — " : "",
-                        t ? t : "");
+                        c ? xmpp_stanza_get_name(c) : "failure",
+                        clean ? " — " : "", clean ? clean : "");
         give_up(s, FAIL_AUTH, msg);
         free(msg);
+        free(clean);
         xmpp_free(s->ctx, t);
     }
     free(out);
@@ -540,8 +545,8 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     s->state = S_CLOSED;
     loop_timer_stop(s->login_timer);
     loop_timer_stop(s->idle_timer);
-    fail_pending(s);
     s->ev->closed(s->ev_arg, why, cause);
+    fail_pending(s);
 }
 
 /* An HTTP answer is something arrived, stanzas or not. */
@@ -803,7 +808,13 @@ char *session_iq_failure(enum iq_outcome outcome, xmpp_stanza_t *reply)
         break;
     }
     cond = session_error_condition(reply, NULL, &text);
-    why = text ? xasprintf("%s — %s", cond, text) : xstrdup(cond);
+    if (text) { /* the server's text, on the line of the message */
+        char *clean = sanitize_str(text, SANITIZE_LINE);
+        why = xasprintf("%s — %s", cond, clean);
+        free(clean);
+    } else {
+        why = xstrdup(cond);
+    }
     free(text);
     return why;
 }

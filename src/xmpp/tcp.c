@@ -12,6 +12,7 @@
 #include "tcp.h"
 #include "base/buf.h"
 #include "base/loop.h"
+#include "base/sanitize.h"
 #include "cert.h"
 #include "xmlstream.h"
 
@@ -335,7 +336,7 @@ static char *stream_error_cause(struct tcp *t, xmpp_stanza_t *err)
 {
     xmpp_stanza_t *c;
     const char *cond = NULL;
-    char *text = NULL, *msg;
+    char *text = NULL, *clean, *msg;
 
     for (c = xmpp_stanza_get_children(err); c; c = xmpp_stanza_get_next(c)) {
         const char *ns;
@@ -351,9 +352,11 @@ static char *stream_error_cause(struct tcp *t, xmpp_stanza_t *err)
             cond = xmpp_stanza_get_name(c);
         }
     }
+    clean = text ? sanitize_str(text, SANITIZE_LINE) : NULL;
     msg = xasprintf("stream error from %s: %s%s%s", target_host(t),
-                    cond ? cond : "undefined-condition", text ? ": " : "",
-                    text ? text : "");
+                    cond ? cond : "undefined-condition", clean ? ": " : "",
+                    clean ? clean : "");
+    free(clean);
     xmpp_free(t->ctx, text);
     return msg;
 }

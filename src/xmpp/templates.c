@@ -4,6 +4,7 @@
 #include "base/xml_escape.h"
 #include "pubsub.h"
 #include "xmlcheck.h"
+#include "xmlstream.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,133 @@ static int build_message(struct buf *b, const struct template_ctx *ctx,
     return 0;
 }
 
+/* ---- Finesse REST requests: "/rest METHOD PATH BODY" ---- */
+
+/* An id that goes into a URL path as it is. 0, or -1 with a cause. */
+static int path_id(const char *what, const char *id, char **cause)
+{
+    if (*id == '\0' ||
+        strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                   "0123456789._-") != strlen(id)) {
+        *cause = xasprintf("%s '%s' is not an id (letters, digits, . _ -)",
+                           what, id);
+        return -1;
+    }
+    return 0;
+}
+
+/* <name>text</name>, escaped. */
+static void element(struct buf *b, const char *name, const char *text)
+{
+    buf_printf(b, "<%s>", name);
+    esc(b, text);
+    buf_printf(b, "</%s>", name);
+}
+
+/* "/rest PUT /finesse/api/User/ID <User><state>STATE</state>
+ * [<reasonCodeId>R</reasonCodeId>][<extension>E</extension>]</User>" */
+static int user_state(struct buf *b, const char *user, const char *state,
+                      const char *reason, const char *extension, char **cause)
+{
+    if (path_id("user", user, cause) < 0)
+        return -1;
+    buf_printf(b, "/rest PUT /finesse/api/User/%s <User>", user);
+    element(b, "state", state);
+    if (reason)
+        element(b, "reasonCodeId", reason);
+    if (extension)
+        element(b, "extension", extension);
+    buf_puts(b, "</User>");
+    return 0;
+}
+
+static int build_state(struct buf *b, const struct template_ctx *ctx, int argc,
+                       const char *const *argv, char **cause)
+{
+    if (need(ctx->user, "own user id", cause) < 0)
+        return -1;
+    return user_state(b, ctx->user, argv[0], argc > 1 ? argv[1] : NULL, NULL,
+                      cause);
+}
+
+static int build_sign_in(struct buf *b, const struct template_ctx *ctx,
+                         int argc, const char *const *argv, char **cause)
+{
+    const char *ext = argc > 0 ? argv[0] : ctx->extension;
+
+    if (need(ctx->user, "own user id", cause) < 0 ||
+        need(ext, "own extension (give EXTENSION)", cause) < 0)
+        return -1;
+    return user_state(b, ctx->user, "LOGIN", NULL, ext, cause);
+}
+
+static int build_sign_out(struct buf *b, const struct template_ctx *ctx,
+                          int argc, const char *const *argv, char **cause)
+{
+    (void)ctx;
+    return user_state(b, argv[0], "LOGOUT", argc > 1 ? argv[1] : NULL, NULL,
+                      cause);
+}
+
+static int build_make_call(struct buf *b, const struct template_ctx *ctx,
+                           int argc, const char *const *argv, char **cause)
+{
+    const char *from = argc > 1 ? argv[1] : ctx->extension;
+
+    if (need(ctx->user, "own user id", cause) < 0 ||
+        need(from, "own extension (give FROM)", cause) < 0 ||
+        path_id("user", ctx->user, cause) < 0)
+        return -1;
+    buf_printf(b, "/rest POST /finesse/api/User/%s/Dialogs <Dialog>",
+               ctx->user);
+    element(b, "requestedAction", "MAKE_CALL");
+    element(b, "fromAddress", from);
+    element(b, "toAddress", argv[0]);
+    buf_puts(b, "</Dialog>");
+    return 0;
+}
+
+/* "/rest PUT /finesse/api/Dialog/ID <Dialog><requestedAction>ACTION…" */
+static int call_action(struct buf *b, const struct template_ctx *ctx, int argc,
+                       const char *const *argv, char **cause,
+                       const char *action)
+{
+    const char *ext = argc > 1 ? argv[1] : ctx->extension;
+
+    if (need(ext, "own extension (give EXTENSION)", cause) < 0 ||
+        path_id("dialog", argv[0], cause) < 0)
+        return -1;
+    buf_printf(b, "/rest PUT /finesse/api/Dialog/%s <Dialog>", argv[0]);
+    element(b, "requestedAction", action);
+    element(b, "targetMediaAddress", ext);
+    buf_puts(b, "</Dialog>");
+    return 0;
+}
+
+static int build_answer(struct buf *b, const struct template_ctx *ctx, int argc,
+                        const char *const *argv, char **cause)
+{
+    return call_action(b, ctx, argc, argv, cause, "ANSWER");
+}
+
+static int build_hold(struct buf *b, const struct template_ctx *ctx, int argc,
+                      const char *const *argv, char **cause)
+{
+    return call_action(b, ctx, argc, argv, cause, "HOLD");
+}
+
+static int build_retrieve(struct buf *b, const struct template_ctx *ctx,
+                          int argc, const char *const *argv, char **cause)
+{
+    return call_action(b, ctx, argc, argv, cause, "RETRIEVE");
+}
+
+static int build_drop(struct buf *b, const struct template_ctx *ctx, int argc,
+                      const char *const *argv, char **cause)
+{
+    return call_action(b, ctx, argc, argv, cause, "DROP");
+}
+
 const struct template templates[] = {
     {"disco-items", "disco-items [JID [NODE]]",
      "list the items of JID (default: the pubsub service) or of its NODE", 0, 2,
@@ -266,6 +394,28 @@ const struct template templates[] = {
      build_presence},
     {"message", "message JID TEXT...", "a chat message of TEXT to JID", 2,
      TEMPLATE_ARGS_ANY, build_message},
+    {"state", "state STATE [REASON_ID]",
+     "REST: set own agent state (READY, NOT_READY, LOGOUT …) with a reason "
+     "code id",
+     1, 2, build_state, 1},
+    {"sign-in", "sign-in [EXTENSION]",
+     "REST: sign in (LOGIN) at EXTENSION (default: own extension)", 0, 1,
+     build_sign_in, 1},
+    {"make-call", "make-call NUMBER [FROM]",
+     "REST: call NUMBER from FROM (default: own extension)", 1, 2,
+     build_make_call, 1},
+    {"answer", "answer DIALOG [EXTENSION]",
+     "REST: answer the call DIALOG at EXTENSION (default: own extension)", 1, 2,
+     build_answer, 1},
+    {"hold", "hold DIALOG [EXTENSION]", "REST: put the call DIALOG on hold", 1,
+     2, build_hold, 1},
+    {"retrieve", "retrieve DIALOG [EXTENSION]",
+     "REST: take the call DIALOG back from hold", 1, 2, build_retrieve, 1},
+    {"drop", "drop DIALOG [EXTENSION]", "REST: hang up the call DIALOG", 1, 2,
+     build_drop, 1},
+    {"sign-out", "sign-out AGENT [REASON_ID]",
+     "REST, as a supervisor: sign out a team member (LOGOUT)", 1, 2,
+     build_sign_out, 1},
 };
 const size_t templates_len = sizeof templates / sizeof templates[0];
 
@@ -308,6 +458,34 @@ static int check_args(const struct template *t, int argc,
                 return -1;
             }
         }
+    }
+    return 0;
+}
+
+/* A "/rest M P BODY" line: its body must be one element (as perch rest
+ * checks before sending). */
+static int check_rest_line(const char *s, char **cause)
+{
+    const char *body = s;
+    xmpp_ctx_t *ctx = xmpp_ctx_new(NULL, NULL);
+    xmpp_stanza_t *doc;
+    char *why = NULL;
+    int i;
+
+    for (i = 0; i < 3 && body; i++) /* past "/rest", METHOD and PATH */
+        if ((body = strchr(body, ' ')) != NULL)
+            body++;
+    doc = body ? xmlstream_parse_document(ctx, body, strlen(body), NULL, NULL,
+                                          &why)
+               : NULL;
+    if (doc)
+        xmpp_stanza_release(doc);
+    xmpp_ctx_free(ctx);
+    if (doc == NULL) {
+        *cause = xasprintf("the arguments make invalid XML: %s",
+                           why ? why : "no body");
+        free(why);
+        return -1;
     }
     return 0;
 }
@@ -363,7 +541,8 @@ char *template_expand(const char *name, const struct template_ctx *ctx,
         return NULL;
     }
     out = buf_steal(&b);
-    if (check_result(out, cause) < 0) {
+    if ((t->rest ? check_rest_line(out, cause) : check_result(out, cause)) <
+        0) {
         free(out);
         return NULL;
     }

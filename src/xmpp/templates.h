@@ -1,7 +1,9 @@
 /*
- * Stanza templates for the input line: `/tpl NAME [ARGS]` expands NAME into
- * one single-line stanza with the own JID and the pubsub service filled in,
- * ready for editing and for xmlcheck_stanzas. No id: the session adds it.
+ * Templates for the input line: `/tpl NAME [ARGS]` expands NAME into one
+ * single-line stanza with the own JID and the pubsub service filled in,
+ * ready for editing and for xmlcheck_stanzas (no id: the session adds
+ * it) — or, for the Finesse REST templates, into a `/rest METHOD PATH
+ * BODY` line with the own user id and extension filled in.
  */
 #ifndef PERCH_TEMPLATES_H
 #define PERCH_TEMPLATES_H
@@ -11,10 +13,12 @@
 /* Who we are and where pubsub lives; every string borrowed, may be NULL
  * (a template that needs a missing one fails with a cause). */
 struct template_ctx {
-    const char *jid;     /* own full JID */
-    const char *bare;    /* own bare JID */
-    const char *domain;  /* own server */
-    const char *service; /* pubsub service */
+    const char *jid;       /* own full JID */
+    const char *bare;      /* own bare JID */
+    const char *domain;    /* own server */
+    const char *service;   /* pubsub service */
+    const char *user;      /* Finesse user id (the JID's local part) */
+    const char *extension; /* the user's extension, when known */
 };
 
 struct buf;
@@ -35,6 +39,7 @@ struct template
     int min_args;
     int max_args; /* or TEMPLATE_ARGS_ANY */
     template_build_fn build;
+    int rest; /* builds a "/rest METHOD PATH BODY" line, not a stanza */
 };
 
 extern const struct template templates[];

@@ -23,6 +23,7 @@ struct transport_record {
     unsigned stanzas_in;
     int empty;         /* carried nothing either way */
     unsigned retries;  /* resends of this rid so far */
+    int capped;        /* the response went past the 16 MiB cap */
     const char *error; /* NULL, or why this attempt failed */
     const char *date;  /* the response's Date header, or NULL */
 };

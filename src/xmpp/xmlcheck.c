@@ -187,8 +187,8 @@ int xmlcheck_stanzas(const char *input, size_t len, struct xml_spans *out,
     memset(&c, 0, sizeof c);
     *cause = NULL;
     if (len > XMLCHECK_MAX_INPUT) {
-        char *what =
-            xasprintf("input is larger than %u bytes", XMLCHECK_MAX_INPUT);
+        char *what = xasprintf("input is larger than the %u MiB cap",
+                               XMLCHECK_MAX_INPUT >> 20);
         *cause = fail_at(input, XMLCHECK_MAX_INPUT, what);
         free(what);
         return -1;

@@ -89,7 +89,7 @@ static void fault_size(struct xmlstream *xs, enum xmlstream_fault f,
                        const char *what, size_t limit)
 {
     char *n = size_text(limit);
-    fault(xs, f, xasprintf("%s larger than %s (the limit)", what, n));
+    fault(xs, f, xasprintf("%s larger than the %s cap", what, n));
     free(n);
 }
 

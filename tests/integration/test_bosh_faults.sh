@@ -12,6 +12,9 @@ PING_MATCH='urn%3Axmpp%3Aping'
 start_proxy() {
     local ready=$WORK/proxy.ready port _
     : >"$PROXY_LOG"
+    # emptied here, not by the redirection below: that happens in the
+    # child, maybe after wait_for read a former proxy's port
+    : >"$ready"
     "$BOSHPROXY" --listen-port 0 --upstream "$BOSH_HTTP_URL" --log "$PROXY_LOG" "$@" >"$ready" 2>&1 &
     PROXY_PID=$!
     wait_for "$ready" '^ready [0-9]+$' 5 || return 1
@@ -150,4 +153,102 @@ t_bosh_goes_through_the_http_proxy_given_with_proxy() {
     stop_proxy
     expect_out "type='result'"
     grep -q '^req ' "$PROXY_LOG" || fail "nothing went through the proxy"
+}
+
+# requests_after SPEC: how many requests reached the proxy after the fault
+# SPEC (a regex on the fault line) fired.
+requests_after() {
+    sed -n "/^fault .*spec=$1/,\$p" "$PROXY_LOG" | grep -c '^req '
+}
+
+t_bosh_empty_polls_answered_at_once_are_paced_by_polling() {
+    local polls polling
+    start_proxy --fault "instant:"
+    expect_rc 0 "$(p probe $(via_proxy) --duration 6 --json)"
+    stop_proxy
+    polling=$(sed -n 's/.*"kind":"session".*"polling":\([0-9]*\).*/\1/p' "$OUT")
+    [[ -n $polling && $polling -ge 1 ]] || fail "no polling interval reported"
+    polls=$(grep -c 'spec=instant' "$PROXY_LOG")
+    # without pacing: thousands a second; with it one per polling interval
+    ((polls >= 1 && polls <= 6 / ${polling:-1} + 2)) ||
+        fail "$polls empty polls answered at once in 6 s (polling ${polling}s)"
+}
+
+t_bosh_a_response_for_another_sid_ends_the_session_at_once() {
+    start_proxy --fault "wrong-sid:$PING_MATCH"
+    expect_rc 3 "$(p send $(via_proxy) --bosh-wait 2 "$PING")"
+    stop_proxy
+    expect_err "answered rid [0-9]+ for another BOSH session \(sid 'not-yours'; ours is '[^']+'\)"
+    [[ $(requests_after wrong-sid) == 0 ]] || fail "requests after the wrong sid: $(requests_after wrong-sid)"
+}
+
+t_bosh_sid_errors_are_not_retried() {
+    start_proxy --fault "status:$PING_MATCH:404"
+    expect_rc 3 "$(p send $(via_proxy) --bosh-wait 2 "$PING")"
+    stop_proxy
+    [[ $(requests_after status) == 0 ]] || fail "requests after HTTP 404: $(requests_after status)"
+    start_proxy --fault "terminate:$PING_MATCH:item-not-found"
+    expect_rc 3 "$(p send $(via_proxy) --bosh-wait 2 "$PING")"
+    stop_proxy
+    expect_err 'terminated by the server: item-not-found'
+    [[ $(requests_after terminate) == 0 ]] || fail "requests after item-not-found: $(requests_after terminate)"
+}
+
+t_bosh_session_request_never_answered_is_a_timeout() {
+    start_proxy --fault "hang:xmpp%3Aversion"
+    expect_rc 5 "$(p send $(via_proxy) --bosh-wait 1 "$PING")"
+    stop_proxy
+    expect_err 'did not answer the BOSH session request within 11 s'
+}
+
+# A body of 100,000 stanzas is handed over in batches: SIGTERM, sent once
+# the first is shown (-v), ends perch before the rest is handled.
+t_bosh_a_body_of_100000_stanzas_leaves_signals_working() {
+    local pid killer rc=0 n
+    start_proxy --fault "flood:$PING_MATCH:100000"
+    "$PERCH" send $(via_proxy) -v --timeout 60 "$PING" >"$OUT" 2>"$ERR" &
+    pid=$!
+    if ! wait_for "$ERR" "<- <message[^>]*flood@localhost" 60; then
+        kill -KILL "$pid"
+        wait "$pid"
+        stop_proxy
+        return
+    fi
+    kill -TERM "$pid"
+    ( sleep 20; kill -KILL "$pid" 2>/dev/null ) &
+    killer=$!
+    wait "$pid" || rc=$?
+    kill "$killer" 2>/dev/null
+    wait "$killer" 2>/dev/null
+    stop_proxy
+    expect_rc 130 "$rc"
+    n=$(grep -c '^<- <message[^>]*flood@localhost' "$ERR")
+    ((n < 100000)) || fail "all $n stanzas were handled before SIGTERM"
+}
+
+t_bosh_probe_with_an_error_and_a_resend_is_unhealthy_exit_6() {
+    start_proxy --fault "status:$PING_MATCH:500"
+    expect_rc 6 "$(p probe $(via_proxy) --duration 3)"
+    stop_proxy
+    expect_out 'summary  UNHEALTHY: 1 error, 1 resend$'
+    start_proxy
+    expect_rc 0 "$(p probe $(via_proxy) --duration 1 --json)"
+    stop_proxy
+    expect_out '"kind":"summary".*"errors":0,"capped":0.*"pings_lost":0.*"healthy":true'
+}
+
+t_bosh_probe_counts_a_gzip_bomb_stopped_by_the_cap_as_unhealthy() {
+    # 20 MiB of spaces, 20 KiB gzipped: curl inflates it, the cap stops it
+    head -c $((20 << 20)) /dev/zero | tr '\0' ' ' | gzip -9 >"$WORK/bomb.gz"
+    start_proxy --fault "bomb:$PING_MATCH:$WORK/bomb.gz"
+    expect_rc 6 "$(p probe $(via_proxy) --duration 3 --json)"
+    stop_proxy
+    grep -q 'action=bomb' "$PROXY_LOG" || fail "the bomb was not sent"
+    expect_out '"kind":"http".*"capped":true,"error":"response larger than the 16 MiB cap"'
+    expect_out '"kind":"summary".*"capped":1.*"healthy":false'
+    start_proxy --fault "bomb:$PING_MATCH:$WORK/bomb.gz"
+    expect_rc 6 "$(p probe $(via_proxy) --duration 3)"
+    stop_proxy
+    expect_out 'ERROR: response larger than the 16 MiB cap'
+    expect_out 'summary  UNHEALTHY: 1 error, 1 resend, 1 response over the 16 MiB cap$'
 }

@@ -62,7 +62,7 @@ t_hostile_too_many_attributes_are_refused_before_libstrophe() {
 }
 
 t_hostile_a_million_attributes_cost_no_more_than_a_megabyte() {
-    evil_case x attrs 1000000 'an unfinished tag larger than 1 MiB'
+    evil_case x attrs 1000000 'an unfinished tag larger than the 1 MiB cap'
 }
 
 t_hostile_doctype_billion_laughs_is_refused() {
@@ -95,7 +95,7 @@ peak_rss() {
         "$PERCH" send $(evil_conn) "$PING" >"$OUT" 2>"$ERR" || rc=$?
     stop_evil
     expect_rc 3 "$rc"
-    expect_err 'a stanza larger than 16 MiB \(the limit\)'
+    expect_err 'a stanza larger than the 16 MiB cap'
     sed -n 's/^maxrss //p' "$WORK/rss"
 }
 
@@ -133,4 +133,12 @@ t_hostile_flood_after_login_leaves_timers_and_signals_working() {
     stop_evil
     expect_rc 130 "$rc"
     (( ($(date +%s%N) - t0) / 1000000 < 5000 )) || fail "SIGTERM took $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+}
+
+t_hostile_probe_with_a_lost_ping_is_unhealthy_exit_6() {
+    start_evil silent || return
+    expect_rc 6 "$(evil_rc 20 probe $(evil_conn) --duration 3 --timeout 1)"
+    stop_evil
+    expect_out 'ping     no answer'
+    expect_out 'summary  UNHEALTHY: 1 lost ping$'
 }

@@ -134,3 +134,13 @@ t_watch_shows_retract_purge_and_node_delete() {
     sed -n 3p "$OUT" | grep -q "\"node\":\"$node\",\"kind\":\"purge\"" || fail "third is not the purge"
     sed -n 4p "$OUT" | grep -q "\"node\":\"$node\",\"kind\":\"delete\"" || fail "fourth is not the deletion"
 }
+
+# Options may follow the NODEs (they were taken for NODEs); after -- every
+# word is a NODE.
+t_options_after_a_node_are_options() {
+    publish /finesse/api/User/1001001 user_not_ready_reason it1
+    expect_rc 0 "$(p items /finesse/api/User/1001001 "${AGENT[@]}" --json --max 1)"
+    expect_out '^\{"time":.*"kind":"user"'
+    expect_rc 1 "$(p items "${AGENT[@]}" -- --json)"
+    expect_err '^perch: --json: item-not-found'
+}

@@ -37,6 +37,24 @@
  *   cut:MATCH              forward; answer with the full Content-Length
  *                          but half the body, then close (action=cut). The
  *                          resend of that rid gets the whole reply.
+ *   instant:MATCH          fires on EVERY matching request that is an
+ *                          empty poll of an open session (a self-closing
+ *                          <body/> with a sid, no restart, no terminate):
+ *                          forwarded, but answered at once with an empty
+ *                          <body/> (action=instant); what the upstream
+ *                          answers goes into the next 200 body (as split).
+ *   wrong-sid:MATCH        answer 200 with an empty <body/> carrying
+ *                          sid='not-yours', without forwarding.
+ *   stream-error:MATCH:TEXT  answer 200 with a terminate body,
+ *                          remote-stream-error, whose <stream:error> has
+ *                          conflict and <text>TEXT</text> (TEXT is put in
+ *                          as XML, percent-decoded), without forwarding.
+ *   flood:MATCH:N          forward; N <message/>s go into the next 200 body
+ *                          (as split's children: the one answering this
+ *                          request or an older one).
+ *   bomb:MATCH:FILE        answer 200 with Content-Encoding: gzip and the
+ *                          bytes of FILE (a gzip bomb) without forwarding;
+ *                          the resend of that rid is forwarded normally.
  *
  * The log FILE gets one line per event, flushed at once:
  *   req N rid=RID len=BYTES sha256=HEX outstanding=K
@@ -46,7 +64,8 @@
  *   upstream-error N rid=RID
  *   gone N rid=RID outstanding=K
  *   resp N rid=RID status=S len=BYTES action=ACTION
- * ACTION: pass|replay|status|terminate|delay|error|garble|split|cut|joined.
+ * ACTION: pass|replay|status|terminate|delay|error|garble|split|cut|joined|
+ * instant|wrong-sid|bomb.
  * N numbers the requests from 1 in order of arrival; RID is the rid
  * attribute of the request's <body/> ("-" when it has none); K counts the
  * client requests open at the proxy (received, not yet answered, client
@@ -95,7 +114,12 @@ enum fault_kind {
     F_DELAY,
     F_GARBLE,
     F_SPLIT,
-    F_CUT
+    F_CUT,
+    F_INSTANT,
+    F_WRONG_SID,
+    F_STREAM_ERROR,
+    F_FLOOD,
+    F_BOMB,
 };
 
 struct fault {
@@ -105,7 +129,9 @@ struct fault {
     size_t match_len;
     int code;           /* status */
     char condition[64]; /* terminate */
-    long ms;            /* delay */
+    long ms;            /* delay; flood: how many */
+    char *text;         /* stream-error: the text; bomb: the file */
+    size_t text_len;
     int fired;
 };
 
@@ -121,11 +147,14 @@ enum action {
     A_SPLIT,
     A_CUT,
     A_JOINED,
+    A_INSTANT,
+    A_WRONG_SID,
+    A_BOMB,
 };
 
 static const char *const action_names[] = {
-    "pass",  "hang",   "replay", "status", "terminate", "delay",
-    "error", "garble", "split",  "cut",    "joined",
+    "pass",   "hang",  "replay", "status", "terminate", "delay",     "error",
+    "garble", "split", "cut",    "joined", "instant",   "wrong-sid", "bomb",
 };
 
 struct proxy;
@@ -456,6 +485,67 @@ static void answer_split(struct xreq *x)
     evbuffer_free(b);
 }
 
+/* move_children: appends the children of x's upstream body (between its
+ * start tag and </body>) to the ones waiting for the next 200 body. */
+static void move_children(struct xreq *x)
+{
+    struct proxy *p = x->p;
+    size_t len = x->up_body ? evbuffer_get_length(x->up_body) : 0;
+    const unsigned char *data = len ? evbuffer_pullup(x->up_body, -1) : NULL;
+    int selfclosing = 0;
+    long end = data ? start_tag_end(data, len, &selfclosing) : -1;
+
+    if (end <= 0 || selfclosing || len < 7 ||
+        memcmp(data + len - 7, "</body>", 7) != 0)
+        return;
+    if (!p->moved)
+        p->moved = evbuffer_new();
+    evbuffer_add(p->moved, data + end + 1, len - 7 - (size_t)end - 1);
+}
+
+/* is_empty_poll: a self-closing <body/> with a sid, neither a restart nor
+ * a terminate: the held poll of an open session. */
+static int is_empty_poll(const struct xreq *x)
+{
+    size_t n = x->len;
+    int selfclosing = 0;
+    long end;
+
+    while (n > 0 && is_space(x->body[n - 1]))
+        n--;
+    end = start_tag_end(x->body, n, &selfclosing);
+    return selfclosing && end >= 0 && (size_t)end + 2 == n &&
+           find_bytes(x->body, n, " sid=", 5) &&
+           !find_bytes(x->body, n, "restart", 7) &&
+           !find_bytes(x->body, n, "terminate", 9);
+}
+
+/* answer_bomb: FILE's bytes as a gzip-encoded 200 answer. */
+static void answer_bomb(struct xreq *x, const struct fault *f)
+{
+    struct proxy *p = x->p;
+    struct evbuffer *b;
+
+    x->action = A_BOMB;
+    if (!x->client)
+        return;
+    if (x->eof_ev)
+        event_del(x->eof_ev);
+    evhttp_add_header(evhttp_request_get_output_headers(x->client),
+                      "Content-Type", XML_CTYPE);
+    evhttp_add_header(evhttp_request_get_output_headers(x->client),
+                      "Content-Encoding", "gzip");
+    b = evbuffer_new();
+    evbuffer_add(b, f->text, f->text_len);
+    evhttp_send_reply(x->client, 200, NULL, b);
+    evbuffer_free(b);
+    x->client = NULL;
+    x->ccon = NULL;
+    p->outstanding--;
+    logline(p, "resp %lu rid=%s status=200 len=%zu action=bomb", x->n, x->rid,
+            f->text_len);
+}
+
 /* cut: sends the headers and half the body, with the full length
  * announced, and closes the connection. */
 static void answer_cut(struct xreq *x)
@@ -624,6 +714,10 @@ static void on_upstream_reply(struct evhttp_request *ureq, void *arg)
             answer_with_reply(y, x, A_REPLAY);
             maybe_free(y);
         }
+        break;
+    case A_INSTANT: /* answered already: the reply waits for the next */
+        if (ok && x->up_status == 200)
+            move_children(x);
         break;
     case A_DELAY:
         if (x->client && ok) {
@@ -806,6 +900,50 @@ static void apply_fault(struct xreq *x, struct fault *f)
         watch_add(p, x, x); /* the resend gets the whole reply */
         forward(x);
         break;
+    case F_INSTANT: {
+        static const char empty[] = "<body xmlns='" NS_BOSH "'/>";
+        x->action = A_INSTANT;
+        forward(x);
+        answer(x, 200, XML_CTYPE, empty, sizeof empty - 1, A_INSTANT);
+        break;
+    }
+    case F_WRONG_SID: {
+        static const char wrong[] =
+            "<body xmlns='" NS_BOSH "' sid='not-yours'/>";
+        answer(x, 200, XML_CTYPE, wrong, sizeof wrong - 1, A_WRONG_SID);
+        break;
+    }
+    case F_STREAM_ERROR: {
+        struct evbuffer *b = evbuffer_new();
+        evbuffer_add_printf(
+            b,
+            "<body xmlns='" NS_BOSH "' xmlns:stream='" NS_STREAM
+            "' type='terminate' condition='remote-stream-error'>"
+            "<stream:error xmlns:stream='" NS_STREAM "'>"
+            "<conflict xmlns='" NS_STREAMS "'/><text xmlns='" NS_STREAMS
+            "'>%s</text></stream:error></body>",
+            f->text);
+        answer(x, 200, XML_CTYPE, evbuffer_pullup(b, -1),
+               evbuffer_get_length(b), A_TERMINATE);
+        evbuffer_free(b);
+        break;
+    }
+    case F_FLOOD: {
+        long i;
+        if (!p->moved)
+            p->moved = evbuffer_new();
+        for (i = 0; i < f->ms; i++)
+            evbuffer_add_printf(p->moved,
+                                "<message xmlns='jabber:client' "
+                                "from='flood@localhost' id='f%ld'/>",
+                                i);
+        forward(x);
+        break;
+    }
+    case F_BOMB:
+        watch_add(p, x, NULL); /* the resend is forwarded */
+        answer_bomb(x, f);
+        break;
     }
 }
 
@@ -865,7 +1003,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 
     for (i = 0; i < p->nfaults; i++) {
         struct fault *f = &p->faults[i];
-        if (!f->fired && find_bytes(x->body, x->len, f->match, f->match_len)) {
+        int armed = f->kind == F_INSTANT ? is_empty_poll(x) : !f->fired;
+        if (armed && find_bytes(x->body, x->len, f->match, f->match_len)) {
             apply_fault(x, f);
             maybe_free(x);
             return;
@@ -884,7 +1023,9 @@ static void usage(void)
         "usage: boshproxy --listen-port P --upstream http://HOST:PORT/PATH "
         "--log FILE [--fault KIND:MATCH[:ARG]]...\n"
         "  KIND: hang:MATCH | status:MATCH:CODE | terminate:MATCH:CONDITION |"
-        " delay:MATCH:MS\n"
+        " delay:MATCH:MS | garble:MATCH | split:MATCH | cut:MATCH |"
+        " instant:MATCH | wrong-sid:MATCH | stream-error:MATCH:TEXT |"
+        " flood:MATCH:N | bomb:MATCH:FILE\n"
         "  MATCH is percent-decoded (%%3A for ':')\n");
     exit(2);
 }
@@ -923,6 +1064,33 @@ static int percent_decode(const char *s, size_t n, char **out, size_t *outlen)
     d[o] = '\0';
     *out = d;
     *outlen = o;
+    return 0;
+}
+
+/* read_file: the whole file as a new buffer; -1 when it cannot be read. */
+static int read_file(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *d = NULL;
+    size_t cap = 0, n = 0, r;
+
+    if (!f)
+        return -1;
+    do {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            d = realloc(d, cap);
+            if (!d) {
+                fprintf(stderr, "boshproxy: out of memory\n");
+                exit(1);
+            }
+        }
+        r = fread(d + n, 1, cap - n, f);
+        n += r;
+    } while (r > 0);
+    fclose(f);
+    *out = d;
+    *len = n;
     return 0;
 }
 
@@ -989,6 +1157,25 @@ static void parse_fault(struct proxy *p, const char *spec)
                (klen == 3 && memcmp(spec, "cut", 3) == 0)) {
         f->kind = spec[0] == 'g' ? F_GARBLE : spec[0] == 's' ? F_SPLIT : F_CUT;
         if (arg)
+            goto bad;
+    } else if ((klen == 7 && memcmp(spec, "instant", 7) == 0) ||
+               (klen == 9 && memcmp(spec, "wrong-sid", 9) == 0)) {
+        f->kind = spec[0] == 'i' ? F_INSTANT : F_WRONG_SID;
+        if (arg)
+            goto bad;
+    } else if (klen == 12 && memcmp(spec, "stream-error", 12) == 0) {
+        f->kind = F_STREAM_ERROR;
+        if (!arg ||
+            percent_decode(arg, strlen(arg), &f->text, &f->text_len) != 0)
+            goto bad;
+    } else if (klen == 5 && memcmp(spec, "flood", 5) == 0) {
+        f->kind = F_FLOOD;
+        if (!arg || parse_long(arg, 1, 10000000, &v) != 0)
+            goto bad;
+        f->ms = v;
+    } else if (klen == 4 && memcmp(spec, "bomb", 4) == 0) {
+        f->kind = F_BOMB;
+        if (!arg || read_file(arg, &f->text, &f->text_len) != 0)
             goto bad;
     } else if (klen == 5 && memcmp(spec, "delay", 5) == 0) {
         f->kind = F_DELAY;
@@ -1103,8 +1290,10 @@ static void teardown(struct proxy *p)
     if (p->base)
         event_base_free(p->base);
     libevent_global_shutdown();
-    for (i = 0; i < p->nfaults; i++)
+    for (i = 0; i < p->nfaults; i++) {
         free(p->faults[i].match);
+        free(p->faults[i].text);
+    }
     free(p->path);
     if (p->log)
         fclose(p->log);

@@ -19,10 +19,16 @@
  *   sasl-failure TEXT     refuses the login with TEXT
  *   flood (login)         endless <message/>s, as fast as the client reads
  *   iq-error TEXT (login) every iq get/set answered with an error and TEXT
- *   silent (login)        answers nothing more, keeps the connection
+ *   iq-result XML (login) every iq get/set answered with a result holding
+ *                         XML
+ *   silent [JID] (login)  answers nothing more, keeps the connection; binds
+ *                         JID (XML text: char refs allowed) when given
  *
  * Every line it logs on stderr starts with what it did ("flooding",
- * "sent …"). Test tool only: no TLS, no real XML parsing.
+ * "sent …"). When the client ends its stream (</stream:stream>) the server
+ * logs "stream end at US" (microseconds since the epoch: when perch served
+ * the signal that closed it, for tests/bench/flood.sh), answers with its
+ * own and closes. Test tool only: no TLS, no real XML parsing.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
@@ -35,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define HEADER                                                                 \
@@ -91,8 +98,22 @@ static int puts_fd(int fd, const char *s)
 static char seen[1 << 16];
 static size_t nseen;
 
-/* Reads until needle appears after *from; 0, or -1 on close/timeout. The
- * match's end goes to *from. */
+/* 1 when the client ended its stream: logged, answered. */
+static int stream_ended(int fd, size_t from)
+{
+    struct timeval tv;
+
+    if (strstr(seen + from, "</stream:stream>") == NULL)
+        return 0;
+    gettimeofday(&tv, NULL);
+    say("stream end at %lld",
+        (long long)tv.tv_sec * 1000000 + (long long)tv.tv_usec);
+    puts_fd(fd, "</stream:stream>");
+    return 1;
+}
+
+/* Reads until needle appears after *from; 0, or -1 on close/timeout or
+ * when the client ended its stream first. The match's end goes to *from. */
 static int wait_for(int fd, const char *needle, size_t *from)
 {
     for (;;) {
@@ -106,6 +127,9 @@ static int wait_for(int fd, const char *needle, size_t *from)
             *from = (size_t)(hit - seen) + strlen(needle);
             return 0;
         }
+        if (strcmp(needle, "</stream:stream>") != 0 &&
+            stream_ended(fd, *from))
+            return -1;
         if (stopping || poll(&p, 1, 10000) <= 0)
             return -1;
         if (nseen >= sizeof seen - 1)
@@ -137,7 +161,7 @@ static void iq_id(size_t start, char *out, size_t size)
 /* Header, PLAIN, success, restart, bind. 0 when the client is ready. */
 static int login(int fd, size_t *at)
 {
-    char id[128], reply[512];
+    char id[128], reply[1024];
     size_t start;
 
     if (puts_fd(fd, HEADER FEATURES_PLAIN) || wait_for(fd, "</auth>", at) ||
@@ -151,15 +175,17 @@ static int login(int fd, size_t *at)
     iq_id(start, id, sizeof id);
     snprintf(reply, sizeof reply,
              "<iq type='result' id='%s'><bind "
-             "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>agent@localhost/"
-             "evil</jid></bind></iq>",
-             id);
+             "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>%s</jid></bind>"
+             "</iq>",
+             id, !strcmp(mode, "silent") && arg ? arg : "agent@localhost/evil");
     if (puts_fd(fd, reply) || wait_for(fd, "<presence", at))
         return -1;
     say("logged in");
     return 0;
 }
 
+/* Writes unit over and over as fast as the client reads, until it ends
+ * its stream or goes. */
 static int repeat(int fd, const char *unit, const char *what)
 {
     char block[1 << 16];
@@ -170,9 +196,27 @@ static int repeat(int fd, const char *unit, const char *what)
         used += n;
     }
     say("%s", what);
-    while (!stopping)
-        if (put(fd, block, used))
+    while (!stopping) {
+        struct pollfd p = {fd, POLLIN | POLLOUT, 0};
+        if (poll(&p, 1, 1000) < 0)
+            continue;
+        if (p.revents & POLLIN) {
+            ssize_t r;
+            if (nseen >= sizeof seen - 1)
+                nseen = 0;
+            r = read(fd, seen + nseen, sizeof seen - 1 - nseen);
+            if (r <= 0)
+                return -1;
+            nseen += (size_t)r;
+            seen[nseen] = '\0';
+            if (stream_ended(fd, 0))
+                return 0;
+        }
+        if ((p.revents & POLLOUT) && put(fd, block, used))
             return -1;
+        if (p.revents & (POLLERR | POLLHUP))
+            return -1;
+    }
     return 0;
 }
 
@@ -213,7 +257,7 @@ static void attack(int fd)
         return;
     }
     if (!strcmp(mode, "flood") || !strcmp(mode, "iq-error") ||
-        !strcmp(mode, "silent")) {
+        !strcmp(mode, "iq-result") || !strcmp(mode, "silent")) {
         if (login(fd, &at))
             return;
         if (!strcmp(mode, "flood")) {
@@ -230,6 +274,14 @@ static void attack(int fd)
             if (!strcmp(mode, "silent"))
                 continue;
             iq_id(start, id, sizeof id);
+            if (!strcmp(mode, "iq-result")) {
+                snprintf(buf, sizeof buf,
+                         "<iq type='result' id='%s' from='localhost'>%s</iq>",
+                         id, arg ? arg : "");
+                puts_fd(fd, buf);
+                say("sent iq result");
+                continue;
+            }
             snprintf(buf, sizeof buf,
                      "<iq type='error' id='%s' from='localhost'><error "
                      "type='cancel'><item-not-found xmlns='urn:ietf:params:"

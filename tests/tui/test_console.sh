@@ -131,6 +131,17 @@ t_save_writes_the_console_stanzas_pretty_printed() {
         fail "the result's items are not in $file"
     grep -q '\[redacted [0-9]* bytes\]' "$file" || fail "no redacted SASL exchange in $file"
     ! grep -q "$SUP_PW" "$file" || fail "the password is in $file"
+    [[ $(stat -c %a "$file") == 600 ]] || fail "$file has mode $(stat -c %a "$file"), not 600"
+    # a file that was there, readable by others, becomes private too
+    : >"$TD/open.xml"
+    chmod 644 "$TD/open.xml"
+    type_line "/save $TD/open.xml"
+    local deadline=$(($(now_us) + 5000000))
+    until [[ -s $TD/open.xml ]]; do
+        (($(now_us) < deadline)) || { fail "/save wrote nothing to open.xml"; return 1; }
+        sleep 0.05
+    done
+    [[ $(stat -c %a "$TD/open.xml") == 600 ]] || fail "a saved 0644 file kept mode $(stat -c %a "$TD/open.xml")"
     type_line '/save /nonexistent/dir/console.xml'
     wait_screen '^/save: /nonexistent/dir/console\.xml: No such file or directory'
     tui_quit

@@ -97,7 +97,7 @@ static void bosh_body_parse__rejects_an_oversized_response(void **state)
     (void)state;
     memset(big, ' ', n);
     memcpy(big, "<body/>", 7);
-    parse_fails(big, n, "larger than 16 MiB (the limit)");
+    parse_fails(big, n, "larger than the 16 MiB cap");
     free(big);
 }
 
@@ -235,6 +235,25 @@ bosh_terminate_cause__names_condition_uri_and_stream_error(void **state)
               "conflict (Replaced)");
 }
 
+static void bosh_terminate_cause__shows_what_the_server_hides(void **state)
+{
+    (void)state;
+    terminate("<body type='terminate' condition='x&#10;perch: &#x202E;y'/>",
+              "BOSH session terminated by the server: x<U+000A>perch: "
+              "<U+202E>y");
+    terminate("<body type='terminate' condition='see-other-uri'>"
+              "<uri>https://a&#x200B;b/&#13;</uri></body>",
+              "BOSH session terminated by the server: see-other-uri: use "
+              "https://a<U+200B>b/<U+000D>");
+    terminate("<body type='terminate' condition='remote-stream-error' "
+              "xmlns:stream='http://etherx.jabber.org/streams'>"
+              "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-"
+              "streams'/><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+              "a&#10;b&#x85;</text></stream:error></body>",
+              "BOSH session terminated by the server: remote-stream-error: "
+              "conflict (a<U+000A>b<U+0085>)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +273,7 @@ int main(void)
         cmocka_unit_test(bosh_body_params__ignores_nonsense_numbers),
         cmocka_unit_test(
             bosh_terminate_cause__names_condition_uri_and_stream_error),
+        cmocka_unit_test(bosh_terminate_cause__shows_what_the_server_hides),
     };
     return cmocka_run_group_tests(tests, strophe_setup, strophe_teardown);
 }

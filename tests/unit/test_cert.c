@@ -396,6 +396,25 @@ static void cert_pin_valid__accepts_a_list_of_1000_pins(void **state)
     free(list);
 }
 
+/* --- cert_untrusted_message --- */
+
+static void cert_untrusted_message__shows_what_the_subject_hides(void **state)
+{
+    char *msg = cert_untrusted_message("xmpp.example", "self-signed",
+                                       "/CN=a\nperch: trusted\xe2\x80\xae",
+                                       "/CN=b\x1b[2J", "then", "later", NULL);
+    (void)state;
+
+    assert_string_equal(msg, "certificate of xmpp.example not trusted: "
+                             "self-signed\n"
+                             "  subject: /CN=a<U+000A>perch: trusted<U+202E>\n"
+                             "  issuer:  /CN=b<U+001B>[2J\n"
+                             "  valid:   then to later\n"
+                             "to trust this key, add: --pin (unavailable)\n"
+                             "(or trust its CA with --ca-file FILE)");
+    free(msg);
+}
+
 int main(void)
 {
     struct test_list l = {0};
@@ -423,5 +442,7 @@ int main(void)
            NULL);
     tl_add(&l, "cert_pin_valid__accepts_a_list_of_1000_pins",
            cert_pin_valid__accepts_a_list_of_1000_pins, NULL);
+    tl_add(&l, "cert_untrusted_message__shows_what_the_subject_hides",
+           cert_untrusted_message__shows_what_the_subject_hides, NULL);
     return tl_run(&l, "cert", NULL, NULL);
 }

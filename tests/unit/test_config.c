@@ -52,6 +52,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
                               "server = xmpp.example.com\n"
                               "port = 5223\n"
                               "bosh = https://example.com/http-bind\n"
+                              "rest = https://fin1.example.com:8445\n"
                               "tls = direct\n"
                               "allow-plaintext-auth = yes\n"
                               "ca-file = /etc/ssl/ca.pem\n"
@@ -76,6 +77,7 @@ static void config_load__applies_every_key_of_the_named_account(void **state)
     assert_string_equal(o.server, "xmpp.example.com");
     assert_int_equal(o.port, 5223);
     assert_string_equal(o.bosh, "https://example.com/http-bind");
+    assert_string_equal(o.rest, "https://fin1.example.com:8445");
     assert_int_equal(o.tls, TLS_DIRECT);
     assert_int_equal(o.allow_plaintext_auth, 1);
     assert_string_equal(o.ca_file, "/etc/ssl/ca.pem");
@@ -308,11 +310,19 @@ static const struct error error_rows[] = {
      "a", 1, "{F}:2: key 'insecure': insecure: 'perhaps' is not true or false"},
     {"config_load__rejects_a_bad_jid", "[account a]\njid = @example.org\n", "a",
      1, "{F}:2: key 'jid': JID '@example.org' has an empty local part"},
+    {"config_load__rejects_a_jid_with_a_control_character",
+     "[account a]\njid = a\x1b[2J@example.org\n", "a", 1,
+     "{F}:2: key 'jid': JID 'a<U+001B>[2J@example.org': U+001B is not "
+     "allowed (a control, bidi or invisible character)"},
     {"config_load__rejects_a_bad_service_jid", "[account a]\nservice = a@b@c\n",
      "a", 1, "{F}:2: key 'service': JID 'a@b@c' has an invalid domain"},
     {"config_load__rejects_a_bosh_url_that_is_not_http",
      "[account a]\nbosh = ftp://example.org/\n", "a", 1,
      "{F}:2: key 'bosh': bosh: 'ftp://example.org/' is not an http:// or "
+     "https:// URL"},
+    {"config_load__rejects_a_rest_url_that_is_not_http",
+     "[account a]\nrest = fin1.example.com:8445\n", "a", 1,
+     "{F}:2: key 'rest': rest: 'fin1.example.com:8445' is not an http:// or "
      "https:// URL"},
     {"config_load__rejects_an_empty_resource", "[account a]\nresource =\n", "a",
      1, "{F}:2: key 'resource': resource: empty resource"},
@@ -604,6 +614,41 @@ static void config_load__rejects_a_missing_file_when_required(void **state)
     free(path);
 }
 
+/* What is not a regular file is refused, even when not required; a FIFO
+ * does not block (nobody writes to it). */
+struct irregular {
+    const char *name;
+    const char *what; /* "dir", "fifo" or a path */
+    const char *cause;
+};
+
+static const struct irregular irregular_rows[] = {
+    {"config_load__refuses_a_directory", "dir", "{F}: is a directory"},
+    {"config_load__refuses_a_fifo_without_blocking", "fifo",
+     "{F}: is not a regular file (a FIFO)"},
+    {"config_load__refuses_dev_zero", "/dev/zero",
+     "{F}: is not a regular file (a character device)"},
+};
+
+static void irregular(void **state)
+{
+    const struct irregular *r = *state;
+    char *path = unit_irregular_new(tmpdir, r->what), *cause = NULL, *want;
+    struct conn_opts o;
+    int required;
+
+    want = unit_with_path(r->cause, path);
+    for (required = 0; required <= 1; required++) {
+        conn_opts_init(&o);
+        assert_int_equal(config_load(path, "a", required, &o, &cause), -1);
+        assert_string_equal(cause, want);
+        free(cause);
+        conn_opts_done(&o);
+    }
+    free(want);
+    unit_irregular_remove(path, r->what);
+}
+
 /* --- config-only keys --- */
 
 static void conn_opts_set__takes_password_from_the_config_only(void **state)
@@ -761,6 +806,7 @@ int main(void)
            config_load__accepts_a_missing_file_when_not_required, NULL);
     tl_add(&l, "config_load__rejects_a_missing_file_when_required",
            config_load__rejects_a_missing_file_when_required, NULL);
+    TL_ROWS(&l, irregular_rows, irregular);
     tl_add(&l, "conn_opts_set__takes_password_from_the_config_only",
            conn_opts_set__takes_password_from_the_config_only, NULL);
     tl_add(&l, "conn_opts_set__takes_other_keys_from_both",

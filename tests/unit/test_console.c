@@ -425,6 +425,35 @@ static void console__pairs_what_is_left_when_one_half_dropped(void **state)
     console_free(c);
 }
 
+/* A REST request keeps its answer as its pair and links the Update that
+ * carried its requestId besides. */
+static void console__links_a_rest_request_with_its_update(void **state)
+{
+    struct console *c = console_new(10, 10000);
+    const struct console_entry *q, *a, *u;
+    (void)state;
+
+    console_add(c, CONSOLE_OUT, "PUT https://fin1:8445/finesse/api/User/1");
+    console_add(c, CONSOLE_IN, "<message id='m'/>");
+    console_add(c, CONSOLE_IN, "HTTP 202 Accepted in 12 ms");
+    console_pair(c, 1, 3, 12);
+    console_pair_update(c, 1, 2, 9.5);
+    q = console_find(c, 1);
+    u = console_find(c, 2);
+    a = console_find(c, 3);
+    assert_int_equal(q->pair, 3);
+    assert_int_equal(q->update, 2);
+    assert_true(q->update_ms == 9.5 && u->update_ms == 9.5);
+    assert_int_equal(u->update, 1);
+    assert_int_equal(u->pair, 0);
+    assert_int_equal(a->update, 0);
+    console_pair_update(c, 1, 77, 3); /* an Update gone or not yet added */
+    assert_int_equal(console_find(c, 1)->update, 77);
+    console_add(c, CONSOLE_IN, "<x/>");
+    assert_int_equal(console_find(c, 4)->update, 0); /* fresh entries */
+    console_free(c);
+}
+
 static unsigned long observed;
 static void observe(void *arg, const struct console_entry *e)
 {
@@ -487,6 +516,8 @@ int main(void)
            console__pairs_a_request_with_its_reply, NULL);
     tl_add(&l, "console__pairs_what_is_left_when_one_half_dropped",
            console__pairs_what_is_left_when_one_half_dropped, NULL);
+    tl_add(&l, "console__links_a_rest_request_with_its_update",
+           console__links_a_rest_request_with_its_update, NULL);
     tl_add(&l, "console__tells_its_observer_of_every_add",
            console__tells_its_observer_of_every_add, NULL);
     return tl_run(&l, "console", NULL, NULL);

@@ -110,6 +110,14 @@ static const struct row rows[] = {
      "<body>&#x263A;&#65;</body>",
      "<body>\xe2\x98\xba"
      "A</body>\n"},
+    {"pretty__writes_cr_lf_and_tab_in_a_value_as_references",
+     "<x a='1&#13;&#10;2&#9;3'/>", "<x a='1&#xD;&#xA;2&#x9;3'/>\n"},
+    {"pretty__writes_a_bidi_override_in_a_value_as_a_reference",
+     "<item node='/finesse/&#x202E;gpj.exe'/>",
+     "<item node='/finesse/&#x202E;gpj.exe'/>\n"},
+    {"pretty__writes_zero_width_c1_and_cr_in_text_as_references",
+     "<body>a&#x200B;b&#x85;c&#13;d</body>",
+     "<body>a&#x200B;b&#x85;c&#xD;d</body>\n"},
 };
 
 static void row(void **state)

@@ -27,6 +27,11 @@ static const struct row rows[] = {
      "<iq type='error' id='1'><error type='auth'><forbidden " STANZAS
      "/><text " STANZAS ">not yours</text></error></iq>",
      IQ_END_ERROR, "forbidden — not yours"},
+    {"session_iq_failure__shows_controls_and_bidi_in_the_text", IQ_REPLY,
+     "<iq type='error' id='1'><error type='auth'><forbidden " STANZAS
+     "/><text " STANZAS ">a&#13;&#10;perch: &#x202E;b&#x200B;</text></error>"
+     "</iq>",
+     IQ_END_ERROR, "forbidden — a<U+000D><U+000A>perch: <U+202E>b<U+200B>"},
     {"session_iq_end__an_error_without_a_condition_is_unknown", IQ_REPLY,
      "<iq type='error' id='1'/>", IQ_END_ERROR, "unknown"},
     {"session_iq_end__a_get_with_the_same_id_is_no_answer", IQ_REPLY,

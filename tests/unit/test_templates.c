@@ -14,6 +14,13 @@ static const struct template_ctx me = {
     "agent1@finesse.example",
     "finesse.example",
     "pubsub.finesse.example",
+    "1001001",
+    "5001",
+};
+/* logged in, but the model knows no agent of this user */
+static const struct template_ctx noext = {
+    "agent1@finesse.example/perch", "agent1@finesse.example",
+    "finesse.example", "pubsub.finesse.example", "1001001", NULL,
 };
 static const struct template_ctx nobody = {NULL, NULL, NULL, NULL};
 
@@ -240,7 +247,24 @@ struct error {
 static const struct error error_rows[] = {
     {"template_expand__rejects_an_unknown_name", "nope", &me, 0, {NULL},
      "unknown template 'nope'; one of: disco-items, disco-info, subscribe, "
-     "unsubscribe, items, subscriptions, ping, time, presence, message"},
+     "unsubscribe, items, subscriptions, ping, time, presence, message, "
+     "state, sign-in, make-call, answer, hold, retrieve, drop, sign-out"},
+    {"template_expand__state_needs_the_own_user", "state", &nobody, 1,
+     {"READY"}, "no own user id is known"},
+    {"template_expand__sign_in_needs_an_extension", "sign-in", &noext, 0,
+     {NULL}, "no own extension (give EXTENSION) is known"},
+    {"template_expand__make_call_needs_a_from_address", "make-call", &noext,
+     1, {"6125550000"}, "no own extension (give FROM) is known"},
+    {"template_expand__answer_needs_an_extension", "answer", &noext, 1,
+     {"16817500"}, "no own extension (give EXTENSION) is known"},
+    {"template_expand__refuses_a_dialog_id_a_url_cannot_carry", "drop", &me,
+     1, {"1/../x"}, "dialog '1/../x' is not an id"},
+    {"template_expand__refuses_an_agent_id_a_url_cannot_carry", "sign-out",
+     &me, 1, {"a b"}, "user 'a b' is not an id"},
+    {"template_expand__refuses_invalid_utf8_in_a_rest_body", "make-call", &me,
+     1, {"\xff"}, "the arguments make invalid XML"},
+    {"template_expand__rejects_state_without_a_state", "state", &me, 0,
+     {NULL}, "usage: state STATE [REASON_ID]"},
     {"template_expand__rejects_a_prefix_of_a_name", "sub", &me, 0, {NULL},
      "unknown template 'sub'"},
     {"template_expand__rejects_subscribe_without_a_node", "subscribe", &me, 0,
@@ -324,9 +348,14 @@ static const struct complete complete_rows[] = {
     {"template_complete__lists_everything_for_an_empty_prefix",
      "",
      10,
-     10,
+     18,
      {"disco-items", "disco-info", "subscribe", "unsubscribe", "items",
       "subscriptions", "ping", "time", "presence", "message"}},
+    {"template_complete__lists_the_rest_templates_sharing_a_prefix",
+     "s",
+     10,
+     5,
+     {"subscribe", "subscriptions", "state", "sign-in", "sign-out"}},
     {"template_complete__lists_names_sharing_a_prefix",
      "subscri",
      10,
@@ -341,7 +370,7 @@ static const struct complete complete_rows[] = {
     {"template_complete__counts_more_than_it_stores",
      "",
      3,
-     10,
+     18,
      {"disco-items", "disco-info", "subscribe"}},
     {"template_complete__counts_with_no_room", "p", 0, 2, {NULL}},
     {"template_complete__is_case_sensitive", "PING", 10, 0, {NULL}},
@@ -368,7 +397,7 @@ static void template_find__finds_every_table_entry(void **state)
     size_t i;
     (void)state;
 
-    assert_int_equal(templates_len, 10);
+    assert_int_equal(templates_len, 18);
     for (i = 0; i < templates_len; i++) {
         const struct template *t = &templates[i];
         size_t len = strlen(t->name);
@@ -415,12 +444,85 @@ static void template_expand__takes_many_long_words(void **state)
     free(word);
 }
 
+struct rest_row {
+    const char *name;
+    const char *tpl;
+    const struct template_ctx *ctx;
+    int argc;
+    const char *argv[MAX_ARGS];
+    const char *want;
+};
+
+/* clang-format off */
+static const struct rest_row rest_rows[] = {
+    {"template_expand__state_is_a_put_on_the_own_user", "state", &me, 1,
+     {"READY"},
+     "/rest PUT /finesse/api/User/1001001 <User><state>READY</state></User>"},
+    {"template_expand__state_takes_a_reason_code", "state", &me, 2,
+     {"NOT_READY", "12"},
+     "/rest PUT /finesse/api/User/1001001 <User><state>NOT_READY</state>"
+     "<reasonCodeId>12</reasonCodeId></User>"},
+    {"template_expand__state_escapes_what_it_is_given", "state", &me, 1,
+     {"A<&>"},
+     "/rest PUT /finesse/api/User/1001001 <User><state>A&lt;&amp;&gt;</state>"
+     "</User>"},
+    {"template_expand__sign_in_at_the_own_extension", "sign-in", &me, 0,
+     {NULL},
+     "/rest PUT /finesse/api/User/1001001 <User><state>LOGIN</state>"
+     "<extension>5001</extension></User>"},
+    {"template_expand__sign_in_at_an_extension_given", "sign-in", &noext, 1,
+     {"5002"},
+     "/rest PUT /finesse/api/User/1001001 <User><state>LOGIN</state>"
+     "<extension>5002</extension></User>"},
+    {"template_expand__make_call_from_the_own_extension", "make-call", &me, 1,
+     {"6125550000"},
+     "/rest POST /finesse/api/User/1001001/Dialogs <Dialog><requestedAction>"
+     "MAKE_CALL</requestedAction><fromAddress>5001</fromAddress><toAddress>"
+     "6125550000</toAddress></Dialog>"},
+    {"template_expand__answer_a_dialog", "answer", &me, 1, {"16817500"},
+     "/rest PUT /finesse/api/Dialog/16817500 <Dialog><requestedAction>ANSWER"
+     "</requestedAction><targetMediaAddress>5001</targetMediaAddress>"
+     "</Dialog>"},
+    {"template_expand__hold_at_an_extension_given", "hold", &noext, 2,
+     {"16817500", "5009"},
+     "/rest PUT /finesse/api/Dialog/16817500 <Dialog><requestedAction>HOLD"
+     "</requestedAction><targetMediaAddress>5009</targetMediaAddress>"
+     "</Dialog>"},
+    {"template_expand__retrieve_a_dialog", "retrieve", &me, 1, {"7"},
+     "/rest PUT /finesse/api/Dialog/7 <Dialog><requestedAction>RETRIEVE"
+     "</requestedAction><targetMediaAddress>5001</targetMediaAddress>"
+     "</Dialog>"},
+    {"template_expand__drop_a_dialog", "drop", &me, 1, {"16817500"},
+     "/rest PUT /finesse/api/Dialog/16817500 <Dialog><requestedAction>DROP"
+     "</requestedAction><targetMediaAddress>5001</targetMediaAddress>"
+     "</Dialog>"},
+    {"template_expand__sign_out_a_team_member", "sign-out", &me, 2,
+     {"1001002", "20"},
+     "/rest PUT /finesse/api/User/1001002 <User><state>LOGOUT</state>"
+     "<reasonCodeId>20</reasonCodeId></User>"},
+};
+/* clang-format on */
+
+static void rest_row(void **state)
+{
+    const struct rest_row *r = *state;
+    char *cause = NULL, *out;
+
+    out = template_expand(r->tpl, r->ctx, r->argc, r->argv, &cause);
+    if (out == NULL)
+        fail_msg("%s: %s", r->tpl, cause ? cause : "(no cause)");
+    assert_string_equal(out, r->want);
+    assert_true(template_find(r->tpl)->rest);
+    free(out);
+}
+
 int main(void)
 {
     struct test_list l = {0};
 
     TL_ROWS(&l, expand_rows, expand);
     TL_ROWS(&l, error_rows, error);
+    TL_ROWS(&l, rest_rows, rest_row);
     TL_ROWS(&l, complete_rows, complete);
     tl_add(&l, "template_expand__round_trips_escaped_values",
            template_expand__round_trips_escaped_values, NULL);

@@ -1,4 +1,5 @@
-/* utf8_next: what the event line and the console's ASCII fallback read. */
+/* utf8_next (strict UTF-8): what the sanitiser, the event line and the
+ * console's ASCII fallback read. */
 #include "unit.h"
 
 #include "base/utf8.h"
@@ -21,6 +22,15 @@ static const struct row rows[] = {
     {"utf8_next__takes_a_lead_before_ascii_as_one_bad_byte", "\xc3x", 1,
      0xfffd},
     {"utf8_next__stops_at_the_nul_inside_a_sequence", "\xf0\x9f", 1, 0xfffd},
+    {"utf8_next__refuses_an_overlong_slash", "\xc0\xaf", 1, 0xfffd},
+    {"utf8_next__refuses_an_overlong_three_byte_form", "\xe0\x80\xaf", 1,
+     0xfffd},
+    {"utf8_next__refuses_a_surrogate", "\xed\xa0\x80", 1, 0xfffd},
+    {"utf8_next__refuses_code_points_above_10ffff", "\xf4\x90\x80\x80", 1,
+     0xfffd},
+    {"utf8_next__refuses_f5_and_above", "\xf5\x80\x80\x80", 1, 0xfffd},
+    {"utf8_next__reads_the_last_code_point", "\xf4\x8f\xbf\xbf", 4, 0x10ffff},
+    {"utf8_next__reads_the_nul", "", 1, 0},
 };
 
 static void row(void **state)

@@ -275,7 +275,7 @@ static void xmlcheck__rejects_input_one_byte_over_the_maximum(void **state)
     assert_int_equal(
         xmlcheck_stanzas(input, XMLCHECK_MAX_INPUT + 1, &s, &cause), -1);
     assert_string_equal(cause, "line 1, column 16777217: input is larger "
-                               "than 16777216 bytes");
+                               "than the 16 MiB cap");
     assert_int_equal(s.n, 0);
     free(cause);
     free(input);

@@ -399,7 +399,7 @@ static void xmlstream__caps_the_size_of_a_stanza(void **state)
     /* the end tag never comes: the size alone ends it */
     assert_int_equal(feed_all(s.xs, in.data, in.len), XMLSTREAM_FAILED);
     assert_int_equal(xmlstream_fault(s.xs), XS_FAULT_SIZE);
-    assert_non_null(strstr(xmlstream_cause(s.xs), "larger than 4 KiB"));
+    assert_non_null(strstr(xmlstream_cause(s.xs), "larger than the 4 KiB cap"));
     close_stream(&s);
     buf_done(&in);
 }

@@ -172,6 +172,38 @@ static inline void unit_file_remove(char *path)
     free(path);
 }
 
+/* Something at a path that is not a regular file, for readers that must
+ * refuse it: kind "dir" (a new directory in dir), "fifo" (a new FIFO in
+ * dir) or anything else, taken as the path itself ("/dev/zero"). A new
+ * string: pass it to unit_irregular_remove with the same kind. */
+static inline char *unit_irregular_new(const char *dir, const char *kind)
+{
+    size_t n = strlen(dir) + 16;
+    char *path = malloc(n > strlen(kind) + 1 ? n : strlen(kind) + 1);
+
+    if (path == NULL)
+        abort();
+    if (strcmp(kind, "dir") == 0) {
+        snprintf(path, n, "%s/a-dir", dir);
+        assert_int_equal(mkdir(path, 0700), 0);
+    } else if (strcmp(kind, "fifo") == 0) {
+        snprintf(path, n, "%s/a-fifo", dir);
+        assert_int_equal(mkfifo(path, 0600), 0);
+    } else {
+        strcpy(path, kind);
+    }
+    return path;
+}
+
+static inline void unit_irregular_remove(char *path, const char *kind)
+{
+    if (strcmp(kind, "dir") == 0)
+        assert_int_equal(rmdir(path), 0);
+    else if (strcmp(kind, "fifo") == 0)
+        assert_int_equal(unlink(path), 0);
+    free(path);
+}
+
 /* fmt with every "{F}" replaced by path: how tests expect messages that
  * name a temporary file. New string. */
 static inline char *unit_with_path(const char *fmt, const char *path)

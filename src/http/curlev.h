@@ -1,0 +1,31 @@
+/*
+ * libcurl's multi interface driven from the libevent loop: curl's sockets
+ * and its timer become libevent events (CURLMOPT_SOCKETFUNCTION and
+ * TIMERFUNCTION), so transfers run while the process sleeps in the loop.
+ * Shared by every HTTP user (the BOSH transport, the REST client).
+ */
+#ifndef PERCH_CURLEV_H
+#define PERCH_CURLEV_H
+
+#include <curl/curl.h>
+
+struct loop;
+struct curlev;
+
+/* A transfer ended (rc CURLE_OK or why not). The easy handle has been
+ * removed from the multi handle and is the caller's again (its
+ * CURLOPT_PRIVATE tells the caller which transfer it was). */
+typedef void (*curlev_done_cb)(void *arg, CURL *easy, CURLcode rc);
+
+/* A multi handle in loop (borrowed, must outlive it); done is called for
+ * every finished transfer. Never NULL. */
+struct curlev *curlev_new(struct loop *loop, curlev_done_cb done, void *arg);
+/* Callers remove their transfers first. Not from inside a done callback. */
+void curlev_free(struct curlev *m);
+
+/* Starts the transfer e (configured; still owned by the caller). */
+void curlev_add(struct curlev *m, CURL *e);
+/* Stops e if it is running; done will not be called for it. */
+void curlev_remove(struct curlev *m, CURL *e);
+
+#endif

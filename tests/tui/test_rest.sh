@@ -1,0 +1,86 @@
+# The console's /rest against perch simulate's REST API: the request, its
+# answer and the Update carrying its requestId, paired in Console and said
+# on the message line; the REST templates of /tpl. Sourced by run.sh.
+# shellcheck shell=bash
+# shellcheck disable=SC2034,SC2153 # SIZE, CONN: lib.sh
+
+# rest_sim: agent 1001001 (a Prosody account too) and a simulator serving
+# the REST API over https; sets REST_PORT and AGENT_PW_FILE. The simulator
+# is stopped by PID when the test's shell exits.
+rest_sim() {
+    local users=$TD/rest-users log=$TD/sim.err deadline
+    prosodyctl --config "$PROSODY_CONFIG" register 1001001 "$DOMAIN" agentpw \
+        >"$TD/register.log" 2>&1 || {
+        fail "prosodyctl register: $(cat "$TD/register.log")"
+        return 1
+    }
+    printf '1001001:agentpw\n' >"$users"
+    AGENT_PW_FILE=$TD/agent.pw
+    printf 'agentpw\n' >"$AGENT_PW_FILE"
+    chmod 600 "$users" "$AGENT_PW_FILE"
+    REST_PORT=$("$FREEPORT" 1)
+    "$PERCH" simulate "${PUB[@]}" --agents 2 --teams 1 --queues 1 --rate 50 \
+        --no-outage --rest-port "$REST_PORT" --rest-users "$users" \
+        --rest-cert "$CA_FILE" --rest-key "$PROSODY_DIR/certs/localhost.key" \
+        >"$TD/sim.out" 2>"$log" &
+    SIM_PID=$!
+    trap 'kill -TERM "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null' EXIT
+    deadline=$((SECONDS + 15))
+    until grep -q '^perch: REST API on ' "$log"; do
+        ((SECONDS < deadline)) || {
+            fail "the simulator's REST API did not start: $(tail -c 300 "$log")"
+            return 1
+        }
+        sleep 0.1
+    done
+}
+
+t_rest_request_pairs_with_its_answer_and_its_update_in_console() {
+    local id
+    rest_sim || return
+    CONN=(-j "1001001@$DOMAIN" --password-file "$AGENT_PW_FILE" "${TCP[@]}"
+        --rest "https://localhost:$REST_PORT")
+    SIZE=200x50
+    tui_start /finesse/api/User/1001001 || return
+    wait_screen 'subscribed to /finesse/api/User/1001001' || return
+    type_line "/rest PUT /finesse/api/User/1001001 <User><state>LOGIN</state></User>"
+    wait_screen '^PUT /finesse/api/User/1001001: Update \(user NOT_READY\) [0-9]+ ms after the request' || return
+    wait_active ' 4 Console ' || return
+    expect_screen '→ rest/PUT id=[0-9a-f-]{36} /finesse/api/User/1001001 +<-> 202 in [0-9]+ ms, Update in [0-9]+ ms' || return
+    id=$(grep -oE '→ rest/PUT id=[0-9a-f-]{36}' <<<"$SCREEN" | head -1 | sed 's/.*id=//')
+    expect_screen "← rest/202 id=$id /finesse/api/User/1001001 +<-> reply in [0-9]+ ms"
+    expect_screen '← message/headline id=[^ ]+ /finesse/api/User/1001001 +<-> Update of rest/PUT, [0-9]+ ms'
+    # Console selected the answer: its detail is the status line
+    wait_selected "← rest/202 id=$id" || return
+    expect_screen '^(.*│)?HTTP 202 Accepted in [0-9]+ ms'
+    # p: to the request (its URL and body, pretty printed), then its Update
+    keys p
+    wait_selected "→ rest/PUT id=$id" || return
+    expect_screen '^(.*│)?PUT https://localhost:[0-9]+/finesse/api/User/1001001$'
+    expect_screen '^(.*│)?<User>$'
+    expect_screen '^(.*│)?  <state>LOGIN</state>$'
+    keys p
+    wait_selected '← message/headline .*<-> Update of rest/PUT' || return
+    keys Enter # the whole Update on the pane, paged to its end
+    for _ in 1 2 3 4 5 6; do
+        poll_screen "<requestId>$id</requestId>" 500 && break
+        keys NPage
+    done
+    expect_screen "^(.*│)? *<requestId>$id</requestId>\$" || return
+    keys Enter
+    keys p
+    wait_selected "→ rest/PUT id=$id" || return
+    # a template: the own user filled in; Enter sends it
+    type_line "/tpl state READY"
+    wait_screen '^> /rest PUT /finesse/api/User/1001001 <User><state>READY</state></User>' || return
+    keys Enter
+    wait_screen '^PUT /finesse/api/User/1001001: Update \(user READY\) [0-9]+ ms after the request' || return
+    # a refused change: its ApiErrors on the message line
+    type_line "/rest PUT User/1001001 <User><state>LOGIN</state></User>"
+    wait_screen '^PUT /finesse/api/User/1001001: 400 Bad Request: Invalid State: CF_INVALID_OBJECT_STATE \(LOGIN\)' || return
+    expect_screen '→ rest/PUT id=[0-9a-f-]{36} /finesse/api/User/1001001 +<-> 400 in [0-9]+ ms'
+    # nothing sent for a bad method or path
+    type_line "/rest PATCH User/1"
+    wait_screen "^/rest: not sent: 'PATCH' is not GET, PUT, POST or DELETE" || return
+    tui_quit
+}
