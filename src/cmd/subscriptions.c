@@ -50,6 +50,16 @@ struct subs {
     int json;
 };
 
+/* o (consumed) as one sanitised JSON line on stdout. */
+static void put_json(json_t *o)
+{
+    char *line = sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+    puts(line);
+    free(line);
+    json_decref(o);
+}
+
 static void print_subs(struct subs *n, const struct pubsub_subs *subs)
 {
     size_t i;
@@ -58,17 +68,13 @@ static void print_subs(struct subs *n, const struct pubsub_subs *subs)
         const struct pubsub_sub *s = &subs->v[i];
         if (n->json) {
             json_t *o = json_object();
-            char *line;
             json_object_set_new(o, "node", json_string(s->node));
             if (s->jid)
                 json_object_set_new(o, "jid", json_string(s->jid));
             if (s->subid)
                 json_object_set_new(o, "subid", json_string(s->subid));
             json_object_set_new(o, "subscription", json_string(s->state));
-            line = sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-            puts(line);
-            free(line);
-            json_decref(o);
+            put_json(o);
         } else {
             sanitize_fprintf(stdout, SANITIZE_LINE, "%-40s %-11s %s%s%s",
                              s->node, s->state, s->jid ? s->jid : "",
@@ -100,16 +106,12 @@ static void print_stale(struct subs *n, const struct pubsub_subs *subs)
         const struct ledger_entry *e = &left.v[i];
         if (n->json) {
             json_t *o = json_object();
-            char *line;
             json_object_set_new(o, "node", json_string(e->node));
             json_object_set_new(o, "jid", json_string(e->jid));
             if (*e->subid)
                 json_object_set_new(o, "subid", json_string(e->subid));
             json_object_set_new(o, "pid", json_integer(e->pid));
-            line = sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-            puts(line);
-            free(line);
-            json_decref(o);
+            put_json(o);
         } else {
             sanitize_fprintf(stdout, SANITIZE_LINE,
                              "%-40s %s%s%s  (perch pid %ld ended without "

@@ -167,18 +167,29 @@ static void failed(struct resync *r, const char *what, enum iq_outcome o,
 
 /* ---- steps ---- */
 
-static void on_disco(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
-                     double rtt)
+/* The resync a disco or subscriptions answer (arg, freed) belongs to, or
+ * NULL when it came too late: the session closed or the resync ended. */
+static struct resync *answered(void *arg, enum iq_outcome outcome)
 {
     struct resync *r = land(arg);
-    char *next = NULL;
-    (void)rtt;
 
     free(arg);
     if (outcome == IQ_CLOSED || r->step == STEP_DONE) {
         closed(r);
-        return;
+        return NULL;
     }
+    return r;
+}
+
+static void on_disco(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
+                     double rtt)
+{
+    struct resync *r = answered(arg, outcome);
+    char *next = NULL;
+    (void)rtt;
+
+    if (r == NULL)
+        return;
     if (session_iq_end(outcome, reply) != IQ_END_RESULT ||
         disco_parse_items(reply, &r->items, &next) != 0) {
         failed(r, "disco#items", outcome, reply);
@@ -228,15 +239,12 @@ static void plan(struct resync *r, const struct pubsub_subs *subs)
 static void on_subs(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
                     double rtt)
 {
-    struct resync *r = land(arg);
+    struct resync *r = answered(arg, outcome);
     struct pubsub_subs subs;
     (void)rtt;
 
-    free(arg);
-    if (outcome == IQ_CLOSED || r->step == STEP_DONE) {
-        closed(r);
+    if (r == NULL)
         return;
-    }
     if (session_iq_end(outcome, reply) != IQ_END_RESULT ||
         pubsub_parse_subscriptions(reply, &subs) != 0) {
         failed(r, "subscriptions", outcome, reply);

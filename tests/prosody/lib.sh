@@ -1,6 +1,7 @@
-# What start.sh and restart.sh share: is a process alive, do the ports
-# answer, start Prosody from DIR's config and wait until it is ready.
-# Sourced; expects DOMAIN, CFG, LOG, CONSOLE to be set.
+# What start.sh, restart.sh and stop.sh (and the TUI suite) share: is a
+# process alive, do the ports answer, start Prosody from DIR's config.
+# Sourced; the port checks and launch expect DOMAIN, CFG, LOG, CONSOLE
+# and the ports to be set.
 # shellcheck shell=bash
 
 # alive PID: the process exists and is not a zombie waiting to be reaped.
