@@ -207,3 +207,24 @@ t_half_open_tcp_connection_is_a_loss() {
     expect_out 'LOST +the server did not answer a keepalive ping within 2 s'
     ((ms < 8000)) || fail "the loss took $ms ms with --keepalive 2"
 }
+
+# BOSH without keepalive pings: a request the silent server never answers
+# is resent once after its wait + 10 s, and unanswered again it is a loss
+# (the resend-once rule on its own).
+t_bosh_request_unanswered_twice_is_a_loss() {
+    local t0 ms
+    lv_setup || return
+    lv_watch twice bosh --json --keepalive 0 --bosh-wait 2 "$LV_NODE"
+    wait_for "$WORK/twice.err" 'watching 1 node' 15 || return
+    kill -STOP "$PROSODY_PID"
+    t0=$(now_ms)
+    wait_for "$WORK/twice.out" '"kind":"session","state":"lost"' 40 || return
+    ms=$(($(now_ms) - t0))
+    grep -qE '"cause":"connection to [^"]* lost: no answer to rid [0-9]+ within 12 s, twice"' "$WORK/twice.out" ||
+        fail "the cause is not the unanswered request: $(grep lost "$WORK/twice.out")"
+    # the first timeout (12 s) is resent; the loss comes with the second
+    ((ms > 20000)) || fail "lost after $ms ms: before the resend could time out"
+    kill -CONT "$PROSODY_PID"
+    wait_for "$WORK/twice.out" '"kind":"session","state":"online"' 40 || return
+    lv_end "$LV_PID" twice
+}
