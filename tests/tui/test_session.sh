@@ -122,6 +122,8 @@ server_lost_its_subscriptions_marks_follow_and_ours_are_made_again() {
     expect_screen '^ +[▾▸] Queue$'
     private_kill || return
     wait_screen '^ Lost connection to ' 10 || return
+    # from the loss until the resync, the pane says it is not known
+    wait_screen '^ Nodes stale — 3 nodes, 2 subscribed' || return
     private_restart --pubsub-from "$TD/saved" || return
     wait_screen "^the server lost the subscription to $mine: made again" 30 || return
     wait_screen '^ Nodes 2 nodes, 1 subscribed' 10 || return
