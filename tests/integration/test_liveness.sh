@@ -228,3 +228,30 @@ t_bosh_request_unanswered_twice_is_a_loss() {
     wait_for "$WORK/twice.out" '"kind":"session","state":"online"' 40 || return
     lv_end "$LV_PID" twice
 }
+
+# A watch killed with -9 leaves its subscription (full JID here) and its
+# ledger entry: subscriptions --stale lists that leftover, unsubscribe
+# --stale removes it on the service and from the ledger.
+t_a_crashed_watch_leaves_a_leftover_that_stale_lists_and_removes() {
+    local conn pid
+    trap lv_teardown EXIT
+    read -r -a conn <<<"$(conn_args tcp supervisor SUP_PW)"
+    lv_watch crashed tcp --full-jid "$LV_NODE"
+    pid=$LV_PID
+    wait_for "$WORK/crashed.err" 'watching 1 node \(1 new subscription\)' 15 || return
+    expect_rc 0 "$(p subscriptions "${conn[@]}")"
+    expect_out "^$LV_NODE +subscribed +supervisor@localhost/perch-"
+    expect_rc 0 "$(p subscriptions "${conn[@]}" --stale)"
+    [[ ! -s $OUT ]] || fail "a running watch's subscription is listed as stale: $(cat "$OUT")"
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null
+    LV_PIDS=()
+    expect_rc 0 "$(p subscriptions "${conn[@]}" --stale --json)"
+    expect_out "^\\{\"node\":\"$LV_NODE\",\"jid\":\"supervisor@localhost/perch-[^\"]+\",(\"subid\":\"[^\"]+\",)?\"pid\":$pid\\}\$"
+    expect_rc 0 "$(p unsubscribe "${conn[@]}" --stale)"
+    expect_out "^unsubscribed $LV_NODE  jid supervisor@localhost/perch-"
+    expect_rc 0 "$(p subscriptions "${conn[@]}")"
+    ! grep -q "^$LV_NODE " "$OUT" || fail "the leftover is still on the service: $(cat "$OUT")"
+    expect_rc 0 "$(p subscriptions "${conn[@]}" --stale)"
+    [[ ! -s $OUT ]] || fail "the leftover is still in the ledger: $(cat "$OUT")"
+}
