@@ -252,6 +252,19 @@ static void on_nodes(void *arg, const struct disco_items *items)
     a->have_listed = 1;
 }
 
+/* 1 when sub is a leftover the question is about: y/n decides, not this
+ * run's hold. */
+static int is_leftover(const struct app *a, const struct pubsub_sub *sub)
+{
+    size_t i;
+
+    for (i = 0; i < a->leftovers.n; i++)
+        if (strcmp(a->leftovers.v[i].node, sub->node) == 0 &&
+            jid_equal(a->leftovers.v[i].jid, sub->jid ? sub->jid : a->bare))
+            return 1;
+    return 0;
+}
+
 /* The marks become what the server lists; this run holds (in the ledger)
  * every bare-JID subscription it receives events of, so that no other
  * perch removes one it still uses. */
@@ -267,9 +280,13 @@ static void on_subscriptions(void *arg, const struct pubsub_subs *subs)
             ours[n++] = subs->v[i].node;
     gone = model_nodes_sync(&a->model, (const char *const *)a->listed,
                             a->nlisted, a->have_listed, ours, n);
+    /* before this run holds them: a leftover held is no leftover */
+    if (a->logins == 1 && a->question == NULL && a->leftovers.n == 0)
+        find_leftovers(a, subs);
     for (i = 0; i < subs->n; i++) {
         const struct pubsub_sub *sub = &subs->v[i];
-        if (!resync_sub_is_ours(sub, a->bare, a->jid) || !*sub->node)
+        if (!resync_sub_is_ours(sub, a->bare, a->jid) || !*sub->node ||
+            is_leftover(a, sub))
             continue;
         if (sub->jid == NULL || jid_equal(sub->jid, a->jid))
             app_hold(a, sub->node, sub->subid,
@@ -283,8 +300,6 @@ static void on_subscriptions(void *arg, const struct pubsub_subs *subs)
             app_say(a, APP_SAY_INFO, "already subscribed to %s", ours[i]);
     app_listed_clear(a);
     free(ours);
-    if (a->logins == 1 && a->question == NULL && a->leftovers.n == 0)
-        find_leftovers(a, subs);
     a->stale &= ~APP_CHANGED_NODES;
     app_changed(a, APP_CHANGED_NODES | APP_CHANGED_STATUS);
 }

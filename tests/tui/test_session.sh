@@ -196,3 +196,34 @@ t_untrusted_certificate_shows_the_pin_and_is_not_retried() {
     refute_screen 'reconnecting' 'a refused certificate is retried'
     tui_quit
 }
+
+# A perch killed with -9 left a subscription and its ledger entry: the
+# next console asks at its first login whether to remove it; y removes it
+# on the service.
+t_a_crashed_perchs_leftover_is_offered_for_removal() {
+    local node=/finesse/api/User/1001004 pid n
+    SIZE=80x24
+    "$PERCH" watch "${SUPCLI[@]}" "$node" >"$TD/watch.out" 2>"$TD/watch.err" &
+    pid=$!
+    for ((n = 0; n < 200; n++)); do # 10 s
+        grep -q 'watching 1 node (1 new subscription)' "$TD/watch.err" && break
+        sleep 0.05
+    done
+    if ((n == 200)); then
+        kill -KILL "$pid"
+        fail "watch did not subscribe: $(cat "$TD/watch.err")"
+        return 1
+    fi
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null
+    subscribed "$node" || fail "the killed watch left no subscription to $node"
+    "$PERCH" subscriptions "${SUPCLI[@]}" --stale >"$TD/stale.out" 2>&1
+    grep -q "^$node " "$TD/stale.out" || fail "no leftover listed: $(cat "$TD/stale.out")"
+    tui_start || return
+    # at 80 columns the line is cut after the node's start
+    wait_screen '^1 subscription left by perch that ended without removing it \(/finesse/api/User/1' 10 || return
+    keys y
+    wait_screen "^removed the leftover subscription to $node" || return
+    subscribed "$node" && fail "y left the subscription to $node"
+    tui_quit
+}
