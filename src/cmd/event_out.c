@@ -303,13 +303,16 @@ char *event_line(json_t *ev)
 /* Appends node in exactly width columns: as it is when it fits, else
  * its end after "…" (from a '/' when one is near), so the part that
  * tells nodes apart stays. */
-static void node_col(struct buf *b, const char *node, int width)
+static void node_col(struct buf *b, const char *raw, int width)
 {
+    /* measured as shown: an escape (<U+202E>) is never cut in two */
+    char *node = sanitize_str(raw, SANITIZE_LINE);
     size_t len = strlen(node), from;
     const char *slash;
 
     if (len <= (size_t)width) {
         put_col(b, node, width, 1);
+        free(node);
         return;
     }
     from = len - (size_t)(width - 1);
@@ -320,6 +323,7 @@ static void node_col(struct buf *b, const char *node, int width)
         from = (size_t)(slash - node);
     buf_puts(b, "\xe2\x80\xa6"); /* … */
     put_col(b, node + from, width - 1, 1);
+    free(node);
 }
 
 char *event_line_node(json_t *ev)

@@ -50,6 +50,19 @@ lv_end() {
     cat "$WORK/$2.err" >>"$ERR"
 }
 
+# wait_for_after FILE FIRST REGEX SECONDS: a line matching REGEX after the
+# first line matching FIRST, within SECONDS.
+wait_for_after() {
+    local deadline=$((EPOCHSECONDS + $4))
+    until sed -n "/$2/,\$p" "$1" | grep -qE -- "$3"; do
+        if ((EPOCHSECONDS >= deadline)); then
+            fail "timed out after $4 s waiting for /$3/ after /$2/ in $1: $(tail -c 300 "$1")"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
 # line_no FILE REGEX: the number of the first line matching, or 0.
 line_no() {
     local n
@@ -188,7 +201,8 @@ t_probe_reconnect_reports_each_loss_and_login() {
     private_kill || return
     wait_for "$WORK/pr.out" 'LOST .*reconnecting in' 10 || return
     private_restart || return
-    wait_for "$WORK/pr.out" 'ready +supervisor@.*' 30 || return
+    # the second login: a ready line after a LOST line
+    wait_for_after "$WORK/pr.out" 'LOST ' 'ready +supervisor@' 30 || return
     [[ $(grep -c 'ready ' "$WORK/pr.out") == 2 ]] || fail "not logged in twice: $(cat "$WORK/pr.out")"
     kill -TERM "$pid"
     wait "$pid" || rc=$?
