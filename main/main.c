@@ -28,6 +28,7 @@ static const struct command *const commands[] = {
 /* perch [CONN] [NODE...]: the console, parsed like any command. */
 static const struct command console = {
     .help = ui_main_help,
+    .extras = CLI_FULL_JID,
     .main = ui_main,
 };
 

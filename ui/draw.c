@@ -202,6 +202,8 @@ void ui_title(WINDOW *w, int cols, const char *name, const char *info,
     wattrset(w, ui_attr(focused ? THEME_TAB_ACTIVE : THEME_TITLE));
     ui_printf(w, " %s ", name);
     wattrset(w, ui_attr(THEME_TITLE));
+    if (ui->drawing_stale) /* from before a loss, not refreshed yet */
+        ui_printf(w, "stale — ");
     {
         int y, x;
         getyx(w, y, x);
@@ -209,4 +211,30 @@ void ui_title(WINDOW *w, int cols, const char *name, const char *info,
         ui_put_pad(w, info ? info : "", cols - x);
     }
     wattrset(w, ui_attr(THEME_NORMAL));
+}
+
+/* Adds A_DIM to every cell of w from row from on, keeping characters,
+ * attributes and colours (a wide character is read once, at its first
+ * cell). */
+void ui_dim(WINDOW *w, int from, int rows, int cols)
+{
+    int y, x;
+
+    for (y = from; y < rows; y++)
+        for (x = 0; x < cols; x++) {
+            cchar_t cc;
+            wchar_t wch[CCHARW_MAX + 1];
+            attr_t at;
+            short pair;
+            int width;
+
+            if (mvwin_wch(w, y, x, &cc) == ERR ||
+                getcchar(&cc, wch, &at, &pair, NULL) == ERR)
+                continue;
+            width = wcwidth(wch[0]);
+            setcchar(&cc, wch, at | A_DIM, pair, NULL);
+            mvwadd_wch(w, y, x, &cc);
+            if (width > 1)
+                x += width - 1;
+        }
 }

@@ -16,7 +16,8 @@
 struct nodes_pane {
     struct ui_list l;
     struct tree_row *rows;
-    size_t nrows, built_for; /* model node count the rows were built for */
+    size_t nrows;
+    unsigned long built_for; /* model nodes_changed the rows were built for */
     size_t *vis;             /* indices of the rows shown */
     size_t nvis;
     struct map folds; /* prefix -> "open" / "closed" when the user chose */
@@ -100,13 +101,13 @@ static void rebuild(struct nodes_pane *n)
     const struct model *m = &ui->app->model;
     char *keep = NULL;
 
-    if (n->rows && n->built_for == m->nodes.n)
+    if (n->rows && n->built_for == m->nodes_changed)
         return;
     if (n->nvis)
         keep = xstrdup(row_path(&n->rows[n->vis[n->l.sel]]));
     model_tree_free(n->rows, n->nrows);
     n->nrows = model_tree(m, &n->rows);
-    n->built_for = m->nodes.n;
+    n->built_for = m->nodes_changed;
     rebuild_visible(n);
     if (keep) {
         size_t i;

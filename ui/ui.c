@@ -33,13 +33,28 @@
 #define WIDE_MIN_ROWS 40
 
 const char ui_main_help[] =
-    "Usage: perch [CONN] [NODE...]\n"
+    "Usage: perch [CONN] [--full-jid] [NODE...]\n"
     "\n"
     "Opens the interactive console: the pubsub node tree, agents, dialogs,\n"
     "the XML console and the transport's Network view, live. Each NODE is\n"
     "subscribed at the first login. Type /help inside for the commands, ?\n"
     "for the keys. /quit removes the subscriptions made in the session\n"
-    "(/quit keep leaves them). History: ~/.local/share/perch/history.\n"
+    "that no other running perch uses (/quit keep leaves them).\n"
+    "\n"
+    "A silent server is noticed within --keepalive + 10 s (default 25 s);\n"
+    "a lost connection is said in a red banner and made again by itself\n"
+    "(1 s, 2 s, 4 s … 30 s apart). After every login perch asks the server\n"
+    "again: the node tree, the subscriptions (those made here and lost by\n"
+    "the server are made again), the latest items of every subscribed\n"
+    "node; until then the panes from before are dimmed and say stale.\n"
+    "Subscriptions left by a perch that crashed are offered for removal.\n"
+    "\n"
+    "      --full-jid          subscribe this connection's full JID (Cisco's\n"
+    "                          advice for third-party clients; config\n"
+    "                          full-jid = true), not the account's bare JID\n"
+    "\n"
+    "Files: ~/.local/share/perch/history, ~/.local/share/perch/subscriptions\n"
+    "(the ledger of what each running perch holds).\n"
     "Environment: PERCH_THEME (default, mono, solarized-dark,\n"
     "high-contrast or a .theme file), NO_COLOR, EDITOR.\n";
 
@@ -137,11 +152,18 @@ static void banner_compute(void)
         buf_printf(&b,
                    "Lost connection to %s — reconnecting in %.0f s "
                    "(attempt %u) — %s",
-                   a->server, left < 0 ? 0 : left, a->attempt + 1,
+                   a->server, left < 0 ? 0 : left, a->attempt,
                    a->cause ? a->cause : "");
+    } else if (a->state == APP_CONNECTING && a->cause) {
+        buf_printf(&b,
+                   "Lost connection to %s — reconnecting now (attempt %u) — "
+                   "%s",
+                   a->server, a->attempt, a->cause);
     } else if (a->state == APP_OFFLINE && a->cause) {
         buf_printf(&b, "Not connected to %s — %s — /connect to retry",
                    a->server, a->cause);
+    } else if (a->state == APP_ONLINE && a->trouble) {
+        buf_printf(&b, "Connection to %s failing — %s", a->server, a->trouble);
     }
     if (a->model.system.status &&
         strcmp(a->model.system.status, "OUT_OF_SERVICE") == 0)
@@ -316,10 +338,11 @@ static void draw_status(void)
 
     localtime_r(&now, &tm);
     strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-    state = a->state == APP_ONLINE       ? "online"
-            : a->state == APP_CONNECTING ? "connecting"
-            : a->state == APP_RETRY      ? "reconnecting"
-                                         : "offline";
+    state = a->state == APP_ONLINE && a->trouble ? "resending"
+            : a->state == APP_ONLINE             ? "online"
+            : a->state == APP_CONNECTING         ? "connecting"
+            : a->state == APP_RETRY              ? "reconnecting"
+                                                 : "offline";
     short_transport(how, sizeof how);
     if (a->rtt_ms >= 0)
         snprintf(rtt, sizeof rtt, "RTT %.0f ms", a->rtt_ms);
@@ -340,7 +363,8 @@ static void draw_status(void)
         drift[0] = '\0';
     }
     ui_printf(w, " %s %s %s %s %s%s%s %s %.1f ev/s %s %zu subs %s %s", a->bare,
-              ui_sym_vline(), a->state == APP_ONLINE ? how : state,
+              ui_sym_vline(),
+              a->state == APP_ONLINE && !a->trouble ? how : state,
               ui_sym_vline(), rtt, drift[0] ? " " : "", drift, ui_sym_vline(),
               app_rate(a), ui_sym_vline(), app_subscription_count(a),
               ui_sym_vline(), clock);
@@ -362,9 +386,14 @@ static void draw_chrome(void)
     if (ui->msg) {
         werase(ui->msg);
         wmove(ui->msg, 0, 0);
-        wattrset(ui->msg, ui_attr(ui->message_error ? THEME_NETWORK_ERROR
-                                                    : THEME_CONSOLE_INFO));
-        ui_put(ui->msg, ui->message, ui->cols);
+        if (ui->app->question) { /* asked until answered */
+            wattrset(ui->msg, ui_attr(THEME_NETWORK_ERROR));
+            ui_put(ui->msg, ui->app->question, ui->cols);
+        } else {
+            wattrset(ui->msg, ui_attr(ui->message_error ? THEME_NETWORK_ERROR
+                                                        : THEME_CONSOLE_INFO));
+            ui_put(ui->msg, ui->message, ui->cols);
+        }
         wattrset(ui->msg, ui_attr(THEME_NORMAL));
         wnoutrefresh(ui->msg);
     }
@@ -499,7 +528,11 @@ static void frame(void *arg)
         if (!p->win || (!p->dirty && !ui->help))
             continue;
         werase(p->win);
+        ui->drawing_stale = (app_stale(ui->app) & p->ops->deps) != 0;
         p->ops->draw(p->state, p->win, p->rows, p->cols, i == ui->focus);
+        if (ui->drawing_stale)
+            ui_dim(p->win, 1, p->rows, p->cols);
+        ui->drawing_stale = 0;
         wnoutrefresh(p->win);
         p->dirty = 0;
     }
@@ -573,6 +606,11 @@ int ui_pane_key(int key)
 
     if (ui->help) {
         ui_toggle_help();
+        return 1;
+    }
+    if (ui->app->question && (key == 'y' || key == 'n')) {
+        app_leftovers(ui->app, key == 'y');
+        ui_dirty_chrome();
         return 1;
     }
     if (p->ops->key && p->ops->key(p->state, key)) {
@@ -672,26 +710,10 @@ static void on_stdin(evutil_socket_t fd, short what, void *arg)
 
 static char *history_path(void)
 {
-    const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    char *dir, *path;
+    char *dir = env_data_dir(), *path;
 
-    if (data && *data)
-        dir = xasprintf("%s/perch", data);
-    else if (home && *home)
-        dir = xasprintf("%s/.local/share/perch", home);
-    else
+    if (dir == NULL)
         return NULL;
-    /* mkdir -p, private: commands may name nodes and JIDs */
-    {
-        char *p;
-        for (p = dir + 1; *p; p++)
-            if (*p == '/') {
-                *p = '\0';
-                mkdir(dir, 0700);
-                *p = '/';
-            }
-        mkdir(dir, 0700);
-    }
     path = xasprintf("%s/history", dir);
     free(dir);
     return path;

@@ -85,6 +85,7 @@ struct ui {
     unsigned long frames;
     struct loop_timer *frame_timer, *tick_timer;
     int quitting, done;
+    int drawing_stale; /* the pane being drawn shows data from before a loss */
 };
 
 extern struct ui *ui; /* the one instance while the TUI runs */
@@ -135,7 +136,10 @@ void ui_put_pad(WINDOW *w, const char *s, int width);
 /* printf to the cursor, clipped to the rest of the line. */
 void ui_printf(WINDOW *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* The pane's title row: name, then info, reversed when focused. */
+/* Dims rows from..rows-1 of w (a stale pane), keeping its colours. */
+void ui_dim(WINDOW *w, int from, int rows, int cols);
+/* The pane's title row: name, then info, reversed when focused; "stale"
+ * first while ui->drawing_stale. */
 void ui_title(WINDOW *w, int cols, const char *name, const char *info,
               int focused);
 

@@ -10,6 +10,8 @@
 
 #include "conf/cli.h"
 #include "model/model.h"
+#include "xmpp/ledger.h"
+#include "xmpp/link.h"
 #include "rest/restmsg.h"
 #include "xmpp/session.h"
 
@@ -74,19 +76,35 @@ struct app {
     const struct app_events *ev;
     void *ev_arg;
 
-    char *password;
-    char *service; /* the pubsub service JID */
-    char *server;  /* what the banner names: host or BOSH URL */
-    char *bare;    /* own bare JID */
-    struct session *session;
+    char *service;     /* the pubsub service JID */
+    char *server;      /* what the banner names: host or BOSH URL */
+    char *bare;        /* own bare JID */
+    char *jid;         /* the JID subscribed: bare, or the bound full JID */
+    int full_jid;      /* --full-jid / full-jid = true */
+    struct link *link; /* the connection, kept with reconnects */
+    struct session *session; /* the link's, while online; else NULL */
     struct console *console; /* outlives sessions */
     struct model model;
 
     enum app_state state;
-    unsigned attempt;   /* reconnect attempts since the last login */
+    unsigned attempt;   /* reconnect attempts since the last healthy login */
+    unsigned logins;    /* 1 after the first */
     double retry_at_ms; /* loop_now_ms() of the next attempt */
     char *cause;        /* why the last session ended; NULL */
-    struct loop_timer *retry_timer, *ping_timer;
+    char *trouble;      /* BOSH requests being resent, and why; NULL */
+    struct loop_timer *ping_timer;
+
+    /* Resync after each login (app_resync.c): what is not refreshed yet
+     * is stale (APP_CHANGED_* bits of the panes showing it) */
+    unsigned stale;
+    struct resync *resync; /* running; NULL */
+    int resync_running;    /* set before resync_start returns */
+    int resync_full;       /* it fetches items: the end clears all stale */
+    char **listed;         /* disco#items of the running resync */
+    size_t nlisted;
+    int have_listed;
+    json_t *resync_buf;         /* the node's items being fetched */
+    unsigned long resync_items; /* items applied by the last resync */
 
     struct app_record *records; /* ring of APP_RECORDS */
     size_t nrecords, records_head;
@@ -107,11 +125,18 @@ struct app {
     struct rest_waits rest_waits; /* requests awaiting their Update */
     struct app_rest *rest_reqs;   /* requests of /rest not done yet */
 
-    struct map created; /* node -> subid ("" none): made by this run */
-    char **initial;     /* nodes to subscribe at the first login */
+    struct map created;    /* node -> subid ("" none): made by this run */
+    struct map held;       /* node -> "": in the ledger as this run's */
+    struct ledger *ledger; /* NULL when there is no data directory */
+    char **initial;        /* nodes to subscribe at the first login */
     int ninitial;
     int quitting, keep_subscriptions;
     size_t pending; /* cleanup requests in flight */
+
+    /* subscriptions ended perch processes left (ledger): asked about once,
+     * after the first login; question is the line the UI shows */
+    struct ledger_list leftovers;
+    char *question; /* NULL when nothing is asked */
 };
 
 /*
@@ -133,10 +158,13 @@ void app_disconnect(struct app *a);
 void app_quit(struct app *a, int keep);
 
 /* Requests; outcomes come through ev->say and the model. */
-void app_disco(struct app *a); /* refresh the node tree */
+void app_disco(struct app *a); /* the node tree and the marks again */
 void app_subscribe(struct app *a, const char *node);
 void app_unsubscribe(struct app *a, const char *node);
-void app_subscriptions(struct app *a); /* refresh the marks */
+void app_subscriptions(struct app *a); /* the marks again */
+/* The answer to a->question: remove the leftover subscriptions (1) or
+ * keep them and stop tracking them (0). */
+void app_leftovers(struct app *a, int remove);
 void app_items(struct app *a, const char *node);
 void app_info(struct app *a, const char *node);
 void app_ping(struct app *a);
@@ -163,6 +191,9 @@ int app_rest(struct app *a, const char *method, const char *path,
 
 /* Events per second over the last few whole seconds. */
 double app_rate(const struct app *a);
+/* The panes (APP_CHANGED_* bits) whose data is from before a loss and
+ * not refreshed yet. */
+unsigned app_stale(const struct app *a);
 /* Nodes marked subscribed in the model. */
 size_t app_subscription_count(const struct app *a);
 /* i = 0 the oldest kept; borrowed. */

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 
 static const char help[] =
     "Usage: perch probe [CONN] [--duration S] [--timeout S] [--json]\n"
+    "                   [--reconnect]\n"
     "\n"
     "Logs in (TCP, BOSH or WebSocket), sends presence and watches the\n"
     "transport for S seconds (default 60): for BOSH one line per HTTP\n"
@@ -49,18 +51,30 @@ static const char help[] =
     "      --duration S        how long to watch (default 60)\n"
     "      --timeout S         a ping unanswered after S seconds is lost\n"
     "                          (default 10)\n"
+    "      --reconnect         a lost session is made again (as watch does:\n"
+    "                          1 s, 2 s … 30 s apart) and watched on until S\n"
+    "                          is over; each loss and login is a line\n"
     "      --json              one object a line: {\"time\",\"kind\":\n"
     "                          \"ready\"|\"session\"|\"http\"|\"upgrade\"|\n"
     "                          "
     "\"frame\"|\"wsping\"|\"ping\"|\"drift\"|\"lost\"|\n"
     "                          \"summary\", ...}\n"
     "\n"
+    "A server silent for --keepalive + 10 s (default 25 s) is a loss too.\n"
+    "\n"
     "Exit: 0 the session stayed healthy; 6 it stayed up but was not\n"
     "healthy (the summary says why): an HTTP error, a resend, a lost ping\n"
     "or a response over the 16 MiB cap; over WebSocket also a close other\n"
     "than 1000, a refused message or a lost WebSocket ping; 3 it was lost\n"
-    "(the cause and the time it was noticed are printed); 2 usage;\n"
-    "4 certificate; 5 the server never answered the login.\n";
+    "(the cause and the time it was noticed are printed; with --reconnect,\n"
+    "lost at least once); 2 usage; 4 certificate; 5 the server never\n"
+    "answered the login.\n";
+
+static const struct cli_option options[] = {
+    {"reconnect", CLI_FLAG_ON, offsetof(struct probe_settings, reconnect), 0,
+     0},
+    {NULL, CLI_FLAG_OFF, 0, 0, 0},
+};
 
 static double wall_ms(void)
 {
@@ -291,6 +305,8 @@ static char *verdict(const struct probe *p)
     struct buf b;
 
     buf_init(&b);
+    if (p->lost > 1)
+        return xasprintf("connection LOST %d times", p->lost);
     if (p->lost)
         return xstrdup("connection LOST");
     if (healthy(p))
@@ -342,6 +358,7 @@ static void summary(struct probe *p)
         if (p->drift_known || p->drift_source)
             json_object_set_new(o, "drift_ms", json_real(p->drift_ms));
         json_object_set_new(o, "healthy", json_boolean(healthy(p)));
+        json_object_set_new(o, "losses", json_integer(p->lost));
         probe_emit_json(p, "summary", o);
     } else {
         said = verdict(p);
@@ -460,7 +477,9 @@ static void on_end(void *arg)
 {
     struct probe *p = arg;
     summary(p);
-    runner_finish(&p->r, healthy(p) ? EXIT_OK : EXIT_UNHEALTHY);
+    runner_finish(&p->r, p->lost      ? EXIT_CONNECT
+                         : healthy(p) ? EXIT_OK
+                                      : EXIT_UNHEALTHY);
 }
 
 static void on_ready(struct runner *r, const char *jid)
@@ -485,7 +504,29 @@ static void on_ready(struct runner *r, const char *jid)
     session_send_iq(r->session, iq, p->ping_timeout_ms, on_time_reply, q);
     xmpp_stanza_release(iq);
     send_ping(p);
-    loop_timer_start(p->end_timer, (unsigned)(p->duration_s * 1000));
+    if (r->logins == 1) /* S counts from the first login */
+        loop_timer_start(p->end_timer, (unsigned)(p->duration_s * 1000));
+}
+
+/* --reconnect: a loss is a line, and the next attempt follows. */
+static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
+                    unsigned attempt, unsigned delay_ms)
+{
+    struct probe *p = (struct probe *)r;
+    (void)why;
+
+    p->lost++;
+    loop_timer_stop(p->ping_timer);
+    if (p->json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "cause", sanitize_json_string(cause));
+        json_object_set_new(o, "attempt", json_integer(attempt));
+        json_object_set_new(o, "retry_ms", json_integer(delay_ms));
+        probe_emit_json(p, "lost", o);
+    } else {
+        probe_say(p, "LOST     %s; reconnecting in %.1f s (attempt %u)", cause,
+                  delay_ms / 1000.0, attempt);
+    }
 }
 
 static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
@@ -493,7 +534,7 @@ static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
     struct probe *p = (struct probe *)r;
     (void)why;
 
-    p->lost = 1;
+    p->lost++;
     loop_timer_stop(p->ping_timer);
     loop_timer_stop(p->end_timer);
     if (p->json) {
@@ -509,6 +550,7 @@ static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
 
 static const struct runner_events probe_events = {
     .ready = on_ready,
+    .lost = on_lost,
     .closed = on_closed,
     .record = on_record,
     .params = on_params,
@@ -524,6 +566,7 @@ static int probe_main(const struct cli *c)
         return EXIT_USAGE;
     }
     memset(&p, 0, sizeof p);
+    cli_own_apply(c, &p.set);
     p.json = c->json;
     p.duration_s = c->duration_s > 0 ? c->duration_s : DEFAULT_DURATION_S;
     p.ping_timeout_ms =
@@ -531,6 +574,7 @@ static int probe_main(const struct cli *c)
     p.started_ms = wall_ms();
     code = runner_init(&p.r, c);
     if (code == 0) {
+        p.r.retry = p.set.reconnect ? LINK_AFTER_LOGIN : LINK_ONCE;
         p.end_timer = loop_timer_new(p.r.loop, on_end, &p);
         p.ping_timer = loop_timer_new(p.r.loop, send_ping, &p);
         code = runner_connect(&p.r, c, &probe_events);
@@ -550,5 +594,6 @@ const struct command cmd_probe_entry = {
     .summary = "watch the transport: BOSH requests, WebSocket frames, pings",
     .help = help,
     .extras = CLI_JSON | CLI_DURATION | CLI_TIMEOUT,
+    .options = options,
     .main = probe_main,
 };

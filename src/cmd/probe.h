@@ -32,8 +32,14 @@ struct probe_ws {
     size_t nrtt, caprtt;
 };
 
+/* probe's own options. */
+struct probe_settings {
+    int reconnect;
+};
+
 struct probe {
     struct runner r;
+    struct probe_settings set;
     int json;
     double duration_s;
     double started_ms; /* wall */
@@ -45,7 +51,7 @@ struct probe {
     double drift_ms;
     int drift_known;
     const char *drift_source;
-    int lost;
+    int lost;     /* times the session was lost */
     int finished; /* the summary is out: later records are not shown */
     struct probe_ws ws;
 };

@@ -39,6 +39,9 @@ const char cli_conn_help[] =
     "                          SCRAM-SHA-1, PLAIN, the first offered)\n"
     "      --service JID       pubsub service (default pubsub.DOMAIN)\n"
     "      --keep-ended S      the console lists ended calls S s (default 30)\n"
+    "      --keepalive S       ping the server when it was silent S s\n"
+    "                          (default 15; 0 off): a silent server is a\n"
+    "                          lost connection within S + 10 s\n"
     "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
 
 enum {
@@ -86,6 +89,7 @@ static const struct option long_opts[] = {
     {"ws-ping", required_argument, NULL, OPT_CONN},
     {"ws-follow-other-hosts", no_argument, NULL, OPT_CONN},
     {"keep-ended", required_argument, NULL, OPT_CONN},
+    {"keepalive", required_argument, NULL, OPT_CONN},
     {"rest", required_argument, NULL, OPT_CONN},
 };
 

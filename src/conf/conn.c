@@ -74,6 +74,20 @@ char *conn_service(const struct conn_opts *o)
     return service;
 }
 
+char *conn_bare(const struct conn_opts *o)
+{
+    struct jid j;
+    char *cause = NULL, *bare;
+
+    if (o->jid == NULL || jid_parse(o->jid, &j, &cause) != 0) {
+        free(cause);
+        return xstrdup("");
+    }
+    bare = jid_bare(&j);
+    jid_done(&j);
+    return bare;
+}
+
 struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
                        const struct conn_opts *o, const char *password,
                        unsigned timeout_ms, char **cause)

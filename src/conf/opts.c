@@ -16,6 +16,7 @@ void conn_opts_init(struct conn_opts *o)
     memset(o, 0, sizeof *o);
     o->tls = TLS_REQUIRE;
     o->keep_ended = -1;
+    o->keepalive = SESSION_KEEPALIVE_S;
 }
 
 void conn_opts_done(struct conn_opts *o)
@@ -109,6 +110,8 @@ static const struct opt_def defs[] = {
     {"ws-ping", K_WAIT, F(ws_ping), 0},
     {"ws-follow-other-hosts", K_BOOL, F(ws_follow_other_hosts), 0},
     {"keep-ended", K_SECONDS, F(keep_ended), 0},
+    {"keepalive", K_SECONDS, F(keepalive), 0},
+    {"full-jid", K_BOOL, F(full_jid), 1},
     {"rest", K_URL, F(rest), 0},
 };
 #undef F

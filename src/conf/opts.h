@@ -36,6 +36,10 @@ struct conn_opts {
     int transport_from_config; /* bosh or ws came from the config file */
     /* the console: seconds an ended call stays listed; -1: the default */
     int keep_ended;
+    /* seconds without anything from the server before a ping; 0 off */
+    int keepalive;
+    /* config only: the console and watch subscribe the full JID */
+    int full_jid;
 };
 
 void conn_opts_init(struct conn_opts *o);

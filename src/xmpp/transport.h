@@ -78,6 +78,10 @@ struct transport_events {
      * Both borrowed, may be NULL callbacks. */
     void (*record)(void *arg, const struct transport_record *rec);
     void (*params)(void *arg, const struct transport_params *p);
+    /* BOSH only, may be NULL: a request failed and is being resent (cause
+     * says which and why), or, with cause NULL, answers come again. The
+     * session is not lost yet: closed() says when it is. */
+    void (*trouble)(void *arg, const char *cause);
 };
 
 struct transport_ops {

@@ -16,6 +16,8 @@ N=${BENCH_EVENTS:-5000}
 NODE=/finesse/api/Team/5000/Users
 
 WORK=$(mktemp -d /tmp/perch-bench.XXXXXX)
+# the subscription ledger of this run, not the user's
+export XDG_DATA_HOME=$WORK/data
 PIDS=()
 cleanup() {
     local pid

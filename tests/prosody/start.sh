@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# start.sh DIR: starts a throwaway Prosody for the tests, on free loopback
-# ports, with everything (config, certificate, data, log, pidfile) in DIR,
-# and writes DIR/env, a file to source for ports, URLs, JIDs and passwords.
-# The server keeps running; tests/prosody/stop.sh DIR stops it.
+# start.sh DIR [--persist]: starts a throwaway Prosody for the tests, on
+# free loopback ports, with everything (config, certificate, data, log,
+# pidfile) in DIR, and writes DIR/env, a file to source for ports, URLs,
+# JIDs and passwords. The server keeps running; tests/prosody/stop.sh DIR
+# stops it, tests/prosody/restart.sh DIR starts it again on the same ports.
+#
+# Pubsub nodes, items and subscriptions live in memory (a publish costs no
+# file write); with --persist they are kept in DIR/data, so that a server
+# killed and started again still has them.
 #
 # FREEPORT names the freeport binary (default build/tools/freeport in the
 # repository; `make build/tools/freeport` builds it).
@@ -20,16 +25,13 @@ die() {
     exit 1
 }
 
-# alive PID: the process exists and is not a zombie waiting to be reaped.
-alive() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-    stat=${stat##*) }
-    [[ ${stat%% *} != Z ]]
-}
+# shellcheck source=tests/prosody/lib.sh
+source "$HERE/lib.sh"
 
-[[ $# -eq 1 && -n $1 ]] || {
-    echo "usage: start.sh DIR" >&2
+PERSIST=0
+[[ $# -eq 2 && $2 == --persist ]] && PERSIST=1
+[[ ($# -eq 1 || $PERSIST == 1) && -n $1 ]] || {
+    echo "usage: start.sh DIR [--persist]" >&2
     exit 2
 }
 mkdir -p "$1"
@@ -100,6 +102,11 @@ write_config() {
     t=${t//@C2S_TLS_PORT@/"$C2S_TLS_PORT"}
     t=${t//@HTTP_PORT@/"$HTTP_PORT"}
     t=${t//@HTTPS_PORT@/"$HTTPS_PORT"}
+    if ((PERSIST)); then
+        t=${t//@PUBSUB_STORAGE@/'"internal" -- kept in data_path: restart.sh keeps it'}
+    else
+        t=${t//@PUBSUB_STORAGE@/'{ pubsub_nodes = "memory", pubsub_data = "memory" }'}
+    fi
     if [[ $t =~ @[A-Z_]+@ ]]; then
         die "placeholder ${BASH_REMATCH[0]} left in the config"
     fi
@@ -140,22 +147,6 @@ stop_server() {
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
-# http_ok PORT: the BOSH path answers 200 on plain HTTP.
-http_ok() {
-    local line
-    (
-        exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-        printf 'GET /http-bind HTTP/1.0\r\nHost: %s\r\n\r\n' "$DOMAIN" >&3
-        IFS= read -r -t 2 line <&3 || exit 1
-        [[ $line =~ ^HTTP/1\.[01]\ 200 ]]
-    ) 2>/dev/null
-}
-
-# tcp_ok PORT: something accepts connections on 127.0.0.1:PORT.
-tcp_ok() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 show_failure() {
     echo "start.sh: $*" >&2
     echo "--- $CONSOLE" >&2
@@ -171,13 +162,10 @@ show_failure() {
 deadline=$((SECONDS + READY_SECONDS))
 attempt=1
 while :; do
-    rm -f "$LOG" "$PIDFILE"
-    # Its own session, so that no terminal signal reaches it.
-    setsid prosody --config "$CFG" -F </dev/null >"$CONSOLE" 2>&1 &
-    PROSODY_PID=$!
+    rm -f "$LOG" "$PIDFILE" "$CONSOLE"
+    launch
     conflict=0
-    until http_ok "$HTTP_PORT" && tcp_ok "$C2S_PORT" && tcp_ok "$C2S_TLS_PORT" &&
-        tcp_ok "$HTTPS_PORT"; do
+    until all_ports_ok; do
         if grep -q 'Failed to open server port' "$LOG" 2>/dev/null; then
             conflict=1
             break
