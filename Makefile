@@ -4,13 +4,16 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/perch
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 VERSION := 0.1.0
 
 CC ?= cc
 FUZZ_CC ?= clang
 PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS)) \
+             -DPERCH_STROPHE_VERSION='"$(shell pkg-config --modversion libstrophe)"'
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -214,14 +217,18 @@ demo: demo-deps
 # --- install ---
 install: $(B)/perch
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(DATADIR)/themes
+	    $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(B)/perch $(DESTDIR)$(BINDIR)/perch
 	install -m 644 docs/perch.1 $(DESTDIR)$(MANDIR)/man1/perch.1
 	for t in themes/*.theme; do [ -e "$$t" ] || continue; \
 	    install -m 644 "$$t" $(DESTDIR)$(DATADIR)/themes/; done
+	install -m 644 completions/perch.bash $(DESTDIR)$(BASHCOMPDIR)/perch
+	install -m 644 completions/_perch $(DESTDIR)$(ZSHCOMPDIR)/_perch
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/perch $(DESTDIR)$(MANDIR)/man1/perch.1
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/perch $(DESTDIR)$(ZSHCOMPDIR)/_perch
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -12,10 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef PERCH_VERSION
-#define PERCH_VERSION "0.1.0"
-#endif
-
 static const struct command *const commands[] = {
     &cmd_send_entry,      &cmd_nodes_entry,       &cmd_info_entry,
     &cmd_subscribe_entry, &cmd_unsubscribe_entry, &cmd_subscriptions_entry,
@@ -95,7 +91,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-        printf("perch %s\n", PERCH_VERSION);
+        version_print(stdout, ui_versions());
         return 0;
     }
     for (i = 0; i < NCOMMANDS; i++)

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <readline/readline.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -805,6 +806,15 @@ out:
     xmpp_shutdown();
     ui = NULL;
     return code;
+}
+
+const char *ui_versions(void)
+{
+    static char text[128];
+
+    snprintf(text, sizeof text, "  %s\n  readline %s\n", curses_version(),
+             rl_library_version);
+    return text;
 }
 
 int ui_main(const struct cli *c)
