@@ -30,7 +30,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 CORE_SRC := $(wildcard src/*/*.c)
 MAIN_SRC := $(wildcard main/*.c)
 UI_SRC := $(wildcard ui/*.c)
-UI_PURE := ui/theme.c ui/list.c ui/duration.c ui/agent_order.c ui/dialog_view.c
+UI_PURE := ui/theme.c ui/list.c ui/duration.c ui/agent_order.c ui/dialog_view.c \
+           ui/console_gist.c
 UI_PKGS := ncursesw readline
 UI_CFLAGS = $(shell pkg-config --cflags $(UI_PKGS)) -D_GNU_SOURCE \
             -DPERCH_DATADIR='"$(DATADIR)"'

@@ -5,7 +5,9 @@
 # The server keeps running; tests/prosody/stop.sh DIR stops it.
 #
 # FREEPORT names the freeport binary (default build/tools/freeport in the
-# repository; `make build/tools/freeport` builds it).
+# repository; `make build/tools/freeport` builds it). PROSODY_WITHOUT
+# names modules of the config to leave out ("time": a server without
+# XEP-0202).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -100,6 +102,11 @@ write_config() {
     t=${t//@C2S_TLS_PORT@/"$C2S_TLS_PORT"}
     t=${t//@HTTP_PORT@/"$HTTP_PORT"}
     t=${t//@HTTPS_PORT@/"$HTTPS_PORT"}
+    local m
+    for m in ${PROSODY_WITHOUT:-}; do
+        [[ $t == *"\"$m\"; "* ]] || die "PROSODY_WITHOUT: no module $m in the config"
+        t=${t//"\"$m\"; "/}
+    done
     if [[ $t =~ @[A-Z_]+@ ]]; then
         die "placeholder ${BASH_REMATCH[0]} left in the config"
     fi
