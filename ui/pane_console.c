@@ -524,8 +524,9 @@ static void console_draw(void *state, WINDOW *w, int rows, int cols,
     char info[256];
 
     sync_entries(p);
-    snprintf(info, sizeof info, "%zu of %zu stanzas%s%s — %s%s", p->n,
-             console_count(c), p->filter_text ? " — filter: " : "",
+    snprintf(info, sizeof info, "%zu of %zu stanza%s%s%s — %s%s", p->n,
+             console_count(c), console_count(c) == 1 ? "" : "s",
+             p->filter_text ? " — filter: " : "",
              p->filter_text ? p->filter_text : "",
              p->follow ? "following (f freezes)" : "FROZEN (f follows)",
              console_dropped(c) ? " — oldest dropped" : "");
