@@ -19,7 +19,10 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-missing-field-initializers
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-               -DPERCH_VERSION='"$(VERSION)"' $(WARN) -Isrc
+               -DPERCH_VERSION='"$(VERSION)"' $(WARN) -Isrc \
+               -DPERCH_DATADIR='"$(DATADIR)"' \
+               -DPERCH_BASHCOMPDIR='"$(BASHCOMPDIR)"' \
+               -DPERCH_ZSHCOMPDIR='"$(ZSHCOMPDIR)"'
 CFLAGS ?= -O2 -g
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
        -fno-omit-frame-pointer
@@ -33,8 +36,7 @@ UI_SRC := $(wildcard ui/*.c)
 UI_PURE := ui/theme.c ui/list.c ui/duration.c ui/agent_order.c ui/dialog_view.c \
            ui/console_gist.c
 UI_PKGS := ncursesw readline
-UI_CFLAGS = $(shell pkg-config --cflags $(UI_PKGS)) -D_GNU_SOURCE \
-            -DPERCH_DATADIR='"$(DATADIR)"'
+UI_CFLAGS = $(shell pkg-config --cflags $(UI_PKGS)) -D_GNU_SOURCE
 UI_LIBS = $(shell pkg-config --libs $(UI_PKGS))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

@@ -12,6 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef PERCH_DATADIR
+#define PERCH_DATADIR "/usr/local/share/perch"
+#endif
+#ifndef PERCH_BASHCOMPDIR
+#define PERCH_BASHCOMPDIR "/usr/local/share/bash-completion/completions"
+#endif
+#ifndef PERCH_ZSHCOMPDIR
+#define PERCH_ZSHCOMPDIR "/usr/local/share/zsh/site-functions"
+#endif
+
 static const struct command *const commands[] = {
     &cmd_send_entry,      &cmd_nodes_entry,       &cmd_info_entry,
     &cmd_subscribe_entry, &cmd_unsubscribe_entry, &cmd_subscriptions_entry,
@@ -52,6 +62,11 @@ static void usage(FILE *f)
         "line. Options may also come from [account NAME] sections of\n"
         "~/.config/perch/config. See perch(1).\n",
         f);
+    fputs("\nInstalled by make install: themes in " PERCH_DATADIR "/themes;\n"
+          "completion for bash in " PERCH_BASHCOMPDIR "/perch\n"
+          "and for zsh in " PERCH_ZSHCOMPDIR "/_perch (node names\n"
+          "from ~/.cache/perch/nodes: perch nodes >~/.cache/perch/nodes).\n",
+          f);
 }
 
 /* Parses argv (argv[0] the command's name) as cmd says, then runs it. */

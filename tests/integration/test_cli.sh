@@ -114,3 +114,29 @@ t_zsh_completion_completes_commands_options_accounts_and_nodes() {
     [[ $(sed -n 5p <<<"$out") == "FILES" ]] ||
         fail "perch decode <Tab>: '$(sed -n 5p <<<"$out")'"
 }
+
+# make install puts the themes and the completions where perch --help and
+# perch(1) say (the default PREFIX), and make uninstall removes them.
+t_install_puts_themes_and_completions_where_the_help_says() {
+    local dirs
+    expect_rc 0 "$(p --help)"
+    expect_out '^Installed by make install: themes in /usr/local/share/perch/themes;$'
+    expect_out '^completion for bash in /usr/local/share/bash-completion/completions/perch$'
+    expect_out '^and for zsh in /usr/local/share/zsh/site-functions/_perch '
+    for f in /usr/local/share/perch/themes /usr/local/share/bash-completion/completions/perch \
+        /usr/local/share/zsh/site-functions/_perch; do
+        grep -qF "$(sed 's/-/\\-/g' <<<"$f")" "$ROOT/docs/perch.1" || fail "perch.1 does not name $f"
+    done
+    # what make would run (nothing is built or installed: -n)
+    dirs=$(make -s -n -C "$ROOT" install uninstall DESTDIR=/dest PREFIX=/usr/local 2>&1)
+    grep -qE 'install -m 644 "\$t" /dest/usr/local/share/perch/themes/' <<<"$dirs" ||
+        fail "make install does not put the themes in share/perch/themes: $dirs"
+    grep -qF 'completions/perch.bash /dest/usr/local/share/bash-completion/completions/perch' <<<"$dirs" ||
+        fail "make install does not install the bash completion"
+    grep -qF 'completions/_perch /dest/usr/local/share/zsh/site-functions/_perch' <<<"$dirs" ||
+        fail "make install does not install the zsh completion"
+    grep -qF 'rm -f /dest/usr/local/share/bash-completion/completions/perch /dest/usr/local/share/zsh/site-functions/_perch' <<<"$dirs" ||
+        fail "make uninstall does not remove the completions"
+    grep -qF 'rm -rf /dest/usr/local/share/perch' <<<"$dirs" ||
+        fail "make uninstall does not remove the themes"
+}
