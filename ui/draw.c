@@ -169,9 +169,40 @@ int ui_put(WINDOW *w, const char *s, int width)
     return used;
 }
 
+int ui_text_width(const char *s)
+{
+    char *clean = sanitize_str(s, SANITIZE_LINE);
+    const char *p = clean;
+    int cols = 0, cw;
+    uint32_t cp;
+
+    while (*p) {
+        p += utf8_next(p, &cp);
+        cw = ui->utf8 ? wcwidth((wchar_t)cp)
+                      : (cp < 0x80 ? 1 : (int)strlen(ascii_for(cp)));
+        cols += cw < 0 ? 1 : cw;
+    }
+    free(clean);
+    return cols;
+}
+
+int ui_put_cut(WINDOW *w, const char *s, int width)
+{
+    const char *dots = ui->utf8 ? "…" : "...";
+    int nd = ui->utf8 ? 1 : 3, y, x;
+
+    getyx(w, y, x);
+    (void)y;
+    if (width > getmaxx(w) - x)
+        width = getmaxx(w) - x;
+    if (width <= nd || ui_text_width(s) <= width)
+        return ui_put(w, s, width);
+    return ui_put(w, s, width - nd) + ui_put(w, dots, nd);
+}
+
 void ui_put_pad(WINDOW *w, const char *s, int width)
 {
-    int used = ui_put(w, s, width), y, x;
+    int used = ui_put_cut(w, s, width), y, x;
 
     getyx(w, y, x);
     (void)y;

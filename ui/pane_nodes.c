@@ -129,9 +129,10 @@ static void nodes_draw(void *state, WINDOW *w, int rows, int cols, int focused)
     rebuild(n);
     n->rows_shown = rows - 1;
     ui_list_fit(&n->l, n->nvis, rows - 1);
-    snprintf(info, sizeof info, "%zu nodes, %zu subscribed%s%s%s",
-             ui->app->model.nodes.n, app_subscription_count(ui->app),
-             n->filter ? " — filter: " : "", n->filter ? n->filter : "",
+    snprintf(info, sizeof info, "%zu node%s, %zu subscribed%s%s%s",
+             ui->app->model.nodes.n, ui->app->model.nodes.n == 1 ? "" : "s",
+             app_subscription_count(ui->app), n->filter ? " — filter: " : "",
+             n->filter ? n->filter : "",
              n->nvis == 0 && !n->filter ? " — R asks the service" : "");
     ui_title(w, cols, "Nodes", info, focused);
     for (y = 1, i = n->l.top; i < n->nvis && y < rows; i++, y++) {
@@ -166,7 +167,7 @@ static void nodes_draw(void *state, WINDOW *w, int rows, int cols, int focused)
                        ? ui_sym_sub_inside()
                        : " ",
                    1);
-        x += ui_put(w, seg, cols - x - right);
+        x += ui_put_cut(w, seg, cols - x - right);
         for (; x < cols - right; x++)
             waddch(w, ' ');
         if (right && cols > right)

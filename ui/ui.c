@@ -11,10 +11,12 @@
 #include "base/loop.h"
 #include "xmpp/console.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <readline/readline.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,7 +58,8 @@ const char ui_main_help[] =
     "Files: ~/.local/share/perch/history, ~/.local/share/perch/subscriptions\n"
     "(the ledger of what each running perch holds).\n"
     "Environment: PERCH_THEME (default, mono, solarized-dark,\n"
-    "high-contrast or a .theme file), NO_COLOR, EDITOR.\n";
+    "high-contrast or a .theme file), NO_COLOR, EDITOR, ESCDELAY (ms\n"
+    "Escape waits for the rest of a key, default 50).\n";
 
 struct ui *ui;
 
@@ -129,6 +132,7 @@ void ui_say(int error, const char *fmt, ...)
     vsnprintf(ui->message, sizeof ui->message, fmt, ap);
     va_end(ap);
     ui->message_error = error;
+    ui->message_ms = loop_now_ms();
     ui->message_seq++;
     ui_dirty_chrome();
 }
@@ -284,6 +288,11 @@ int ui_set_theme(const char *name, char **cause)
                 path = xasprintf("%s/themes/%s.theme", PERCH_DATADIR, name);
             }
         }
+        if (!strchr(name, '/') && access(path, F_OK) != 0) {
+            *cause = xasprintf("no theme '%s'", name);
+            free(path);
+            return -1;
+        }
         if (theme_load(path, &t, cause) != 0) {
             free(path);
             return -1;
@@ -294,6 +303,48 @@ int ui_set_theme(const char *name, char **cause)
     ui_theme_apply();
     ui_redraw_all();
     return 0;
+}
+
+/* Adds the NAME of each NAME.theme in dir to b, skipping names in b. */
+static void theme_dir_names(struct buf *b, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        char *name, *padded, *have;
+        if (len <= 6 || strcmp(e->d_name + len - 6, ".theme") != 0)
+            continue;
+        name = xstrndup(e->d_name, len - 6);
+        padded = xasprintf(" %s ", name);
+        have = xasprintf(" %s ", b->data);
+        if (strstr(have, padded) == NULL)
+            buf_printf(b, " %s", name);
+        free(padded);
+        free(have);
+        free(name);
+    }
+    closedir(d);
+}
+
+char *ui_theme_names(void)
+{
+    const char *home = getenv("HOME");
+    struct buf b;
+    char *dir;
+    size_t i;
+
+    buf_init(&b);
+    for (i = 0; theme_builtins[i]; i++)
+        buf_printf(&b, "%s%s", i ? " " : "", theme_builtins[i]);
+    dir = xasprintf("%s/.config/perch/themes", home ? home : "");
+    theme_dir_names(&b, dir);
+    free(dir);
+    theme_dir_names(&b, PERCH_DATADIR "/themes");
+    return buf_steal(&b);
 }
 
 /* ---- chrome: banner, tabs, message, status ---- */
@@ -327,47 +378,65 @@ static void short_transport(char *out, size_t size)
     snprintf(out, size, "%.*s%s", name, d, comma ? comma : "");
 }
 
+/* The status bar: account │ transport │ RTT drift │ ev/s │ subs │ clock.
+ * When they do not fit, the least useful go first (drift, ev/s, clock,
+ * subs, RTT); the account and the transport (TCP/BOSH…, TLS) stay. */
+enum { SF_BARE, SF_HOW, SF_RTT, SF_DRIFT, SF_RATE, SF_SUBS, SF_CLOCK, SF_N };
+
 static void draw_status(void)
 {
+    static const int drop_order[] = {SF_DRIFT, SF_RATE, SF_CLOCK, SF_SUBS,
+                                     SF_RTT};
     struct app *a = ui->app;
     WINDOW *w = ui->status;
-    char clock[16], rtt[32], drift[32], how[96];
+    char f[SF_N][128], how[96];
+    int shown[SF_N], i, k, width;
     const char *state;
     time_t now = time(NULL);
     struct tm tm;
 
-    localtime_r(&now, &tm);
-    strftime(clock, sizeof clock, "%H:%M:%S", &tm);
     state = a->state == APP_ONLINE && a->trouble ? "resending"
             : a->state == APP_ONLINE             ? "online"
             : a->state == APP_CONNECTING         ? "connecting"
             : a->state == APP_RETRY              ? "reconnecting"
                                                  : "offline";
     short_transport(how, sizeof how);
-    if (a->rtt_ms >= 0)
-        snprintf(rtt, sizeof rtt, "RTT %.0f ms", a->rtt_ms);
+    snprintf(f[SF_BARE], sizeof f[0], "%s", a->bare);
+    snprintf(f[SF_HOW], sizeof f[0], "%s",
+             a->state == APP_ONLINE && !a->trouble ? how : state);
+    /* no old round trip or drift once the session is gone */
+    if (a->state == APP_ONLINE && a->rtt_ms >= 0)
+        snprintf(f[SF_RTT], sizeof f[0], "RTT %.0f ms", a->rtt_ms);
     else
-        snprintf(rtt, sizeof rtt, "RTT -");
-    if (a->have_drift)
-        snprintf(drift, sizeof drift, "drift %+.1f s", a->drift_ms / 1000);
+        snprintf(f[SF_RTT], sizeof f[0], "RTT -");
+    if (a->state == APP_ONLINE && a->have_drift)
+        snprintf(f[SF_DRIFT], sizeof f[0], "drift %+.1f s", a->drift_ms / 1000);
     else
-        snprintf(drift, sizeof drift, "drift -");
+        f[SF_DRIFT][0] = '\0';
+    snprintf(f[SF_RATE], sizeof f[0], "%.1f ev/s", app_rate(a));
+    snprintf(f[SF_SUBS], sizeof f[0], "%zu subs", app_subscription_count(a));
+    localtime_r(&now, &tm);
+    strftime(f[SF_CLOCK], sizeof f[0], "%H:%M:%S", &tm);
+    for (i = 0; i < SF_N; i++)
+        shown[i] = f[i][0] != '\0';
+    for (k = 0;; k++) { /* " a │ b │ c" within the columns */
+        for (width = 0, i = 0; i < SF_N; i++)
+            if (shown[i])
+                width += (int)strlen(f[i]) + (i == SF_DRIFT ? 1 : 3);
+        if (width <= ui->cols ||
+            k == (int)(sizeof drop_order / sizeof drop_order[0]))
+            break;
+        shown[drop_order[k]] = 0;
+    }
     wbkgdset(w, ui_attr(THEME_STATUS));
     wattrset(w, ui_attr(THEME_STATUS));
     werase(w);
     wmove(w, 0, 0);
-    if (ui->cols < 110) { /* narrow: "TLS" for the transport, no drift */
-        if (a->state == APP_ONLINE)
-            snprintf(how, sizeof how, "%s",
-                     strstr(app_transport_text(a), "TLS") ? "TLS" : "no TLS");
-        drift[0] = '\0';
-    }
-    ui_printf(w, " %s %s %s %s %s%s%s %s %.1f ev/s %s %zu subs %s %s", a->bare,
-              ui_sym_vline(),
-              a->state == APP_ONLINE && !a->trouble ? how : state,
-              ui_sym_vline(), rtt, drift[0] ? " " : "", drift, ui_sym_vline(),
-              app_rate(a), ui_sym_vline(), app_subscription_count(a),
-              ui_sym_vline(), clock);
+    for (i = 0; i < SF_N; i++)
+        if (shown[i])
+            ui_printf(w, "%s%s %s", i == SF_BARE || i == SF_DRIFT ? "" : " ",
+                      i == SF_BARE || i == SF_DRIFT ? "" : ui_sym_vline(),
+                      f[i]);
     wnoutrefresh(w);
 }
 
@@ -388,11 +457,13 @@ static void draw_chrome(void)
         wmove(ui->msg, 0, 0);
         if (ui->app->question) { /* asked until answered */
             wattrset(ui->msg, ui_attr(THEME_NETWORK_ERROR));
-            ui_put(ui->msg, ui->app->question, ui->cols);
+            ui_put_cut(ui->msg, ui->app->question, ui->cols);
         } else {
+            if (loop_now_ms() - ui->message_ms > UI_MESSAGE_MS)
+                ui->message[0] = '\0'; /* faded */
             wattrset(ui->msg, ui_attr(ui->message_error ? THEME_NETWORK_ERROR
                                                         : THEME_CONSOLE_INFO));
-            ui_put(ui->msg, ui->message, ui->cols);
+            ui_put_cut(ui->msg, ui->message, ui->cols);
         }
         wattrset(ui->msg, ui_attr(THEME_NORMAL));
         wnoutrefresh(ui->msg);
@@ -413,7 +484,8 @@ static void draw_chrome(void)
 static void draw_help(void)
 {
     static const char global[] =
-        "Tab/S-Tab  next/previous pane    Alt-1..6 F1..F6  jump to a pane\n"
+        "Tab/S-Tab  next/previous pane    1..6 (empty line) Alt-1..6 F1..F6  a "
+        "pane\n"
         "?  this help    q  quit (empty input)    Ctrl-L  redraw\n"
         "/TEXT  find in the pane   /cmd  a command   <...  a raw stanza\n"
         "Ctrl-X Ctrl-E  edit the line in $EDITOR    Ctrl-Z  suspend\n"
@@ -445,12 +517,30 @@ static void draw_help(void)
         wattrset(win, ui_attr(THEME_NORMAL));
         for (p = text[i]; *p;) {
             const char *nl = strchr(p, '\n');
-            size_t len = nl ? (size_t)(nl - p) : strlen(p);
-            if (n++ >= ui->help_top && y < h - 1) {
-                char *line = xstrndup(p, len);
-                wmove(win, y++, 2);
-                ui_put(win, line, w - 4);
-                free(line);
+            size_t len = nl ? (size_t)(nl - p) : strlen(p), k, cut;
+            size_t indent = strspn(p, " ") + 4, avail = (size_t)w - 4;
+            const char *q = p;
+            /* wrapped at a blank, the rest indented: nothing cut off */
+            if (indent > avail / 2)
+                indent = avail / 2;
+            for (k = 0; q < p + len; k++) {
+                size_t room = k ? avail - indent : avail, left = len - (q - p);
+                cut = left;
+                if (left > room) {
+                    for (cut = room; cut > 0 && q[cut] != ' '; cut--)
+                        ;
+                    if (cut == 0)
+                        cut = room;
+                }
+                if (n++ >= ui->help_top && y < h - 1) {
+                    char *piece = xstrndup(q, cut);
+                    wmove(win, y++, 2 + (k ? (int)indent : 0));
+                    ui_put(win, piece, (int)room);
+                    free(piece);
+                }
+                q += cut;
+                while (q < p + len && *q == ' ' && left > room)
+                    q++;
             }
             p += len + (nl != NULL);
         }
@@ -827,6 +917,15 @@ out:
     xmpp_shutdown();
     ui = NULL;
     return code;
+}
+
+const char *ui_versions(void)
+{
+    static char text[128];
+
+    snprintf(text, sizeof text, "  %s\n  readline %s\n", curses_version(),
+             rl_library_version);
+    return text;
 }
 
 int ui_main(const struct cli *c)

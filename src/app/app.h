@@ -116,6 +116,7 @@ struct app {
     double rtt_ms;   /* last ping round trip; < 0 unknown */
     double drift_ms; /* server clock minus ours (XEP-0202); */
     int have_drift;
+    int no_time; /* the server refused XEP-0202 once: not asked again */
 
     unsigned pending_changes; /* of the events being applied */
     unsigned long rate_count[APP_RATE_SECONDS + 1];

@@ -370,6 +370,16 @@ static void on_time(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     struct app *a = arg;
     double server;
 
+    if (outcome == IQ_REPLY && session_iq_end(outcome, reply) == IQ_END_ERROR &&
+        !a->no_time) {
+        /* one quiet note for the whole run, then no more asking */
+        a->no_time = 1;
+        console_add(a->console, CONSOLE_INFO,
+                    "the server does not tell its time (XEP-0202): no clock "
+                    "drift; times in state use this machine's clock");
+        app_changed(a, APP_CHANGED_CONSOLE | APP_CHANGED_NETWORK);
+        return;
+    }
     if (outcome != IQ_REPLY || query_time_reply(reply, &server) != 0)
         return;
     a->drift_ms = server - (model_wall_ms() - rtt / 2);
@@ -390,8 +400,9 @@ void app_ping(struct app *a)
     }
     send_iq(a, query_iq_get(a->ctx, j.domain, "ping", "urn:xmpp:ping"),
             SESSION_TIMEOUT_MS, on_pong, a);
-    send_iq(a, query_iq_get(a->ctx, j.domain, "time", "urn:xmpp:time"),
-            SESSION_TIMEOUT_MS, on_time, a);
+    if (!a->no_time)
+        send_iq(a, query_iq_get(a->ctx, j.domain, "time", "urn:xmpp:time"),
+                SESSION_TIMEOUT_MS, on_time, a);
     jid_done(&j);
 }
 

@@ -788,8 +788,60 @@ enum iq_end session_iq_end(enum iq_outcome outcome, xmpp_stanza_t *reply)
     return strcmp(type, "error") == 0 ? IQ_END_ERROR : IQ_END_NO_ANSWER;
 }
 
+#define NS_PUBSUB_ERRORS "http://jabber.org/protocol/pubsub#errors"
+
+/* XEP-0060's pubsub#errors conditions in plain words, said next to the
+ * stanza error's condition ("unexpected-request: not subscribed to that
+ * node"). */
+static const struct {
+    const char *cond, *words;
+} pubsub_words[] = {
+    {"not-subscribed", "not subscribed to that node"},
+    {"invalid-subid", "no subscription with that subid"},
+    {"subid-required", "several subscriptions: give the subid"},
+    {"invalid-jid", "that JID is not this account's"},
+    {"jid-required", "give a JID"},
+    {"nodeid-required", "give a node"},
+    {"item-required", "give an item"},
+    {"payload-required", "give a payload"},
+    {"invalid-payload", "the payload is not what the node takes"},
+    {"payload-too-big", "the payload is too big for the service"},
+    {"item-forbidden", "the node takes no items"},
+    {"max-items-exceeded", "the node holds too many items"},
+    {"max-nodes-exceeded", "the service holds too many nodes"},
+    {"presence-subscription-required",
+     "the node is open to presence subscribers only"},
+    {"not-in-roster-group", "the node is open to some roster groups only"},
+    {"closed-node", "the node is open to its whitelist only"},
+    {"pending-subscription", "the subscription waits for approval"},
+    {"too-many-subscriptions", "this account has too many subscriptions"},
+    {"configuration-required", "the subscription must be configured first"},
+    {"invalid-options", "the options are not valid"},
+    {"unsupported", "the service does not support this"},
+};
+
+/* The words of reply's pubsub#errors condition, or NULL. */
+static const char *pubsub_error_words(xmpp_stanza_t *reply)
+{
+    xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(reply, "error"), *c;
+    size_t i;
+
+    for (c = err ? xmpp_stanza_get_children(err) : NULL; c;
+         c = xmpp_stanza_get_next(c)) {
+        const char *ns = xmpp_stanza_get_ns(c);
+        if (!xmpp_stanza_is_tag(c) || ns == NULL ||
+            strcmp(ns, NS_PUBSUB_ERRORS) != 0)
+            continue;
+        for (i = 0; i < sizeof pubsub_words / sizeof pubsub_words[0]; i++)
+            if (strcmp(xmpp_stanza_get_name(c), pubsub_words[i].cond) == 0)
+                return pubsub_words[i].words;
+    }
+    return NULL;
+}
+
 char *session_iq_failure(enum iq_outcome outcome, xmpp_stanza_t *reply)
 {
+    const char *words;
     const char *cond, *type;
     char *text = NULL, *why;
 
@@ -808,12 +860,14 @@ char *session_iq_failure(enum iq_outcome outcome, xmpp_stanza_t *reply)
         break;
     }
     cond = session_error_condition(reply, NULL, &text);
+    words = pubsub_error_words(reply);
     if (text) { /* the server's text, on the line of the message */
         char *clean = sanitize_str(text, SANITIZE_LINE);
-        why = xasprintf("%s — %s", cond, clean);
+        why = xasprintf("%s%s%s — %s", cond, words ? ": " : "",
+                        words ? words : "", clean);
         free(clean);
     } else {
-        why = xstrdup(cond);
+        why = xasprintf("%s%s%s", cond, words ? ": " : "", words ? words : "");
     }
     free(text);
     return why;

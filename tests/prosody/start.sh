@@ -10,7 +10,9 @@
 # killed and started again still has them.
 #
 # FREEPORT names the freeport binary (default build/tools/freeport in the
-# repository; `make build/tools/freeport` builds it).
+# repository; `make build/tools/freeport` builds it). PROSODY_WITHOUT
+# names modules of the config to leave out ("time": a server without
+# XEP-0202).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -107,6 +109,11 @@ write_config() {
     else
         t=${t//@PUBSUB_STORAGE@/'{ pubsub_nodes = "memory", pubsub_data = "memory" }'}
     fi
+    local m
+    for m in ${PROSODY_WITHOUT:-}; do
+        [[ $t == *"\"$m\"; "* ]] || die "PROSODY_WITHOUT: no module $m in the config"
+        t=${t//"\"$m\"; "/}
+    done
     if [[ $t =~ @[A-Z_]+@ ]]; then
         die "placeholder ${BASH_REMATCH[0]} left in the config"
     fi
