@@ -9,7 +9,7 @@ VERSION := 0.1.0
 
 CC ?= cc
 FUZZ_CC ?= clang
-PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto
+PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto libarchive
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 

@@ -9,6 +9,7 @@
 #include "model/model.h"
 #include "conf/password.h"
 #include "conf/conn.h"
+#include "evidence/recorder.h"
 #include "xmpp/console.h"
 #include "xmpp/pubsub.h"
 
@@ -156,6 +157,8 @@ static void on_record(void *arg, const struct transport_record *rec)
     snprintf(r->date, sizeof r->date, "%s", rec->date ? rec->date : "");
     r->r.error = rec->error ? r->error : NULL;
     r->r.date = rec->date ? r->date : NULL;
+    r->r.body_out = r->r.body_in = NULL; /* borrowed for the call only */
+    r->r.body_out_len = r->r.body_in_len = 0;
     a->records_total++;
     if (rec->error || rec->status >= 400)
         a->records_failed++;
@@ -192,6 +195,7 @@ static void start_session(struct app *a)
     scfg.sasl_mech = a->cli->conn.sasl;
     scfg.allow_plaintext_auth = a->cli->conn.allow_plaintext_auth;
     scfg.console = a->console;
+    scfg.recorder = a->recorder;
     a->session = session_new(a->loop, a->ctx,
                              conn_transport(a->loop, a->ctx, &a->cli->conn),
                              &scfg, &app_session_events, a);
@@ -240,6 +244,11 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
         a->server = xstrdup(j.domain);
     }
     jid_done(&j);
+    if (cli->conn.record &&
+        (a->recorder = conn_recorder(&cli->conn, "console", cause)) == NULL) {
+        app_free(a);
+        return NULL;
+    }
     a->console = console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
     console_observe(a->console, on_console_add, a);
     model_init(&a->model);
@@ -261,6 +270,7 @@ void app_free(struct app *a)
         return;
     app_rest_done(a);
     session_free(a->session);
+    recorder_close(a->recorder);
     console_free(a->console);
     model_done(&a->model);
     map_done(&a->created, free);

@@ -72,6 +72,7 @@ struct app {
     char *cause;        /* why the last session ended; NULL */
     struct loop_timer *retry_timer, *ping_timer;
 
+    struct recorder *recorder;  /* --record, or NULL */
     struct app_record *records; /* ring of APP_RECORDS */
     size_t nrecords, records_head;
     unsigned long records_total, records_failed;

@@ -87,3 +87,28 @@ FILE *file_create_private(const char *path, char **cause)
     }
     return f;
 }
+
+char *file_read_all(FILE *f, size_t max, size_t *len)
+{
+    struct buf b;
+    char chunk[65536];
+    size_t n;
+
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        buf_append(&b, chunk, n);
+        if (b.len > max) {
+            buf_done(&b);
+            errno = EFBIG;
+            return NULL;
+        }
+    }
+    if (ferror(f)) {
+        buf_done(&b);
+        errno = errno ? errno : EIO;
+        return NULL;
+    }
+    *len = b.len;
+    return buf_steal(&b);
+}

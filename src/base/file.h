@@ -24,4 +24,11 @@ FILE *file_open_regular(const char *path, char **cause);
  */
 FILE *file_create_private(const char *path, char **cause);
 
+/*
+ * The whole of f (a new string, NUL-terminated, *len bytes before the
+ * NUL); NULL with errno when reading fails, or with errno EFBIG past max
+ * bytes.
+ */
+char *file_read_all(FILE *f, size_t max, size_t *len);
+
 #endif

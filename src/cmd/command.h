@@ -36,5 +36,6 @@ extern const struct command cmd_probe_entry;
 extern const struct command cmd_decode_entry;
 extern const struct command cmd_simulate_entry;
 extern const struct command cmd_rest_entry;
+extern const struct command cmd_replay_entry;
 
 #endif

@@ -5,6 +5,7 @@
 #include "base/sanitize.h"
 #include "conf/conn.h"
 #include "conf/password.h"
+#include "evidence/recorder.h"
 #include "xmpp/console.h"
 
 #include <signal.h>
@@ -159,6 +160,14 @@ int runner_connect_password(struct runner *r, const struct cli *c,
     if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL)
         perch_error("warning: --tls off: the connection is not encrypted");
 
+    if (c->conn.record) {
+        r->recorder = conn_recorder(&c->conn, c->command, &cause);
+        if (r->recorder == NULL) {
+            perch_error("%s", cause);
+            free(cause);
+            return EXIT_USAGE;
+        }
+    }
     t = conn_transport(r->loop, r->ctx, &c->conn);
 
     memset(&scfg, 0, sizeof scfg);
@@ -168,6 +177,7 @@ int runner_connect_password(struct runner *r, const struct cli *c,
     scfg.sasl_mech = c->conn.sasl;
     scfg.allow_plaintext_auth = c->conn.allow_plaintext_auth;
     scfg.verbose = c->conn.verbose ? stderr : NULL;
+    scfg.recorder = r->recorder;
     r->ev = ev;
     r->session =
         session_new(r->loop, r->ctx, t, &scfg, &runner_session_events, r);
@@ -209,6 +219,7 @@ void runner_finish(struct runner *r, int code)
 void runner_done(struct runner *r)
 {
     session_free(r->session);
+    recorder_close(r->recorder);
     if (r->ctx)
         xmpp_ctx_free(r->ctx);
     loop_free(r->loop);

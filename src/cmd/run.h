@@ -29,7 +29,8 @@ struct runner_events {
 struct runner {
     struct loop *loop;
     xmpp_ctx_t *ctx;
-    struct session *session; /* NULL until runner_connect */
+    struct session *session;   /* NULL until runner_connect */
+    struct recorder *recorder; /* --record, or NULL */
     const struct runner_events *ev;
     int exit_code;
     int cleaning;

@@ -34,6 +34,9 @@ const char cli_conn_help[] =
     "                          SCRAM-SHA-1, PLAIN, the first offered)\n"
     "      --service JID       pubsub service (default pubsub.DOMAIN)\n"
     "      --keep-ended S      the console lists ended calls S s (default 30)\n"
+    "      --record FILE       write every stanza and HTTP exchange to FILE\n"
+    "                          (JSON lines, 0600, SASL redacted; perch\n"
+    "                          replay FILE reads it)\n"
     "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
 
 enum {
@@ -79,6 +82,7 @@ static const struct option long_opts[] = {
     {"bosh-wait", required_argument, NULL, OPT_CONN},
     {"keep-ended", required_argument, NULL, OPT_CONN},
     {"rest", required_argument, NULL, OPT_CONN},
+    {"record", required_argument, NULL, OPT_CONN},
 };
 
 #define NLONG (sizeof long_opts / sizeof long_opts[0])
@@ -244,6 +248,7 @@ int cli_parse(int argc, char **argv, unsigned extras,
     conn_opts_init(&c->conn);
     c->own = xcalloc((size_t)argc + 1, sizeof *c->own);
     c->args = xcalloc((size_t)argc + 1, sizeof *c->args);
+    c->command = argv[0];
     optind = 1;
     opterr = 0;
     /* "-": operands come back in order (as 1), so options may follow

@@ -21,6 +21,14 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
  * JID does not parse). New string, caller frees. */
 char *conn_service(const struct conn_opts *o);
 
+struct recorder;
+
+/* --record FILE opened for command ("watch", "console"), its header from
+ * o (the JID, never a secret). NULL without --record, or with *cause
+ * (caller frees) when the file cannot be made. */
+struct recorder *conn_recorder(const struct conn_opts *o, const char *command,
+                               char **cause);
+
 struct rest;
 
 /*

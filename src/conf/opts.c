@@ -36,6 +36,7 @@ void conn_opts_done(struct conn_opts *o)
     free(o->sasl);
     free(o->proxy);
     free(o->rest);
+    free(o->record);
     conn_opts_init(o);
 }
 
@@ -104,6 +105,7 @@ static const struct opt_def defs[] = {
     {"bosh-wait", K_WAIT, F(bosh_wait), 0},
     {"keep-ended", K_SECONDS, F(keep_ended), 0},
     {"rest", K_URL, F(rest), 0},
+    {"record", K_STR, F(record), 0},
 };
 #undef F
 

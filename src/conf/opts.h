@@ -32,6 +32,7 @@ struct conn_opts {
     unsigned bosh_wait; /* BOSH: seconds a poll may be held; 0: 60 */
     /* the console: seconds an ended call stays listed; -1: the default */
     int keep_ended;
+    char *record; /* --record FILE, or NULL */
 };
 
 void conn_opts_init(struct conn_opts *o);

@@ -184,6 +184,10 @@ static void emit_record(struct bosh *b, struct breq *r, const char *error,
     rec.capped = r->capped;
     rec.error = error;
     rec.date = r->date[0] ? r->date : NULL;
+    rec.body_out = r->body;
+    rec.body_out_len = r->body_len;
+    rec.body_in = r->resp.len ? r->resp.data : NULL;
+    rec.body_in_len = r->resp.len;
     b->base.ev->record(b->base.ev_arg, &rec);
 }
 

@@ -26,6 +26,10 @@ struct transport_record {
     int capped;        /* the response went past the 16 MiB cap */
     const char *error; /* NULL, or why this attempt failed */
     const char *date;  /* the response's Date header, or NULL */
+    /* The bodies as sent and as received (borrowed; NULL when none), for
+     * --record and the Network pane's detail. */
+    const char *body_out, *body_in;
+    size_t body_out_len, body_in_len;
 };
 
 /* Parameters a BOSH server answered with (0 when absent). */
