@@ -4,6 +4,7 @@
 #include "base/sanitize.h"
 #include "event_out.h"
 #include "evidence/feed.h"
+#include "evidence/verdict.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 struct run {
     const struct evidence_run_opts *o;
     struct evidence_feed *feed;
+    struct verdict *verdict; /* NULL without findings */
     long events;
     unsigned long damaged;
     double last_t; /* of the last record paced */
@@ -39,8 +41,9 @@ static void on_damaged(void *arg, const char *where, const char *cause)
 static void on_event(void *arg, json_t *ev, double t)
 {
     struct run *r = arg;
-    (void)t;
 
+    if (r->verdict)
+        verdict_event(r->verdict, ev, t);
     event_print(stdout, ev, r->o->json);
     json_decref(ev);
     r->events++;
@@ -71,7 +74,64 @@ static void on_record(void *arg, const struct evidence_rec *rec)
     struct run *r = arg;
 
     pace(r, rec->time);
+    if (r->verdict)
+        verdict_record(r->verdict, rec);
     evidence_feed_record(r->feed, rec);
+}
+
+/* "HH:MM:SS.mmm" of an ISO time, or the whole text. */
+static const char *clock_of(const char *iso)
+{
+    const char *t = iso ? strchr(iso, 'T') : NULL;
+    return t ? t + 1 : iso ? iso : "";
+}
+
+void evidence_run_print(void *json, json_t *o)
+{
+    int as_json = *(const int *)json;
+    const char *kind = json_string_value(json_object_get(o, "kind"));
+    json_t *states = json_object_get(o, "states"), *s;
+    size_t i;
+    char *line;
+
+    if (as_json) {
+        line = event_text(o, 1);
+        if (line)
+            puts(line);
+        free(line);
+    } else if (kind && strcmp(kind, "finding") == 0) {
+        sanitize_fprintf(
+            stdout, SANITIZE_LINE, "%.12s  %-14s %s",
+            clock_of(json_string_value(json_object_get(o, "time"))),
+            json_string_value(json_object_get(o, "finding")),
+            json_string_value(json_object_get(o, "text")));
+        putchar('\n');
+    } else {
+        sanitize_fprintf(stdout, SANITIZE_LINE, "timeline %s %s:",
+                         json_string_value(json_object_get(o, "agent")),
+                         json_string_value(json_object_get(o, "name"))
+                             ? json_string_value(json_object_get(o, "name"))
+                             : "");
+        json_array_foreach(states, i, s)
+        {
+            const char *reason =
+                json_string_value(json_object_get(s, "reason"));
+            sanitize_fprintf(
+                stdout, SANITIZE_LINE, "%s %.12s %s%s%s %.0fs", i ? "," : "",
+                clock_of(json_string_value(json_object_get(s, "start"))),
+                json_string_value(json_object_get(s, "state")),
+                reason ? "/" : "", reason ? reason : "",
+                json_number_value(json_object_get(s, "ms")) / 1000.0);
+        }
+        putchar('\n');
+    }
+    json_decref(o);
+}
+
+static void on_verdict(void *arg, json_t *o)
+{
+    struct run *r = arg;
+    evidence_run_print((void *)&r->o->json, o);
 }
 
 static const struct evidence_feed_events feed_events = {
@@ -95,7 +155,11 @@ long evidence_run(enum evidence_format f, const char *data, size_t len,
     memset(&r, 0, sizeof r);
     r.o = o;
     r.feed = evidence_feed_new(ctx, f, &feed_events, &r);
+    r.verdict = o->findings ? verdict_new() : NULL;
     n = evidence_read(f, data, len, &read_events, &r, &cause);
+    if (n >= 0 && r.verdict)
+        verdict_finish(r.verdict, on_verdict, &r);
+    verdict_free(r.verdict);
     if (n < 0) {
         char *why = xasprintf("not a %s: %s", evidence_format_name(f), cause);
         say(&r, NULL, why);

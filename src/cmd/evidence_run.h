@@ -6,6 +6,7 @@
 
 #include "evidence/evidence.h"
 
+#include <jansson.h>
 #include <stddef.h>
 
 struct evidence_run_opts {
@@ -21,5 +22,9 @@ struct evidence_run_opts {
  * (or, when nothing at all was readable, why). */
 long evidence_run(enum evidence_format f, const char *data, size_t len,
                   const struct evidence_run_opts *o);
+
+/* A finding or a timeline (verdict.h; consumed) on stdout: the JSON line
+ * when *json (an int) is set, else one line for people. */
+void evidence_run_print(void *json, json_t *o);
 
 #endif

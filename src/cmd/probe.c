@@ -11,6 +11,8 @@
 #include "command.h"
 #include "base/loop.h"
 #include "run.h"
+#include "evidence/verdict.h"
+#include "evidence_run.h"
 #include "xmpp/boshbody.h"
 #include "xmpp/query.h"
 
@@ -38,7 +40,10 @@ static const char help[] =
     "(XEP-0202 entity time, else the HTTP Date header). Ends with a\n"
     "summary: requests, empty long polls and their median duration,\n"
     "resends, errors, responses over the 16 MiB cap, the longest gap\n"
-    "without a request held, and whether the session was healthy.\n"
+    "without a request held, and whether the session was healthy; then\n"
+    "the findings, as perch replay gives them (failed or resent requests,\n"
+    "long polls cut early, a gap longer than the server's inactivity, a\n"
+    "terminate or 404, clock drift).\n"
     "\n"
     "      --duration S        how long to watch (default 60)\n"
     "      --timeout S         a ping unanswered after S seconds is lost\n"
@@ -75,6 +80,7 @@ struct probe {
     const char *drift_source;
     int lost;
     int finished; /* the summary is out: later records are not shown */
+    struct verdict *verdict; /* the findings printed after the summary */
 };
 
 static double wall_ms(void)
@@ -157,6 +163,7 @@ static void on_params(struct runner *r, const struct transport_params *tp)
 {
     struct probe *p = (struct probe *)r;
 
+    verdict_params(p->verdict, tp);
     if (p->json) {
         json_t *o = json_object();
         json_object_set_new(o, "wait", json_integer(tp->wait));
@@ -215,6 +222,7 @@ static void on_record(struct runner *r, const struct transport_record *rec)
     p->errors += rec->error != NULL;
     p->capped += rec->capped != 0;
     drift_from_date(p, rec);
+    verdict_transport(p->verdict, rec);
 
     if (p->json) {
         json_t *o = json_object();
@@ -365,6 +373,7 @@ static void summary(struct probe *p)
                    p->drift_source ? p->drift_source : "?");
         putchar('\n');
     }
+    verdict_finish(p->verdict, evidence_run_print, &p->json);
     fflush(stdout);
     free(polls);
 }
@@ -498,8 +507,14 @@ static void on_ready(struct runner *r, const char *jid)
 static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
 {
     struct probe *p = (struct probe *)r;
+    struct evidence_rec end;
     (void)why;
 
+    memset(&end, 0, sizeof end);
+    end.kind = EVIDENCE_CLOSED;
+    end.time = wall_ms() / 1000.0;
+    end.text = cause;
+    verdict_record(p->verdict, &end);
     p->lost = 1;
     loop_timer_stop(p->ping_timer);
     loop_timer_stop(p->end_timer);
@@ -536,6 +551,7 @@ static int probe_main(const struct cli *c)
     p.ping_timeout_ms =
         c->timeout_s > 0 ? (unsigned)(c->timeout_s * 1000) : PING_TIMEOUT_MS;
     p.started_ms = wall_ms();
+    p.verdict = verdict_new();
     code = runner_init(&p.r, c);
     if (code == 0) {
         p.end_timer = loop_timer_new(p.r.loop, on_end, &p);
@@ -547,6 +563,7 @@ static int probe_main(const struct cli *c)
     loop_timer_free(p.end_timer);
     loop_timer_free(p.ping_timer);
     runner_done(&p.r);
+    verdict_free(p.verdict);
     free(p.v);
     return code;
 }

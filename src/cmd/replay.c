@@ -106,6 +106,7 @@ static int replay_main(int argc, char **argv)
 
     memset(&o, 0, sizeof o);
     o.who = "replay";
+    o.findings = 1;
     for (i = 1; i < argc; i++) {
         if (options && strcmp(argv[i], "--") == 0) {
             options = 0;

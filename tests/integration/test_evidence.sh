@@ -33,8 +33,10 @@ record_and_replay() {
     grep -q 'mechanism=.*\[redacted [0-9]* bytes\]' "$rec" || fail "no redacted SASL line"
     [[ $(wc -l <"$live") -gt 20 ]] || fail "only $(wc -l <"$live") live events"
     "$PERCH" replay --json "$rec" >"$replayed" 2>"$ERR" || fail "replay exit $?"
+    grep -q '"kind":"timeline","agent":"1001001"' "$replayed" || fail "no timeline"
     diff <(sed 's/^{"time":"[^"]*",//' "$live") \
-        <(sed 's/^{"time":"[^"]*",//' "$replayed") >"$WORK/$tag.diff" ||
+        <(grep -vE '"kind":"(finding|timeline)"' "$replayed" |
+            sed 's/^{"time":"[^"]*",//') >"$WORK/$tag.diff" ||
         fail "replay differs from live: $(head -c 600 "$WORK/$tag.diff")"
     # the recorded times, not the replay's
     [[ $(head -1 "$live" | cut -c1-21) == $(head -1 "$replayed" | cut -c1-21) ]] ||
@@ -58,15 +60,15 @@ t_record_refuses_a_file_it_cannot_write() {
 
 t_replay_har_prints_the_bosh_events_with_their_times() {
     expect_rc 0 "$(p replay --json "$EVID/bosh.har")"
-    [[ $(wc -l <"$OUT") == 3 ]] || fail "expected 3 events"
+    [[ $(grep -vc '"kind":"finding"' "$OUT") == 4 ]] || fail "expected 3 events and a timeline"
     expect_out '^\{"time":"2026-12-01T09:00:02.200Z","service":"pubsub.fin1.ucce.local","node":"/finesse/api/User/47483648","item":"item-user_ready","event":"PUT"'
     expect_out '"kind":"systeminfo","systeminfo":\{"status":"OUT_OF_SERVICE"'
-    expect_err 'bosh.har: entry 7 \(log.entries\[6\]\): not an entry with a request and its url$'
+    expect_err 'bosh.har: entry 8 \(log.entries\[7\]\): not an entry with a request and its url$'
 }
 
 t_replay_cut_har_keeps_the_entries_before_the_cut() {
     expect_rc 0 "$(p replay --json "$EVID/bosh_cut.har")"
-    [[ $(wc -l <"$OUT") == 2 ]] || fail "expected 2 events"
+    [[ $(grep -c '"event"' "$OUT") == 2 ]] || fail "expected 2 events"
     expect_err 'entry 5 \(log.entries\[4\]\): not JSON at byte [0-9]+ of the file: premature end of input'
 }
 
@@ -75,7 +77,7 @@ t_replay_websocket_har_and_saz() {
     expect_out '^\{"time":"2026-12-01T10:00:01.500Z","service":"pubsub.fin1.ucce.local"'
     expect_err 'entry 1 \(received\): not well-formed'
     expect_rc 0 "$(p replay --json "$EVID/bosh.saz")"
-    [[ $(wc -l <"$OUT") == 2 ]] || fail "expected 2 events"
+    [[ $(grep -c '"event"' "$OUT") == 2 ]] || fail "expected 2 events"
     expect_out '^\{"time":"2026-12-01T09:00:02.200Z",.*"item":"item-user_ready"'
     expect_err 'bosh.saz: session 9: no request line in its _c.txt'
 }
@@ -104,4 +106,34 @@ t_decode_reads_a_recording_a_har_and_a_saz() {
     expect_rc 0 "$(p decode "$EVID/watch.perch.jsonl" "$EVID/bosh.har" "$EVID/bosh.saz")"
     [[ $(wc -l <"$OUT") == 6 ]] || fail "expected 6 lines"
     expect_out '^PUT +user +47483648 +Isaac Newton +READY$'
+}
+
+# bosh.har holds one of each: the findings in time order, with evidence
+t_replay_har_ends_with_its_findings_and_a_timeline() {
+    local want got
+    expect_rc 0 "$(p replay --json "$EVID/bosh.har")"
+    want='clock-drift failed retried out-of-service cut-poll gap failed not-found'
+    got=$(grep -o '"kind":"finding","finding":"[a-z-]*"' "$OUT" | cut -d'"' -f8 | tr '\n' ' ')
+    [[ $got == "$want " ]] || fail "findings: '$got'"
+    expect_out '^\{"time":"2026-12-01T09:00:00.000Z","kind":"finding","finding":"clock-drift","text":"the client.s clock is 45 s behind the server.s \(HTTP Date, median of 6 responses\)","evidence":\{"ms":45250,"responses":6\}\}$'
+    expect_out '"finding":"failed","text":"request rid 103 failed: net::ERR_CONNECTION_RESET","evidence":\{"rid":103,"status":0,"ms":4000,"entry":5\}'
+    expect_out '"finding":"cut-poll","text":"an empty long poll came back after 20.0 s of the server.s 60 s wait'
+    expect_out '^\{"time":"2026-12-01T09:01:51.600Z","kind":"finding","finding":"gap","text":"no request held for 108.4 s, longer than the server.s inactivity \(60 s\)'
+    expect_out '"evidence":\{"from":"2026-12-01T09:01:51.600Z","to":"2026-12-01T09:03:40.000Z","ms":108400,"inactivity":60\}'
+    expect_out '"finding":"out-of-service"'
+    expect_out '"finding":"not-found","text":"HTTP 404 for the session'
+    expect_out '^\{"time":"2026-12-01T09:00:02.200Z","kind":"timeline","agent":"47483648","name":"Isaac Newton","states":\[\{"state":"READY","start":"2026-12-01T09:00:02.200Z","ms":217815,"open":true\}\]\}$'
+    # the same for people, one line each
+    expect_rc 0 "$(p replay "$EVID/bosh.har")"
+    expect_out '^09:01:51.600  gap            no request held for 108.4 s'
+    expect_out '^timeline 47483648 Isaac Newton: 09:00:02.200 READY 218s$'
+}
+
+t_replay_recording_and_websocket_say_how_the_session_ended() {
+    expect_rc 0 "$(p replay --json "$EVID/watch.perch.jsonl")"
+    expect_out '"finding":"failed","text":"request rid 102 failed: Connection reset by peer"'
+    expect_out '"finding":"retried","text":"rid 102 was sent again"'
+    expect_out '"finding":"session-ended","text":"the session ended: BOSH session terminated: item-not-found"'
+    expect_rc 0 "$(p replay --json "$EVID/websocket.har")"
+    expect_out '"finding":"ws-close","text":"the WebSocket stream was closed by the client \(<close/>\)"'
 }

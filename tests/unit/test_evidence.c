@@ -10,6 +10,7 @@
 #include "evidence/evidence.h"
 #include "evidence/feed.h"
 #include "evidence/recorder.h"
+#include "evidence/verdict.h"
 
 #include <jansson.h>
 #include <regex.h>
@@ -334,17 +335,17 @@ static void har__reads_the_bosh_entries_and_names_the_damaged_one(void **state)
     (void)state;
 
     got_init(&g);
-    /* 8 entries: the JavaScript GET skipped, entry 7 damaged */
-    assert_int_equal(read_fixture("evidence/bosh.har", &g, &cause), 6);
-    assert_string_equal(g.kinds.data, "HHHHHH");
+    /* 9 entries: the JavaScript GET skipped, entry 8 damaged */
+    assert_int_equal(read_fixture("evidence/bosh.har", &g, &cause), 7);
+    assert_string_equal(g.kinds.data, "HHHHHHH");
     assert_string_equal(g.damaged.data,
-                        "entry 7 (log.entries[6]): not an entry with a "
+                        "entry 8 (log.entries[7]): not an entry with a "
                         "request and its url\n");
     assert_true(g.first_time > 1796115599.9 && g.first_time < 1796115600.1);
     assert_int_equal(g.status[0], 200);
     assert_int_equal(g.status[3], 0);
     assert_string_equal(g.errors[3], "net::ERR_CONNECTION_RESET");
-    assert_int_equal(g.status[5], 404);
+    assert_int_equal(g.status[6], 404);
     assert_true(g.ms[1] > 1200.2 && g.ms[1] < 1200.3);
     /* JSON escaping undone: the body is XML again */
     assert_contains(g.text.data, "<body xmlns='http://jabber.org/protocol/"
@@ -545,6 +546,124 @@ static void feed__names_a_websocket_message_that_does_not_parse(void **state)
     buf_done(&f.damaged);
 }
 
+/* --- verdicts --- */
+
+static void collect_verdict(void *arg, json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    buf_printf(arg, "%s\n", s);
+    free(s);
+    json_decref(o);
+}
+
+static void http_at(struct verdict *v, double t, double ms, const char *req,
+                    const char *resp)
+{
+    struct evidence_rec r;
+
+    memset(&r, 0, sizeof r);
+    r.kind = EVIDENCE_HTTP;
+    r.time = t;
+    r.ms = ms;
+    r.status = 200;
+    r.request = req;
+    r.request_len = strlen(req);
+    r.response = resp;
+    r.response_len = strlen(resp);
+    verdict_record(v, &r);
+}
+
+#define POLL(rid) "<body rid='" rid "' sid='s'/>"
+
+static void
+verdict__an_empty_poll_answered_for_a_newer_request_is_not_cut(void **state)
+{
+    struct verdict *v = verdict_new();
+    struct transport_params p = {60, 2, 5, 90, 1, 0, "1.6"};
+    struct buf b;
+    (void)state;
+
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    verdict_params(v, &p);
+    /* a poll held 10 s, answered because the client sent rid 2 */
+    http_at(v, 1000, 10000, POLL("1"), "<body/>");
+    http_at(v, 1009.9, 50, "<body rid='2' sid='s'><message/></body>",
+            "<body/>");
+    /* a poll cut after 20 s with nothing newer */
+    http_at(v, 1010.1, 20000, POLL("3"), "<body/>");
+    /* the next one 30 s later: within inactivity (90 s), no gap */
+    http_at(v, 1060.1, 60000, POLL("4"), "<body/>");
+    assert_int_equal(verdict_finish(v, collect_verdict, &b), 1);
+    assert_contains(b.data, "\"finding\":\"cut-poll\"");
+    assert_contains(b.data, "\"rid\":3,");
+    verdict_free(v);
+    buf_done(&b);
+}
+
+static void verdict__says_nothing_of_gaps_without_the_inactivity(void **state)
+{
+    struct verdict *v = verdict_new();
+    struct buf b;
+    (void)state;
+
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    http_at(v, 1000, 100, "<body rid='1'/>", "<body/>");
+    http_at(v, 5000, 100, "<body rid='2'/>", "<body/>");
+    assert_int_equal(verdict_finish(v, collect_verdict, &b), 0);
+    assert_string_equal(b.data, "");
+    verdict_free(v);
+    buf_done(&b);
+}
+
+static json_t *user_event(const char *state, const char *reason)
+{
+    json_t *ev = json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "kind", "user", "user",
+                           "loginId", "1001001", "firstName", "Ada", "lastName",
+                           "Lovelace", "state", state);
+    if (reason)
+        json_object_set_new(json_object_get(ev, "user"), "reasonCode",
+                            json_pack("{s:s}", "label", reason));
+    return ev;
+}
+
+static void verdict__gives_each_agent_a_timeline_of_state_changes(void **state)
+{
+    struct verdict *v = verdict_new();
+    json_t *evs[] = {user_event("READY", NULL), user_event("READY", NULL),
+                     user_event("NOT_READY", "Lunch"),
+                     user_event("NOT_READY", "Break"),
+                     user_event("LOGOUT", NULL)};
+    double at[] = {1796115600, 1796115605, 1796115612.5, 1796115700,
+                   1796115760};
+    struct buf b;
+    size_t i;
+    (void)state;
+
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    for (i = 0; i < 5; i++) {
+        verdict_event(v, evs[i], at[i]);
+        json_decref(evs[i]);
+    }
+    assert_int_equal(verdict_finish(v, collect_verdict, &b), 0);
+    assert_string_equal(
+        b.data,
+        "{\"time\":\"2026-12-01T09:00:00.000Z\",\"kind\":\"timeline\","
+        "\"agent\":\"1001001\",\"name\":\"Ada Lovelace\",\"states\":["
+        "{\"state\":\"READY\",\"start\":\"2026-12-01T09:00:00.000Z\","
+        "\"ms\":12500},"
+        "{\"state\":\"NOT_READY\",\"reason\":\"Lunch\",\"start\":\"2026-12-"
+        "01T09:00:12.500Z\",\"ms\":87500},"
+        "{\"state\":\"NOT_READY\",\"reason\":\"Break\",\"start\":\"2026-12-"
+        "01T09:01:40.000Z\",\"ms\":60000},"
+        "{\"state\":\"LOGOUT\",\"start\":\"2026-12-01T09:02:40.000Z\","
+        "\"ms\":0,\"open\":true}]}\n");
+    verdict_free(v);
+    buf_done(&b);
+}
+
 int main(void)
 {
     struct test_list l = {0};
@@ -562,6 +681,9 @@ int main(void)
     T(saz__refuses_a_zip_cut_in_its_first_member);
     T(feed__decodes_har_bodies_with_their_response_times);
     T(feed__names_a_websocket_message_that_does_not_parse);
+    T(verdict__an_empty_poll_answered_for_a_newer_request_is_not_cut);
+    T(verdict__says_nothing_of_gaps_without_the_inactivity);
+    T(verdict__gives_each_agent_a_timeline_of_state_changes);
 #undef T
     return tl_run(&l, "evidence", NULL, NULL);
 }
