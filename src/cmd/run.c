@@ -1,5 +1,6 @@
 /* Shared scaffolding of the headless commands. */
 #include "run.h"
+#include "base/env.h"
 #include "base/error.h"
 #include "base/loop.h"
 #include "base/sanitize.h"
@@ -151,12 +152,16 @@ int runner_connect_password(struct runner *r, const struct cli *c,
 {
     struct session_config scfg;
     struct transport *t;
-    char *cause = NULL;
+    char *cause = NULL, *warning;
 
     if (c->conn.insecure)
         perch_error("warning: --insecure: the server's certificate is NOT "
                     "checked; anyone on the path can read and change this "
                     "session");
+    if ((warning = env_keylog_warning()) != NULL) {
+        perch_error("%s", warning);
+        free(warning);
+    }
     if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL)
         perch_error("warning: --tls off: the connection is not encrypted");
 

@@ -137,3 +137,24 @@ t_replay_recording_and_websocket_say_how_the_session_ended() {
     expect_rc 0 "$(p replay --json "$EVID/websocket.har")"
     expect_out '"finding":"ws-close","text":"the WebSocket stream was closed by the client \(<close/>\)"'
 }
+
+# SSLKEYLOGFILE: perch's own TLS secrets for Wireshark, over TCP (OpenSSL's
+# key log callback) and BOSH (libcurl honours it), with a warning.
+t_sslkeylogfile_gets_the_tls_secrets_of_tcp_and_bosh() {
+    local keys=$WORK/keys.log rc=0
+    rm -f "$keys"
+    SSLKEYLOGFILE=$keys "$PERCH" send "${AGENT[@]}" "$PING" >"$OUT" 2>"$ERR" || rc=$?
+    expect_rc 0 "$rc"
+    expect_err "^perch: warning: SSLKEYLOGFILE is set: the TLS secrets of this session are written to $keys"
+    grep -qE '^(CLIENT_RANDOM|CLIENT_TRAFFIC_SECRET_0) [0-9a-f]{64} [0-9a-f]+$' "$keys" ||
+        fail "no TCP secret in $keys: $(head -c 200 "$keys" 2>/dev/null)"
+    [[ $(stat -c %a "$keys") == 600 ]] || fail "key log mode $(stat -c %a "$keys")"
+    rm -f "$keys"
+    SSLKEYLOGFILE=$keys "$PERCH" send "${SUP_BOSH[@]}" "$PING" >"$OUT" 2>"$ERR" || rc=$?
+    expect_rc 0 "$rc"
+    grep -qE '^(CLIENT_RANDOM|CLIENT_TRAFFIC_SECRET_0) ' "$keys" ||
+        fail "no BOSH secret in $keys"
+    # not set: no warning
+    expect_rc 0 "$(p send "${AGENT[@]}" "$PING")"
+    refute_err 'SSLKEYLOGFILE'
+}
