@@ -3,6 +3,7 @@
 #include "buf.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -111,4 +112,13 @@ char *file_read_all(FILE *f, size_t max, size_t *len)
     }
     *len = b.len;
     return buf_steal(&b);
+}
+
+char *file_expand_home(const char *path)
+{
+    const char *home = getenv("HOME");
+
+    if (home && *home && path[0] == '~' && (path[1] == '/' || !path[1]))
+        return xasprintf("%s%s", home, path + 1);
+    return xstrdup(path);
 }
