@@ -141,6 +141,55 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     app_changed(a, APP_CHANGED_STATUS);
 }
 
+static void record_bodies_free(struct app *a, struct app_record *r)
+{
+    a->bodies_bytes -= r->r.body_out_len + r->r.body_in_len;
+    free((char *)r->r.body_out);
+    free((char *)r->r.body_in);
+    r->r.body_out = r->r.body_in = NULL;
+    r->r.body_out_len = r->r.body_in_len = 0;
+}
+
+/* A copy of at most APP_BODY_MAX bytes of body, NUL-terminated. */
+static char *body_copy(const char *body, size_t len, size_t *kept, int *cut)
+{
+    char *c;
+
+    *kept = 0;
+    if (body == NULL)
+        return NULL;
+    if (len > APP_BODY_MAX) {
+        len = APP_BODY_MAX;
+        *cut = 1;
+    }
+    c = xmalloc(len + 1);
+    memcpy(c, body, len);
+    c[len] = '\0';
+    *kept = len;
+    return c;
+}
+
+/* The bodies for the Network pane's detail: the oldest ones go first
+ * when the newest together pass APP_BODIES_MAX. */
+static void record_bodies(struct app *a, struct app_record *r,
+                          const struct transport_record *rec)
+{
+    size_t i;
+
+    r->body_cut = 0;
+    r->r.body_out = body_copy(rec->body_out, rec->body_out_len,
+                              &r->r.body_out_len, &r->body_cut);
+    r->r.body_in = rec->capped ? NULL
+                               : body_copy(rec->body_in, rec->body_in_len,
+                                           &r->r.body_in_len, &r->body_cut);
+    if (rec->capped)
+        r->r.body_in_len = 0;
+    a->bodies_bytes += r->r.body_out_len + r->r.body_in_len;
+    for (i = 0; i < a->nrecords && a->bodies_bytes > APP_BODIES_MAX; i++)
+        record_bodies_free(
+            a, &a->records[(a->records_head + i) % APP_RECORDS]);
+}
+
 static void on_record(void *arg, const struct transport_record *rec)
 {
     struct app *a = arg;
@@ -151,14 +200,14 @@ static void on_record(void *arg, const struct transport_record *rec)
     else {
         r = &a->records[a->records_head];
         a->records_head = (a->records_head + 1) % APP_RECORDS;
+        record_bodies_free(a, r);
     }
     r->r = *rec;
     snprintf(r->error, sizeof r->error, "%s", rec->error ? rec->error : "");
     snprintf(r->date, sizeof r->date, "%s", rec->date ? rec->date : "");
     r->r.error = rec->error ? r->error : NULL;
     r->r.date = rec->date ? r->date : NULL;
-    r->r.body_out = r->r.body_in = NULL; /* borrowed for the call only */
-    r->r.body_out_len = r->r.body_in_len = 0;
+    record_bodies(a, r, rec);
     a->records_total++;
     if (rec->error || rec->status >= 400)
         a->records_failed++;
@@ -274,6 +323,9 @@ void app_free(struct app *a)
     console_free(a->console);
     model_done(&a->model);
     map_done(&a->created, free);
+    for (size_t i = 0; a->records && i < a->nrecords; i++)
+        record_bodies_free(a,
+                           &a->records[(a->records_head + i) % APP_RECORDS]);
     free(a->records);
     loop_timer_free(a->retry_timer);
     loop_timer_free(a->ping_timer);
@@ -362,6 +414,16 @@ const struct app_record *app_record_get(const struct app *a, size_t i)
     if (i >= a->nrecords)
         return NULL;
     return &a->records[(a->records_head + i) % APP_RECORDS];
+}
+
+int app_pending(const struct app *a, struct transport_pending *out, int max)
+{
+    struct transport *t;
+
+    if (a->session == NULL || a->state == APP_OFFLINE)
+        return 0;
+    t = session_transport(a->session);
+    return t->ops->pending ? t->ops->pending(t, out, max) : 0;
 }
 
 const char *app_transport_text(const struct app *a)

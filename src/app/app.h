@@ -43,10 +43,17 @@ struct app_events {
 
 /* One transport record kept for the Network pane; strings copied. */
 struct app_record {
-    struct transport_record r; /* r.error and r.date point into this */
+    /* r.error and r.date point into this; r.body_out and r.body_in are
+     * owned copies (the first APP_BODY_MAX bytes, NULL once the newest
+     * records' bodies went past APP_BODIES_MAX together) */
+    struct transport_record r;
     char error[96];
     char date[40];
+    int body_cut; /* a body was longer than APP_BODY_MAX */
 };
+
+#define APP_BODY_MAX (64u << 10)
+#define APP_BODIES_MAX (8u << 20)
 
 #define APP_RECORDS 2000
 #define APP_RATE_SECONDS 5
@@ -75,6 +82,7 @@ struct app {
     struct recorder *recorder;  /* --record, or NULL */
     struct app_record *records; /* ring of APP_RECORDS */
     size_t nrecords, records_head;
+    size_t bodies_bytes; /* the records' bodies together */
     unsigned long records_total, records_failed;
     struct transport_params params;
     int have_params;
@@ -151,6 +159,9 @@ double app_rate(const struct app *a);
 size_t app_subscription_count(const struct app *a);
 /* i = 0 the oldest kept; borrowed. */
 const struct app_record *app_record_get(const struct app *a, size_t i);
+/* The BOSH requests unanswered now (transport.h), at most max; 0 offline
+ * or over TCP. */
+int app_pending(const struct app *a, struct transport_pending *out, int max);
 /* "TLS 1.3, verified" / "BOSH https://…": borrowed, or "" offline. */
 const char *app_transport_text(const struct app *a);
 

@@ -752,6 +752,24 @@ static void bosh_free(struct transport *base)
     free(b);
 }
 
+static int bosh_pending(struct transport *t, struct transport_pending *out,
+                        int max)
+{
+    struct bosh *b = (struct bosh *)t;
+    int i, n = 0;
+
+    for (i = 0; i < b->ninflight && n < max; i++) {
+        const struct breq *r = b->inflight[i];
+        if (r->done || r->easy == NULL) /* answered, or waiting to resend */
+            continue;
+        out[n].rid = r->rid;
+        out[n].start = r->start_wall;
+        out[n].poll = r->poll;
+        n++;
+    }
+    return n;
+}
+
 static const struct transport_ops bosh_ops = {
     .name = "bosh",
     .connect = bosh_connect,
@@ -761,6 +779,7 @@ static const struct transport_ops bosh_ops = {
     .describe = bosh_describe,
     .close = bosh_close,
     .free = bosh_free,
+    .pending = bosh_pending,
 };
 
 static char *dup_or_null(const char *s)

@@ -32,6 +32,13 @@ struct transport_record {
     size_t body_out_len, body_in_len;
 };
 
+/* A request on its way or held by the server (sent, not answered). */
+struct transport_pending {
+    unsigned long long rid;
+    double start; /* wall clock, seconds since the epoch */
+    int poll;     /* empty: the long poll the server holds */
+};
+
 /* Parameters a BOSH server answered with (0 when absent). */
 struct transport_params {
     unsigned wait, requests, polling, inactivity, hold, maxpause;
@@ -70,6 +77,10 @@ struct transport_ops {
     /* Ends the stream cleanly; closed() follows. */
     void (*close)(struct transport *t);
     void (*free)(struct transport *t);
+    /* The requests unanswered now, oldest first, at most max into out;
+     * returns how many. NULL for a transport without requests (TCP). */
+    int (*pending)(struct transport *t, struct transport_pending *out,
+                   int max);
 };
 
 struct transport {
