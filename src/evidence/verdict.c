@@ -475,8 +475,8 @@ static void exchange_findings(struct verdict *v, struct out *o)
                     finding(covered, "gap", e,
                             "no request held for %.1f s, longer than the "
                             "server's inactivity (%.0f s): the server closes "
-                            "the session (Finesse logs the agent out 60 s "
-                            "later)",
+                            "the session (Finesse then logs the agent out or "
+                            "makes it NOT_READY within 60-180 s)",
                             x->start - covered, inact));
         }
         if (x->end > covered)

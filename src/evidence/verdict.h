@@ -7,7 +7,8 @@
  * Findings ("finding" below), in time order:
  *   gap            no BOSH request held for longer than the server's
  *                  inactivity: the server closes the session, and Finesse
- *                  logs the agent out 60 s after that
+ *                  then logs the agent out or makes it NOT_READY within
+ *                  60-180 s
  *   failed         a request that failed (no response, a transport error,
  *                  HTTP 4xx/5xx), with the cause
  *   retried        a rid sent again
