@@ -204,6 +204,20 @@ void recorder_params(struct recorder *r, const struct transport_params *p)
     line_write(r, o);
 }
 
+void recorder_ready(struct recorder *r, const char *jid, const char *transport,
+                    const char *describe)
+{
+    json_t *o;
+
+    if (r == NULL)
+        return;
+    o = line_new("ready", now());
+    set_str(o, "jid", jid);
+    set_str(o, "transport", transport);
+    set_str(o, "secured", describe);
+    line_write(r, o);
+}
+
 void recorder_note(struct recorder *r, const char *text)
 {
     json_t *o;

@@ -36,7 +36,7 @@ static const struct kind_name kinds[] = {
     {"header", EVIDENCE_HEADER}, {"stanza", EVIDENCE_STANZA},
     {"http", EVIDENCE_HTTP},     {"ws", EVIDENCE_WS},
     {"params", EVIDENCE_PARAMS}, {"closed", EVIDENCE_CLOSED},
-    {"note", EVIDENCE_NOTE},
+    {"note", EVIDENCE_NOTE},     {"ready", EVIDENCE_NOTE},
 };
 
 /* fill: a kind from a newer perch, skipped quietly */
@@ -108,8 +108,10 @@ static const char *fill(json_t *o, struct evidence_rec *r)
     case EVIDENCE_CLOSED:
         r->text = str(o, "cause");
         break;
-    case EVIDENCE_NOTE:
-        r->text = str(o, "text");
+    case EVIDENCE_NOTE: /* a note, or "ready": logged in over "secured" */
+        r->text = str(o, "text") ? str(o, "text") : str(o, "secured");
+        r->account = str(o, "jid");
+        r->transport = str(o, "transport");
         break;
     }
     return NULL;

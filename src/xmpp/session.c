@@ -328,6 +328,8 @@ static void become_ready(struct session *s)
 {
     s->state = S_READY;
     loop_timer_stop(s->login_timer);
+    recorder_ready(s->recorder, s->bound_jid, s->t->ops->name,
+                   s->t->ops->describe(s->t));
     send_presence(s);
     s->ev->ready(s->ev_arg, s->bound_jid);
 }

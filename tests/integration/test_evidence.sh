@@ -31,6 +31,8 @@ record_and_replay() {
         fail "header line: $(head -c 300 "$rec")"
     ! grep -qF "$SUP_PW" "$rec" || fail "the password is in the recording"
     grep -q 'mechanism=.*\[redacted [0-9]* bytes\]' "$rec" || fail "no redacted SASL line"
+    grep -qE '"kind":"ready","jid":"supervisor@[^"]+","transport":"(tcp|bosh)","secured":"[^"]*TLS' "$rec" ||
+        fail "no ready line with the TLS description"
     [[ $(wc -l <"$live") -gt 20 ]] || fail "only $(wc -l <"$live") live events"
     "$PERCH" replay --json "$rec" >"$replayed" 2>"$ERR" || fail "replay exit $?"
     grep -q '"kind":"timeline","agent":"1001001"' "$replayed" || fail "no timeline"
