@@ -11,7 +11,7 @@ VERSION := 0.1.0
 
 CC ?= cc
 FUZZ_CC ?= clang
-PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto
+PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto libarchive
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS)) \
              -DPERCH_STROPHE_VERSION='"$(shell pkg-config --modversion libstrophe)"'
 # wslay: Debian's libwslay-dev ships no .pc file; pkg-config where there is

@@ -14,7 +14,7 @@ build=(
     build-essential pkg-config
     libstrophe-dev libcurl4-openssl-dev libgsasl-dev libssl-dev
     libevent-dev libncurses-dev libreadline-dev libjansson-dev libinih-dev
-    libexpat1-dev libwslay-dev
+    libexpat1-dev libwslay-dev libarchive-dev
 )
 test=(libcmocka-dev prosody tmux openssl time curl clang libclang-rt-14-dev zsh)
 demo=(prosody openssl)

@@ -53,6 +53,7 @@ struct probe {
     const char *drift_source;
     int lost;     /* times the session was lost */
     int finished; /* the summary is out: later records are not shown */
+    struct verdict *verdict; /* the findings printed after the summary */
     struct probe_ws ws;
 };
 

@@ -39,6 +39,7 @@ void conn_opts_done(struct conn_opts *o)
     free(o->sasl);
     free(o->proxy);
     free(o->rest);
+    free(o->record);
     conn_opts_init(o);
 }
 
@@ -113,6 +114,7 @@ static const struct opt_def defs[] = {
     {"keepalive", K_SECONDS, F(keepalive), 0},
     {"full-jid", K_BOOL, F(full_jid), 1},
     {"rest", K_URL, F(rest), 0},
+    {"record", K_STR, F(record), 0},
 };
 #undef F
 

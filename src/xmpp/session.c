@@ -5,6 +5,7 @@
 #include "base/loop.h"
 #include "base/sanitize.h"
 #include "console.h"
+#include "evidence/recorder.h"
 #include "id.h"
 #include "sasl.h"
 
@@ -65,6 +66,7 @@ struct session {
     char *bound_jid;
     struct idgen ids;
     struct console *console;
+    struct recorder *recorder; /* borrowed, may be NULL */
     int own_console;
     unsigned long last_in; /* console seq of the stanza being handled */
     struct pending_iq *pending;
@@ -112,6 +114,7 @@ static unsigned long record(struct session *s, enum console_dir dir,
     meta.id = xmpp_stanza_get_id(st);
     meta.node = stanza_node(st);
     seq = console_add_meta(s->console, dir, text, &meta);
+    recorder_stanza(s->recorder, dir == CONSOLE_IN, text, len);
     if (s->verbose) {
         const struct console_entry *e = console_find(s->console, seq);
         sanitize_fprintf(s->verbose, SANITIZE_LINE, "%s %s",
@@ -142,6 +145,7 @@ static void give_up(struct session *s, enum perch_fail why, const char *cause)
     if (s->state == S_CLOSED)
         return;
     s->state = S_CLOSED;
+    recorder_closed(s->recorder, cause);
     loop_timer_stop(s->login_timer);
     loop_timer_stop(s->idle_timer);
     s->t->ops->close(s->t);
@@ -333,6 +337,8 @@ static void become_ready(struct session *s)
     s->last_in_ms = loop_now_ms();
     if (s->keepalive_ms)
         loop_timer_start(s->idle_timer, s->keepalive_ms);
+    recorder_ready(s->recorder, s->bound_jid, s->t->ops->name,
+                   s->t->ops->describe(s->t));
     send_presence(s);
     s->ev->ready(s->ev_arg, s->bound_jid);
 }
@@ -543,6 +549,7 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     if (s->state == S_CLOSING)
         why = FAIL_CLOSED;
     s->state = S_CLOSED;
+    recorder_closed(s->recorder, why == FAIL_CLOSED ? NULL : cause);
     loop_timer_stop(s->login_timer);
     loop_timer_stop(s->idle_timer);
     s->ev->closed(s->ev_arg, why, cause);
@@ -555,6 +562,7 @@ static void on_record(void *arg, const struct transport_record *rec)
     struct session *s = arg;
     if (rec->status > 0 && rec->error == NULL)
         s->last_in_ms = loop_now_ms();
+    recorder_transport(s->recorder, rec);
     if (s->ev->record)
         s->ev->record(s->ev_arg, rec);
 }
@@ -569,6 +577,7 @@ static void on_trouble(void *arg, const char *cause)
 static void on_params(void *arg, const struct transport_params *p)
 {
     struct session *s = arg;
+    recorder_params(s->recorder, p);
     if (s->ev->params)
         s->ev->params(s->ev_arg, p);
 }
@@ -685,6 +694,7 @@ struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
         cfg->login_timeout_ms ? cfg->login_timeout_ms : SESSION_TIMEOUT_MS;
     s->keepalive_ms = cfg->keepalive_ms;
     s->verbose = cfg->verbose;
+    s->recorder = cfg->recorder;
     id_init(&s->ids);
     if (cfg->resource)
         s->resource = xstrdup(cfg->resource);

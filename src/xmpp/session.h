@@ -14,6 +14,7 @@
 
 struct loop;
 struct console;
+struct recorder;
 struct session;
 
 /* How long perch waits for the server when nothing else is asked for (send
@@ -39,6 +40,9 @@ struct session_config {
     /* Borrowed ring to record into (it outlives reconnects); NULL: the
      * session makes its own. */
     struct console *console;
+    /* Borrowed --record file (evidence/recorder.h): every stanza, transport
+     * record and parameter set is written to it; NULL: none. */
+    struct recorder *recorder;
 };
 
 enum iq_outcome { IQ_REPLY, IQ_TIMEOUT, IQ_CLOSED };
