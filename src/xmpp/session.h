@@ -28,8 +28,9 @@ struct session_config {
     int allow_plaintext_auth;
     unsigned login_timeout_ms; /* 0: SESSION_TIMEOUT_MS */
     FILE *verbose;             /* protocol log (redacted), or NULL */
-    /* Borrowed ring to record into (it outlives reconnects); NULL: the
-     * session makes its own. */
+    /* Borrowed ring to record into (it outlives reconnects); NULL: no
+     * ring, and nothing is serialised unless verbose is set (headless
+     * commands: nothing reads one). */
     struct console *console;
 };
 
@@ -83,8 +84,9 @@ const char *session_send_iq(struct session *s, xmpp_stanza_t *iq,
 void session_cancel_iq(struct session *s, const char *id);
 
 xmpp_ctx_t *session_ctx(struct session *s);
-struct console *session_console(struct session *s); /* borrowed */
-const char *session_bound_jid(struct session *s);   /* NULL until ready */
+/* borrowed; NULL when the session was given none */
+struct console *session_console(struct session *s);
+const char *session_bound_jid(struct session *s); /* NULL until ready */
 struct transport *session_transport(struct session *s);
 
 /*
