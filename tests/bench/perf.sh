@@ -189,14 +189,15 @@ ingest() {
     rpid=$!
     PIDS+=("$rpid")
     mkfifo "$WORK/watch.fifo"
+    # no --count: it must still be there when its last event is read
     "$PERCH" watch -j "$SUPERVISOR_JID" --password-env SUP_PW "${conn[@]}" \
-        --json --count "$N" "$TEAM" >"$WORK/watch.fifo" 2>"$WORK/watch.err" &
+        --json "$TEAM" >"$WORK/watch.fifo" 2>"$WORK/watch.err" &
     wpid=$!
     PIDS+=("$wpid")
-    # the CPU used when the last event is out
-    awk -v n="$N" -v f="/proc/$wpid/schedstat" 'NR == n {
-        getline s < f; print s > "/dev/stderr" }' \
-        <"$WORK/watch.fifo" 2>"$WORK/watch.cpu" &
+    # the CPU used when the last event is out (head reads as lines come;
+    # mawk would wait for a full buffer)
+    { head -n "$N" >/dev/null && cat "/proc/$wpid/schedstat"; } \
+        <"$WORK/watch.fifo" >"$WORK/watch.cpu" &
     PIDS+=($!)
     cpid=$(console ingest "$SINKUSER_JID" SINK_PW "$TEAM")
     wait_for 30 grep -q ready "$WORK/recv.out" || die "count_receiver: $(cat "$WORK/recv.out")"
@@ -209,6 +210,7 @@ ingest() {
     wait_for 60 settled "$cpid" || true
     c1=$(cpu_ns "$cpid")
     quit_console ingest "$cpid"
+    kill -TERM "$wpid"
     wait "$wpid" || true
     rm -f "$WORK/watch.fifo"
     read -r _ r0 < <(grep ready "$WORK/recv.out")
