@@ -19,9 +19,6 @@
 #define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 #define NS_PING "urn:xmpp:ping"
 
-#define CONSOLE_ENTRIES 20000
-#define CONSOLE_BYTES (32u << 20)
-
 enum session_state {
     S_IDLE,
     S_CONNECTING, /* until the first features */
@@ -67,8 +64,7 @@ struct session {
     struct idgen ids;
     struct console *console;
     struct recorder *recorder; /* borrowed, may be NULL */
-    int own_console;
-    unsigned long last_in; /* console seq of the stanza being handled */
+    unsigned long last_in;     /* console seq of the stanza being handled */
     struct pending_iq *pending;
     struct loop_timer *login_timer;
     /* liveness: the last time anything arrived, the keepalive ping */
@@ -99,6 +95,18 @@ static const char *stanza_node(xmpp_stanza_t *st)
     return NULL;
 }
 
+static void log_verbose(struct session *s, enum console_dir dir,
+                        const char *text)
+{
+    sanitize_fprintf(s->verbose, SANITIZE_LINE, "%s %s",
+                     dir == CONSOLE_IN ? "<-" : "->", text);
+    fputc('\n', s->verbose);
+}
+
+/* Into the ring, the -v log and the --record file, when any is there: a
+ * headless command without -v or --record serialises nothing. The text from
+ * libstrophe (its default allocator is malloc: perch's contexts are made with
+ * NULL mem) is handed to the ring, not copied. */
 static unsigned long record(struct session *s, enum console_dir dir,
                             xmpp_stanza_t *st)
 {
@@ -107,21 +115,27 @@ static unsigned long record(struct session *s, enum console_dir dir,
     size_t len = 0;
     unsigned long seq;
 
+    if (s->console == NULL && s->verbose == NULL && s->recorder == NULL)
+        return 0;
     if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK)
         return 0;
+    recorder_stanza(s->recorder, dir == CONSOLE_IN, text, len);
+    if (s->console == NULL) {
+        if (s->verbose) {
+            char *clean = console_redact(text);
+            log_verbose(s, dir, clean);
+            free(clean);
+        }
+        xmpp_free(s->ctx, text);
+        return 0;
+    }
     meta.name = xmpp_stanza_get_name(st);
     meta.type = xmpp_stanza_get_type(st);
     meta.id = xmpp_stanza_get_id(st);
     meta.node = stanza_node(st);
-    seq = console_add_meta(s->console, dir, text, &meta);
-    recorder_stanza(s->recorder, dir == CONSOLE_IN, text, len);
-    if (s->verbose) {
-        const struct console_entry *e = console_find(s->console, seq);
-        sanitize_fprintf(s->verbose, SANITIZE_LINE, "%s %s",
-                         dir == CONSOLE_IN ? "<-" : "->", e->text);
-        fputc('\n', s->verbose);
-    }
-    xmpp_free(s->ctx, text);
+    seq = console_add_take(s->console, dir, text, len, &meta);
+    if (s->verbose)
+        log_verbose(s, dir, console_find(s->console, seq)->text);
     return seq;
 }
 
@@ -236,7 +250,7 @@ const char *session_send_iq(struct session *s, xmpp_stanza_t *iq,
     p->next = s->pending;
     s->pending = p;
     /* the send may deliver the reply: the seq is known before that */
-    p->seq = console_last_seq(s->console) + 1;
+    p->seq = s->console ? console_last_seq(s->console) + 1 : 0;
     send_raw(s, iq);
     return xmpp_stanza_get_id(iq);
 }
@@ -286,7 +300,8 @@ static int match_reply(struct session *s, xmpp_stanza_t *st)
             session_iq_cb cb = p->cb;
             void *arg = p->arg;
             double rtt = loop_now_ms() - p->sent_ms;
-            console_pair(s->console, p->seq, s->last_in, rtt);
+            if (s->console)
+                console_pair(s->console, p->seq, s->last_in, rtt);
             remove_pending(s, p);
             cb(arg, IQ_REPLY, st, rtt);
         }
@@ -705,9 +720,7 @@ struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
         id_random_alnum(r, 4);
         s->resource = xasprintf("perch-%s", r);
     }
-    s->own_console = cfg->console == NULL;
-    s->console = cfg->console ? cfg->console
-                              : console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
+    s->console = cfg->console; /* NULL: nothing reads a ring */
     s->login_timer = loop_timer_new(loop, on_login_timeout, s);
     s->idle_timer = loop_timer_new(loop, on_idle, s);
     transport_set_events(t, &session_transport_events, s);
@@ -745,8 +758,6 @@ void session_free(struct session *s)
     s->t->ops->free(s->t);
     loop_timer_free(s->login_timer);
     loop_timer_free(s->idle_timer);
-    if (s->own_console)
-        console_free(s->console);
     sasl_free(s->sasl);
     jid_done(&s->jid);
     if (s->password) {
