@@ -144,12 +144,11 @@ static void find_leftovers(struct app *a, const struct pubsub_subs *subs)
         free(row);
     }
     buf_init(&q);
-    buf_printf(&q,
-               "%zu subscription%s left by perch that ended without "
-               "removing %s (%s%s): remove? y/n",
+    /* the answer asked for first: at 80 columns only the node is cut */
+    buf_printf(&q, "remove %zu subscription%s left by %s? y/n (%s%s)",
                a->leftovers.n, a->leftovers.n == 1 ? "" : "s",
-               a->leftovers.n == 1 ? "it" : "them", a->leftovers.v[0].node,
-               a->leftovers.n > 1 ? " …" : "");
+               a->leftovers.n == 1 ? "an ended perch" : "ended perch processes",
+               a->leftovers.v[0].node, a->leftovers.n > 1 ? " …" : "");
     a->question = buf_steal(&q);
     app_changed(a, APP_CHANGED_STATUS);
 }

@@ -283,8 +283,8 @@ t_a_crashed_perchs_leftover_is_offered_for_removal() {
     "$PERCH" subscriptions "${SUPCLI[@]}" --stale >"$TD/stale.out" 2>&1
     grep -q "^$node " "$TD/stale.out" || fail "no leftover listed: $(cat "$TD/stale.out")"
     tui_start || return
-    # at 80 columns the line is cut after the node's start
-    wait_screen '^1 subscription left by perch that ended without removing it \(/finesse/api/User/1' 10 || return
+    # the question first, so that 80 columns show y/n and the node
+    wait_screen '^remove 1 subscription left by an ended perch\? y/n \(/finesse/api/User/1001004\)' 10 || return
     keys y
     wait_screen "^removed the leftover subscription to $node" || return
     subscribed "$node" && fail "y left the subscription to $node"
