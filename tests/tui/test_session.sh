@@ -290,3 +290,28 @@ t_a_crashed_perchs_leftover_is_offered_for_removal() {
     subscribed "$node" && fail "y left the subscription to $node"
     tui_quit
 }
+
+# full_jid_sub NODE [ARGS...]: a console started with ARGS subscribes
+# NODE with its full JID (another process lists it so), and q removes it.
+full_jid_sub() {
+    local node=$1 jid
+    shift
+    tui_start "$@" "$node" || return
+    wait_screen "^subscribed to $node" || return
+    jid=$(subscriptions | awk -v n="$node" '$1 == n { print $3 }')
+    [[ $jid == supervisor@localhost/?* ]] ||
+        fail "the service lists $node for '$jid', not the console's full JID"
+    tui_quit || return
+    ! subscribed "$node" || fail "q left the full-JID subscription to $node"
+}
+
+# --full-jid, and config full-jid = true: the console subscribes its full
+# JID, as Cisco recommends, and removes that subscription when it quits.
+t_full_jid_console_subscribes_its_full_jid_and_quit_removes_it() {
+    SIZE=80x24
+    full_jid_sub /finesse/api/User/1001009 --full-jid || return
+    mkdir -p "$XDG_CONFIG_HOME/perch"
+    printf '[account default]\nfull-jid = true\n' >"$XDG_CONFIG_HOME/perch/config"
+    full_jid_sub /finesse/api/User/1001010
+    rm -f "$XDG_CONFIG_HOME/perch/config"
+}
