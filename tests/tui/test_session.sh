@@ -315,3 +315,53 @@ t_full_jid_console_subscribes_its_full_jid_and_quit_removes_it() {
     full_jid_sub /finesse/api/User/1001010
     rm -f "$XDG_CONFIG_HOME/perch/config"
 }
+
+# as_user2 FIXTURE: a sed script making FIXTURE's 1001001 (Ada Lovelace)
+# into 1001002 (Alan Turing).
+AS_USER2='s/1001001/1001002/g;s/Ada/Alan/g;s/Lovelace/Turing/g'
+
+# The server is killed and comes back on the same ports with its data;
+# the agents change state while the console is away (it is held stopped
+# from the loss until the publishes are accepted, so only the resync can
+# bring them): from the loss on, Agents says stale and is dimmed; once
+# the resync has fetched the latest items, each agent shows its last
+# published state, no longer stale nor dim.
+agents_show_the_last_state_after_a_restart_with_its_data() {
+    local u1=/finesse/api/User/1001001 u2=/finesse/api/User/1001002 pid
+    local row1='1001001  Ada Lovelace +1001001 +' row2='1001002  Alan Turing +1001002 +'
+    local extra=()
+    private_start "$TD/srv" --persist || return
+    trap private_stop EXIT
+    read -r -a PUB <<<"$(conn_args tcp publisher PUB_PW)"
+    read -r -a CONN <<<"$(conn_args "$1" supervisor SUP_PW)"
+    [[ $1 != bosh ]] || extra=(--bosh-wait 2)
+    create_nodes "$u1" "$u2" || return
+    SIZE=80x24
+    tui_start --keepalive 2 "${extra[@]}" "$u1" "$u2" || return
+    wait_screen "^subscribed to $u2" 10 || return
+    publish "$u1" user_not_ready_reason || return
+    publish "$u2" user_talking_pending || return
+    keys F2
+    wait_screen "^(.*│)?${row1}NOT_READY .*Lunch" || return
+    wait_screen "^(.*│)?${row2}TALKING " || return
+    screen_e | dim_lines | grep -q '1001001' && fail "Agents is dimmed before any loss"
+    private_kill || return
+    wait_screen '^ Agents stale — 2 agents' 10 || return
+    expect_screen "^(.*│)?${row1}NOT_READY .*Lunch" 'the stale pane lost its rows'
+    screen_e | dim_lines | grep -qE "${row1}NOT_READY" ||
+        fail "the stale Agents rows are not dim: $(screen_e | dim_lines | head -5)"
+    pid=$(perch_pid) || { fail "no perch pid"; return 1; }
+    kill -STOP "$pid"
+    private_restart || { kill -CONT "$pid"; return 1; }
+    publish "$u1" user_ready_1001001 || { kill -CONT "$pid"; return 1; }
+    publish "$u2" user_ready_1001001 "$AS_USER2" || { kill -CONT "$pid"; return 1; }
+    publish "$u2" user_not_ready_reason "$AS_USER2" || { kill -CONT "$pid"; return 1; }
+    kill -CONT "$pid"
+    wait_screen "^(.*│)?${row1}READY " 30 || return
+    wait_screen "^(.*│)?${row2}NOT_READY .*Lunch" 10 || return
+    wait_gone 'stale' 10 || return
+    expect_screen '^ Agents 2 agents'
+    screen_e | dim_lines | grep -q '100100[12]' && fail "Agents is still dim after the resync: $(screen_e | dim_lines | head -5)"
+    tui_quit
+}
+per_transport agents_show_the_last_state_after_a_restart_with_its_data
