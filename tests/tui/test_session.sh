@@ -365,3 +365,42 @@ agents_show_the_last_state_after_a_restart_with_its_data() {
     tui_quit
 }
 per_transport agents_show_the_last_state_after_a_restart_with_its_data
+
+# A BOSH request answered HTTP 500 is resent: the status bar says
+# "resending" until the resend is answered, then the transport again.
+# tests/tools/boshproxy answers the /sub's request 500; the server is held
+# stopped meanwhile, so that the resend stays unanswered long enough to be
+# seen (a quick answer would clear it within a frame).
+t_bosh_resent_request_shows_resending_in_the_status_bar() {
+    local node=/finesse/api/User/1001011 proxy_pid ready=$TD/proxy.ready n
+    private_start "$TD/srv" || return
+    read -r -a PUB <<<"$(conn_args tcp publisher PUB_PW)"
+    create_nodes "$node" || { private_stop; return 1; }
+    "$ROOT/build/tools/boshproxy" --listen-port 0 --upstream "$BOSH_HTTP_URL" \
+        --log "$TD/proxy.log" --fault "status:User/1001011:500" >"$ready" 2>&1 &
+    proxy_pid=$!
+    # shellcheck disable=SC2064 # the pid now
+    trap "kill -TERM $proxy_pid 2>/dev/null; private_stop" EXIT
+    for ((n = 0; n < 100; n++)); do # 5 s
+        grep -q '^ready [0-9]*$' "$ready" && break
+        sleep 0.05
+    done
+    grep -q '^ready [0-9]*$' "$ready" || { fail "boshproxy not ready: $(cat "$ready")"; return 1; }
+    CONN=(-j "supervisor@$DOMAIN" --password-env SUP_PW --allow-plaintext-auth
+        --bosh "http://127.0.0.1:$(sed -n 's/^ready //p' "$ready")/http-bind" --bosh-wait 2)
+    SIZE=80x24
+    tui_start || return
+    wait_screen '^ supervisor@localhost │ (BOSH, NOT encrypted|no TLS) │' 10 || return
+    refute_screen 'resending' 'resending before any request failed'
+    kill -STOP "$PROSODY_PID"
+    type_line "/sub $node"
+    wait_screen '^ supervisor@localhost │ resending │' 5 || { kill -CONT "$PROSODY_PID"; return 1; }
+    grep -q '^fault .* spec=status' "$TD/proxy.log" || fail "the 500 fault did not fire"
+    kill -CONT "$PROSODY_PID"
+    wait_screen "^subscribed to $node" 10 || return
+    wait_gone 'resending' 5 || return
+    expect_screen '^ supervisor@localhost │ (BOSH, NOT encrypted|no TLS) │'
+    grep -q '^resend rid=[0-9]* identical=yes$' "$TD/proxy.log" ||
+        fail "no identical resend after the 500: $(grep -E '^(fault|resend)' "$TD/proxy.log")"
+    tui_quit
+}
