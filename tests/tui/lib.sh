@@ -333,6 +333,42 @@ runs() {
     }'
 }
 
+# dim_lines: reads `capture-pane -e` and prints "LINE<TAB>text" for each
+# screen line with characters drawn dim (SGR 2, until 22 or 0; the state
+# carries over from line to line as in runs), the dim text only.
+dim_lines() {
+    awk '
+    BEGIN { dim = 0; ESC = sprintf("%c", 27) }
+    {
+        line = $0; n = length(line); out = ""; i = 1
+        while (i <= n) {
+            c = substr(line, i, 1)
+            if (c == ESC) {
+                if (substr(line, i + 1, 1) == "[") {
+                    j = i + 2
+                    while (j <= n && substr(line, j, 1) !~ /[@-~]/) j++
+                    if (substr(line, j, 1) == "m") {
+                        p = substr(line, i + 2, j - i - 2)
+                        if (p == "") p = "0"
+                        m = split(p, a, ";")
+                        for (k = 1; k <= m; k++) {
+                            x = a[k] + 0
+                            if (x == 0 || x == 22) dim = 0
+                            else if (x == 2) dim = 1
+                            else if (x == 38 || x == 48) k += (a[k + 1] == 5) ? 2 : 4
+                        }
+                    }
+                    i = j + 1
+                } else i += 2
+                continue
+            }
+            if (dim) out = out c
+            i++
+        }
+        if (out ~ /[^ ]/) print NR "\t" out
+    }'
+}
+
 # The rows drawn as selected in the default theme (black on white, not
 # bold: the active tab and the focused title are bold, black on cyan).
 selected() { screen_e | runs 30 47 0; }

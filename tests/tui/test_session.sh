@@ -290,3 +290,117 @@ t_a_crashed_perchs_leftover_is_offered_for_removal() {
     subscribed "$node" && fail "y left the subscription to $node"
     tui_quit
 }
+
+# full_jid_sub NODE [ARGS...]: a console started with ARGS subscribes
+# NODE with its full JID (another process lists it so), and q removes it.
+full_jid_sub() {
+    local node=$1 jid
+    shift
+    tui_start "$@" "$node" || return
+    wait_screen "^subscribed to $node" || return
+    jid=$(subscriptions | awk -v n="$node" '$1 == n { print $3 }')
+    [[ $jid == supervisor@localhost/?* ]] ||
+        fail "the service lists $node for '$jid', not the console's full JID"
+    tui_quit || return
+    ! subscribed "$node" || fail "q left the full-JID subscription to $node"
+}
+
+# --full-jid, and config full-jid = true: the console subscribes its full
+# JID, as Cisco recommends, and removes that subscription when it quits.
+t_full_jid_console_subscribes_its_full_jid_and_quit_removes_it() {
+    SIZE=80x24
+    full_jid_sub /finesse/api/User/1001009 --full-jid || return
+    mkdir -p "$XDG_CONFIG_HOME/perch"
+    printf '[account default]\nfull-jid = true\n' >"$XDG_CONFIG_HOME/perch/config"
+    full_jid_sub /finesse/api/User/1001010
+    rm -f "$XDG_CONFIG_HOME/perch/config"
+}
+
+# as_user2 FIXTURE: a sed script making FIXTURE's 1001001 (Ada Lovelace)
+# into 1001002 (Alan Turing).
+AS_USER2='s/1001001/1001002/g;s/Ada/Alan/g;s/Lovelace/Turing/g'
+
+# The server is killed and comes back on the same ports with its data;
+# the agents change state while the console is away (it is held stopped
+# from the loss until the publishes are accepted, so only the resync can
+# bring them): from the loss on, Agents says stale and is dimmed; once
+# the resync has fetched the latest items, each agent shows its last
+# published state, no longer stale nor dim.
+agents_show_the_last_state_after_a_restart_with_its_data() {
+    local u1=/finesse/api/User/1001001 u2=/finesse/api/User/1001002 pid
+    local row1='1001001  Ada Lovelace +1001001 +' row2='1001002  Alan Turing +1001002 +'
+    local extra=()
+    private_start "$TD/srv" --persist || return
+    trap private_stop EXIT
+    read -r -a PUB <<<"$(conn_args tcp publisher PUB_PW)"
+    read -r -a CONN <<<"$(conn_args "$1" supervisor SUP_PW)"
+    [[ $1 != bosh ]] || extra=(--bosh-wait 2)
+    create_nodes "$u1" "$u2" || return
+    SIZE=80x24
+    tui_start --keepalive 2 "${extra[@]}" "$u1" "$u2" || return
+    wait_screen "^subscribed to $u2" 10 || return
+    publish "$u1" user_not_ready_reason || return
+    publish "$u2" user_talking_pending || return
+    keys F2
+    wait_screen "^(.*│)?${row1}NOT_READY .*Lunch" || return
+    wait_screen "^(.*│)?${row2}TALKING " || return
+    screen_e | dim_lines | grep -q '1001001' && fail "Agents is dimmed before any loss"
+    private_kill || return
+    wait_screen '^ Agents stale — 2 agents' 10 || return
+    expect_screen "^(.*│)?${row1}NOT_READY .*Lunch" 'the stale pane lost its rows'
+    screen_e | dim_lines | grep -qE "${row1}NOT_READY" ||
+        fail "the stale Agents rows are not dim: $(screen_e | dim_lines | head -5)"
+    pid=$(perch_pid) || { fail "no perch pid"; return 1; }
+    kill -STOP "$pid"
+    private_restart || { kill -CONT "$pid"; return 1; }
+    publish "$u1" user_ready_1001001 || { kill -CONT "$pid"; return 1; }
+    publish "$u2" user_ready_1001001 "$AS_USER2" || { kill -CONT "$pid"; return 1; }
+    publish "$u2" user_not_ready_reason "$AS_USER2" || { kill -CONT "$pid"; return 1; }
+    kill -CONT "$pid"
+    wait_screen "^(.*│)?${row1}READY " 30 || return
+    wait_screen "^(.*│)?${row2}NOT_READY .*Lunch" 10 || return
+    wait_gone 'stale' 10 || return
+    expect_screen '^ Agents 2 agents'
+    screen_e | dim_lines | grep -q '100100[12]' && fail "Agents is still dim after the resync: $(screen_e | dim_lines | head -5)"
+    tui_quit
+}
+per_transport agents_show_the_last_state_after_a_restart_with_its_data
+
+# A BOSH request answered HTTP 500 is resent: the status bar says
+# "resending" until the resend is answered, then the transport again.
+# tests/tools/boshproxy answers the /sub's request 500; the server is held
+# stopped meanwhile, so that the resend stays unanswered long enough to be
+# seen (a quick answer would clear it within a frame).
+t_bosh_resent_request_shows_resending_in_the_status_bar() {
+    local node=/finesse/api/User/1001011 proxy_pid ready=$TD/proxy.ready n
+    private_start "$TD/srv" || return
+    read -r -a PUB <<<"$(conn_args tcp publisher PUB_PW)"
+    create_nodes "$node" || { private_stop; return 1; }
+    "$ROOT/build/tools/boshproxy" --listen-port 0 --upstream "$BOSH_HTTP_URL" \
+        --log "$TD/proxy.log" --fault "status:User/1001011:500" >"$ready" 2>&1 &
+    proxy_pid=$!
+    # shellcheck disable=SC2064 # the pid now
+    trap "kill -TERM $proxy_pid 2>/dev/null; private_stop" EXIT
+    for ((n = 0; n < 100; n++)); do # 5 s
+        grep -q '^ready [0-9]*$' "$ready" && break
+        sleep 0.05
+    done
+    grep -q '^ready [0-9]*$' "$ready" || { fail "boshproxy not ready: $(cat "$ready")"; return 1; }
+    CONN=(-j "supervisor@$DOMAIN" --password-env SUP_PW --allow-plaintext-auth
+        --bosh "http://127.0.0.1:$(sed -n 's/^ready //p' "$ready")/http-bind" --bosh-wait 2)
+    SIZE=80x24
+    tui_start || return
+    wait_screen '^ supervisor@localhost │ (BOSH, NOT encrypted|no TLS) │' 10 || return
+    refute_screen 'resending' 'resending before any request failed'
+    kill -STOP "$PROSODY_PID"
+    type_line "/sub $node"
+    wait_screen '^ supervisor@localhost │ resending │' 5 || { kill -CONT "$PROSODY_PID"; return 1; }
+    grep -q '^fault .* spec=status' "$TD/proxy.log" || fail "the 500 fault did not fire"
+    kill -CONT "$PROSODY_PID"
+    wait_screen "^subscribed to $node" 10 || return
+    wait_gone 'resending' 5 || return
+    expect_screen '^ supervisor@localhost │ (BOSH, NOT encrypted|no TLS) │'
+    grep -q '^resend rid=[0-9]* identical=yes$' "$TD/proxy.log" ||
+        fail "no identical resend after the 500: $(grep -E '^(fault|resend)' "$TD/proxy.log")"
+    tui_quit
+}
