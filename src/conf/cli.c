@@ -18,10 +18,14 @@ const char cli_conn_help[] =
     "  -b, --bosh URL          BOSH instead of TCP, e.g.\n"
     "                          https://fin1:7443/http-bind/\n"
     "      --bosh-wait S       longest a BOSH poll is held (default 60)\n"
+    "      --bosh-profile P    perch (default) | desktop: the Finesse\n"
+    "                          desktop's hold=1 ver=1.9 wait=30, a request\n"
+    "                          given up after wait + 5 s, 3 resends\n"
     "      --proxy URL         HTTP proxy for BOSH and REST (default: curl's\n"
     "                          http_proxy/https_proxy/no_proxy)\n"
     "      --rest URL          Finesse REST API (default https://HOST:8445,\n"
     "                          HOST: --server or the JID's domain)\n"
+    "      --alternate HOST    the other node of a Finesse cluster\n"
     "      --tls MODE          require (default) | prefer | direct | off\n"
     "      --allow-plaintext-auth  send credentials without TLS (XMPP, REST)\n"
     "      --ca-file FILE      trust this CA or self-signed certificate\n"
@@ -77,6 +81,8 @@ static const struct option long_opts[] = {
     {"sasl", required_argument, NULL, OPT_CONN},
     {"proxy", required_argument, NULL, OPT_CONN},
     {"bosh-wait", required_argument, NULL, OPT_CONN},
+    {"bosh-profile", required_argument, NULL, OPT_CONN},
+    {"alternate", required_argument, NULL, OPT_CONN},
     {"keep-ended", required_argument, NULL, OPT_CONN},
     {"rest", required_argument, NULL, OPT_CONN},
 };

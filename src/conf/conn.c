@@ -4,6 +4,7 @@
 #include "rest/rest.h"
 #include "rest/restmsg.h"
 #include "xmpp/bosh.h"
+#include "xmpp/boshbody.h"
 #include "xmpp/jid.h"
 #include "xmpp/tcp.h"
 
@@ -28,6 +29,7 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
         bcfg.insecure = o->insecure;
         bcfg.proxy = o->proxy;
         bcfg.wait = o->bosh_wait;
+        bcfg.profile = bosh_profile_find(o->bosh_profile);
         t = bosh_new(loop, ctx, &bcfg);
     } else {
         struct tcp_config tcfg;

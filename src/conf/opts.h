@@ -30,6 +30,8 @@ struct conn_opts {
     char *proxy;        /* BOSH and REST: HTTP proxy URL */
     char *rest;         /* Finesse REST base URL; NULL: https://HOST:8445 */
     unsigned bosh_wait; /* BOSH: seconds a poll may be held; 0: 60 */
+    char *bosh_profile; /* BOSH: "perch" or "desktop"; NULL: perch */
+    char *alternate;    /* the Finesse cluster's other node; NULL none */
     /* the console: seconds an ended call stays listed; -1: the default */
     int keep_ended;
 };
