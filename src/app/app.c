@@ -32,6 +32,11 @@ static void on_ping_timer(void *arg)
         loop_timer_start(a->ping_timer, PING_EVERY_MS);
 }
 
+static void on_time_timer(void *arg)
+{
+    app_time_query(arg);
+}
+
 static void start_session(struct app *a);
 
 static void on_retry(void *arg)
@@ -108,6 +113,7 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     int was_online = a->state == APP_ONLINE;
 
     loop_timer_stop(a->ping_timer);
+    loop_timer_stop(a->time_timer);
     if (a->quitting) {
         a->state = APP_OFFLINE;
         a->ev->quit(a->ev_arg);
@@ -249,6 +255,7 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
     a->records = xcalloc(APP_RECORDS, sizeof *a->records);
     a->retry_timer = loop_timer_new(loop, on_retry, a);
     a->ping_timer = loop_timer_new(loop, on_ping_timer, a);
+    a->time_timer = loop_timer_new(loop, on_time_timer, a);
     a->rtt_ms = -1;
     a->initial = nodes;
     a->ninitial = nnodes;
@@ -267,6 +274,7 @@ void app_free(struct app *a)
     free(a->records);
     loop_timer_free(a->retry_timer);
     loop_timer_free(a->ping_timer);
+    loop_timer_free(a->time_timer);
     if (a->password) {
         explicit_bzero(a->password, strlen(a->password));
         free(a->password);

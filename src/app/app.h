@@ -8,6 +8,7 @@
 #ifndef PERCH_APP_H
 #define PERCH_APP_H
 
+#include "base/clock.h"
 #include "conf/cli.h"
 #include "model/model.h"
 #include "rest/restmsg.h"
@@ -79,8 +80,11 @@ struct app {
     int have_params;
 
     double rtt_ms;   /* last ping round trip; < 0 unknown */
-    double drift_ms; /* server clock minus ours (XEP-0202); */
+    double drift_ms; /* server clock minus ours: the middle of clock */
     int have_drift;
+    struct clock_drift clock;      /* XEP-0202, REST Date and SystemInfo */
+    struct loop_timer *time_timer; /* the next XEP-0202 query */
+    unsigned time_queries;         /* since the last ping */
 
     unsigned pending_changes; /* of the events being applied */
     unsigned long rate_count[APP_RATE_SECONDS + 1];

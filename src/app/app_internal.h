@@ -28,6 +28,17 @@ void app_rest_event(struct app *a, json_t *ev);
 /* app_rest.c: drops the REST client and what waits (app_free). */
 void app_rest_done(struct app *a);
 
+/* A reading of the server's clock (base/clock.c's terms) into the drift
+ * the status bar shows and the model corrects times with. */
+void app_clock_sample(struct app *a, double server_ms, double res_ms,
+                      double sent_ms, double recv_ms, const char *source);
+/* A XEP-0202 query; its answer may schedule the next (a->time_timer). */
+void app_time_query(struct app *a);
+/* The drift's error the console aims at, and the queries it makes for it
+ * after each ping. */
+#define APP_DRIFT_WANT_MS 25.0
+#define APP_DRIFT_QUERIES 12
+
 /* Unsubscribes node (subid NULL or "": all of ours) with this timeout;
  * while quitting, the answer counts down a->pending. */
 void app_unsubscribe_sub(struct app *a, const char *node, const char *subid,

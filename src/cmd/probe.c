@@ -5,6 +5,7 @@
  * with round-trip time, clock drift, and a summary at the end.
  */
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/sanitize.h"
 #include "conf/cli.h"
@@ -26,6 +27,10 @@
 #define DEFAULT_DURATION_S 60.0
 #define PING_INTERVAL_MS 10000
 #define PING_TIMEOUT_MS 10000
+/* XEP-0202 asked again, at the moment that halves the drift's interval,
+ * until its error is within DRIFT_WANT_MS or DRIFT_QUERIES were made. */
+#define DRIFT_WANT_MS 25.0
+#define DRIFT_QUERIES 12
 
 static const char help[] =
     "Usage: perch probe [CONN] [--duration S] [--timeout S] [--json]\n"
@@ -35,7 +40,9 @@ static const char help[] =
     "(time, rid, status, bytes, duration, what it carried, resends and\n"
     "errors), the session parameters the server chose, an XMPP ping every\n"
     "10 s with its round-trip time, and the clock drift against the server\n"
-    "(XEP-0202 entity time, else the HTTP Date header). Ends with a\n"
+    "with its error (XEP-0202 entity time, asked again until the error is\n"
+    "within 25 ms, and the HTTP Date of responses that were not held). Ends\n"
+    "with a\n"
     "summary: requests, empty long polls and their median duration,\n"
     "resends, errors, responses over the 16 MiB cap, the longest gap\n"
     "without a request held, and whether the session was healthy.\n"
@@ -70,9 +77,9 @@ struct probe {
     size_t n, cap;
     unsigned retries, errors, capped, pings, pings_lost;
     unsigned ping_timeout_ms;
-    double drift_ms;
-    int drift_known;
-    const char *drift_source;
+    struct clock_drift drift;
+    struct loop_timer *time_timer;
+    unsigned time_queries;
     int lost;
     int finished; /* the summary is out: later records are not shown */
 };
@@ -176,22 +183,16 @@ static void on_params(struct runner *r, const struct transport_params *tp)
         tp->maxpause, tp->ver[0] ? tp->ver : "-");
 }
 
-/* Clock drift from the HTTP Date header (1 s resolution), used until a
- * XEP-0202 answer gives a better figure. */
+/* Clock drift from the HTTP Date header (1 s resolution) of a response
+ * that came back within CLOCK_MAX_WINDOW_MS: a held one is refused. */
 static void drift_from_date(struct probe *p, const struct transport_record *rec)
 {
-    struct tm tm;
-    time_t server;
+    double server;
 
-    if (p->drift_known || rec->date == NULL)
+    if (rec->date == NULL || clock_parse_http_date(rec->date, &server) != 0)
         return;
-    memset(&tm, 0, sizeof tm);
-    if (strptime(rec->date, "%a, %d %b %Y %H:%M:%S GMT", &tm) == NULL)
-        return;
-    server = timegm(&tm);
-    p->drift_ms = (double)server * 1000.0 + 500.0 -
-                  (rec->start * 1000.0 + rec->duration_ms / 2.0);
-    p->drift_source = "http-date";
+    clock_drift_sample(&p->drift, server, 1000, rec->start * 1000.0,
+                       rec->start * 1000.0 + rec->duration_ms, "http-date");
 }
 
 static void on_record(struct runner *r, const struct transport_record *rec)
@@ -346,8 +347,12 @@ static void summary(struct probe *p)
         json_object_set_new(o, "longest_gap_ms", json_real(gap));
         json_object_set_new(o, "pings", json_integer(p->pings));
         json_object_set_new(o, "pings_lost", json_integer(p->pings_lost));
-        if (p->drift_known || p->drift_source)
-            json_object_set_new(o, "drift_ms", json_real(p->drift_ms));
+        if (p->drift.known) {
+            json_object_set_new(o, "drift_ms",
+                                json_real(clock_drift_ms(&p->drift)));
+            json_object_set_new(o, "drift_error_ms",
+                                json_real(clock_drift_error_ms(&p->drift)));
+        }
         json_object_set_new(o, "healthy", json_boolean(healthy(p)));
         emit_json(p, "summary", o);
     } else {
@@ -360,9 +365,10 @@ static void summary(struct probe *p)
         printf("  longest gap without a request held: %.0f ms\n", gap);
         printf("  pings %u answered, %u lost", p->pings - p->pings_lost,
                p->pings_lost);
-        if (p->drift_known || p->drift_source)
-            printf("; clock drift %+.0f ms (%s)", p->drift_ms,
-                   p->drift_source ? p->drift_source : "?");
+        if (p->drift.known)
+            printf("; clock drift %+.0f ms ±%.0f ms (%s)",
+                   clock_drift_ms(&p->drift), clock_drift_error_ms(&p->drift),
+                   p->drift.source);
         putchar('\n');
     }
     fflush(stdout);
@@ -425,42 +431,70 @@ static void send_ping(void *arg)
     loop_timer_start(p->ping_timer, PING_INTERVAL_MS);
 }
 
-/* XEP-0202 <utc>YYYY-MM-DDTHH:MM:SS[.fff]Z</utc> -> ms since the epoch. */
+/* A XEP-0202 query in flight: when it left, by our wall clock. */
 struct time_query {
     struct probe *p;
     double sent_wall;
 };
+
+static void say_drift(struct probe *p)
+{
+    if (p->json) {
+        json_t *o = json_object();
+        if (p->drift.known) {
+            json_object_set_new(o, "drift_ms",
+                                json_real(clock_drift_ms(&p->drift)));
+            json_object_set_new(o, "source", json_string(p->drift.source));
+            json_object_set_new(o, "error_ms",
+                                json_real(clock_drift_error_ms(&p->drift)));
+        } else {
+            json_object_set_new(o, "drift_ms", json_null());
+        }
+        emit_json(p, "drift", o);
+    } else if (p->drift.known) {
+        say(p, "drift    %+.0f ms ±%.0f ms (server minus local, %s)",
+            clock_drift_ms(&p->drift), clock_drift_error_ms(&p->drift),
+            p->drift.source);
+    } else {
+        say(p, "drift    unknown (no XEP-0202 and no HTTP Date)");
+    }
+}
 
 static void on_time_reply(void *arg, enum iq_outcome outcome,
                           xmpp_stanza_t *reply, double rtt_ms)
 {
     struct time_query *q = arg;
     struct probe *p = q->p;
-    double server;
+    double server, res, next;
+    int changed = 0;
 
-    if (outcome == IQ_REPLY && query_time_reply(reply, &server) == 0) {
-        p->drift_ms = server - (q->sent_wall + rtt_ms / 2.0);
-        p->drift_known = 1;
-        p->drift_source = "xep-0202";
+    if (outcome == IQ_REPLY && query_time_reply(reply, &server, &res) == 0) {
+        changed = clock_drift_sample(&p->drift, server, res, q->sent_wall,
+                                     wall_ms(), "xep-0202") > 0;
+        next = clock_drift_next_ms(&p->drift, wall_ms(), rtt_ms, res,
+                                   DRIFT_WANT_MS);
+        if (next >= 0 && p->time_queries < DRIFT_QUERIES && !p->finished)
+            loop_timer_start(p->time_timer, (unsigned)next);
     }
     free(q);
     if (outcome == IQ_CLOSED)
         return;
-    if (p->json) {
-        json_t *o = json_object();
-        if (p->drift_known || p->drift_source) {
-            json_object_set_new(o, "drift_ms", json_real(p->drift_ms));
-            json_object_set_new(o, "source", json_string(p->drift_source));
-        } else {
-            json_object_set_new(o, "drift_ms", json_null());
-        }
-        emit_json(p, "drift", o);
-    } else if (p->drift_known || p->drift_source) {
-        say(p, "drift    %+.0f ms (server minus local, %s)", p->drift_ms,
-            p->drift_source);
-    } else {
-        say(p, "drift    unknown (no XEP-0202 and no HTTP Date)");
-    }
+    if (changed || p->time_queries == 1)
+        say_drift(p);
+}
+
+static void send_time(void *arg)
+{
+    struct probe *p = arg;
+    struct time_query *q = xcalloc(1, sizeof *q);
+    xmpp_stanza_t *iq;
+
+    q->p = p;
+    p->time_queries++;
+    iq = query_iq_get(p->r.ctx, server_of(p), "time", "urn:xmpp:time");
+    q->sent_wall = wall_ms();
+    session_send_iq(p->r.session, iq, p->ping_timeout_ms, on_time_reply, q);
+    xmpp_stanza_release(iq);
 }
 
 static void on_end(void *arg)
@@ -473,8 +507,6 @@ static void on_end(void *arg)
 static void on_ready(struct runner *r, const char *jid)
 {
     struct probe *p = (struct probe *)r;
-    struct time_query *q = xcalloc(1, sizeof *q);
-    xmpp_stanza_t *iq;
     const char *how = session_transport(r->session)
                           ->ops->describe(session_transport(r->session));
 
@@ -486,11 +518,7 @@ static void on_ready(struct runner *r, const char *jid)
     } else {
         say(p, "ready    %s over %s", jid, how);
     }
-    q->p = p;
-    q->sent_wall = wall_ms();
-    iq = query_iq_get(r->ctx, server_of(p), "time", "urn:xmpp:time");
-    session_send_iq(r->session, iq, p->ping_timeout_ms, on_time_reply, q);
-    xmpp_stanza_release(iq);
+    send_time(p);
     send_ping(p);
     loop_timer_start(p->end_timer, (unsigned)(p->duration_s * 1000));
 }
@@ -503,6 +531,7 @@ static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
     p->lost = 1;
     loop_timer_stop(p->ping_timer);
     loop_timer_stop(p->end_timer);
+    loop_timer_stop(p->time_timer);
     if (p->json) {
         json_t *o = json_object();
         json_object_set_new(o, "cause", sanitize_json_string(cause));
@@ -540,12 +569,14 @@ static int probe_main(const struct cli *c)
     if (code == 0) {
         p.end_timer = loop_timer_new(p.r.loop, on_end, &p);
         p.ping_timer = loop_timer_new(p.r.loop, send_ping, &p);
+        p.time_timer = loop_timer_new(p.r.loop, send_time, &p);
         code = runner_connect(&p.r, c, &probe_events);
     }
     if (code == 0)
         code = runner_run(&p.r);
     loop_timer_free(p.end_timer);
     loop_timer_free(p.ping_timer);
+    loop_timer_free(p.time_timer);
     runner_done(&p.r);
     free(p.v);
     return code;
