@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "conf/cli.h"
 #include "base/loop.h"
+#include "model/cluster.h"
 #include "xmpp/console.h"
 
 #include <errno.h>
@@ -309,7 +310,7 @@ static void draw_status(void)
 {
     struct app *a = ui->app;
     WINDOW *w = ui->status;
-    char clock[16], rtt[32], drift[32], how[96];
+    char clock[16], rtt[32], drift[32], how[96], node[96];
     const char *state;
     time_t now = time(NULL);
     struct tm tm;
@@ -339,11 +340,15 @@ static void draw_status(void)
                      strstr(app_transport_text(a), "TLS") ? "TLS" : "no TLS");
         drift[0] = '\0';
     }
-    ui_printf(w, " %s %s %s %s %s%s%s %s %.1f ev/s %s %zu subs %s %s", a->bare,
-              ui_sym_vline(), a->state == APP_ONLINE ? how : state,
-              ui_sym_vline(), rtt, drift[0] ? " " : "", drift, ui_sym_vline(),
-              app_rate(a), ui_sym_vline(), app_subscription_count(a),
-              ui_sym_vline(), clock);
+    /* which node of the cluster, and its status, once SystemInfo said */
+    cluster_describe(&a->model.system, a->host, ui->cols < 110, node,
+                     sizeof node);
+    ui_printf(w, " %s %s %s %s%s%s%s%s %s%s%s %s %.1f ev/s %s %zu subs %s %s",
+              a->bare, ui_sym_vline(), a->state == APP_ONLINE ? how : state,
+              ui_sym_vline(), node[0] ? " " : "", node, node[0] ? " " : "",
+              node[0] ? ui_sym_vline() : "", rtt, drift[0] ? " " : "", drift,
+              ui_sym_vline(), app_rate(a), ui_sym_vline(),
+              app_subscription_count(a), ui_sym_vline(), clock);
     wnoutrefresh(w);
 }
 

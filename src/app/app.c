@@ -32,11 +32,6 @@ static void on_ping_timer(void *arg)
         loop_timer_start(a->ping_timer, PING_EVERY_MS);
 }
 
-static void on_time_timer(void *arg)
-{
-    app_time_query(arg);
-}
-
 static void start_session(struct app *a);
 
 static void on_retry(void *arg)
@@ -60,6 +55,10 @@ static void on_ready(void *arg, const char *bound)
     }
     app_disco(a);
     app_subscriptions(a); /* then the nodes of the command line */
+    /* a cluster declared (REST or the other node given): which node and
+     * its status from SystemInfo at once, not at its next Update */
+    if (a->cli->conn.rest || a->cli->conn.alternate)
+        app_rest_refresh(a, "/finesse/api/SystemInfo");
     app_ping(a);
     loop_timer_start(a->ping_timer, PING_EVERY_MS);
     app_changed(a, APP_CHANGED_STATUS);
@@ -113,7 +112,6 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     int was_online = a->state == APP_ONLINE;
 
     loop_timer_stop(a->ping_timer);
-    loop_timer_stop(a->time_timer);
     if (a->quitting) {
         a->state = APP_OFFLINE;
         a->ev->quit(a->ev_arg);
@@ -246,6 +244,7 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
         a->server = xstrdup(j.domain);
     }
     jid_done(&j);
+    a->host = conn_host(&cli->conn);
     a->console = console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
     console_observe(a->console, on_console_add, a);
     model_init(&a->model);
@@ -255,7 +254,6 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
     a->records = xcalloc(APP_RECORDS, sizeof *a->records);
     a->retry_timer = loop_timer_new(loop, on_retry, a);
     a->ping_timer = loop_timer_new(loop, on_ping_timer, a);
-    a->time_timer = loop_timer_new(loop, on_time_timer, a);
     a->rtt_ms = -1;
     a->initial = nodes;
     a->ninitial = nnodes;
@@ -274,13 +272,13 @@ void app_free(struct app *a)
     free(a->records);
     loop_timer_free(a->retry_timer);
     loop_timer_free(a->ping_timer);
-    loop_timer_free(a->time_timer);
     if (a->password) {
         explicit_bzero(a->password, strlen(a->password));
         free(a->password);
     }
     free(a->service);
     free(a->server);
+    free(a->host);
     free(a->bare);
     free(a->cause);
     free(a);

@@ -62,6 +62,7 @@ struct app {
     char *password;
     char *service; /* the pubsub service JID */
     char *server;  /* what the banner names: host or BOSH URL */
+    char *host;    /* the node connected to (conn_host): the status bar's */
     char *bare;    /* own bare JID */
     struct session *session;
     struct console *console; /* outlives sessions */

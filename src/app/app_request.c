@@ -433,36 +433,19 @@ void app_clock_sample(struct app *a, double server_ms, double res_ms,
                        APP_CHANGED_AGENTS | APP_CHANGED_DIALOGS);
 }
 
-/* XEP-0202: the server's UTC bounds the drift (base/clock.c); asked again
- * at the moment that halves the interval, until it is within
- * APP_DRIFT_WANT_MS or APP_DRIFT_QUERIES were made. */
+/* XEP-0202: the server's UTC bounds the drift (base/clock.c). One query
+ * a ping: each lands at another moment of the server's second, so the
+ * bounds narrow over the session without filling Console (probe asks
+ * again at once: its job is the figure). */
 static void on_time(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
                     double rtt)
 {
     struct app *a = arg;
-    double server, res, now = model_wall_ms(), next;
+    double server, res, now = model_wall_ms();
 
     if (outcome != IQ_REPLY || query_time_reply(reply, &server, &res) != 0)
         return;
     app_clock_sample(a, server, res, now - rtt, now, "xep-0202");
-    next = clock_drift_next_ms(&a->clock, now, rtt, res, APP_DRIFT_WANT_MS);
-    if (next >= 0 && a->time_queries < APP_DRIFT_QUERIES)
-        loop_timer_start(a->time_timer, (unsigned)next);
-}
-
-void app_time_query(struct app *a)
-{
-    struct jid j;
-    char *cause = NULL;
-
-    if (a->state != APP_ONLINE || jid_parse(a->bare, &j, &cause) != 0) {
-        free(cause);
-        return;
-    }
-    a->time_queries++;
-    send_iq(a, query_iq_get(a->ctx, j.domain, "time", "urn:xmpp:time"),
-            SESSION_TIMEOUT_MS, on_time, a);
-    jid_done(&j);
 }
 
 void app_ping(struct app *a)
@@ -476,9 +459,9 @@ void app_ping(struct app *a)
     }
     send_iq(a, query_iq_get(a->ctx, j.domain, "ping", "urn:xmpp:ping"),
             SESSION_TIMEOUT_MS, on_pong, a);
+    send_iq(a, query_iq_get(a->ctx, j.domain, "time", "urn:xmpp:time"),
+            SESSION_TIMEOUT_MS, on_time, a);
     jid_done(&j);
-    a->time_queries = 0; /* a new round of refinement */
-    app_time_query(a);
 }
 
 static void on_raw_reply(void *arg, enum iq_outcome outcome,

@@ -63,6 +63,34 @@ char *conn_service(const struct conn_opts *o)
     return service;
 }
 
+char *conn_host(const struct conn_opts *o)
+{
+    const char *u, *end;
+    struct jid j;
+    char *cause = NULL, *host;
+
+    if (o->bosh && (u = strstr(o->bosh, "://")) != NULL) {
+        u += 3;
+        end = u + strcspn(u, "/?#");
+        if (memchr(u, '@', (size_t)(end - u))) /* user info */
+            u = (const char *)memchr(u, '@', (size_t)(end - u)) + 1;
+        if (*u == '[')
+            end = u + strcspn(u, "]") + 1;
+        else
+            end = u + strcspn(u, ":/?#");
+        return xstrndup(u, (size_t)(end - u));
+    }
+    if (o->server)
+        return xstrdup(o->server);
+    if (jid_parse(o->jid, &j, &cause) != 0) {
+        free(cause);
+        return xstrdup("");
+    }
+    host = xstrdup(j.domain);
+    jid_done(&j);
+    return host;
+}
+
 struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
                        const struct conn_opts *o, const char *password,
                        unsigned timeout_ms, char **cause)
