@@ -114,3 +114,18 @@ t_status_bar_names_the_cluster_node_and_its_status() {
     wait_screen '^ 1001001@localhost │ TLS │ pri IN_SERVICE │ RTT' || return
     tui_quit
 }
+
+# On the secondary of a pair (tests/prosody/cluster.sh): the status bar
+# says so, from that node's SystemInfo.
+t_status_bar_says_secondary_on_the_second_node_of_a_pair() {
+    # shellcheck source=tests/prosody/cluster.sh
+    source "$ROOT/tests/prosody/cluster.sh"
+    trap cluster_stop EXIT
+    cluster_start "$TD" || { fail "the cluster did not start"; return 1; }
+    CONN=(-j "1001001@$DOMAIN" --password-file "$CLUSTER_PW_FILE" -s 127.0.0.2
+        -p "$C2S_PORT" --ca-file "$CA_FILE" --rest "https://127.0.0.2:$CLUSTER_REST_PORT")
+    SIZE=160x48
+    tui_start || return
+    wait_screen '^ 1001001@localhost │ (TCP, TLS, verified|TLS) │ secondary IN_SERVICE │ RTT' || return
+    tui_quit
+}
