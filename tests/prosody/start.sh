@@ -78,9 +78,10 @@ chmod 700 "$DIR/data" "$CERT_DIR"
 # --- certificate: self-signed, so it is its own CA file; for both nodes
 # of a pair (127.0.0.1 and 127.0.0.2), so that a pair shares one ---
 if [[ -n $CERT_FROM ]]; then
-    cp "$CERT_FROM/certs/localhost.crt" "$CERT" &&
-        cp "$CERT_FROM/certs/localhost.key" "$KEY" ||
+    if ! cp "$CERT_FROM/certs/localhost.crt" "$CERT" ||
+        ! cp "$CERT_FROM/certs/localhost.key" "$KEY"; then
         die "no certificate to share in $CERT_FROM/certs"
+    fi
 else
     openssl req -x509 -newkey rsa:2048 -nodes -days 30 -sha256 \
         -keyout "$KEY" -out "$CERT" -subj "/CN=$DOMAIN" \
