@@ -91,7 +91,7 @@ t_bosh_event_arrives_while_the_poll_is_held() {
 # TCP, each within 100 ms of it, with the error they claim covering it.
 t_probe_drift_on_one_host_is_within_100_ms_over_bosh_and_tcp() {
     local bosh_out=$WORK/drift-bosh.out tcp_out=$WORK/drift-tcp.out pid rc=0 f
-    "$PERCH" probe "${BOSH_HTTPS[@]}" --bosh-wait 5 --duration 10 --json >"$bosh_out" 2>"$WORK/drift-bosh.err" &
+    "$PERCH" probe "${BOSH_HTTPS[@]}" --bosh-wait 5 --duration 14 --json >"$bosh_out" 2>"$WORK/drift-bosh.err" &
     pid=$!
     "$PERCH" probe "${AGENT[@]}" --duration 7 --json >"$tcp_out" 2>"$WORK/drift-tcp.err" || rc=$?
     wait "$pid" || rc=$?
