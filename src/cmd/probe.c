@@ -30,7 +30,7 @@
 /* XEP-0202 asked again, at the moment that halves the drift's interval,
  * until its error is within DRIFT_WANT_MS or DRIFT_QUERIES were made. */
 #define DRIFT_WANT_MS 25.0
-#define DRIFT_QUERIES 12
+#define DRIFT_QUERIES 8
 
 static const char help[] =
     "Usage: perch probe [CONN] [--duration S] [--timeout S] [--json]\n"
