@@ -183,16 +183,20 @@ static void on_params(struct runner *r, const struct transport_params *tp)
         tp->maxpause, tp->ver[0] ? tp->ver : "-");
 }
 
+/* A record's times come from the loop's cached clock: its window is
+ * widened by this much each side so that it surely holds the answer. */
+#define RECORD_SLACK_MS 10.0
+
 /* Clock drift from the HTTP Date header (1 s resolution) of a response
  * that came back within CLOCK_MAX_WINDOW_MS: a held one is refused. */
 static void drift_from_date(struct probe *p, const struct transport_record *rec)
 {
-    double server;
+    double server, start = rec->start * 1000.0;
 
     if (rec->date == NULL || clock_parse_http_date(rec->date, &server) != 0)
         return;
-    clock_drift_sample(&p->drift, server, 1000, rec->start * 1000.0,
-                       rec->start * 1000.0 + rec->duration_ms, "http-date");
+    clock_drift_sample(&p->drift, server, 1000, start - RECORD_SLACK_MS,
+                       start + rec->duration_ms + RECORD_SLACK_MS, "http-date");
 }
 
 static void on_record(struct runner *r, const struct transport_record *rec)
