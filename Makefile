@@ -4,19 +4,28 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/perch
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 VERSION := 0.1.0
 
 CC ?= cc
 FUZZ_CC ?= clang
 PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS)) \
+             -DPERCH_STROPHE_VERSION='"$(shell pkg-config --modversion libstrophe)"'
+# wslay: Debian's libwslay-dev ships no .pc file; pkg-config where there is
+# one, else the library by name.
+WSLAY_LIBS = $(shell pkg-config --libs libwslay 2>/dev/null || echo -lwslay)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) $(WSLAY_LIBS) -lm
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-missing-field-initializers
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-               -DPERCH_VERSION='"$(VERSION)"' $(WARN) -Isrc
+               -DPERCH_VERSION='"$(VERSION)"' $(WARN) -Isrc \
+               -DPERCH_DATADIR='"$(DATADIR)"' \
+               -DPERCH_BASHCOMPDIR='"$(BASHCOMPDIR)"' \
+               -DPERCH_ZSHCOMPDIR='"$(ZSHCOMPDIR)"'
 CFLAGS ?= -O2 -g
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
        -fno-omit-frame-pointer
@@ -27,10 +36,10 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 CORE_SRC := $(wildcard src/*/*.c)
 MAIN_SRC := $(wildcard main/*.c)
 UI_SRC := $(wildcard ui/*.c)
-UI_PURE := ui/theme.c ui/list.c ui/duration.c ui/agent_order.c ui/dialog_view.c
+UI_PURE := ui/theme.c ui/list.c ui/duration.c ui/agent_order.c ui/dialog_view.c \
+           ui/console_gist.c
 UI_PKGS := ncursesw readline
-UI_CFLAGS = $(shell pkg-config --cflags $(UI_PKGS)) -D_GNU_SOURCE \
-            -DPERCH_DATADIR='"$(DATADIR)"'
+UI_CFLAGS = $(shell pkg-config --cflags $(UI_PKGS)) -D_GNU_SOURCE
 UI_LIBS = $(shell pkg-config --libs $(UI_PKGS))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -44,6 +53,7 @@ CHK_MAIN := $(patsubst %.c,$(B)/check/%.o,$(MAIN_SRC) \
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/check/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 TOOLS := $(B)/tools/freeport $(B)/tools/sink $(B)/tools/boshproxy \
+         $(B)/tools/wsproxy \
          $(B)/tools/evilxmpp
 
 # make V=1 shows the full command lines.
@@ -156,6 +166,11 @@ $(B)/tools/evilxmpp: tests/tools/evilxmpp.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -O2 -o $@ $<
 
+$(B)/tools/wsproxy: tests/tools/wsproxy.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 $(shell pkg-config --cflags libevent) -o $@ $< \
+	    $(shell pkg-config --libs libevent)
+
 $(B)/tools/boshproxy: tests/tools/boshproxy.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -O2 $(shell pkg-config --cflags libevent libcrypto) \
@@ -214,14 +229,18 @@ demo: demo-deps
 # --- install ---
 install: $(B)/perch
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(DATADIR)/themes
+	    $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(B)/perch $(DESTDIR)$(BINDIR)/perch
 	install -m 644 docs/perch.1 $(DESTDIR)$(MANDIR)/man1/perch.1
 	for t in themes/*.theme; do [ -e "$$t" ] || continue; \
 	    install -m 644 "$$t" $(DESTDIR)$(DATADIR)/themes/; done
+	install -m 644 completions/perch.bash $(DESTDIR)$(BASHCOMPDIR)/perch
+	install -m 644 completions/_perch $(DESTDIR)$(ZSHCOMPDIR)/_perch
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/perch $(DESTDIR)$(MANDIR)/man1/perch.1
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/perch $(DESTDIR)$(ZSHCOMPDIR)/_perch
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

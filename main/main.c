@@ -12,8 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef PERCH_VERSION
-#define PERCH_VERSION "0.1.0"
+#ifndef PERCH_DATADIR
+#define PERCH_DATADIR "/usr/local/share/perch"
+#endif
+#ifndef PERCH_BASHCOMPDIR
+#define PERCH_BASHCOMPDIR "/usr/local/share/bash-completion/completions"
+#endif
+#ifndef PERCH_ZSHCOMPDIR
+#define PERCH_ZSHCOMPDIR "/usr/local/share/zsh/site-functions"
 #endif
 
 static const struct command *const commands[] = {
@@ -28,6 +34,7 @@ static const struct command *const commands[] = {
 /* perch [CONN] [NODE...]: the console, parsed like any command. */
 static const struct command console = {
     .help = ui_main_help,
+    .extras = CLI_FULL_JID,
     .main = ui_main,
 };
 
@@ -56,6 +63,11 @@ static void usage(FILE *f)
         "line. Options may also come from [account NAME] sections of\n"
         "~/.config/perch/config. See perch(1).\n",
         f);
+    fputs("\nInstalled by make install: themes in " PERCH_DATADIR "/themes;\n"
+          "completion for bash in " PERCH_BASHCOMPDIR "/perch\n"
+          "and for zsh in " PERCH_ZSHCOMPDIR "/_perch (node names\n"
+          "from ~/.cache/perch/nodes: perch nodes >~/.cache/perch/nodes).\n",
+          f);
 }
 
 /* Parses argv (argv[0] the command's name) as cmd says, then runs it. */
@@ -95,7 +107,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-        printf("perch %s\n", PERCH_VERSION);
+        version_print(stdout, ui_versions());
         return 0;
     }
     for (i = 0; i < NCOMMANDS; i++)

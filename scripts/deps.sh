@@ -4,7 +4,7 @@
 #   build  what `make` needs to build build/perch (compiler, the libraries)
 #   test   build, and what the tests need (`make check`, unit, integration,
 #          tui, fuzz, bench): cmocka, Prosody, tmux, openssl, time, curl, clang and its
-#          libFuzzer runtime
+#          libFuzzer runtime, zsh (the completion script's test)
 #   demo   build, and what `make demo` needs: Prosody, openssl
 #   all    every one of them
 # Not root: prints the command to run instead and fails.
@@ -14,9 +14,9 @@ build=(
     build-essential pkg-config
     libstrophe-dev libcurl4-openssl-dev libgsasl-dev libssl-dev
     libevent-dev libncurses-dev libreadline-dev libjansson-dev libinih-dev
-    libexpat1-dev
+    libexpat1-dev libwslay-dev
 )
-test=(libcmocka-dev prosody tmux openssl time curl clang libclang-rt-14-dev)
+test=(libcmocka-dev prosody tmux openssl time curl clang libclang-rt-14-dev zsh)
 demo=(prosody openssl)
 
 case ${1:-} in

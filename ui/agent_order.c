@@ -91,3 +91,54 @@ void agent_order_sort(struct agent **v, size_t n, enum agent_order o,
         v[i] = t[i].a;
     free(t);
 }
+
+/* Finesse's order of a user's states (the User API's list). */
+static const char *const finesse_states[] = {
+    "LOGOUT",
+    "NOT_READY",
+    "READY",
+    "RESERVED",
+    "RESERVED_OUTBOUND",
+    "RESERVED_OUTBOUND_PREVIEW",
+    "TALKING",
+    "HOLD",
+    "WORK",
+    "WORK_READY",
+    "UNKNOWN",
+};
+
+#define NSTATES (sizeof finesse_states / sizeof finesse_states[0])
+#define MAX_OTHER 8 /* states Finesse does not list, counted apart */
+
+void agent_state_counts(const struct map *agents, char *out, size_t size)
+{
+    size_t counts[NSTATES + MAX_OTHER] = {0}, nother = 0, i = 0, j, len = 0;
+    const char *other[MAX_OTHER], *key, *name;
+    void *val;
+
+    while (map_next(agents, &i, &key, &val)) {
+        const char *st = s(((const struct agent *)val)->state);
+        for (j = 0; j < NSTATES && strcmp(finesse_states[j], st) != 0; j++)
+            ;
+        if (j == NSTATES) { /* not Finesse's: after them, as first seen */
+            for (j = 0; j < nother && strcmp(other[j], st) != 0; j++)
+                ;
+            if (j == nother && nother < MAX_OTHER)
+                other[nother++] = st;
+            j = j < nother ? NSTATES + j : NSTATES + MAX_OTHER - 1;
+        }
+        counts[j]++;
+    }
+    out[0] = '\0';
+    for (j = 0; j < NSTATES + MAX_OTHER && len + 1 < size; j++) {
+        if (counts[j] == 0)
+            continue;
+        name = j < NSTATES            ? finesse_states[j]
+               : j - NSTATES < nother ? other[j - NSTATES]
+                                      : "?";
+        len += (size_t)snprintf(out + len, size - len, "%s%s %zu",
+                                len ? "  " : "", *name ? name : "?", counts[j]);
+    }
+    if (len >= size && size > 0)
+        out[size - 1] = '\0';
+}

@@ -26,4 +26,10 @@ const char *agent_order_name(enum agent_order o);
 void agent_order_sort(struct agent **v, size_t n, enum agent_order o,
                       const struct model *m, double now_ms);
 
+/* "NOT_READY 3  READY 12  TALKING 2": every agent of agents (loginId ->
+ * struct agent) counted by state, in Finesse's order of states (LOGOUT,
+ * NOT_READY, READY, RESERVED…, TALKING, HOLD, WORK, WORK_READY, UNKNOWN),
+ * states Finesse does not name after them; "" when there are none. */
+void agent_state_counts(const struct map *agents, char *out, size_t size);
+
 #endif

@@ -169,9 +169,40 @@ int ui_put(WINDOW *w, const char *s, int width)
     return used;
 }
 
+int ui_text_width(const char *s)
+{
+    char *clean = sanitize_str(s, SANITIZE_LINE);
+    const char *p = clean;
+    int cols = 0, cw;
+    uint32_t cp;
+
+    while (*p) {
+        p += utf8_next(p, &cp);
+        cw = ui->utf8 ? wcwidth((wchar_t)cp)
+                      : (cp < 0x80 ? 1 : (int)strlen(ascii_for(cp)));
+        cols += cw < 0 ? 1 : cw;
+    }
+    free(clean);
+    return cols;
+}
+
+int ui_put_cut(WINDOW *w, const char *s, int width)
+{
+    const char *dots = ui->utf8 ? "…" : "...";
+    int nd = ui->utf8 ? 1 : 3, y, x;
+
+    getyx(w, y, x);
+    (void)y;
+    if (width > getmaxx(w) - x)
+        width = getmaxx(w) - x;
+    if (width <= nd || ui_text_width(s) <= width)
+        return ui_put(w, s, width);
+    return ui_put(w, s, width - nd) + ui_put(w, dots, nd);
+}
+
 void ui_put_pad(WINDOW *w, const char *s, int width)
 {
-    int used = ui_put(w, s, width), y, x;
+    int used = ui_put_cut(w, s, width), y, x;
 
     getyx(w, y, x);
     (void)y;
@@ -202,6 +233,8 @@ void ui_title(WINDOW *w, int cols, const char *name, const char *info,
     wattrset(w, ui_attr(focused ? THEME_TAB_ACTIVE : THEME_TITLE));
     ui_printf(w, " %s ", name);
     wattrset(w, ui_attr(THEME_TITLE));
+    if (ui->drawing_stale) /* from before a loss, not refreshed yet */
+        ui_printf(w, "stale — ");
     {
         int y, x;
         getyx(w, y, x);
@@ -209,4 +242,30 @@ void ui_title(WINDOW *w, int cols, const char *name, const char *info,
         ui_put_pad(w, info ? info : "", cols - x);
     }
     wattrset(w, ui_attr(THEME_NORMAL));
+}
+
+/* Adds A_DIM to every cell of w from row from on, keeping characters,
+ * attributes and colours (a wide character is read once, at its first
+ * cell). */
+void ui_dim(WINDOW *w, int from, int rows, int cols)
+{
+    int y, x;
+
+    for (y = from; y < rows; y++)
+        for (x = 0; x < cols; x++) {
+            cchar_t cc;
+            wchar_t wch[CCHARW_MAX + 1];
+            attr_t at;
+            short pair;
+            int width;
+
+            if (mvwin_wch(w, y, x, &cc) == ERR ||
+                getcchar(&cc, wch, &at, &pair, NULL) == ERR)
+                continue;
+            width = wcwidth(wch[0]);
+            setcchar(&cc, wch, at | A_DIM, pair, NULL);
+            mvwadd_wch(w, y, x, &cc);
+            if (width > 1)
+                x += width - 1;
+        }
 }

@@ -8,6 +8,7 @@
  */
 #include "ui.h"
 #include "base/buf.h"
+#include "base/loop.h"
 #include "base/sanitize.h"
 
 #include <readline/history.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -25,8 +27,9 @@
 static FILE *devnull;
 static char *hist_path;
 static int in_line_handler;
-static char *pending_line; /* input_set_line from inside the handler */
-static char **completions; /* candidates of the completion under way */
+static char *pending_line;   /* input_set_line from inside the handler */
+static size_t pending_point; /* the cursor's byte offset in it */
+static char **completions;   /* candidates of the completion under way */
 
 static int line_empty(void)
 {
@@ -43,6 +46,10 @@ static int key_char(int count, int key)
         }
         if (key == 'q') {
             ui_quit(0);
+            return 0;
+        }
+        if (key >= '1' && key < '1' + P_N) { /* the tab bar's numbers */
+            ui_focus(key - '1');
             return 0;
         }
         if (ui_pane_key(key))
@@ -279,6 +286,135 @@ static void show_matches(char **matches, int n, int longest)
     buf_done(&b);
 }
 
+/* ---- the bytes read, and Escape alone ----
+ *
+ * input_read reads what the terminal has into inq; readline takes it from
+ * there (rl_getc_function). An Escape alone could be the start of a key's
+ * sequence (arrows, Alt-1, F1 begin with it): it waits ESCDELAY ms (the
+ * environment's, like ncurses, or UI_ESC_MS) and, when nothing followed,
+ * is a key of its own (K_ESC), never given to readline. */
+
+#define UI_ESC_MS 50
+
+static unsigned char inq[4096];
+static size_t inq_len, inq_pos;
+static struct loop_timer *esc_timer;
+
+static int queued_getc(FILE *f)
+{
+    if (inq_pos < inq_len)
+        return inq[inq_pos++];
+    return rl_getc(f); /* readline wants more than was read: wait for it */
+}
+
+static int queued_available(void)
+{
+    struct timeval tv = {0, 0};
+    fd_set fds;
+
+    if (inq_pos < inq_len)
+        return 1;
+    FD_ZERO(&fds);
+    FD_SET(STDIN_FILENO, &fds);
+    return select(STDIN_FILENO + 1, &fds, NULL, NULL, &tv) > 0;
+}
+
+static unsigned esc_delay(void)
+{
+    const char *env = getenv("ESCDELAY");
+    char *end;
+    long ms = env && *env ? strtol(env, &end, 10) : -1;
+
+    return ms >= 0 && ms <= 10000 && env && *end == '\0' ? (unsigned)ms
+                                                         : UI_ESC_MS;
+}
+
+/* With the help overlay open, keys never reach readline: j/k, Space,
+ * arrows and PgUp/PgDn scroll it, anything else closes it. */
+static void help_input(const unsigned char *in, size_t n)
+{
+    size_t used;
+    int key;
+
+    while (n > 0) { /* keys read together (PgDn PgDn …) each count */
+        key = 0;
+        used = 1;
+        if (in[0] == 'j' || in[0] == 'k' || in[0] == ' ')
+            key = in[0];
+        else if (n >= 3 && in[0] == 27 && (in[1] == '[' || in[1] == 'O')) {
+            used = 3;
+            key = in[2] == 'A' ? K_UP : in[2] == 'B' ? K_DOWN : 0;
+            if ((in[2] == '5' || in[2] == '6') && n >= 4 && in[3] == '~') {
+                key = in[2] == '5' ? K_PGUP : K_PGDN;
+                used = 4;
+            }
+        }
+        if (key == 0 || !ui_help_scroll(key)) {
+            ui_toggle_help(); /* and the key does nothing else */
+            return;
+        }
+        in += used;
+        n -= used;
+    }
+}
+
+/* Escape alone: closes the help overlay, else goes to the focused pane
+ * (the Dialogs detail and Console's whole-pane view close). */
+static void on_escape(void *arg)
+{
+    (void)arg;
+    inq_len = inq_pos = 0;
+    if (ui->help)
+        ui_toggle_help();
+    else
+        ui_pane_key(K_ESC);
+}
+
+/* readline takes what was read, a key at a time; a line a command put on
+ * the input is set after its handler. */
+static void feed_readline(void)
+{
+    while (inq_pos < inq_len && !ui->done) {
+        rl_callback_read_char();
+        if (pending_line) {
+            rl_replace_line(pending_line, 0);
+            rl_point =
+                pending_point < (size_t)rl_end ? (int)pending_point : rl_end;
+            free(pending_line);
+            pending_line = NULL;
+            ui_dirty_input();
+        }
+        if (ui->help) { /* the rest closes or scrolls the overlay */
+            help_input(inq + inq_pos, inq_len - inq_pos);
+            break;
+        }
+    }
+    inq_len = inq_pos = 0;
+}
+
+void input_read(void)
+{
+    ssize_t n;
+
+    if (inq_pos >= inq_len)
+        inq_len = inq_pos = 0;
+    n = read(STDIN_FILENO, inq + inq_len, sizeof inq - inq_len);
+    if (n <= 0)
+        return;
+    inq_len += (size_t)n;
+    loop_timer_stop(esc_timer);
+    if (inq_len == 1 && inq[0] == 27) { /* a key of its own, or a start? */
+        loop_timer_start(esc_timer, esc_delay());
+        return;
+    }
+    if (ui->help) {
+        help_input(inq, inq_len);
+        inq_len = inq_pos = 0;
+        return;
+    }
+    feed_readline();
+}
+
 /* ---- life ---- */
 
 int input_init(const char *history_path, char **cause)
@@ -300,6 +436,9 @@ int input_init(const char *history_path, char **cause)
     /* readline rings by writing BEL to stderr, under ncurses' feet; an
      * inputrc may still ask for it */
     rl_variable_bind("bell-style", "none");
+    rl_getc_function = queued_getc;
+    rl_input_available_hook = queued_available;
+    esc_timer = loop_timer_new(ui->loop, on_escape, NULL);
     rl_callback_handler_install(PROMPT, on_line);
     bind_keys();
     if (history_path) {
@@ -319,6 +458,8 @@ int input_init(const char *history_path, char **cause)
 void input_done(void)
 {
     rl_callback_handler_remove();
+    loop_timer_free(esc_timer);
+    esc_timer = NULL;
     if (hist_path)
         history_truncate_file(hist_path, HISTORY_MAX);
     free(hist_path);
@@ -331,46 +472,6 @@ void input_done(void)
     devnull = NULL;
 }
 
-/* With the help overlay open, keys never reach readline: j/k, Space,
- * arrows and PgUp/PgDn scroll it, anything else closes it. */
-static void help_input(void)
-{
-    unsigned char in[32];
-    ssize_t n = read(STDIN_FILENO, in, sizeof in);
-    int key = 0;
-
-    if (n <= 0)
-        return;
-    if (n == 1 && (in[0] == 'j' || in[0] == 'k' || in[0] == ' '))
-        key = in[0];
-    else if (n >= 3 && in[0] == 27 && (in[1] == '[' || in[1] == 'O'))
-        key = in[2] == 'A'             ? K_UP
-              : in[2] == 'B'           ? K_DOWN
-              : in[2] == '5' && n >= 4 ? K_PGUP
-              : in[2] == '6' && n >= 4 ? K_PGDN
-                                       : 0;
-    if (key == 0 || !ui_help_scroll(key))
-        ui_toggle_help();
-}
-
-void input_read(void)
-{
-    if (ui->help) {
-        help_input();
-        return;
-    }
-    rl_callback_read_char();
-    /* readline empties the line after its handler: a line a command put
-     * there is set now */
-    if (pending_line) {
-        rl_replace_line(pending_line, 0);
-        rl_point = rl_end;
-        free(pending_line);
-        pending_line = NULL;
-        ui_dirty_input();
-    }
-}
-
 void input_suspend(void)
 {
     rl_deprep_terminal();
@@ -381,16 +482,22 @@ void input_resume(void)
     rl_prep_terminal(0);
 }
 
-void input_set_line(const char *text)
+void input_set_line_at(const char *text, size_t point)
 {
     if (in_line_handler) {
         free(pending_line);
         pending_line = xstrdup(text);
+        pending_point = point;
         return;
     }
     rl_replace_line(text, 0);
-    rl_point = rl_end;
+    rl_point = point < (size_t)rl_end ? (int)point : rl_end;
     ui_dirty_input();
+}
+
+void input_set_line(const char *text)
+{
+    input_set_line_at(text, strlen(text));
 }
 
 const char *input_line(void)

@@ -18,6 +18,7 @@ enum ui_key {
     K_HOME,
     K_END,
     K_ENTER,
+    K_ESC, /* Escape alone (no key followed within ESCDELAY) */
 };
 
 /* Scrolling list state shared by the panes. */

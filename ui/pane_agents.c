@@ -33,7 +33,6 @@ struct agents_pane {
     size_t n, cap;
     struct agent_row *rows;
     size_t nrows, rows_cap;
-    char counts[400];               /* by state, as of the last sort */
     unsigned long sorted_at_events; /* model.events at the last sort */
     unsigned long removed_at;       /* model.removed at the last sort */
     double sorted_ms;               /* loop clock of the last sort; 0: due */
@@ -105,7 +104,6 @@ static int matches(const struct agent *a, const char *f)
 }
 
 static void sort_agents(struct agents_pane *p);
-static void state_counts(char *out, size_t size);
 
 /* The voice channel is the agent's own state: only other media get a
  * row. */
@@ -156,7 +154,6 @@ static void collect(struct agents_pane *p)
     p->removed_at = mm->removed;
     p->sorted_ms = now;
     sort_agents(p);
-    state_counts(p->counts, sizeof p->counts);
     build_rows(p);
 }
 
@@ -186,33 +183,6 @@ static void sort_agents(struct agents_pane *p)
         if (p->filter == NULL || matches(val, p->filter))
             p->v[p->n++] = val;
     agent_order_sort(p->v, p->n, p->sort, m, model_wall_ms());
-}
-
-/* "READY 12  NOT_READY 3 …" over every agent (not only the filtered). */
-static void state_counts(char *out, size_t size)
-{
-    const struct model *m = &ui->app->model;
-    const char *names[16];
-    size_t counts[16], k = 0, j, i = 0, len = 0;
-    const char *key;
-    void *val;
-
-    while (map_next(&m->agents, &i, &key, &val)) {
-        const char *st = s(((struct agent *)val)->state);
-        for (j = 0; j < k && strcmp(names[j], st) != 0; j++)
-            ;
-        if (j == k && k < 16) {
-            names[k] = st;
-            counts[k++] = 0;
-        }
-        if (j < k)
-            counts[j]++;
-    }
-    out[0] = '\0';
-    for (j = 0; j < k && len + 1 < size; j++)
-        len +=
-            (size_t)snprintf(out + len, size - len, "%s%s %zu", j ? "  " : "",
-                             *names[j] ? names[j] : "?", counts[j]);
 }
 
 /* "-" or "3m05s": the time since a state change (server clock, 0 unknown). */
@@ -276,7 +246,7 @@ static void media_row(WINDOW *w, const struct agent_media *md, int sel,
 static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
 {
     struct agents_pane *p = state;
-    char info[512];
+    char info[512], counts[400];
     double now = model_wall_ms();
     size_t i;
     int y;
@@ -284,10 +254,12 @@ static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
     collect(p);
     p->rows_shown = rows - 2;
     ui_list_fit(&p->l, p->nrows, rows - 2);
-    snprintf(info, sizeof info, "%zu agents — %s — sort: %s%s%s",
-             ui->app->model.agents.n, p->counts[0] ? p->counts : "none yet",
-             agent_order_name(p->sort), p->filter ? " — filter: " : "",
-             p->filter ? p->filter : "");
+    /* counted on each frame, as the rows are drawn */
+    agent_state_counts(&ui->app->model.agents, counts, sizeof counts);
+    snprintf(info, sizeof info, "%zu agent%s — %s — sort: %s%s%s",
+             ui->app->model.agents.n, ui->app->model.agents.n == 1 ? "" : "s",
+             counts[0] ? counts : "none yet", agent_order_name(p->sort),
+             p->filter ? " — filter: " : "", p->filter ? p->filter : "");
     ui_title(w, cols, "Agents", info, focused);
     if (rows < 2)
         return;
@@ -345,6 +317,10 @@ static void agents_find(void *state, const char *text)
     p->l.sel = p->l.top = 0;
     free(p->selected_id);
     p->selected_id = NULL;
+    ui_say(0,
+           p->filter ? "Agents: showing agents matching '%s' (/ alone clears)"
+                     : "Agents: filter cleared%s",
+           p->filter ? p->filter : "");
 }
 
 const struct pane_ops pane_agents = {

@@ -6,8 +6,10 @@
  * search with n/N, freeze/follow, /save.
  */
 #include "ui.h"
+#include "console_gist.h"
 #include "base/file.h"
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "xmpp/console.h"
 #include "xmpp/pretty.h"
 
@@ -17,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define GIST_CACHE 256 /* more than a screen of rows */
+#define HSCROLL_STEP 8 /* columns a Left/Right press moves */
 
 struct console_pane {
     unsigned long *seqs; /* entries passing the filter, oldest first */
@@ -40,6 +45,13 @@ struct console_pane {
     /* pretty text of the selected entry */
     unsigned long pretty_seq;
     char *pretty;
+    int raw;        /* the detail shows the text as on the wire, wrapped */
+    size_t hscroll; /* columns the detail and rows are scrolled right */
+    /* gists of the rows drawn, by seq modulo GIST_CACHE */
+    struct {
+        unsigned long seq;
+        char *gist; /* NULL: none */
+    } gists[GIST_CACHE];
 };
 
 static struct console_pane *the; /* for the commands */
@@ -72,6 +84,9 @@ static void console_done(void *state)
     clear_filter(p);
     if (p->has_search)
         regfree(&p->search);
+    size_t i;
+    for (i = 0; i < GIST_CACHE; i++)
+        free(p->gists[i].gist);
     free(p->seqs);
     free(p->pretty);
     free(p);
@@ -199,40 +214,112 @@ static void entry_time(const struct console_entry *e, char *out, size_t size)
 
 /* A REST request and the Update carrying its requestId: on the request
  * "Update in N ms", on the Update the request it answers. */
-static int update_link(WINDOW *w, const struct console_entry *e, int cols)
+static void update_link(struct buf *b, const struct console_entry *e)
 {
     const struct console_entry *other =
         console_find(ui->app->console, e->update);
-    char text[96];
 
     if (e->dir == CONSOLE_OUT)
-        snprintf(text, sizeof text, "%s Update in %.0f ms",
-                 e->pair ? "," : "  <->", e->update_ms);
+        buf_printf(b, "%s Update in %.0f ms", e->pair ? "," : "  <->",
+                   e->update_ms);
     else
-        snprintf(text, sizeof text, "  <-> Update of %s%s%s, %.0f ms",
-                 other ? other->name : "(gone)", other ? "/" : "",
-                 other ? other->type : "", e->update_ms);
-    return ui_put(w, text, cols);
+        buf_printf(b, "  <-> Update of %s%s%s, %.0f ms",
+                   other ? other->name : "(gone)", other ? "/" : "",
+                   other ? other->type : "", e->update_ms);
+}
+
+/* The byte offset of the character n columns into s (its end when
+ * shorter): where a line scrolled n columns right starts. */
+static size_t skip_cols(const char *s, size_t n)
+{
+    const char *p = s;
+    uint32_t cp;
+
+    while (*p && n-- > 0)
+        p += utf8_next(p, &cp);
+    return (size_t)(p - s);
+}
+
+/* The entry's gist (console_gist.h), parsed once while its row is on
+ * screen; NULL when none. */
+static const char *gist_of(struct console_pane *p,
+                           const struct console_entry *e)
+{
+    size_t k = e->seq % GIST_CACHE;
+    xmpp_stanza_t *st;
+
+    if (p->gists[k].seq == e->seq)
+        return p->gists[k].gist;
+    free(p->gists[k].gist);
+    p->gists[k].gist = NULL;
+    p->gists[k].seq = e->seq;
+    if (e->dir != CONSOLE_INFO && e->text[0] == '<' &&
+        (st = xmpp_stanza_new_from_string(ui->app->ctx, e->text)) != NULL) {
+        p->gists[k].gist = console_gist(st);
+        xmpp_stanza_release(st);
+    }
+    return p->gists[k].gist;
+}
+
+/* The row's "NAME/TYPE id=ID NODE  <-> pairing" within room columns: at
+ * the left edge (not scrolled) the node and then the id give up their left
+ * end first, so the pairing stays; scrolled, everything is there. */
+static void row_rest(struct console_pane *p, struct buf *b,
+                     const struct console_entry *e, const char *gist, int room)
+{
+    const struct console_entry *pair =
+        e->pair ? console_find(ui->app->console, e->pair) : NULL;
+    /* the node once: not again when the gist names it */
+    int has_node = e->node && !(gist && strstr(gist, e->node));
+    char *id = xstrdup(e->id ? e->id : ""), *node;
+    struct buf tail;
+    int need;
+
+    node = xstrdup(has_node ? e->node : "");
+    buf_init(&tail);
+    if (e->pair) {
+        if (e->dir == CONSOLE_OUT)
+            buf_printf(&tail, "  <-> %s in %.0f ms",
+                       pair ? (pair->type[0] ? pair->type : "?") : "(gone)",
+                       e->rtt_ms);
+        else
+            buf_printf(&tail, "  <-> reply in %.0f ms", e->rtt_ms);
+    }
+    if (e->update)
+        update_link(&tail, e);
+    buf_puts(&tail, "");
+    need = ui_text_width(e->name) + 1 + ui_text_width(e->type) + 1 +
+           (e->id ? 3 + ui_text_width(id) : 0) +
+           (has_node ? 1 + ui_text_width(node) : 0) + ui_text_width(tail.data);
+    if (p->hscroll == 0 && need > room && has_node) {
+        int w = ui_text_width(node) - (need - room);
+        char *cut = console_cut_left(node, w > 12 ? w : 12, ui->utf8);
+        need -= ui_text_width(node) - ui_text_width(cut);
+        free(node);
+        node = cut;
+    }
+    if (p->hscroll == 0 && need > room && e->id) {
+        int w = ui_text_width(id) - (need - room);
+        char *cut = console_cut_left(id, w > 6 ? w : 6, ui->utf8);
+        free(id);
+        id = cut;
+    }
+    buf_printf(b, "%s%s%s %s%s%s%s%s", e->name, e->type[0] ? "/" : "", e->type,
+               e->id ? "id=" : "", id, has_node ? " " : "", node, tail.data);
+    buf_done(&tail);
+    free(id);
+    free(node);
 }
 
 static void row(struct console_pane *p, WINDOW *w, int y, int cols,
                 const struct console_entry *e, int sel)
 {
-    char when[32], what[160];
-    const struct console_entry *pair =
-        e->pair ? console_find(ui->app->console, e->pair) : NULL;
+    char when[32];
+    const char *gist = gist_of(p, e);
+    struct buf rest;
     int x;
-    (void)p;
 
     entry_time(e, when, sizeof when);
-    if (e->dir == CONSOLE_INFO) /* perch's own note: its first line */
-        snprintf(what, sizeof what, "%.*s", (int)strcspn(e->text, "\n"),
-                 e->text);
-    else
-        snprintf(what, sizeof what, "%s%s%s %s%s%s%s", e->name,
-                 e->type[0] ? "/" : "", e->type, e->id ? "id=" : "",
-                 e->id ? e->id : "", e->node ? " " : "",
-                 e->node ? e->node : "");
     wmove(w, y, 0);
     wattrset(w, ui_attr(sel ? THEME_SELECTION : THEME_NORMAL));
     x = ui_put(w, when, cols);
@@ -247,19 +334,22 @@ static void row(struct console_pane *p, WINDOW *w, int y, int cols,
                                         : "!",
                 cols - x);
     x += ui_put(w, " ", cols - x);
-    x += ui_put(w, what, cols - x);
-    if (e->pair) {
-        char rtt[96];
-        if (e->dir == CONSOLE_OUT)
-            snprintf(rtt, sizeof rtt, "  <-> %s in %.0f ms",
-                     pair ? (pair->type[0] ? pair->type : "?") : "(gone)",
-                     e->rtt_ms);
-        else
-            snprintf(rtt, sizeof rtt, "  <-> reply in %.0f ms", e->rtt_ms);
-        x += ui_put(w, rtt, cols - x);
+    if (gist) { /* what it is first; a node path shortened from the left */
+        int room = cols - x, budget = room * 3 / 5 > 24 ? room * 3 / 5 : 24;
+        char *fit =
+            console_gist_fit(gist, budget < room ? budget : room, ui->utf8);
+        x += ui_put(w, fit, cols - x);
+        x += ui_put(w, "  ", cols - x);
+        free(fit);
     }
-    if (e->update)
-        x += update_link(w, e, cols - x);
+    buf_init(&rest);
+    if (e->dir == CONSOLE_INFO) /* perch's own note: its first line */
+        buf_printf(&rest, "%.*s", (int)strcspn(e->text, "\n"), e->text);
+    else
+        row_rest(p, &rest, e, gist, cols - x);
+    /* Left/Right scroll the rest of the row; "…" where it is cut */
+    x += ui_put_cut(w, rest.data + skip_cols(rest.data, p->hscroll), cols - x);
+    buf_done(&rest);
     for (; x < cols; x++)
         waddch(w, ' ');
 }
@@ -313,7 +403,29 @@ static void xml_line(struct console_pane *p, WINDOW *w, const char *line,
             off += (size_t)m.rm_eo;
         }
     }
-    for (i = 0; i < len && x < cols;) {
+    /* scrolled sideways: "…" at either end where more is there */
+    i = skip_cols(copy, p->hscroll);
+    if (i > len)
+        i = len;
+    {
+        const char *more = ui->utf8 ? "…" : ">";
+        uint32_t cp;
+        size_t left = 0, k2;
+        for (k2 = i; k2 < len; left++)
+            k2 += utf8_next(line + k2, &cp);
+        if (p->hscroll > 0 && len > 0) {
+            wattrset(w, ui_attr(THEME_BORDER));
+            x += ui_put(w, ui->utf8 ? "…" : "<", cols - x);
+        }
+        if ((int)left > cols - x) { /* the right end's marker */
+            int at = cols - 1, cy = getcury(w);
+            wattrset(w, ui_attr(THEME_BORDER));
+            mvwaddstr(w, cy, at, more); /* the last column: may move on */
+            wmove(w, cy, x);
+            cols = at;
+        }
+    }
+    for (; i < len && x < cols;) {
         size_t j = i;
         char *run;
         while (j < len && cls[j] == cls[i])
@@ -329,6 +441,34 @@ static void xml_line(struct console_pane *p, WINDOW *w, const char *line,
     free(copy);
 }
 
+/* The entry's text exactly as sent or received, wrapped at the pane's
+ * width (so nothing is cut), scrolled by detail_top rows. */
+static void draw_raw(struct console_pane *p, WINDOW *w,
+                     const struct console_entry *e, int y0, int rows, int cols)
+{
+    const char *s = e->text;
+    size_t row = 0;
+    int y = y0;
+
+    wattrset(w, ui_attr(THEME_XML_TEXT));
+    while (*s && y < y0 + rows && cols > 0) {
+        size_t n = strcspn(s, "\n"), take = skip_cols(s, (size_t)cols);
+        char *piece;
+        if (take > n)
+            take = n;
+        if (row++ >= p->detail_top) {
+            piece = xstrndup(s, take);
+            wmove(w, y++, 0);
+            ui_put(w, piece, cols);
+            free(piece);
+        }
+        s += take;
+        if (*s == '\n' && take == n)
+            s++;
+    }
+    wattrset(w, ui_attr(THEME_NORMAL));
+}
+
 static void draw_detail(struct console_pane *p, WINDOW *w, int y0, int rows,
                         int cols)
 {
@@ -339,12 +479,31 @@ static void draw_detail(struct console_pane *p, WINDOW *w, int y0, int rows,
 
     if (e == NULL)
         return;
+    if (p->raw) {
+        draw_raw(p, w, e, y0, rows, cols);
+        return;
+    }
     text = pretty_of(p, e);
     for (line = text, skip = p->detail_top; *line && skip > 0; skip--) {
         const char *nl = strchr(line, '\n');
         if (!nl)
             break;
         line = nl + 1;
+    }
+    if (p->full) { /* Right stops where the widest line shown ends */
+        const char *l = line;
+        size_t widest = 0, chars, limit;
+        int n;
+        uint32_t cp;
+        for (n = 0; *l && n < rows; n++) {
+            for (chars = 0; *l && *l != '\n'; chars++)
+                l += utf8_next(l, &cp);
+            widest = chars > widest ? chars : widest;
+            l += *l == '\n';
+        }
+        limit = widest + 2 > (size_t)cols ? widest + 2 - (size_t)cols : 0;
+        if (p->hscroll > limit)
+            p->hscroll = limit;
     }
     while (*line && y < y0 + rows) {
         const char *nl = strchr(line, '\n');
@@ -365,8 +524,9 @@ static void console_draw(void *state, WINDOW *w, int rows, int cols,
     char info[256];
 
     sync_entries(p);
-    snprintf(info, sizeof info, "%zu of %zu stanzas%s%s — %s%s", p->n,
-             console_count(c), p->filter_text ? " — filter: " : "",
+    snprintf(info, sizeof info, "%zu of %zu stanza%s%s%s — %s%s", p->n,
+             console_count(c), console_count(c) == 1 ? "" : "s",
+             p->filter_text ? " — filter: " : "",
              p->filter_text ? p->filter_text : "",
              p->follow ? "following (f freezes)" : "FROZEN (f follows)",
              console_dropped(c) ? " — oldest dropped" : "");
@@ -398,21 +558,45 @@ static void console_draw(void *state, WINDOW *w, int rows, int cols,
     draw_detail(p, w, list_rows + 2, rows - list_rows - 2, cols);
 }
 
-/* Moves to the next (dir 1) or previous (-1) entry the search matches. */
-static int search_step(struct console_pane *p, int dir)
+static int entry_matches(struct console_pane *p, size_t i)
+{
+    const struct console_entry *e = console_find(ui->app->console, p->seqs[i]);
+    return e && regexec(&p->search, e->text, 0, NULL, 0) == 0;
+}
+
+/* "Console: match 3 of 17" for the selected entry, and whether the step
+ * there went round the end. */
+static void say_match(struct console_pane *p, int wrapped)
+{
+    size_t i, n = 0, at = 0;
+
+    for (i = 0; i < p->n; i++)
+        if (entry_matches(p, i)) {
+            n++;
+            if (i <= p->l.sel)
+                at = n;
+        }
+    ui_say(0, "Console: match %zu of %zu%s — n next, N previous", at, n,
+           wrapped ? " (wrapped)" : "");
+}
+
+/* Moves to the next (dir 1) or previous (-1) entry the search matches,
+ * scrolls it into view and says which match it is. */
+static int search_step(struct console_pane *p, int dir, int first)
 {
     size_t i, k;
 
     if (!p->has_search || p->n == 0)
         return 0;
-    for (k = 1; k <= p->n; k++) {
-        const struct console_entry *e;
-        i = (p->l.sel + p->n + (size_t)dir * k) % p->n;
-        e = console_find(ui->app->console, p->seqs[i]);
-        if (e && regexec(&p->search, e->text, 0, NULL, 0) == 0) {
+    for (k = first ? 0 : 1; k <= p->n; k++) {
+        i = (p->l.sel + p->n * 2 + (size_t)dir * k) % p->n;
+        if (entry_matches(p, i)) {
+            int wrapped = !first && (dir > 0 ? i <= p->l.sel : i >= p->l.sel);
             p->l.sel = i;
             p->follow = 0;
             p->detail_top = 0;
+            ui_list_fit(&p->l, p->n, p->rows_shown);
+            say_match(p, wrapped);
             return 1;
         }
     }
@@ -449,12 +633,32 @@ static int console_key(void *state, int key)
         return 1;
     }
     switch (key) {
+    case K_ESC:
+        if (!p->full)
+            return 0;
+        p->full = 0;
+        return 1;
     case K_ENTER:
         p->full = !p->full;
         p->detail_top = 0;
         return 1;
-    case K_LEFT:
-        p->full = 0;
+    case K_LEFT: /* sideways back; at the left edge, out of the whole pane */
+        if (p->hscroll > 0)
+            p->hscroll -= p->hscroll > HSCROLL_STEP ? HSCROLL_STEP : p->hscroll;
+        else
+            p->full = 0;
+        return 1;
+    case K_RIGHT:
+        if (!p->raw)
+            p->hscroll += HSCROLL_STEP;
+        return 1;
+    case 'r':
+        p->raw = !p->raw;
+        p->detail_top = 0;
+        p->hscroll = 0;
+        ui_say(0, "Console: %s",
+               p->raw ? "raw: the text as on the wire (r: pretty)"
+                      : "pretty printed (r: raw)");
         return 1;
     case 'f':
         p->follow = !p->follow;
@@ -462,9 +666,9 @@ static int console_key(void *state, int key)
             p->l.sel = p->n - 1;
         return 1;
     case 'n':
-        return search_step(p, 1) || 1;
+        return search_step(p, 1, 0) || 1;
     case 'N':
-        return search_step(p, -1) || 1;
+        return search_step(p, -1, 0) || 1;
     case 'p': /* to the other half of the pair */
         e = selected(p);
         /* a REST request's Update first, then its answer */
@@ -505,8 +709,7 @@ static void console_find_text(void *state, const char *text)
         return;
     }
     p->has_search = 1;
-    if (search_step(p, -1))
-        ui_say(0, "Console: n next, N previous match");
+    search_step(p, -1, 1); /* the selection or the match before it */
 }
 
 void console_pane_await(unsigned long seq)
@@ -565,9 +768,9 @@ int console_pane_filter(const char *spec, char **cause)
         p->filter_text = xstrdup(spec);
     rescan(p);
     ui_say(0,
-           p->filter_text ? "Console: %zu stanzas match"
-                          : "Console: filter off (%zu stanzas)",
-           p->n);
+           p->filter_text ? "Console: %zu stanza%s match%s"
+                          : "Console: filter off (%zu stanza%s)%s",
+           p->n, p->n == 1 ? "" : "s", p->filter_text && p->n == 1 ? "es" : "");
     return 0;
 }
 
@@ -613,6 +816,9 @@ int console_pane_save(const char *path, size_t *n, char **cause)
 const struct pane_ops pane_console = {
     .name = "Console",
     .keys = "Enter  the selected stanza on the whole pane (again: back)\n"
+            "Left/Right  scroll rows and detail sideways (… marks more)\n"
+            "r  raw: the stanza exactly as on the wire, wrapped (again: "
+            "pretty)\n"
             "f  freeze / follow the newest    p  jump to the request/reply "
             "pair\n"
             "   (a /rest request: to its Update, then to its answer)\n"

@@ -209,7 +209,7 @@ static void dialogs_draw(void *state, WINDOW *w, int rows, int cols,
     if (p->detail) {
         dialog_view_refresh(&p->view, &ui->app->model, loop_now_ms());
         ended_ago(p, ago, sizeof ago);
-        snprintf(info, sizeof info, "dialog %s%s%s%s — Enter or Esc-Left back",
+        snprintf(info, sizeof info, "dialog %s%s%s%s — Enter or Esc back",
                  p->view.id, p->view.ended_ms > 0 ? " — ended " : "",
                  p->view.ended_ms > 0 ? ago : "",
                  p->view.ended_ms > 0 ? " ago" : "");
@@ -233,7 +233,7 @@ static int dialogs_key(void *state, int key)
 
     /* the rows may point at calls freed since the last frame */
     collect(p, loop_now_ms());
-    if (key == K_ENTER || (p->detail && key == K_LEFT)) {
+    if (key == K_ENTER || (p->detail && (key == K_LEFT || key == K_ESC))) {
         if (!p->detail && p->l.sel < p->n) {
             dialog_view_open(&p->view, p->v[p->l.sel]->id);
             dialog_view_refresh(&p->view, &ui->app->model, loop_now_ms());
@@ -256,8 +256,8 @@ static int dialogs_key(void *state, int key)
 const struct pane_ops pane_dialogs = {
     .name = "Dialogs",
     .keys = "Enter  the selected call's detail: fields, participants and\n"
-            "       their actions, call variables (Enter again: back); it\n"
-            "       stays on that call, and says when it has ended\n"
+            "       their actions, call variables (Enter again or Esc:\n"
+            "       back); it stays on that call, and says when it has ended\n"
             "Calls that end stay listed dim for --keep-ended seconds (30).\n"
             "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
     .deps = APP_CHANGED_DIALOGS,

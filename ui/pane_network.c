@@ -1,11 +1,15 @@
 /*
- * Network: the transport as the browser's Network tab shows HTTP — for
+ * Network: the transport as the browser's Network tab shows it — for
  * BOSH one row per request (rid, status, bytes, duration, stanzas,
- * retries, error) — with the negotiated parameters, ping RTT and clock
+ * retries, error), for WebSocket the upgrade, one row per frame
+ * (direction, opcode, size, the element or close code, refusals) and the
+ * WebSocket pings — with the negotiated parameters, ping RTT and clock
  * drift above. Over TCP there are no requests: the header says so.
  */
 #include "ui.h"
 #include "base/buf.h"
+#include "xmpp/wsframe.h"
+#include "xmpp/wsproto.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +33,30 @@ static void network_done(void *state)
     free(state);
 }
 
+/* The WebSocket's second header line: the upgrade, frames, pings. */
+static void ws_header(char *line, size_t size)
+{
+    const struct app_ws *ws = &ui->app->ws;
+    char rtt[32], close[64];
+
+    if (!ws->upgraded) {
+        snprintf(line, size, "no WebSocket upgrade yet");
+        return;
+    }
+    snprintf(rtt, sizeof rtt, ws->rtt_ms >= 0 ? "%.1f ms" : "-", ws->rtt_ms);
+    if (ws->last_close)
+        snprintf(close, sizeof close, " — last close %u %s", ws->last_close,
+                 wsproto_close_name(ws->last_close));
+    else
+        close[0] = '\0';
+    snprintf(line, size,
+             "upgrade %ld  protocol %s  extensions %s — WebSocket ping %s, "
+             "%lu lost — %lu frames, %lu refused%s",
+             ws->status, ws->protocol[0] ? ws->protocol : "none",
+             ws->extensions[0] ? ws->extensions : "none", rtt, ws->pings_lost,
+             ws->frames, ws->refused, close);
+}
+
 static void header(WINDOW *w, int y, int cols)
 {
     struct app *a = ui->app;
@@ -45,7 +73,9 @@ static void header(WINDOW *w, int y, int cols)
              rtt, drift);
     ui_put_pad(w, line, cols);
     wmove(w, y + 1, 0);
-    if (a->have_params) /* as the server sent them: nothing assumed */
+    if (a->cli->conn.ws)
+        ws_header(line, sizeof line);
+    else if (a->have_params) /* as the server sent them: nothing assumed */
         snprintf(line, sizeof line,
                  "profile %s · server: wait %u s  hold %u  requests %u  "
                  "polling %u s  inactivity %u s  maxpause %u s  ver %s — "
@@ -64,6 +94,50 @@ static void header(WINDOW *w, int y, int cols)
     ui_put_pad(w, line, cols);
 }
 
+/* One WebSocket row: the time to the millisecond, then by kind. */
+static void ws_row(const struct transport_record *r, char *line, size_t size)
+{
+    char when[16], hms[12], what[112];
+    time_t t = (time_t)r->start;
+    struct tm tm;
+    unsigned code = r->close_code ? r->close_code : 1005;
+
+    localtime_r(&t, &tm);
+    strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+    snprintf(when, sizeof when, "%s.%03d", hms,
+             (int)((r->start - (double)t) * 1000.0));
+    if (r->kind == TRANSPORT_WS_UPGRADE) {
+        snprintf(line, size,
+                 "%s  upgrade  %3ld  %6zu  protocol %s  connect %.0f ms  "
+                 "total %.0f ms%s%s",
+                 when, r->status, r->bytes_in,
+                 r->protocol ? r->protocol : "none", r->connect_ms,
+                 r->duration_ms, r->error ? "  " : "",
+                 r->error ? r->error : "");
+        return;
+    }
+    if (r->kind == TRANSPORT_WS_PING) {
+        if (r->error)
+            snprintf(line, size, "%s  ws ping  LOST: %s", when, r->error);
+        else
+            snprintf(line, size, "%s  ws ping  RTT %.1f ms", when,
+                     r->duration_ms);
+        return;
+    }
+    if (r->opcode == WSFRAME_CLOSE)
+        snprintf(what, sizeof what, "%u %s%s%s%s", code,
+                 wsproto_close_name(code), r->close_reason ? " \"" : "",
+                 r->close_reason ? r->close_reason : "",
+                 r->close_reason ? "\"" : "");
+    else
+        snprintf(what, sizeof what, "%s%s%s", r->what ? "<" : "",
+                 r->what ? r->what : "", r->what ? ">" : "");
+    snprintf(line, size, "%s  %-3s  %-6s%s %7llu %3u  %s%s%s", when,
+             r->out ? "out" : "in", wsframe_opcode_name(r->opcode),
+             r->fin ? "    " : "more", r->size, r->stanzas_in + r->stanzas_out,
+             what, r->error ? "  REFUSED: " : "", r->error ? r->error : "");
+}
+
 static void network_draw(void *state, WINDOW *w, int rows, int cols,
                          int focused)
 {
@@ -73,7 +147,8 @@ static void network_draw(void *state, WINDOW *w, int rows, int cols,
     char info[64], line[256], when[16];
     int y;
 
-    snprintf(info, sizeof info, "%zu requests kept%s", n,
+    snprintf(info, sizeof info, "%zu %s kept%s", n,
+             a->cli->conn.ws ? "records" : "requests",
              p->follow ? "" : " — End follows");
     ui_title(w, cols, "Network", info, focused);
     if (rows < 4)
@@ -82,8 +157,10 @@ static void network_draw(void *state, WINDOW *w, int rows, int cols,
     wmove(w, 3, 0);
     wattrset(w, ui_attr(THEME_TITLE) | A_BOLD);
     ui_put_pad(w,
-               "TIME      RID              STATUS    OUT     IN    MS  "
-               "ST>  ST<  RETRY  NOTE",
+               a->cli->conn.ws ? "TIME          DIR  OPCODE      SIZE  ST  "
+                                 "WHAT / CLOSE / RTT"
+                               : "TIME      RID              STATUS    OUT  "
+                                 "   IN    MS  ST>  ST<  RETRY  NOTE",
                cols);
     wattrset(w, ui_attr(THEME_NORMAL));
     p->rows_shown = rows - 4;
@@ -94,16 +171,20 @@ static void network_draw(void *state, WINDOW *w, int rows, int cols,
         const struct app_record *r = app_record_get(a, i);
         time_t t = (time_t)r->r.start;
         struct tm tm;
-        int bad = r->r.error || r->r.status >= 400 || r->r.status == 0;
+        int bad = r->r.error || r->r.status >= 400 ||
+                  (r->r.status == 0 && r->r.kind == TRANSPORT_HTTP);
 
         localtime_r(&t, &tm);
         strftime(when, sizeof when, "%H:%M:%S", &tm);
-        snprintf(line, sizeof line,
-                 "%s  %-15llu  %6ld %6zu %6zu %5.0f %4u %4u %6u  %s%s", when,
-                 r->r.rid, r->r.status, r->r.bytes_out, r->r.bytes_in,
-                 r->r.duration_ms, r->r.stanzas_out, r->r.stanzas_in,
-                 r->r.retries, r->r.empty ? "empty " : "",
-                 r->r.error ? r->r.error : "");
+        if (r->r.kind != TRANSPORT_HTTP)
+            ws_row(&r->r, line, sizeof line);
+        else
+            snprintf(line, sizeof line,
+                     "%s  %-15llu  %6ld %6zu %6zu %5.0f %4u %4u %6u  %s%s",
+                     when, r->r.rid, r->r.status, r->r.bytes_out, r->r.bytes_in,
+                     r->r.duration_ms, r->r.stanzas_out, r->r.stanzas_in,
+                     r->r.retries, r->r.empty ? "empty " : "",
+                     r->r.error ? r->r.error : "");
         wmove(w, y, 0);
         wattrset(w, ui_attr(i == p->l.sel && focused ? THEME_SELECTION
                             : bad                    ? THEME_NETWORK_ERROR
@@ -130,10 +211,12 @@ static int network_key(void *state, int key)
 
 const struct pane_ops pane_network = {
     .name = "Network",
-    .keys = "One row per BOSH request: rid, HTTP status, bytes out/in,\n"
+    .keys = "BOSH: one row per request: rid, HTTP status, bytes out/in,\n"
             "duration, stanzas out/in, resends, what went wrong.\n"
+            "WebSocket: the upgrade, one row per frame (direction, opcode,\n"
+            "size, stanzas, the element or close code), ping round trips.\n"
             "f  freeze / follow    j/k, PgUp/PgDn, Home/End  move\n"
-            "See docs/bosh.md for what the usual failures mean.\n",
+            "See docs/bosh.md and docs/websocket.md for the usual failures.\n",
     .deps = APP_CHANGED_NETWORK | APP_CHANGED_STATUS,
     .init = network_init,
     .done = network_done,

@@ -16,7 +16,8 @@
 struct nodes_pane {
     struct ui_list l;
     struct tree_row *rows;
-    size_t nrows, built_for; /* model node count the rows were built for */
+    size_t nrows;
+    unsigned long built_for; /* model nodes_changed the rows were built for */
     size_t *vis;             /* indices of the rows shown */
     size_t nvis;
     struct map folds; /* prefix -> "open" / "closed" when the user chose */
@@ -100,13 +101,13 @@ static void rebuild(struct nodes_pane *n)
     const struct model *m = &ui->app->model;
     char *keep = NULL;
 
-    if (n->rows && n->built_for == m->nodes.n)
+    if (n->rows && n->built_for == m->nodes_changed)
         return;
     if (n->nvis)
         keep = xstrdup(row_path(&n->rows[n->vis[n->l.sel]]));
     model_tree_free(n->rows, n->nrows);
     n->nrows = model_tree(m, &n->rows);
-    n->built_for = m->nodes.n;
+    n->built_for = m->nodes_changed;
     rebuild_visible(n);
     if (keep) {
         size_t i;
@@ -128,9 +129,10 @@ static void nodes_draw(void *state, WINDOW *w, int rows, int cols, int focused)
     rebuild(n);
     n->rows_shown = rows - 1;
     ui_list_fit(&n->l, n->nvis, rows - 1);
-    snprintf(info, sizeof info, "%zu nodes, %zu subscribed%s%s%s",
-             ui->app->model.nodes.n, app_subscription_count(ui->app),
-             n->filter ? " — filter: " : "", n->filter ? n->filter : "",
+    snprintf(info, sizeof info, "%zu node%s, %zu subscribed%s%s%s",
+             ui->app->model.nodes.n, ui->app->model.nodes.n == 1 ? "" : "s",
+             app_subscription_count(ui->app), n->filter ? " — filter: " : "",
+             n->filter ? n->filter : "",
              n->nvis == 0 && !n->filter ? " — R asks the service" : "");
     ui_title(w, cols, "Nodes", info, focused);
     for (y = 1, i = n->l.top; i < n->nvis && y < rows; i++, y++) {
@@ -165,7 +167,7 @@ static void nodes_draw(void *state, WINDOW *w, int rows, int cols, int focused)
                        ? ui_sym_sub_inside()
                        : " ",
                    1);
-        x += ui_put(w, seg, cols - x - right);
+        x += ui_put_cut(w, seg, cols - x - right);
         for (; x < cols - right; x++)
             waddch(w, ' ');
         if (right && cols > right)

@@ -99,8 +99,10 @@ static void queues_draw(void *state, WINDOW *w, int rows, int cols, int focused)
     collect(p);
     p->rows_shown = rows - 2;
     ui_list_fit(&p->l, p->n, rows - 2);
-    snprintf(info, sizeof info, "%zu queues — %zu teams — system %s%s%s", p->n,
-             m->teams.n, m->system.status ? m->system.status : "unknown",
+    snprintf(info, sizeof info, "%zu queue%s — %zu team%s seen — system %s%s%s",
+             p->n, p->n == 1 ? "" : "s", m->teams.n, m->teams.n == 1 ? "" : "s",
+             m->system.status ? m->system.status
+                              : "unknown (/sub /finesse/api/SystemInfo)",
              m->system.reason && *m->system.reason ? ": " : "",
              m->system.reason ? m->system.reason : "");
     ui_title(w, cols, "Queues", info, focused);

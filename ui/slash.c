@@ -5,6 +5,7 @@
  */
 #include "ui.h"
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "xmpp/console.h"
 #include "xmpp/templates.h"
 
@@ -125,6 +126,32 @@ static void run_info(int argc, char **argv, const char *rest)
 
 /* Checks and sends; on success shows Console, which selects the reply to
  * the first stanza sent when it comes. 0, or -1 (said why). */
+/* A line typed on the input, while slash_run runs it. */
+static const char *typed_line;
+
+/* A stanza the checker refused, typed on the input, stays there, the
+ * cursor where its "line L, column C: …" points (xmlcheck.h). */
+static void keep_refused(const char *text, const char *cause)
+{
+    size_t len = typed_line ? strlen(typed_line) : 0, at;
+    unsigned long line, column;
+    const char *p = text;
+
+    if (typed_line == NULL || text < typed_line || text > typed_line + len ||
+        sscanf(cause, "line %lu, column %lu", &line, &column) != 2)
+        return; /* not typed, or not the checker's (not connected …) */
+    at = len;
+    for (; line > 1 && (p = strchr(p, '\n')) != NULL; line--)
+        p++;
+    if (p) { /* a column is a character, as expat counts */
+        uint32_t cp;
+        for (; column > 1 && *p && *p != '\n'; column--)
+            p += utf8_next(p, &cp);
+        at = (size_t)(p - typed_line);
+    }
+    input_set_line_at(typed_line, at);
+}
+
 static int send_text(const char *text)
 {
     unsigned long first = console_last_seq(ui->app->console) + 1;
@@ -133,6 +160,7 @@ static int send_text(const char *text)
 
     if (app_send_text(ui->app, text, &cause) != 0) {
         ui_say(1, "not sent: %s", cause);
+        keep_refused(text, cause);
         free(cause);
         return -1;
     }
@@ -201,6 +229,7 @@ static void run_tpl(int argc, char **argv, const char *rest)
     struct template_ctx ctx;
     char *domain = xstrdup(ui->app->bare), *at, *text, *cause = NULL;
     char *user = xstrdup(ui->app->bare);
+    const struct template *tpl;
     size_t i;
     (void)rest;
 
@@ -212,6 +241,13 @@ static void run_tpl(int argc, char **argv, const char *rest)
             buf_printf(&b, " %s", templates[i].name);
         ui_say(0, "%s", b.data);
         buf_done(&b);
+        free(domain);
+        free(user);
+        return;
+    }
+    tpl = template_find(argv[1]);
+    if (tpl && argc - 2 < tpl->min_args) { /* NAME alone: how to use it */
+        ui_say(1, "usage: /tpl %s — %s", tpl->usage, tpl->help);
         free(domain);
         free(user);
         return;
@@ -289,14 +325,15 @@ static void run_theme(int argc, char **argv, const char *rest)
     (void)rest;
 
     if (argc < 2) {
-        ui_say(0,
-               "theme %s; built in: default mono solarized-dark "
-               "high-contrast",
-               ui->theme.name);
+        char *known = ui_theme_names();
+        ui_say(0, "theme %s; themes: %s", ui->theme.name, known);
+        free(known);
         return;
     }
     if (ui_set_theme(argv[1], &cause) != 0) {
-        ui_say(1, "/theme: %s", cause);
+        char *known = ui_theme_names();
+        ui_say(1, "/theme: %s — themes: %s", cause, known);
+        free(known);
         free(cause);
     } else
         ui_say(0, "theme %s", ui->theme.name);
@@ -430,11 +467,14 @@ void slash_run(const char *line)
 
     while (*p == ' ' || *p == '\t')
         p++;
+    typed_line = line;
     if (*p == '<') {
         send_text(p);
+        typed_line = NULL;
         return;
     }
     if (*p != '/') {
+        typed_line = NULL;
         ui_say(1, "a line is a /command, a <stanza> or /TEXT to find; "
                   "/help lists the commands");
         return;
@@ -443,8 +483,13 @@ void slash_run(const char *line)
     argc = split(copy, argv, MAX_ARGS);
     c = argc ? find_command(argv[0]) : NULL;
     if (c == NULL) {
-        /* not a command: find the text in the focused pane */
-        ui_pane_find(p + 1);
+        /* not a command: find the text in the focused pane, which says
+         * what it did; a pane without a find has no meaning for it */
+        if (ui->panes[ui->focus].ops->find == NULL && argc)
+            ui_say(1, "unknown command /%s (Tab lists them)", argv[0]);
+        else
+            ui_pane_find(p + 1);
+        typed_line = NULL;
         free(copy);
         return;
     }
@@ -452,6 +497,7 @@ void slash_run(const char *line)
     while (*rest == ' ' || *rest == '\t')
         rest++;
     c->run(argc, argv, rest);
+    typed_line = NULL;
     free(copy);
 }
 

@@ -12,10 +12,12 @@
 #include "model/cluster.h"
 #include "xmpp/console.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <readline/readline.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,15 +36,31 @@
 #define WIDE_MIN_ROWS 40
 
 const char ui_main_help[] =
-    "Usage: perch [CONN] [NODE...]\n"
+    "Usage: perch [CONN] [--full-jid] [NODE...]\n"
     "\n"
     "Opens the interactive console: the pubsub node tree, agents, dialogs,\n"
     "the XML console and the transport's Network view, live. Each NODE is\n"
     "subscribed at the first login. Type /help inside for the commands, ?\n"
     "for the keys. /quit removes the subscriptions made in the session\n"
-    "(/quit keep leaves them). History: ~/.local/share/perch/history.\n"
+    "that no other running perch uses (/quit keep leaves them).\n"
+    "\n"
+    "A silent server is noticed within --keepalive + 10 s (default 25 s);\n"
+    "a lost connection is said in a red banner and made again by itself\n"
+    "(1 s, 2 s, 4 s … 30 s apart). After every login perch asks the server\n"
+    "again: the node tree, the subscriptions (those made here and lost by\n"
+    "the server are made again), the latest items of every subscribed\n"
+    "node; until then the panes from before are dimmed and say stale.\n"
+    "Subscriptions left by a perch that crashed are offered for removal.\n"
+    "\n"
+    "      --full-jid          subscribe this connection's full JID (Cisco's\n"
+    "                          advice for third-party clients; config\n"
+    "                          full-jid = true), not the account's bare JID\n"
+    "\n"
+    "Files: ~/.local/share/perch/history, ~/.local/share/perch/subscriptions\n"
+    "(the ledger of what each running perch holds).\n"
     "Environment: PERCH_THEME (default, mono, solarized-dark,\n"
-    "high-contrast or a .theme file), NO_COLOR, EDITOR.\n";
+    "high-contrast or a .theme file), NO_COLOR, EDITOR, ESCDELAY (ms\n"
+    "Escape waits for the rest of a key, default 50).\n";
 
 struct ui *ui;
 
@@ -115,6 +133,7 @@ void ui_say(int error, const char *fmt, ...)
     vsnprintf(ui->message, sizeof ui->message, fmt, ap);
     va_end(ap);
     ui->message_error = error;
+    ui->message_ms = loop_now_ms();
     ui->message_seq++;
     ui_dirty_chrome();
 }
@@ -138,11 +157,18 @@ static void banner_compute(void)
         buf_printf(&b,
                    "Lost connection to %s — reconnecting in %.0f s "
                    "(attempt %u) — %s",
-                   a->server, left < 0 ? 0 : left, a->attempt + 1,
+                   a->server, left < 0 ? 0 : left, a->attempt,
                    a->cause ? a->cause : "");
+    } else if (a->state == APP_CONNECTING && a->cause) {
+        buf_printf(&b,
+                   "Lost connection to %s — reconnecting now (attempt %u) — "
+                   "%s",
+                   a->server, a->attempt, a->cause);
     } else if (a->state == APP_OFFLINE && a->cause) {
         buf_printf(&b, "Not connected to %s — %s — /connect to retry",
                    a->server, a->cause);
+    } else if (a->state == APP_ONLINE && a->trouble) {
+        buf_printf(&b, "Connection to %s failing — %s", a->server, a->trouble);
     }
     if (a->model.system.status &&
         strcmp(a->model.system.status, "OUT_OF_SERVICE") == 0)
@@ -263,6 +289,11 @@ int ui_set_theme(const char *name, char **cause)
                 path = xasprintf("%s/themes/%s.theme", PERCH_DATADIR, name);
             }
         }
+        if (!strchr(name, '/') && access(path, F_OK) != 0) {
+            *cause = xasprintf("no theme '%s'", name);
+            free(path);
+            return -1;
+        }
         if (theme_load(path, &t, cause) != 0) {
             free(path);
             return -1;
@@ -273,6 +304,48 @@ int ui_set_theme(const char *name, char **cause)
     ui_theme_apply();
     ui_redraw_all();
     return 0;
+}
+
+/* Adds the NAME of each NAME.theme in dir to b, skipping names in b. */
+static void theme_dir_names(struct buf *b, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        char *name, *padded, *have;
+        if (len <= 6 || strcmp(e->d_name + len - 6, ".theme") != 0)
+            continue;
+        name = xstrndup(e->d_name, len - 6);
+        padded = xasprintf(" %s ", name);
+        have = xasprintf(" %s ", b->data);
+        if (strstr(have, padded) == NULL)
+            buf_printf(b, " %s", name);
+        free(padded);
+        free(have);
+        free(name);
+    }
+    closedir(d);
+}
+
+char *ui_theme_names(void)
+{
+    const char *home = getenv("HOME");
+    struct buf b;
+    char *dir;
+    size_t i;
+
+    buf_init(&b);
+    for (i = 0; theme_builtins[i]; i++)
+        buf_printf(&b, "%s%s", i ? " " : "", theme_builtins[i]);
+    dir = xasprintf("%s/.config/perch/themes", home ? home : "");
+    theme_dir_names(&b, dir);
+    free(dir);
+    theme_dir_names(&b, PERCH_DATADIR "/themes");
+    return buf_steal(&b);
 }
 
 /* ---- chrome: banner, tabs, message, status ---- */
@@ -306,49 +379,79 @@ static void short_transport(char *out, size_t size)
     snprintf(out, size, "%.*s%s", name, d, comma ? comma : "");
 }
 
+/* The status bar: account │ transport │ cluster node │ RTT drift │ ev/s │
+ * subs │ clock. When they do not fit, the least useful go first (drift,
+ * ev/s, clock, subs, RTT, the node); the account and the transport
+ * (TCP/BOSH…, TLS) stay. Under 110 columns the node is said short. */
+enum {
+    SF_BARE,
+    SF_HOW,
+    SF_NODE,
+    SF_RTT,
+    SF_DRIFT,
+    SF_RATE,
+    SF_SUBS,
+    SF_CLOCK,
+    SF_N
+};
+
 static void draw_status(void)
 {
+    static const int drop_order[] = {SF_DRIFT, SF_RATE, SF_CLOCK,
+                                     SF_SUBS,  SF_RTT,  SF_NODE};
     struct app *a = ui->app;
     WINDOW *w = ui->status;
-    char clock[16], rtt[32], drift[32], how[96], node[96];
+    char f[SF_N][128], how[96];
+    int shown[SF_N], i, k, width;
     const char *state;
     time_t now = time(NULL);
     struct tm tm;
 
-    localtime_r(&now, &tm);
-    strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-    state = a->state == APP_ONLINE       ? "online"
-            : a->state == APP_CONNECTING ? "connecting"
-            : a->state == APP_RETRY      ? "reconnecting"
-                                         : "offline";
+    state = a->state == APP_ONLINE && a->trouble ? "resending"
+            : a->state == APP_ONLINE             ? "online"
+            : a->state == APP_CONNECTING         ? "connecting"
+            : a->state == APP_RETRY              ? "reconnecting"
+                                                 : "offline";
     short_transport(how, sizeof how);
-    if (a->rtt_ms >= 0)
-        snprintf(rtt, sizeof rtt, "RTT %.0f ms", a->rtt_ms);
+    snprintf(f[SF_BARE], sizeof f[0], "%s", a->bare);
+    snprintf(f[SF_HOW], sizeof f[0], "%s",
+             a->state == APP_ONLINE && !a->trouble ? how : state);
+    /* which node of the cluster, and its status, once SystemInfo said */
+    cluster_describe(&a->model.system, a->host, ui->cols < 110, f[SF_NODE],
+                     sizeof f[0]);
+    /* no old round trip or drift once the session is gone */
+    if (a->state == APP_ONLINE && a->rtt_ms >= 0)
+        snprintf(f[SF_RTT], sizeof f[0], "RTT %.0f ms", a->rtt_ms);
     else
-        snprintf(rtt, sizeof rtt, "RTT -");
-    if (a->have_drift)
-        snprintf(drift, sizeof drift, "drift %+.1f s", a->drift_ms / 1000);
+        snprintf(f[SF_RTT], sizeof f[0], "RTT -");
+    if (a->state == APP_ONLINE && a->have_drift)
+        snprintf(f[SF_DRIFT], sizeof f[0], "drift %+.1f s", a->drift_ms / 1000);
     else
-        snprintf(drift, sizeof drift, "drift -");
+        f[SF_DRIFT][0] = '\0';
+    snprintf(f[SF_RATE], sizeof f[0], "%.1f ev/s", app_rate(a));
+    snprintf(f[SF_SUBS], sizeof f[0], "%zu subs", app_subscription_count(a));
+    localtime_r(&now, &tm);
+    strftime(f[SF_CLOCK], sizeof f[0], "%H:%M:%S", &tm);
+    for (i = 0; i < SF_N; i++)
+        shown[i] = f[i][0] != '\0';
+    for (k = 0;; k++) { /* " a │ b │ c" within the columns */
+        for (width = 0, i = 0; i < SF_N; i++)
+            if (shown[i])
+                width += (int)strlen(f[i]) + (i == SF_DRIFT ? 1 : 3);
+        if (width <= ui->cols ||
+            k == (int)(sizeof drop_order / sizeof drop_order[0]))
+            break;
+        shown[drop_order[k]] = 0;
+    }
     wbkgdset(w, ui_attr(THEME_STATUS));
     wattrset(w, ui_attr(THEME_STATUS));
     werase(w);
     wmove(w, 0, 0);
-    if (ui->cols < 110) { /* narrow: "TLS" for the transport, no drift */
-        if (a->state == APP_ONLINE)
-            snprintf(how, sizeof how, "%s",
-                     strstr(app_transport_text(a), "TLS") ? "TLS" : "no TLS");
-        drift[0] = '\0';
-    }
-    /* which node of the cluster, and its status, once SystemInfo said */
-    cluster_describe(&a->model.system, a->host, ui->cols < 110, node,
-                     sizeof node);
-    ui_printf(w, " %s %s %s %s%s%s%s%s %s%s%s %s %.1f ev/s %s %zu subs %s %s",
-              a->bare, ui_sym_vline(), a->state == APP_ONLINE ? how : state,
-              ui_sym_vline(), node[0] ? " " : "", node, node[0] ? " " : "",
-              node[0] ? ui_sym_vline() : "", rtt, drift[0] ? " " : "", drift,
-              ui_sym_vline(), app_rate(a), ui_sym_vline(),
-              app_subscription_count(a), ui_sym_vline(), clock);
+    for (i = 0; i < SF_N; i++)
+        if (shown[i])
+            ui_printf(w, "%s%s %s", i == SF_BARE || i == SF_DRIFT ? "" : " ",
+                      i == SF_BARE || i == SF_DRIFT ? "" : ui_sym_vline(),
+                      f[i]);
     wnoutrefresh(w);
 }
 
@@ -367,9 +470,16 @@ static void draw_chrome(void)
     if (ui->msg) {
         werase(ui->msg);
         wmove(ui->msg, 0, 0);
-        wattrset(ui->msg, ui_attr(ui->message_error ? THEME_NETWORK_ERROR
-                                                    : THEME_CONSOLE_INFO));
-        ui_put(ui->msg, ui->message, ui->cols);
+        if (ui->app->question) { /* asked until answered */
+            wattrset(ui->msg, ui_attr(THEME_NETWORK_ERROR));
+            ui_put_cut(ui->msg, ui->app->question, ui->cols);
+        } else {
+            if (loop_now_ms() - ui->message_ms > UI_MESSAGE_MS)
+                ui->message[0] = '\0'; /* faded */
+            wattrset(ui->msg, ui_attr(ui->message_error ? THEME_NETWORK_ERROR
+                                                        : THEME_CONSOLE_INFO));
+            ui_put_cut(ui->msg, ui->message, ui->cols);
+        }
         wattrset(ui->msg, ui_attr(THEME_NORMAL));
         wnoutrefresh(ui->msg);
     }
@@ -389,7 +499,8 @@ static void draw_chrome(void)
 static void draw_help(void)
 {
     static const char global[] =
-        "Tab/S-Tab  next/previous pane    Alt-1..6 F1..F6  jump to a pane\n"
+        "Tab/S-Tab  next/previous pane    1..6 (empty line) Alt-1..6 F1..F6  a "
+        "pane\n"
         "?  this help    q  quit (empty input)    Ctrl-L  redraw\n"
         "/TEXT  find in the pane   /cmd  a command   <...  a raw stanza\n"
         "Ctrl-X Ctrl-E  edit the line in $EDITOR    Ctrl-Z  suspend\n"
@@ -421,12 +532,30 @@ static void draw_help(void)
         wattrset(win, ui_attr(THEME_NORMAL));
         for (p = text[i]; *p;) {
             const char *nl = strchr(p, '\n');
-            size_t len = nl ? (size_t)(nl - p) : strlen(p);
-            if (n++ >= ui->help_top && y < h - 1) {
-                char *line = xstrndup(p, len);
-                wmove(win, y++, 2);
-                ui_put(win, line, w - 4);
-                free(line);
+            size_t len = nl ? (size_t)(nl - p) : strlen(p), k, cut;
+            size_t indent = strspn(p, " ") + 4, avail = (size_t)w - 4;
+            const char *q = p;
+            /* wrapped at a blank, the rest indented: nothing cut off */
+            if (indent > avail / 2)
+                indent = avail / 2;
+            for (k = 0; q < p + len; k++) {
+                size_t room = k ? avail - indent : avail, left = len - (q - p);
+                cut = left;
+                if (left > room) {
+                    for (cut = room; cut > 0 && q[cut] != ' '; cut--)
+                        ;
+                    if (cut == 0)
+                        cut = room;
+                }
+                if (n++ >= ui->help_top && y < h - 1) {
+                    char *piece = xstrndup(q, cut);
+                    wmove(win, y++, 2 + (k ? (int)indent : 0));
+                    ui_put(win, piece, (int)room);
+                    free(piece);
+                }
+                q += cut;
+                while (q < p + len && *q == ' ' && left > room)
+                    q++;
             }
             p += len + (nl != NULL);
         }
@@ -504,7 +633,11 @@ static void frame(void *arg)
         if (!p->win || (!p->dirty && !ui->help))
             continue;
         werase(p->win);
+        ui->drawing_stale = (app_stale(ui->app) & p->ops->deps) != 0;
         p->ops->draw(p->state, p->win, p->rows, p->cols, i == ui->focus);
+        if (ui->drawing_stale)
+            ui_dim(p->win, 1, p->rows, p->cols);
+        ui->drawing_stale = 0;
         wnoutrefresh(p->win);
         p->dirty = 0;
     }
@@ -578,6 +711,11 @@ int ui_pane_key(int key)
 
     if (ui->help) {
         ui_toggle_help();
+        return 1;
+    }
+    if (ui->app->question && (key == 'y' || key == 'n')) {
+        app_leftovers(ui->app, key == 'y');
+        ui_dirty_chrome();
         return 1;
     }
     if (p->ops->key && p->ops->key(p->state, key)) {
@@ -677,26 +815,10 @@ static void on_stdin(evutil_socket_t fd, short what, void *arg)
 
 static char *history_path(void)
 {
-    const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    char *dir, *path;
+    char *dir = env_data_dir(), *path;
 
-    if (data && *data)
-        dir = xasprintf("%s/perch", data);
-    else if (home && *home)
-        dir = xasprintf("%s/.local/share/perch", home);
-    else
+    if (dir == NULL)
         return NULL;
-    /* mkdir -p, private: commands may name nodes and JIDs */
-    {
-        char *p;
-        for (p = dir + 1; *p; p++)
-            if (*p == '/') {
-                *p = '\0';
-                mkdir(dir, 0700);
-                *p = '/';
-            }
-        mkdir(dir, 0700);
-    }
     path = xasprintf("%s/history", dir);
     free(dir);
     return path;
@@ -810,6 +932,15 @@ out:
     xmpp_shutdown();
     ui = NULL;
     return code;
+}
+
+const char *ui_versions(void)
+{
+    static char text[128];
+
+    snprintf(text, sizeof text, "  %s\n  readline %s\n", curses_version(),
+             rl_library_version);
+    return text;
 }
 
 int ui_main(const struct cli *c)

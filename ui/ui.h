@@ -18,8 +18,9 @@
 
 #include <ncurses.h>
 
-#define UI_FPS 30      /* frames a second at most, after a key */
-#define UI_DATA_FPS 10 /* frames a second at most for server events */
+#define UI_FPS 30           /* frames a second at most, after a key */
+#define UI_DATA_FPS 10      /* frames a second at most for server events */
+#define UI_MESSAGE_MS 10000 /* the message line fades after 10 s */
 
 enum ui_pane_id {
     P_NODES,
@@ -79,12 +80,14 @@ struct ui {
     char message[512];
     int message_error;
     unsigned long message_seq; /* counts ui_say calls */
+    double message_ms;         /* loop_now_ms() it was said */
     int frame_pending, full_redraw, input_dirty, chrome_dirty;
     double frame_due; /* loop_now_ms() the pending frame is due */
     double last_frame_ms;
     unsigned long frames;
     struct loop_timer *frame_timer, *tick_timer;
     int quitting, done;
+    int drawing_stale; /* the pane being drawn shows data from before a loss */
 };
 
 extern struct ui *ui; /* the one instance while the TUI runs */
@@ -102,6 +105,9 @@ void ui_say(int error, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int ui_set_layout(const char *name); /* "tabs", "wide", "auto"; -1 bad */
 int ui_set_theme(const char *name, char **cause);
+/* The themes /theme knows: built-ins, then ~/.config/perch/themes and the
+ * installed ones, space separated (new string). */
+char *ui_theme_names(void);
 void ui_suspend(void);
 void ui_quit(int keep);
 int ui_pane_key(int key); /* to the focused pane; 1 when used */
@@ -130,12 +136,19 @@ int ui_state_element(const char *state);
 /* Writes s (UTF-8) at the cursor, at most width columns; returns the
  * columns used. Control characters are shown as '?'. */
 int ui_put(WINDOW *w, const char *s, int width);
-/* Like ui_put, padding with spaces to exactly width. */
+/* Screen columns s takes once sanitised, as ui_put shows it. */
+int ui_text_width(const char *s);
+/* Like ui_put; text cut to width ends in "…" ("..." without UTF-8). */
+int ui_put_cut(WINDOW *w, const char *s, int width);
+/* Like ui_put_cut, padding with spaces to exactly width. */
 void ui_put_pad(WINDOW *w, const char *s, int width);
 /* printf to the cursor, clipped to the rest of the line. */
 void ui_printf(WINDOW *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* The pane's title row: name, then info, reversed when focused. */
+/* Dims rows from..rows-1 of w (a stale pane), keeping its colours. */
+void ui_dim(WINDOW *w, int from, int rows, int cols);
+/* The pane's title row: name, then info, reversed when focused; "stale"
+ * first while ui->drawing_stale. */
 void ui_title(WINDOW *w, int cols, const char *name, const char *info,
               int focused);
 
@@ -154,6 +167,8 @@ void input_done(void);
 void input_read(void); /* stdin is readable */
 void input_draw(WINDOW *w, int cols);
 void input_set_line(const char *text); /* replaces the line, cursor at end */
+/* Replaces the line, the cursor at byte point (at most the end). */
+void input_set_line_at(const char *text, size_t point);
 const char *input_line(void);
 void input_suspend(void);
 void input_resume(void);

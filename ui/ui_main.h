@@ -13,4 +13,7 @@ extern const char ui_main_help[];
  * without a terminal. */
 int ui_main(const struct cli *c);
 
+/* For perch --version: "  ncurses V\n  readline V\n" (static). */
+const char *ui_versions(void);
+
 #endif

@@ -1,6 +1,7 @@
-/* The interactive console's core: the connection's life (login,
+/* The interactive console's core: the connection's life (the link: login,
  * reconnects, quit), events from the session, transport records. The
- * requests are in app_request.c. */
+ * requests are in app_request.c, the resync after a login in
+ * app_resync.c. */
 #include "app_internal.h"
 #include "base/buf.h"
 #include "decode/decode.h"
@@ -11,6 +12,8 @@
 #include "conf/conn.h"
 #include "xmpp/console.h"
 #include "xmpp/pubsub.h"
+#include "xmpp/wsframe.h"
+#include "xmpp/resync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +21,6 @@
 #include <time.h>
 
 #define PING_EVERY_MS 60000
-#define RETRY_MAX_S 30
 #define CONSOLE_ENTRIES 20000
 #define CONSOLE_BYTES (32u << 20)
 
@@ -32,29 +34,37 @@ static void on_ping_timer(void *arg)
         loop_timer_start(a->ping_timer, PING_EVERY_MS);
 }
 
-static void start_session(struct app *a);
-
-static void on_retry(void *arg)
-{
-    start_session(arg);
-}
-
-static void on_ready(void *arg, const char *bound)
+static void on_connecting(void *arg)
 {
     struct app *a = arg;
 
+    if (a->state == APP_OFFLINE && !a->quitting)
+        return; /* /disconnect meanwhile: the link closes it */
+    a->state = APP_CONNECTING;
+    app_changed(a, APP_CHANGED_STATUS);
+}
+
+static void on_online(void *arg, const char *bound, unsigned logins)
+{
+    struct app *a = arg;
+
+    a->session = link_session(a->link);
     a->state = APP_ONLINE;
     a->attempt = 0;
+    a->logins = logins;
     free(a->cause);
     a->cause = NULL;
+    free(a->trouble);
+    a->trouble = NULL;
+    free(a->jid);
+    a->jid = xstrdup(a->full_jid ? bound : a->bare);
     app_say(a, APP_SAY_INFO, "logged in as %s (%s)", bound,
             app_transport_text(a));
     if (a->quitting) {
         app_quit(a, a->keep_subscriptions);
         return;
     }
-    app_disco(a);
-    app_subscriptions(a); /* then the nodes of the command line */
+    app_resync(a);
     /* a cluster declared (REST or the other node given): which node and
      * its status from SystemInfo at once, not at its next Update */
     if (a->cli->conn.rest || a->cli->conn.alternate)
@@ -81,12 +91,6 @@ static void on_stanza(void *arg, xmpp_stanza_t *st)
         app_flush_changes(a);
 }
 
-static unsigned retry_delay_s(unsigned attempt)
-{
-    unsigned s = 1u << (attempt < 5 ? attempt : 5);
-    return s > RETRY_MAX_S ? RETRY_MAX_S : s;
-}
-
 /* The cause on the message line: its first line — or, for an untrusted
  * certificate, the --pin that accepts it (the banner shows the first
  * line). */
@@ -106,12 +110,53 @@ static void say_cause(struct app *a)
         app_say(a, APP_SAY_ERROR, "%.*s (details in Console)", first, a->cause);
 }
 
+/* What any end of a session does: nothing the server sends arrives any
+ * more, so what the panes show may no longer be true. */
+static void went_offline(struct app *a)
+{
+    a->session = NULL;
+    loop_timer_stop(a->ping_timer);
+    free(a->trouble);
+    a->trouble = NULL;
+    app_mark_stale(a);
+}
+
+/* Keeps the cause: the whole text (several lines for a certificate) stays
+ * readable in the console; the line for the user is its first line. */
+static void keep_cause(struct app *a, const char *cause)
+{
+    free(a->cause);
+    a->cause = xstrdup(cause ? cause : "connection lost");
+    console_add(a->console, CONSOLE_INFO, a->cause);
+}
+
+static void on_lost(void *arg, enum perch_fail why, const char *cause,
+                    unsigned attempt, unsigned delay_ms)
+{
+    struct app *a = arg;
+    (void)why;
+    (void)delay_ms;
+
+    went_offline(a);
+    if (a->quitting) {
+        link_close(a->link);
+        a->state = APP_OFFLINE;
+        a->ev->quit(a->ev_arg);
+        return;
+    }
+    keep_cause(a, cause);
+    a->attempt = attempt;
+    a->state = APP_RETRY;
+    a->retry_at_ms = link_retry_at_ms(a->link);
+    say_cause(a);
+    app_changed(a, APP_CHANGED_STATUS);
+}
+
 static void on_closed(void *arg, enum perch_fail why, const char *cause)
 {
     struct app *a = arg;
-    int was_online = a->state == APP_ONLINE;
 
-    loop_timer_stop(a->ping_timer);
+    went_offline(a);
     if (a->quitting) {
         a->state = APP_OFFLINE;
         a->ev->quit(a->ev_arg);
@@ -123,24 +168,55 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
         app_changed(a, APP_CHANGED_STATUS);
         return;
     }
-    free(a->cause);
-    a->cause = xstrdup(cause ? cause : "connection lost");
-    /* the whole text (several lines for a certificate) stays readable in
-     * the console; the line for the user is its first line and the pin */
-    console_add(a->console, CONSOLE_INFO, a->cause);
     /* a login refused for good is not retried: the user must act */
-    if (!was_online && (why == FAIL_AUTH || why == FAIL_CERT ||
-                        why == FAIL_PLAINTEXT || why == FAIL_SASL_MECH)) {
-        a->state = APP_OFFLINE;
-        say_cause(a);
-        app_changed(a, APP_CHANGED_STATUS);
-        return;
-    }
-    a->attempt++;
-    a->state = APP_RETRY;
-    a->retry_at_ms = loop_now_ms() + retry_delay_s(a->attempt) * 1000.0;
-    loop_timer_start(a->retry_timer, retry_delay_s(a->attempt) * 1000);
+    keep_cause(a, cause);
+    a->state = APP_OFFLINE;
     say_cause(a);
+    app_changed(a, APP_CHANGED_STATUS);
+}
+
+/* A record's string copied into the record kept (cut to size); NULL
+ * stays NULL. */
+static const char *keep(char *dst, size_t size, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    snprintf(dst, size, "%s", s);
+    return dst;
+}
+
+static void ws_note(struct app_ws *w, const struct transport_record *rec)
+{
+    if (rec->kind == TRANSPORT_WS_UPGRADE) {
+        w->upgraded = 1;
+        w->status = rec->status;
+        keep(w->protocol, sizeof w->protocol,
+             rec->protocol ? rec->protocol : "");
+        keep(w->extensions, sizeof w->extensions,
+             rec->extensions ? rec->extensions : "");
+    } else if (rec->kind == TRANSPORT_WS_PING) {
+        if (rec->error)
+            w->pings_lost++;
+        else
+            w->rtt_ms = rec->duration_ms;
+    } else {
+        w->frames++;
+        w->refused += rec->error != NULL;
+        if (rec->opcode == WSFRAME_CLOSE)
+            w->last_close = rec->close_code ? rec->close_code : 1005;
+    }
+}
+
+/* BOSH requests fail and are resent: the session is not lost yet, but
+ * the status bar must not say all is well. */
+static void on_trouble(void *arg, const char *cause)
+{
+    struct app *a = arg;
+
+    free(a->trouble);
+    a->trouble = cause ? xstrdup(cause) : NULL;
+    if (cause)
+        console_add(a->console, CONSOLE_INFO, cause);
     app_changed(a, APP_CHANGED_STATUS);
 }
 
@@ -156,10 +232,17 @@ static void on_record(void *arg, const struct transport_record *rec)
         a->records_head = (a->records_head + 1) % APP_RECORDS;
     }
     r->r = *rec;
-    snprintf(r->error, sizeof r->error, "%s", rec->error ? rec->error : "");
-    snprintf(r->date, sizeof r->date, "%s", rec->date ? rec->date : "");
-    r->r.error = rec->error ? r->error : NULL;
-    r->r.date = rec->date ? r->date : NULL;
+    r->r.error = keep(r->error, sizeof r->error, rec->error);
+    r->r.date = keep(r->date, sizeof r->date, rec->date);
+    r->r.what = keep(r->what, sizeof r->what, rec->what);
+    r->r.close_reason =
+        keep(r->close_reason, sizeof r->close_reason, rec->close_reason);
+    r->r.protocol = keep(r->protocol, sizeof r->protocol, rec->protocol);
+    r->r.extensions =
+        keep(r->extensions, sizeof r->extensions, rec->extensions);
+    r->r.via = keep(r->via, sizeof r->via, rec->via);
+    if (rec->kind != TRANSPORT_HTTP)
+        ws_note(&a->ws, rec);
     a->records_total++;
     if (rec->error || rec->status >= 400)
         a->records_failed++;
@@ -174,37 +257,21 @@ static void on_params(void *arg, const struct transport_params *p)
     app_changed(a, APP_CHANGED_NETWORK);
 }
 
-static const struct session_events app_session_events = {
-    .ready = on_ready,
+static const struct link_events app_link_events = {
+    .connecting = on_connecting,
+    .online = on_online,
     .stanza = on_stanza,
+    .lost = on_lost,
     .closed = on_closed,
     .record = on_record,
     .params = on_params,
+    .trouble = on_trouble,
 };
 
-/* The session of the last attempt is freed here, outside its callbacks. */
-static void start_session(struct app *a)
+static struct transport *make_transport(void *arg)
 {
-    struct session_config scfg;
-    char *cause = NULL;
-
-    session_free(a->session);
-    memset(&scfg, 0, sizeof scfg);
-    scfg.jid = a->cli->conn.jid;
-    scfg.resource = a->cli->conn.resource;
-    scfg.password = a->password;
-    scfg.sasl_mech = a->cli->conn.sasl;
-    scfg.allow_plaintext_auth = a->cli->conn.allow_plaintext_auth;
-    scfg.console = a->console;
-    a->session = session_new(a->loop, a->ctx,
-                             conn_transport(a->loop, a->ctx, &a->cli->conn),
-                             &scfg, &app_session_events, a);
-    a->state = APP_CONNECTING;
-    app_changed(a, APP_CHANGED_STATUS);
-    if (session_connect(a->session, &cause) != 0) {
-        on_closed(a, FAIL_NETWORK, cause);
-        free(cause);
-    }
+    struct app *a = arg;
+    return conn_transport(a->loop, a->ctx, &a->cli->conn);
 }
 
 static void on_console_add(void *arg, const struct console_entry *e)
@@ -213,13 +280,32 @@ static void on_console_add(void *arg, const struct console_entry *e)
     app_changed(arg, APP_CHANGED_CONSOLE);
 }
 
+/* The link: every attempt a new transport, the console's ring shared. */
+static void make_link(struct app *a, const char *password)
+{
+    struct link_config lcfg;
+
+    memset(&lcfg, 0, sizeof lcfg);
+    lcfg.session.jid = a->cli->conn.jid;
+    lcfg.session.resource = a->cli->conn.resource;
+    lcfg.session.password = password;
+    lcfg.session.sasl_mech = a->cli->conn.sasl;
+    lcfg.session.allow_plaintext_auth = a->cli->conn.allow_plaintext_auth;
+    lcfg.session.keepalive_ms = (unsigned)a->cli->conn.keepalive * 1000u;
+    lcfg.session.console = a->console;
+    lcfg.transport = make_transport;
+    lcfg.transport_arg = a;
+    lcfg.retry = LINK_ALWAYS;
+    a->link = link_new(a->loop, a->ctx, &lcfg, &app_link_events, a);
+}
+
 struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
                     char **nodes, int nnodes, const struct app_events *ev,
                     void *arg, char **cause)
 {
     struct app *a;
     struct jid j;
-    char *password = password_get(&cli->conn, cause);
+    char *password = password_get(&cli->conn, cause), *why = NULL;
 
     if (password == NULL)
         return NULL;
@@ -229,12 +315,20 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
     a->cli = cli;
     a->ev = ev;
     a->ev_arg = arg;
-    a->password = password;
+    a->full_jid = cli->full_jid || cli->conn.full_jid;
     a->service = conn_service(&cli->conn);
     a->server = xstrdup(cli->conn.bosh     ? cli->conn.bosh
+                        : cli->conn.ws     ? cli->conn.ws
                         : cli->conn.server ? cli->conn.server
                                            : "");
+    a->console = console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
+    console_observe(a->console, on_console_add, a);
+    model_init(&a->model);
+    map_init(&a->created);
+    map_init(&a->held);
     if (jid_parse(cli->conn.jid, &j, cause) != 0) {
+        explicit_bzero(password, strlen(password));
+        free(password);
         app_free(a);
         return NULL;
     }
@@ -245,18 +339,23 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
     }
     jid_done(&j);
     a->host = conn_host(&cli->conn);
-    a->console = console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
-    console_observe(a->console, on_console_add, a);
-    model_init(&a->model);
     if (cli->conn.keep_ended >= 0)
         a->model.ended_keep_ms = cli->conn.keep_ended * 1000.0;
-    map_init(&a->created);
     a->records = xcalloc(APP_RECORDS, sizeof *a->records);
-    a->retry_timer = loop_timer_new(loop, on_retry, a);
     a->ping_timer = loop_timer_new(loop, on_ping_timer, a);
     a->rtt_ms = -1;
+    a->ws.rtt_ms = -1;
     a->initial = nodes;
     a->ninitial = nnodes;
+    /* without a ledger the console works, but cannot tell other perch
+     * processes what it holds: said once in Console */
+    if ((a->ledger = ledger_open(NULL, &why)) == NULL) {
+        console_add(a->console, CONSOLE_INFO, why);
+        free(why);
+    }
+    make_link(a, password);
+    explicit_bzero(password, strlen(password));
+    free(password);
     return a;
 }
 
@@ -264,70 +363,68 @@ void app_free(struct app *a)
 {
     if (a == NULL)
         return;
+    resync_cancel(a->resync);
+    json_decref(a->resync_buf);
+    app_listed_clear(a);
     app_rest_done(a);
-    session_free(a->session);
+    link_free(a->link);
     console_free(a->console);
     model_done(&a->model);
     map_done(&a->created, free);
+    map_done(&a->held, free);
+    ledger_close(a->ledger);
+    ledger_list_done(&a->leftovers);
+    free(a->question);
     free(a->records);
-    loop_timer_free(a->retry_timer);
     loop_timer_free(a->ping_timer);
-    if (a->password) {
-        explicit_bzero(a->password, strlen(a->password));
-        free(a->password);
-    }
     free(a->service);
     free(a->server);
     free(a->host);
     free(a->bare);
+    free(a->jid);
     free(a->cause);
+    free(a->trouble);
     free(a);
 }
 
 void app_connect(struct app *a)
 {
+    char *cause = NULL;
+
     if (a->state == APP_CONNECTING || a->state == APP_ONLINE)
         return;
-    loop_timer_stop(a->retry_timer);
-    start_session(a);
+    a->state = APP_CONNECTING;
+    app_changed(a, APP_CHANGED_STATUS);
+    if (link_connect(a->link, &cause) != 0) {
+        keep_cause(a, cause);
+        free(cause);
+        a->state = APP_OFFLINE;
+        say_cause(a);
+        app_changed(a, APP_CHANGED_STATUS);
+    }
 }
 
 void app_disconnect(struct app *a)
 {
-    loop_timer_stop(a->retry_timer);
-    if (a->state == APP_RETRY)
-        app_changed(a, APP_CHANGED_STATUS);
-    if (a->state == APP_ONLINE || a->state == APP_CONNECTING) {
-        a->state = APP_OFFLINE;
-        session_close(a->session);
-    }
     a->state = APP_OFFLINE;
+    if (!link_close(a->link)) /* else closed() follows and says so */
+        app_changed(a, APP_CHANGED_STATUS);
 }
 
 void app_quit(struct app *a, int keep)
 {
-    size_t i = 0;
-    const char *node;
-    void *subid;
-
     if (a->quitting) { /* again: do not wait for the server any more */
         a->pending = 0;
         keep = 1;
     }
     a->quitting = 1;
     a->keep_subscriptions = keep;
-    loop_timer_stop(a->retry_timer);
-    if (a->state == APP_ONLINE && !keep && a->created.n > 0) {
-        while (map_next(&a->created, &i, &node, &subid)) {
-            a->pending++;
-            app_unsubscribe_sub(a, node, subid, CLEANUP_TIMEOUT_MS);
-        }
-        return;
-    }
-    if (a->state == APP_ONLINE || a->state == APP_CONNECTING) {
-        session_close(a->session);
-        return;
-    }
+    if (a->state == APP_ONLINE && !keep && app_release_all(a, 1) > 0)
+        return; /* the answers call app_quit again */
+    if (keep)
+        app_release_all(a, 0);
+    if (link_close(a->link))
+        return; /* closed() quits */
     a->state = APP_OFFLINE;
     a->ev->quit(a->ev_arg);
 }
@@ -353,6 +450,11 @@ size_t app_subscription_count(const struct app *a)
     return a->model.subscribed;
 }
 
+unsigned app_stale(const struct app *a)
+{
+    return a->stale;
+}
+
 const struct app_record *app_record_get(const struct app *a, size_t i)
 {
     if (i >= a->nrecords)
@@ -362,10 +464,11 @@ const struct app_record *app_record_get(const struct app *a, size_t i)
 
 const char *app_transport_text(const struct app *a)
 {
+    struct session *s = link_session(a->link);
     struct transport *t;
 
-    if (a->session == NULL || a->state == APP_OFFLINE)
+    if (s == NULL || a->state == APP_OFFLINE)
         return "";
-    t = session_transport(a->session);
+    t = session_transport(s);
     return t->ops->describe(t);
 }

@@ -11,6 +11,8 @@
 #include "base/clock.h"
 #include "conf/cli.h"
 #include "model/model.h"
+#include "xmpp/ledger.h"
+#include "xmpp/link.h"
 #include "rest/restmsg.h"
 #include "xmpp/session.h"
 
@@ -44,9 +46,25 @@ struct app_events {
 
 /* One transport record kept for the Network pane; strings copied. */
 struct app_record {
-    struct transport_record r; /* r.error and r.date point into this */
+    struct transport_record r; /* its strings point into this */
     char error[96];
     char date[40];
+    char what[24];
+    char close_reason[64];
+    char protocol[24];
+    char extensions[48];
+    char via[48];
+};
+
+/* What the WebSocket transport said last (for the Network pane). */
+struct app_ws {
+    int upgraded; /* an upgrade record came */
+    long status;  /* of the last upgrade */
+    char protocol[24], extensions[48];
+    double rtt_ms;            /* last WebSocket ping; < 0 unknown */
+    unsigned long pings_lost; /* WebSocket pings never answered */
+    unsigned long frames, refused;
+    unsigned last_close; /* the last close frame's code, 0 */
 };
 
 #define APP_RECORDS 2000
@@ -59,33 +77,49 @@ struct app {
     const struct app_events *ev;
     void *ev_arg;
 
-    char *password;
-    char *service; /* the pubsub service JID */
-    char *server;  /* what the banner names: host or BOSH URL */
-    char *host;    /* the node connected to (conn_host): the status bar's */
-    char *bare;    /* own bare JID */
-    struct session *session;
+    char *service;     /* the pubsub service JID */
+    char *server;      /* what the banner names: host or BOSH URL */
+    char *host;        /* the node connected to (conn_host): the status bar's */
+    char *bare;        /* own bare JID */
+    char *jid;         /* the JID subscribed: bare, or the bound full JID */
+    int full_jid;      /* --full-jid / full-jid = true */
+    struct link *link; /* the connection, kept with reconnects */
+    struct session *session; /* the link's, while online; else NULL */
     struct console *console; /* outlives sessions */
     struct model model;
 
     enum app_state state;
-    unsigned attempt;   /* reconnect attempts since the last login */
+    unsigned attempt;   /* reconnect attempts since the last healthy login */
+    unsigned logins;    /* 1 after the first */
     double retry_at_ms; /* loop_now_ms() of the next attempt */
     char *cause;        /* why the last session ended; NULL */
-    struct loop_timer *retry_timer, *ping_timer;
+    char *trouble;      /* BOSH requests being resent, and why; NULL */
+    struct loop_timer *ping_timer;
+
+    /* Resync after each login (app_resync.c): what is not refreshed yet
+     * is stale (APP_CHANGED_* bits of the panes showing it) */
+    unsigned stale;
+    struct resync *resync; /* running; NULL */
+    int resync_running;    /* set before resync_start returns */
+    int resync_full;       /* it fetches items: the end clears all stale */
+    char **listed;         /* disco#items of the running resync */
+    size_t nlisted;
+    int have_listed;
+    json_t *resync_buf;         /* the node's items being fetched */
+    unsigned long resync_items; /* items applied by the last resync */
 
     struct app_record *records; /* ring of APP_RECORDS */
     size_t nrecords, records_head;
     unsigned long records_total, records_failed;
     struct transport_params params;
     int have_params;
+    struct app_ws ws;
 
     double rtt_ms;   /* last ping round trip; < 0 unknown */
     double drift_ms; /* server clock minus ours: the middle of clock */
     int have_drift;
-    struct clock_drift clock;      /* XEP-0202, REST Date and SystemInfo */
-    struct loop_timer *time_timer; /* the next XEP-0202 query */
-    unsigned time_queries;         /* since the last ping */
+    struct clock_drift clock; /* XEP-0202, REST Date and SystemInfo */
+    int no_time; /* the server refused XEP-0202 once: not asked again */
 
     unsigned pending_changes; /* of the events being applied */
     unsigned long rate_count[APP_RATE_SECONDS + 1];
@@ -95,11 +129,18 @@ struct app {
     struct rest_waits rest_waits; /* requests awaiting their Update */
     struct app_rest *rest_reqs;   /* requests of /rest not done yet */
 
-    struct map created; /* node -> subid ("" none): made by this run */
-    char **initial;     /* nodes to subscribe at the first login */
+    struct map created;    /* node -> subid ("" none): made by this run */
+    struct map held;       /* node -> "": in the ledger as this run's */
+    struct ledger *ledger; /* NULL when there is no data directory */
+    char **initial;        /* nodes to subscribe at the first login */
     int ninitial;
     int quitting, keep_subscriptions;
     size_t pending; /* cleanup requests in flight */
+
+    /* subscriptions ended perch processes left (ledger): asked about once,
+     * after the first login; question is the line the UI shows */
+    struct ledger_list leftovers;
+    char *question; /* NULL when nothing is asked */
 };
 
 /*
@@ -121,10 +162,13 @@ void app_disconnect(struct app *a);
 void app_quit(struct app *a, int keep);
 
 /* Requests; outcomes come through ev->say and the model. */
-void app_disco(struct app *a); /* refresh the node tree */
+void app_disco(struct app *a); /* the node tree and the marks again */
 void app_subscribe(struct app *a, const char *node);
 void app_unsubscribe(struct app *a, const char *node);
-void app_subscriptions(struct app *a); /* refresh the marks */
+void app_subscriptions(struct app *a); /* the marks again */
+/* The answer to a->question: remove the leftover subscriptions (1) or
+ * keep them and stop tracking them (0). */
+void app_leftovers(struct app *a, int remove);
 void app_items(struct app *a, const char *node);
 void app_info(struct app *a, const char *node);
 void app_ping(struct app *a);
@@ -151,6 +195,9 @@ int app_rest(struct app *a, const char *method, const char *path,
 
 /* Events per second over the last few whole seconds. */
 double app_rate(const struct app *a);
+/* The panes (APP_CHANGED_* bits) whose data is from before a loss and
+ * not refreshed yet. */
+unsigned app_stale(const struct app *a);
 /* Nodes marked subscribed in the model. */
 size_t app_subscription_count(const struct app *a);
 /* i = 0 the oldest kept; borrowed. */

@@ -38,11 +38,27 @@ void app_rest_done(struct app *a);
 void app_clock_sample(struct app *a, double server_ms, double res_ms,
                       double sent_ms, double recv_ms, const char *source);
 
-/* Unsubscribes node (subid NULL or "": all of ours) with this timeout;
- * while quitting, the answer counts down a->pending. */
+/* Unsubscribes a->jid from node (subid NULL or "": all of its
+ * subscriptions there) with this timeout; while quitting, the answer
+ * counts down a->pending. */
 void app_unsubscribe_sub(struct app *a, const char *node, const char *subid,
                          unsigned timeout_ms);
-/* The command line's nodes, once the service said what we have. */
-void app_subscribe_initial(struct app *a);
+
+/* app_resync.c: after every login, what the server holds (resync.c) into
+ * the model; the ledger of what this run holds. */
+void app_resync(struct app *a);
+/* A resync: disco first or not, up to max_items of each node (0: none). */
+void app_resync_run(struct app *a, int disco, unsigned max_items);
+/* Marks the panes with data as stale (after a loss). */
+void app_mark_stale(struct app *a);
+void app_listed_clear(struct app *a);
+/* This run holds node in the ledger (made: it made the subscription). */
+void app_hold(struct app *a, const char *node, const char *subid, int made);
+/* Lets go of every node held; with remove, those this run made and no
+ * other running perch holds are unsubscribed (by subid). Returns how
+ * many unsubscribes are in flight (counted in a->pending). */
+size_t app_release_all(struct app *a, int remove);
+/* Lets go of one node (an explicit /unsub). */
+void app_release(struct app *a, const char *node);
 
 #endif

@@ -92,67 +92,16 @@ static void send_iq(struct app *a, xmpp_stanza_t *iq, unsigned timeout,
 
 /* ---- disco and subscriptions ---- */
 
-static void on_subscriptions(void *arg, enum iq_outcome outcome,
-                             xmpp_stanza_t *reply, double rtt)
-{
-    struct app *a = arg;
-    struct pubsub_subs subs;
-    size_t i;
-    (void)rtt;
-
-    memset(&subs, 0, sizeof subs);
-    if (!failed(a, outcome, reply, "subscriptions") &&
-        pubsub_parse_subscriptions(reply, &subs) == 0) {
-        for (i = 0; i < subs.n; i++)
-            if (subs.v[i].node && strcmp(subs.v[i].state, "subscribed") == 0 &&
-                (subs.v[i].jid == NULL || jid_equal(subs.v[i].jid, a->bare)))
-                model_node_subscribed(&a->model, subs.v[i].node, 1);
-        pubsub_subs_done(&subs);
-        app_changed(a, APP_CHANGED_NODES | APP_CHANGED_STATUS);
-    }
-    if (outcome != IQ_CLOSED)
-        app_subscribe_initial(a);
-}
-
 void app_subscriptions(struct app *a)
 {
-    if (!online(a, "subscriptions"))
-        return;
-    send_iq(a, pubsub_subscriptions_iq(a->ctx, a->service), SESSION_TIMEOUT_MS,
-            on_subscriptions, a);
-}
-
-static void on_disco(void *arg, const struct disco_items *items,
-                     enum iq_outcome outcome, xmpp_stanza_t *error)
-{
-    struct app *a = arg;
-    size_t i, n = 0;
-
-    if (outcome == IQ_CLOSED)
-        return; /* the session's cause is on the message line already */
-    if (outcome != IQ_REPLY || error != NULL) {
-        char *why = session_iq_failure(outcome, error);
-        app_say(a, APP_SAY_ERROR, "disco#items: %s", why);
-        free(why);
-        return;
-    }
-    for (i = 0; i < items->n; i++)
-        if (items->v[i].node &&
-            model_node(&a->model, items->v[i].node, 0) == NULL) {
-            model_node(&a->model, items->v[i].node, 1);
-            n++;
-        }
-    app_say(a, APP_SAY_INFO, "%s: %zu nodes (%zu new)", a->service, items->n,
-            n);
-    app_changed(a, APP_CHANGED_NODES);
+    if (online(a, "subscriptions"))
+        app_resync_run(a, 0, 0);
 }
 
 void app_disco(struct app *a)
 {
-    if (!online(a, "disco"))
-        return;
-    disco_fetch_items(a->session, a->service, NULL, SESSION_TIMEOUT_MS,
-                      on_disco, a);
+    if (online(a, "disco"))
+        app_resync_run(a, 1, 0);
 }
 
 static void on_subscribed(void *arg, enum iq_outcome outcome,
@@ -165,11 +114,10 @@ static void on_subscribed(void *arg, enum iq_outcome outcome,
 
     if (!failed(a, outcome, reply, what)) {
         memset(&sub, 0, sizeof sub);
-        free(map_put(
-            &a->created, q->text,
-            xstrdup(pubsub_parse_subscription(reply, &sub) == 0 && sub.subid
-                        ? sub.subid
-                        : "")));
+        pubsub_parse_subscription(reply, &sub);
+        free(
+            map_put(&a->created, q->text, xstrdup(sub.subid ? sub.subid : "")));
+        app_hold(a, q->text, sub.subid, 1);
         pubsub_sub_done(&sub);
         model_node_subscribed(&a->model, q->text, 1);
         app_say(a, APP_SAY_INFO, "subscribed to %s (%.0f ms)", q->text, rtt);
@@ -191,7 +139,7 @@ void app_subscribe(struct app *a, const char *node)
         app_say(a, APP_SAY_INFO, "already subscribed to %s", node);
         return;
     }
-    send_iq(a, pubsub_subscribe_iq(a->ctx, a->service, node, a->bare),
+    send_iq(a, pubsub_subscribe_iq(a->ctx, a->service, node, a->jid),
             SESSION_TIMEOUT_MS, on_subscribed, req_new(a, node));
 }
 
@@ -204,10 +152,15 @@ static void on_unsubscribed(void *arg, enum iq_outcome outcome,
     (void)rtt;
 
     if (a->quitting) {
+        /* not removed: left in the ledger, offered at the next start */
+        if (outcome != IQ_CLOSED &&
+            session_iq_end(outcome, reply) != IQ_END_RESULT)
+            app_hold(a, q->text, map_get(&a->created, q->text), 1);
         if (outcome != IQ_CLOSED && a->pending > 0 && --a->pending == 0)
             app_quit(a, 1);
     } else if (!failed(a, outcome, reply, what)) {
         free(map_del(&a->created, q->text));
+        app_release(a, q->text);
         model_node_subscribed(&a->model, q->text, 0);
         app_say(a, APP_SAY_INFO, "unsubscribed from %s", q->text);
         app_changed(a, APP_CHANGED_NODES | APP_CHANGED_STATUS);
@@ -221,7 +174,8 @@ void app_unsubscribe_sub(struct app *a, const char *node, const char *subid,
                          unsigned timeout)
 {
     send_iq(a,
-            pubsub_unsubscribe_iq(a->ctx, a->service, node, a->bare,
+            pubsub_unsubscribe_iq(a->ctx, a->service, node,
+                                  a->jid ? a->jid : a->bare,
                                   subid && *subid ? subid : NULL),
             timeout, on_unsubscribed, req_new(a, node));
 }
@@ -232,16 +186,6 @@ void app_unsubscribe(struct app *a, const char *node)
         return;
     app_unsubscribe_sub(a, node, map_get(&a->created, node),
                         SESSION_TIMEOUT_MS);
-}
-
-/* The command line's nodes, once the service said what we have. */
-void app_subscribe_initial(struct app *a)
-{
-    int i;
-
-    for (i = 0; i < a->ninitial; i++)
-        app_subscribe(a, a->initial[i]);
-    a->ninitial = 0; /* once: later logins keep what the server has */
 }
 
 /* ---- items and info ---- */
@@ -443,6 +387,16 @@ static void on_time(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     struct app *a = arg;
     double server, res, now = model_wall_ms();
 
+    if (outcome == IQ_REPLY && session_iq_end(outcome, reply) == IQ_END_ERROR &&
+        !a->no_time) {
+        /* one quiet note for the whole run, then no more asking */
+        a->no_time = 1;
+        console_add(a->console, CONSOLE_INFO,
+                    "the server does not tell its time (XEP-0202): no clock "
+                    "drift; times in state use this machine's clock");
+        app_changed(a, APP_CHANGED_CONSOLE | APP_CHANGED_NETWORK);
+        return;
+    }
     if (outcome != IQ_REPLY || query_time_reply(reply, &server, &res) != 0)
         return;
     app_clock_sample(a, server, res, now - rtt, now, "xep-0202");
@@ -459,8 +413,9 @@ void app_ping(struct app *a)
     }
     send_iq(a, query_iq_get(a->ctx, j.domain, "ping", "urn:xmpp:ping"),
             SESSION_TIMEOUT_MS, on_pong, a);
-    send_iq(a, query_iq_get(a->ctx, j.domain, "time", "urn:xmpp:time"),
-            SESSION_TIMEOUT_MS, on_time, a);
+    if (!a->no_time)
+        send_iq(a, query_iq_get(a->ctx, j.domain, "time", "urn:xmpp:time"),
+                SESSION_TIMEOUT_MS, on_time, a);
     jid_done(&j);
 }
 

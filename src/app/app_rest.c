@@ -279,8 +279,8 @@ int app_rest(struct app *a, const char *method, const char *path,
     if ((p = rest_path(path, cause)) == NULL)
         return -1;
     if (a->rest == NULL &&
-        (a->rest = conn_rest(a->loop, a->ctx, &a->cli->conn, a->password, 0,
-                             cause)) == NULL) {
+        (a->rest = conn_rest(a->loop, a->ctx, &a->cli->conn,
+                             link_password(a->link), 0, cause)) == NULL) {
         free(p);
         return -1;
     }

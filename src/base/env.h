@@ -6,4 +6,9 @@
  * on a terminal, from the console or a command. */
 int env_no_color(void);
 
+/* perch's data directory: $XDG_DATA_HOME/perch, else
+ * $HOME/.local/share/perch, made (mode 0700, parents too) when missing.
+ * New string, caller frees; NULL when neither variable is set. */
+char *env_data_dir(void);
+
 #endif

@@ -14,6 +14,7 @@ enum perch_fail {
     FAIL_AUTH,      /* server rejected the credentials */
     FAIL_STREAM,    /* stream error or protocol violation */
     FAIL_TIMEOUT,   /* login did not complete in time */
+    FAIL_SILENT,    /* the server stopped answering (keepalive, BOSH) */
     FAIL_CLOSED,    /* closed on our request (not an error) */
 };
 

@@ -9,6 +9,8 @@
 
 #include "conf/cli.h"
 
+#include <stdio.h>
+
 struct command {
     const char *name;    /* "send" */
     const char *summary; /* one line for perch --help */
@@ -36,5 +38,9 @@ extern const struct command cmd_probe_entry;
 extern const struct command cmd_decode_entry;
 extern const struct command cmd_simulate_entry;
 extern const struct command cmd_rest_entry;
+
+/* perch --version: perch and the libraries it runs with (version.c);
+ * ui_libs: the console's lines ("  ncurses …\n"), or NULL. */
+void version_print(FILE *f, const char *ui_libs);
 
 #endif

@@ -12,10 +12,11 @@
 #include <time.h>
 
 #define LINE_COLUMNS 80 /* the human line never gets wider */
+#define NODE_COLUMNS 22 /* watch's node column */
 
-json_t *event_stamp(json_t *ev, const char *service)
+/* Now, UTC with milliseconds: "2026-11-21T09:15:02.120Z". */
+static json_t *now_text(void)
 {
-    json_t *out = json_object();
     struct timeval tv;
     struct tm tm;
     char when[64], day[32];
@@ -24,9 +25,23 @@ json_t *event_stamp(json_t *ev, const char *service)
     gmtime_r(&tv.tv_sec, &tm);
     strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(when, sizeof when, "%s.%03dZ", day, (int)(tv.tv_usec / 1000));
-    json_object_set_new(out, EVK_TIME, json_string(when));
+    return json_string(when);
+}
+
+json_t *event_stamp(json_t *ev, const char *service)
+{
+    return event_stamp_resync(ev, service, 0);
+}
+
+json_t *event_stamp_resync(json_t *ev, const char *service, int resync)
+{
+    json_t *out = json_object();
+
+    json_object_set_new(out, EVK_TIME, now_text());
     if (service)
         json_object_set_new(out, EVK_SERVICE, json_string(service));
+    if (resync)
+        json_object_set_new(out, EVK_RESYNC, json_true());
     json_object_update(out, ev);
     json_object_clear(ev);
     json_object_update(ev, out);
@@ -228,35 +243,102 @@ static int kind_line(struct buf *b, json_t *ev, const char *kind)
     return 0;
 }
 
-/* One line, at most LINE_COLUMNS wide (new string). */
-char *event_line(json_t *ev)
+/* The event and kind columns. */
+static void head_cols(struct buf *line, json_t *ev)
+{
+    put_col(line, *str(ev, EVK_EVENT) ? str(ev, EVK_EVENT) : "-", 6, 1);
+    buf_puts(line, " ");
+    put_col(line, str(ev, EVK_KIND), 10, 1);
+    buf_puts(line, " ");
+}
+
+/* What the kind says, in at most width columns (new string); the node
+ * first for kinds without a line of their own, unless a column shows it. */
+static char *event_line_data(json_t *ev, int width, int node_shown)
 {
     const char *kind = str(ev, EVK_KIND);
     const char *node = *str(ev, EVK_NODE) ? str(ev, EVK_NODE) : "-";
-    struct buf b, line;
+    struct buf b, out;
 
     buf_init(&b);
+    buf_puts(&b, "");
     if (kind_line(&b, ev, kind) == 0) {
-        if (strcmp(kind, EV_KIND_XML) == 0)
-            buf_printf(&b, "%s  %.*s", node, 4 * LINE_COLUMNS,
-                       str(ev, EVK_XML));
-        else
-            buf_printf(&b, "%s: %.*s", node, 4 * LINE_COLUMNS,
-                       str(ev, EVK_ERROR));
+        if (!node_shown)
+            buf_printf(&b, "%s%s", node,
+                       strcmp(kind, EV_KIND_XML) == 0 ? "  " : ": ");
+        buf_printf(
+            &b, "%.*s", 4 * LINE_COLUMNS,
+            str(ev, strcmp(kind, EV_KIND_XML) == 0 ? EVK_XML : EVK_ERROR));
     }
     if (json_is_true(json_object_get(ev, EVK_SANITIZED)))
         buf_puts(&b, " [sanitized]");
+    buf_init(&out);
+    buf_puts(&out, "");
+    put_col(&out, b.data ? b.data : "", width, 0);
+    buf_done(&b);
+    return buf_steal(&out);
+}
+
+/* line without its trailing spaces (new string). */
+static char *trimmed(struct buf *line)
+{
+    while (line->len > 0 && line->data[line->len - 1] == ' ')
+        line->data[--line->len] = '\0';
+    return buf_steal(line);
+}
+
+/* One line, at most LINE_COLUMNS wide (new string). */
+char *event_line(json_t *ev)
+{
+    char *rest = event_line_data(ev, LINE_COLUMNS - 18, 0);
+    struct buf line;
 
     buf_init(&line);
-    put_col(&line, *str(ev, EVK_EVENT) ? str(ev, EVK_EVENT) : "-", 6, 1);
+    head_cols(&line, ev);
+    buf_puts(&line, rest);
+    free(rest);
+    return trimmed(&line);
+}
+
+/* Appends node in exactly width columns: as it is when it fits, else
+ * its end after "…" (from a '/' when one is near), so the part that
+ * tells nodes apart stays. */
+static void node_col(struct buf *b, const char *raw, int width)
+{
+    /* measured as shown: an escape (<U+202E>) is never cut in two */
+    char *node = sanitize_str(raw, SANITIZE_LINE);
+    size_t len = strlen(node), from;
+    const char *slash;
+
+    if (len <= (size_t)width) {
+        put_col(b, node, width, 1);
+        free(node);
+        return;
+    }
+    from = len - (size_t)(width - 1);
+    while (from < len && (node[from] & 0xc0) == 0x80) /* whole characters */
+        from++;
+    slash = strchr(node + from, '/');
+    if (slash && slash - (node + from) < width / 3)
+        from = (size_t)(slash - node);
+    buf_puts(b, "\xe2\x80\xa6"); /* … */
+    put_col(b, node + from, width - 1, 1);
+    free(node);
+}
+
+char *event_line_node(json_t *ev)
+{
+    const char *node = str(ev, EVK_NODE);
+    char *rest = event_line_data(ev, LINE_COLUMNS - 18 - NODE_COLUMNS - 1, 1);
+    struct buf line;
+
+    buf_init(&line);
+    head_cols(&line, ev);
+    node_col(&line, *node ? node : "-", NODE_COLUMNS);
     buf_puts(&line, " ");
-    put_col(&line, kind, 10, 1);
-    buf_puts(&line, " ");
-    put_col(&line, b.data ? b.data : "", LINE_COLUMNS - 18, 0);
-    buf_done(&b);
-    while (line.len > 0 && line.data[line.len - 1] == ' ')
-        line.data[--line.len] = '\0';
-    return buf_steal(&line);
+    buf_puts(&line, rest);
+    free(rest);
+    return trimmed(&line);
 }
 
 char *event_text(json_t *ev, int json)
@@ -265,14 +347,44 @@ char *event_text(json_t *ev, int json)
                 : event_line(ev);
 }
 
-void event_print(FILE *f, json_t *ev, int json)
+/* Writes line (consumed; NULL: nothing) and a newline to f, flushed. */
+static void put_line(FILE *f, char *line)
 {
-    char *line = event_text(ev, json);
-
     if (line) {
         fputs(line, f);
         fputc('\n', f);
     }
     free(line);
     fflush(f);
+}
+
+void event_print(FILE *f, json_t *ev, int json)
+{
+    put_line(f, event_text(ev, json));
+}
+
+void event_print_node(FILE *f, json_t *ev, int json)
+{
+    put_line(f,
+             json ? sanitize_json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                  : event_line_node(ev));
+}
+
+void event_print_session(FILE *f, const char *state, const char *cause,
+                         unsigned attempt, long retry_ms, const char *jid)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, EVK_TIME, now_text());
+    json_object_set_new(o, EVK_KIND, json_string(EV_KIND_SESSION));
+    json_object_set_new(o, EVK_STATE, json_string(state));
+    if (cause)
+        json_object_set_new(o, EVK_CAUSE, json_string(cause));
+    json_object_set_new(o, EVK_ATTEMPT, json_integer(attempt));
+    if (retry_ms >= 0)
+        json_object_set_new(o, EVK_RETRY_MS, json_integer(retry_ms));
+    if (jid)
+        json_object_set_new(o, EVK_JID, json_string(jid));
+    put_line(f, sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER));
+    json_decref(o);
 }

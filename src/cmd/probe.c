@@ -1,8 +1,9 @@
 #define _XOPEN_SOURCE 700 /* strptime */
 /*
  * perch probe: transport diagnostics. One line per BOSH HTTP exchange (a
- * terminal version of the browser's Network tab for /http-bind/), pings
- * with round-trip time, clock drift, and a summary at the end.
+ * terminal version of the browser's Network tab for /http-bind/), or for
+ * WebSocket the upgrade and one line per frame (probe_ws.c); pings with
+ * round-trip time, clock drift, and a summary with a verdict at the end.
  */
 #include "base/buf.h"
 #include "base/clock.h"
@@ -10,13 +11,14 @@
 #include "base/sanitize.h"
 #include "conf/cli.h"
 #include "command.h"
+#include "probe.h"
 #include "base/loop.h"
-#include "run.h"
 #include "xmpp/boshbody.h"
 #include "xmpp/query.h"
 
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,54 +36,50 @@
 
 static const char help[] =
     "Usage: perch probe [CONN] [--duration S] [--timeout S] [--json]\n"
+    "                   [--reconnect]\n"
     "\n"
-    "Logs in (TCP or BOSH), sends presence and watches the transport for\n"
-    "S seconds (default 60): for BOSH one line per HTTP request/response\n"
-    "(time, rid, status, bytes, duration, what it carried, resends and\n"
-    "errors), the session parameters the server chose, an XMPP ping every\n"
-    "10 s with its round-trip time, and the clock drift against the server\n"
-    "with its error (XEP-0202 entity time, asked again until the error is\n"
-    "within 25 ms, and the HTTP Date of responses that were not held). Ends\n"
-    "with a\n"
-    "summary: requests, empty long polls and their median duration,\n"
+    "Logs in (TCP, BOSH or WebSocket), sends presence and watches the\n"
+    "transport for S seconds (default 60): for BOSH one line per HTTP\n"
+    "request/response (time, rid, status, bytes, duration, what it\n"
+    "carried, resends and errors) and the session parameters the server\n"
+    "chose; for WebSocket the upgrade (status, Sec-WebSocket-Protocol,\n"
+    "extensions, who answered) and one line per frame (time, direction,\n"
+    "opcode, size, the element or close code it carried, refusals) with\n"
+    "each WebSocket ping's round trip; an XMPP ping every 10 s with its\n"
+    "round-trip time, and the clock drift against the server with its\n"
+    "error (XEP-0202 entity time, asked again until the error is within\n"
+    "25 ms, and the HTTP Date of responses that were not held). Ends with\n"
+    "a summary: requests, empty long polls and their median duration,\n"
     "resends, errors, responses over the 16 MiB cap, the longest gap\n"
-    "without a request held, and whether the session was healthy.\n"
+    "without a request held (BOSH); frames, refused messages, closes, pings\n"
+    "(WebSocket); and whether the session was healthy.\n"
     "\n"
     "      --duration S        how long to watch (default 60)\n"
     "      --timeout S         a ping unanswered after S seconds is lost\n"
     "                          (default 10)\n"
+    "      --reconnect         a lost session is made again (as watch does:\n"
+    "                          1 s, 2 s … 30 s apart) and watched on until S\n"
+    "                          is over; each loss and login is a line\n"
     "      --json              one object a line: {\"time\",\"kind\":\n"
-    "                          \"ready\"|\"session\"|\"http\"|\"ping\"|"
-    "\"drift\"|\n"
-    "                          \"lost\"|\"summary\", ...}\n"
+    "                          \"ready\"|\"session\"|\"http\"|\"upgrade\"|\n"
+    "                          "
+    "\"frame\"|\"wsping\"|\"ping\"|\"drift\"|\"lost\"|\n"
+    "                          \"summary\", ...}\n"
+    "\n"
+    "A server silent for --keepalive + 10 s (default 25 s) is a loss too.\n"
     "\n"
     "Exit: 0 the session stayed healthy; 6 it stayed up but was not\n"
-    "healthy: an HTTP error, a resend, a lost ping or a response over the\n"
-    "16 MiB cap (the summary says which); 3 it was lost (the cause and the\n"
-    "time it was noticed are printed); 2 usage; 4 certificate; 5 the\n"
-    "server never answered the login.\n";
+    "healthy (the summary says why): an HTTP error, a resend, a lost ping\n"
+    "or a response over the 16 MiB cap; over WebSocket also a close other\n"
+    "than 1000, a refused message or a lost WebSocket ping; 3 it was lost\n"
+    "(the cause and the time it was noticed are printed; with --reconnect,\n"
+    "lost at least once); 2 usage; 4 certificate; 5 the server never\n"
+    "answered the login.\n";
 
-struct interval {
-    double start_ms, end_ms; /* wall clock, ms since the epoch */
-    double duration_ms;
-    int empty, ok;
-};
-
-struct probe {
-    struct runner r;
-    int json;
-    double duration_s;
-    double started_ms; /* wall */
-    struct loop_timer *end_timer, *ping_timer;
-    struct interval *v;
-    size_t n, cap;
-    unsigned retries, errors, capped, pings, pings_lost;
-    unsigned ping_timeout_ms;
-    struct clock_drift drift;
-    struct loop_timer *time_timer;
-    unsigned time_queries;
-    int lost;
-    int finished; /* the summary is out: later records are not shown */
+static const struct cli_option options[] = {
+    {"reconnect", CLI_FLAG_ON, offsetof(struct probe_settings, reconnect), 0,
+     0},
+    {NULL, CLI_FLAG_OFF, 0, 0, 0},
 };
 
 static double wall_ms(void)
@@ -91,7 +89,7 @@ static double wall_ms(void)
     return (double)tv.tv_sec * 1000.0 + (double)tv.tv_usec / 1000.0;
 }
 
-static void clock_text(double ms, char *out, size_t size)
+void probe_clock_text(double ms, char *out, size_t size)
 {
     time_t t = (time_t)(ms / 1000.0);
     struct tm tm;
@@ -113,8 +111,7 @@ static void iso_time(double ms, char *out, size_t size)
     snprintf(out, size, "%s.%03dZ", s, (int)fmod(ms, 1000.0));
 }
 
-/* Prints one JSON line of the given kind; takes ownership of o. */
-static void emit_json(struct probe *p, const char *kind, json_t *o)
+void probe_emit_json(struct probe *p, const char *kind, json_t *o)
 {
     char when[40], *line;
     json_t *head = json_object();
@@ -134,16 +131,13 @@ static void emit_json(struct probe *p, const char *kind, json_t *o)
     (void)p;
 }
 
-static void say(struct probe *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void say(struct probe *p, const char *fmt, ...)
+void probe_say(struct probe *p, const char *fmt, ...)
 {
     char when[20];
     va_list ap;
     (void)p;
 
-    clock_text(wall_ms(), when, sizeof when);
+    probe_clock_text(wall_ms(), when, sizeof when);
     printf("%s  ", when);
     va_start(ap, fmt);
     sanitize_vfprintf(stdout, SANITIZE_LINE, fmt, ap);
@@ -152,7 +146,7 @@ static void say(struct probe *p, const char *fmt, ...)
     fflush(stdout);
 }
 
-static void human_bytes(size_t n, char *out, size_t size)
+void probe_human_bytes(size_t n, char *out, size_t size)
 {
     if (n < 1024)
         snprintf(out, size, "%zu B", n);
@@ -173,23 +167,23 @@ static void on_params(struct runner *r, const struct transport_params *tp)
         json_object_set_new(o, "hold", json_integer(tp->hold));
         json_object_set_new(o, "maxpause", json_integer(tp->maxpause));
         json_object_set_new(o, "ver", sanitize_json_string(tp->ver));
-        emit_json(p, "session", o);
+        probe_emit_json(p, "session", o);
         return;
     }
-    say(p,
-        "session  wait=%u requests=%u hold=%u polling=%u inactivity=%u "
-        "maxpause=%u ver=%s",
-        tp->wait, tp->requests, tp->hold, tp->polling, tp->inactivity,
-        tp->maxpause, tp->ver[0] ? tp->ver : "-");
+    probe_say(p,
+              "session  wait=%u requests=%u hold=%u polling=%u inactivity=%u "
+              "maxpause=%u ver=%s",
+              tp->wait, tp->requests, tp->hold, tp->polling, tp->inactivity,
+              tp->maxpause, tp->ver[0] ? tp->ver : "-");
 }
 
 /* A record's times come from the loop's cached clock: its window is
  * widened by this much each side so that it surely holds the answer. */
 #define RECORD_SLACK_MS 10.0
 
-/* Clock drift from the HTTP Date header (1 s resolution) of a response
- * that came back within CLOCK_MAX_WINDOW_MS: a held one is refused. */
-static void drift_from_date(struct probe *p, const struct transport_record *rec)
+/* From the Date header (1 s resolution) of a response that came back
+ * within CLOCK_MAX_WINDOW_MS: a held one is refused. */
+void probe_drift_from_date(struct probe *p, const struct transport_record *rec)
 {
     double server, start = rec->start * 1000.0;
 
@@ -206,6 +200,10 @@ static void on_record(struct runner *r, const struct transport_record *rec)
 
     if (p->finished)
         return;
+    if (rec->kind != TRANSPORT_HTTP) {
+        probe_ws_record(p, rec);
+        return;
+    }
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
         p->v = xrealloc(p->v, p->cap * sizeof *p->v);
@@ -219,7 +217,7 @@ static void on_record(struct runner *r, const struct transport_record *rec)
     p->retries += rec->retries > 0;
     p->errors += rec->error != NULL;
     p->capped += rec->capped != 0;
-    drift_from_date(p, rec);
+    probe_drift_from_date(p, rec);
 
     if (p->json) {
         json_t *o = json_object();
@@ -238,12 +236,12 @@ static void on_record(struct runner *r, const struct transport_record *rec)
             json_object_set_new(o, "capped", json_true());
         if (rec->error)
             json_object_set_new(o, "error", sanitize_json_string(rec->error));
-        emit_json(p, "http", o);
+        probe_emit_json(p, "http", o);
         return;
     }
-    clock_text(rec->start * 1000.0, when, sizeof when);
-    human_bytes(rec->bytes_out, out, sizeof out);
-    human_bytes(rec->bytes_in, in, sizeof in);
+    probe_clock_text(rec->start * 1000.0, when, sizeof when);
+    probe_human_bytes(rec->bytes_out, out, sizeof out);
+    probe_human_bytes(rec->bytes_in, in, sizeof in);
     if (rec->empty)
         snprintf(what, sizeof what, "empty");
     else
@@ -263,6 +261,14 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+double probe_median(double *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static int cmp_start(const void *a, const void *b)
@@ -294,7 +300,7 @@ static double longest_gap_ms(struct probe *p)
 static int healthy(const struct probe *p)
 {
     return !p->lost && p->errors == 0 && p->retries == 0 &&
-           p->pings_lost == 0 && p->capped == 0;
+           p->pings_lost == 0 && p->capped == 0 && probe_ws_healthy(p);
 }
 
 /* "UNHEALTHY: 1 error, 2 resends, 1 lost ping, 1 response over the 16 MiB
@@ -304,6 +310,8 @@ static char *verdict(const struct probe *p)
     struct buf b;
 
     buf_init(&b);
+    if (p->lost > 1)
+        return xasprintf("connection LOST %d times", p->lost);
     if (p->lost)
         return xstrdup("connection LOST");
     if (healthy(p))
@@ -330,14 +338,15 @@ static void summary(struct probe *p)
     size_t i, npolls = 0;
     double gap;
 
+    if (p->ws.seen) {
+        free(polls);
+        probe_ws_summary(p);
+        return;
+    }
     for (i = 0; i < p->n; i++)
         if (p->v[i].empty && p->v[i].ok)
             polls[npolls++] = p->v[i].duration_ms;
-    if (npolls) {
-        qsort(polls, npolls, sizeof *polls, cmp_double);
-        median = npolls % 2 ? polls[npolls / 2]
-                            : (polls[npolls / 2 - 1] + polls[npolls / 2]) / 2;
-    }
+    median = probe_median(polls, npolls);
     gap = longest_gap_ms(p);
     p->finished = 1;
     if (p->json) {
@@ -358,10 +367,11 @@ static void summary(struct probe *p)
                                 json_real(clock_drift_error_ms(&p->drift)));
         }
         json_object_set_new(o, "healthy", json_boolean(healthy(p)));
-        emit_json(p, "summary", o);
+        json_object_set_new(o, "losses", json_integer(p->lost));
+        probe_emit_json(p, "summary", o);
     } else {
         said = verdict(p);
-        say(p, "summary  %s", said);
+        probe_say(p, "summary  %s", said);
         free(said);
         printf("  requests %zu, empty long polls %zu (median %.0f ms), "
                "resends %u, errors %u\n",
@@ -399,12 +409,12 @@ static void on_ping_reply(void *arg, enum iq_outcome outcome,
                     outcome == IQ_TIMEOUT
                         ? "timeout"
                         : session_error_condition(reply, NULL, NULL)));
-        emit_json(p, "ping", o);
+        probe_emit_json(p, "ping", o);
     } else if (ok) {
-        say(p, "ping     %.1f ms", rtt_ms);
+        probe_say(p, "ping     %.1f ms", rtt_ms);
     } else {
         why = session_iq_failure(outcome, reply);
-        say(p, "ping     %s", why);
+        probe_say(p, "ping     %s", why);
         free(why);
     }
 }
@@ -454,13 +464,13 @@ static void say_drift(struct probe *p)
         } else {
             json_object_set_new(o, "drift_ms", json_null());
         }
-        emit_json(p, "drift", o);
+        probe_emit_json(p, "drift", o);
     } else if (p->drift.known) {
-        say(p, "drift    %+.0f ms ±%.0f ms (server minus local, %s)",
-            clock_drift_ms(&p->drift), clock_drift_error_ms(&p->drift),
-            p->drift.source);
+        probe_say(p, "drift    %+.0f ms ±%.0f ms (server minus local, %s)",
+                  clock_drift_ms(&p->drift), clock_drift_error_ms(&p->drift),
+                  p->drift.source);
     } else {
-        say(p, "drift    unknown (no XEP-0202 and no HTTP Date)");
+        probe_say(p, "drift    unknown (no XEP-0202 and no HTTP Date)");
     }
 }
 
@@ -505,7 +515,9 @@ static void on_end(void *arg)
 {
     struct probe *p = arg;
     summary(p);
-    runner_finish(&p->r, healthy(p) ? EXIT_OK : EXIT_UNHEALTHY);
+    runner_finish(&p->r, p->lost      ? EXIT_CONNECT
+                         : healthy(p) ? EXIT_OK
+                                      : EXIT_UNHEALTHY);
 }
 
 static void on_ready(struct runner *r, const char *jid)
@@ -518,13 +530,36 @@ static void on_ready(struct runner *r, const char *jid)
         json_t *o = json_object();
         json_object_set_new(o, "jid", sanitize_json_string(jid));
         json_object_set_new(o, "transport", sanitize_json_string(how));
-        emit_json(p, "ready", o);
+        probe_emit_json(p, "ready", o);
     } else {
-        say(p, "ready    %s over %s", jid, how);
+        probe_say(p, "ready    %s over %s", jid, how);
     }
     send_time(p);
     send_ping(p);
-    loop_timer_start(p->end_timer, (unsigned)(p->duration_s * 1000));
+    if (r->logins == 1) /* S counts from the first login */
+        loop_timer_start(p->end_timer, (unsigned)(p->duration_s * 1000));
+}
+
+/* --reconnect: a loss is a line, and the next attempt follows. */
+static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
+                    unsigned attempt, unsigned delay_ms)
+{
+    struct probe *p = (struct probe *)r;
+    (void)why;
+
+    p->lost++;
+    loop_timer_stop(p->ping_timer);
+    loop_timer_stop(p->time_timer); /* asked again after the next login */
+    if (p->json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "cause", sanitize_json_string(cause));
+        json_object_set_new(o, "attempt", json_integer(attempt));
+        json_object_set_new(o, "retry_ms", json_integer(delay_ms));
+        probe_emit_json(p, "lost", o);
+    } else {
+        probe_say(p, "LOST     %s; reconnecting in %.1f s (attempt %u)", cause,
+                  delay_ms / 1000.0, attempt);
+    }
 }
 
 static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
@@ -532,16 +567,16 @@ static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
     struct probe *p = (struct probe *)r;
     (void)why;
 
-    p->lost = 1;
+    p->lost++;
     loop_timer_stop(p->ping_timer);
     loop_timer_stop(p->end_timer);
     loop_timer_stop(p->time_timer);
     if (p->json) {
         json_t *o = json_object();
         json_object_set_new(o, "cause", sanitize_json_string(cause));
-        emit_json(p, "lost", o);
+        probe_emit_json(p, "lost", o);
     } else {
-        say(p, "LOST     %s", cause);
+        probe_say(p, "LOST     %s", cause);
     }
     perch_error("%s", cause);
     summary(p);
@@ -549,6 +584,7 @@ static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
 
 static const struct runner_events probe_events = {
     .ready = on_ready,
+    .lost = on_lost,
     .closed = on_closed,
     .record = on_record,
     .params = on_params,
@@ -564,6 +600,7 @@ static int probe_main(const struct cli *c)
         return EXIT_USAGE;
     }
     memset(&p, 0, sizeof p);
+    cli_own_apply(c, &p.set);
     p.json = c->json;
     p.duration_s = c->duration_s > 0 ? c->duration_s : DEFAULT_DURATION_S;
     p.ping_timeout_ms =
@@ -571,6 +608,7 @@ static int probe_main(const struct cli *c)
     p.started_ms = wall_ms();
     code = runner_init(&p.r, c);
     if (code == 0) {
+        p.r.retry = p.set.reconnect ? LINK_AFTER_LOGIN : LINK_ONCE;
         p.end_timer = loop_timer_new(p.r.loop, on_end, &p);
         p.ping_timer = loop_timer_new(p.r.loop, send_ping, &p);
         p.time_timer = loop_timer_new(p.r.loop, send_time, &p);
@@ -583,13 +621,15 @@ static int probe_main(const struct cli *c)
     loop_timer_free(p.time_timer);
     runner_done(&p.r);
     free(p.v);
+    free(p.ws.rtt);
     return code;
 }
 
 const struct command cmd_probe_entry = {
     .name = "probe",
-    .summary = "watch the transport: BOSH requests, pings, drift",
+    .summary = "watch the transport: BOSH requests, WebSocket frames, pings",
     .help = help,
     .extras = CLI_JSON | CLI_DURATION | CLI_TIMEOUT,
+    .options = options,
     .main = probe_main,
 };

@@ -5,6 +5,7 @@
 #include "base/sanitize.h"
 #include "conf/conn.h"
 #include "conf/password.h"
+#include "xmpp/link.h"
 #include "xmpp/console.h"
 
 #include <signal.h>
@@ -42,11 +43,14 @@ int runner_init(struct runner *r, const struct cli *c)
     return 0;
 }
 
-static void on_ready(void *arg, const char *jid)
+static void on_online(void *arg, const char *jid, unsigned logins)
 {
     struct runner *r = arg;
+
+    r->session = link_session(r->link);
+    r->logins = logins;
     if (r->finishing) {
-        session_close(r->session);
+        link_close(r->link);
         return;
     }
     r->ev->ready(r, jid);
@@ -59,10 +63,30 @@ static void on_stanza(void *arg, xmpp_stanza_t *st)
         r->ev->stanza(r, st);
 }
 
+static void on_lost(void *arg, enum perch_fail why, const char *cause,
+                    unsigned attempt, unsigned delay_ms)
+{
+    struct runner *r = arg;
+
+    r->session = NULL;
+    if (r->finishing) { /* nothing left to undo on a server we lost */
+        link_close(r->link);
+        loop_exit(r->loop);
+        return;
+    }
+    if (r->ev->lost)
+        r->ev->lost(r, why, cause, attempt, delay_ms);
+    else
+        perch_error("connection lost: %s; reconnecting in %.1f s (attempt "
+                    "%u)",
+                    cause, delay_ms / 1000.0, attempt);
+}
+
 static void on_closed(void *arg, enum perch_fail why, const char *cause)
 {
     struct runner *r = arg;
 
+    r->session = NULL;
     if (why != FAIL_CLOSED && why != FAIL_NONE) {
         if (r->ev->closed)
             r->ev->closed(r, why, cause);
@@ -88,13 +112,21 @@ static void on_params(void *arg, const struct transport_params *p)
         r->ev->params(r, p);
 }
 
-static const struct session_events runner_session_events = {
-    .ready = on_ready,
+static const struct link_events runner_link_events = {
+    .online = on_online,
     .stanza = on_stanza,
+    .lost = on_lost,
     .closed = on_closed,
     .record = on_record,
     .params = on_params,
 };
+
+/* Closes whatever is open, or ends the loop when nothing is. */
+static void close_or_exit(struct runner *r)
+{
+    if (r->link == NULL || !link_close(r->link))
+        loop_exit(r->loop);
+}
 
 static void on_signal(void *arg)
 {
@@ -106,10 +138,16 @@ static void on_signal(void *arg)
     }
     if (r->cleaning) { /* stop cleaning up, just close */
         r->finishing = 1;
-        session_close(r->session);
+        close_or_exit(r);
         return;
     }
     runner_finish(r, EXIT_INTERRUPTED);
+}
+
+static struct transport *make_transport(void *arg)
+{
+    struct runner_transport *rt = arg;
+    return conn_transport(rt->loop, rt->ctx, rt->conn);
 }
 
 char *runner_password(const struct cli *c)
@@ -148,34 +186,37 @@ int runner_connect_password(struct runner *r, const struct cli *c,
                             const struct runner_events *ev,
                             const char *password)
 {
-    struct session_config scfg;
-    struct transport *t;
+    struct link_config lcfg;
     char *cause = NULL;
 
     if (c->conn.insecure)
         perch_error("warning: --insecure: the server's certificate is NOT "
                     "checked; anyone on the path can read and change this "
                     "session");
-    if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL)
+    if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL && c->conn.ws == NULL)
         perch_error("warning: --tls off: the connection is not encrypted");
 
-    t = conn_transport(r->loop, r->ctx, &c->conn);
-
-    memset(&scfg, 0, sizeof scfg);
-    scfg.jid = c->conn.jid;
-    scfg.resource = c->conn.resource;
-    scfg.password = password;
-    scfg.sasl_mech = c->conn.sasl;
-    scfg.allow_plaintext_auth = c->conn.allow_plaintext_auth;
-    scfg.verbose = c->conn.verbose ? stderr : NULL;
+    r->transport.loop = r->loop;
+    r->transport.ctx = r->ctx;
+    r->transport.conn = &c->conn;
+    memset(&lcfg, 0, sizeof lcfg);
+    lcfg.session.jid = c->conn.jid;
+    lcfg.session.resource = c->conn.resource;
+    lcfg.session.password = password;
+    lcfg.session.sasl_mech = c->conn.sasl;
+    lcfg.session.allow_plaintext_auth = c->conn.allow_plaintext_auth;
+    lcfg.session.keepalive_ms = (unsigned)c->conn.keepalive * 1000u;
+    lcfg.session.verbose = c->conn.verbose ? stderr : NULL;
+    lcfg.transport = make_transport;
+    lcfg.transport_arg = &r->transport;
+    lcfg.retry = r->retry;
     r->ev = ev;
-    r->session =
-        session_new(r->loop, r->ctx, t, &scfg, &runner_session_events, r);
+    r->link = link_new(r->loop, r->ctx, &lcfg, &runner_link_events, r);
 
     loop_on_signal(r->loop, SIGINT, on_signal, r);
     loop_on_signal(r->loop, SIGTERM, on_signal, r);
     signal(SIGPIPE, SIG_IGN);
-    if (session_connect(r->session, &cause) != 0) {
+    if (link_connect(r->link, &cause) != 0) {
         perch_error("%s", cause);
         free(cause);
         return EXIT_CONNECT;
@@ -200,15 +241,12 @@ void runner_finish(struct runner *r, int code)
         return;
     }
     r->finishing = 1;
-    if (r->session)
-        session_close(r->session);
-    else
-        loop_exit(r->loop);
+    close_or_exit(r);
 }
 
 void runner_done(struct runner *r)
 {
-    session_free(r->session);
+    link_free(r->link);
     if (r->ctx)
         xmpp_ctx_free(r->ctx);
     loop_free(r->loop);

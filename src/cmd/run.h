@@ -9,11 +9,14 @@
 
 #include "base/fail.h"
 #include "conf/cli.h"
+#include "xmpp/link.h"
 #include "xmpp/session.h"
 
 struct runner;
 
 struct runner_events {
+    /* Logged in: the first time, and again after each reconnect
+     * (r->logins counts them). */
     void (*ready)(struct runner *r, const char *bound_jid);
     /* The rest may be NULL. */
     void (*stanza)(struct runner *r, xmpp_stanza_t *st);
@@ -24,13 +27,32 @@ struct runner_events {
     /* Called once by the first runner_finish() while logged in: undo what
      * the command did on the server, then call runner_finish() again. */
     void (*cleanup)(struct runner *r);
+    /* With r->retry: the session was lost and another attempt follows in
+     * delay_ms. NULL: one line on stderr says so. */
+    void (*lost)(struct runner *r, enum perch_fail why, const char *cause,
+                 unsigned attempt, unsigned delay_ms);
+};
+
+/* What the link needs to make each attempt's transport. */
+struct runner_transport {
+    struct loop *loop;
+    xmpp_ctx_t *ctx;
+    const struct conn_opts *conn;
 };
 
 struct runner {
     struct loop *loop;
     xmpp_ctx_t *ctx;
-    struct session *session; /* NULL until runner_connect */
+    /* The logged-in session: set at each login, NULL while lost (do not
+     * keep it across a loss). */
+    struct session *session;
+    struct link *link; /* NULL until runner_connect */
+    struct runner_transport transport;
     const struct runner_events *ev;
+    /* Set before runner_connect: LINK_ONCE (the default: a loss ends the
+     * command, exit 3) or LINK_AFTER_LOGIN (reconnect, as watch does). */
+    enum link_retry retry;
+    unsigned logins;
     int exit_code;
     int cleaning;
     int finishing;

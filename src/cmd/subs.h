@@ -1,27 +1,26 @@
 /*
  * What watch and rest share on the pubsub service: subscribe a JID to
- * nodes unless it already is (its subscriptions are asked first), keep
- * the subscriptions this run made, and remove exactly those at the end —
- * Finesse keeps an explicit subscription until it is removed.
+ * nodes unless it already is (its subscriptions are asked first), hold
+ * each in the ledger (~/.local/share/perch/subscriptions) while this run
+ * uses it, and at the end remove exactly those this run made and no other
+ * running perch still uses — Finesse keeps an explicit subscription until
+ * it is removed.
  */
 #ifndef PERCH_SUBS_H
 #define PERCH_SUBS_H
 
+#include "model/map.h"
 #include "xmpp/pubsub.h"
 
 #include <stddef.h>
 
 struct runner;
 struct subs;
+struct ledger;
 
 /* ok 1: subscribed to every node (or was); 0: one was refused (said on
  * stderr). */
 typedef void (*subs_done_cb)(struct subs *s, int ok);
-
-struct subs_made {
-    char *node;
-    char *subid; /* NULL when the service gave none */
-};
 
 struct subs {
     struct runner *r;    /* borrowed */
@@ -30,8 +29,9 @@ struct subs {
     char **nodes;        /* borrowed */
     int nnodes, next;
     struct pubsub_subs existing;
-    struct subs_made *made;
-    size_t nmade, pending;
+    struct map made;       /* node -> subid ("" none): made by this run */
+    struct ledger *ledger; /* NULL without a data directory (warned) */
+    size_t pending;
     subs_done_cb done, removed;
     void *arg; /* the caller's */
 };
@@ -40,8 +40,13 @@ struct subs {
 void subs_start(struct subs *s, struct runner *r, const char *service,
                 const char *jid, char **nodes, int nnodes, subs_done_cb done,
                 void *arg);
-/* Removes the subscriptions made (each answer awaited timeout_ms at
- * most); removed(s, 1) follows, at once when there are none. */
+/* Holds node in the ledger as this run's (made: this run subscribed it;
+ * subid the service's, may be NULL), e.g. one made again after a
+ * reconnect. */
+void subs_hold(struct subs *s, const char *node, const char *subid, int made);
+/* Lets go of every node: removes those this run made that no other
+ * running perch holds (each answer awaited timeout_ms at most); removed(s,
+ * 1) follows, at once when there are none. */
 void subs_remove(struct subs *s, unsigned timeout_ms, subs_done_cb removed);
 void subs_done(struct subs *s);
 

@@ -1,6 +1,8 @@
 /*
- * perch watch NODE...: subscribe, stream decoded events, and on exit remove
- * the subscriptions this run created (and only those).
+ * perch watch NODE...: subscribe, stream decoded events of those nodes,
+ * stay connected (reconnect and resync after a loss), and on exit remove
+ * the subscriptions this run made — unless another running perch still
+ * uses them (the ledger).
  */
 #include "base/buf.h"
 #include "base/error.h"
@@ -14,7 +16,9 @@
 #include "run.h"
 #include "subs.h"
 #include "xmpp/pubsub.h"
+#include "xmpp/resync.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,22 +27,56 @@
 
 static const char help[] =
     "Usage: perch watch [CONN] [--service JID] [--full-jid] [--json]\n"
-    "                   [--count N] [--duration S] NODE...\n"
+    "                   [--count N] [--duration S] [--no-reconnect]\n"
+    "                   [--all-nodes] NODE...\n"
     "\n"
     "Subscribes to each NODE (unless this JID already is) and prints every\n"
-    "event as it arrives, decoded (Finesse user, dialogs, team, queue,\n"
-    "system info …): one aligned line each, or one JSON object a line\n"
-    "with --json (see perch(1)). Retractions, purges, node deletions and\n"
-    "subscription changes are shown too. Ends after N events, after S\n"
-    "seconds, or on Ctrl-C / SIGTERM, and then removes the subscriptions\n"
-    "it created — only those; Finesse would otherwise keep them.\n"
+    "event of those nodes as it arrives, decoded (Finesse user, dialogs,\n"
+    "team, queue, system info …): one line each with its node, or one JSON\n"
+    "object a line with --json (docs/events.md). Retractions, purges, node\n"
+    "deletions and subscription changes are shown too. Ends after N events\n"
+    "printed, after S seconds, or on Ctrl-C / SIGTERM, and then removes the\n"
+    "subscriptions it made — only those, and not while another running\n"
+    "perch uses them (~/.local/share/perch/subscriptions).\n"
     "\n"
-    "Exit: 0 ok, 1 a subscription was refused, 3 connection lost.\n";
+    "A lost connection (a socket error, or a server silent past\n"
+    "--keepalive + 10 s) is made again by itself, 1 s, 2 s … 30 s apart;\n"
+    "then the subscriptions the server lost are made again and the latest\n"
+    "item of each node is printed, so what follows the gap starts from\n"
+    "what the server holds. Standard error says so; with --json stdout has\n"
+    "{\"kind\":\"session\",\"state\":\"lost\"|\"online\",\"cause\",\"attempt\"}"
+    "\n"
+    "lines, and the refetched items carry \"resync\":true.\n"
+    "\n"
+    "      --full-jid          subscribe this connection's full JID (config\n"
+    "                          full-jid = true), not the account's bare JID\n"
+    "      --all-nodes         print events of every subscription of the\n"
+    "                          account, not only of NODE... (NODE optional)\n"
+    "      --no-reconnect      a lost connection ends watch (exit 3)\n"
+    "\n"
+    "Exit: 0 ok, 1 a subscription was refused, 3 could not connect or log\n"
+    "in (or the connection was lost, with --no-reconnect).\n";
+
+/* watch's own options, into struct watch_settings. */
+struct watch_settings {
+    int reconnect;
+    int all_nodes;
+};
+
+static const struct cli_option options[] = {
+    {"no-reconnect", CLI_FLAG_OFF, offsetof(struct watch_settings, reconnect),
+     0, 0},
+    {"all-nodes", CLI_FLAG_ON, offsetof(struct watch_settings, all_nodes), 0,
+     0},
+    {NULL, CLI_FLAG_OFF, 0, 0, 0},
+};
 
 struct watch {
     struct runner r;
+    struct watch_settings set;
     char *service;
-    char *jid; /* the JID subscribed */
+    char *bare; /* the account */
+    char *jid;  /* the JID subscribed: bare, or full with --full-jid */
     char **nodes;
     int nnodes;
     int json;
@@ -48,46 +86,35 @@ struct watch {
     struct loop_timer *end_timer;
     int full_jid;
     int streaming; /* events are shown: from login until cleanup */
+    struct resync *resync;
+    int resyncing;
 };
 
-static void on_subscribed(struct subs *s, int ok)
-{
-    struct watch *w = s->arg;
+/* ---- what is printed ---- */
 
-    if (!ok) {
-        runner_finish(&w->r, EXIT_REPLY_ERROR);
+static int watched(const struct watch *w, const char *node)
+{
+    int i;
+
+    if (w->set.all_nodes)
+        return 1;
+    for (i = 0; node && i < w->nnodes; i++)
+        if (strcmp(w->nodes[i], node) == 0)
+            return 1;
+    return 0;
+}
+
+/* Prints ev (consumed) when its node is watched; counts what is printed. */
+static void emit(struct watch *w, json_t *ev, int resync)
+{
+    const char *node = json_string_value(json_object_get(ev, "node"));
+
+    if ((w->count && w->seen >= w->count) || !watched(w, node)) {
+        json_decref(ev);
         return;
     }
-    fprintf(stderr, "perch: watching %d node%s (%zu new subscription%s)\n",
-            w->nnodes, w->nnodes == 1 ? "" : "s", s->nmade,
-            s->nmade == 1 ? "" : "s");
-    if (w->duration_s > 0)
-        loop_timer_start(w->end_timer, (unsigned)(w->duration_s * 1000));
-}
-
-static void on_ready(struct runner *r, const char *bound)
-{
-    struct watch *w = (struct watch *)r;
-    struct jid j;
-    char *cause = NULL;
-
-    if (!w->full_jid && jid_parse(bound, &j, &cause) == 0) {
-        w->jid = jid_bare(&j);
-        jid_done(&j);
-    }
-    free(cause);
-    if (w->jid == NULL)
-        w->jid = xstrdup(bound);
-    /* a service may send the last item at once on subscribe (ejabberd):
-     * that is an event like any other */
-    w->streaming = 1;
-    subs_start(&w->subs, r, w->service, w->jid, w->nodes, w->nnodes,
-               on_subscribed, w);
-}
-
-static void emit(struct watch *w, json_t *ev)
-{
-    event_print(stdout, event_stamp(ev, w->service), w->json);
+    event_print_node(stdout, event_stamp_resync(ev, w->service, resync),
+                     w->json);
     json_decref(ev);
     if (w->count && ++w->seen == w->count)
         runner_finish(&w->r, 0);
@@ -97,10 +124,7 @@ static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
                      xmpp_stanza_t *el)
 {
     struct watch *w = arg;
-
-    if (w->count && w->seen >= w->count)
-        return;
-    emit(w, decode_event(pubsub_event_kind_name(kind), node, el));
+    emit(w, decode_event(pubsub_event_kind_name(kind), node, el), 0);
 }
 
 static void on_stanza(struct runner *r, xmpp_stanza_t *st)
@@ -113,6 +137,141 @@ static void on_stanza(struct runner *r, xmpp_stanza_t *st)
     pubsub_dispatch(st, on_event, w);
 }
 
+/* ---- the first login: subscribe ---- */
+
+static void on_subscribed(struct subs *s, int ok)
+{
+    struct watch *w = s->arg;
+
+    if (!ok) {
+        runner_finish(&w->r, EXIT_REPLY_ERROR);
+        return;
+    }
+    if (w->nnodes)
+        fprintf(stderr, "perch: watching %d node%s (%zu new subscription%s)\n",
+                w->nnodes, w->nnodes == 1 ? "" : "s", s->made.n,
+                s->made.n == 1 ? "" : "s");
+    else
+        fprintf(stderr, "perch: watching every subscription of %s (%zu now)\n",
+                w->bare, s->existing.n);
+    if (w->duration_s > 0)
+        loop_timer_start(w->end_timer, (unsigned)(w->duration_s * 1000));
+}
+
+/* ---- after a reconnect: resync ---- */
+
+static void on_remade(void *arg, const char *node, const struct pubsub_sub *sub,
+                      const char *why, double rtt)
+{
+    struct watch *w = arg;
+    (void)rtt;
+
+    if (sub == NULL) {
+        perch_error("the server lost the subscription to %s and it could "
+                    "not be made again: %s",
+                    node, why);
+        return;
+    }
+    subs_hold(&w->subs, node, sub->subid, 1);
+    perch_error("the server lost the subscription to %s: made again", node);
+}
+
+static void on_item(void *arg, const char *node, xmpp_stanza_t *item)
+{
+    struct watch *w = arg;
+    emit(w, decode_item(node, item), 1);
+}
+
+static void on_resync_failed(void *arg, const char *what, const char *why)
+{
+    (void)arg;
+    perch_error("after the reconnect, %s: %s", what, why);
+}
+
+static void on_resync_done(void *arg, int complete)
+{
+    struct watch *w = arg;
+    (void)complete;
+    w->resync = NULL;
+    w->resyncing = 0;
+}
+
+static const struct resync_events watch_resync_events = {
+    .remade = on_remade,
+    .item = on_item,
+    .failed = on_resync_failed,
+    .done = on_resync_done,
+};
+
+/* The subscriptions the server lost made again; the latest item of each
+ * node printed (marked resync). */
+static void resync(struct watch *w)
+{
+    struct resync_config cfg;
+    struct resync *r;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.service = w->service;
+    cfg.jid = w->jid;
+    cfg.bare = w->bare;
+    cfg.max_items = 1;
+    cfg.items_of_all = w->set.all_nodes;
+    cfg.keep = (const char *const *)w->nodes;
+    cfg.nkeep = (size_t)w->nnodes;
+    w->resyncing = 1;
+    r = resync_start(w->r.session, &cfg, &watch_resync_events, w);
+    if (w->resyncing)
+        w->resync = r;
+}
+
+/* ---- the session ---- */
+
+static void on_ready(struct runner *r, const char *bound)
+{
+    struct watch *w = (struct watch *)r;
+
+    if (r->logins > 1) {
+        if (w->json)
+            event_print_session(stdout, "online", NULL, link_attempt(r->link),
+                                -1, bound);
+        fprintf(stderr,
+                "perch: online again as %s; the latest item of each node "
+                "follows\n",
+                bound);
+        resync(w);
+        return;
+    }
+    if (w->jid == NULL) {
+        struct jid j;
+        char *cause = NULL;
+        if (!w->full_jid && jid_parse(bound, &j, &cause) == 0) {
+            w->jid = jid_bare(&j);
+            jid_done(&j);
+        }
+        free(cause);
+        if (w->jid == NULL)
+            w->jid = xstrdup(bound);
+    }
+    /* a service may send the last item at once on subscribe (ejabberd):
+     * that is an event like any other */
+    w->streaming = 1;
+    subs_start(&w->subs, r, w->service, w->jid, w->nodes, w->nnodes,
+               on_subscribed, w);
+}
+
+static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
+                    unsigned attempt, unsigned delay_ms)
+{
+    struct watch *w = (struct watch *)r;
+    (void)why;
+
+    if (w->json)
+        event_print_session(stdout, "lost", cause, attempt, (long)delay_ms,
+                            NULL);
+    perch_error("connection lost: %s; reconnecting in %.1f s (attempt %u)",
+                cause, delay_ms / 1000.0, attempt);
+}
+
 static void on_removed(struct subs *s, int ok)
 {
     struct watch *w = s->arg;
@@ -121,11 +280,15 @@ static void on_removed(struct subs *s, int ok)
     runner_finish(&w->r, 0);
 }
 
+/* Lets go of every node; removes what this run made and no other running
+ * perch uses. */
 static void cleanup(struct runner *r)
 {
     struct watch *w = (struct watch *)r;
 
     w->streaming = 0;
+    resync_cancel(w->resync);
+    w->resync = NULL;
     loop_timer_stop(w->end_timer);
     subs_remove(&w->subs, CLEANUP_TIMEOUT_MS, on_removed);
 }
@@ -140,6 +303,7 @@ static const struct runner_events watch_events = {
     .ready = on_ready,
     .stanza = on_stanza,
     .cleanup = cleanup,
+    .lost = on_lost,
 };
 
 static int watch_main(const struct cli *c)
@@ -147,29 +311,35 @@ static int watch_main(const struct cli *c)
     struct watch w;
     int code;
 
-    if (c->nargs < 1) {
-        perch_error("watch needs at least one NODE");
+    memset(&w, 0, sizeof w);
+    w.set.reconnect = 1;
+    cli_own_apply(c, &w.set);
+    if (c->nargs < 1 && !w.set.all_nodes) {
+        perch_error("watch needs at least one NODE (or --all-nodes)");
         return EXIT_USAGE;
     }
-    memset(&w, 0, sizeof w);
     w.json = c->json;
     w.count = c->count;
-    w.full_jid = c->full_jid;
+    w.full_jid = c->full_jid || c->conn.full_jid;
     w.duration_s = c->duration_s;
     w.service = conn_service(&c->conn);
     w.nodes = c->args;
     w.nnodes = c->nargs;
+    w.bare = conn_bare(&c->conn);
     code = runner_init(&w.r, c);
     if (code == 0) {
+        w.r.retry = w.set.reconnect ? LINK_AFTER_LOGIN : LINK_ONCE;
         w.end_timer = loop_timer_new(w.r.loop, on_end, &w);
         code = runner_connect(&w.r, c, &watch_events);
     }
     if (code == 0)
         code = runner_run(&w.r);
+    resync_cancel(w.resync); /* before its session goes */
     loop_timer_free(w.end_timer);
     runner_done(&w.r);
     subs_done(&w.subs);
     free(w.service);
+    free(w.bare);
     free(w.jid);
     /* Ctrl-C / SIGTERM is how watch ends */
     return code == EXIT_INTERRUPTED ? 0 : code;
@@ -177,8 +347,9 @@ static int watch_main(const struct cli *c)
 
 const struct command cmd_watch_entry = {
     .name = "watch",
-    .summary = "subscribe and stream decoded events",
+    .summary = "subscribe and stream decoded events (reconnects)",
     .help = help,
     .extras = CLI_JSON | CLI_COUNT | CLI_DURATION | CLI_FULL_JID,
+    .options = options,
     .main = watch_main,
 };

@@ -12,8 +12,8 @@ const char cli_conn_help[] =
     "Connection (CONN):\n"
     "  -a, --account NAME      [account NAME] of ~/.config/perch/config\n"
     "  -j, --jid JID           user@domain[/resource]\n"
-    "  -s, --server HOST       host to connect to (default: the JID's "
-    "domain)\n"
+    "  -s, --server HOST       host to connect to (default: the JID's\n"
+    "                          domain; no SRV lookup)\n"
     "  -p, --port PORT         default 5222 (5223 with --tls direct)\n"
     "  -b, --bosh URL          BOSH instead of TCP, e.g.\n"
     "                          https://fin1:7443/http-bind/\n"
@@ -21,8 +21,13 @@ const char cli_conn_help[] =
     "      --bosh-profile P    perch (default) | desktop: the Finesse\n"
     "                          desktop's hold=1 ver=1.9 wait=30, a request\n"
     "                          given up after wait + 5 s, 3 resends\n"
-    "      --proxy URL         HTTP proxy for BOSH and REST (default: curl's\n"
-    "                          http_proxy/https_proxy/no_proxy)\n"
+    "  -w, --ws URL            XMPP over WebSocket instead, e.g.\n"
+    "                          wss://fin1:8445/ws/ (Finesse 12.5 and later)\n"
+    "      --ws-ping S         seconds between WebSocket pings (default 20)\n"
+    "      --ws-follow-other-hosts  follow see-other-uri to another host\n"
+    "      --proxy URL         HTTP proxy (CONNECT) for BOSH, WebSocket and\n"
+    "                          REST (default: curl's http_proxy/https_proxy/\n"
+    "                          no_proxy)\n"
     "      --rest URL          Finesse REST API (default https://HOST:8445,\n"
     "                          HOST: --server or the JID's domain)\n"
     "      --alternate HOST    the other node of a Finesse cluster\n"
@@ -38,6 +43,9 @@ const char cli_conn_help[] =
     "                          SCRAM-SHA-1, PLAIN, the first offered)\n"
     "      --service JID       pubsub service (default pubsub.DOMAIN)\n"
     "      --keep-ended S      the console lists ended calls S s (default 30)\n"
+    "      --keepalive S       ping the server when it was silent S s\n"
+    "                          (default 15; 0 off): a silent server is a\n"
+    "                          lost connection within S + 10 s\n"
     "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
 
 enum {
@@ -59,6 +67,7 @@ static const struct option long_opts[] = {
     {"server", required_argument, NULL, 's'},
     {"port", required_argument, NULL, 'p'},
     {"bosh", required_argument, NULL, 'b'},
+    {"ws", required_argument, NULL, 'w'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -83,7 +92,10 @@ static const struct option long_opts[] = {
     {"bosh-wait", required_argument, NULL, OPT_CONN},
     {"bosh-profile", required_argument, NULL, OPT_CONN},
     {"alternate", required_argument, NULL, OPT_CONN},
+    {"ws-ping", required_argument, NULL, OPT_CONN},
+    {"ws-follow-other-hosts", no_argument, NULL, OPT_CONN},
     {"keep-ended", required_argument, NULL, OPT_CONN},
+    {"keepalive", required_argument, NULL, OPT_CONN},
     {"rest", required_argument, NULL, OPT_CONN},
 };
 
@@ -105,6 +117,8 @@ static const char *short_key(int c)
         return "port";
     case 'b':
         return "bosh";
+    case 'w':
+        return "ws";
     case 'v':
         return "verbose";
     }
@@ -230,8 +244,8 @@ static char *refused(char **argv)
 
     if (optopt > 0 && optopt < 256)
         return xasprintf("option -%c %s", optopt,
-                         strchr("ajspb", optopt) ? "needs a value"
-                                                 : "is unknown");
+                         strchr("ajspbw", optopt) ? "needs a value"
+                                                  : "is unknown");
     if (optopt) /* a long option without a letter */
         return xasprintf("--%.*s %s", len, name,
                          name[len] ? "takes no value" : "needs a value");
@@ -254,7 +268,7 @@ int cli_parse(int argc, char **argv, unsigned extras,
     opterr = 0;
     /* "-": operands come back in order (as 1), so options may follow
      * NODEs whatever POSIXLY_CORRECT says; after "--" all are operands */
-    while ((opt = getopt_long(argc, argv, "-a:j:s:p:b:vh", options, &idx)) !=
+    while ((opt = getopt_long(argc, argv, "-a:j:s:p:b:w:vh", options, &idx)) !=
            -1) {
         if (opt == 1) {
             c->args[c->nargs++] = optarg;

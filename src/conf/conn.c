@@ -7,6 +7,7 @@
 #include "xmpp/boshbody.h"
 #include "xmpp/jid.h"
 #include "xmpp/tcp.h"
+#include "xmpp/ws.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,18 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
         bcfg.wait = o->bosh_wait;
         bcfg.profile = bosh_profile_find(o->bosh_profile);
         t = bosh_new(loop, ctx, &bcfg);
+    } else if (o->ws) {
+        struct ws_config wcfg;
+        memset(&wcfg, 0, sizeof wcfg);
+        wcfg.url = o->ws;
+        wcfg.domain = j.domain;
+        wcfg.ca_file = o->ca_file;
+        wcfg.pin = o->pin;
+        wcfg.insecure = o->insecure;
+        wcfg.proxy = o->proxy;
+        wcfg.ping_s = o->ws_ping;
+        wcfg.follow_other_hosts = o->ws_follow_other_hosts;
+        t = ws_new(loop, ctx, &wcfg);
     } else {
         struct tcp_config tcfg;
         memset(&tcfg, 0, sizeof tcfg);
@@ -65,11 +78,11 @@ char *conn_service(const struct conn_opts *o)
 
 char *conn_host(const struct conn_opts *o)
 {
-    const char *u, *end;
+    const char *url = o->bosh ? o->bosh : o->ws, *u, *end;
     struct jid j;
     char *cause = NULL, *host;
 
-    if (o->bosh && (u = strstr(o->bosh, "://")) != NULL) {
+    if (url && (u = strstr(url, "://")) != NULL) {
         u += 3;
         end = u + strcspn(u, "/?#");
         if (memchr(u, '@', (size_t)(end - u))) /* user info */
@@ -89,6 +102,20 @@ char *conn_host(const struct conn_opts *o)
     host = xstrdup(j.domain);
     jid_done(&j);
     return host;
+}
+
+char *conn_bare(const struct conn_opts *o)
+{
+    struct jid j;
+    char *cause = NULL, *bare;
+
+    if (o->jid == NULL || jid_parse(o->jid, &j, &cause) != 0) {
+        free(cause);
+        return xstrdup("");
+    }
+    bare = jid_bare(&j);
+    jid_done(&j);
+    return bare;
 }
 
 struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,

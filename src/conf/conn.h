@@ -1,7 +1,7 @@
 /*
- * What the CONN options make: the transport (TCP or BOSH) and the pubsub
- * service's JID. Shared by the headless commands and the console, so
- * neither needs the other's scaffolding.
+ * What the CONN options make: the transport (TCP, BOSH or WebSocket) and
+ * the pubsub service's JID. Shared by the headless commands and the
+ * console, so neither needs the other's scaffolding.
  */
 #ifndef PERCH_CONN_H
 #define PERCH_CONN_H
@@ -11,7 +11,8 @@
 
 struct loop;
 
-/* A transport (tcp, or bosh with --bosh) as o says; not connected. The
+/* A transport (tcp, bosh with --bosh, ws with --ws) as o says; not
+ * connected. The
  * loop and ctx are borrowed and must outlive it; o's strings are copied.
  * o->jid must have passed conn_opts_check. */
 struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
@@ -21,9 +22,13 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
  * JID does not parse). New string, caller frees. */
 char *conn_service(const struct conn_opts *o);
 
-/* The host perch connects to: the --bosh URL's host, else --server, else
- * the JID's domain ("" when it does not parse). New string. */
+/* The host perch connects to: the --bosh or --ws URL's host, else --server,
+ * else the JID's domain ("" when it does not parse). New string. */
 char *conn_host(const struct conn_opts *o);
+
+/* The account's bare JID (user@domain) from o->jid; new string, caller
+ * frees ("" when it does not parse). */
+char *conn_bare(const struct conn_opts *o);
 
 struct rest;
 

@@ -5,6 +5,7 @@
 #include "xmpp/boshbody.h"
 #include "xmpp/cert.h"
 #include "xmpp/session.h"
+#include "xmpp/wsproto.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ void conn_opts_init(struct conn_opts *o)
     memset(o, 0, sizeof *o);
     o->tls = TLS_REQUIRE;
     o->keep_ended = -1;
+    o->keepalive = SESSION_KEEPALIVE_S;
 }
 
 void conn_opts_done(struct conn_opts *o)
@@ -23,6 +25,7 @@ void conn_opts_done(struct conn_opts *o)
     free(o->jid);
     free(o->server);
     free(o->bosh);
+    free(o->ws);
     free(o->ca_file);
     free(o->pin);
     free(o->password_env);
@@ -71,6 +74,7 @@ enum kind {
     K_JID,
     K_PIN,
     K_URL,
+    K_WS_URL,
     K_RESOURCE,
     K_WAIT,
     K_SECONDS,
@@ -107,12 +111,29 @@ static const struct opt_def defs[] = {
     {"verbose", K_BOOL, F(verbose), 0},
     {"proxy", K_STR, F(proxy), 0},
     {"bosh-wait", K_WAIT, F(bosh_wait), 0},
+    {"ws", K_WS_URL, F(ws), 0},
+    {"ws-ping", K_WAIT, F(ws_ping), 0},
+    {"ws-follow-other-hosts", K_BOOL, F(ws_follow_other_hosts), 0},
     {"keep-ended", K_SECONDS, F(keep_ended), 0},
+    {"keepalive", K_SECONDS, F(keepalive), 0},
+    {"full-jid", K_BOOL, F(full_jid), 1},
     {"rest", K_URL, F(rest), 0},
     {"bosh-profile", K_PROFILE, F(bosh_profile), 0},
     {"alternate", K_HOST, F(alternate), 0},
 };
 #undef F
+
+/* A transport URL on the command line replaces the config file's (bosh or
+ * ws); two from the same source are refused by conn_opts_check. */
+static void choose_transport(struct conn_opts *o, int from_config)
+{
+    if (!from_config && o->transport_from_config) {
+        free(o->bosh);
+        free(o->ws);
+        o->bosh = o->ws = NULL;
+    }
+    o->transport_from_config = from_config;
+}
 
 int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
                   int from_config, char **cause)
@@ -121,6 +142,7 @@ int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
     char *field = (char *)o;
     size_t i;
     struct jid j;
+    struct ws_url url;
     char *end;
     long n;
 
@@ -207,6 +229,11 @@ int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
             return -1;
         }
         break;
+    case K_WS_URL:
+        if (wsproto_url_parse(value, &url, cause) != 0)
+            return -1;
+        wsproto_url_done(&url);
+        break;
     case K_RESOURCE:
         if (*value == '\0') {
             *cause = xasprintf("%s: empty resource", key);
@@ -230,6 +257,8 @@ int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
     case K_STR:
         break;
     }
+    if (d->kind == K_URL || d->kind == K_WS_URL)
+        choose_transport(o, from_config);
     if (strncmp(key, "password", 8) == 0) { /* the last source given wins */
         free(o->password_env);
         free(o->password_file);
@@ -247,6 +276,12 @@ int conn_opts_check(const struct conn_opts *o, char **cause)
 
     if (o->jid == NULL) {
         *cause = xstrdup("no JID: give --jid user@domain or --account NAME");
+        return -1;
+    }
+    if (o->bosh && o->ws) {
+        *cause = xasprintf("--bosh and --ws name two transports; give one "
+                           "(on the command line, it replaces the config "
+                           "file's)");
         return -1;
     }
     if (jid_parse(o->jid, &j, cause) != 0)

@@ -27,13 +27,21 @@ struct conn_opts {
     int force_resource;
     char *sasl;
     int verbose;
-    char *proxy;        /* BOSH and REST: HTTP proxy URL */
+    char *proxy;        /* BOSH, WebSocket and REST: HTTP proxy URL */
     char *rest;         /* Finesse REST base URL; NULL: https://HOST:8445 */
     unsigned bosh_wait; /* BOSH: seconds a poll may be held; 0: 60 */
     char *bosh_profile; /* BOSH: "perch" or "desktop"; NULL: perch */
     char *alternate;    /* the Finesse cluster's other node; NULL none */
+    char *ws;           /* WebSocket URL (ws:// or wss://) */
+    unsigned ws_ping;   /* WebSocket: seconds between pings; 0: 20 */
+    int ws_follow_other_hosts; /* see-other-uri to another host */
+    int transport_from_config; /* bosh or ws came from the config file */
     /* the console: seconds an ended call stays listed; -1: the default */
     int keep_ended;
+    /* seconds without anything from the server before a ping; 0 off */
+    int keepalive;
+    /* config only: the console and watch subscribe the full JID */
+    int full_jid;
 };
 
 void conn_opts_init(struct conn_opts *o);

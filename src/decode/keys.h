@@ -34,6 +34,14 @@
 #define EVK_ERROR "error"          /* kind raw: why it was not decoded */
 #define EVK_XML "xml"              /* kind xml: the payload as XML text */
 #define EVK_SUBSCRIPTION "subscription" /* kind subscription: its state */
+#define EVK_RESYNC "resync" /* watch: true for an item fetched after a loss */
+
+/* --- watch's session lines (kind "session") --- */
+#define EV_KIND_SESSION "session"
+#define EVK_CAUSE "cause"       /* why it was lost */
+#define EVK_ATTEMPT "attempt"   /* reconnect attempt, from 1 */
+#define EVK_RETRY_MS "retry_ms" /* lost: the next attempt in this many ms */
+#define EVK_JID "jid"           /* online: the bound JID */
 
 /* --- values of "kind" --- */
 #define EV_KIND_USER "user"

@@ -12,9 +12,22 @@ struct curlev {
     struct event *timer;
     curlev_done_cb done;
     void *arg;
+    CURL **kept; /* CONNECT_ONLY transfers, left in multi when done */
+    size_t nkept;
 };
 
-/* Hands every finished transfer to done, each removed first. */
+/* The index of e in m->kept, or m->nkept. */
+static size_t kept_index(const struct curlev *m, const CURL *e)
+{
+    size_t i;
+
+    for (i = 0; i < m->nkept && m->kept[i] != e; i++)
+        ;
+    return i;
+}
+
+/* Hands every finished transfer to done, each removed first (but the
+ * CONNECT_ONLY ones, whose connection removing would close). */
 static void check_multi(struct curlev *m)
 {
     CURLMsg *msg;
@@ -27,7 +40,8 @@ static void check_multi(struct curlev *m)
             continue;
         e = msg->easy_handle;
         rc = msg->data.result;
-        curl_multi_remove_handle(m->multi, e);
+        if (kept_index(m, e) == m->nkept)
+            curl_multi_remove_handle(m->multi, e);
         m->done(m->arg, e, rc);
     }
 }
@@ -121,6 +135,7 @@ void curlev_free(struct curlev *m)
         return;
     curl_multi_cleanup(m->multi);
     event_free(m->timer);
+    free(m->kept);
     free(m);
     curl_global_cleanup();
 }
@@ -130,7 +145,18 @@ void curlev_add(struct curlev *m, CURL *e)
     curl_multi_add_handle(m->multi, e);
 }
 
+void curlev_add_connect_only(struct curlev *m, CURL *e)
+{
+    m->kept = xrealloc(m->kept, (m->nkept + 1) * sizeof *m->kept);
+    m->kept[m->nkept++] = e;
+    curl_multi_add_handle(m->multi, e);
+}
+
 void curlev_remove(struct curlev *m, CURL *e)
 {
+    size_t i = kept_index(m, e);
+
+    if (i < m->nkept)
+        m->kept[i] = m->kept[--m->nkept];
     curl_multi_remove_handle(m->multi, e);
 }

@@ -13,8 +13,9 @@ struct loop;
 struct curlev;
 
 /* A transfer ended (rc CURLE_OK or why not). The easy handle has been
- * removed from the multi handle and is the caller's again (its
- * CURLOPT_PRIVATE tells the caller which transfer it was). */
+ * removed from the multi handle (but one of curlev_add_connect_only) and
+ * is the caller's again (its CURLOPT_PRIVATE tells the caller which
+ * transfer it was). */
 typedef void (*curlev_done_cb)(void *arg, CURL *easy, CURLcode rc);
 
 /* A multi handle in loop (borrowed, must outlive it); done is called for
@@ -25,6 +26,14 @@ void curlev_free(struct curlev *m);
 
 /* Starts the transfer e (configured; still owned by the caller). */
 void curlev_add(struct curlev *m, CURL *e);
+/*
+ * Starts e, a CURLOPT_CONNECT_ONLY transfer (the WebSocket's TCP, proxy
+ * CONNECT and TLS). When done reports it, e stays in the multi handle:
+ * removing a CONNECT_ONLY handle closes its connection. The caller then
+ * talks with curl_easy_send/recv on CURLINFO_ACTIVESOCKET and ends it
+ * with curlev_remove.
+ */
+void curlev_add_connect_only(struct curlev *m, CURL *e);
 /* Stops e if it is running; done will not be called for it. */
 void curlev_remove(struct curlev *m, CURL *e);
 

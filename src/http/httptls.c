@@ -35,8 +35,8 @@ int http_tls_refused(CURLcode rc)
 
 /* Connects once more without verification, only to show the user what
  * the server presented and the pin that would accept it. */
-static char *untrusted_message(const char *url, const struct http_tls *t,
-                               const char *why)
+static char *untrusted_message(const char *url, const char *name,
+                               const struct http_tls *t, const char *why)
 {
     CURL *e = curl_easy_init();
     struct curl_certinfo *ci = NULL;
@@ -70,7 +70,7 @@ static char *untrusted_message(const char *url, const struct http_tls *t,
                 pem = s->data + 5;
         }
     }
-    msg = cert_untrusted_message(url, why, subject, issuer, from, to, pem);
+    msg = cert_untrusted_message(name, why, subject, issuer, from, to, pem);
     curl_easy_cleanup(e);
     return msg;
 }
@@ -78,31 +78,38 @@ static char *untrusted_message(const char *url, const struct http_tls *t,
 char *http_fail_cause(const char *url, const struct http_tls *t, CURLcode rc,
                       const char *errbuf, enum perch_fail *kind)
 {
+    return http_fail_cause_named(url, url, t, rc, errbuf, kind);
+}
+
+char *http_fail_cause_named(const char *url, const char *name,
+                            const struct http_tls *t, CURLcode rc,
+                            const char *errbuf, enum perch_fail *kind)
+{
     const char *why = errbuf && *errbuf ? errbuf : curl_easy_strerror(rc);
 
     switch (rc) {
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         *kind = FAIL_CERT;
-        return untrusted_message(url, t,
+        return untrusted_message(url, name, t,
                                  rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH
                                      ? "public key does not match --pin"
                                      : why);
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
         *kind = FAIL_DNS;
-        return xasprintf("cannot resolve the host of %s", url);
+        return xasprintf("cannot resolve the host of %s", name);
     case CURLE_COULDNT_CONNECT:
         *kind = FAIL_REFUSED;
-        return xasprintf("cannot connect to %s: connection refused", url);
+        return xasprintf("cannot connect to %s: connection refused", name);
     case CURLE_SSL_CONNECT_ERROR:
         *kind = FAIL_TLS;
-        return xasprintf("TLS with %s failed: %s", url, why);
+        return xasprintf("TLS with %s failed: %s", name, why);
     case CURLE_OPERATION_TIMEDOUT:
         *kind = FAIL_TIMEOUT;
-        return xasprintf("no answer from %s in time (%s)", url, why);
+        return xasprintf("no answer from %s in time (%s)", name, why);
     default:
         *kind = FAIL_NETWORK;
-        return xasprintf("%s: %s", url, why);
+        return xasprintf("%s: %s", name, why);
     }
 }

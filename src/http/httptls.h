@@ -39,5 +39,10 @@ int http_tls_refused(CURLcode rc);
  */
 char *http_fail_cause(const char *url, const struct http_tls *t, CURLcode rc,
                       const char *errbuf, enum perch_fail *kind);
+/* The same where messages call the server name, not url (the WebSocket:
+ * wss://… as the user wrote it, curl connecting to https://…). */
+char *http_fail_cause_named(const char *url, const char *name,
+                            const struct http_tls *t, CURLcode rc,
+                            const char *errbuf, enum perch_fail *kind);
 
 #endif

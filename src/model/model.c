@@ -329,6 +329,29 @@ static unsigned long long hash_json(unsigned long long h, json_t *v, int depth)
     return h;
 }
 
+/* 1 when node n applied the item with this id and hash. */
+static int seen_in(const struct node_entry *n, const char *item,
+                   unsigned long long h)
+{
+    unsigned i;
+
+    for (i = 0; n && i < MODEL_SEEN_ITEMS; i++)
+        if (n->seen_id[i] && n->seen_hash[i] == h &&
+            strcmp(n->seen_id[i], item) == 0)
+            return 1;
+    return 0;
+}
+
+int model_seen(const struct model *m, json_t *ev)
+{
+    const char *node = model_str(ev, EVK_NODE), *item = model_str(ev, EVK_ITEM);
+
+    if (node == NULL || item == NULL)
+        return 0;
+    return seen_in(map_get(&m->nodes, node), item,
+                   hash_json(1469598103934665603ULL, ev, 0));
+}
+
 /* 1 when the node applied this item before; else remembers it. */
 static int seen_before(struct model *m, const char *node, const char *item,
                        json_t *ev)
@@ -337,10 +360,8 @@ static int seen_before(struct model *m, const char *node, const char *item,
     unsigned long long h = hash_json(1469598103934665603ULL, ev, 0);
     unsigned i;
 
-    for (i = 0; i < MODEL_SEEN_ITEMS; i++)
-        if (n->seen_id[i] && n->seen_hash[i] == h &&
-            strcmp(n->seen_id[i], item) == 0)
-            return 1;
+    if (seen_in(n, item, h))
+        return 1;
     i = n->seen_next++ % MODEL_SEEN_ITEMS;
     model_set(&n->seen_id[i], item);
     n->seen_hash[i] = h;
@@ -411,7 +432,51 @@ struct node_entry *model_node(struct model *m, const char *path, int create)
         n = xcalloc(1, sizeof *n);
         n->path = xstrdup(path);
         map_put(&m->nodes, path, n);
+        m->nodes_changed++;
     }
+    return n;
+}
+
+/* 1 when path is one of v[0..n). */
+static int among(const char *path, const char *const *v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (strcmp(v[i], path) == 0)
+            return 1;
+    return 0;
+}
+
+size_t model_nodes_sync(struct model *m, const char *const *listed,
+                        size_t nlisted, int have_listed,
+                        const char *const *subscribed, size_t nsub)
+{
+    char **gone = xcalloc(m->nodes.n + 1, sizeof *gone);
+    size_t i = 0, k, n = 0;
+    const char *key;
+    void *val;
+
+    while (map_next(&m->nodes, &i, &key, &val)) {
+        int sub = among(key, subscribed, nsub);
+        if (have_listed && !sub && !among(key, listed, nlisted))
+            gone[n++] = xstrdup(key);
+        else
+            model_node_subscribed(m, key, sub);
+    }
+    for (k = 0; k < n; k++) {
+        struct node_entry *e = map_del(&m->nodes, gone[k]);
+        if (e->subscribed)
+            m->subscribed--;
+        node_free(e);
+        free(gone[k]);
+    }
+    free(gone);
+    if (n)
+        m->nodes_changed++;
+    for (k = 0; have_listed && k < nlisted; k++)
+        model_node(m, listed[k], 1);
+    for (k = 0; k < nsub; k++)
+        model_node_subscribed(m, subscribed[k], 1);
     return n;
 }
 

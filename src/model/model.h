@@ -188,6 +188,9 @@ struct model {
     unsigned long removed;
     unsigned long events, unknown_deletes, raw_events, duplicates;
     size_t subscribed; /* nodes marked subscribed */
+    /* counts changes of the set of nodes (one came or went): a tree of
+     * node pointers built before it changed may dangle */
+    unsigned long nodes_changed;
 };
 
 /* ended_keep_ms is MODEL_ENDED_KEEP_MS; set it after when wanted. */
@@ -209,6 +212,12 @@ enum model_change {
  * duplicates, nothing else). Fields of the wrong JSON type count as
  * absent. */
 unsigned model_apply(struct model *m, json_t *ev, double now_ms);
+
+/* 1 when ev (borrowed), an item's event, was applied before (its node
+ * remembers its id and content); model_apply would skip it. A resync
+ * applies only the items after the last one seen, so that old items
+ * fetched after a newer event arrived do not undo it. */
+int model_seen(const struct model *m, json_t *ev);
 
 /* Forgets dialogs that ended ended_keep_ms or more before now_ms
  * (model_apply does it too, at most once a second). Returns how many. */
@@ -240,6 +249,16 @@ double model_parse_time(const char *s);
 /* The node tree: every path from disco, and subscription marks. */
 struct node_entry *model_node(struct model *m, const char *path, int create);
 void model_node_subscribed(struct model *m, const char *path, int yes);
+
+/*
+ * What the server holds, after asking it again: the tree becomes the
+ * nodes listed (disco#items; when have_listed) and the subscribed ones,
+ * and the marks exactly the subscribed. A node that goes takes its
+ * counters and applied items with it. Returns how many went.
+ */
+size_t model_nodes_sync(struct model *m, const char *const *listed,
+                        size_t nlisted, int have_listed,
+                        const char *const *subscribed, size_t nsub);
 
 struct tree_row {
     const char *segment; /* borrowed from the path (not NUL-terminated at

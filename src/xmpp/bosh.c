@@ -44,7 +44,8 @@ struct breq {
     long status;
     char date[64];
     unsigned retries;
-    int poll; /* an empty request of an open session: the held poll */
+    unsigned timeouts; /* attempts that got no answer within wait + margin */
+    int poll;          /* an empty request of an open session: the held poll */
     double start_ms, start_wall;
     int done; /* a good response waits to be handled in rid order */
     xmpp_stanza_t *parsed; /* its <body/>, or NULL if it did not parse */
@@ -84,6 +85,7 @@ struct bosh {
     struct loop_timer *close_timer;
 
     char describe[200];
+    int troubled; /* trouble() said a request is being resent */
     enum perch_fail fail;
     char *cause;
     int reported;
@@ -346,12 +348,22 @@ static void on_retry(void *arg)
         start_attempt(r);
 }
 
+/* Tells the owner that requests fail and are resent (cause), or that
+ * answers come again (NULL). */
+static void trouble(struct bosh *b, const char *cause)
+{
+    if (cause == NULL && !b->troubled)
+        return;
+    b->troubled = cause != NULL;
+    if (b->base.ev->trouble)
+        b->base.ev->trouble(b->base.ev_arg, cause);
+}
+
 /* Resends r unchanged after a pause, or gives up. */
 static void retry(struct bosh *b, struct breq *r, const char *why)
 {
-    char *cause;
-
     const struct bosh_profile *pf = b->cfg.profile;
+    char *cause;
 
     if (r->retries >= pf->retries) {
         cause = xasprintf("connection to %s lost: %s (rid %llu, %u resends)",
@@ -360,9 +372,38 @@ static void retry(struct bosh *b, struct breq *r, const char *why)
         return;
     }
     r->retries++;
+    cause = xasprintf("rid %llu: %s — resending (%u of %u)", r->rid, why,
+                      r->retries, pf->retries);
+    trouble(b, cause);
+    free(cause);
     if (r->retry_timer == NULL)
         r->retry_timer = loop_timer_new(b->loop, on_retry, r);
     loop_timer_start(r->retry_timer, pf->pause_ms[r->retries - 1]);
+}
+
+/* A request unanswered past wait + margin is resent (once; the desktop
+ * profile: up to its 3 resends); unanswered that many times, the server
+ * is gone silent. */
+static void timed_out(struct bosh *b, struct breq *r, const char *why)
+{
+    const struct bosh_profile *pf = b->cfg.profile;
+    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
+
+    if (++r->timeouts < pf->silent_after) {
+        retry(b, r, why);
+        return;
+    }
+    if (pf->silent_after == 2)
+        end_session(b, FAIL_SILENT,
+                    xasprintf("connection to %s lost: no answer to rid %llu "
+                              "within %u s, twice",
+                              b->cfg.url, r->rid, wait + pf->margin_s));
+    else
+        end_session(b, FAIL_SILENT,
+                    xasprintf("connection to %s lost: no answer to rid %llu "
+                              "within %u s, %u times",
+                              b->cfg.url, r->rid, wait + pf->margin_s,
+                              r->timeouts));
 }
 
 static void adopt_params(struct bosh *b, xmpp_stanza_t *body)
@@ -572,7 +613,10 @@ static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
         end_session(b, kind, cause);
         return;
     }
-    retry(b, r, why);
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        timed_out(b, r, why);
+    else
+        retry(b, r, why);
 }
 
 static void finished(struct bosh *b, struct breq *r, CURLcode rc)
@@ -618,6 +662,7 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
         return;
     }
     r->done = 1;
+    trouble(b, NULL);
     handle_in_order(b);
 }
 

@@ -20,8 +20,11 @@ static void attr(struct buf *b, const char *name, const char *value)
 }
 
 static const struct bosh_profile profiles[] = {
-    {"perch", "1.6", 1, 60, 10, 5, {0, 1000, 2000, 3000, 4000}},
-    {"desktop", "1.9", 1, 30, 5, 3, {500, 2000, 4500}},
+    /* perch's own: a request unanswered is resent once (then the server
+     * is silent), one that failed up to 5 times */
+    {"perch", "1.6", 1, 60, 10, 5, 2, {0, 1000, 2000, 3000, 4000}},
+    /* the Finesse desktop's: 3 resends whatever failed */
+    {"desktop", "1.9", 1, 30, 5, 3, 4, {500, 2000, 4500}},
 };
 
 const struct bosh_profile *bosh_profile_find(const char *name)

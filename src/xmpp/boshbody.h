@@ -23,11 +23,13 @@
  */
 struct bosh_profile {
     const char *name;
-    const char *ver;   /* the ver attribute of the session request */
-    unsigned hold;     /* the hold attribute */
-    unsigned wait;     /* the wait asked unless --bosh-wait says */
-    unsigned margin_s; /* a request is given up after wait + this */
-    unsigned retries;  /* resends of a request before the loss */
+    const char *ver;       /* the ver attribute of the session request */
+    unsigned hold;         /* the hold attribute */
+    unsigned wait;         /* the wait asked unless --bosh-wait says */
+    unsigned margin_s;     /* a request is given up after wait + this */
+    unsigned retries;      /* resends of a request before the loss */
+    unsigned silent_after; /* attempts unanswered within wait + margin
+                              that make the server silent (a loss) */
     unsigned pause_ms[BOSH_PROFILE_MAX_RETRIES]; /* before resend n + 1 */
 };
 

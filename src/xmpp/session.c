@@ -56,6 +56,7 @@ struct session {
     char *sasl_mech;
     int allow_plaintext_auth;
     unsigned login_timeout_ms;
+    unsigned keepalive_ms;
     FILE *verbose;
 
     enum session_state state;
@@ -68,6 +69,10 @@ struct session {
     unsigned long last_in; /* console seq of the stanza being handled */
     struct pending_iq *pending;
     struct loop_timer *login_timer;
+    /* liveness: the last time anything arrived, the keepalive ping */
+    double last_in_ms;
+    struct loop_timer *idle_timer;
+    int pinging;
 };
 
 /* The node a stanza is about: an attribute of a child or grandchild
@@ -138,6 +143,7 @@ static void give_up(struct session *s, enum perch_fail why, const char *cause)
         return;
     s->state = S_CLOSED;
     loop_timer_stop(s->login_timer);
+    loop_timer_stop(s->idle_timer);
     s->t->ops->close(s->t);
     /* the cause first: requests that end with it come after */
     s->ev->closed(s->ev_arg, why, cause);
@@ -324,6 +330,9 @@ static void become_ready(struct session *s)
 {
     s->state = S_READY;
     loop_timer_stop(s->login_timer);
+    s->last_in_ms = loop_now_ms();
+    if (s->keepalive_ms)
+        loop_timer_start(s->idle_timer, s->keepalive_ms);
     send_presence(s);
     s->ev->ready(s->ev_arg, s->bound_jid);
 }
@@ -488,6 +497,7 @@ static void on_features(void *arg, xmpp_stanza_t *features)
 {
     struct session *s = arg;
 
+    s->last_in_ms = loop_now_ms();
     record(s, CONSOLE_IN, features);
     if (s->state == S_CONNECTING)
         start_auth(s, features);
@@ -502,6 +512,7 @@ static void on_stanza(void *arg, xmpp_stanza_t *st)
     const char *ns = xmpp_stanza_get_ns(st);
     const char *type;
 
+    s->last_in_ms = loop_now_ms();
     s->last_in = record(s, CONSOLE_IN, st);
     if (ns && strcmp(ns, NS_SASL) == 0) {
         if (s->state == S_AUTH)
@@ -533,15 +544,26 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
         why = FAIL_CLOSED;
     s->state = S_CLOSED;
     loop_timer_stop(s->login_timer);
+    loop_timer_stop(s->idle_timer);
     s->ev->closed(s->ev_arg, why, cause);
     fail_pending(s);
 }
 
+/* An HTTP answer is something arrived, stanzas or not. */
 static void on_record(void *arg, const struct transport_record *rec)
 {
     struct session *s = arg;
+    if (rec->status > 0 && rec->error == NULL)
+        s->last_in_ms = loop_now_ms();
     if (s->ev->record)
         s->ev->record(s->ev_arg, rec);
+}
+
+static void on_trouble(void *arg, const char *cause)
+{
+    struct session *s = arg;
+    if (s->ev->trouble)
+        s->ev->trouble(s->ev_arg, cause);
 }
 
 static void on_params(void *arg, const struct transport_params *p)
@@ -557,6 +579,7 @@ static const struct transport_events session_transport_events = {
     .closed = on_closed,
     .record = on_record,
     .params = on_params,
+    .trouble = on_trouble,
 };
 
 static void on_login_timeout(void *arg)
@@ -566,6 +589,61 @@ static void on_login_timeout(void *arg)
                           s->login_timeout_ms / 1000);
     give_up(s, FAIL_TIMEOUT, msg);
     free(msg);
+}
+
+/* ---- liveness ---- */
+
+static unsigned ping_timeout_ms(const struct session *s)
+{
+    return s->keepalive_ms < SESSION_PING_TIMEOUT_MS ? s->keepalive_ms
+                                                     : SESSION_PING_TIMEOUT_MS;
+}
+
+static void on_keepalive_reply(void *arg, enum iq_outcome outcome,
+                               xmpp_stanza_t *reply, double rtt)
+{
+    struct session *s = arg;
+    char *cause;
+    (void)reply;
+
+    s->pinging = 0;
+    if (outcome == IQ_CLOSED || s->state != S_READY)
+        return;
+    /* any answer, even an error, or anything else that came meanwhile
+     * says the server is there */
+    if (outcome == IQ_REPLY || loop_now_ms() - s->last_in_ms < rtt) {
+        loop_timer_start(s->idle_timer, s->keepalive_ms);
+        return;
+    }
+    cause = xasprintf("the server did not answer a keepalive ping within "
+                      "%.0f s (nothing received for %.0f s)",
+                      rtt / 1000, (loop_now_ms() - s->last_in_ms) / 1000);
+    give_up(s, FAIL_SILENT, cause);
+    free(cause);
+}
+
+/* Nothing arrived for the keepalive: ask the server; else wait for the
+ * rest of it. */
+static void on_idle(void *arg)
+{
+    struct session *s = arg;
+    double quiet = loop_now_ms() - s->last_in_ms;
+    xmpp_stanza_t *iq, *ping;
+
+    if (s->state != S_READY || s->pinging)
+        return;
+    if (quiet < s->keepalive_ms) {
+        loop_timer_start(s->idle_timer,
+                         (unsigned)(s->keepalive_ms - quiet) + 1);
+        return;
+    }
+    iq = xmpp_iq_new(s->ctx, "get", NULL);
+    xmpp_stanza_set_to(iq, s->jid.domain);
+    ping = element(s->ctx, "ping", NS_PING, NULL);
+    xmpp_stanza_add_child_ex(iq, ping, 0);
+    s->pinging = 1;
+    session_send_iq(s, iq, ping_timeout_ms(s), on_keepalive_reply, s);
+    xmpp_stanza_release(iq);
 }
 
 /* ---- life cycle ---- */
@@ -605,6 +683,7 @@ struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
     s->allow_plaintext_auth = cfg->allow_plaintext_auth;
     s->login_timeout_ms =
         cfg->login_timeout_ms ? cfg->login_timeout_ms : SESSION_TIMEOUT_MS;
+    s->keepalive_ms = cfg->keepalive_ms;
     s->verbose = cfg->verbose;
     id_init(&s->ids);
     if (cfg->resource)
@@ -620,6 +699,7 @@ struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
     s->console = cfg->console ? cfg->console
                               : console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
     s->login_timer = loop_timer_new(loop, on_login_timeout, s);
+    s->idle_timer = loop_timer_new(loop, on_idle, s);
     transport_set_events(t, &session_transport_events, s);
     return s;
 }
@@ -642,6 +722,7 @@ void session_close(struct session *s)
         return;
     s->state = S_CLOSING;
     loop_timer_stop(s->login_timer);
+    loop_timer_stop(s->idle_timer);
     s->t->ops->close(s->t);
 }
 
@@ -653,6 +734,7 @@ void session_free(struct session *s)
         remove_pending(s, s->pending);
     s->t->ops->free(s->t);
     loop_timer_free(s->login_timer);
+    loop_timer_free(s->idle_timer);
     if (s->own_console)
         console_free(s->console);
     sasl_free(s->sasl);
@@ -682,6 +764,11 @@ const char *session_bound_jid(struct session *s)
     return s->state == S_READY ? s->bound_jid : NULL;
 }
 
+int session_active(const struct session *s)
+{
+    return s->state != S_IDLE && s->state != S_CLOSING && s->state != S_CLOSED;
+}
+
 struct transport *session_transport(struct session *s)
 {
     return s->t;
@@ -701,8 +788,60 @@ enum iq_end session_iq_end(enum iq_outcome outcome, xmpp_stanza_t *reply)
     return strcmp(type, "error") == 0 ? IQ_END_ERROR : IQ_END_NO_ANSWER;
 }
 
+#define NS_PUBSUB_ERRORS "http://jabber.org/protocol/pubsub#errors"
+
+/* XEP-0060's pubsub#errors conditions in plain words, said next to the
+ * stanza error's condition ("unexpected-request: not subscribed to that
+ * node"). */
+static const struct {
+    const char *cond, *words;
+} pubsub_words[] = {
+    {"not-subscribed", "not subscribed to that node"},
+    {"invalid-subid", "no subscription with that subid"},
+    {"subid-required", "several subscriptions: give the subid"},
+    {"invalid-jid", "that JID is not this account's"},
+    {"jid-required", "give a JID"},
+    {"nodeid-required", "give a node"},
+    {"item-required", "give an item"},
+    {"payload-required", "give a payload"},
+    {"invalid-payload", "the payload is not what the node takes"},
+    {"payload-too-big", "the payload is too big for the service"},
+    {"item-forbidden", "the node takes no items"},
+    {"max-items-exceeded", "the node holds too many items"},
+    {"max-nodes-exceeded", "the service holds too many nodes"},
+    {"presence-subscription-required",
+     "the node is open to presence subscribers only"},
+    {"not-in-roster-group", "the node is open to some roster groups only"},
+    {"closed-node", "the node is open to its whitelist only"},
+    {"pending-subscription", "the subscription waits for approval"},
+    {"too-many-subscriptions", "this account has too many subscriptions"},
+    {"configuration-required", "the subscription must be configured first"},
+    {"invalid-options", "the options are not valid"},
+    {"unsupported", "the service does not support this"},
+};
+
+/* The words of reply's pubsub#errors condition, or NULL. */
+static const char *pubsub_error_words(xmpp_stanza_t *reply)
+{
+    xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(reply, "error"), *c;
+    size_t i;
+
+    for (c = err ? xmpp_stanza_get_children(err) : NULL; c;
+         c = xmpp_stanza_get_next(c)) {
+        const char *ns = xmpp_stanza_get_ns(c);
+        if (!xmpp_stanza_is_tag(c) || ns == NULL ||
+            strcmp(ns, NS_PUBSUB_ERRORS) != 0)
+            continue;
+        for (i = 0; i < sizeof pubsub_words / sizeof pubsub_words[0]; i++)
+            if (strcmp(xmpp_stanza_get_name(c), pubsub_words[i].cond) == 0)
+                return pubsub_words[i].words;
+    }
+    return NULL;
+}
+
 char *session_iq_failure(enum iq_outcome outcome, xmpp_stanza_t *reply)
 {
+    const char *words;
     const char *cond, *type;
     char *text = NULL, *why;
 
@@ -721,12 +860,14 @@ char *session_iq_failure(enum iq_outcome outcome, xmpp_stanza_t *reply)
         break;
     }
     cond = session_error_condition(reply, NULL, &text);
+    words = pubsub_error_words(reply);
     if (text) { /* the server's text, on the line of the message */
         char *clean = sanitize_str(text, SANITIZE_LINE);
-        why = xasprintf("%s — %s", cond, clean);
+        why = xasprintf("%s%s%s — %s", cond, words ? ": " : "",
+                        words ? words : "", clean);
         free(clean);
     } else {
-        why = xstrdup(cond);
+        why = xasprintf("%s%s%s", cond, words ? ": " : "", words ? words : "");
     }
     free(text);
     return why;

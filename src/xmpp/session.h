@@ -20,6 +20,13 @@ struct session;
  * --timeout): the answer to a request, and the whole login. */
 #define SESSION_TIMEOUT_MS 30000
 
+/* Liveness: a XEP-0199 ping to the server when nothing arrived for the
+ * keepalive (default 15 s), answered within the keepalive or 10 s,
+ * whichever is shorter; no answer and nothing else arrived is a loss
+ * (FAIL_SILENT). A silent server is therefore noticed within 25 s. */
+#define SESSION_KEEPALIVE_S 15
+#define SESSION_PING_TIMEOUT_MS 10000
+
 struct session_config {
     const char *jid;      /* user@domain[/resource] */
     const char *resource; /* NULL: the JID's, else perch-XXXX */
@@ -27,6 +34,7 @@ struct session_config {
     const char *sasl_mech; /* NULL: best offered */
     int allow_plaintext_auth;
     unsigned login_timeout_ms; /* 0: SESSION_TIMEOUT_MS */
+    unsigned keepalive_ms;     /* nothing arrived this long: ping; 0 off */
     FILE *verbose;             /* protocol log (redacted), or NULL */
     /* Borrowed ring to record into (it outlives reconnects); NULL: the
      * session makes its own. */
@@ -59,6 +67,7 @@ struct session_events {
      * NULL. */
     void (*record)(void *arg, const struct transport_record *rec);
     void (*params)(void *arg, const struct transport_params *p);
+    void (*trouble)(void *arg, const char *cause);
 };
 
 /* Takes ownership of the transport. ctx and loop are borrowed. */
@@ -85,6 +94,8 @@ void session_cancel_iq(struct session *s, const char *id);
 xmpp_ctx_t *session_ctx(struct session *s);
 struct console *session_console(struct session *s); /* borrowed */
 const char *session_bound_jid(struct session *s);   /* NULL until ready */
+/* 1 from session_connect until the session is closing or closed. */
+int session_active(const struct session *s);
 struct transport *session_transport(struct session *s);
 
 /*

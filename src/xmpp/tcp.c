@@ -12,8 +12,8 @@
 #include "tcp.h"
 #include "base/buf.h"
 #include "base/loop.h"
-#include "base/sanitize.h"
 #include "cert.h"
+#include "stream_error.h"
 #include "xmlstream.h"
 
 #include <errno.h>
@@ -35,7 +35,6 @@
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 #define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
-#define NS_STREAM_ERRORS "urn:ietf:params:xml:ns:xmpp-streams"
 
 #define CONNECT_TIMEOUT_MS 10000
 #define CLOSE_TIMEOUT_MS 3000
@@ -334,30 +333,9 @@ static void send_stanza(struct tcp *t, xmpp_stanza_t *st)
 /* "stream error from server: conflict: Replaced by new connection" */
 static char *stream_error_cause(struct tcp *t, xmpp_stanza_t *err)
 {
-    xmpp_stanza_t *c;
-    const char *cond = NULL;
-    char *text = NULL, *clean, *msg;
-
-    for (c = xmpp_stanza_get_children(err); c; c = xmpp_stanza_get_next(c)) {
-        const char *ns;
-        if (!xmpp_stanza_is_tag(c))
-            continue;
-        ns = xmpp_stanza_get_ns(c);
-        if (ns == NULL || strcmp(ns, NS_STREAM_ERRORS) != 0)
-            continue;
-        if (strcmp(xmpp_stanza_get_name(c), "text") == 0) {
-            if (text == NULL)
-                text = xmpp_stanza_get_text(c);
-        } else if (cond == NULL) {
-            cond = xmpp_stanza_get_name(c);
-        }
-    }
-    clean = text ? sanitize_str(text, SANITIZE_LINE) : NULL;
-    msg = xasprintf("stream error from %s: %s%s%s", target_host(t),
-                    cond ? cond : "undefined-condition", clean ? ": " : "",
-                    clean ? clean : "");
-    free(clean);
-    xmpp_free(t->ctx, text);
+    char *what = stream_error_text(err);
+    char *msg = xasprintf("stream error from %s: %s", target_host(t), what);
+    free(what);
     return msg;
 }
 

@@ -1,5 +1,5 @@
 /*
- * The interface both transports (tcp.c, bosh.c) implement. A transport
+ * The interface the transports (tcp.c, bosh.c, ws.c) implement. A transport
  * moves stanzas and owns whatever is below XML: sockets, TLS, HTTP. The
  * session (session.c) does everything above: SASL, bind, iq tracking.
  */
@@ -11,21 +11,50 @@
 
 struct transport;
 
-/* One HTTP exchange of a BOSH transport, for probe and the Network pane. */
+/* What a transport record describes. */
+enum transport_record_kind {
+    TRANSPORT_HTTP,       /* BOSH: one HTTP request and its response */
+    TRANSPORT_WS_UPGRADE, /* WebSocket: the HTTP Upgrade exchange */
+    TRANSPORT_WS_FRAME,   /* WebSocket: one frame, in or out */
+    TRANSPORT_WS_PING,    /* WebSocket: a ping's round trip, or its loss */
+};
+
+/* One exchange or frame on the wire, for probe and the Network pane.
+ * Strings are borrowed for the call. Fields a kind does not use are 0 or
+ * NULL. */
 struct transport_record {
+    enum transport_record_kind kind;
     double start; /* wall clock, seconds since the epoch */
     unsigned long long rid;
-    size_t bytes_out;
-    long status; /* HTTP status; 0 when no response */
-    size_t bytes_in;
-    double duration_ms;
+    size_t bytes_out;   /* HTTP, upgrade: bytes of the request */
+    long status;        /* HTTP status (also of an upgrade); 0 when none */
+    size_t bytes_in;    /* HTTP: body; upgrade: the response head */
+    double duration_ms; /* HTTP, upgrade; WS_PING: the round trip */
     unsigned stanzas_out;
     unsigned stanzas_in;
     int empty;         /* carried nothing either way */
     unsigned retries;  /* resends of this rid so far */
-    int capped;        /* the response went past the 16 MiB cap */
-    const char *error; /* NULL, or why this attempt failed */
+    int capped;        /* HTTP: the response went past the 16 MiB cap */
+    const char *error; /* NULL, or why this attempt failed (or the frame was
+                          refused, or the ping lost) */
     const char *date;  /* the response's Date header, or NULL */
+
+    /* WebSocket frames (TRANSPORT_WS_FRAME) */
+    int out;                  /* 1: sent by perch, 0: received */
+    unsigned opcode;          /* RFC 6455 5.2: 0 continuation, 1 text, 2
+                                 binary, 8 close, 9 ping, 10 pong */
+    int fin;                  /* the last frame of its message */
+    unsigned long long size;  /* payload bytes of the frame */
+    const char *what;         /* the element a message held: "iq", "open"; an
+                                 upgrade: the request's target ("/ws/") */
+    unsigned close_code;      /* close frame: its status code, 0 none */
+    const char *close_reason; /* close frame: its reason, or NULL */
+
+    /* The upgrade (TRANSPORT_WS_UPGRADE) */
+    double connect_ms;      /* TCP, proxy and TLS, before the request */
+    const char *protocol;   /* Sec-WebSocket-Protocol, or NULL */
+    const char *extensions; /* Sec-WebSocket-Extensions, or NULL */
+    const char *via;        /* Server or Via headers: who answered */
 };
 
 /* Parameters a BOSH server answered with (0 when absent). */
@@ -44,14 +73,19 @@ struct transport_events {
     /* The transport is gone; cause is a sentence for the user. Called at
      * most once, never from inside a transport call made by the owner. */
     void (*closed)(void *arg, enum perch_fail why, const char *cause);
-    /* BOSH only: each finished HTTP attempt; the session parameters once
-     * they are known. Both borrowed, may be NULL callbacks. */
+    /* BOSH: each finished HTTP attempt; WebSocket: the upgrade, each frame
+     * and each ping; BOSH: the session parameters once they are known.
+     * Both borrowed, may be NULL callbacks. */
     void (*record)(void *arg, const struct transport_record *rec);
     void (*params)(void *arg, const struct transport_params *p);
+    /* BOSH only, may be NULL: a request failed and is being resent (cause
+     * says which and why), or, with cause NULL, answers come again. The
+     * session is not lost yet: closed() says when it is. */
+    void (*trouble)(void *arg, const char *cause);
 };
 
 struct transport_ops {
-    const char *name; /* "tcp", "bosh" */
+    const char *name; /* "tcp", "bosh", "ws" */
     /* Starts connecting. -1 with *cause (caller frees) when it cannot. */
     int (*connect)(struct transport *t, char **cause);
     /* Queues a top-level element; it is on the wire before this returns or

@@ -18,9 +18,10 @@ WORK=$(mktemp -d /tmp/perch-it.XXXXXX)
 OUT=$WORK/out
 ERR=$WORK/err
 
-# The user's real config must not leak into the tests.
-export XDG_CONFIG_HOME=$WORK/config
-mkdir -p "$XDG_CONFIG_HOME"
+# The user's real config and data (the subscription ledger) must not leak
+# into the tests, nor the tests into them.
+export XDG_CONFIG_HOME=$WORK/config XDG_DATA_HOME=$WORK/data
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
 
 FAILURES=$WORK/failures
 

@@ -4,6 +4,8 @@
 set -uo pipefail
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/prosody/private.sh
+source "$ROOT/tests/prosody/private.sh"
 
 SERVER_DIR=$WORK/prosody
 SINK_PID=

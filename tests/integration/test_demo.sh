@@ -21,7 +21,7 @@ demo_run() {
         timeout 60 "$ROOT/scripts/demo.sh" >"$OUT" 2>"$ERR" || rc=$?
     expect_rc 0 "$rc"
     expect_out 'perch watch'
-    expect_out 'PUT +user +1001001'
+    expect_out 'PUT +user +[^ ]+ +1001001 '
     ! grep -q ' raw ' "$OUT" || fail "a raw event in the demo"
     expect_out 'simulate: [0-9]+ events, 0 errors, digest'
     demo_cleaned_up "$pids" 3 "server, simulator, watch" simulate.log

@@ -126,7 +126,7 @@ t_inject_pubsub_names_and_payloads_are_shown_escaped() {
     no_raw "$OUT"
     # watch: the human line and JSON of a published event
     watch_one
-    has_out 'PUT    user       1        a<U+202E>b<U+200B> READY'
+    has_out 'PUT    user       …/x<U+202E>y<U+200B>   1        a<U+202E>b<U+200B> READY'
     no_raw "$OUT"
     watch_one --json
     has_out '"node":"/inject/x\u202Ey\u200B"'

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# start.sh DIR: starts a throwaway Prosody for the tests, on free loopback
-# ports, with everything (config, certificate, data, log, pidfile) in DIR,
-# and writes DIR/env, a file to source for ports, URLs, JIDs and passwords.
-# The server keeps running; tests/prosody/stop.sh DIR stops it.
+# start.sh DIR [--persist]: starts a throwaway Prosody for the tests, on
+# free loopback ports, with everything (config, certificate, data, log,
+# pidfile) in DIR, and writes DIR/env, a file to source for ports, URLs,
+# JIDs and passwords. The server keeps running; tests/prosody/stop.sh DIR
+# stops it, tests/prosody/restart.sh DIR starts it again on the same ports.
+#
+# Pubsub nodes, items and subscriptions live in memory (a publish costs no
+# file write); with --persist they are kept in DIR/data, so that a server
+# killed and started again still has them.
 #
 # FREEPORT names the freeport binary (default build/tools/freeport in the
-# repository; `make build/tools/freeport` builds it).
+# repository; `make build/tools/freeport` builds it). PROSODY_WITHOUT
+# names modules of the config to leave out ("time": a server without
+# XEP-0202).
 #
 # A second node of a pair (a Finesse cluster's secondary):
 #   PROSODY_ADDR=127.0.0.2     listen there instead of 127.0.0.1
@@ -30,16 +37,13 @@ die() {
     exit 1
 }
 
-# alive PID: the process exists and is not a zombie waiting to be reaped.
-alive() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-    stat=${stat##*) }
-    [[ ${stat%% *} != Z ]]
-}
+# shellcheck source=tests/prosody/lib.sh
+source "$HERE/lib.sh"
 
-[[ $# -eq 1 && -n $1 ]] || {
-    echo "usage: start.sh DIR" >&2
+PERSIST=0
+[[ $# -eq 2 && $2 == --persist ]] && PERSIST=1
+[[ ($# -eq 1 || $PERSIST == 1) && -n $1 ]] || {
+    echo "usage: start.sh DIR [--persist]" >&2
     exit 2
 }
 [[ $ADDR =~ ^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] ||
@@ -125,6 +129,16 @@ write_config() {
     t=${t//@HTTP_PORT@/"$HTTP_PORT"}
     t=${t//@HTTPS_PORT@/"$HTTPS_PORT"}
     t=${t//@ADDR@/"$ADDR"}
+    if ((PERSIST)); then
+        t=${t//@PUBSUB_STORAGE@/'"internal" -- kept in data_path: restart.sh keeps it'}
+    else
+        t=${t//@PUBSUB_STORAGE@/'{ pubsub_nodes = "memory", pubsub_data = "memory" }'}
+    fi
+    local m
+    for m in ${PROSODY_WITHOUT:-}; do
+        [[ $t == *"\"$m\"; "* ]] || die "PROSODY_WITHOUT: no module $m in the config"
+        t=${t//"\"$m\"; "/}
+    done
     if [[ $t =~ @[A-Z_]+@ ]]; then
         die "placeholder ${BASH_REMATCH[0]} left in the config"
     fi
@@ -135,7 +149,8 @@ pick_ports
 write_config
 
 # --- users (prosodyctl writes straight into data_path; no server needed) ---
-users=(publisher:pubpass agent:agentpass supervisor:suppass sinkuser:sinkpass)
+users=(publisher:pubpass agent:agentpass supervisor:suppass sinkuser:sinkpass
+    watcher:watchpass)
 for u in "${users[@]}"; do
     if ! prosodyctl --config "$CFG" register "${u%%:*}" "$DOMAIN" "${u#*:}" \
         >"$DIR/register.log" 2>&1; then
@@ -164,22 +179,6 @@ stop_server() {
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
-# http_ok PORT: the BOSH path answers 200 on plain HTTP.
-http_ok() {
-    local line
-    (
-        exec 3<>"/dev/tcp/$ADDR/$1" || exit 1
-        printf 'GET /http-bind HTTP/1.0\r\nHost: %s\r\n\r\n' "$DOMAIN" >&3
-        IFS= read -r -t 2 line <&3 || exit 1
-        [[ $line =~ ^HTTP/1\.[01]\ 200 ]]
-    ) 2>/dev/null
-}
-
-# tcp_ok PORT: something accepts connections on ADDR:PORT.
-tcp_ok() {
-    (exec 3<>"/dev/tcp/$ADDR/$1") 2>/dev/null
-}
-
 show_failure() {
     echo "start.sh: $*" >&2
     echo "--- $CONSOLE" >&2
@@ -195,13 +194,10 @@ show_failure() {
 deadline=$((SECONDS + READY_SECONDS))
 attempt=1
 while :; do
-    rm -f "$LOG" "$PIDFILE"
-    # Its own session, so that no terminal signal reaches it.
-    setsid prosody --config "$CFG" -F </dev/null >"$CONSOLE" 2>&1 &
-    PROSODY_PID=$!
+    rm -f "$LOG" "$PIDFILE" "$CONSOLE"
+    launch
     conflict=0
-    until http_ok "$HTTP_PORT" && tcp_ok "$C2S_PORT" && tcp_ok "$C2S_TLS_PORT" &&
-        tcp_ok "$HTTPS_PORT"; do
+    until all_ports_ok; do
         if grep -q 'Failed to open server port' "$LOG" 2>/dev/null; then
             conflict=1
             break
@@ -240,7 +236,7 @@ pid=$(<"$PIDFILE")
     echo "# Written by tests/prosody/start.sh; source it."
     for v in PROSODY_PID PROSODY_DIR PROSODY_CONFIG PROSODY_LOG C2S_PORT \
         C2S_TLS_PORT HTTP_PORT HTTPS_PORT CA_FILE DOMAIN PUBSUB BOSH_HTTP_URL \
-        BOSH_HTTPS_URL PROSODY_ADDR; do
+        BOSH_HTTPS_URL WS_URL WSS_URL PROSODY_ADDR; do
         case $v in
         PROSODY_DIR) val=$DIR ;;
         PROSODY_CONFIG) val=$CFG ;;
@@ -248,12 +244,15 @@ pid=$(<"$PIDFILE")
         CA_FILE) val=$CERT ;;
         PROSODY_ADDR) val=$ADDR ;;
         BOSH_HTTP_URL) val=http://$ADDR:$HTTP_PORT/http-bind ;;
+        WS_URL) val=ws://$ADDR:$HTTP_PORT/xmpp-websocket ;;
         # localhost is 127.0.0.1; another node by its address (in the SAN)
-        BOSH_HTTPS_URL)
-            if [[ $ADDR == 127.0.0.1 ]]; then
-                val=https://$DOMAIN:$HTTPS_PORT/http-bind
+        BOSH_HTTPS_URL | WSS_URL)
+            local_host=$DOMAIN
+            [[ $ADDR == 127.0.0.1 ]] || local_host=$ADDR
+            if [[ $v == WSS_URL ]]; then
+                val=wss://$local_host:$HTTPS_PORT/xmpp-websocket
             else
-                val=https://$ADDR:$HTTPS_PORT/http-bind
+                val=https://$local_host:$HTTPS_PORT/http-bind
             fi
             ;;
         *) val=${!v} ;;

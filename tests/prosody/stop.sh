@@ -30,13 +30,8 @@ fi
 DIR=$(cd "$DIR" && pwd)
 CFG=$DIR/prosody.cfg.lua
 
-# alive PID: the process exists and is not a zombie waiting to be reaped.
-alive() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-    stat=${stat##*) }
-    [[ ${stat%% *} != Z ]]
-}
+# shellcheck source=tests/prosody/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # alive
 
 # ours PID: the process is a prosody running DIR's config, so a PID that
 # has been reused by something else since is never signalled.

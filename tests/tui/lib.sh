@@ -130,12 +130,8 @@ perch_pid() {
 }
 
 # alive PID: exists and is not a zombie.
-alive() {
-    local st
-    st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-    st=${st##*) }
-    [[ ${st%% *} != Z ]]
-}
+# shellcheck source=tests/prosody/lib.sh
+source "$ROOT/tests/prosody/lib.sh"
 
 # proc_state PID: R, S, T ...
 proc_state() {

@@ -14,13 +14,14 @@ set -uo pipefail
 # shellcheck source=tests/tui/lib.sh
 source "$(dirname "$0")/lib.sh"
 
+# shellcheck source=tests/prosody/private.sh
+source "$ROOT/tests/prosody/private.sh" # a server of a test's own
+
 SERVER_DIR=$WORK/prosody
-SERVER2_DIR=$WORK/prosody2 # for the test that kills its server
 
 cleanup() {
     tm kill-server 2>/dev/null
     rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCKET" # tmux leaves it
-    "$ROOT/tests/prosody/stop.sh" "$SERVER2_DIR" >/dev/null 2>&1
     "$ROOT/tests/prosody/stop.sh" "$SERVER_DIR" >/dev/null 2>&1
     rm -rf "$WORK"
 }

@@ -27,10 +27,10 @@ t_sub_command_shows_the_agent_and_each_state_change_within_a_second() {
         wait_screen ' Agents 0 agents — none yet — sort: state' || return
         publish $USER1 user_not_ready_reason || return
         wait_ms '^(.*│)?1001001  Ada Lovelace +1001001 +NOT_READY  [0-9a-z]+ +Lunch( |$)' 1000
-        expect_screen ' Agents 1 agents — NOT_READY 1 — sort: state'
+        expect_screen ' Agents 1 agent — NOT_READY 1 — sort: state'
         publish $USER1 user_ready_1001001 "s/<stateChangeTime>[^<]*</<stateChangeTime>$(iso_ago 2)</" || return
         wait_ms '^(.*│)?1001001  Ada Lovelace +1001001 +READY      ' 1000
-        expect_screen ' Agents 1 agents — READY 1 — sort: state'
+        expect_screen ' Agents 1 agent — READY 1 — sort: state'
         refute_screen 'Lunch' 'the reason stayed after the change to READY'
         publish $USER1 user_not_ready_reason || return
         wait_ms '1001001  Ada Lovelace +1001001 +NOT_READY  [0-9a-z]+ +Lunch' 1000
@@ -117,7 +117,7 @@ t_a_deleted_user_and_one_absent_from_a_snapshot_leave_agents() {
     wait_screen '^ Agents 2 agents — ' || return
     select_row '1001002 +Alan Turing' || return
     publish /finesse/api/User/1001002 user_delete || return
-    wait_screen '^ Agents 1 agents — READY 1 — ' || return
+    wait_screen '^ Agents 1 agent — READY 1 — ' || return
     wait_gone '^1001002 ' || return
     expect_screen '^1001001 +Ada Lovelace'
     keys k
@@ -126,7 +126,7 @@ t_a_deleted_user_and_one_absent_from_a_snapshot_leave_agents() {
     publish /finesse/api/Team/5000/Users team_snapshot || return
     wait_screen '^1001002 +Alan Turing' || return
     publish /finesse/api/Team/5000/Users team_snapshot_left || return
-    wait_screen '^ Agents 1 agents — READY 1 — ' || return
+    wait_screen '^ Agents 1 agent — READY 1 — ' || return
     wait_gone '^1001002 ' || return
     tui_quit
 }
@@ -141,7 +141,7 @@ t_an_agents_media_state_shows_under_it() {
     wait_screen '^1001001  Ada Lovelace +1001001 +NOT_READY  [0-9a-z-]+ +Lunch' || return
     publish $USER1/Media/2 media_put "s/<stateChangeTime>[^<]*</<stateChangeTime>$(iso_ago 65)</" || return
     wait_screen '^ +→ Chat +NOT_READY  1m0[0-9]s +Training' || return
-    expect_screen '^ Agents 1 agents — NOT_READY 1 — '
+    expect_screen '^ Agents 1 agent — NOT_READY 1 — '
     publish $USER1/Media/2 media_ready || return
     wait_screen '^ +→ Chat +READY  ' || return
     refute_screen 'Training' 'the medium kept its reason after a state without one'

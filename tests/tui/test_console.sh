@@ -13,9 +13,15 @@ ping() {
     echo "<iq type='get' id='$1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>"
 }
 
+# id_re ID: ID as a Console row shows it: whole, or shortened from the
+# left to "…" and its last characters (at least 5) when the row is narrow.
+id_re() {
+    printf '(%s|…[^ ]*%s)' "$1" "${1: -5}"
+}
+
 # wait_reply_row ID: the Console shows the reply to ID, paired.
 wait_reply_row() {
-    wait_screen "← iq/result id=$1 +<-> reply in [0-9]+ ms"
+    wait_screen "← (.+  )?iq/result id=$(id_re "$1") +<-> reply in [0-9]+ ms"
 }
 
 # console_count: M of the Console title's "N of M stanzas" (settled).
@@ -33,16 +39,16 @@ t_raw_disco_items_shows_the_paired_result_in_console() {
         type_line "$(disco_items "$id")"
         wait_reply_row "$id" || return
         wait_active '	 4 Console ' || return
-        expect_screen "→ iq/get id=$id +<-> result in [0-9]+ ms"
-        expect_screen "← iq/result id=$id +<-> reply in [0-9]+ ms"
+        expect_screen "→ disco#items  iq/get id=$(id_re "$id") +<-> result in [0-9]+ ms"
+        expect_screen "← disco#items → [0-9]+ items  iq/result id=$(id_re "$id") +<-> reply in [0-9]+ ms"
         # the reply is the selected row, and the detail shows it
-        wait_selected "← iq/result id=$id +<-> reply in [0-9]+ ms" || return
+        wait_selected "← disco#items → [0-9]+ items  iq/result id=$(id_re "$id") +<-> reply in [0-9]+ ms" || return
         expect_screen "^(.*│)?<iq from='pubsub\\.localhost' id='$id' to='supervisor@localhost/"
         expect_screen "^(.*│)?  <query xmlns='http://jabber\\.org/protocol/disco#items'>"
         expect_screen "^(.*│)?    <item jid='pubsub\\.localhost' node='/finesse/api/[^']+'/>"
         # p goes to the request, which the detail then shows
         keys p
-        wait_selected "→ iq/get id=$id " &&
+        wait_selected "→ disco#items  iq/get id=$(id_re "$id") " &&
             wait_screen "^(.*│)?<iq .*type='get'|^(.*│)?<iq .*id='$id'.*to='pubsub\\.localhost'"
         tui_quit
     done
@@ -63,6 +69,9 @@ t_malformed_stanza_shows_where_and_sends_nothing() {
         before=$(console_count)
         type_line "<iq type='get'><query>"
         wait_screen '^not sent: line 1, column 23: ' || return
+        # the refused stanza stays on the line to be mended
+        expect_screen "^> <iq type='get'><query>$"
+        keys C-u
         screen_e | runs 91 '*' 1 | grep -q 'not sent: line 1, column 23' ||
             fail "the error is not drawn as an error (bright red bold)"
         after=$(console_count)
@@ -88,7 +97,7 @@ t_tpl_puts_the_stanza_on_the_input_line() {
     wait_screen '^edit and press Enter to send' || return
     wait_screen "^> <iq [^>]*to='pubsub\\.localhost'.*disco#items" 2 || return
     keys Enter
-    wait_screen "← iq/result id=[^ ]+ +<-> reply in [0-9]+ ms"
+    wait_screen "← (.+  )?iq/result id=[^ ]+ +<-> reply in [0-9]+ ms"
     tui_quit
 }
 
@@ -160,9 +169,9 @@ t_filter_shows_only_matching_stanzas() {
     wait_reply_row tui-f-2 || return
     all=$(console_count)
     type_line '/filter out iq'
-    wait_screen 'Console: [0-9]+ stanzas match' || return
+    wait_screen 'Console: [0-9]+ stanzas? match(es)?' || return
     settle
-    expect_screen "→ iq/get id=tui-f-1 "
+    expect_screen "→ ping  iq/get id=tui-f-1 "
     refute_screen '← iq/result' 'an incoming stanza passed the filter "out iq"'
     expect_screen " Console [0-9]+ of $all stanzas — filter: out iq"
     type_line '/filter in ping|disco#items'
@@ -254,9 +263,9 @@ t_console_shows_the_escaped_update_parsed() {
     wait_screen 'subscribed to /finesse/api/User/1001001' || return
     publish /finesse/api/User/1001001 user_not_ready_reason || return
     keys Escape 4
-    wait_screen '← message/headline .*/finesse/api/User/1001001' || return
+    wait_screen '← user 1001001 [A-Z_]+  message/headline .*/finesse/api/User/1001001' || return
     keys f
-    select_row '← message/headline' || return
+    select_row '← user 1001001 [A-Z_]+  message/headline' || return
     keys Enter
     wait_screen '<!-- escaped XML in the text, shown parsed: -->' || return
     expect_screen '^ +<Update>'

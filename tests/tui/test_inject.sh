@@ -41,7 +41,7 @@ names_shown_escaped() {
     # the name fills its 18 columns exactly
     wait_screen '│1001001  <U\+202E>A <U\+200B>1001001  NOT_READY' || return
     # the event in the Console list, and its node in the detail
-    expect_screen '← message/headline id=[^ ]+ /finesse/api/User/0<U\+202E>gpj\.exe<U\+200B>$'
+    expect_screen '← user 1001001 NOT_READY  message/headline id=[^ ]+ /finesse/api/User/0<U\+202E>gpj\.exe<U\+200B>$'
     expect_screen "<items node='/finesse/api/User/0&#x202E;gpj\\.exe&#x200B;'>"
     no_raw_on_screen
     tui_quit

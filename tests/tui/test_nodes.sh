@@ -66,7 +66,7 @@ t_tab_alt_and_f_keys_switch_panes_and_layout_switches() {
     wait_active ' 5 Network ' &&
         wait_screen 'one TCP stream: no HTTP requests to show \(see Console\)'
     keys Tab
-    wait_active ' 6 Queues ' && wait_screen '^ Queues 0 queues — 0 teams — system unknown'
+    wait_active ' 6 Queues ' && wait_screen '^ Queues 0 queues — 0 teams seen — system unknown \(/sub /finesse/api/SystemInfo\)'
     keys Tab
     wait_active ' 1 Nodes ' || return
     keys F6

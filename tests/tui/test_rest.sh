@@ -50,6 +50,7 @@ t_rest_request_pairs_with_its_answer_and_its_update_in_console() {
     expect_screen '→ rest/PUT id=[0-9a-f-]{36} /finesse/api/User/1001001 +<-> 202 in [0-9]+ ms, Update in [0-9]+ ms' || return
     id=$(grep -oE '→ rest/PUT id=[0-9a-f-]{36}' <<<"$SCREEN" | head -1 | sed 's/.*id=//')
     expect_screen "← rest/202 id=$id /finesse/api/User/1001001 +<-> reply in [0-9]+ ms"
+    expect_screen '← user 1001001 [A-Z_]+  message/headline id=[^ ]+ /finesse/api/User/1001001 +<-> Update of rest/PUT, [0-9]+ ms'
     # Console selected the answer: its detail is the status line
     wait_selected "← rest/202 id=$id" || return
     expect_screen '^(.*│)?HTTP 202 Accepted in [0-9]+ ms'
@@ -60,9 +61,9 @@ t_rest_request_pairs_with_its_answer_and_its_update_in_console() {
     expect_screen '^(.*│)?<User>$'
     expect_screen '^(.*│)?  <state>LOGIN</state>$'
     keys p
-    wait_selected '← message/headline .*<-> Update of rest/PUT' || return
+    wait_selected '← user 1001001 [A-Z_]+  message/headline .*<-> Update of rest/PUT' || return
     # (checked selected: below a frozen selection it may be out of view)
-    expect_screen '← message/headline id=[^ ]+ /finesse/api/User/1001001 +<-> Update of rest/PUT, [0-9]+ ms'
+    expect_screen '← user 1001001 [A-Z_]+  message/headline id=[^ ]+ /finesse/api/User/1001001 +<-> Update of rest/PUT, [0-9]+ ms'
     keys Enter # the whole Update on the pane, paged to its end
     for _ in 1 2 3 4 5 6; do
         poll_screen "<requestId>$id</requestId>" 500 && break
@@ -111,7 +112,7 @@ t_status_bar_names_the_cluster_node_and_its_status() {
     # 80 columns: shortened
     SIZE=80x24
     tui_start || return
-    wait_screen '^ 1001001@localhost │ TLS │ pri IN_SERVICE │ RTT' || return
+    wait_screen '^ 1001001@localhost │ TCP, TLS, verified │ pri IN_SERVICE │ RTT' || return
     tui_quit
 }
 

@@ -1,5 +1,5 @@
-# The session: quitting and subscriptions, a lost server, BOSH, no
-# terminal; sourced by run.sh.
+# The session: quitting and subscriptions, a lost server, BOSH, WebSocket,
+# no terminal; sourced by run.sh.
 # shellcheck shell=bash
 # shellcheck disable=SC2034,SC2153 # SIZE, CONN, SIZES: lib.sh
 
@@ -52,19 +52,27 @@ t_quit_keeps_a_subscription_the_session_did_not_make() {
     "$PERCH" unsubscribe "${SUPCLI[@]}" "$node" >/dev/null 2>>"$TD/unsub.err"
 }
 
+# create_nodes NODE...: made by the publisher (PUB).
+create_nodes() {
+    local n create=""
+    for n in "$@"; do
+        create+="<iq type='set' to='$PUBSUB'><pubsub $PS><create node='$n'/></pubsub></iq>"
+    done
+    "$PERCH" send "${PUB[@]}" "$create" >/dev/null 2>>"$TD/create.err" ||
+        fail "creating $*: $(tail -c 300 "$TD/create.err")"
+}
+
 # The server dies: the red banner says so and counts down; the server
 # comes back on the same ports: the console logs in again by itself.
 t_lost_server_shows_the_red_banner_and_reconnects() {
     local banner
-    "$ROOT/tests/prosody/start.sh" "$SERVER2_DIR" >"$TD/start2.log" 2>&1 ||
-        { fail "second Prosody: $(cat "$TD/start2.log")"; return 1; }
-    # shellcheck source=/dev/null
-    source "$SERVER2_DIR/env" # this test's subshell only
-    CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW -s 127.0.0.1 -p "$C2S_PORT" --ca-file "$CA_FILE")
+    private_start "$TD/srv" || return
+    trap private_stop EXIT
+    read -r -a CONN <<<"$(conn_args tcp supervisor SUP_PW)"
     SIZE=80x24
     tui_start || return
     wait_screen '^ supervisor@localhost │ (TCP, TLS, verified|TLS) │' || return
-    kill -KILL "$PROSODY_PID"
+    private_kill || return
     wait_screen '^ Lost connection to 127\.0\.0\.1 — ' || return
     banner=$(screen_line 1)
     screen_e | runs '*' 41 '*' | grep -q '^1	 Lost connection to 127\.0\.0\.1' ||
@@ -78,14 +86,54 @@ t_lost_server_shows_the_red_banner_and_reconnects() {
     SIZE=160x48
     tm resize-window -t "$SESSION" -x 160 -y 48
     wait_screen '^ Lost connection to 127\.0\.0\.1 — reconnecting in [0-9]+ s \(attempt [0-9]+\) — .+' || return
-    # the same server again, on the same ports, with its data (its nodes
-    # were in memory: gone)
-    (cd "$PROSODY_DIR" && setsid prosody --config "$PROSODY_CONFIG" -F </dev/null \
-        >>"$PROSODY_DIR/console.log" 2>&1 &)
+    # the same server again, on the same ports (its nodes were in memory:
+    # gone)
+    private_restart || return
     wait_gone 'Lost connection' 20 || return
     wait_screen '^ supervisor@localhost │ (TCP, TLS, verified|TLS) │'
     tui_quit
 }
+
+# The server restarts without the subscriptions it held (its nodes made
+# again, one fewer than before): the tree, the marks and the counts go to
+# what the server lists; the subscription this session made is made
+# again and said so; the one made by another client is gone.
+server_lost_its_subscriptions_marks_follow_and_ours_are_made_again() {
+    local mine=/finesse/api/User/1001001 other=/finesse/api/SystemInfo
+    local later=/finesse/api/Queue/1
+    private_start "$TD/srv" --persist || return
+    trap private_stop EXIT
+    read -r -a PUB <<<"$(conn_args tcp publisher PUB_PW)"
+    read -r -a SUPCLI <<<"$(conn_args tcp supervisor SUP_PW)"
+    read -r -a CONN <<<"$(conn_args "$1" supervisor SUP_PW)"
+    create_nodes "$mine" "$other" || return
+    # what the server holds after its restart: no $later, no subscriptions
+    private_save_pubsub "$TD/saved" || return
+    create_nodes "$later" || return
+    "$PERCH" subscribe "${SUPCLI[@]}" "$other" >/dev/null 2>>"$TD/sub.err" ||
+        { fail "perch subscribe failed: $(cat "$TD/sub.err")"; return 1; }
+    SIZE=80x24
+    tui_start --keepalive 2 || return
+    wait_screen '^ Nodes 3 nodes, 1 subscribed' 10 || return
+    type_line "/sub $mine"
+    wait_screen "^subscribed to $mine" || return
+    wait_screen '^ Nodes 3 nodes, 2 subscribed' || return
+    expect_screen '│ 2 subs │'
+    expect_screen '^ +[▾▸] Queue$'
+    private_kill || return
+    wait_screen '^ Lost connection to ' 10 || return
+    # from the loss until the resync, the pane says it is not known
+    wait_screen '^ Nodes stale — 3 nodes, 2 subscribed' || return
+    private_restart --pubsub-from "$TD/saved" || return
+    wait_screen "^the server lost the subscription to $mine: made again" 30 || return
+    wait_screen '^ Nodes 2 nodes, 1 subscribed' 10 || return
+    expect_screen '│ 1 subs │'
+    refute_screen '^ +[▾▸] Queue$' 'the vanished node is still in the tree'
+    subscriptions | grep -q "^$mine " || fail "the server lists no subscription to $mine"
+    subscriptions | grep -q "^$other " && fail "the server still lists $other"
+    tui_quit
+}
+per_transport server_lost_its_subscriptions_marks_follow_and_ours_are_made_again
 
 t_bosh_login_shows_its_requests_in_network() {
     CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW --bosh "$BOSH_HTTPS_URL" --ca-file "$CA_FILE")
@@ -102,6 +150,37 @@ t_bosh_login_shows_its_requests_in_network() {
         expect_screen ' Network [1-9][0-9]* requests kept'
         expect_screen '^(.*│)?[0-9]{2}:[0-9]{2}:[0-9]{2}  [0-9]+ +200 +[0-9]+ +[0-9]+ +[0-9]+ ' 'no request row with status 200'
         tui_quit
+    done
+}
+
+# The console over WebSocket, ws at every size and wss with the test CA:
+# logged in, the status bar says so, Network shows the upgrade and one row
+# per frame (time to the millisecond, direction, opcode, size, the
+# element) and the WebSocket ping.
+t_websocket_login_shows_its_frames_in_network() {
+    local url how bar sizes
+    for url in "$WS_URL" "$WSS_URL"; do
+        if [[ $url == wss:* ]]; then
+            CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW --ws "$url" --ca-file "$CA_FILE" --ws-ping 1)
+            how='TLS, verified' bar='WebSocket, TLS, verified|TLS' sizes=${SIZES%% *}
+        else
+            CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW --ws "$url" --allow-plaintext-auth --ws-ping 1)
+            how='NOT encrypted' bar='WebSocket, NOT encrypted|no TLS' sizes=$SIZES
+        fi
+        for SIZE in $sizes; do
+            tui_start || return
+            wait_tree || return
+            expect_screen "^ supervisor@localhost │ ($bar) │"
+            keys Escape 5
+            wait_active '	 5 Network ' || return
+            wait_screen "WebSocket $url, $how — ping RTT [0-9]+ ms" || return
+            wait_screen '^(.*│)?upgrade 101  protocol xmpp  extensions none — WebSocket ping [0-9.]+ ms, 0 lost' || return
+            expect_screen '^(.*│)?TIME +DIR +OPCODE +SIZE +ST +WHAT'
+            expect_screen ' Network [1-9][0-9]* records kept'
+            expect_screen '^(.*│)?[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}  (in |out)  text +[0-9]+ +[01]  <[a-z]+>' 'no frame row'
+            wait_screen '^(.*│)?[0-9:.]{12}  ws ping  RTT [0-9.]+ ms' || return
+            tui_quit
+        done
     done
 }
 
@@ -157,5 +236,36 @@ t_untrusted_certificate_shows_the_pin_and_is_not_retried() {
     wait_screen '^  issuer: +/CN=localhost' || return
     expect_screen '^\(or trust its CA with --ca-file FILE\)'
     refute_screen 'reconnecting' 'a refused certificate is retried'
+    tui_quit
+}
+
+# A perch killed with -9 left a subscription and its ledger entry: the
+# next console asks at its first login whether to remove it; y removes it
+# on the service.
+t_a_crashed_perchs_leftover_is_offered_for_removal() {
+    local node=/finesse/api/User/1001004 pid n
+    SIZE=80x24
+    "$PERCH" watch "${SUPCLI[@]}" "$node" >"$TD/watch.out" 2>"$TD/watch.err" &
+    pid=$!
+    for ((n = 0; n < 200; n++)); do # 10 s
+        grep -q 'watching 1 node (1 new subscription)' "$TD/watch.err" && break
+        sleep 0.05
+    done
+    if ((n == 200)); then
+        kill -KILL "$pid"
+        fail "watch did not subscribe: $(cat "$TD/watch.err")"
+        return 1
+    fi
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null
+    subscribed "$node" || fail "the killed watch left no subscription to $node"
+    "$PERCH" subscriptions "${SUPCLI[@]}" --stale >"$TD/stale.out" 2>&1
+    grep -q "^$node " "$TD/stale.out" || fail "no leftover listed: $(cat "$TD/stale.out")"
+    tui_start || return
+    # at 80 columns the line is cut after the node's start
+    wait_screen '^1 subscription left by perch that ended without removing it \(/finesse/api/User/1' 10 || return
+    keys y
+    wait_screen "^removed the leftover subscription to $node" || return
+    subscribed "$node" && fail "y left the subscription to $node"
     tui_quit
 }

@@ -16,8 +16,10 @@ t_help_overlay_opens_and_any_other_key_closes_it_doing_nothing_else() {
     expect_screen '│ Nodes +│' "the focused pane's keys are not in the help"
     expect_screen '│ Enter  subscribe / unsubscribe'
     # longer than 24 lines: it scrolls to the commands' end
-    keys NPage NPage NPage
+    keys NPage NPage NPage NPage NPage
     wait_screen '│ /quit +\[keep\] +quit' || return
+    # a long description wraps, indented, instead of being cut
+    expect_screen '│     (unless )?keep +│' "the end of /quit's description is not on its next line"
     # q closes it and does not quit
     keys q
     wait_gone "$HELP_FOOT" || return

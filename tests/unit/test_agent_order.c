@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include "base/buf.h"
+#include "model/map.h"
 #include "model/model.h"
 #include "ui/agent_order.h"
 
@@ -91,6 +92,37 @@ static void agent_order__sorts_no_agents(void **state)
     model_done(&m);
 }
 
+/* The title's counts: Finesse's order whatever the map's, states it does
+ * not name after its own. */
+static void agent_order__counts_states_in_finesse_order(void **state)
+{
+    static const char *const states[] = {"TALKING", "READY",  "WORK",
+                                         "BREAK",   "READY",  "NOT_READY",
+                                         "",        "LOGOUT", "TALKING"};
+    struct agent a[9];
+    struct map m;
+    char ids[9][8], out[200];
+    size_t i;
+    (void)state;
+
+    map_init(&m);
+    memset(a, 0, sizeof a);
+    agent_state_counts(&m, out, sizeof out);
+    assert_string_equal(out, "");
+    for (i = 0; i < 9; i++) {
+        snprintf(ids[i], sizeof ids[i], "%zu", 1000 + i);
+        a[i].login_id = ids[i];
+        a[i].state = (char *)states[i];
+        map_put(&m, ids[i], &a[i]);
+    }
+    agent_state_counts(&m, out, sizeof out);
+    assert_string_equal(out, "LOGOUT 1  NOT_READY 1  READY 2  TALKING 2  "
+                             "WORK 1  BREAK 1  ? 1");
+    agent_state_counts(&m, out, 12); /* cut, still a string */
+    assert_string_equal(out, "LOGOUT 1  N");
+    map_done(&m, NULL);
+}
+
 int main(void)
 {
     struct test_list l = {0};
@@ -100,5 +132,7 @@ int main(void)
            NULL);
     tl_add(&l, "agent_order__sorts_no_agents", agent_order__sorts_no_agents,
            NULL);
+    tl_add(&l, "agent_order__counts_states_in_finesse_order",
+           agent_order__counts_states_in_finesse_order, NULL);
     return tl_run(&l, "agent_order", NULL, NULL);
 }

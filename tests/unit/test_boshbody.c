@@ -41,6 +41,8 @@ bosh_body_build__desktop_profile_asks_what_the_desktop_does(void **state)
     /* given up after wait + 5 s; three resends 0.5, 2, 4.5 s apart */
     assert_int_equal(d->margin_s, 5);
     assert_int_equal(d->retries, 3);
+    /* an unanswered request too: the server is silent after the third */
+    assert_int_equal(d->silent_after, d->retries + 1);
     assert_int_equal(d->pause_ms[0], 500);
     assert_int_equal(d->pause_ms[1], 2000);
     assert_int_equal(d->pause_ms[2], 4500);
@@ -57,6 +59,8 @@ static void bosh_profile_find__knows_perch_and_desktop_only(void **state)
     assert_int_equal(p->wait, 60);
     assert_int_equal(p->margin_s, 10);
     assert_int_equal(p->retries, 5);
+    /* unanswered within wait + 10 s: resent once, then a loss */
+    assert_int_equal(p->silent_after, 2);
     assert_true(p->retries <= BOSH_PROFILE_MAX_RETRIES);
     assert_null(bosh_profile_find("Desktop"));
     assert_null(bosh_profile_find("desktop "));

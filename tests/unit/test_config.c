@@ -320,6 +320,14 @@ static const struct error error_rows[] = {
      "[account a]\nbosh = ftp://example.org/\n", "a", 1,
      "{F}:2: key 'bosh': bosh: 'ftp://example.org/' is not an http:// or "
      "https:// URL"},
+    {"config_load__rejects_a_ws_url_that_is_not_ws",
+     "[account a]\nws = https://example.org/ws\n", "a", 1,
+     "{F}:2: key 'ws': 'https://example.org/ws' is not a ws:// or wss:// "
+     "URL"},
+    {"config_load__rejects_a_ws_ping_of_0", "[account a]\nws-ping = 0\n", "a",
+     1,
+     "{F}:2: key 'ws-ping': ws-ping: '0' is not a number of seconds "
+     "(1-3600)"},
     {"config_load__rejects_a_rest_url_that_is_not_http",
      "[account a]\nrest = fin1.example.com:8445\n", "a", 1,
      "{F}:2: key 'rest': rest: 'fin1.example.com:8445' is not an http:// or "
@@ -700,6 +708,50 @@ static void conn_opts_set__returns_minus_2_for_an_unknown_key(void **state)
     conn_opts_done(&o);
 }
 
+/* --- the transport: BOSH or WebSocket, one of them --- */
+
+static void
+conn_opts__a_transport_on_the_command_line_replaces_the_configs(void **state)
+{
+    struct conn_opts o;
+    char *cause = NULL;
+    (void)state;
+
+    conn_opts_init(&o);
+    assert_int_equal(conn_opts_set(&o, "jid", "a@example.org", 1, &cause), 0);
+    assert_int_equal(
+        conn_opts_set(&o, "bosh", "https://h/http-bind", 1, &cause), 0);
+    assert_int_equal(conn_opts_set(&o, "ws", "wss://h:8445/ws/", 0, &cause), 0);
+    assert_null(o.bosh);
+    assert_string_equal(o.ws, "wss://h:8445/ws/");
+    assert_int_equal(conn_opts_check(&o, &cause), 0);
+    conn_opts_done(&o);
+}
+
+static void conn_opts_check__refuses_bosh_and_ws_from_one_source(void **state)
+{
+    struct conn_opts o;
+    char *cause = NULL;
+    int from_config;
+    (void)state;
+
+    for (from_config = 0; from_config <= 1; from_config++) {
+        conn_opts_init(&o);
+        assert_int_equal(conn_opts_set(&o, "jid", "a@example.org", 0, &cause),
+                         0);
+        assert_int_equal(
+            conn_opts_set(&o, "ws", "ws://h/ws", from_config, &cause), 0);
+        assert_int_equal(conn_opts_set(&o, "bosh", "http://h/http-bind",
+                                       from_config, &cause),
+                         0);
+        assert_int_equal(conn_opts_check(&o, &cause), -1);
+        assert_non_null(strstr(cause, "--bosh and --ws name two transports"));
+        free(cause);
+        cause = NULL;
+        conn_opts_done(&o);
+    }
+}
+
 static void conn_opts_set__needs_a_value_for_a_non_flag(void **state)
 {
     struct conn_opts o;
@@ -815,6 +867,11 @@ int main(void)
            conn_opts_set__returns_minus_2_for_an_unknown_key, NULL);
     tl_add(&l, "conn_opts_set__needs_a_value_for_a_non_flag",
            conn_opts_set__needs_a_value_for_a_non_flag, NULL);
+    tl_add(
+        &l, "conn_opts__a_transport_on_the_command_line_replaces_the_configs",
+        conn_opts__a_transport_on_the_command_line_replaces_the_configs, NULL);
+    tl_add(&l, "conn_opts_check__refuses_bosh_and_ws_from_one_source",
+           conn_opts_check__refuses_bosh_and_ws_from_one_source, NULL);
     TL_ROWS(&l, path_rows, path_row);
     return tl_run(&l, "config", group_setup, group_teardown);
 }

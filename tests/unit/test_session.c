@@ -32,6 +32,19 @@ static const struct row rows[] = {
      "/><text " STANZAS ">a&#13;&#10;perch: &#x202E;b&#x200B;</text></error>"
      "</iq>",
      IQ_END_ERROR, "forbidden — a<U+000D><U+000A>perch: <U+202E>b<U+200B>"},
+    {"session_iq_failure__says_a_pubsub_condition_in_words", IQ_REPLY,
+     "<iq type='error' id='1'><error type='modify'><unexpected-request " STANZAS
+     "/><not-subscribed xmlns='http://jabber.org/protocol/pubsub#errors'/>"
+     "</error></iq>",
+     IQ_END_ERROR, "unexpected-request: not subscribed to that node"},
+    {"session_iq_failure__a_pubsub_condition_in_words_before_the_text",
+     IQ_REPLY,
+     "<iq type='error' id='1'><error "
+     "type='cancel'><feature-not-implemented " STANZAS
+     "/><unsupported xmlns='http://jabber.org/protocol/pubsub#errors'"
+     " feature='purge-nodes'/><text " STANZAS ">no</text></error></iq>",
+     IQ_END_ERROR,
+     "feature-not-implemented: the service does not support this — no"},
     {"session_iq_end__an_error_without_a_condition_is_unknown", IQ_REPLY,
      "<iq type='error' id='1'/>", IQ_END_ERROR, "unknown"},
     {"session_iq_end__a_get_with_the_same_id_is_no_answer", IQ_REPLY,

@@ -473,6 +473,48 @@ static void xmlstream_parse_document__returns_the_root(void **state)
     xmpp_stanza_release(b);
 }
 
+/* libstrophe appends a child by walking the siblings: a body of 100,000
+ * stanzas took minutes. Every child is kept, in order, text included, and
+ * the tree serialises back to the input. */
+static void
+xmlstream_parse_document__keeps_100000_children_in_order(void **state)
+{
+    enum { N = 100000 };
+    struct buf in, out;
+    enum xmlstream_fault f;
+    char *cause = NULL, *text;
+    size_t len, i = 0;
+    xmpp_stanza_t *b, *c;
+    (void)state;
+
+    buf_init(&in);
+    buf_printf(&in, "<body xmlns=\"x\">");
+    for (i = 0; i < N; i++)
+        buf_printf(&in, "<m n=\"%zu\"/>%s", i, i % 1000 == 0 ? "t" : "");
+    buf_printf(&in, "</body>");
+    b = xmlstream_parse_document(ctx, in.data, in.len, NULL, &f, &cause);
+    assert_non_null(b);
+    i = 0;
+    buf_init(&out);
+    for (c = xmpp_stanza_get_children(b); c; c = xmpp_stanza_get_next(c)) {
+        if (xmpp_stanza_is_text(c)) {
+            assert_string_equal(xmpp_stanza_get_text_ptr(c), "t");
+            continue;
+        }
+        buf_printf(&out, "%zu", i++);
+        assert_string_equal(xmpp_stanza_get_attribute(c, "n"), out.data);
+        out.len = 0;
+    }
+    assert_int_equal(i, N);
+    assert_int_equal(xmpp_stanza_to_text(b, &text, &len), XMPP_EOK);
+    assert_int_equal(len, in.len);
+    assert_memory_equal(text, in.data, len);
+    xmpp_free(ctx, text);
+    buf_done(&out);
+    buf_done(&in);
+    xmpp_stanza_release(b);
+}
+
 struct bad_doc {
     const char *name;
     const char *text;
@@ -553,6 +595,8 @@ int main(void)
            xmlstream__caps_an_unfinished_tag, NULL);
     tl_add(&l, "xmlstream_parse_document__returns_the_root",
            xmlstream_parse_document__returns_the_root, NULL);
+    tl_add(&l, "xmlstream_parse_document__keeps_100000_children_in_order",
+           xmlstream_parse_document__keeps_100000_children_in_order, NULL);
     TL_ROWS(&l, bad_docs, bad_document);
     tl_add(&l, "xmlstream_parse_document__caps_its_size",
            xmlstream_parse_document__caps_its_size, NULL);
