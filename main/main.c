@@ -26,7 +26,8 @@ static const struct command *const commands[] = {
     &cmd_send_entry,      &cmd_nodes_entry,       &cmd_info_entry,
     &cmd_subscribe_entry, &cmd_unsubscribe_entry, &cmd_subscriptions_entry,
     &cmd_items_entry,     &cmd_watch_entry,       &cmd_probe_entry,
-    &cmd_decode_entry,    &cmd_simulate_entry,    &cmd_rest_entry,
+    &cmd_decode_entry,    &cmd_replay_entry,      &cmd_simulate_entry,
+    &cmd_rest_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

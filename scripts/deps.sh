@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Usage: scripts/deps.sh build|test|demo|all
+# Usage: scripts/deps.sh build|test|bench|demo|all
 # Installs the Debian packages perch needs that are missing:
 #   build  what `make` needs to build build/perch (compiler, the libraries)
 #   test   build, and what the tests need (`make check`, unit, integration,
 #          tui, fuzz, bench): cmocka, Prosody, tmux, openssl, time, curl, clang and its
 #          libFuzzer runtime, zsh (the completion script's test)
+#   bench  test, and the peers and meters `make bench` runs beside perch
+#          (tests/bench/perf.sh): Profanity (idle wake-ups and RSS, headless
+#          in tmux), go-sendxmpp, slixmpp, strace, perf
 #   demo   build, and what `make demo` needs: Prosody, openssl
 #   all    every one of them
 # Not root: prints the command to run instead and fails.
@@ -14,18 +17,20 @@ build=(
     build-essential pkg-config
     libstrophe-dev libcurl4-openssl-dev libgsasl-dev libssl-dev
     libevent-dev libncurses-dev libreadline-dev libjansson-dev libinih-dev
-    libexpat1-dev libwslay-dev
+    libexpat1-dev libwslay-dev libarchive-dev
 )
 test=(libcmocka-dev prosody tmux openssl time curl clang libclang-rt-14-dev zsh)
+bench=(profanity go-sendxmpp python3-slixmpp strace linux-perf)
 demo=(prosody openssl)
 
 case ${1:-} in
 build) packages=("${build[@]}") ;;
 test) packages=("${build[@]}" "${test[@]}") ;;
+bench) packages=("${build[@]}" "${test[@]}" "${bench[@]}") ;;
 demo) packages=("${build[@]}" "${demo[@]}") ;;
-all) packages=("${build[@]}" "${test[@]}") ;;
+all) packages=("${build[@]}" "${test[@]}" "${bench[@]}") ;;
 *)
-    echo "usage: $0 build|test|demo|all" >&2
+    echo "usage: $0 build|test|bench|demo|all" >&2
     exit 2
     ;;
 esac

@@ -12,6 +12,8 @@
 #include "base/utf8.h"
 #include "xmpp/console.h"
 #include "xmpp/pretty.h"
+#include "xmpp/xmlstream.h"
+#include "evidence/recorder.h"
 
 #include <errno.h>
 #include <regex.h>
@@ -774,7 +776,7 @@ int console_pane_filter(const char *spec, char **cause)
     return 0;
 }
 
-int console_pane_save(const char *path, size_t *n, char **cause)
+int console_pane_save(const char *path, int pretty, size_t *n, char **cause)
 {
     struct console_pane *p = the;
     FILE *f;
@@ -788,21 +790,25 @@ int console_pane_save(const char *path, size_t *n, char **cause)
     for (i = 0; i < p->n; i++) {
         const struct console_entry *e =
             console_find(ui->app->console, p->seqs[i]);
-        xmpp_stanza_t *st;
-        char when[32];
+        xmpp_stanza_t *st = NULL;
+        char when[48], *why = NULL;
         if (e == NULL)
             continue;
-        entry_time(e, when, sizeof when);
+        recorder_time(e->time, when, sizeof when);
         fprintf(f, "<!-- %s %s -->\n", when,
                 e->dir == CONSOLE_IN ? "in" : "out");
-        st = xmpp_stanza_new_from_string(ui->app->ctx, e->text);
+        if (pretty)
+            st = xmlstream_parse_document(ui->app->ctx, e->text, e->len, NULL,
+                                          NULL, &why);
+        free(why);
         if (st) {
             char *text = pretty_stanza(st, PRETTY_EMBEDDED);
             fputs(text, f);
             free(text);
             xmpp_stanza_release(st);
-        } else {
-            fprintf(f, "%s\n", e->text);
+        } else { /* as held: escaped text left escaped */
+            fwrite(e->text, 1, e->len, f);
+            fputc('\n', f);
         }
         (*n)++;
     }
@@ -815,18 +821,19 @@ int console_pane_save(const char *path, size_t *n, char **cause)
 
 const struct pane_ops pane_console = {
     .name = "Console",
-    .keys = "Enter  the selected stanza on the whole pane (again: back)\n"
-            "Left/Right  scroll rows and detail sideways (… marks more)\n"
-            "r  raw: the stanza exactly as on the wire, wrapped (again: "
-            "pretty)\n"
-            "f  freeze / follow the newest    p  jump to the request/reply "
-            "pair\n"
-            "   (a /rest request: to its Update, then to its answer)\n"
-            "/REGEX or /search REGEX  find;  n next, N previous\n"
-            "/filter [in|out] [iq|message|presence|rest] [node=TEXT] [REGEX] | "
-            "off\n"
-            "/save FILE  the filtered stanzas, pretty printed\n"
-            "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move; End follows\n",
+    .keys =
+        "Enter  the selected stanza on the whole pane (again: back)\n"
+        "Left/Right  scroll rows and detail sideways (… marks more)\n"
+        "r  raw: the stanza exactly as on the wire, wrapped (again: "
+        "pretty)\n"
+        "f  freeze / follow the newest    p  jump to the request/reply "
+        "pair\n"
+        "   (a /rest request: to its Update, then to its answer)\n"
+        "/REGEX or /search REGEX  find;  n next, N previous\n"
+        "/filter [in|out] [iq|message|presence|rest] [node=TEXT] [REGEX] | "
+        "off\n"
+        "/save [--pretty] FILE  the filtered stanzas as held (or indented)\n"
+        "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move; End follows\n",
     .deps = APP_CHANGED_CONSOLE,
     .init = console_init,
     .done = console_done,

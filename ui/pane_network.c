@@ -1,24 +1,39 @@
 /*
  * Network: the transport as the browser's Network tab shows it — for
- * BOSH one row per request (rid, status, bytes, duration, stanzas,
- * retries, error), for WebSocket the upgrade, one row per frame
+ * BOSH one row per request (time with milliseconds, rid, status, bytes,
+ * duration, stanzas, retries, what went wrong) and the request the server
+ * holds now with its age; for WebSocket the upgrade, one row per frame
  * (direction, opcode, size, the element or close code, refusals) and the
- * WebSocket pings — with the negotiated parameters, ping RTT and clock
- * drift above. Over TCP there are no requests: the header says so.
+ * WebSocket pings — with the negotiated parameters, ping RTT and
+ * clock drift above. Enter opens a record: its timings, Date header and
+ * both bodies pretty-printed. /TEXT filters the rows. Over TCP there are
+ * no requests: the header says so.
  */
 #include "ui.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
+#include "xmpp/pretty.h"
 #include "xmpp/wsframe.h"
 #include "xmpp/wsproto.h"
+#include "xmpp/xmlstream.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/time.h>
 #include <time.h>
+
+#define HELD_MAX 4
 
 struct network_pane {
     struct ui_list l;
     int follow;
     int rows_shown;
+    char *filter; /* /TEXT: rows whose line holds it (any case); NULL */
+    size_t *rows; /* the records shown: indexes for app_record_get */
+    size_t n, cap;
+    int detail; /* Enter: the selected record on the whole pane */
+    size_t detail_top;
 };
 
 static void *network_init(void)
@@ -30,7 +45,87 @@ static void *network_init(void)
 
 static void network_done(void *state)
 {
-    free(state);
+    struct network_pane *p = state;
+    free(p->filter);
+    free(p->rows);
+    free(p);
+}
+
+static double now_s(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* "09:00:02.200" (local time). */
+static void clock_ms(double t, char *out, size_t size)
+{
+    time_t s = (time_t)t;
+    struct tm tm;
+    char hms[16];
+    int ms = (int)((t - (double)s) * 1000.0);
+
+    localtime_r(&s, &tm);
+    strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+    snprintf(out, size, "%s.%03d", hms, ms < 0 || ms > 999 ? 0 : ms);
+}
+
+/* What went wrong with r, or what it was: "FAILED: why", "empty", "". */
+static void note(const struct app_record *r, char *out, size_t size)
+{
+    if (r->r.error)
+        snprintf(out, size, "FAILED: %s", r->r.error);
+    else if (r->r.status == 0)
+        snprintf(out, size, "FAILED: no response");
+    else if (r->r.status >= 400)
+        snprintf(out, size, "FAILED: HTTP %ld", r->r.status);
+    else
+        snprintf(out, size, "%s", r->r.empty ? "empty" : "");
+}
+
+/* One row's text (sanitised: an error may hold the server's words). */
+static void ws_row(const struct transport_record *r, char *line, size_t size);
+
+static char *row_text(const struct app_record *r)
+{
+    char when[24], why[160], line[400];
+
+    if (r->r.kind != TRANSPORT_HTTP) {
+        ws_row(&r->r, line, sizeof line);
+        return sanitize_str(line, SANITIZE_LINE);
+    }
+    clock_ms(r->r.start, when, sizeof when);
+    note(r, why, sizeof why);
+    snprintf(
+        line, sizeof line, "%s  %-15llu  %6ld %6zu %6zu %6.0f %4u %4u %5u  %s",
+        when, r->r.rid, r->r.status, r->r.bytes_out, r->r.bytes_in,
+        r->r.duration_ms, r->r.stanzas_out, r->r.stanzas_in, r->r.retries, why);
+    return sanitize_str(line, SANITIZE_LINE);
+}
+
+/* The rows the filter lets through, oldest first. */
+static void sync_rows(struct network_pane *p)
+{
+    struct app *a = ui->app;
+    size_t i;
+
+    p->n = 0;
+    if (p->cap < a->nrecords + 1) {
+        p->cap = a->nrecords + 1;
+        p->rows = xrealloc(p->rows, p->cap * sizeof *p->rows);
+    }
+    for (i = 0; i < a->nrecords; i++) {
+        char *line;
+        int keep = 1;
+        if (p->filter) {
+            line = row_text(app_record_get(a, i));
+            keep = strcasestr(line, p->filter) != NULL;
+            free(line);
+        }
+        if (keep)
+            p->rows[p->n++] = i;
+    }
 }
 
 /* The WebSocket's second header line: the upgrade, frames, pings. */
@@ -138,58 +233,167 @@ static void ws_row(const struct transport_record *r, char *line, size_t size)
              what, r->error ? "  REFUSED: " : "", r->error ? r->error : "");
 }
 
+/* The requests the server holds now, each with its age (it ticks). */
+static void held(WINDOW *w, int y, int cols)
+{
+    struct transport_pending v[HELD_MAX];
+    int n = app_pending(ui->app, v, HELD_MAX), i;
+    struct buf b;
+    char when[24];
+    double now = now_s();
+
+    buf_init(&b);
+    buf_puts(&b, n ? "held:" : (ui->app->cli->conn.bosh ? "held: none" : ""));
+    for (i = 0; i < n; i++) {
+        clock_ms(v[i].start, when, sizeof when);
+        buf_printf(&b, "%s rid %llu%s since %s, %.1f s", i ? ";" : "", v[i].rid,
+                   v[i].poll ? " (long poll)" : "", when, now - v[i].start);
+    }
+    wmove(w, y, 0);
+    wattrset(w, ui_attr(THEME_NETWORK_OK));
+    ui_put_pad(w, b.data ? b.data : "", cols);
+    wattrset(w, ui_attr(THEME_NORMAL));
+    buf_done(&b);
+}
+
+/* A body pretty-printed through the bounded parser, else as it came. */
+static void body_text(struct buf *b, const char *what, const char *body,
+                      size_t len, int cut)
+{
+    xmpp_stanza_t *st = NULL;
+    char *cause = NULL, *pretty;
+
+    buf_printf(b, "\n%s (%zu bytes%s):\n", what, len,
+               cut ? ", the first shown" : "");
+    if (body == NULL || len == 0) {
+        buf_puts(b, "  (none kept)\n");
+        return;
+    }
+    st = xmlstream_parse_document(ui->app->ctx, body, len, NULL, NULL, &cause);
+    if (st) {
+        pretty = pretty_stanza(st, PRETTY_EMBEDDED);
+        buf_puts(b, pretty);
+        free(pretty);
+        xmpp_stanza_release(st);
+    } else {
+        buf_printf(b, "  (not XML perch reads: %s)\n", cause);
+        buf_append(b, body, len);
+        buf_puts(b, "\n");
+    }
+    free(cause);
+}
+
+/* The whole record as lines (new string, sanitised). */
+static char *detail_text(const struct app_record *r)
+{
+    struct buf b;
+    char when[24], why[160], *clean;
+
+    buf_init(&b);
+    if (r->r.kind != TRANSPORT_HTTP) { /* a WebSocket record: its row */
+        char line[400];
+        ws_row(&r->r, line, sizeof line);
+        clean = sanitize_str(line, SANITIZE_LINE);
+        buf_done(&b);
+        return clean;
+    }
+    clock_ms(r->r.start, when, sizeof when);
+    note(r, why, sizeof why);
+    buf_printf(&b, "rid %llu — HTTP %ld — started %s — %.0f ms — resends %u\n",
+               r->r.rid, r->r.status, when, r->r.duration_ms, r->r.retries);
+    buf_printf(&b, "out %zu bytes, %u stanzas — in %zu bytes, %u stanzas%s\n",
+               r->r.bytes_out, r->r.stanzas_out, r->r.bytes_in, r->r.stanzas_in,
+               r->r.capped ? " (over the 16 MiB cap)" : "");
+    buf_printf(&b, "Date: %s\n", r->r.date ? r->r.date : "-");
+    if (*why)
+        buf_printf(&b, "%s\n", why);
+    body_text(&b, "Request", r->r.body_out, r->r.body_out_len, r->body_cut);
+    body_text(&b, "Response", r->r.body_in, r->r.body_in_len, r->body_cut);
+    clean = sanitize_str(b.data ? b.data : "", SANITIZE_LINES);
+    buf_done(&b);
+    return clean;
+}
+
+static void draw_detail(struct network_pane *p, WINDOW *w, int rows, int cols)
+{
+    const struct app_record *r =
+        p->n ? app_record_get(ui->app, p->rows[p->l.sel]) : NULL;
+    char *text, *line;
+    size_t skip;
+    int y = 1;
+
+    if (r == NULL) {
+        p->detail = 0;
+        return;
+    }
+    text = detail_text(r);
+    for (line = text, skip = p->detail_top; *line && skip > 0; skip--) {
+        char *nl = strchr(line, '\n');
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    while (*line && y < rows) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        wmove(w, y++, 0);
+        ui_put_pad(w, line, cols);
+        line = nl ? nl + 1 : line + strlen(line);
+    }
+    free(text);
+}
+
 static void network_draw(void *state, WINDOW *w, int rows, int cols,
                          int focused)
 {
     struct network_pane *p = state;
     struct app *a = ui->app;
-    size_t n = a->nrecords, i;
-    char info[64], line[256], when[16];
+    size_t i;
+    char info[160];
     int y;
 
-    snprintf(info, sizeof info, "%zu %s kept%s", n,
+    sync_rows(p);
+    snprintf(info, sizeof info, "%zu of %zu %s%s%s%s%s", p->n, a->nrecords,
              a->cli->conn.ws ? "records" : "requests",
-             p->follow ? "" : " — End follows");
+             p->filter ? " — filter: " : "", p->filter ? p->filter : "",
+             p->follow ? "" : " — End follows",
+             p->detail ? " — Enter: back" : " — Enter: open");
     ui_title(w, cols, "Network", info, focused);
-    if (rows < 4)
+    if (p->detail) {
+        draw_detail(p, w, rows, cols);
+        if (p->detail)
+            return;
+    }
+    if (rows < 5)
         return;
     header(w, 1, cols);
-    wmove(w, 3, 0);
+    held(w, 3, cols);
+    wmove(w, 4, 0);
     wattrset(w, ui_attr(THEME_TITLE) | A_BOLD);
     ui_put_pad(w,
                a->cli->conn.ws ? "TIME          DIR  OPCODE      SIZE  ST  "
                                  "WHAT / CLOSE / RTT"
-                               : "TIME      RID              STATUS    OUT  "
-                                 "   IN    MS  ST>  ST<  RETRY  NOTE",
+                               : "TIME          RID              STATUS    OUT "
+                                 "    IN     MS  ST>  ST<  RETRY NOTE",
                cols);
     wattrset(w, ui_attr(THEME_NORMAL));
-    p->rows_shown = rows - 4;
-    if (p->follow && n)
-        p->l.sel = n - 1;
-    ui_list_fit(&p->l, n, rows - 4);
-    for (y = 4, i = p->l.top; i < n && y < rows; i++, y++) {
-        const struct app_record *r = app_record_get(a, i);
-        time_t t = (time_t)r->r.start;
-        struct tm tm;
+    p->rows_shown = rows - 5;
+    if (p->follow && p->n)
+        p->l.sel = p->n - 1;
+    ui_list_fit(&p->l, p->n, rows - 5);
+    for (y = 5, i = p->l.top; i < p->n && y < rows; i++, y++) {
+        const struct app_record *r = app_record_get(a, p->rows[i]);
         int bad = r->r.error || r->r.status >= 400 ||
                   (r->r.status == 0 && r->r.kind == TRANSPORT_HTTP);
+        char *line = row_text(r);
 
-        localtime_r(&t, &tm);
-        strftime(when, sizeof when, "%H:%M:%S", &tm);
-        if (r->r.kind != TRANSPORT_HTTP)
-            ws_row(&r->r, line, sizeof line);
-        else
-            snprintf(line, sizeof line,
-                     "%s  %-15llu  %6ld %6zu %6zu %5.0f %4u %4u %6u  %s%s",
-                     when, r->r.rid, r->r.status, r->r.bytes_out, r->r.bytes_in,
-                     r->r.duration_ms, r->r.stanzas_out, r->r.stanzas_in,
-                     r->r.retries, r->r.empty ? "empty " : "",
-                     r->r.error ? r->r.error : "");
         wmove(w, y, 0);
         wattrset(w, ui_attr(i == p->l.sel && focused ? THEME_SELECTION
                             : bad                    ? THEME_NETWORK_ERROR
                                                      : THEME_NETWORK_OK));
         ui_put_pad(w, line, cols);
+        free(line);
     }
     wattrset(w, ui_attr(THEME_NORMAL));
 }
@@ -198,7 +402,35 @@ static int network_key(void *state, int key)
 {
     struct network_pane *p = state;
 
-    if (ui_list_key(&p->l, key, ui->app->nrecords, p->rows_shown)) {
+    sync_rows(p);
+    if (p->detail &&
+        (key == K_UP || key == 'k' || key == K_DOWN || key == 'j' ||
+         key == K_PGUP || key == K_PGDN || key == K_HOME)) {
+        size_t page = (size_t)(p->rows_shown > 1 ? p->rows_shown : 1);
+        if (key == K_UP || key == 'k')
+            p->detail_top -= p->detail_top > 0;
+        else if (key == K_DOWN || key == 'j')
+            p->detail_top++;
+        else if (key == K_PGUP)
+            p->detail_top = p->detail_top > page ? p->detail_top - page : 0;
+        else if (key == K_PGDN)
+            p->detail_top += page;
+        else
+            p->detail_top = 0;
+        return 1;
+    }
+    if (key == K_ENTER) {
+        p->detail = p->n ? !p->detail : 0;
+        p->detail_top = 0;
+        if (p->detail)
+            p->follow = 0; /* the record opened stays the one shown */
+        return 1;
+    }
+    if (key == K_LEFT && p->detail) {
+        p->detail = 0;
+        return 1;
+    }
+    if (ui_list_key(&p->l, key, p->n, p->rows_shown)) {
         p->follow = key == K_END || key == 'G';
         return 1;
     }
@@ -209,17 +441,39 @@ static int network_key(void *state, int key)
     return 0;
 }
 
+/* /TEXT: only the rows holding TEXT (any case: "failed", a rid, "404");
+ * "/" alone or "/off" shows all again. */
+static void network_find(void *state, const char *text)
+{
+    struct network_pane *p = state;
+
+    free(p->filter);
+    p->filter = NULL;
+    if (*text && strcmp(text, "off") != 0)
+        p->filter = xstrdup(text);
+    p->follow = 1;
+    p->detail = 0;
+    sync_rows(p);
+    ui_say(0, "Network: %zu request%s%s%s", p->n, p->n == 1 ? "" : "s",
+           p->filter ? " holding " : "", p->filter ? p->filter : "");
+}
+
 const struct pane_ops pane_network = {
     .name = "Network",
-    .keys = "BOSH: one row per request: rid, HTTP status, bytes out/in,\n"
-            "duration, stanzas out/in, resends, what went wrong.\n"
+    .keys = "BOSH: one row per request: time (ms), rid, HTTP status, bytes\n"
+            "out/in, duration, stanzas out/in, resends, FAILED and why;\n"
+            "above them the request the server holds now and its age.\n"
             "WebSocket: the upgrade, one row per frame (direction, opcode,\n"
             "size, stanzas, the element or close code), ping round trips.\n"
+            "Enter  the selected record: timings, Date, both bodies\n"
+            "/TEXT  only the rows holding TEXT (/off: all)\n"
             "f  freeze / follow    j/k, PgUp/PgDn, Home/End  move\n"
             "See docs/bosh.md and docs/websocket.md for the usual failures.\n",
     .deps = APP_CHANGED_NETWORK | APP_CHANGED_STATUS,
+    .ticks = 1,
     .init = network_init,
     .done = network_done,
     .draw = network_draw,
     .key = network_key,
+    .find = network_find,
 };

@@ -5,6 +5,7 @@
  */
 #include "ui.h"
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/utf8.h"
 #include "xmpp/console.h"
 #include "xmpp/templates.h"
@@ -301,22 +302,33 @@ static void run_search(int argc, char **argv, const char *rest)
     ui_pane_find(rest);
 }
 
+/* /save [--pretty] FILE: ~ expanded; the rest of the line is the name. */
 static void run_save(int argc, char **argv, const char *rest)
 {
-    char *cause = NULL;
+    char *cause = NULL, *path;
+    int pretty = 0;
     size_t n;
     (void)argc, (void)argv;
 
+    if (strncmp(rest, "--pretty", 8) == 0 &&
+        (rest[8] == ' ' || rest[8] == '\0')) {
+        pretty = 1;
+        rest += 8;
+        while (*rest == ' ')
+            rest++;
+    }
     if (*rest == '\0') {
-        ui_say(1, "/save FILE");
+        ui_say(1, "/save [--pretty] FILE");
         return;
     }
-    if (console_pane_save(rest, &n, &cause) != 0) {
+    path = file_expand_home(rest);
+    if (console_pane_save(path, pretty, &n, &cause) != 0) {
         ui_say(1, "/save: %s", cause);
         free(cause);
     } else {
-        ui_say(0, "saved %zu stanza%s to %s", n, n == 1 ? "" : "s", rest);
+        ui_say(0, "saved %zu stanza%s to %s", n, n == 1 ? "" : "s", path);
     }
+    free(path);
 }
 
 static void run_theme(int argc, char **argv, const char *rest)
@@ -388,8 +400,10 @@ static const struct slash_command slash_commands[] = {
      ARG_FILTER, run_filter},
     {"search", "REGEX", "find in Console; n/N next/previous", ARG_NONE,
      run_search},
-    {"save", "FILE", "write Console's (filtered) stanzas to FILE", ARG_NONE,
-     run_save},
+    {"save", "[--pretty] FILE",
+     "write Console's (filtered) stanzas to FILE as held, dated (--pretty: "
+     "indented)",
+     ARG_NONE, run_save},
     {"theme", "NAME", "colours: a built-in or a .theme file", ARG_THEME,
      run_theme},
     {"layout", "tabs|wide|auto", "one pane with tabs, or side by side",

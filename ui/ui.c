@@ -854,7 +854,7 @@ static int run(const struct cli *c)
 {
     struct ui u;
     xmpp_ctx_t *ctx;
-    char *cause = NULL, *hist;
+    char *cause = NULL, *hist, *warning;
     int i, code = 0;
     double started = loop_now_ms();
 
@@ -873,6 +873,11 @@ static int run(const struct cli *c)
     }
     if (c->conn.insecure)
         ui_say(1, "--insecure: the server's certificate is NOT checked");
+    if ((warning = env_keylog_warning()) != NULL) {
+        perch_error("%s", warning); /* stays on the terminal after quit */
+        ui_say(1, "%s", warning + strlen("warning: "));
+        free(warning);
+    }
     signal(SIGPIPE, SIG_IGN);
     /* ours before initscr, so that ncurses installs no handlers */
     loop_on_signal(u.loop, SIGWINCH, on_winch, NULL);

@@ -159,7 +159,7 @@ void console_pane_await(unsigned long seq);
 /* "[in|out] [iq|message|presence] [node=TEXT] [REGEX]" or "off"/"". */
 int console_pane_filter(const char *spec, char **cause);
 /* Writes the filtered stanzas, pretty printed; *n how many. */
-int console_pane_save(const char *path, size_t *n, char **cause);
+int console_pane_save(const char *path, int pretty, size_t *n, char **cause);
 
 /* input.c */
 int input_init(const char *history_path, char **cause);

@@ -10,6 +10,7 @@
 #include "model/model.h"
 #include "conf/password.h"
 #include "conf/conn.h"
+#include "evidence/recorder.h"
 #include "xmpp/console.h"
 #include "xmpp/pubsub.h"
 #include "xmpp/wsframe.h"
@@ -220,6 +221,54 @@ static void on_trouble(void *arg, const char *cause)
     app_changed(a, APP_CHANGED_STATUS);
 }
 
+static void record_bodies_free(struct app *a, struct app_record *r)
+{
+    a->bodies_bytes -= r->r.body_out_len + r->r.body_in_len;
+    free((char *)r->r.body_out);
+    free((char *)r->r.body_in);
+    r->r.body_out = r->r.body_in = NULL;
+    r->r.body_out_len = r->r.body_in_len = 0;
+}
+
+/* A copy of at most APP_BODY_MAX bytes of body, NUL-terminated. */
+static char *body_copy(const char *body, size_t len, size_t *kept, int *cut)
+{
+    char *c;
+
+    *kept = 0;
+    if (body == NULL)
+        return NULL;
+    if (len > APP_BODY_MAX) {
+        len = APP_BODY_MAX;
+        *cut = 1;
+    }
+    c = xmalloc(len + 1);
+    memcpy(c, body, len);
+    c[len] = '\0';
+    *kept = len;
+    return c;
+}
+
+/* The bodies for the Network pane's detail: the oldest ones go first
+ * when the newest together pass APP_BODIES_MAX. */
+static void record_bodies(struct app *a, struct app_record *r,
+                          const struct transport_record *rec)
+{
+    size_t i;
+
+    r->body_cut = 0;
+    r->r.body_out = body_copy(rec->body_out, rec->body_out_len,
+                              &r->r.body_out_len, &r->body_cut);
+    r->r.body_in = rec->capped ? NULL
+                               : body_copy(rec->body_in, rec->body_in_len,
+                                           &r->r.body_in_len, &r->body_cut);
+    if (rec->capped)
+        r->r.body_in_len = 0;
+    a->bodies_bytes += r->r.body_out_len + r->r.body_in_len;
+    for (i = 0; i < a->nrecords && a->bodies_bytes > APP_BODIES_MAX; i++)
+        record_bodies_free(a, &a->records[(a->records_head + i) % APP_RECORDS]);
+}
+
 static void on_record(void *arg, const struct transport_record *rec)
 {
     struct app *a = arg;
@@ -230,6 +279,7 @@ static void on_record(void *arg, const struct transport_record *rec)
     else {
         r = &a->records[a->records_head];
         a->records_head = (a->records_head + 1) % APP_RECORDS;
+        record_bodies_free(a, r);
     }
     r->r = *rec;
     r->r.error = keep(r->error, sizeof r->error, rec->error);
@@ -241,6 +291,7 @@ static void on_record(void *arg, const struct transport_record *rec)
     r->r.extensions =
         keep(r->extensions, sizeof r->extensions, rec->extensions);
     r->r.via = keep(r->via, sizeof r->via, rec->via);
+    record_bodies(a, r, rec);
     if (rec->kind != TRANSPORT_HTTP)
         ws_note(&a->ws, rec);
     a->records_total++;
@@ -293,6 +344,7 @@ static void make_link(struct app *a, const char *password)
     lcfg.session.allow_plaintext_auth = a->cli->conn.allow_plaintext_auth;
     lcfg.session.keepalive_ms = (unsigned)a->cli->conn.keepalive * 1000u;
     lcfg.session.console = a->console;
+    lcfg.session.recorder = a->recorder;
     lcfg.transport = make_transport;
     lcfg.transport_arg = a;
     lcfg.retry = LINK_ALWAYS;
@@ -339,6 +391,13 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
     }
     jid_done(&j);
     a->host = conn_host(&cli->conn);
+    if (cli->conn.record &&
+        (a->recorder = conn_recorder(&cli->conn, "console", cause)) == NULL) {
+        explicit_bzero(password, strlen(password));
+        free(password);
+        app_free(a);
+        return NULL;
+    }
     if (cli->conn.keep_ended >= 0)
         a->model.ended_keep_ms = cli->conn.keep_ended * 1000.0;
     a->records = xcalloc(APP_RECORDS, sizeof *a->records);
@@ -368,6 +427,7 @@ void app_free(struct app *a)
     app_listed_clear(a);
     app_rest_done(a);
     link_free(a->link);
+    recorder_close(a->recorder);
     console_free(a->console);
     model_done(&a->model);
     map_done(&a->created, free);
@@ -375,6 +435,8 @@ void app_free(struct app *a)
     ledger_close(a->ledger);
     ledger_list_done(&a->leftovers);
     free(a->question);
+    for (size_t i = 0; a->records && i < a->nrecords; i++)
+        record_bodies_free(a, &a->records[(a->records_head + i) % APP_RECORDS]);
     free(a->records);
     loop_timer_free(a->ping_timer);
     free(a->service);
@@ -460,6 +522,16 @@ const struct app_record *app_record_get(const struct app *a, size_t i)
     if (i >= a->nrecords)
         return NULL;
     return &a->records[(a->records_head + i) % APP_RECORDS];
+}
+
+int app_pending(const struct app *a, struct transport_pending *out, int max)
+{
+    struct transport *t;
+
+    if (a->session == NULL || a->state == APP_OFFLINE)
+        return 0;
+    t = session_transport(a->session);
+    return t->ops->pending ? t->ops->pending(t, out, max) : 0;
 }
 
 const char *app_transport_text(const struct app *a)

@@ -46,7 +46,10 @@ struct app_events {
 
 /* One transport record kept for the Network pane; strings copied. */
 struct app_record {
-    struct transport_record r; /* its strings point into this */
+    /* the strings of r point into this; r.body_out and r.body_in are
+     * owned copies (the first APP_BODY_MAX bytes, NULL once the newest
+     * records' bodies went past APP_BODIES_MAX together) */
+    struct transport_record r;
     char error[96];
     char date[40];
     char what[24];
@@ -54,6 +57,7 @@ struct app_record {
     char protocol[24];
     char extensions[48];
     char via[48];
+    int body_cut; /* a body was longer than APP_BODY_MAX */
 };
 
 /* What the WebSocket transport said last (for the Network pane). */
@@ -66,6 +70,9 @@ struct app_ws {
     unsigned long frames, refused;
     unsigned last_close; /* the last close frame's code, 0 */
 };
+
+#define APP_BODY_MAX (64u << 10)
+#define APP_BODIES_MAX (8u << 20)
 
 #define APP_RECORDS 2000
 #define APP_RATE_SECONDS 5
@@ -108,8 +115,10 @@ struct app {
     json_t *resync_buf;         /* the node's items being fetched */
     unsigned long resync_items; /* items applied by the last resync */
 
+    struct recorder *recorder;  /* --record, or NULL */
     struct app_record *records; /* ring of APP_RECORDS */
     size_t nrecords, records_head;
+    size_t bodies_bytes; /* the records' bodies together */
     unsigned long records_total, records_failed;
     struct transport_params params;
     int have_params;
@@ -202,6 +211,9 @@ unsigned app_stale(const struct app *a);
 size_t app_subscription_count(const struct app *a);
 /* i = 0 the oldest kept; borrowed. */
 const struct app_record *app_record_get(const struct app *a, size_t i);
+/* The BOSH requests unanswered now (transport.h), at most max; 0 offline
+ * or over TCP. */
+int app_pending(const struct app *a, struct transport_pending *out, int max);
 /* "TLS 1.3, verified" / "BOSH https://…": borrowed, or "" offline. */
 const char *app_transport_text(const struct app *a);
 

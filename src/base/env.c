@@ -2,6 +2,8 @@
 #include "env.h"
 #include "buf.h"
 
+#include "buf.h"
+
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -32,4 +34,23 @@ char *env_data_dir(void)
         }
     mkdir(dir, 0700);
     return dir;
+}
+
+const char *env_keylog_file(void)
+{
+    const char *v = getenv("SSLKEYLOGFILE");
+
+    return v != NULL && *v != '\0' ? v : NULL;
+}
+
+char *env_keylog_warning(void)
+{
+    const char *f = env_keylog_file();
+
+    if (f == NULL)
+        return NULL;
+    return xasprintf("warning: SSLKEYLOGFILE is set: the TLS secrets of this "
+                     "session are written to %s; whoever reads that file can "
+                     "decrypt the traffic",
+                     f);
 }

@@ -11,4 +11,12 @@ int env_no_color(void);
  * New string, caller frees; NULL when neither variable is set. */
 char *env_data_dir(void);
 
+/* SSLKEYLOGFILE when set and not empty (borrowed), else NULL: where TLS
+ * secrets go for Wireshark, as browsers and curl honour it. */
+const char *env_keylog_file(void);
+
+/* The warning printed while SSLKEYLOGFILE is set (a new string, caller
+ * frees), or NULL when it is not. */
+char *env_keylog_warning(void);
+
 #endif

@@ -3,6 +3,7 @@
 #include "buf.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -86,4 +87,38 @@ FILE *file_create_private(const char *path, char **cause)
         close(fd);
     }
     return f;
+}
+
+char *file_read_all(FILE *f, size_t max, size_t *len)
+{
+    struct buf b;
+    char chunk[65536];
+    size_t n;
+
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        buf_append(&b, chunk, n);
+        if (b.len > max) {
+            buf_done(&b);
+            errno = EFBIG;
+            return NULL;
+        }
+    }
+    if (ferror(f)) {
+        buf_done(&b);
+        errno = errno ? errno : EIO;
+        return NULL;
+    }
+    *len = b.len;
+    return buf_steal(&b);
+}
+
+char *file_expand_home(const char *path)
+{
+    const char *home = getenv("HOME");
+
+    if (home && *home && path[0] == '~' && (path[1] == '/' || !path[1]))
+        return xasprintf("%s%s", home, path + 1);
+    return xstrdup(path);
 }

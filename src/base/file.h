@@ -24,4 +24,15 @@ FILE *file_open_regular(const char *path, char **cause);
  */
 FILE *file_create_private(const char *path, char **cause);
 
+/* path with a leading "~/" (or "~" alone) as $HOME's: a new string,
+ * caller frees; path unchanged (copied) otherwise or without $HOME. */
+char *file_expand_home(const char *path);
+
+/*
+ * The whole of f (a new string, NUL-terminated, *len bytes before the
+ * NUL); NULL with errno when reading fails, or with errno EFBIG past max
+ * bytes.
+ */
+char *file_read_all(FILE *f, size_t max, size_t *len);
+
 #endif

@@ -215,3 +215,111 @@ char *sanitize_json_dumps(const json_t *j, size_t flags)
     free(text);
     return buf_steal(&b);
 }
+
+/* s as a JSON string: what json_dumps escapes (quote, backslash, C0 as
+ * \n \t … or \u00XX), and every other unsafe character as \uXXXX. */
+static void json_put_string(struct buf *b, const char *s, size_t len)
+{
+    static const char short_esc[] = "btn\0fr"; /* \b .. \r, 0x08..0x0d */
+    size_t at = 0, run, n;
+    uint32_t cp;
+
+    buf_append(b, "\"", 1);
+    while (at < len) {
+        for (run = at; run < len; run++) { /* the common case first */
+            unsigned char c = (unsigned char)s[run];
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+                break;
+        }
+        buf_append(b, s + at, run - at);
+        if ((at = run) >= len)
+            break;
+        if (s[at] == '"' || s[at] == '\\') {
+            char esc[2] = {'\\', s[at++]};
+            buf_append(b, esc, 2);
+            continue;
+        }
+        if ((unsigned char)s[at] < 0x20) {
+            unsigned char c = (unsigned char)s[at++];
+            if (c >= 0x08 && c <= 0x0d && short_esc[c - 0x08] != '\0') {
+                char esc[2] = {'\\', short_esc[c - 0x08]};
+                buf_append(b, esc, 2);
+            } else {
+                json_escape_cp(b, c);
+            }
+            continue;
+        }
+        n = utf8_decode(s + at, len - at, &cp);
+        if (n == 0) { /* jansson holds UTF-8 only: never, but safe */
+            json_escape_cp(b, 0xfffd);
+            at++;
+        } else if (sanitize_unsafe(cp)) {
+            json_escape_cp(b, cp);
+            at += n;
+        } else {
+            buf_append(b, s + at, n);
+            at += n;
+        }
+    }
+    buf_append(b, "\"", 1);
+}
+
+int sanitize_json_write(struct buf *b, const json_t *j, size_t flags)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+    int first = 1;
+
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        buf_append(b, "{", 1);
+        json_object_foreach((json_t *)j, key, v)
+        {
+            if (!first)
+                buf_append(b, ",", 1);
+            first = 0;
+            json_put_string(b, key, strlen(key));
+            buf_append(b, ":", 1);
+            if (sanitize_json_write(b, v, flags) != 0)
+                return -1;
+        }
+        buf_append(b, "}", 1);
+        return 0;
+    case JSON_ARRAY:
+        buf_append(b, "[", 1);
+        json_array_foreach(j, i, v)
+        {
+            if (i > 0)
+                buf_append(b, ",", 1);
+            if (sanitize_json_write(b, v, flags) != 0)
+                return -1;
+        }
+        buf_append(b, "]", 1);
+        return 0;
+    case JSON_STRING:
+        json_put_string(b, json_string_value(j), json_string_length(j));
+        return 0;
+    case JSON_INTEGER:
+        buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        return 0;
+    case JSON_TRUE:
+        buf_puts(b, "true");
+        return 0;
+    case JSON_FALSE:
+        buf_puts(b, "false");
+        return 0;
+    case JSON_NULL:
+        buf_puts(b, "null");
+        return 0;
+    case JSON_REAL: { /* jansson's own form and precision */
+        char *text = json_dumps(j, flags | JSON_ENCODE_ANY);
+        if (text == NULL)
+            return -1;
+        buf_puts(b, text);
+        free(text);
+        return 0;
+    }
+    }
+    return -1;
+}

@@ -72,4 +72,10 @@ json_t *sanitize_json_string(const char *s);
  * caller frees; NULL when jansson fails. */
 char *sanitize_json_dumps(const json_t *j, size_t flags);
 
+/* The same text appended to b without json_dumps' intermediate string
+ * and second pass: compact (JSON_COMPACT; keys in the object's order,
+ * which jansson keeps as inserted); flags matter to reals only, written
+ * by jansson. 0, or -1 on what JSON cannot hold (b then holds part). */
+int sanitize_json_write(struct buf *b, const json_t *j, size_t flags);
+
 #endif

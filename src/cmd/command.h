@@ -38,6 +38,7 @@ extern const struct command cmd_probe_entry;
 extern const struct command cmd_decode_entry;
 extern const struct command cmd_simulate_entry;
 extern const struct command cmd_rest_entry;
+extern const struct command cmd_replay_entry;
 
 /* perch --version: perch and the libraries it runs with (version.c);
  * ui_libs: the console's lines ("  ncurses …\n"), or NULL. */

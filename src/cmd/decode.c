@@ -3,8 +3,10 @@
  * Network tab, a log) decoded offline; no connection, no account.
  */
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/sanitize.h"
 #include "event_out.h"
+#include "evidence_run.h"
 #include "command.h"
 #include "decode/decode.h"
 #include "base/fail.h"
@@ -20,7 +22,10 @@
 static const char help[] =
     "Usage: perch decode [--json] [FILE...|-]\n"
     "\n"
-    "Decodes captured Finesse notifications offline: a <message> as it\n"
+    "Decodes captured Finesse notifications offline: a perch recording\n"
+    "(--record), a browser's HAR export or a Fiddler SAZ archive (as perch\n"
+    "replay reads them, each event with its recorded time), or text: a\n"
+    "<message> as it\n"
     "arrived, a BOSH <body> holding many, an iq with pubsub items, a bare\n"
     "<Update> document (also still escaped, &lt;Update&gt;…, as a raw\n"
     "view shows a <notification>'s text), or any number of these one\n"
@@ -75,33 +80,6 @@ static void on_event(void *arg, json_t *ev)
 
 /* --- input --- */
 
-/* The whole of f (new string, *len bytes); NULL with errno when reading
- * fails, or with errno EFBIG past DECODE_MAX_CAPTURE. */
-static char *read_all(FILE *f, size_t *len)
-{
-    struct buf b;
-    char chunk[65536];
-    size_t n;
-
-    buf_init(&b);
-    buf_append(&b, "", 0);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        buf_append(&b, chunk, n);
-        if (b.len > DECODE_MAX_CAPTURE) {
-            buf_done(&b);
-            errno = EFBIG;
-            return NULL;
-        }
-    }
-    if (ferror(f)) {
-        buf_done(&b);
-        errno = errno ? errno : EIO;
-        return NULL;
-    }
-    *len = b.len;
-    return buf_steal(&b);
-}
-
 /* Decodes one input; returns 0, or EXIT_USAGE when it cannot be read. */
 static int decode_one(struct decode_out *out, const char *path)
 {
@@ -110,13 +88,14 @@ static int decode_one(struct decode_out *out, const char *path)
     char *input, *cause = NULL;
     size_t len = 0;
     int n;
+    enum evidence_format fmt;
 
     if (f == NULL) {
         decode_error("cannot open %s: %s", path, strerror(errno));
         return EXIT_USAGE;
     }
     errno = 0;
-    input = read_all(f, &len);
+    input = file_read_all(f, DECODE_MAX_CAPTURE, &len);
     if (input == NULL) {
         decode_error("cannot read %s: %s", name,
                      errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
@@ -126,6 +105,17 @@ static int decode_one(struct decode_out *out, const char *path)
     }
     if (f != stdin)
         fclose(f);
+    fmt = evidence_sniff(input, len);
+    if (fmt != EVIDENCE_TEXT) {
+        struct evidence_run_opts o = {"decode", name, out->json, 0, 0};
+        long got = evidence_run(fmt, input, len, &o);
+        if (got > 0)
+            out->events += (unsigned long)got;
+        else if (got == 0)
+            decode_error("%s: no pubsub item in its stanzas", name);
+        free(input);
+        return 0;
+    }
     n = decode_capture(input, len, on_event, out, &cause);
     if (n < 0) {
         decode_error("%s: %s", name, cause);

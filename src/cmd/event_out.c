@@ -343,8 +343,16 @@ char *event_line_node(json_t *ev)
 
 char *event_text(json_t *ev, int json)
 {
-    return json ? sanitize_json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                : event_line(ev);
+    struct buf b;
+
+    if (!json)
+        return event_line(ev);
+    buf_init(&b);
+    if (sanitize_json_write(&b, ev, JSON_COMPACT) != 0) {
+        buf_done(&b);
+        return NULL;
+    }
+    return buf_steal(&b);
 }
 
 /* Writes line (consumed; NULL: nothing) and a newline to f, flushed. */

@@ -13,6 +13,8 @@
 #include "command.h"
 #include "probe.h"
 #include "base/loop.h"
+#include "evidence/verdict.h"
+#include "evidence_run.h"
 #include "xmpp/boshbody.h"
 #include "xmpp/query.h"
 
@@ -52,7 +54,10 @@ static const char help[] =
     "a summary: requests, empty long polls and their median duration,\n"
     "resends, errors, responses over the 16 MiB cap, the longest gap\n"
     "without a request held (BOSH); frames, refused messages, closes, pings\n"
-    "(WebSocket); and whether the session was healthy.\n"
+    "(WebSocket); and whether the session was healthy; then the findings,\n"
+    "as perch replay gives them (failed or resent requests, long polls cut\n"
+    "early, a gap longer than the server's inactivity, a terminate or 404,\n"
+    "a WebSocket close, clock drift).\n"
     "\n"
     "      --duration S        how long to watch (default 60)\n"
     "      --timeout S         a ping unanswered after S seconds is lost\n"
@@ -158,6 +163,7 @@ static void on_params(struct runner *r, const struct transport_params *tp)
 {
     struct probe *p = (struct probe *)r;
 
+    verdict_params(p->verdict, tp);
     if (p->json) {
         json_t *o = json_object();
         json_object_set_new(o, "wait", json_integer(tp->wait));
@@ -218,6 +224,7 @@ static void on_record(struct runner *r, const struct transport_record *rec)
     p->errors += rec->error != NULL;
     p->capped += rec->capped != 0;
     probe_drift_from_date(p, rec);
+    verdict_transport(p->verdict, rec);
 
     if (p->json) {
         json_t *o = json_object();
@@ -385,6 +392,7 @@ static void summary(struct probe *p)
                    p->drift.source);
         putchar('\n');
     }
+    verdict_finish(p->verdict, evidence_run_print, &p->json);
     fflush(stdout);
     free(polls);
 }
@@ -565,8 +573,14 @@ static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
 static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
 {
     struct probe *p = (struct probe *)r;
+    struct evidence_rec end;
     (void)why;
 
+    memset(&end, 0, sizeof end);
+    end.kind = EVIDENCE_CLOSED;
+    end.time = wall_ms() / 1000.0;
+    end.text = cause;
+    verdict_record(p->verdict, &end);
     p->lost++;
     loop_timer_stop(p->ping_timer);
     loop_timer_stop(p->end_timer);
@@ -606,6 +620,7 @@ static int probe_main(const struct cli *c)
     p.ping_timeout_ms =
         c->timeout_s > 0 ? (unsigned)(c->timeout_s * 1000) : PING_TIMEOUT_MS;
     p.started_ms = wall_ms();
+    p.verdict = verdict_new();
     code = runner_init(&p.r, c);
     if (code == 0) {
         p.r.retry = p.set.reconnect ? LINK_AFTER_LOGIN : LINK_ONCE;
@@ -620,6 +635,7 @@ static int probe_main(const struct cli *c)
     loop_timer_free(p.ping_timer);
     loop_timer_free(p.time_timer);
     runner_done(&p.r);
+    verdict_free(p.verdict);
     free(p.v);
     free(p.ws.rtt);
     return code;

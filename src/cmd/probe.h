@@ -54,6 +54,7 @@ struct probe {
     unsigned time_queries;         /* made so far (DRIFT_QUERIES at most) */
     int lost;                      /* times the session was lost */
     int finished; /* the summary is out: later records are not shown */
+    struct verdict *verdict; /* the findings printed after the summary */
     struct probe_ws ws;
 };
 

@@ -1,11 +1,13 @@
 /* Shared scaffolding of the headless commands. */
 #include "run.h"
+#include "base/env.h"
 #include "base/error.h"
 #include "base/loop.h"
 #include "base/sanitize.h"
 #include "conf/conn.h"
 #include "conf/password.h"
 #include "xmpp/link.h"
+#include "evidence/recorder.h"
 #include "xmpp/console.h"
 
 #include <signal.h>
@@ -187,15 +189,27 @@ int runner_connect_password(struct runner *r, const struct cli *c,
                             const char *password)
 {
     struct link_config lcfg;
-    char *cause = NULL;
+    char *cause = NULL, *warning;
 
     if (c->conn.insecure)
         perch_error("warning: --insecure: the server's certificate is NOT "
                     "checked; anyone on the path can read and change this "
                     "session");
+    if ((warning = env_keylog_warning()) != NULL) {
+        perch_error("%s", warning);
+        free(warning);
+    }
     if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL && c->conn.ws == NULL)
         perch_error("warning: --tls off: the connection is not encrypted");
 
+    if (c->conn.record) {
+        r->recorder = conn_recorder(&c->conn, c->command, &cause);
+        if (r->recorder == NULL) {
+            perch_error("%s", cause);
+            free(cause);
+            return EXIT_USAGE;
+        }
+    }
     r->transport.loop = r->loop;
     r->transport.ctx = r->ctx;
     r->transport.conn = &c->conn;
@@ -207,6 +221,7 @@ int runner_connect_password(struct runner *r, const struct cli *c,
     lcfg.session.allow_plaintext_auth = c->conn.allow_plaintext_auth;
     lcfg.session.keepalive_ms = (unsigned)c->conn.keepalive * 1000u;
     lcfg.session.verbose = c->conn.verbose ? stderr : NULL;
+    lcfg.session.recorder = r->recorder;
     lcfg.transport = make_transport;
     lcfg.transport_arg = &r->transport;
     lcfg.retry = r->retry;
@@ -247,6 +262,7 @@ void runner_finish(struct runner *r, int code)
 void runner_done(struct runner *r)
 {
     link_free(r->link);
+    recorder_close(r->recorder);
     if (r->ctx)
         xmpp_ctx_free(r->ctx);
     loop_free(r->loop);

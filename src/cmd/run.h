@@ -48,6 +48,7 @@ struct runner {
     struct session *session;
     struct link *link; /* NULL until runner_connect */
     struct runner_transport transport;
+    struct recorder *recorder; /* --record, or NULL */
     const struct runner_events *ev;
     /* Set before runner_connect: LINK_ONCE (the default: a loss ends the
      * command, exit 3) or LINK_AFTER_LOGIN (reconnect, as watch does). */

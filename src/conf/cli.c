@@ -46,6 +46,9 @@ const char cli_conn_help[] =
     "      --keepalive S       ping the server when it was silent S s\n"
     "                          (default 15; 0 off): a silent server is a\n"
     "                          lost connection within S + 10 s\n"
+    "      --record FILE       write every stanza and HTTP exchange to FILE\n"
+    "                          (JSON lines, 0600, SASL redacted; perch\n"
+    "                          replay FILE reads it)\n"
     "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
 
 enum {
@@ -97,6 +100,7 @@ static const struct option long_opts[] = {
     {"keep-ended", required_argument, NULL, OPT_CONN},
     {"keepalive", required_argument, NULL, OPT_CONN},
     {"rest", required_argument, NULL, OPT_CONN},
+    {"record", required_argument, NULL, OPT_CONN},
 };
 
 #define NLONG (sizeof long_opts / sizeof long_opts[0])
@@ -264,6 +268,7 @@ int cli_parse(int argc, char **argv, unsigned extras,
     conn_opts_init(&c->conn);
     c->own = xcalloc((size_t)argc + 1, sizeof *c->own);
     c->args = xcalloc((size_t)argc + 1, sizeof *c->args);
+    c->command = argv[0];
     optind = 1;
     opterr = 0;
     /* "-": operands come back in order (as 1), so options may follow

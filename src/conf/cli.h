@@ -48,6 +48,7 @@ struct cli_own {
 
 struct cli {
     struct conn_opts conn; /* config file, then the command line */
+    const char *command;   /* argv[0] (borrowed): "watch", "perch" … */
     char *account;
     double timeout_s;  /* 0 when not given */
     double duration_s; /* 0 when not given */

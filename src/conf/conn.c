@@ -1,6 +1,7 @@
 /* The transport and the pubsub service the CONN options name. */
 #include "conn.h"
 #include "base/buf.h"
+#include "evidence/recorder.h"
 #include "rest/rest.h"
 #include "rest/restmsg.h"
 #include "xmpp/bosh.h"
@@ -58,6 +59,34 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
     }
     jid_done(&j);
     return t;
+}
+
+struct recorder *conn_recorder(const struct conn_opts *o, const char *command,
+                               char **cause)
+{
+    struct recorder_header h;
+    char *server = NULL;
+    struct recorder *r;
+
+    *cause = NULL;
+    if (o->record == NULL)
+        return NULL;
+    h.command = command;
+    h.account = o->jid;
+    h.transport = o->bosh ? "bosh" : "tcp";
+    if (o->bosh)
+        server = xstrdup(o->bosh);
+    else if (o->server)
+        server = xasprintf("%s:%u", o->server, o->port ? o->port : 5222);
+    h.server = server;
+    r = recorder_open(o->record, &h, cause);
+    if (r == NULL) {
+        char *why = xasprintf("--record %s", *cause);
+        free(*cause);
+        *cause = why;
+    }
+    free(server);
+    return r;
 }
 
 char *conn_service(const struct conn_opts *o)

@@ -30,6 +30,14 @@ char *conn_host(const struct conn_opts *o);
  * frees ("" when it does not parse). */
 char *conn_bare(const struct conn_opts *o);
 
+struct recorder;
+
+/* --record FILE opened for command ("watch", "console"), its header from
+ * o (the JID, never a secret). NULL without --record, or with *cause
+ * (caller frees) when the file cannot be made. */
+struct recorder *conn_recorder(const struct conn_opts *o, const char *command,
+                               char **cause);
+
 struct rest;
 
 /*

@@ -42,6 +42,7 @@ void conn_opts_done(struct conn_opts *o)
     free(o->rest);
     free(o->bosh_profile);
     free(o->alternate);
+    free(o->record);
     conn_opts_init(o);
 }
 
@@ -120,6 +121,7 @@ static const struct opt_def defs[] = {
     {"rest", K_URL, F(rest), 0},
     {"bosh-profile", K_PROFILE, F(bosh_profile), 0},
     {"alternate", K_HOST, F(alternate), 0},
+    {"record", K_STR, F(record), 0},
 };
 #undef F
 

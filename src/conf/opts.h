@@ -42,6 +42,7 @@ struct conn_opts {
     int keepalive;
     /* config only: the console and watch subscribe the full JID */
     int full_jid;
+    char *record; /* --record FILE, or NULL */
 };
 
 void conn_opts_init(struct conn_opts *o);

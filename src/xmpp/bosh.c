@@ -183,6 +183,10 @@ static void emit_record(struct bosh *b, struct breq *r, const char *error,
     rec.capped = r->capped;
     rec.error = error;
     rec.date = r->date[0] ? r->date : NULL;
+    rec.body_out = r->body;
+    rec.body_out_len = r->body_len;
+    rec.body_in = r->resp.len ? r->resp.data : NULL;
+    rec.body_in_len = r->resp.len;
     b->base.ev->record(b->base.ev_arg, &rec);
 }
 
@@ -794,6 +798,24 @@ static void bosh_free(struct transport *base)
     free(b);
 }
 
+static int bosh_pending(struct transport *t, struct transport_pending *out,
+                        int max)
+{
+    struct bosh *b = (struct bosh *)t;
+    int i, n = 0;
+
+    for (i = 0; i < b->ninflight && n < max; i++) {
+        const struct breq *r = b->inflight[i];
+        if (r->done || r->easy == NULL) /* answered, or waiting to resend */
+            continue;
+        out[n].rid = r->rid;
+        out[n].start = r->start_wall;
+        out[n].poll = r->poll;
+        n++;
+    }
+    return n;
+}
+
 static const struct transport_ops bosh_ops = {
     .name = "bosh",
     .connect = bosh_connect,
@@ -803,6 +825,7 @@ static const struct transport_ops bosh_ops = {
     .describe = bosh_describe,
     .close = bosh_close,
     .free = bosh_free,
+    .pending = bosh_pending,
 };
 
 static char *dup_or_null(const char *s)

@@ -66,20 +66,38 @@ unsigned long console_add(struct console *c, enum console_dir dir,
     return console_add_meta(c, dir, text, NULL);
 }
 
+static char *redact_len(const char *text, size_t len, size_t *out_len);
+
 unsigned long console_add_meta(struct console *c, enum console_dir dir,
                                const char *text,
                                const struct console_meta *meta)
 {
+    size_t len = strlen(text);
+    char *copy = xmalloc(len + 1);
+
+    memcpy(copy, text, len + 1);
+    return console_add_take(c, dir, copy, len, meta);
+}
+
+unsigned long console_add_take(struct console *c, enum console_dir dir,
+                               char *text, size_t len,
+                               const struct console_meta *meta)
+{
     struct console_entry *e;
     struct timeval tv;
-    char *clean = console_redact(text);
-    size_t len = strlen(clean);
+    size_t clean_len;
+    char *clean = redact_len(text, len, &clean_len);
 
+    if (clean != NULL) { /* a secret was in it: the original goes now */
+        free(text);
+        text = clean;
+        len = clean_len;
+    }
     if (len > c->max_bytes) { /* one huge stanza must not break the bound */
         len = c->max_bytes;
-        while (len > 0 && ((unsigned char)clean[len] & 0xC0) == 0x80)
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
             len--; /* never cut a UTF-8 character in two */
-        clean[len] = '\0';
+        text[len] = '\0';
     }
 
     while (c->count > 0 &&
@@ -89,7 +107,7 @@ unsigned long console_add_meta(struct console *c, enum console_dir dir,
     e = &c->entries[(c->head + c->count) % c->cap];
     e->time = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
     e->dir = dir;
-    e->text = clean;
+    e->text = text;
     e->len = len;
     e->seq = ++c->seq;
     copy_field(e->name, sizeof e->name, meta ? meta->name : NULL);
@@ -200,28 +218,59 @@ static const char *secret_start(const char *p)
     return NULL;
 }
 
-char *console_redact(const char *text)
+/* The first secret element at or after p: its '<', *gt its '>' (an
+ * element with content: not empty, not cut short); NULL when none. */
+static const char *next_secret(const char *p, const char **gt)
 {
-    struct buf out;
-    const char *p = text, *lt, *gt, *close;
+    const char *lt, *name_end;
 
-    buf_init(&out);
-    while ((lt = strchr(p, '<')) != NULL) {
-        const char *name_end = secret_start(lt);
-        if (name_end == NULL || (gt = strchr(name_end, '>')) == NULL ||
-            gt[-1] == '/') {
-            buf_append(&out, p, (size_t)(lt - p) + 1);
-            p = lt + 1;
-            continue;
-        }
+    for (; (lt = strchr(p, '<')) != NULL; p = lt + 1)
+        if ((name_end = secret_start(lt)) != NULL &&
+            (*gt = strchr(name_end, '>')) != NULL && (*gt)[-1] != '/')
+            return lt;
+    return NULL;
+}
+
+/* NULL when text holds no secret element (nothing to do), else a new
+ * string (caller frees) of *out_len bytes, its buffer sized once: the
+ * text's length and room for one marker per secret element. */
+static char *redact_len(const char *text, size_t len, size_t *out_len)
+{
+    static const char marker[] = "[redacted %zu bytes]";
+    const char *p = text, *lt, *gt, *close;
+    size_t secrets = 0;
+    struct buf out;
+
+    for (lt = next_secret(p, &gt); lt; lt = next_secret(gt + 1, &gt))
+        secrets++;
+    if (secrets == 0)
+        return NULL;
+    out.len = 0;
+    out.cap = len + secrets * (sizeof marker + 3 * sizeof(size_t)) + 1;
+    out.data = xmalloc(out.cap);
+    out.data[0] = '\0';
+    while ((lt = next_secret(p, &gt)) != NULL) {
         buf_append(&out, p, (size_t)(gt - p) + 1);
         close = strchr(gt + 1, '<');
         if (close == NULL)
             close = gt + 1 + strlen(gt + 1);
         if (close > gt + 1)
-            buf_printf(&out, "[redacted %zu bytes]", (size_t)(close - gt - 1));
+            buf_printf(&out, marker, (size_t)(close - gt - 1));
         p = close;
     }
     buf_puts(&out, p);
+    *out_len = out.len;
     return buf_steal(&out);
+}
+
+char *console_redact(const char *text)
+{
+    size_t len = strlen(text), n;
+    char *clean = redact_len(text, len, &n), *copy;
+
+    if (clean != NULL)
+        return clean;
+    copy = xmalloc(len + 1);
+    memcpy(copy, text, len + 1);
+    return copy;
 }

@@ -51,6 +51,11 @@ unsigned long console_add(struct console *c, enum console_dir dir,
 unsigned long console_add_meta(struct console *c, enum console_dir dir,
                                const char *text,
                                const struct console_meta *meta);
+/* The same, taking text: len bytes, NUL-terminated, from malloc (owned
+ * by the ring from now on: kept as it is unless a secret is redacted). */
+unsigned long console_add_take(struct console *c, enum console_dir dir,
+                               char *text, size_t len,
+                               const struct console_meta *meta);
 /* Links request and reply (both still in the ring or not: missing ones
  * are skipped) with the round trip time. */
 void console_pair(struct console *c, unsigned long request, unsigned long reply,

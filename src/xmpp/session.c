@@ -5,6 +5,7 @@
 #include "base/loop.h"
 #include "base/sanitize.h"
 #include "console.h"
+#include "evidence/recorder.h"
 #include "id.h"
 #include "sasl.h"
 
@@ -17,9 +18,6 @@
 #define NS_SESSION "urn:ietf:params:xml:ns:xmpp-session"
 #define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 #define NS_PING "urn:xmpp:ping"
-
-#define CONSOLE_ENTRIES 20000
-#define CONSOLE_BYTES (32u << 20)
 
 enum session_state {
     S_IDLE,
@@ -65,8 +63,8 @@ struct session {
     char *bound_jid;
     struct idgen ids;
     struct console *console;
-    int own_console;
-    unsigned long last_in; /* console seq of the stanza being handled */
+    struct recorder *recorder; /* borrowed, may be NULL */
+    unsigned long last_in;     /* console seq of the stanza being handled */
     struct pending_iq *pending;
     struct loop_timer *login_timer;
     /* liveness: the last time anything arrived, the keepalive ping */
@@ -97,6 +95,18 @@ static const char *stanza_node(xmpp_stanza_t *st)
     return NULL;
 }
 
+static void log_verbose(struct session *s, enum console_dir dir,
+                        const char *text)
+{
+    sanitize_fprintf(s->verbose, SANITIZE_LINE, "%s %s",
+                     dir == CONSOLE_IN ? "<-" : "->", text);
+    fputc('\n', s->verbose);
+}
+
+/* Into the ring, the -v log and the --record file, when any is there: a
+ * headless command without -v or --record serialises nothing. The text from
+ * libstrophe (its default allocator is malloc: perch's contexts are made with
+ * NULL mem) is handed to the ring, not copied. */
 static unsigned long record(struct session *s, enum console_dir dir,
                             xmpp_stanza_t *st)
 {
@@ -105,20 +115,27 @@ static unsigned long record(struct session *s, enum console_dir dir,
     size_t len = 0;
     unsigned long seq;
 
+    if (s->console == NULL && s->verbose == NULL && s->recorder == NULL)
+        return 0;
     if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK)
         return 0;
+    recorder_stanza(s->recorder, dir == CONSOLE_IN, text, len);
+    if (s->console == NULL) {
+        if (s->verbose) {
+            char *clean = console_redact(text);
+            log_verbose(s, dir, clean);
+            free(clean);
+        }
+        xmpp_free(s->ctx, text);
+        return 0;
+    }
     meta.name = xmpp_stanza_get_name(st);
     meta.type = xmpp_stanza_get_type(st);
     meta.id = xmpp_stanza_get_id(st);
     meta.node = stanza_node(st);
-    seq = console_add_meta(s->console, dir, text, &meta);
-    if (s->verbose) {
-        const struct console_entry *e = console_find(s->console, seq);
-        sanitize_fprintf(s->verbose, SANITIZE_LINE, "%s %s",
-                         dir == CONSOLE_IN ? "<-" : "->", e->text);
-        fputc('\n', s->verbose);
-    }
-    xmpp_free(s->ctx, text);
+    seq = console_add_take(s->console, dir, text, len, &meta);
+    if (s->verbose)
+        log_verbose(s, dir, console_find(s->console, seq)->text);
     return seq;
 }
 
@@ -142,6 +159,7 @@ static void give_up(struct session *s, enum perch_fail why, const char *cause)
     if (s->state == S_CLOSED)
         return;
     s->state = S_CLOSED;
+    recorder_closed(s->recorder, cause);
     loop_timer_stop(s->login_timer);
     loop_timer_stop(s->idle_timer);
     s->t->ops->close(s->t);
@@ -232,7 +250,7 @@ const char *session_send_iq(struct session *s, xmpp_stanza_t *iq,
     p->next = s->pending;
     s->pending = p;
     /* the send may deliver the reply: the seq is known before that */
-    p->seq = console_last_seq(s->console) + 1;
+    p->seq = s->console ? console_last_seq(s->console) + 1 : 0;
     send_raw(s, iq);
     return xmpp_stanza_get_id(iq);
 }
@@ -282,7 +300,8 @@ static int match_reply(struct session *s, xmpp_stanza_t *st)
             session_iq_cb cb = p->cb;
             void *arg = p->arg;
             double rtt = loop_now_ms() - p->sent_ms;
-            console_pair(s->console, p->seq, s->last_in, rtt);
+            if (s->console)
+                console_pair(s->console, p->seq, s->last_in, rtt);
             remove_pending(s, p);
             cb(arg, IQ_REPLY, st, rtt);
         }
@@ -333,6 +352,8 @@ static void become_ready(struct session *s)
     s->last_in_ms = loop_now_ms();
     if (s->keepalive_ms)
         loop_timer_start(s->idle_timer, s->keepalive_ms);
+    recorder_ready(s->recorder, s->bound_jid, s->t->ops->name,
+                   s->t->ops->describe(s->t));
     send_presence(s);
     s->ev->ready(s->ev_arg, s->bound_jid);
 }
@@ -543,6 +564,7 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     if (s->state == S_CLOSING)
         why = FAIL_CLOSED;
     s->state = S_CLOSED;
+    recorder_closed(s->recorder, why == FAIL_CLOSED ? NULL : cause);
     loop_timer_stop(s->login_timer);
     loop_timer_stop(s->idle_timer);
     s->ev->closed(s->ev_arg, why, cause);
@@ -555,6 +577,7 @@ static void on_record(void *arg, const struct transport_record *rec)
     struct session *s = arg;
     if (rec->status > 0 && rec->error == NULL)
         s->last_in_ms = loop_now_ms();
+    recorder_transport(s->recorder, rec);
     if (s->ev->record)
         s->ev->record(s->ev_arg, rec);
 }
@@ -569,6 +592,7 @@ static void on_trouble(void *arg, const char *cause)
 static void on_params(void *arg, const struct transport_params *p)
 {
     struct session *s = arg;
+    recorder_params(s->recorder, p);
     if (s->ev->params)
         s->ev->params(s->ev_arg, p);
 }
@@ -685,6 +709,7 @@ struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
         cfg->login_timeout_ms ? cfg->login_timeout_ms : SESSION_TIMEOUT_MS;
     s->keepalive_ms = cfg->keepalive_ms;
     s->verbose = cfg->verbose;
+    s->recorder = cfg->recorder;
     id_init(&s->ids);
     if (cfg->resource)
         s->resource = xstrdup(cfg->resource);
@@ -695,9 +720,7 @@ struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
         id_random_alnum(r, 4);
         s->resource = xasprintf("perch-%s", r);
     }
-    s->own_console = cfg->console == NULL;
-    s->console = cfg->console ? cfg->console
-                              : console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
+    s->console = cfg->console; /* NULL: nothing reads a ring */
     s->login_timer = loop_timer_new(loop, on_login_timeout, s);
     s->idle_timer = loop_timer_new(loop, on_idle, s);
     transport_set_events(t, &session_transport_events, s);
@@ -735,8 +758,6 @@ void session_free(struct session *s)
     s->t->ops->free(s->t);
     loop_timer_free(s->login_timer);
     loop_timer_free(s->idle_timer);
-    if (s->own_console)
-        console_free(s->console);
     sasl_free(s->sasl);
     jid_done(&s->jid);
     if (s->password) {

@@ -14,6 +14,7 @@
 
 struct loop;
 struct console;
+struct recorder;
 struct session;
 
 /* How long perch waits for the server when nothing else is asked for (send
@@ -36,9 +37,13 @@ struct session_config {
     unsigned login_timeout_ms; /* 0: SESSION_TIMEOUT_MS */
     unsigned keepalive_ms;     /* nothing arrived this long: ping; 0 off */
     FILE *verbose;             /* protocol log (redacted), or NULL */
-    /* Borrowed ring to record into (it outlives reconnects); NULL: the
-     * session makes its own. */
+    /* Borrowed ring to record into (it outlives reconnects); NULL: no
+     * ring, and nothing is serialised unless verbose is set (headless
+     * commands: nothing reads one). */
     struct console *console;
+    /* Borrowed --record file (evidence/recorder.h): every stanza, transport
+     * record and parameter set is written to it; NULL: none. */
+    struct recorder *recorder;
 };
 
 enum iq_outcome { IQ_REPLY, IQ_TIMEOUT, IQ_CLOSED };
@@ -92,8 +97,9 @@ const char *session_send_iq(struct session *s, xmpp_stanza_t *iq,
 void session_cancel_iq(struct session *s, const char *id);
 
 xmpp_ctx_t *session_ctx(struct session *s);
-struct console *session_console(struct session *s); /* borrowed */
-const char *session_bound_jid(struct session *s);   /* NULL until ready */
+/* borrowed; NULL when the session was given none */
+struct console *session_console(struct session *s);
+const char *session_bound_jid(struct session *s); /* NULL until ready */
 /* 1 from session_connect until the session is closing or closed. */
 int session_active(const struct session *s);
 struct transport *session_transport(struct session *s);

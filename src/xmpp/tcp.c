@@ -11,12 +11,14 @@
  */
 #include "tcp.h"
 #include "base/buf.h"
+#include "base/env.h"
 #include "base/loop.h"
 #include "cert.h"
 #include "stream_error.h"
 #include "xmlstream.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/buffer.h>
@@ -32,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 #define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
@@ -177,6 +180,25 @@ static int on_verify(int ok, X509_STORE_CTX *store)
     return 1;
 }
 
+/* SSLKEYLOGFILE: each secret line appended (NSS key log format, what
+ * Wireshark reads), the file made 0600 if perch creates it. */
+static void on_keylog(const SSL *ssl, const char *line)
+{
+    const char *path = env_keylog_file();
+    int fd;
+    (void)ssl;
+
+    if (path == NULL)
+        return;
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd < 0)
+        return;
+    if (write(fd, line, strlen(line)) < 0 || write(fd, "\n", 1) < 0) {
+        /* nothing to do: the session does not depend on it */
+    }
+    close(fd);
+}
+
 /* Trust anchors: --ca-file alone when given, else the system's hashed
  * certificate directory, read lazily, one certificate a lookup. */
 static int make_ssl(struct tcp *t, char **cause)
@@ -189,6 +211,8 @@ static int make_ssl(struct tcp *t, char **cause)
         }
         SSL_CTX_set_min_proto_version(t->ssl_ctx, TLS1_2_VERSION);
         SSL_CTX_set_verify(t->ssl_ctx, SSL_VERIFY_PEER, on_verify);
+        if (env_keylog_file())
+            SSL_CTX_set_keylog_callback(t->ssl_ctx, on_keylog);
         if (t->cfg.ca_file) {
             if (SSL_CTX_load_verify_locations(t->ssl_ctx, t->cfg.ca_file,
                                               NULL) != 1) {

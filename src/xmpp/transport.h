@@ -55,6 +55,18 @@ struct transport_record {
     const char *protocol;   /* Sec-WebSocket-Protocol, or NULL */
     const char *extensions; /* Sec-WebSocket-Extensions, or NULL */
     const char *via;        /* Server or Via headers: who answered */
+
+    /* The bodies as sent and as received (borrowed; NULL when none), for
+     * --record and the Network pane's detail. */
+    const char *body_out, *body_in;
+    size_t body_out_len, body_in_len;
+};
+
+/* A request on its way or held by the server (sent, not answered). */
+struct transport_pending {
+    unsigned long long rid;
+    double start; /* wall clock, seconds since the epoch */
+    int poll;     /* empty: the long poll the server holds */
 };
 
 /* Parameters a BOSH server answered with (0 when absent). */
@@ -100,6 +112,9 @@ struct transport_ops {
     /* Ends the stream cleanly; closed() follows. */
     void (*close)(struct transport *t);
     void (*free)(struct transport *t);
+    /* The requests unanswered now, oldest first, at most max into out;
+     * returns how many. NULL for a transport without requests (TCP). */
+    int (*pending)(struct transport *t, struct transport_pending *out, int max);
 };
 
 struct transport {

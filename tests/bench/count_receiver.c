@@ -1,8 +1,9 @@
 /*
  * The ingest baseline: a minimal libstrophe client that subscribes to one
  * pubsub node, counts the event messages it receives and does nothing
- * else. Prints "ready" once subscribed, then, after N events, the wall
- * clock time in ms ("done MS") and exits.
+ * else. Prints "ready CPU_US" once subscribed, then, after N events, the
+ * wall clock time in ms and its CPU time so far ("done MS CPU_US"), and
+ * exits. CPU_US: user + system time of the process, in microseconds.
  *
  *   count_receiver JID PASSWORD HOST PORT CAFILE SERVICE NODE N
  */
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strophe.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 
 static long target, seen;
@@ -22,13 +24,21 @@ static double now_ms(void)
     return (double)tv.tv_sec * 1000.0 + (double)tv.tv_usec / 1000.0;
 }
 
+static long long cpu_us(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+           ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
 static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
 {
     (void)arg;
     if (xmpp_stanza_get_child_by_name_and_ns(
             st, "event", "http://jabber.org/protocol/pubsub#event") &&
         ++seen == target) {
-        printf("done %.3f\n", now_ms());
+        printf("done %.3f %lld\n", now_ms(), cpu_us());
         fflush(stdout);
         finished = 1;
         xmpp_disconnect(conn);
@@ -44,7 +54,7 @@ static int on_subscribed(xmpp_conn_t *conn, xmpp_stanza_t *st, void *arg)
         fprintf(stderr, "count_receiver: subscribe failed\n");
         exit(1);
     }
-    printf("ready\n");
+    printf("ready %lld\n", cpu_us());
     fflush(stdout);
     return 0;
 }

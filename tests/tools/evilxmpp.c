@@ -23,6 +23,11 @@
  *                         XML
  *   silent [JID] (login)  answers nothing more, keeps the connection; binds
  *                         JID (XML text: char refs allowed) when given
+ *   events FILE [N] (login)  every iq answered with an empty result; once
+ *                         one held a <subscribe, the stanza in FILE (one
+ *                         line, under 32 KiB) over and over as fast as the
+ *                         client reads (tests/bench/perf.sh's memory
+ *                         figures); with N, N times, then iqs answered again
  *
  * Every line it logs on stderr starts with what it did ("flooding",
  * "sent …"). When the client ends its stream (</stream:stream>) the server
@@ -57,7 +62,7 @@
     "</stream:features>"
 
 static volatile sig_atomic_t stopping;
-static const char *mode, *arg;
+static const char *mode, *arg, *arg2;
 
 static void on_term(int sig)
 {
@@ -127,8 +132,7 @@ static int wait_for(int fd, const char *needle, size_t *from)
             *from = (size_t)(hit - seen) + strlen(needle);
             return 0;
         }
-        if (strcmp(needle, "</stream:stream>") != 0 &&
-            stream_ended(fd, *from))
+        if (strcmp(needle, "</stream:stream>") != 0 && stream_ended(fd, *from))
             return -1;
         if (stopping || poll(&p, 1, 10000) <= 0)
             return -1;
@@ -220,6 +224,63 @@ static int repeat(int fd, const char *unit, const char *what)
     return 0;
 }
 
+/* FILE's first line, for events. */
+static char *read_unit(const char *path)
+{
+    static char unit[1 << 15];
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL || fgets(unit, sizeof unit, f) == NULL) {
+        say("cannot read %s", path ? path : "(no file)");
+        if (f)
+            fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    unit[strcspn(unit, "\r\n")] = '\0';
+    return unit;
+}
+
+/* events: answers iqs until the subscribe, then repeats FILE's stanza. */
+static void events(int fd, size_t *at)
+{
+    char id[128], buf[512], *unit = read_unit(arg);
+    unsigned long n;
+    int subscribe;
+
+    if (unit == NULL || login(fd, at))
+        return;
+    do {
+        size_t start = *at;
+        if (wait_for(fd, "</iq>", at))
+            return;
+        iq_id(start, id, sizeof id);
+        subscribe = strstr(seen + start, "<subscribe ") != NULL;
+        snprintf(buf, sizeof buf, "<iq type='result' id='%s' from='%s'/>", id,
+                 "pubsub.localhost");
+        if (puts_fd(fd, buf))
+            return;
+    } while (!subscribe);
+    if (arg2 == NULL) {
+        repeat(fd, unit, "flooding events");
+        return;
+    }
+    for (n = strtoul(arg2, NULL, 10); n > 0; n--)
+        if (puts_fd(fd, unit))
+            return;
+    say("sent %s events", arg2);
+    for (;;) { /* the unsubscribe, until the stream ends */
+        size_t start = *at;
+        if (wait_for(fd, "</iq>", at))
+            return;
+        iq_id(start, id, sizeof id);
+        snprintf(buf, sizeof buf, "<iq type='result' id='%s' from='%s'/>", id,
+                 "pubsub.localhost");
+        if (puts_fd(fd, buf))
+            return;
+    }
+}
+
 static void attack(int fd)
 {
     size_t at = 0, i, n = arg ? strtoul(arg, NULL, 10) : 0;
@@ -254,6 +315,10 @@ static void attack(int fd)
             puts_fd(fd, buf);
         say("sent sasl failure");
         wait_for(fd, "</stream:stream>", &at);
+        return;
+    }
+    if (!strcmp(mode, "events")) {
+        events(fd, &at);
         return;
     }
     if (!strcmp(mode, "flood") || !strcmp(mode, "iq-error") ||
@@ -357,6 +422,7 @@ int main(int argc, char **argv)
     }
     mode = argv[1];
     arg = argc > 2 ? argv[2] : NULL;
+    arg2 = argc > 3 ? argv[3] : NULL;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_term;
     sigaction(SIGTERM, &sa, NULL);

@@ -121,19 +121,21 @@ t_raw_iq_message_line_says_the_reply_came() {
     tui_quit
 }
 
-t_save_writes_the_console_stanzas_pretty_printed() {
+SAVED_DATE='^<!-- [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2} (in|out) -->$'
+
+t_save_pretty_writes_the_console_stanzas_indented() {
     local file=$TD/console.xml n
     SIZE=80x24
     tui_start || return
     wait_tree || return
     type_line "$(disco_items tui-save)"
     wait_reply_row tui-save || return
-    type_line "/save $file"
+    type_line "/save --pretty $file"
     wait_screen "^saved [0-9]+ stanzas to ${file:0:40}" || return
     n=$(sed -nE 's/^saved ([0-9]+) stanzas.*/\1/p' <<<"$SCREEN")
     [[ -s $file ]] || { fail "/save wrote nothing to $file"; return 1; }
-    [[ $(grep -cE '^<!-- [0-9:.]+ (in|out) -->$' "$file") == "$n" ]] ||
-        fail "$n stanzas said, $(grep -cE '^<!-- [0-9:.]+ (in|out) -->$' "$file") in the file"
+    [[ $(grep -cE "$SAVED_DATE" "$file") == "$n" ]] ||
+        fail "$n stanzas said, $(grep -cE "$SAVED_DATE" "$file") dated in the file"
     grep -q "^  <query xmlns='http://jabber.org/protocol/disco#items'/>" "$file" ||
         fail "the sent disco#items is not in $file"
     grep -q "^    <item jid='pubsub.localhost' node='/finesse/api/SystemInfo'/>" "$file" ||
@@ -308,5 +310,36 @@ t_finesse_api_errors_show_in_console_and_on_the_message_line() {
     publish "$dialogs" dialog_api_error || return
     wait_screen '^Finesse: Call Operation Failure: CF_RESOURCE_OUT_OF_SERVICE \(request 07f14a42-6b3c-4855-a4c9-af50ab5e7cc6\)' || return
     expect_screen "! Finesse apiError on $dialogs: Call Operation Failure: CF_RES"
+    tui_quit
+}
+
+# /save without --pretty: each stanza on one line as the console holds it
+# (a Finesse Update's escaped text left escaped), after a line with its
+# date, time and zone; ~ is the home directory.
+t_save_writes_stanzas_as_held_with_iso_dates_under_home() {
+    local file=$HOME/saved-raw.xml n
+    SIZE=80x24
+    rm -f "$file"
+    tui_start || return
+    wait_tree || return
+    type_line "/sub /finesse/api/User/1001001"
+    wait_screen '^subscribed to /finesse/api/User/1001001' || return
+    publish /finesse/api/User/1001001 user_not_ready_reason || return
+    # the service sent the notification before it answered the publisher:
+    # it is in before the reply to this
+    type_line "$(disco_items tui-raw)"
+    wait_reply_row tui-raw || return
+    type_line "/save ~/saved-raw.xml"
+    wait_screen "^saved [0-9]+ stanzas to $HOME/saved-raw" || return
+    n=$(sed -nE 's/^saved ([0-9]+) stanzas.*/\1/p' <<<"$SCREEN")
+    [[ -s $file ]] || { fail "/save ~/… wrote nothing to $file"; return 1; }
+    [[ $(stat -c %a "$file") == 600 ]] || fail "mode $(stat -c %a "$file")"
+    # a date line and one stanza line each, nothing else
+    [[ $(grep -cE "$SAVED_DATE" "$file") == "$n" ]] || fail "$n stanzas, dates: $(grep -cE "$SAVED_DATE" "$file")"
+    [[ $(wc -l <"$file") == $((2 * n)) ]] || fail "$(wc -l <"$file") lines for $n stanzas"
+    grep -q '&lt;Update&gt;&lt;data&gt;&lt;user&gt;' "$file" || fail "the Update is not kept escaped"
+    ! grep -q '<Update>' "$file" || fail "an Update was unescaped"
+    grep -q "^<iq [^>]*id=.tui-raw.*<query xmlns=.http://jabber.org/protocol/disco#items./></iq>$" "$file" ||
+        fail "the sent disco#items is not one line in $file"
     tui_quit
 }

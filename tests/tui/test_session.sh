@@ -147,8 +147,8 @@ t_bosh_login_shows_its_requests_in_network() {
         # what the server sent (Prosody: inactivity 60), and the profile
         expect_screen '^(.*│)?profile perch · server: wait [0-9]+ s  hold 1  requests [0-9]+  polling [0-9]+ s'
         expect_screen '^(.*│)?TIME +RID +STATUS +OUT +IN +MS'
-        expect_screen ' Network [1-9][0-9]* requests kept'
-        expect_screen '^(.*│)?[0-9]{2}:[0-9]{2}:[0-9]{2}  [0-9]+ +200 +[0-9]+ +[0-9]+ +[0-9]+ ' 'no request row with status 200'
+        expect_screen ' Network [1-9][0-9]* of [1-9][0-9]* requests'
+        expect_screen '^(.*│)?[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}  [0-9]+ +200 +[0-9]+ +[0-9]+ +[0-9]+ ' 'no request row with status 200'
         tui_quit
     done
 }
@@ -176,12 +176,44 @@ t_websocket_login_shows_its_frames_in_network() {
             wait_screen "WebSocket $url, $how — ping RTT [0-9]+ ms" || return
             wait_screen '^(.*│)?upgrade 101  protocol xmpp  extensions none — WebSocket ping [0-9.]+ ms, 0 lost' || return
             expect_screen '^(.*│)?TIME +DIR +OPCODE +SIZE +ST +WHAT'
-            expect_screen ' Network [1-9][0-9]* records kept'
+            expect_screen ' Network [1-9][0-9]* of [1-9][0-9]* records'
             expect_screen '^(.*│)?[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}  (in |out)  text +[0-9]+ +[01]  <[a-z]+>' 'no frame row'
             wait_screen '^(.*│)?[0-9:.]{12}  ws ping  RTT [0-9.]+ ms' || return
             tui_quit
         done
     done
+}
+
+# The Network tab: the long poll the server holds, its age ticking; Enter
+# opens a request with both bodies; /TEXT filters the rows.
+t_network_shows_the_held_poll_and_opens_a_request() {
+    local age1 age2
+    CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW --bosh "$BOSH_HTTPS_URL" --ca-file "$CA_FILE" --bosh-wait 20)
+    SIZE=120x40
+    tui_start || return
+    wait_tree || return
+    keys Escape 5
+    wait_active '	 5 Network ' || return
+    wait_screen '^(.*│)?held: rid [0-9]+ \(long poll\) since [0-9:.]{12}, [0-9]+\.[0-9] s' || return
+    age1=$(grep -oE 'held: rid [0-9]+ \(long poll\) since [0-9:.]{12}, [0-9.]+ s' <<<"$SCREEN")
+    wait_screen 'held: rid [0-9]+ \(long poll\) since [0-9:.]{12}, [1-9][0-9]*\.[0-9] s' || return
+    age2=$(grep -oE 'held: rid [0-9]+ \(long poll\) since [0-9:.]{12}, [0-9.]+ s' <<<"$SCREEN")
+    [[ $age1 != "$age2" ]] || fail "the held request's age did not move: $age1"
+    keys Home Enter
+    wait_screen 'Network .* — Enter: back' || return
+    expect_screen '^(.*│)?rid [0-9]+ — HTTP 200 — started [0-9:.]{12} — [0-9]+ ms — resends 0'
+    expect_screen '^(.*│)?Date: [A-Z][a-z]{2}, '
+    expect_screen '^(.*│)?Request \([0-9]+ bytes\):'
+    expect_screen "^(.*│)?<body .*xmlns='http://jabber.org/protocol/httpbind'"
+    expect_screen '^(.*│)?Response \([0-9]+ bytes\):'
+    keys Enter
+    wait_screen '^(.*│)?TIME +RID +STATUS' || return
+    type_line "/FAILED"
+    wait_screen '^Network: 0 requests holding FAILED' || return
+    expect_screen ' Network 0 of [1-9][0-9]* requests — filter: FAILED'
+    type_line "/off"
+    wait_screen '^Network: [1-9][0-9]* requests$' || return
+    tui_quit
 }
 
 t_bosh_desktop_profile_is_named_in_network_beside_what_the_server_sent() {

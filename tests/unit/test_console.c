@@ -1,6 +1,7 @@
 /* The console ring and console_redact. */
 #include "unit.h"
 
+#include "base/buf.h"
 #include "xmpp/console.h"
 
 #include <sys/time.h>
@@ -356,6 +357,57 @@ console_add__never_stores_a_secret_even_when_truncating(void **state)
     console_free(c);
 }
 
+static void console_add_take__keeps_the_very_text_it_was_given(void **state)
+{
+    struct console *c = console_new(4, 100);
+    char *text = strdup("<presence/>");
+    (void)state;
+
+    console_add_take(c, CONSOLE_IN, text, strlen(text), NULL);
+    assert_ptr_equal(console_get(c, 0)->text, text); /* no second copy */
+    assert_int_equal(console_get(c, 0)->len, 11);
+    assert_int_equal(console_bytes(c), 11);
+    console_free(c);
+}
+
+static void console_add_take__redacts_what_it_takes(void **state)
+{
+    struct console *c = console_new(4, 100);
+    char *text = strdup("<auth>c2VjcmV0</auth><response>=</response>");
+    const struct console_entry *e;
+    (void)state;
+
+    console_add_take(c, CONSOLE_OUT, text, strlen(text), NULL);
+    e = console_get(c, 0);
+    assert_string_equal(e->text, "<auth>[redacted 8 bytes]</auth>"
+                                 "<response>[redacted 1 bytes]</response>");
+    assert_int_equal(e->len, strlen(e->text));
+    assert_int_equal(console_bytes(c), e->len);
+    console_free(c);
+}
+
+static void
+console_redact__gives_each_one_byte_secret_its_whole_marker(void **state)
+{
+    /* 200 one-byte secrets: every marker is longer than what it hides */
+    struct buf in, want;
+    char *out;
+    int i;
+    (void)state;
+
+    buf_init(&in);
+    buf_init(&want);
+    for (i = 0; i < 200; i++) {
+        buf_puts(&in, "<auth>x</auth>");
+        buf_puts(&want, "<auth>[redacted 1 bytes]</auth>");
+    }
+    out = console_redact(in.data);
+    assert_string_equal(out, want.data);
+    free(out);
+    buf_done(&in);
+    buf_done(&want);
+}
+
 static void console__keeps_meta_clipped_and_copied(void **state)
 {
     struct console *c = console_new(4, 1000);
@@ -510,6 +562,12 @@ int main(void)
            console_add__stores_the_redacted_text, NULL);
     tl_add(&l, "console_add__never_stores_a_secret_even_when_truncating",
            console_add__never_stores_a_secret_even_when_truncating, NULL);
+    tl_add(&l, "console_add_take__keeps_the_very_text_it_was_given",
+           console_add_take__keeps_the_very_text_it_was_given, NULL);
+    tl_add(&l, "console_add_take__redacts_what_it_takes",
+           console_add_take__redacts_what_it_takes, NULL);
+    tl_add(&l, "console_redact__gives_each_one_byte_secret_its_whole_marker",
+           console_redact__gives_each_one_byte_secret_its_whole_marker, NULL);
     tl_add(&l, "console__keeps_meta_clipped_and_copied",
            console__keeps_meta_clipped_and_copied, NULL);
     tl_add(&l, "console__pairs_a_request_with_its_reply",

@@ -189,6 +189,92 @@ static void sanitize_json_dumps__loads_back_to_the_same_string(void **state)
     free(text);
 }
 
+/* sanitize_json_write: the text of sanitize_json_dumps, written directly */
+static char *json_written(const json_t *j)
+{
+    struct buf b;
+
+    buf_init(&b);
+    assert_int_equal(sanitize_json_write(&b, j, JSON_COMPACT), 0);
+    return buf_steal(&b);
+}
+
+static void sanitize_json_write__escapes_every_row_as_dumps_does(void **state)
+{
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof json_rows / sizeof *json_rows; i++) {
+        json_t *a = json_array();
+        char *text, *want;
+
+        json_array_append_new(a, sanitize_json_string(json_rows[i].in));
+        text = json_written(a);
+        want = str_cat3("[", json_rows[i].want, "]");
+        assert_string_equal(text, want);
+        free(want);
+        free(text);
+        json_decref(a);
+    }
+}
+
+static void
+sanitize_json_write__equals_dumps_on_every_kind_of_value(void **state)
+{
+    json_t *o = json_object(), *inner = json_object(), *arr = json_array();
+    char c0[32], *text, *want;
+    int i;
+    (void)state;
+
+    for (i = 1; i < 32; i++)
+        c0[i - 1] = (char)i;
+    c0[31] = '\0';
+    json_object_set_new(o, "zeta", json_string("first key inserted"));
+    json_object_set_new(o, "k\xe2\x80\xae\"\\", json_string("q\"b\\s/"));
+    json_object_set_new(o, "c0", json_string(c0));
+    json_object_set_new(o, "seps", json_string("\xe2\x80\xa8\xe2\x80\xa9"));
+    json_object_set_new(o, "n", json_integer(-1234567890123LL));
+    json_object_set_new(o, "r", json_real(0.1));
+    json_object_set_new(o, "whole", json_real(3));
+    json_object_set_new(o, "t", json_true());
+    json_object_set_new(o, "f", json_false());
+    json_object_set_new(o, "z", json_null());
+    json_object_set_new(o, "empty", json_object());
+    json_object_set_new(o, "none", json_array());
+    json_array_append_new(arr, json_integer(1));
+    json_array_append_new(arr, json_string("\xf0\x9f\x98\x80 \xc2\x9b"));
+    json_array_append_new(arr, inner);
+    json_object_set_new(inner, "b", json_string("2"));
+    json_object_set_new(inner, "a", json_string("1"));
+    json_object_set_new(o, "arr", arr);
+
+    text = json_written(o);
+    want = sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_string_equal(text, want);
+    assert_non_null(strstr(text, "\"zeta\":")); /* insertion order */
+    assert_true(strstr(text, "\"zeta\"") < strstr(text, "\"arr\""));
+    assert_non_null(strstr(text, "\"k\\u202E\\\"\\\\\":"));
+    assert_non_null(strstr(text, "\\u2028\\u2029"));
+    assert_non_null(strstr(text, "\\u009B"));
+    free(want);
+    free(text);
+    json_decref(o);
+}
+
+static void sanitize_json_write__appends_to_what_the_buffer_holds(void **state)
+{
+    struct buf b;
+    json_t *s = json_string("x");
+    (void)state;
+
+    buf_init(&b);
+    buf_puts(&b, "before ");
+    assert_int_equal(sanitize_json_write(&b, s, JSON_COMPACT), 0);
+    assert_string_equal(b.data, "before \"x\"");
+    buf_done(&b);
+    json_decref(s);
+}
+
 static void sanitize_clean__says_whether_anything_would_change(void **state)
 {
     (void)state;
@@ -216,6 +302,12 @@ int main(void)
     TL_ROWS(&l, json_rows, json_row);
     tl_add(&l, "sanitize_json_dumps__loads_back_to_the_same_string",
            sanitize_json_dumps__loads_back_to_the_same_string, NULL);
+    tl_add(&l, "sanitize_json_write__escapes_every_row_as_dumps_does",
+           sanitize_json_write__escapes_every_row_as_dumps_does, NULL);
+    tl_add(&l, "sanitize_json_write__equals_dumps_on_every_kind_of_value",
+           sanitize_json_write__equals_dumps_on_every_kind_of_value, NULL);
+    tl_add(&l, "sanitize_json_write__appends_to_what_the_buffer_holds",
+           sanitize_json_write__appends_to_what_the_buffer_holds, NULL);
     tl_add(&l, "sanitize_clean__says_whether_anything_would_change",
            sanitize_clean__says_whether_anything_would_change, NULL);
     tl_add(&l, "sanitize_str__is_a_new_string", sanitize_str__is_a_new_string,

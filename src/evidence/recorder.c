@@ -1,0 +1,232 @@
+/* --record FILE: one JSON object a line, written as it happens. */
+#include "recorder.h"
+#include "base/buf.h"
+#include "base/file.h"
+#include "base/utf8.h"
+#include "xmpp/console.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+struct recorder {
+    FILE *f;
+};
+
+void recorder_time(double t, char *out, size_t size)
+{
+    time_t sec = (time_t)t;
+    int ms = (int)((t - (double)sec) * 1000.0);
+    struct tm tm;
+    char day[32], zone[40];
+    long off;
+
+    if (ms < 0 || ms > 999)
+        ms = 0;
+    localtime_r(&sec, &tm);
+    strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+    off = tm.tm_gmtoff / 60;
+    snprintf(zone, sizeof zone, "%c%02ld:%02ld", off < 0 ? '-' : '+',
+             labs(off) / 60, labs(off) % 60);
+    snprintf(out, size, "%s.%03d%s", day, ms, zone);
+}
+
+static double now(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* A new line object of kind with "time" first. */
+static json_t *line_new(const char *kind, double t)
+{
+    json_t *o = json_object();
+    char when[48];
+
+    recorder_time(t, when, sizeof when);
+    json_object_set_new(o, "time", json_string(when));
+    json_object_set_new(o, "kind", json_string(kind));
+    return o;
+}
+
+/* Writes o (consumed) as one line and flushes it. */
+static void line_write(struct recorder *r, json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+    if (s) {
+        fputs(s, r->f);
+        fputc('\n', r->f);
+        fflush(r->f);
+    }
+    free(s);
+    json_decref(o);
+}
+
+/* text (len bytes) redacted as a JSON string; a byte that is not UTF-8
+ * (or a NUL) becomes U+FFFD, as JSON cannot carry it. */
+static json_t *redacted(const char *text, size_t len)
+{
+    struct buf b;
+    char *clean;
+    size_t i = 0, n;
+    uint32_t cp;
+    json_t *s;
+
+    buf_init(&b);
+    while (i < len) {
+        n = utf8_decode(text + i, len - i, &cp);
+        if (n == 0 || cp == 0) {
+            buf_puts(&b, "\xEF\xBF\xBD");
+            i++;
+        } else {
+            buf_append(&b, text + i, n);
+            i += n;
+        }
+    }
+    buf_append(&b, "", 0);
+    clean = console_redact(b.data ? b.data : "");
+    s = json_string(clean);
+    free(clean);
+    buf_done(&b);
+    return s ? s : json_string("");
+}
+
+static void set_str(json_t *o, const char *key, const char *v)
+{
+    if (v)
+        json_object_set_new(o, key, json_string(v));
+}
+
+struct recorder *recorder_open(const char *path,
+                               const struct recorder_header *h, char **cause)
+{
+    struct recorder *r;
+    FILE *f = file_create_private(path, cause);
+    json_t *o;
+
+    if (f == NULL)
+        return NULL;
+    r = xcalloc(1, sizeof *r);
+    r->f = f;
+    o = line_new("header", now());
+    json_object_set_new(o, "format", json_string("perch-recording"));
+    json_object_set_new(o, "version", json_integer(1));
+    json_object_set_new(o, "perch", json_string(PERCH_VERSION));
+    set_str(o, "command", h->command);
+    set_str(o, "account", h->account);
+    set_str(o, "transport", h->transport);
+    set_str(o, "server", h->server);
+    line_write(r, o);
+    return r;
+}
+
+void recorder_close(struct recorder *r)
+{
+    if (r == NULL)
+        return;
+    fclose(r->f);
+    free(r);
+}
+
+void recorder_closed(struct recorder *r, const char *cause)
+{
+    json_t *o;
+
+    if (r == NULL)
+        return;
+    o = line_new("closed", now());
+    set_str(o, "cause", cause);
+    line_write(r, o);
+}
+
+void recorder_stanza(struct recorder *r, int in, const char *xml, size_t len)
+{
+    json_t *o;
+
+    if (r == NULL)
+        return;
+    o = line_new("stanza", now());
+    json_object_set_new(o, "dir", json_string(in ? "in" : "out"));
+    json_object_set_new(o, "xml", redacted(xml, len));
+    line_write(r, o);
+}
+
+void recorder_transport(struct recorder *r, const struct transport_record *rec)
+{
+    json_t *o;
+
+    /* WebSocket frames carry their stanzas, recorded as stanza lines;
+     * the frames themselves are not recorded yet */
+    if (r == NULL || rec->kind != TRANSPORT_HTTP)
+        return;
+    o = line_new("http", rec->start);
+    json_object_set_new(o, "rid", json_integer((json_int_t)rec->rid));
+    json_object_set_new(o, "status", json_integer(rec->status));
+    json_object_set_new(o, "ms", json_real(rec->duration_ms));
+    json_object_set_new(o, "bytesOut",
+                        json_integer((json_int_t)rec->bytes_out));
+    json_object_set_new(o, "bytesIn", json_integer((json_int_t)rec->bytes_in));
+    json_object_set_new(o, "stanzasOut", json_integer(rec->stanzas_out));
+    json_object_set_new(o, "stanzasIn", json_integer(rec->stanzas_in));
+    json_object_set_new(o, "retries", json_integer(rec->retries));
+    if (rec->empty)
+        json_object_set_new(o, "empty", json_true());
+    if (rec->capped)
+        json_object_set_new(o, "capped", json_true());
+    set_str(o, "error", rec->error);
+    set_str(o, "date", rec->date);
+    if (rec->body_out)
+        json_object_set_new(o, "request",
+                            redacted(rec->body_out, rec->body_out_len));
+    if (rec->body_in && !rec->capped)
+        json_object_set_new(o, "response",
+                            redacted(rec->body_in, rec->body_in_len));
+    line_write(r, o);
+}
+
+void recorder_params(struct recorder *r, const struct transport_params *p)
+{
+    json_t *o;
+
+    if (r == NULL)
+        return;
+    o = line_new("params", now());
+    json_object_set_new(o, "wait", json_integer(p->wait));
+    json_object_set_new(o, "requests", json_integer(p->requests));
+    json_object_set_new(o, "polling", json_integer(p->polling));
+    json_object_set_new(o, "inactivity", json_integer(p->inactivity));
+    json_object_set_new(o, "hold", json_integer(p->hold));
+    json_object_set_new(o, "maxpause", json_integer(p->maxpause));
+    set_str(o, "ver", p->ver);
+    line_write(r, o);
+}
+
+void recorder_ready(struct recorder *r, const char *jid, const char *transport,
+                    const char *describe)
+{
+    json_t *o;
+
+    if (r == NULL)
+        return;
+    o = line_new("ready", now());
+    set_str(o, "jid", jid);
+    set_str(o, "transport", transport);
+    set_str(o, "secured", describe);
+    line_write(r, o);
+}
+
+void recorder_note(struct recorder *r, const char *text)
+{
+    json_t *o;
+
+    if (r == NULL)
+        return;
+    o = line_new("note", now());
+    set_str(o, "text", text);
+    line_write(r, o);
+}

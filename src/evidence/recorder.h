@@ -1,0 +1,57 @@
+/*
+ * --record FILE: what a session did, as it happens, one JSON object a
+ * line (docs/troubleshooting.md describes the lines). The first line is
+ * the header; then every stanza in and out (SASL payloads redacted), every
+ * transport record (a BOSH HTTP exchange with both bodies, redacted), the
+ * BOSH parameters and how the session ended. Each line is written and
+ * flushed when its event happens, so a crash loses at most that line. A
+ * WebSocket frame will be one more kind of line ("ws").
+ *
+ * Times are RFC 3339 with milliseconds and the local zone's offset:
+ * "2026-12-01T02:13:07.412+01:00".
+ */
+#ifndef PERCH_RECORDER_H
+#define PERCH_RECORDER_H
+
+#include "xmpp/transport.h"
+
+#include <stddef.h>
+
+struct recorder;
+
+/* What the header line says. Borrowed for the call. account is the JID
+ * as given (never a password); server a host or a BOSH URL. */
+struct recorder_header {
+    const char *command; /* "watch", "console" … */
+    const char *account;
+    const char *transport; /* "tcp", "bosh" */
+    const char *server;
+};
+
+/* Creates path mode 0600 (file.c's rule) and writes the header line. NULL
+ * with *cause (new string, caller frees). */
+struct recorder *recorder_open(const char *path,
+                               const struct recorder_header *h, char **cause);
+/* Closes the file. NULL is allowed, as for every call below (nothing is
+ * recorded then). */
+void recorder_close(struct recorder *r);
+/* A session ended: a "closed" line with cause (NULL: asked for). */
+void recorder_closed(struct recorder *r, const char *cause);
+
+/* A stanza in (in = 1) or out as serialised, len bytes; redacted here. */
+void recorder_stanza(struct recorder *r, int in, const char *xml, size_t len);
+/* One transport record (borrowed); its bodies are redacted here. */
+void recorder_transport(struct recorder *r, const struct transport_record *rec);
+void recorder_params(struct recorder *r, const struct transport_params *p);
+/* Logged in: a "ready" line with the bound JID, the transport's name and
+ * how it is secured ("TLS 1.3, verified"). */
+void recorder_ready(struct recorder *r, const char *jid, const char *transport,
+                    const char *describe);
+/* A line for anything else worth a time: "note" with text. */
+void recorder_note(struct recorder *r, const char *text);
+
+/* RFC 3339 with milliseconds and the local offset for t (seconds since
+ * the epoch) into out (at least 40 bytes). */
+void recorder_time(double t, char *out, size_t size);
+
+#endif
