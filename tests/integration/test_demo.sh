@@ -59,7 +59,7 @@ t_demo_with_two_nodes_runs_a_pair_and_cleans_up() {
         timeout 90 "$ROOT/scripts/demo.sh" >"$OUT" 2>"$ERR" || rc=$?
     expect_rc 0 "$rc"
     expect_out 'primary 127\.0\.0\.1, secondary 127\.0\.0\.2; REST on port [0-9]+ of each'
-    expect_out 'PUT +user +1001002'
+    expect_out 'PUT +user +[^ ]+ +1001002 '
     [[ $(grep -cE 'simulate: [0-9]+ events, 0 errors, digest' "$OUT") == 2 ]] ||
         fail "not two simulators' summaries: $(grep simulate: "$OUT")"
     demo_cleaned_up "$pids" 5 "two servers, two simulators, watch" sim1.err
