@@ -1,6 +1,8 @@
 /* model/cluster.c: which node of a Finesse cluster perch is on. */
 #include "unit.h"
 
+#include "conf/conn.h"
+#include "conf/opts.h"
 #include "decode/keys.h"
 #include "model/cluster.h"
 #include "model/model.h"
@@ -105,6 +107,41 @@ static void cluster_role__both_nodes_the_same_host_is_unknown(void **state)
     model_done(&m);
 }
 
+/* The host matched against SystemInfo: the BOSH or WebSocket URL's (no
+ * user info, port or path; an IPv6 literal kept whole), else --server,
+ * else the JID's domain. */
+static void conn_host__from_the_url_the_server_or_the_jid(void **state)
+{
+    static const struct {
+        const char *bosh, *ws, *server, *jid, *want;
+    } cases[] = {
+        {"https://fin1.example:7443/http-bind/", NULL, "x", "a@b",
+         "fin1.example"},
+        {"https://u:p@fin2:7443/http-bind/", NULL, NULL, "a@b", "fin2"},
+        {NULL, "wss://fin3.example:8445/ws/", "x", "a@b", "fin3.example"},
+        {NULL, "ws://[::1]:5280/xmpp-websocket", NULL, "a@b", "[::1]"},
+        {NULL, NULL, "127.0.0.2", "a@b", "127.0.0.2"},
+        {NULL, NULL, NULL, "agent@fin4.example/r", "fin4.example"},
+        {NULL, NULL, NULL, "not a jid@", ""},
+    };
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct conn_opts o;
+        char *host;
+
+        conn_opts_init(&o);
+        o.bosh = (char *)cases[i].bosh;
+        o.ws = (char *)cases[i].ws;
+        o.server = (char *)cases[i].server;
+        o.jid = (char *)cases[i].jid;
+        host = conn_host(&o);
+        assert_string_equal(host, cases[i].want);
+        free(host);
+    }
+}
+
 int main(void)
 {
     struct test_list l = {0};
@@ -117,5 +154,7 @@ int main(void)
            cluster_role__a_status_without_hosts_is_said_alone, NULL);
     tl_add(&l, "cluster_role__both_nodes_the_same_host_is_unknown",
            cluster_role__both_nodes_the_same_host_is_unknown, NULL);
+    tl_add(&l, "conn_host__from_the_url_the_server_or_the_jid",
+           conn_host__from_the_url_the_server_or_the_jid, NULL);
     return tl_run(&l, "cluster", NULL, NULL);
 }
