@@ -170,10 +170,13 @@ static void header(WINDOW *w, int y, int cols)
     wmove(w, y + 1, 0);
     if (a->cli->conn.ws)
         ws_header(line, sizeof line);
-    else if (a->have_params)
+    else if (a->have_params) /* as the server sent them: nothing assumed */
         snprintf(line, sizeof line,
-                 "wait %u s  hold %u  requests %u  polling %u s  inactivity "
-                 "%u s  maxpause %u s  ver %s — %lu requests, %lu failed",
+                 "profile %s · server: wait %u s  hold %u  requests %u  "
+                 "polling %u s  inactivity %u s  maxpause %u s  ver %s — "
+                 "%lu requests, %lu failed",
+                 a->cli->conn.bosh_profile ? a->cli->conn.bosh_profile
+                                           : "perch",
                  a->params.wait, a->params.hold, a->params.requests,
                  a->params.polling, a->params.inactivity, a->params.maxpause,
                  a->params.ver[0] ? a->params.ver : "-", a->records_total,

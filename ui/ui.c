@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "conf/cli.h"
 #include "base/loop.h"
+#include "model/cluster.h"
 #include "xmpp/console.h"
 
 #include <dirent.h>
@@ -378,15 +379,26 @@ static void short_transport(char *out, size_t size)
     snprintf(out, size, "%.*s%s", name, d, comma ? comma : "");
 }
 
-/* The status bar: account │ transport │ RTT drift │ ev/s │ subs │ clock.
- * When they do not fit, the least useful go first (drift, ev/s, clock,
- * subs, RTT); the account and the transport (TCP/BOSH…, TLS) stay. */
-enum { SF_BARE, SF_HOW, SF_RTT, SF_DRIFT, SF_RATE, SF_SUBS, SF_CLOCK, SF_N };
+/* The status bar: account │ transport │ cluster node │ RTT drift │ ev/s │
+ * subs │ clock. When they do not fit, the least useful go first (drift,
+ * ev/s, clock, subs, RTT, the node); the account and the transport
+ * (TCP/BOSH…, TLS) stay. Under 110 columns the node is said short. */
+enum {
+    SF_BARE,
+    SF_HOW,
+    SF_NODE,
+    SF_RTT,
+    SF_DRIFT,
+    SF_RATE,
+    SF_SUBS,
+    SF_CLOCK,
+    SF_N
+};
 
 static void draw_status(void)
 {
-    static const int drop_order[] = {SF_DRIFT, SF_RATE, SF_CLOCK, SF_SUBS,
-                                     SF_RTT};
+    static const int drop_order[] = {SF_DRIFT, SF_RATE, SF_CLOCK,
+                                     SF_SUBS,  SF_RTT,  SF_NODE};
     struct app *a = ui->app;
     WINDOW *w = ui->status;
     char f[SF_N][128], how[96];
@@ -404,6 +416,9 @@ static void draw_status(void)
     snprintf(f[SF_BARE], sizeof f[0], "%s", a->bare);
     snprintf(f[SF_HOW], sizeof f[0], "%s",
              a->state == APP_ONLINE && !a->trouble ? how : state);
+    /* which node of the cluster, and its status, once SystemInfo said */
+    cluster_describe(&a->model.system, a->host, ui->cols < 110, f[SF_NODE],
+                     sizeof f[0]);
     /* no old round trip or drift once the session is gone */
     if (a->state == APP_ONLINE && a->rtt_ms >= 0)
         snprintf(f[SF_RTT], sizeof f[0], "RTT %.0f ms", a->rtt_ms);

@@ -66,6 +66,10 @@ static void on_online(void *arg, const char *bound, unsigned logins)
         return;
     }
     app_resync(a);
+    /* a cluster declared (REST or the other node given): which node and
+     * its status from SystemInfo at once, not at its next Update */
+    if (a->cli->conn.rest || a->cli->conn.alternate)
+        app_rest_refresh(a, "/finesse/api/SystemInfo");
     app_ping(a);
     loop_timer_start(a->ping_timer, PING_EVERY_MS);
     app_changed(a, APP_CHANGED_STATUS);
@@ -386,6 +390,7 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
         a->server = xstrdup(j.domain);
     }
     jid_done(&j);
+    a->host = conn_host(&cli->conn);
     if (cli->conn.record &&
         (a->recorder = conn_recorder(&cli->conn, "console", cause)) == NULL) {
         explicit_bzero(password, strlen(password));
@@ -436,6 +441,7 @@ void app_free(struct app *a)
     loop_timer_free(a->ping_timer);
     free(a->service);
     free(a->server);
+    free(a->host);
     free(a->bare);
     free(a->jid);
     free(a->cause);

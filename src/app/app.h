@@ -8,6 +8,7 @@
 #ifndef PERCH_APP_H
 #define PERCH_APP_H
 
+#include "base/clock.h"
 #include "conf/cli.h"
 #include "model/model.h"
 #include "xmpp/ledger.h"
@@ -85,6 +86,7 @@ struct app {
 
     char *service;     /* the pubsub service JID */
     char *server;      /* what the banner names: host or BOSH URL */
+    char *host;        /* the node connected to (conn_host): the status bar's */
     char *bare;        /* own bare JID */
     char *jid;         /* the JID subscribed: bare, or the bound full JID */
     int full_jid;      /* --full-jid / full-jid = true */
@@ -123,8 +125,9 @@ struct app {
     struct app_ws ws;
 
     double rtt_ms;   /* last ping round trip; < 0 unknown */
-    double drift_ms; /* server clock minus ours (XEP-0202); */
+    double drift_ms; /* server clock minus ours: the middle of clock */
     int have_drift;
+    struct clock_drift clock; /* XEP-0202, REST Date and SystemInfo */
     int no_time; /* the server refused XEP-0202 once: not asked again */
 
     unsigned pending_changes; /* of the events being applied */

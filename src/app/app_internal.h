@@ -25,8 +25,18 @@ void app_flush_changes(struct app *a);
 /* app_rest.c: pairs ev (borrowed) with the /rest request whose requestId
  * it carries; the stanza being handled is the console's newest entry. */
 void app_rest_event(struct app *a, json_t *ev);
+/* app_rest.c: GETs path (as /rest would) and applies the object to the
+ * model with the Update decoders; said in Console only (the request, its
+ * answer, "… refreshed from REST …" or why not). 0, or -1 when nothing
+ * was sent (the reason in Console). */
+int app_rest_refresh(struct app *a, const char *path);
 /* app_rest.c: drops the REST client and what waits (app_free). */
 void app_rest_done(struct app *a);
+
+/* A reading of the server's clock (base/clock.c's terms) into the drift
+ * the status bar shows and the model corrects times with. */
+void app_clock_sample(struct app *a, double server_ms, double res_ms,
+                      double sent_ms, double recv_ms, const char *source);
 
 /* Unsubscribes a->jid from node (subid NULL or "": all of its
  * subscriptions there) with this timeout; while quitting, the answer

@@ -2,6 +2,7 @@
  * clock, raw stanzas) and how events reach the model. */
 #include "app_internal.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "decode/decode.h"
 #include "xmpp/jid.h"
 #include "base/loop.h"
@@ -363,12 +364,28 @@ static void on_pong(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
     app_changed(a, APP_CHANGED_STATUS | APP_CHANGED_NETWORK);
 }
 
-/* XEP-0202: the server's UTC against ours at the middle of the trip. */
+void app_clock_sample(struct app *a, double server_ms, double res_ms,
+                      double sent_ms, double recv_ms, const char *source)
+{
+    if (clock_drift_sample(&a->clock, server_ms, res_ms, sent_ms, recv_ms,
+                           source) <= 0)
+        return;
+    a->drift_ms = clock_drift_ms(&a->clock);
+    a->have_drift = 1;
+    a->model.drift_ms = a->drift_ms;
+    app_changed(a, APP_CHANGED_STATUS | APP_CHANGED_NETWORK |
+                       APP_CHANGED_AGENTS | APP_CHANGED_DIALOGS);
+}
+
+/* XEP-0202: the server's UTC bounds the drift (base/clock.c). One query
+ * a ping: each lands at another moment of the server's second, so the
+ * bounds narrow over the session without filling Console (probe asks
+ * again at once: its job is the figure). */
 static void on_time(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
                     double rtt)
 {
     struct app *a = arg;
-    double server;
+    double server, res, now = model_wall_ms();
 
     if (outcome == IQ_REPLY && session_iq_end(outcome, reply) == IQ_END_ERROR &&
         !a->no_time) {
@@ -380,13 +397,9 @@ static void on_time(void *arg, enum iq_outcome outcome, xmpp_stanza_t *reply,
         app_changed(a, APP_CHANGED_CONSOLE | APP_CHANGED_NETWORK);
         return;
     }
-    if (outcome != IQ_REPLY || query_time_reply(reply, &server) != 0)
+    if (outcome != IQ_REPLY || query_time_reply(reply, &server, &res) != 0)
         return;
-    a->drift_ms = server - (model_wall_ms() - rtt / 2);
-    a->have_drift = 1;
-    a->model.drift_ms = a->drift_ms;
-    app_changed(a, APP_CHANGED_STATUS | APP_CHANGED_NETWORK |
-                       APP_CHANGED_AGENTS | APP_CHANGED_DIALOGS);
+    app_clock_sample(a, server, res, now - rtt, now, "xep-0202");
 }
 
 void app_ping(struct app *a)

@@ -5,6 +5,7 @@
  */
 #include "app_internal.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/loop.h"
 #include "conf/conn.h"
 #include "decode/keys.h"
@@ -25,6 +26,7 @@ struct app_rest {
     unsigned long request_seq;
     double sent_ms;
     int answered, updated;
+    int refresh; /* app_rest_refresh: applied to the model, said in Console */
     struct loop_timer *timer; /* waiting for the Update */
     struct app_rest *next;
 };
@@ -88,6 +90,42 @@ static void failed(struct app *a, struct app_rest *q,
             strchr(p->cause, '\n') ? " (details in Console)" : "");
 }
 
+/* The server's clock in an answer: its Date, and SystemInfo's
+ * currentTimestamp, each bounded by the request's window (base/clock.c). */
+static void clock_from(struct app *a, const struct rest_response *p)
+{
+    double recv = model_wall_ms(), server, res;
+    json_t *si = json_object_get(p->decoded, EVK_SYSTEMINFO);
+    const char *ts =
+        json_string_value(json_object_get(si, EVK_CURRENT_TIMESTAMP));
+
+    if (p->date && clock_parse_http_date(p->date, &server) == 0)
+        app_clock_sample(a, server, 1000, recv - p->ms, recv, "http-date");
+    if (ts && clock_parse_iso(ts, &server, &res) == 0)
+        app_clock_sample(a, server, res, recv - p->ms, recv, "systeminfo");
+}
+
+/* app_rest_refresh's answer: applied, and said in Console only. */
+static void refreshed(struct app *a, const struct rest_response *p)
+{
+    const char *kind = json_string_value(json_object_get(p->decoded, EVK_KIND));
+    char *line;
+
+    if (p->status < 200 || p->status > 299 || kind == NULL) {
+        console_add(a->console, CONSOLE_INFO,
+                    kind ? "refresh through REST failed (see the answer)"
+                         : "refresh through REST: the answer was not a "
+                           "Finesse object");
+        return;
+    }
+    app_apply_event(a, json_incref(p->decoded));
+    app_flush_changes(a);
+    line = xasprintf("%s refreshed from REST %s (%ld in %.0f ms)", kind, p->url,
+                     p->status, p->ms);
+    console_add(a->console, CONSOLE_INFO, line);
+    free(line);
+}
+
 static void on_answer(void *arg, const struct rest_response *p)
 {
     struct app_rest *q = arg;
@@ -97,11 +135,20 @@ static void on_answer(void *arg, const struct rest_response *p)
 
     q->answered = 1;
     if (p->fail != FAIL_NONE) {
-        failed(a, q, p);
+        if (q->refresh)
+            console_add(a->console, CONSOLE_INFO, p->cause);
+        else
+            failed(a, q, p);
         req_free(q);
         return;
     }
     console_pair(a->console, q->request_seq, record_answer(a, p), p->ms);
+    clock_from(a, p);
+    if (q->refresh) {
+        refreshed(a, p);
+        req_free(q);
+        return;
+    }
     if (p->status < 200 || p->status > 299) {
         errors = p->decoded ? rest_decoded_errors(p->decoded) : NULL;
         app_say(a, APP_SAY_ERROR, "%s %s: %ld %s%s%s", q->method, q->path,
@@ -202,6 +249,20 @@ static unsigned long record_request(struct app *a, struct app_rest *q,
     buf_done(&b);
     free(url);
     return seq;
+}
+
+int app_rest_refresh(struct app *a, const char *path)
+{
+    char *cause = NULL;
+    unsigned long seq;
+
+    if (app_rest(a, "GET", path, NULL, &seq, &cause) != 0) {
+        console_add(a->console, CONSOLE_INFO, cause);
+        free(cause);
+        return -1;
+    }
+    a->rest_reqs->refresh = 1; /* the newest: the one just made */
+    return 0;
 }
 
 int app_rest(struct app *a, const char *method, const char *path,

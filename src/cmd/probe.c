@@ -6,6 +6,7 @@
  * round-trip time, clock drift, and a summary with a verdict at the end.
  */
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/sanitize.h"
 #include "conf/cli.h"
@@ -30,6 +31,10 @@
 #define DEFAULT_DURATION_S 60.0
 #define PING_INTERVAL_MS 10000
 #define PING_TIMEOUT_MS 10000
+/* XEP-0202 asked again, at the moment that halves the drift's interval,
+ * until its error is within DRIFT_WANT_MS or DRIFT_QUERIES were made. */
+#define DRIFT_WANT_MS 25.0
+#define DRIFT_QUERIES 8
 
 static const char help[] =
     "Usage: perch probe [CONN] [--duration S] [--timeout S] [--json]\n"
@@ -43,11 +48,12 @@ static const char help[] =
     "extensions, who answered) and one line per frame (time, direction,\n"
     "opcode, size, the element or close code it carried, refusals) with\n"
     "each WebSocket ping's round trip; an XMPP ping every 10 s with its\n"
-    "round-trip time, and the clock drift against the server (XEP-0202\n"
-    "entity time, else the HTTP Date header). Ends with a summary:\n"
-    "requests, empty long polls and their median duration, resends,\n"
-    "errors, responses over the 16 MiB cap, the longest gap without a\n"
-    "request held (BOSH); frames, refused messages, closes, pings\n"
+    "round-trip time, and the clock drift against the server with its\n"
+    "error (XEP-0202 entity time, asked again until the error is within\n"
+    "25 ms, and the HTTP Date of responses that were not held). Ends with\n"
+    "a summary: requests, empty long polls and their median duration,\n"
+    "resends, errors, responses over the 16 MiB cap, the longest gap\n"
+    "without a request held (BOSH); frames, refused messages, closes, pings\n"
     "(WebSocket); and whether the session was healthy; then the findings,\n"
     "as perch replay gives them (failed or resent requests, long polls cut\n"
     "early, a gap longer than the server's inactivity, a terminate or 404,\n"
@@ -177,21 +183,20 @@ static void on_params(struct runner *r, const struct transport_params *tp)
               tp->maxpause, tp->ver[0] ? tp->ver : "-");
 }
 
-/* From the Date header (1 s resolution). */
+/* A record's times come from the loop's cached clock: its window is
+ * widened by this much each side so that it surely holds the answer. */
+#define RECORD_SLACK_MS 10.0
+
+/* From the Date header (1 s resolution) of a response that came back
+ * within CLOCK_MAX_WINDOW_MS: a held one is refused. */
 void probe_drift_from_date(struct probe *p, const struct transport_record *rec)
 {
-    struct tm tm;
-    time_t server;
+    double server, start = rec->start * 1000.0;
 
-    if (p->drift_known || rec->date == NULL)
+    if (rec->date == NULL || clock_parse_http_date(rec->date, &server) != 0)
         return;
-    memset(&tm, 0, sizeof tm);
-    if (strptime(rec->date, "%a, %d %b %Y %H:%M:%S GMT", &tm) == NULL)
-        return;
-    server = timegm(&tm);
-    p->drift_ms = (double)server * 1000.0 + 500.0 -
-                  (rec->start * 1000.0 + rec->duration_ms / 2.0);
-    p->drift_source = "http-date";
+    clock_drift_sample(&p->drift, server, 1000, start - RECORD_SLACK_MS,
+                       start + rec->duration_ms + RECORD_SLACK_MS, "http-date");
 }
 
 static void on_record(struct runner *r, const struct transport_record *rec)
@@ -362,8 +367,12 @@ static void summary(struct probe *p)
         json_object_set_new(o, "longest_gap_ms", json_real(gap));
         json_object_set_new(o, "pings", json_integer(p->pings));
         json_object_set_new(o, "pings_lost", json_integer(p->pings_lost));
-        if (p->drift_known || p->drift_source)
-            json_object_set_new(o, "drift_ms", json_real(p->drift_ms));
+        if (p->drift.known) {
+            json_object_set_new(o, "drift_ms",
+                                json_real(clock_drift_ms(&p->drift)));
+            json_object_set_new(o, "drift_error_ms",
+                                json_real(clock_drift_error_ms(&p->drift)));
+        }
         json_object_set_new(o, "healthy", json_boolean(healthy(p)));
         json_object_set_new(o, "losses", json_integer(p->lost));
         probe_emit_json(p, "summary", o);
@@ -377,9 +386,10 @@ static void summary(struct probe *p)
         printf("  longest gap without a request held: %.0f ms\n", gap);
         printf("  pings %u answered, %u lost", p->pings - p->pings_lost,
                p->pings_lost);
-        if (p->drift_known || p->drift_source)
-            printf("; clock drift %+.0f ms (%s)", p->drift_ms,
-                   p->drift_source ? p->drift_source : "?");
+        if (p->drift.known)
+            printf("; clock drift %+.0f ms ±%.0f ms (%s)",
+                   clock_drift_ms(&p->drift), clock_drift_error_ms(&p->drift),
+                   p->drift.source);
         putchar('\n');
     }
     verdict_finish(p->verdict, evidence_run_print, &p->json);
@@ -443,42 +453,70 @@ static void send_ping(void *arg)
     loop_timer_start(p->ping_timer, PING_INTERVAL_MS);
 }
 
-/* XEP-0202 <utc>YYYY-MM-DDTHH:MM:SS[.fff]Z</utc> -> ms since the epoch. */
+/* A XEP-0202 query in flight: when it left, by our wall clock. */
 struct time_query {
     struct probe *p;
     double sent_wall;
 };
+
+static void say_drift(struct probe *p)
+{
+    if (p->json) {
+        json_t *o = json_object();
+        if (p->drift.known) {
+            json_object_set_new(o, "drift_ms",
+                                json_real(clock_drift_ms(&p->drift)));
+            json_object_set_new(o, "source", json_string(p->drift.source));
+            json_object_set_new(o, "error_ms",
+                                json_real(clock_drift_error_ms(&p->drift)));
+        } else {
+            json_object_set_new(o, "drift_ms", json_null());
+        }
+        probe_emit_json(p, "drift", o);
+    } else if (p->drift.known) {
+        probe_say(p, "drift    %+.0f ms ±%.0f ms (server minus local, %s)",
+                  clock_drift_ms(&p->drift), clock_drift_error_ms(&p->drift),
+                  p->drift.source);
+    } else {
+        probe_say(p, "drift    unknown (no XEP-0202 and no HTTP Date)");
+    }
+}
 
 static void on_time_reply(void *arg, enum iq_outcome outcome,
                           xmpp_stanza_t *reply, double rtt_ms)
 {
     struct time_query *q = arg;
     struct probe *p = q->p;
-    double server;
+    double server, res, next;
+    int changed = 0;
 
-    if (outcome == IQ_REPLY && query_time_reply(reply, &server) == 0) {
-        p->drift_ms = server - (q->sent_wall + rtt_ms / 2.0);
-        p->drift_known = 1;
-        p->drift_source = "xep-0202";
+    if (outcome == IQ_REPLY && query_time_reply(reply, &server, &res) == 0) {
+        changed = clock_drift_sample(&p->drift, server, res, q->sent_wall,
+                                     wall_ms(), "xep-0202") > 0;
+        next = clock_drift_next_ms(&p->drift, wall_ms(), rtt_ms, res,
+                                   DRIFT_WANT_MS);
+        if (next >= 0 && p->time_queries < DRIFT_QUERIES && !p->finished)
+            loop_timer_start(p->time_timer, (unsigned)next);
     }
     free(q);
     if (outcome == IQ_CLOSED)
         return;
-    if (p->json) {
-        json_t *o = json_object();
-        if (p->drift_known || p->drift_source) {
-            json_object_set_new(o, "drift_ms", json_real(p->drift_ms));
-            json_object_set_new(o, "source", json_string(p->drift_source));
-        } else {
-            json_object_set_new(o, "drift_ms", json_null());
-        }
-        probe_emit_json(p, "drift", o);
-    } else if (p->drift_known || p->drift_source) {
-        probe_say(p, "drift    %+.0f ms (server minus local, %s)", p->drift_ms,
-                  p->drift_source);
-    } else {
-        probe_say(p, "drift    unknown (no XEP-0202 and no HTTP Date)");
-    }
+    if (changed || p->time_queries == 1)
+        say_drift(p);
+}
+
+static void send_time(void *arg)
+{
+    struct probe *p = arg;
+    struct time_query *q = xcalloc(1, sizeof *q);
+    xmpp_stanza_t *iq;
+
+    q->p = p;
+    p->time_queries++;
+    iq = query_iq_get(p->r.ctx, server_of(p), "time", "urn:xmpp:time");
+    q->sent_wall = wall_ms();
+    session_send_iq(p->r.session, iq, p->ping_timeout_ms, on_time_reply, q);
+    xmpp_stanza_release(iq);
 }
 
 static void on_end(void *arg)
@@ -493,8 +531,6 @@ static void on_end(void *arg)
 static void on_ready(struct runner *r, const char *jid)
 {
     struct probe *p = (struct probe *)r;
-    struct time_query *q = xcalloc(1, sizeof *q);
-    xmpp_stanza_t *iq;
     const char *how = session_transport(r->session)
                           ->ops->describe(session_transport(r->session));
 
@@ -506,11 +542,7 @@ static void on_ready(struct runner *r, const char *jid)
     } else {
         probe_say(p, "ready    %s over %s", jid, how);
     }
-    q->p = p;
-    q->sent_wall = wall_ms();
-    iq = query_iq_get(r->ctx, server_of(p), "time", "urn:xmpp:time");
-    session_send_iq(r->session, iq, p->ping_timeout_ms, on_time_reply, q);
-    xmpp_stanza_release(iq);
+    send_time(p);
     send_ping(p);
     if (r->logins == 1) /* S counts from the first login */
         loop_timer_start(p->end_timer, (unsigned)(p->duration_s * 1000));
@@ -525,6 +557,7 @@ static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
 
     p->lost++;
     loop_timer_stop(p->ping_timer);
+    loop_timer_stop(p->time_timer); /* asked again after the next login */
     if (p->json) {
         json_t *o = json_object();
         json_object_set_new(o, "cause", sanitize_json_string(cause));
@@ -551,6 +584,7 @@ static void on_closed(struct runner *r, enum perch_fail why, const char *cause)
     p->lost++;
     loop_timer_stop(p->ping_timer);
     loop_timer_stop(p->end_timer);
+    loop_timer_stop(p->time_timer);
     if (p->json) {
         json_t *o = json_object();
         json_object_set_new(o, "cause", sanitize_json_string(cause));
@@ -592,12 +626,14 @@ static int probe_main(const struct cli *c)
         p.r.retry = p.set.reconnect ? LINK_AFTER_LOGIN : LINK_ONCE;
         p.end_timer = loop_timer_new(p.r.loop, on_end, &p);
         p.ping_timer = loop_timer_new(p.r.loop, send_ping, &p);
+        p.time_timer = loop_timer_new(p.r.loop, send_time, &p);
         code = runner_connect(&p.r, c, &probe_events);
     }
     if (code == 0)
         code = runner_run(&p.r);
     loop_timer_free(p.end_timer);
     loop_timer_free(p.ping_timer);
+    loop_timer_free(p.time_timer);
     runner_done(&p.r);
     verdict_free(p.verdict);
     free(p.v);

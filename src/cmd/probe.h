@@ -6,6 +6,7 @@
 #ifndef PERCH_PROBE_H
 #define PERCH_PROBE_H
 
+#include "base/clock.h"
 #include "run.h"
 
 #include <jansson.h>
@@ -48,10 +49,10 @@ struct probe {
     size_t n, cap;
     unsigned retries, errors, capped, pings, pings_lost;
     unsigned ping_timeout_ms;
-    double drift_ms;
-    int drift_known;
-    const char *drift_source;
-    int lost;     /* times the session was lost */
+    struct clock_drift drift;      /* XEP-0202 and HTTP Date readings */
+    struct loop_timer *time_timer; /* the next XEP-0202 query */
+    unsigned time_queries;         /* made so far (DRIFT_QUERIES at most) */
+    int lost;                      /* times the session was lost */
     int finished; /* the summary is out: later records are not shown */
     struct verdict *verdict; /* the findings printed after the summary */
     struct probe_ws ws;
@@ -66,7 +67,8 @@ void probe_emit_json(struct probe *p, const char *kind, json_t *o);
 /* One human line with the time, the formatted text sanitised. */
 void probe_say(struct probe *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* The clock drift from a record's Date header, until XEP-0202 answers. */
+/* A reading of the clock drift from a record's Date header, when the
+ * response was not held (base/clock.c). */
 void probe_drift_from_date(struct probe *p, const struct transport_record *rec);
 /* The median of v[0..n) (sorts v); 0 when n is 0. */
 double probe_median(double *v, size_t n);

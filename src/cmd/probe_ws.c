@@ -242,8 +242,12 @@ static void summary_json(struct probe *p, double rtt, int healthy)
     json_object_set_new(o, "ws_rtt_median_ms", json_real(rtt));
     json_object_set_new(o, "pings", json_integer(p->pings));
     json_object_set_new(o, "pings_lost", json_integer(p->pings_lost));
-    if (p->drift_known || p->drift_source)
-        json_object_set_new(o, "drift_ms", json_real(p->drift_ms));
+    if (p->drift.known) {
+        json_object_set_new(o, "drift_ms",
+                            json_real(clock_drift_ms(&p->drift)));
+        json_object_set_new(o, "drift_error_ms",
+                            json_real(clock_drift_error_ms(&p->drift)));
+    }
     json_object_set_new(o, "verdict",
                         json_string(p->lost   ? "lost"
                                     : healthy ? "healthy"
@@ -284,9 +288,10 @@ void probe_ws_summary(struct probe *p)
            "pings %u answered, %u lost",
            p->ws.pings - p->ws.pings_lost, rtt, p->ws.pings_lost,
            p->pings - p->pings_lost, p->pings_lost);
-    if (p->drift_known || p->drift_source)
-        printf("; clock drift %+.0f ms (%s)", p->drift_ms,
-               p->drift_source ? p->drift_source : "?");
+    if (p->drift.known)
+        printf("; clock drift %+.0f ms ±%.0f ms (%s)",
+               clock_drift_ms(&p->drift), clock_drift_error_ms(&p->drift),
+               p->drift.source);
     putchar('\n');
     fflush(stdout);
     free(why);

@@ -4,6 +4,7 @@
 #include "base/loop.h"
 #include "rest/restmsg.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
@@ -256,6 +257,7 @@ struct simrest *simrest_new(struct loop *loop, struct sim *sim,
                             const struct simrest_config *cfg, char **cause)
 {
     struct simrest *r = xcalloc(1, sizeof *r);
+    const char *host = cfg->host ? cfg->host : "127.0.0.1";
     struct timespec ts;
 
     r->sim = sim;
@@ -276,15 +278,34 @@ struct simrest *simrest_new(struct loop *loop, struct sim *sim,
         simrest_free(r);
         return NULL;
     }
-    if (evhttp_bind_socket(r->http, "127.0.0.1", (ev_uint16_t)cfg->port) != 0) {
-        *cause = xasprintf("--rest-port: cannot listen on 127.0.0.1:%u: %s",
+    if (!simrest_loopback(host)) {
+        *cause = xasprintf("--rest-host: '%s' is not a loopback address "
+                           "(127.x.y.z)",
+                           host);
+        simrest_free(r);
+        return NULL;
+    }
+    if (evhttp_bind_socket(r->http, host, (ev_uint16_t)cfg->port) != 0) {
+        *cause = xasprintf("--rest-port: cannot listen on %s:%u: %s", host,
                            cfg->port, strerror(errno));
         simrest_free(r);
         return NULL;
     }
-    snprintf(r->url, sizeof r->url, "%s://127.0.0.1:%u",
-             cfg->cert ? "https" : "http", cfg->port);
+    snprintf(r->url, sizeof r->url, "%s://%s:%u", cfg->cert ? "https" : "http",
+             host, cfg->port);
     return r;
+}
+
+int simrest_loopback(const char *host)
+{
+    struct in_addr a;
+    unsigned n[4];
+    char end;
+
+    if (host == NULL || inet_pton(AF_INET, host, &a) != 1 ||
+        sscanf(host, "%u.%u.%u.%u%c", &n[0], &n[1], &n[2], &n[3], &end) != 4)
+        return 0;
+    return n[0] == 127;
 }
 
 void simrest_free(struct simrest *r)

@@ -18,13 +18,18 @@ struct simrest;
 #define SIMREST_MAX_USERS_FILE (1u << 20)
 
 struct simrest_config {
-    unsigned port;              /* on 127.0.0.1 */
+    unsigned port;              /* on host */
+    const char *host;           /* a 127.x.y.z address; NULL: 127.0.0.1 */
     const char *cert, *key;     /* PEM files for https, or both NULL */
     const char *users_file;     /* ID:PASSWORD lines, mode 0600 */
     int (*ready)(void *arg);    /* 0 until the node set exists: 503 */
     void (*changed)(void *arg); /* Updates are queued: sim_rest_next */
     void *arg;
 };
+
+/* 1 when host is an IPv4 loopback address (127.0.0.0/8) written as
+ * four numbers: all the simulator may listen on. */
+int simrest_loopback(const char *host);
 
 /* Reads the users file (and tells sim which agents their users drive),
  * loads the certificate, listens. NULL with *cause (caller frees). loop

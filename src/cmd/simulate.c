@@ -33,8 +33,8 @@ static const char help[] =
     "                      [--rate EV_PER_S] [--duration S] [--count N]\n"
     "                      [--seed N] [--no-outage]\n"
     "                      [--rest-port P --rest-users FILE [--rest-cert F\n"
-    "                       --rest-key F] [--primary H] [--secondary H]\n"
-    "                       [--outage-at S]]\n"
+    "                       --rest-key F] [--rest-host A] [--primary H]\n"
+    "                       [--secondary H] [--outage-at S]]\n"
     "\n"
     "Plays a Finesse Notification Service for demos and load tests. Logs in\n"
     "as a publisher allowed to create nodes, creates the Finesse node set on\n"
@@ -59,6 +59,8 @@ static const char help[] =
     "The REST side (Finesse's API, for perch rest and the console's /rest):\n"
     "  --rest-port P   serve it on 127.0.0.1:P (plain http unless "
     "--rest-cert)\n"
+    "  --rest-host A   listen on loopback address A instead (127.0.0.2: the\n"
+    "                  secondary of a pair beside a Prosody on 127.0.0.2)\n"
     "  --rest-users F  who may use it: ID:PASSWORD lines (mode 0600); an ID\n"
     "                  that is an agent's is that agent, left to its REST\n"
     "                  client (LOGOUT until it signs in; calls ring only when\n"
@@ -87,7 +89,7 @@ static const char help[] =
 struct simulate_opts {
     struct sim_config sim;
     unsigned rest_port;
-    const char *rest_users, *rest_cert, *rest_key;
+    const char *rest_users, *rest_cert, *rest_key, *rest_host;
     double outage_at;
 };
 
@@ -400,6 +402,7 @@ static const struct cli_option options[] = {
     {"rest-users", CLI_STRING, F(rest_users), 0, 0},
     {"rest-cert", CLI_STRING, F(rest_cert), 0, 0},
     {"rest-key", CLI_STRING, F(rest_key), 0, 0},
+    {"rest-host", CLI_STRING, F(rest_host), 0, 0},
     {"outage-at", CLI_REAL, F(outage_at), 0.001, 86400},
     {NULL, 0, 0, 0, 0},
 };
@@ -420,6 +423,7 @@ static int start_rest(struct simulate *s, const struct simulate_opts *o)
         return 0;
     memset(&rc, 0, sizeof rc);
     rc.port = o->rest_port;
+    rc.host = o->rest_host;
     rc.cert = o->rest_cert;
     rc.key = o->rest_key;
     rc.users_file = o->rest_users;
@@ -471,9 +475,10 @@ static int check_rest_opts(const struct simulate_opts *o)
                     "API)");
         return EXIT_USAGE;
     }
-    if (!o->rest_port && (o->rest_users || o->rest_cert || o->rest_key)) {
-        perch_error("--rest-users, --rest-cert and --rest-key go with "
-                    "--rest-port");
+    if (!o->rest_port &&
+        (o->rest_users || o->rest_cert || o->rest_key || o->rest_host)) {
+        perch_error("--rest-users, --rest-cert, --rest-key and --rest-host "
+                    "go with --rest-port");
         return EXIT_USAGE;
     }
     if (!o->rest_cert != !o->rest_key) {

@@ -18,6 +18,9 @@ const char cli_conn_help[] =
     "  -b, --bosh URL          BOSH instead of TCP, e.g.\n"
     "                          https://fin1:7443/http-bind/\n"
     "      --bosh-wait S       longest a BOSH poll is held (default 60)\n"
+    "      --bosh-profile P    perch (default) | desktop: the Finesse\n"
+    "                          desktop's hold=1 ver=1.9 wait=30, a request\n"
+    "                          given up after wait + 5 s, 3 resends\n"
     "  -w, --ws URL            XMPP over WebSocket instead, e.g.\n"
     "                          wss://fin1:8445/ws/ (Finesse 12.5 and later)\n"
     "      --ws-ping S         seconds between WebSocket pings (default 20)\n"
@@ -27,6 +30,7 @@ const char cli_conn_help[] =
     "                          no_proxy)\n"
     "      --rest URL          Finesse REST API (default https://HOST:8445,\n"
     "                          HOST: --server or the JID's domain)\n"
+    "      --alternate HOST    the other node of a Finesse cluster\n"
     "      --tls MODE          require (default) | prefer | direct | off\n"
     "      --allow-plaintext-auth  send credentials without TLS (XMPP, REST)\n"
     "      --ca-file FILE      trust this CA or self-signed certificate\n"
@@ -89,6 +93,8 @@ static const struct option long_opts[] = {
     {"sasl", required_argument, NULL, OPT_CONN},
     {"proxy", required_argument, NULL, OPT_CONN},
     {"bosh-wait", required_argument, NULL, OPT_CONN},
+    {"bosh-profile", required_argument, NULL, OPT_CONN},
+    {"alternate", required_argument, NULL, OPT_CONN},
     {"ws-ping", required_argument, NULL, OPT_CONN},
     {"ws-follow-other-hosts", no_argument, NULL, OPT_CONN},
     {"keep-ended", required_argument, NULL, OPT_CONN},

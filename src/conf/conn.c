@@ -5,6 +5,7 @@
 #include "rest/rest.h"
 #include "rest/restmsg.h"
 #include "xmpp/bosh.h"
+#include "xmpp/boshbody.h"
 #include "xmpp/jid.h"
 #include "xmpp/tcp.h"
 #include "xmpp/ws.h"
@@ -30,6 +31,7 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
         bcfg.insecure = o->insecure;
         bcfg.proxy = o->proxy;
         bcfg.wait = o->bosh_wait;
+        bcfg.profile = bosh_profile_find(o->bosh_profile);
         t = bosh_new(loop, ctx, &bcfg);
     } else if (o->ws) {
         struct ws_config wcfg;
@@ -101,6 +103,34 @@ char *conn_service(const struct conn_opts *o)
     service = xasprintf("pubsub.%s", j.domain);
     jid_done(&j);
     return service;
+}
+
+char *conn_host(const struct conn_opts *o)
+{
+    const char *url = o->bosh ? o->bosh : o->ws, *u, *end;
+    struct jid j;
+    char *cause = NULL, *host;
+
+    if (url && (u = strstr(url, "://")) != NULL) {
+        u += 3;
+        end = u + strcspn(u, "/?#");
+        if (memchr(u, '@', (size_t)(end - u))) /* user info */
+            u = (const char *)memchr(u, '@', (size_t)(end - u)) + 1;
+        if (*u == '[')
+            end = u + strcspn(u, "]") + 1;
+        else
+            end = u + strcspn(u, ":/?#");
+        return xstrndup(u, (size_t)(end - u));
+    }
+    if (o->server)
+        return xstrdup(o->server);
+    if (jid_parse(o->jid, &j, &cause) != 0) {
+        free(cause);
+        return xstrdup("");
+    }
+    host = xstrdup(j.domain);
+    jid_done(&j);
+    return host;
 }
 
 char *conn_bare(const struct conn_opts *o)

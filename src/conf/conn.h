@@ -22,6 +22,10 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
  * JID does not parse). New string, caller frees. */
 char *conn_service(const struct conn_opts *o);
 
+/* The host perch connects to: the --bosh or --ws URL's host, else --server,
+ * else the JID's domain ("" when it does not parse). New string. */
+char *conn_host(const struct conn_opts *o);
+
 /* The account's bare JID (user@domain) from o->jid; new string, caller
  * frees ("" when it does not parse). */
 char *conn_bare(const struct conn_opts *o);

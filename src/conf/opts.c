@@ -2,6 +2,7 @@
 #include "opts.h"
 #include "base/buf.h"
 #include "xmpp/jid.h"
+#include "xmpp/boshbody.h"
 #include "xmpp/cert.h"
 #include "xmpp/session.h"
 #include "xmpp/wsproto.h"
@@ -39,6 +40,8 @@ void conn_opts_done(struct conn_opts *o)
     free(o->sasl);
     free(o->proxy);
     free(o->rest);
+    free(o->bosh_profile);
+    free(o->alternate);
     free(o->record);
     conn_opts_init(o);
 }
@@ -76,6 +79,8 @@ enum kind {
     K_RESOURCE,
     K_WAIT,
     K_SECONDS,
+    K_PROFILE,
+    K_HOST,
 };
 
 struct opt_def {
@@ -114,6 +119,8 @@ static const struct opt_def defs[] = {
     {"keepalive", K_SECONDS, F(keepalive), 0},
     {"full-jid", K_BOOL, F(full_jid), 1},
     {"rest", K_URL, F(rest), 0},
+    {"bosh-profile", K_PROFILE, F(bosh_profile), 0},
+    {"alternate", K_HOST, F(alternate), 0},
     {"record", K_STR, F(record), 0},
 };
 #undef F
@@ -232,6 +239,20 @@ int conn_opts_set(struct conn_opts *o, const char *key, const char *value,
     case K_RESOURCE:
         if (*value == '\0') {
             *cause = xasprintf("%s: empty resource", key);
+            return -1;
+        }
+        break;
+    case K_PROFILE:
+        if (bosh_profile_find(value) == NULL) {
+            *cause = xasprintf("%s: '%s' is not one of %s", key, value,
+                               bosh_profile_names());
+            return -1;
+        }
+        break;
+    case K_HOST: /* a name or an address, as in a URL's authority */
+        if (*value == '\0' || strcspn(value, "/@?# \t\r\n:") != strlen(value)) {
+            *cause =
+                xasprintf("%s: '%s' is not a host name or address", key, value);
             return -1;
         }
         break;

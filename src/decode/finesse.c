@@ -271,15 +271,12 @@ static json_t *queue_list(const struct xnode *qs)
 
 static json_t *systeminfo_object(const struct xnode *si)
 {
-    static const char *const head[] = {EVK_STATUS,
-                                       EVK_STATUS_REASON,
-                                       EVK_DEPLOYMENT_TYPE,
-                                       EVK_CURRENT_TIMESTAMP,
-                                       EVK_XMPP_DOMAIN,
-                                       EVK_XMPP_PUBSUB_DOMAIN,
-                                       EVK_LAST_CTI_HEARTBEAT_STATUS,
-                                       EVK_TIMEZONE_OFFSET,
-                                       NULL};
+    static const char *const head[] = {
+        EVK_STATUS,          EVK_STATUS_REASON,
+        EVK_DEPLOYMENT_TYPE, EVK_CURRENT_TIMESTAMP,
+        EVK_XMPP_DOMAIN,     EVK_XMPP_PUBSUB_DOMAIN,
+        EVK_PUBSUB_DOMAIN,   EVK_LAST_CTI_HEARTBEAT_STATUS,
+        EVK_TIMEZONE_OFFSET, NULL};
     static const char *const node[] = {EVK_HOST, EVK_STATUS, NULL};
     static const char *const tail[] = {EVK_URI, NULL};
     json_t *o = json_object();

@@ -176,6 +176,8 @@
 #define EVK_CURRENT_TIMESTAMP "currentTimestamp"
 #define EVK_XMPP_DOMAIN "xmppDomain"
 #define EVK_XMPP_PUBSUB_DOMAIN "xmppPubSubDomain"
+#define EVK_PUBSUB_DOMAIN                                                      \
+    "pubsubDomain" /* the same, as some releases name it */
 #define EVK_LAST_CTI_HEARTBEAT_STATUS "lastCTIHeartbeatStatus"
 #define EVK_TIMEZONE_OFFSET "timezoneOffset"
 #define EVK_PRIMARY_NODE "primaryNode"

@@ -102,6 +102,7 @@ static void apply_systeminfo(struct model *m, const struct incoming *e)
     model_take(&s->deployment_type, si, EVK_DEPLOYMENT_TYPE);
     model_take(&s->xmpp_domain, si, EVK_XMPP_DOMAIN);
     model_take(&s->pubsub_domain, si, EVK_XMPP_PUBSUB_DOMAIN);
+    model_take(&s->pubsub_domain, si, EVK_PUBSUB_DOMAIN);
     if (model_str(si, EVK_CURRENT_TIMESTAMP)) {
         model_take(&s->current_timestamp, si, EVK_CURRENT_TIMESTAMP);
         s->current_ms = model_parse_time(s->current_timestamp);

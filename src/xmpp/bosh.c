@@ -26,10 +26,7 @@
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 
-#define DEFAULT_WAIT 60
-#define TIMEOUT_MARGIN_S 10 /* a poll is late after wait + this */
 #define CONNECT_TIMEOUT_MS 10000
-#define MAX_RETRIES 5
 #define CLOSE_TIMEOUT_MS 3000
 
 enum bosh_state { B_IDLE, B_CREATING, B_OPEN, B_CLOSING, B_CLOSED };
@@ -216,6 +213,8 @@ static struct breq *new_request(struct bosh *b, int allow_empty)
     req.sid = b->state == B_CREATING ? NULL : b->sid;
     req.to = b->cfg.domain;
     req.wait = b->cfg.wait;
+    req.ver = b->cfg.profile->ver;
+    req.hold = b->cfg.profile->hold;
     req.restart = b->restart_pending;
     req.terminate = b->terminate_pending;
     req.payload = b->queue.data;
@@ -326,7 +325,7 @@ static void start_attempt(struct breq *r)
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
-                     (long)(wait + TIMEOUT_MARGIN_S) * 1000L);
+                     (long)(wait + b->cfg.profile->margin_s) * 1000L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
@@ -367,9 +366,10 @@ static void trouble(struct bosh *b, const char *cause)
 /* Resends r unchanged after a pause, or gives up. */
 static void retry(struct bosh *b, struct breq *r, const char *why)
 {
+    const struct bosh_profile *pf = b->cfg.profile;
     char *cause;
 
-    if (r->retries >= MAX_RETRIES) {
+    if (r->retries >= pf->retries) {
         cause = xasprintf("connection to %s lost: %s (rid %llu, %u resends)",
                           b->cfg.url, why, r->rid, r->retries);
         end_session(b, FAIL_NETWORK, cause);
@@ -377,28 +377,37 @@ static void retry(struct bosh *b, struct breq *r, const char *why)
     }
     r->retries++;
     cause = xasprintf("rid %llu: %s — resending (%u of %u)", r->rid, why,
-                      r->retries, MAX_RETRIES);
+                      r->retries, pf->retries);
     trouble(b, cause);
     free(cause);
     if (r->retry_timer == NULL)
         r->retry_timer = loop_timer_new(b->loop, on_retry, r);
-    loop_timer_start(r->retry_timer, (r->retries - 1) * 1000u);
+    loop_timer_start(r->retry_timer, pf->pause_ms[r->retries - 1]);
 }
 
-/* A request unanswered past wait + margin is resent once; unanswered
- * again, the server is gone silent. */
+/* A request unanswered past wait + margin is resent (once; the desktop
+ * profile: up to its 3 resends); unanswered that many times, the server
+ * is gone silent. */
 static void timed_out(struct bosh *b, struct breq *r, const char *why)
 {
+    const struct bosh_profile *pf = b->cfg.profile;
     unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
 
-    if (++r->timeouts < 2) {
+    if (++r->timeouts < pf->silent_after) {
         retry(b, r, why);
         return;
     }
-    end_session(b, FAIL_SILENT,
-                xasprintf("connection to %s lost: no answer to rid %llu "
-                          "within %u s, twice",
-                          b->cfg.url, r->rid, wait + TIMEOUT_MARGIN_S));
+    if (pf->silent_after == 2)
+        end_session(b, FAIL_SILENT,
+                    xasprintf("connection to %s lost: no answer to rid %llu "
+                              "within %u s, twice",
+                              b->cfg.url, r->rid, wait + pf->margin_s));
+    else
+        end_session(b, FAIL_SILENT,
+                    xasprintf("connection to %s lost: no answer to rid %llu "
+                              "within %u s, %u times",
+                              b->cfg.url, r->rid, wait + pf->margin_s,
+                              r->timeouts));
 }
 
 static void adopt_params(struct bosh *b, xmpp_stanza_t *body)
@@ -597,7 +606,7 @@ static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
         end_session(b, FAIL_TIMEOUT,
                     xasprintf("%s did not answer the BOSH session request "
                               "within %u s",
-                              b->cfg.url, wait + TIMEOUT_MARGIN_S));
+                              b->cfg.url, wait + b->cfg.profile->margin_s));
         return;
     }
     if (http_tls_refused(rc) ||
@@ -838,8 +847,10 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
     b->cfg.ca_file = dup_or_null(cfg->ca_file);
     b->cfg.pin = dup_or_null(cfg->pin);
     b->cfg.proxy = dup_or_null(cfg->proxy);
+    if (b->cfg.profile == NULL)
+        b->cfg.profile = bosh_profile_find(NULL);
     if (b->cfg.wait == 0)
-        b->cfg.wait = DEFAULT_WAIT;
+        b->cfg.wait = b->cfg.profile->wait;
     b->tls.ca_file = b->cfg.ca_file;
     b->tls.pin = b->cfg.pin;
     b->tls.insecure = b->cfg.insecure;

@@ -14,7 +14,8 @@ struct bosh_config {
     const char *pin;     /* NULL or "sha256//…[;sha256//…]" */
     int insecure;
     const char *proxy; /* NULL: curl's environment (http_proxy, …) */
-    unsigned wait;     /* seconds a poll may be held; 0: 60 */
+    unsigned wait;     /* seconds a poll may be held; 0: the profile's */
+    const struct bosh_profile *profile; /* NULL: perch's own */
 };
 
 /* Borrowed ctx and loop must outlive the transport. Strings are copied. */

@@ -19,10 +19,35 @@ static void attr(struct buf *b, const char *name, const char *value)
     buf_puts(b, "'");
 }
 
+static const struct bosh_profile profiles[] = {
+    /* perch's own: a request unanswered is resent once (then the server
+     * is silent), one that failed up to 5 times */
+    {"perch", "1.6", 1, 60, 10, 5, 2, {0, 1000, 2000, 3000, 4000}},
+    /* the Finesse desktop's: 3 resends whatever failed */
+    {"desktop", "1.9", 1, 30, 5, 3, 4, {500, 2000, 4500}},
+};
+
+const struct bosh_profile *bosh_profile_find(const char *name)
+{
+    size_t i;
+
+    if (name == NULL || *name == '\0')
+        return &profiles[0];
+    for (i = 0; i < sizeof profiles / sizeof *profiles; i++)
+        if (strcmp(profiles[i].name, name) == 0)
+            return &profiles[i];
+    return NULL;
+}
+
+const char *bosh_profile_names(void)
+{
+    return "perch, desktop";
+}
+
 char *bosh_body_build(const struct bosh_request *r, size_t *len)
 {
     struct buf b;
-    char n[24];
+    char n[24], h[24];
 
     buf_init(&b);
     buf_puts(&b, "<body");
@@ -31,10 +56,11 @@ char *bosh_body_build(const struct bosh_request *r, size_t *len)
     attr(&b, "xmlns", NS_HTTPBIND);
     if (r->sid == NULL) {
         snprintf(n, sizeof n, "%u", r->wait);
+        snprintf(h, sizeof h, "%u", r->hold ? r->hold : 1);
         attr(&b, "content", "text/xml; charset=utf-8");
-        attr(&b, "hold", "1");
+        attr(&b, "hold", h);
         attr(&b, "to", r->to);
-        attr(&b, "ver", "1.6");
+        attr(&b, "ver", r->ver ? r->ver : "1.6");
         attr(&b, "wait", n);
         attr(&b, "xml:lang", "en");
         attr(&b, "xmpp:version", "1.0");

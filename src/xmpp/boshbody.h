@@ -12,11 +12,39 @@
 #define BOSH_MAX_RESPONSE (16u << 20)
 #define BOSH_MAX_DEPTH 128 /* elements nested in a response */
 
+/* Resends a profile may make of one request before the session is lost. */
+#define BOSH_PROFILE_MAX_RETRIES 8
+
+/*
+ * How a client opens and keeps a BOSH session: perch's own ("perch"), or
+ * the Finesse desktop's BOSH library ("desktop": hold=1, ver=1.9,
+ * wait=30, a request given up after wait + 5 s, three resends about 0.5,
+ * 2 and 4.5 s apart before the loss is reported).
+ */
+struct bosh_profile {
+    const char *name;
+    const char *ver;       /* the ver attribute of the session request */
+    unsigned hold;         /* the hold attribute */
+    unsigned wait;         /* the wait asked unless --bosh-wait says */
+    unsigned margin_s;     /* a request is given up after wait + this */
+    unsigned retries;      /* resends of a request before the loss */
+    unsigned silent_after; /* attempts unanswered within wait + margin
+                              that make the server silent (a loss) */
+    unsigned pause_ms[BOSH_PROFILE_MAX_RETRIES]; /* before resend n + 1 */
+};
+
+/* The profile named name, or NULL; NULL or "" is perch's own. */
+const struct bosh_profile *bosh_profile_find(const char *name);
+/* The names, for messages: "perch, desktop". */
+const char *bosh_profile_names(void);
+
 struct bosh_request {
     unsigned long long rid;
     const char *sid;     /* NULL: this is the session creation request */
     const char *to;      /* the domain (creation and restart) */
     unsigned wait;       /* creation only */
+    const char *ver;     /* creation only; NULL: 1.6 */
+    unsigned hold;       /* creation only; 0: 1 */
     int restart;         /* xmpp:restart='true' */
     int terminate;       /* type='terminate' */
     const char *payload; /* serialized stanzas, may be NULL */

@@ -1,6 +1,6 @@
-#define _XOPEN_SOURCE 700 /* strptime */
 /* Ping and entity-time queries, shared by the console and probe. */
 #include "query.h"
+#include "base/clock.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,32 +19,18 @@ xmpp_stanza_t *query_iq_get(xmpp_ctx_t *ctx, const char *to, const char *child,
     return iq;
 }
 
-/* "2026-11-22T01:21:15Z" or "...15.123Z" -> ms since the epoch. */
-static int parse_utc(const char *s, double *ms)
+/* XEP-0202's <utc> is UTC: another offset is refused. */
+static int parse_utc(const char *s, double *ms, double *res_ms)
 {
-    struct tm tm;
-    const char *rest;
-    char *end;
-    double frac = 0.5; /* whole seconds only: the middle of that second */
+    size_t n = strlen(s);
 
-    memset(&tm, 0, sizeof tm);
-    rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (rest == NULL)
+    if (n >= 6 && (s[n - 6] == '+' || s[n - 6] == '-') && s[n - 3] == ':' &&
+        strcmp(s + n - 6, "+00:00") != 0)
         return -1;
-    if (*rest == '.') {
-        frac = strtod(rest, &end);
-        if (end == rest || frac < 0 || frac >= 1)
-            return -1;
-        rest = end;
-    }
-    if (strcmp(rest, "Z") != 0 && strcmp(rest, "+00:00") != 0 &&
-        strcmp(rest, "") != 0)
-        return -1;
-    *ms = ((double)timegm(&tm) + frac) * 1000.0;
-    return 0;
+    return clock_parse_iso(s, ms, res_ms);
 }
 
-int query_time_reply(xmpp_stanza_t *reply, double *server_ms)
+int query_time_reply(xmpp_stanza_t *reply, double *server_ms, double *res_ms)
 {
     const char *type = xmpp_stanza_get_type(reply);
     xmpp_stanza_t *t, *utc;
@@ -56,7 +42,7 @@ int query_time_reply(xmpp_stanza_t *reply, double *server_ms)
         (utc = xmpp_stanza_get_child_by_name(t, "utc")) == NULL ||
         (text = xmpp_stanza_get_text(utc)) == NULL)
         return -1;
-    rc = parse_utc(text, server_ms);
+    rc = parse_utc(text, server_ms, res_ms);
     xmpp_free(xmpp_stanza_get_context(reply), text);
     return rc;
 }

@@ -9,14 +9,15 @@
 #include <strophe.h>
 
 /* A new <iq type='get' to=TO><CHILD xmlns=NS/></iq> (caller releases). */
-xmpp_stanza_t *query_iq_get(xmpp_ctx_t *ctx, const char *to,
-                            const char *child, const char *ns);
+xmpp_stanza_t *query_iq_get(xmpp_ctx_t *ctx, const char *to, const char *child,
+                            const char *ns);
 
 /*
- * The server's UTC of a XEP-0202 result, in ms since the epoch: 0, or -1
- * when reply is not a result with a readable <time><utc>. A time in whole
- * seconds (Prosody's) is taken as the middle of that second.
+ * The server's UTC of a XEP-0202 result, in ms since the epoch, and the
+ * resolution the text gives (1000 for whole seconds, Prosody's; 1 for
+ * milliseconds): 0, or -1 when reply is not a result with a readable
+ * <time><utc> (an offset other than Z or +00:00 is refused).
  */
-int query_time_reply(xmpp_stanza_t *reply, double *server_ms);
+int query_time_reply(xmpp_stanza_t *reply, double *server_ms, double *res_ms);
 
 #endif

@@ -16,12 +16,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     xmpp_stanza_t *st = fuzz_stanza(data, size);
-    double ms = 0;
+    double ms = 0, res = 0;
 
     if (st == NULL)
         return 0;
-    if (query_time_reply(st, &ms) == 0)
-        CHECK(isfinite(ms)); /* a time it accepts is a number */
+    if (query_time_reply(st, &ms, &res) == 0) /* a time it accepts: numbers */
+        CHECK(isfinite(ms) && res > 0 && res <= 1000);
     xmpp_stanza_release(st);
     return 0;
 }

@@ -50,7 +50,9 @@ t_bosh_iq_error_and_timeout_exit_codes() {
 t_bosh_probe_shows_params_and_empty_long_poll_after_wait() {
     local before after
     before=$(grep -c 'BOSH client disconnected: session close' "$PROSODY_LOG" || true)
-    expect_rc 0 "$(p probe "${BOSH_HTTPS[@]}" --bosh-wait 2 --duration 5 --json)"
+    # 13 s: the first seconds ask XEP-0202 again, up to 8 times a second apart (the drift's
+    # error down to 25 ms), which answers held polls early
+    expect_rc 0 "$(p probe "${BOSH_HTTPS[@]}" --bosh-wait 2 --duration 13 --json)"
     expect_out '"kind":"session".*"wait":2,"requests":2'
     expect_out '"kind":"ping","rtt_ms":[0-9.]+'
     expect_out '"kind":"drift","drift_ms":-?[0-9.]+,"source":"xep-0202"'
@@ -82,4 +84,26 @@ t_bosh_event_arrives_while_the_poll_is_held() {
     grep '"kind":"http"' "$OUT" | grep -E '"stanzas_in":[1-9]' |
         grep -qE '"duration_ms":([5-9][0-9]{2}|[1-4][0-9]{3})\.' ||
         fail "no held poll answered early with the message"
+}
+
+# Drift from a server on this host is zero: two probes at once, one over
+# BOSH (held long polls of 5 s: their Date must not count) and one over
+# TCP, each within 100 ms of it, with the error they claim covering it.
+t_probe_drift_on_one_host_is_within_100_ms_over_bosh_and_tcp() {
+    local bosh_out=$WORK/drift-bosh.out tcp_out=$WORK/drift-tcp.out pid rc=0 f
+    "$PERCH" probe "${BOSH_HTTPS[@]}" --bosh-wait 5 --duration 14 --json >"$bosh_out" 2>"$WORK/drift-bosh.err" &
+    pid=$!
+    "$PERCH" probe "${AGENT[@]}" --duration 7 --json >"$tcp_out" 2>"$WORK/drift-tcp.err" || rc=$?
+    wait "$pid" || rc=$?
+    [[ $rc == 0 ]] || fail "a probe exited $rc: $(cat "$WORK"/drift-*.err)"
+    # the BOSH one saw polls held for about 5 s
+    grep '"kind":"http"' "$bosh_out" | grep -qE '"duration_ms":(4[5-9][0-9]{2}|5[0-9]{3})\.' ||
+        fail "no long poll held ~5 s over BOSH"
+    for f in "$bosh_out" "$tcp_out"; do
+        grep '"kind":"summary"' "$f" | awk '
+            match($0, /"drift_ms":-?[0-9.e+-]+/) { d = substr($0, RSTART + 11, RLENGTH - 11); hd = 1 }
+            match($0, /"drift_error_ms":[0-9.e+-]+/) { e = substr($0, RSTART + 17, RLENGTH - 17); he = 1 }
+            END { if (!hd || !he) exit 2; d += 0; e += 0; if (d < 0) d = -d; exit !(d < 100 && e < 100 && d <= e + 1) }' ||
+            fail "$(basename "$f"): drift not within 100 ms: $(grep '"kind":"summary"' "$f")"
+    done
 }

@@ -252,3 +252,56 @@ t_bosh_probe_counts_a_gzip_bomb_stopped_by_the_cap_as_unhealthy() {
     expect_out 'ERROR: response larger than the 16 MiB cap'
     expect_out 'summary  UNHEALTHY: 1 error, 1 resend, 1 response over the 16 MiB cap$'
 }
+
+# --bosh-profile desktop: the Finesse desktop's BOSH library on the wire.
+t_bosh_desktop_profile_asks_hold_1_ver_1_9_wait_30_on_the_wire() {
+    start_proxy
+    expect_rc 0 "$(p send $(via_proxy) --bosh-profile desktop "$PING")"
+    expect_rc 0 "$(p send $(via_proxy) "$PING")"
+    stop_proxy
+    grep -qE '^create [0-9]+ rid=[0-9]+ hold=1 ver=1\.9 wait=30$' "$PROXY_LOG" ||
+        fail "no desktop session request: $(grep '^create' "$PROXY_LOG")"
+    # perch's own profile, for contrast: the proxy tells them apart
+    grep -qE '^create [0-9]+ rid=[0-9]+ hold=1 ver=1\.6 wait=60$' "$PROXY_LOG" ||
+        fail "no perch session request: $(grep '^create' "$PROXY_LOG")"
+    [[ $(grep -c '^create' "$PROXY_LOG") == 2 ]] || fail "not two session requests"
+}
+
+t_bosh_desktop_profile_resends_three_times_then_reports_the_loss() {
+    start_proxy --fault "down:$PING_MATCH:503"
+    expect_rc 3 "$(p send $(via_proxy) --bosh-profile desktop "$PING")"
+    stop_proxy
+    expect_err 'lost: HTTP 503 \(rid [0-9]+, 3 resends\)'
+    [[ $(grep -c '^resend rid=[0-9]* identical=yes$' "$PROXY_LOG") == 3 ]] ||
+        fail "not 3 identical resends: $(grep -E '^(fault|resend)' "$PROXY_LOG")"
+    # perch's own profile resends five times (0+1+2+3+4 s apart)
+    start_proxy --fault "down:$PING_MATCH:503"
+    expect_rc 3 "$(p send $(via_proxy) --timeout 30 "$PING")"
+    stop_proxy
+    expect_err 'lost: HTTP 503 \(rid [0-9]+, 5 resends\)'
+    [[ $(grep -c '^resend rid=[0-9]* identical=yes$' "$PROXY_LOG") == 5 ]] ||
+        fail "not 5 identical resends: $(grep -E '^(fault|resend)' "$PROXY_LOG")"
+}
+
+t_bosh_desktop_profile_gives_up_a_request_after_wait_plus_5_s() {
+    local line ms
+    start_proxy --fault "hang:$PING_MATCH"
+    # wait 2: the request with the hung ping is given up after 2 + 5 s
+    # (perch's own profile: 2 + 10 s), resent, and the replay answers it;
+    # probe's record of that attempt says how long it was given
+    expect_rc 6 "$(p probe $(via_proxy) --bosh-profile desktop --bosh-wait 2 --duration 12 --json)"
+    stop_proxy
+    line=$(grep '"kind":"http"' "$OUT" | grep '"error":' | head -1)
+    [[ -n $line ]] || fail "no failed request in the probe's records"
+    ms=$(sed -n 's/.*"duration_ms":\([0-9]*\).*/\1/p' <<<"$line")
+    [[ -n $ms ]] && ((ms >= 6900 && ms < 9000)) ||
+        fail "given up after '$ms' ms, not wait + 5 s: $line"
+    grep -q '^resend rid=[0-9]* identical=yes$' "$PROXY_LOG" || fail "no identical resend"
+    grep -q 'action=replay' "$PROXY_LOG" || fail "no replay"
+    expect_out '"kind":"ping","rtt_ms":[0-9.]+'
+}
+
+t_bosh_profile_unknown_is_a_usage_error() {
+    expect_rc 2 "$(p send -j "agent@$DOMAIN" --bosh "$BOSH_HTTP_URL" --bosh-profile chrome "$PING")"
+    expect_err "bosh-profile: 'chrome' is not one of perch, desktop"
+}

@@ -320,6 +320,12 @@ t_simulate_rest_refuses_bad_options() {
     expect_err '--rest-port needs --rest-users FILE'
     expect_rc 2 "$(p simulate "${PUB[@]}" --rest-users "$WORK/rest-users")"
     expect_err 'go with --rest-port'
+    expect_rc 2 "$(p simulate "${PUB[@]}" --rest-host 127.0.0.2)"
+    expect_err 'go with --rest-port'
+    for a in 10.0.0.1 localhost 127.1 0.0.0.0; do
+        expect_rc 2 "$(p simulate "${PUB[@]}" --rest-port "$("$FREEPORT" 1)" --rest-users "$WORK/rest-users" --rest-host "$a" --count 1)"
+        expect_err "--rest-host: '$a' is not a loopback address \(127\.x\.y\.z\)"
+    done
     expect_rc 2 "$(p simulate "${PUB[@]}" --rest-port 1 --rest-users "$WORK/rest-users" --rest-cert "$CA_FILE")"
     expect_err '--rest-cert and --rest-key go together'
     cp "$WORK/rest-users" "$WORK/rest-users-open"

@@ -12,20 +12,21 @@ alive() {
     [[ ${stat%% *} != Z ]]
 }
 
-# http_ok PORT: the BOSH path answers 200 on plain HTTP.
+# http_ok PORT: the BOSH path answers 200 on plain HTTP (on PROSODY_ADDR,
+# default 127.0.0.1: the second node of a pair listens on 127.0.0.2).
 http_ok() {
     local line
     (
-        exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+        exec 3<>"/dev/tcp/${PROSODY_ADDR:-127.0.0.1}/$1" || exit 1
         printf 'GET /http-bind HTTP/1.0\r\nHost: %s\r\n\r\n' "$DOMAIN" >&3
         IFS= read -r -t 2 line <&3 || exit 1
         [[ $line =~ ^HTTP/1\.[01]\ 200 ]]
     ) 2>/dev/null
 }
 
-# tcp_ok PORT: something accepts connections on 127.0.0.1:PORT.
+# tcp_ok PORT: something accepts connections on PROSODY_ADDR:PORT.
 tcp_ok() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    (exec 3<>"/dev/tcp/${PROSODY_ADDR:-127.0.0.1}/$1") 2>/dev/null
 }
 
 # all_ports_ok: every port of the config answers.

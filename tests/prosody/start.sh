@@ -13,6 +13,13 @@
 # repository; `make build/tools/freeport` builds it). PROSODY_WITHOUT
 # names modules of the config to leave out ("time": a server without
 # XEP-0202).
+#
+# A second node of a pair (a Finesse cluster's secondary):
+#   PROSODY_ADDR=127.0.0.2     listen there instead of 127.0.0.1
+#   PROSODY_PORTS="C2S C2S_TLS HTTP HTTPS"  these ports, not free ones (the
+#                              first node's: same ports, another address)
+#   PROSODY_CERT_FROM=DIR      the certificate and key of the server started
+#                              in DIR (one CA file trusts both)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -21,6 +28,9 @@ FREEPORT=${FREEPORT:-$ROOT/build/tools/freeport}
 READY_SECONDS=15
 DOMAIN=localhost
 PUBSUB=pubsub.localhost
+ADDR=${PROSODY_ADDR:-127.0.0.1}
+FIXED_PORTS=${PROSODY_PORTS:-}
+CERT_FROM=${PROSODY_CERT_FROM:-}
 
 die() {
     echo "start.sh: $*" >&2
@@ -36,6 +46,8 @@ PERSIST=0
     echo "usage: start.sh DIR [--persist]" >&2
     exit 2
 }
+[[ $ADDR =~ ^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] ||
+    die "PROSODY_ADDR '$ADDR' is not a loopback address (127.x.y.z)"
 mkdir -p "$1"
 DIR=$(cd "$1" && pwd)
 # The path goes into Lua strings unescaped.
@@ -67,20 +79,32 @@ echo "tests/prosody/start.sh" >"$DIR/.perch-prosody"
 mkdir -p "$DIR/data" "$CERT_DIR"
 chmod 700 "$DIR/data" "$CERT_DIR"
 
-# --- certificate: self-signed, so it is its own CA file ---
-openssl req -x509 -newkey rsa:2048 -nodes -days 30 -sha256 \
-    -keyout "$KEY" -out "$CERT" -subj "/CN=$DOMAIN" \
-    -addext "subjectAltName=DNS:$DOMAIN,DNS:$PUBSUB,IP:127.0.0.1" \
-    >"$DIR/openssl.log" 2>&1 || {
-    cat "$DIR/openssl.log" >&2
-    die "openssl could not make the certificate"
-}
+# --- certificate: self-signed, so it is its own CA file; for both nodes
+# of a pair (127.0.0.1 and 127.0.0.2), so that a pair shares one ---
+if [[ -n $CERT_FROM ]]; then
+    if ! cp "$CERT_FROM/certs/localhost.crt" "$CERT" ||
+        ! cp "$CERT_FROM/certs/localhost.key" "$KEY"; then
+        die "no certificate to share in $CERT_FROM/certs"
+    fi
+else
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -sha256 \
+        -keyout "$KEY" -out "$CERT" -subj "/CN=$DOMAIN" \
+        -addext "subjectAltName=DNS:$DOMAIN,DNS:$PUBSUB,IP:127.0.0.1,IP:127.0.0.2" \
+        >"$DIR/openssl.log" 2>&1 || {
+        cat "$DIR/openssl.log" >&2
+        die "openssl could not make the certificate"
+    }
+fi
 chmod 600 "$KEY"
 
-# pick_ports: four free loopback ports from freeport.
+# pick_ports: four free loopback ports from freeport (or PROSODY_PORTS).
 pick_ports() {
     local p ports
-    mapfile -t ports < <("$FREEPORT" 4)
+    if [[ -n $FIXED_PORTS ]]; then
+        read -r -a ports <<<"$FIXED_PORTS"
+    else
+        mapfile -t ports < <("$FREEPORT" 4)
+    fi
     [[ ${#ports[@]} -eq 4 ]] || die "freeport gave ${#ports[@]} ports, wanted 4"
     for p in "${ports[@]}"; do
         [[ $p =~ ^[0-9]+$ ]] || die "freeport printed '$p'"
@@ -104,6 +128,7 @@ write_config() {
     t=${t//@C2S_TLS_PORT@/"$C2S_TLS_PORT"}
     t=${t//@HTTP_PORT@/"$HTTP_PORT"}
     t=${t//@HTTPS_PORT@/"$HTTPS_PORT"}
+    t=${t//@ADDR@/"$ADDR"}
     if ((PERSIST)); then
         t=${t//@PUBSUB_STORAGE@/'"internal" -- kept in data_path: restart.sh keeps it'}
     else
@@ -191,6 +216,7 @@ while :; do
         conflict=1
     fi
     ((conflict)) || break
+    [[ -z $FIXED_PORTS ]] || show_failure "PROSODY_PORTS in use on $ADDR"
     ((attempt < 3)) || show_failure "ports in use by another program, $attempt times"
     echo "start.sh: $(grep -m1 -o 'Failed to open server port.*' "$LOG"); retrying on other ports" >&2
     stop_server
@@ -210,16 +236,25 @@ pid=$(<"$PIDFILE")
     echo "# Written by tests/prosody/start.sh; source it."
     for v in PROSODY_PID PROSODY_DIR PROSODY_CONFIG PROSODY_LOG C2S_PORT \
         C2S_TLS_PORT HTTP_PORT HTTPS_PORT CA_FILE DOMAIN PUBSUB BOSH_HTTP_URL \
-        BOSH_HTTPS_URL WS_URL WSS_URL; do
+        BOSH_HTTPS_URL WS_URL WSS_URL PROSODY_ADDR; do
         case $v in
         PROSODY_DIR) val=$DIR ;;
         PROSODY_CONFIG) val=$CFG ;;
         PROSODY_LOG) val=$LOG ;;
         CA_FILE) val=$CERT ;;
-        BOSH_HTTP_URL) val=http://127.0.0.1:$HTTP_PORT/http-bind ;;
-        BOSH_HTTPS_URL) val=https://$DOMAIN:$HTTPS_PORT/http-bind ;;
-        WS_URL) val=ws://127.0.0.1:$HTTP_PORT/xmpp-websocket ;;
-        WSS_URL) val=wss://$DOMAIN:$HTTPS_PORT/xmpp-websocket ;;
+        PROSODY_ADDR) val=$ADDR ;;
+        BOSH_HTTP_URL) val=http://$ADDR:$HTTP_PORT/http-bind ;;
+        WS_URL) val=ws://$ADDR:$HTTP_PORT/xmpp-websocket ;;
+        # localhost is 127.0.0.1; another node by its address (in the SAN)
+        BOSH_HTTPS_URL | WSS_URL)
+            local_host=$DOMAIN
+            [[ $ADDR == 127.0.0.1 ]] || local_host=$ADDR
+            if [[ $v == WSS_URL ]]; then
+                val=wss://$local_host:$HTTPS_PORT/xmpp-websocket
+            else
+                val=https://$local_host:$HTTPS_PORT/http-bind
+            fi
+            ;;
         *) val=${!v} ;;
         esac
         printf 'export %s=%q\n' "$v" "$val"
@@ -233,4 +268,4 @@ pid=$(<"$PIDFILE")
 mv "$DIR/env.tmp" "$DIR/env"
 
 trap - EXIT INT TERM
-echo "prosody $PROSODY_PID ready: c2s $C2S_PORT, c2s direct TLS $C2S_TLS_PORT, http $HTTP_PORT, https $HTTPS_PORT; env in $DIR/env"
+echo "prosody $PROSODY_PID ready on $ADDR: c2s $C2S_PORT, c2s direct TLS $C2S_TLS_PORT, http $HTTP_PORT, https $HTTPS_PORT; env in $DIR/env"

@@ -342,6 +342,7 @@ log_format() {
     local bad
     bad=$(grep -vxE \
         -e 'req [0-9]+ rid=[^ ]+ len=[0-9]+ sha256=[0-9a-f]{64} outstanding=[0-9]+' \
+        -e 'create [0-9]+ rid=[^ ]+ hold=[^ ]+ ver=[^ ]+ wait=[^ ]+' \
         -e 'resp [0-9]+ rid=[^ ]+ status=[0-9]{3} len=[0-9]+ action=(pass|replay|status|terminate|delay|error|garble|split|cut|joined)' \
         -e 'fault [0-9]+ rid=[^ ]+ spec=[^ ]+' \
         -e 'resend rid=[^ ]+ identical=(yes|no)' \

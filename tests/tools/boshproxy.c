@@ -21,6 +21,8 @@
  *   status:MATCH:CODE      answer HTTP CODE with an empty body, without
  *                          forwarding. The next request with the same rid
  *                          is forwarded normally.
+ *   down:MATCH:CODE        as status, but every resend of that rid gets
+ *                          CODE too (the server stays down for it).
  *   terminate:MATCH:COND   answer 200 with a <body type='terminate'
  *                          condition='COND'/> without forwarding;
  *                          see-other-uri carries a <uri/>,
@@ -58,6 +60,8 @@
  *
  * The log FILE gets one line per event, flushed at once:
  *   req N rid=RID len=BYTES sha256=HEX outstanding=K
+ *   create N rid=RID hold=H ver=V wait=W  (before the req line of a
+ *                          session request, one without a sid)
  *   fault N rid=RID spec=SPEC
  *   resend rid=RID identical=yes|no
  *   held N rid=RID status=S len=BYTES
@@ -110,6 +114,7 @@
 enum fault_kind {
     F_HANG,
     F_STATUS,
+    F_DOWN,
     F_TERMINATE,
     F_DELAY,
     F_GARBLE,
@@ -189,6 +194,7 @@ struct watch {
     unsigned char *body;
     size_t len;
     struct xreq *held; /* hang: the request whose reply is replayed */
+    int down;          /* down: the status every resend gets; 0 none */
 };
 
 /* An upstream connection libevent left behind (a failed connect). */
@@ -276,9 +282,12 @@ static int is_space(unsigned char c)
 /* parse_rid: the rid attribute of the first element of the body (the
  * <body/> wrapper), or "-". Characters other than [A-Za-z0-9._-] become
  * '?', so that the log stays one word per field. */
-static void parse_rid(const unsigned char *b, size_t len, char out[RID_MAX + 1])
+/* The attribute name of the body's start tag into out ("-" when absent,
+ * characters other than [0-9A-Za-z._-] as '?'). */
+static void parse_attr(const unsigned char *b, size_t len, const char *name,
+                       char out[RID_MAX + 1])
 {
-    size_t i = 0, end, k;
+    size_t i = 0, end, k, nlen = strlen(name);
     unsigned char q;
 
     strcpy(out, "-");
@@ -295,11 +304,11 @@ static void parse_rid(const unsigned char *b, size_t len, char out[RID_MAX + 1])
     end = i;
     while (end < len && b[end] != '>')
         end++;
-    for (k = i + 1; k + 3 <= end; k++) {
+    for (k = i + 1; k + nlen <= end; k++) {
         size_t v;
-        if (!is_space(b[k - 1]) || memcmp(b + k, "rid", 3) != 0)
+        if (!is_space(b[k - 1]) || memcmp(b + k, name, nlen) != 0)
             continue;
-        v = k + 3;
+        v = k + nlen;
         while (v < end && is_space(b[v]))
             v++;
         if (v >= end || b[v] != '=')
@@ -325,6 +334,11 @@ static void parse_rid(const unsigned char *b, size_t len, char out[RID_MAX + 1])
         }
         return;
     }
+}
+
+static void parse_rid(const unsigned char *b, size_t len, char out[RID_MAX + 1])
+{
+    parse_attr(b, len, "rid", out);
 }
 
 /* --- requests --- */
@@ -783,12 +797,13 @@ fail:
 
 /* --- watches: rids whose resend is expected --- */
 
-static void watch_add(struct proxy *p, struct xreq *x, struct xreq *held)
+static struct watch *watch_add(struct proxy *p, struct xreq *x,
+                               struct xreq *held)
 {
     struct watch *w;
 
     if (strcmp(x->rid, "-") == 0)
-        return; /* a request without rid cannot be resent */
+        return NULL; /* a request without rid cannot be resent */
     w = xmalloc(sizeof *w);
     memset(w, 0, sizeof *w);
     strcpy(w->rid, x->rid);
@@ -801,6 +816,7 @@ static void watch_add(struct proxy *p, struct xreq *x, struct xreq *held)
         held->watched = 1;
     w->next = p->watches;
     p->watches = w;
+    return w;
 }
 
 /* watch_take: unlinks and returns the watch for rid, or NULL. */
@@ -855,6 +871,7 @@ static void terminate_body(const char *cond, struct evbuffer *out)
 static void apply_fault(struct xreq *x, struct fault *f)
 {
     struct proxy *p = x->p;
+    struct watch *wd;
 
     f->fired = 1;
     logline(p, "fault %lu rid=%s spec=%s", x->n, x->rid, f->spec);
@@ -866,6 +883,11 @@ static void apply_fault(struct xreq *x, struct fault *f)
         break;
     case F_STATUS:
         watch_add(p, x, NULL);
+        answer(x, f->code, NULL, NULL, 0, A_STATUS);
+        break;
+    case F_DOWN:
+        if ((wd = watch_add(p, x, NULL)) != NULL)
+            wd->down = f->code;
         answer(x, f->code, NULL, NULL, 0, A_STATUS);
         break;
     case F_TERMINATE: {
@@ -947,6 +969,22 @@ static void apply_fault(struct xreq *x, struct fault *f)
     }
 }
 
+/* A session request (no sid): the parameters the client asked for. */
+static void log_create(struct proxy *p, const struct xreq *x)
+{
+    char sid[RID_MAX + 1], hold[RID_MAX + 1], ver[RID_MAX + 1],
+        wait[RID_MAX + 1];
+
+    parse_attr(x->body, x->len, "sid", sid);
+    if (strcmp(sid, "-") != 0)
+        return;
+    parse_attr(x->body, x->len, "hold", hold);
+    parse_attr(x->body, x->len, "ver", ver);
+    parse_attr(x->body, x->len, "wait", wait);
+    logline(p, "create %lu rid=%s hold=%s ver=%s wait=%s", x->n, x->rid, hold,
+            ver, wait);
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct proxy *p = arg;
@@ -974,6 +1012,7 @@ static void on_request(struct evhttp_request *req, void *arg)
     parse_rid(x->body, x->len, x->rid);
     p->outstanding++;
     sha256_hex(x->body, x->len, hex);
+    log_create(p, x);
     logline(p, "req %lu rid=%s len=%zu sha256=%s outstanding=%d", x->n, x->rid,
             x->len, hex, p->outstanding);
     watch_client(x);
@@ -983,7 +1022,12 @@ static void on_request(struct evhttp_request *req, void *arg)
         int same = w->len == x->len &&
                    (x->len == 0 || memcmp(w->body, x->body, x->len) == 0);
         logline(p, "resend rid=%s identical=%s", x->rid, same ? "yes" : "no");
-        if (w->held) {
+        if (w->down) { /* still down: this resend fails too */
+            struct watch *again = watch_add(p, x, NULL);
+            if (again)
+                again->down = w->down;
+            answer(x, w->down, NULL, NULL, 0, A_STATUS);
+        } else if (w->held) {
             struct xreq *h = w->held;
             h->watched = 0;
             if (h->up_done) {
@@ -1137,6 +1181,11 @@ static void parse_fault(struct proxy *p, const char *spec)
             goto bad;
     } else if (klen == 6 && memcmp(spec, "status", 6) == 0) {
         f->kind = F_STATUS;
+        if (!arg || parse_long(arg, 100, 599, &v) != 0)
+            goto bad;
+        f->code = (int)v;
+    } else if (klen == 4 && memcmp(spec, "down", 4) == 0) {
+        f->kind = F_DOWN;
         if (!arg || parse_long(arg, 100, 599, &v) != 0)
             goto bad;
         f->code = (int)v;

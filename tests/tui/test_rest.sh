@@ -4,9 +4,10 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034,SC2153 # SIZE, CONN: lib.sh
 
-# rest_sim: agent 1001001 (a Prosody account too) and a simulator serving
-# the REST API over https; sets REST_PORT and AGENT_PW_FILE. The simulator
-# is stopped by PID when the test's shell exits.
+# rest_sim [ARG...]: agent 1001001 (a Prosody account too) and a simulator
+# serving the REST API over https, given ARGs too; sets REST_PORT and
+# AGENT_PW_FILE. The simulator is stopped by PID when the test's shell
+# exits.
 rest_sim() {
     local users=$TD/rest-users log=$TD/sim.err deadline
     prosodyctl --config "$PROSODY_CONFIG" register 1001001 "$DOMAIN" agentpw \
@@ -22,7 +23,7 @@ rest_sim() {
     "$PERCH" simulate "${PUB[@]}" --agents 2 --teams 1 --queues 1 --rate 50 \
         --no-outage --rest-port "$REST_PORT" --rest-users "$users" \
         --rest-cert "$CA_FILE" --rest-key "$PROSODY_DIR/certs/localhost.key" \
-        >"$TD/sim.out" 2>"$log" &
+        "$@" >"$TD/sim.out" 2>"$log" &
     SIM_PID=$!
     trap 'kill -TERM "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null' EXIT
     deadline=$((SECONDS + 15))
@@ -49,7 +50,6 @@ t_rest_request_pairs_with_its_answer_and_its_update_in_console() {
     expect_screen '→ rest/PUT id=[0-9a-f-]{36} /finesse/api/User/1001001 +<-> 202 in [0-9]+ ms, Update in [0-9]+ ms' || return
     id=$(grep -oE '→ rest/PUT id=[0-9a-f-]{36}' <<<"$SCREEN" | head -1 | sed 's/.*id=//')
     expect_screen "← rest/202 id=$id /finesse/api/User/1001001 +<-> reply in [0-9]+ ms"
-    expect_screen '← user 1001001 [A-Z_]+  message/headline id=[^ ]+ /finesse/api/User/1001001 +<-> Update of rest/PUT, [0-9]+ ms'
     # Console selected the answer: its detail is the status line
     wait_selected "← rest/202 id=$id" || return
     expect_screen '^(.*│)?HTTP 202 Accepted in [0-9]+ ms'
@@ -61,6 +61,8 @@ t_rest_request_pairs_with_its_answer_and_its_update_in_console() {
     expect_screen '^(.*│)?  <state>LOGIN</state>$'
     keys p
     wait_selected '← user 1001001 [A-Z_]+  message/headline .*<-> Update of rest/PUT' || return
+    # (checked selected: below a frozen selection it may be out of view)
+    expect_screen '← user 1001001 [A-Z_]+  message/headline id=[^ ]+ /finesse/api/User/1001001 +<-> Update of rest/PUT, [0-9]+ ms'
     keys Enter # the whole Update on the pane, paged to its end
     for _ in 1 2 3 4 5 6; do
         poll_screen "<requestId>$id</requestId>" 500 && break
@@ -82,5 +84,48 @@ t_rest_request_pairs_with_its_answer_and_its_update_in_console() {
     # nothing sent for a bad method or path
     type_line "/rest PATCH User/1"
     wait_screen "^/rest: not sent: 'PATCH' is not GET, PUT, POST or DELETE" || return
+    tui_quit
+}
+
+# The cluster: with --rest (or --alternate) the console GETs SystemInfo at
+# login, says so in Console, and the status bar names the node it is on
+# and its status; a SystemInfo Update changes the status.
+t_status_bar_names_the_cluster_node_and_its_status() {
+    rest_sim --primary 127.0.0.1 --secondary 127.0.0.2 || return
+    CONN=(-j "1001001@$DOMAIN" --password-file "$AGENT_PW_FILE" "${TCP[@]}"
+        --rest "https://localhost:$REST_PORT" --alternate 127.0.0.2)
+    SIZE=160x48
+    tui_start /finesse/api/SystemInfo || return
+    wait_screen '^ 1001001@localhost │ (TCP, TLS, verified|TLS) │ primary IN_SERVICE │ RTT' || return
+    wait_screen 'subscribed to /finesse/api/SystemInfo' || return
+    keys Escape 4
+    wait_active ' 4 Console ' || return
+    type_line '/filter SystemInfo'
+    wait_screen 'systeminfo refreshed from REST https://localhost:[0-9]+/finesse/api/SystemInfo \(200 in [0-9]+ ms\)' || return
+    expect_screen '← rest/200 +/finesse/api/SystemInfo +<-> reply in [0-9]+ ms'
+    kill -USR1 "$SIM_PID"
+    wait_screen '│ primary OUT_OF_SERVICE │ RTT' || return
+    kill -USR1 "$SIM_PID"
+    wait_screen '│ primary IN_SERVICE │ RTT' || return
+    tui_quit
+    # 80 columns: shortened
+    SIZE=80x24
+    tui_start || return
+    wait_screen '^ 1001001@localhost │ TCP, TLS, verified │ pri IN_SERVICE │ RTT' || return
+    tui_quit
+}
+
+# On the secondary of a pair (tests/prosody/cluster.sh): the status bar
+# says so, from that node's SystemInfo.
+t_status_bar_says_secondary_on_the_second_node_of_a_pair() {
+    # shellcheck source=tests/prosody/cluster.sh
+    source "$ROOT/tests/prosody/cluster.sh"
+    trap cluster_stop EXIT
+    cluster_start "$TD" || { fail "the cluster did not start"; return 1; }
+    CONN=(-j "1001001@$DOMAIN" --password-file "$CLUSTER_PW_FILE" -s 127.0.0.2
+        -p "$C2S_PORT" --ca-file "$CA_FILE" --rest "https://127.0.0.2:$CLUSTER_REST_PORT")
+    SIZE=160x48
+    tui_start || return
+    wait_screen '^ 1001001@localhost │ (TCP, TLS, verified|TLS) │ secondary IN_SERVICE │ RTT' || return
     tui_quit
 }

@@ -144,7 +144,8 @@ t_bosh_login_shows_its_requests_in_network() {
         keys Escape 5
         wait_active '	 5 Network ' || return
         wait_screen "BOSH $BOSH_HTTPS_URL, TLS, verified — ping RTT [0-9]+ ms" || return
-        expect_screen '^(.*│)?wait [0-9]+ s  hold 1  requests [0-9]+  polling [0-9]+ s'
+        # what the server sent (Prosody: inactivity 60), and the profile
+        expect_screen '^(.*│)?profile perch · server: wait [0-9]+ s  hold 1  requests [0-9]+  polling [0-9]+ s'
         expect_screen '^(.*│)?TIME +RID +STATUS +OUT +IN +MS'
         expect_screen ' Network [1-9][0-9]* of [1-9][0-9]* requests'
         expect_screen '^(.*│)?[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}  [0-9]+ +200 +[0-9]+ +[0-9]+ +[0-9]+ ' 'no request row with status 200'
@@ -212,6 +213,16 @@ t_network_shows_the_held_poll_and_opens_a_request() {
     expect_screen ' Network 0 of [1-9][0-9]* requests — filter: FAILED'
     type_line "/off"
     wait_screen '^Network: [1-9][0-9]* requests$' || return
+    tui_quit
+}
+
+t_bosh_desktop_profile_is_named_in_network_beside_what_the_server_sent() {
+    CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW --bosh "$BOSH_HTTPS_URL" --ca-file "$CA_FILE" --bosh-profile desktop)
+    SIZE=160x48
+    tui_start || return
+    wait_tree || return
+    keys Escape 5
+    wait_screen 'profile desktop · server: wait [0-9]+ s  hold 1  requests [0-9]+  polling [0-9]+ s  inactivity 60 s  maxpause [0-9]+ s  ver 1\.6' || return
     tui_quit
 }
 

@@ -24,6 +24,49 @@ bosh_body_build__session_creation_asks_hold_1_and_ver_1_6(void **state)
               "xmlns:xmpp='urn:xmpp:xbosh'/>");
 }
 
+static void
+bosh_body_build__desktop_profile_asks_what_the_desktop_does(void **state)
+{
+    const struct bosh_profile *d = bosh_profile_find("desktop");
+    struct bosh_request r = {.rid = 7, .to = "fin1.example"};
+    (void)state;
+    assert_non_null(d);
+    r.wait = d->wait;
+    r.ver = d->ver;
+    r.hold = d->hold;
+    build(&r, "<body rid='7' xmlns='http://jabber.org/protocol/httpbind' "
+              "content='text/xml; charset=utf-8' hold='1' to='fin1.example' "
+              "ver='1.9' wait='30' xml:lang='en' xmpp:version='1.0' "
+              "xmlns:xmpp='urn:xmpp:xbosh'/>");
+    /* given up after wait + 5 s; three resends 0.5, 2, 4.5 s apart */
+    assert_int_equal(d->margin_s, 5);
+    assert_int_equal(d->retries, 3);
+    /* an unanswered request too: the server is silent after the third */
+    assert_int_equal(d->silent_after, d->retries + 1);
+    assert_int_equal(d->pause_ms[0], 500);
+    assert_int_equal(d->pause_ms[1], 2000);
+    assert_int_equal(d->pause_ms[2], 4500);
+}
+
+static void bosh_profile_find__knows_perch_and_desktop_only(void **state)
+{
+    const struct bosh_profile *p = bosh_profile_find(NULL);
+    (void)state;
+    assert_string_equal(p->name, "perch");
+    assert_ptr_equal(bosh_profile_find(""), p);
+    assert_ptr_equal(bosh_profile_find("perch"), p);
+    assert_string_equal(p->ver, "1.6");
+    assert_int_equal(p->wait, 60);
+    assert_int_equal(p->margin_s, 10);
+    assert_int_equal(p->retries, 5);
+    /* unanswered within wait + 10 s: resent once, then a loss */
+    assert_int_equal(p->silent_after, 2);
+    assert_true(p->retries <= BOSH_PROFILE_MAX_RETRIES);
+    assert_null(bosh_profile_find("Desktop"));
+    assert_null(bosh_profile_find("desktop "));
+    assert_null(bosh_profile_find("chrome"));
+}
+
 static void bosh_body_build__carries_sid_and_stanzas(void **state)
 {
     const char *p = "<presence xmlns='jabber:client'/>";
@@ -259,6 +302,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(
             bosh_body_build__session_creation_asks_hold_1_and_ver_1_6),
+        cmocka_unit_test(
+            bosh_body_build__desktop_profile_asks_what_the_desktop_does),
+        cmocka_unit_test(bosh_profile_find__knows_perch_and_desktop_only),
         cmocka_unit_test(bosh_body_build__carries_sid_and_stanzas),
         cmocka_unit_test(bosh_body_build__restart_and_terminate),
         cmocka_unit_test(bosh_body_build__escapes_attribute_values),

@@ -4,6 +4,8 @@
 
 #include "xmpp/query.h"
 
+#include <math.h>
+
 #define T(utc)                                                                 \
     "<iq type='result' id='t1'><time "                                         \
     "xmlns='urn:xmpp:time'><tzo>Z</tzo><utc>" utc "</utc></time></iq>"
@@ -15,16 +17,19 @@ struct row {
     const char *name;
     const char *xml;
     int ok;
-    double want; /* ms, when ok */
+    double want;     /* ms, when ok */
+    double want_res; /* resolution, when ok */
 };
 
 static const struct row rows[] = {
-    {"query_time_reply__takes_whole_seconds_as_their_middle",
-     T("2026-11-22T01:21:15Z"), 1, BASE + 500},
+    {"query_time_reply__gives_whole_seconds_with_a_resolution_of_one_second",
+     T("2026-11-22T01:21:15Z"), 1, BASE, 1000},
     {"query_time_reply__reads_milliseconds", T("2026-11-22T01:21:15.123Z"), 1,
-     BASE + 123},
+     BASE + 123, 1},
+    {"query_time_reply__reads_tenths", T("2026-11-22T01:21:15.1Z"), 1,
+     BASE + 100, 100},
     {"query_time_reply__reads_a_zero_offset", T("2026-11-22T01:21:15+00:00"), 1,
-     BASE + 500},
+     BASE, 1000},
     {"query_time_reply__refuses_an_error_reply",
      "<iq type='error' id='t1'><time xmlns='urn:xmpp:time'><utc>"
      "2026-11-22T01:21:15Z</utc></time></iq>",
@@ -53,14 +58,15 @@ static void row(void **state)
 {
     const struct row *r = *state;
     xmpp_stanza_t *st = xmpp_stanza_new_from_string(ctx, r->xml);
-    double ms = -1;
+    double ms = -1, res = -1;
 
     assert_non_null(st);
     if (r->ok) {
-        assert_int_equal(query_time_reply(st, &ms), 0);
-        assert_true(ms == r->want);
+        assert_int_equal(query_time_reply(st, &ms, &res), 0);
+        assert_true(fabs(ms - r->want) < 0.01);
+        assert_true(res == r->want_res);
     } else {
-        assert_int_equal(query_time_reply(st, &ms), -1);
+        assert_int_equal(query_time_reply(st, &ms, &res), -1);
         assert_true(ms == -1); /* untouched */
     }
     xmpp_stanza_release(st);

@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "decode/decode.h"
+#include "cmd/simrest.h"
 #include "sim/sim.h"
 
 #include <jansson.h>
@@ -738,9 +739,31 @@ static void sim_rest__make_call_from_not_ready(void **state)
     fixture_done(f);
 }
 
+static void
+simrest_loopback__only_127_addresses_written_as_four_numbers(void **state)
+{
+    (void)state;
+    assert_true(simrest_loopback("127.0.0.1"));
+    assert_true(simrest_loopback("127.0.0.2"));
+    assert_true(simrest_loopback("127.255.255.254"));
+    assert_false(simrest_loopback("128.0.0.1"));
+    assert_false(simrest_loopback("0.0.0.0"));
+    assert_false(simrest_loopback("10.0.0.1"));
+    assert_false(simrest_loopback("localhost"));
+    assert_false(simrest_loopback("127.1")); /* inet_aton's short form */
+    assert_false(simrest_loopback("127.0.0.1 "));
+    assert_false(simrest_loopback("127.0.0.256"));
+    assert_false(simrest_loopback("::1"));
+    assert_false(simrest_loopback(""));
+    assert_false(simrest_loopback(NULL));
+}
+
 int main(void)
 {
     struct test_list l = {0};
+
+    tl_add(&l, "simrest_loopback__only_127_addresses_written_as_four_numbers",
+           simrest_loopback__only_127_addresses_written_as_four_numbers, NULL);
 
     TL_ROWS(&l, users_rows, users_row);
     tl_add(&l, "sim_rest_users_parse__refuses_a_long_line",
