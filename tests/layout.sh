@@ -37,7 +37,9 @@ mapfile -t core < <(find src -name '*.[ch]' | sort)
 mapfile -t app < <(find src/app -name '*.[ch]' | sort)
 mapfile -t ui < <(find ui -name '*.[ch]' | sort)
 pure=()
-for f in $(sed -n 's/^UI_PURE :=//p' Makefile); do
+# UI_PURE may go on over lines ending in a backslash
+for f in $(sed -n '/^UI_PURE :=/,/[^\\]$/p' Makefile |
+    sed 's/^UI_PURE :=//; s/\\$//'); do
     pure+=("$f" "${f%.c}.h")
 done
 
