@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+FUZZ_SECONDS=${FUZZ_SECONDS:-5}
 status=0
 suites=()
 total_passed=0
@@ -38,10 +38,38 @@ run_suite() {
     total_failed=$((total_failed + f))
 }
 
+# The integration and console suites wait on servers and screens far more
+# than they compute, and each has its own Prosody, ports and HOME: they run
+# at the same time, each into a log of its own, shown whole when both end.
+# CHECK_SERIAL=1 runs them one after the other.
+run_waiting_suites() {
+    if [[ -n ${CHECK_SERIAL:-} ]]; then
+        run_suite integration env PERCH=build/check/perch tests/integration/run.sh
+        run_suite tui env PERCH=build/check/perch tests/tui/run.sh
+        return
+    fi
+    local it tui it_pid tui_pid it_rc=0 tui_rc=0
+    it=$(mktemp) tui=$(mktemp)
+    env PERCH=build/check/perch tests/integration/run.sh >"$it" 2>&1 &
+    it_pid=$!
+    env PERCH=build/check/perch tests/tui/run.sh >"$tui" 2>&1 &
+    tui_pid=$!
+    wait "$it_pid" || it_rc=$?
+    wait "$tui_pid" || tui_rc=$?
+    run_suite integration show "$it" "$it_rc"
+    run_suite tui show "$tui" "$tui_rc"
+    rm -f "$it" "$tui"
+}
+
+# show LOG RC: a finished suite's log, and its exit status.
+show() {
+    cat "$1"
+    return "$2"
+}
+
 run_suite layout tests/layout.sh
 run_suite unit tests/unit/run.sh build/check/unit/test_*
-run_suite integration env PERCH=build/check/perch tests/integration/run.sh
-run_suite tui env PERCH=build/check/perch tests/tui/run.sh
+run_waiting_suites
 run_suite fuzz tests/fuzz/run.sh "$FUZZ_SECONDS" build/fuzz/fuzz_*
 
 echo "=== summary"

@@ -102,7 +102,7 @@ t_tpl_usage_and_theme_list() {
 # whole-pane view; arrows (which start with Escape) still move.
 t_escape_closes_the_help_the_dialogs_detail_and_the_whole_pane() {
     for SIZE in $SIZES17; do
-        tui_start --keep-ended 60 "$DIALOGS2" || return
+        tui_start --keep-ended 0 "$DIALOGS2" || return
         wait_screen "^subscribed to $DIALOGS2" || return
         keys '?'
         wait_screen '│ Keys' || return
