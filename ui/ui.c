@@ -151,7 +151,12 @@ static void banner_compute(void)
     struct buf b;
 
     buf_init(&b);
-    if (a->state == APP_RETRY) {
+    if (app_failover_doing(a) && a->state != APP_OFFLINE) {
+        /* the cluster's rules: what they are doing, and why it was lost */
+        buf_printf(&b, "%s", app_failover_doing(a));
+        if (a->state != APP_ONLINE && a->cause)
+            buf_printf(&b, " — %s", a->cause);
+    } else if (a->state == APP_RETRY) {
         double left = (a->retry_at_ms - loop_now_ms()) / 1000;
         /* what matters first: at 80 columns the cause may be cut */
         buf_printf(&b,

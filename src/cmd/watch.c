@@ -17,6 +17,7 @@
 #include "subs.h"
 #include "xmpp/pubsub.h"
 #include "xmpp/resync.h"
+#include "rest/failover.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -47,6 +48,13 @@ static const char help[] =
     "{\"kind\":\"session\",\"state\":\"lost\"|\"online\",\"cause\",\"attempt\"}"
     "\n"
     "lines, and the refetched items carry \"resync\":true.\n"
+    "\n"
+    "In a Finesse cluster (SystemInfo's primaryNode/secondaryNode, asked over\n"
+    "REST at each login with --rest or --alternate, or --alternate HOST) a\n"
+    "loss follows the desktop's failover rules: SystemInfo of both nodes is\n"
+    "asked and the node IN_SERVICE reached (the one watch was on while it\n"
+    "serves); OUT_OF_SERVICE moves it to the other node; session lines name\n"
+    "the node (\"host\", \"role\"). See FAILOVER in perch(1).\n"
     "\n"
     "      --full-jid          subscribe this connection's full JID (config\n"
     "                          full-jid = true), not the account's bare JID\n"
@@ -124,7 +132,11 @@ static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
                      xmpp_stanza_t *el)
 {
     struct watch *w = arg;
-    emit(w, decode_event(pubsub_event_kind_name(kind), node, el), 0);
+    json_t *ev = decode_event(pubsub_event_kind_name(kind), node, el);
+
+    if (w->r.failover) /* a SystemInfo names the pair, says the status */
+        failover_learn(w->r.failover, ev);
+    emit(w, ev, 0);
 }
 
 static void on_stanza(struct runner *r, xmpp_stanza_t *st)
@@ -226,18 +238,29 @@ static void resync(struct watch *w)
 
 /* ---- the session ---- */
 
+/* The cluster node watch is on, once a cluster is known; NULL. */
+static const char *node_host(struct runner *r)
+{
+    return r->failover && failover_known(r->failover)
+               ? failover_host(r->failover)
+               : NULL;
+}
+
 static void on_ready(struct runner *r, const char *bound)
 {
     struct watch *w = (struct watch *)r;
 
     if (r->logins > 1) {
+        const char *host = node_host(r);
+        const char *role = host ? failover_role(r->failover, host) : NULL;
         if (w->json)
             event_print_session(stdout, "online", NULL, link_attempt(r->link),
-                                -1, bound);
+                                -1, bound, host, role);
         fprintf(stderr,
-                "perch: online again as %s; the latest item of each node "
-                "follows\n",
-                bound);
+                "perch: online again as %s%s%s%s%s%s; the latest item of each "
+                "node follows\n",
+                bound, host ? " on " : "", host ? host : "", role ? " (" : "",
+                role ? role : "", role ? ")" : "");
         resync(w);
         return;
     }
@@ -263,11 +286,13 @@ static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
                     unsigned attempt, unsigned delay_ms)
 {
     struct watch *w = (struct watch *)r;
+    const char *host = node_host(r) ? failover_online_host(r->failover) : NULL;
     (void)why;
 
     if (w->json)
         event_print_session(stdout, "lost", cause, attempt, (long)delay_ms,
-                            NULL);
+                            NULL, host,
+                            host ? failover_role(r->failover, host) : NULL);
     perch_error("connection lost: %s; reconnecting in %.1f s (attempt %u)",
                 cause, delay_ms / 1000.0, attempt);
 }

@@ -142,6 +142,34 @@ static void conn_host__from_the_url_the_server_or_the_jid(void **state)
     }
 }
 
+/* The other node's URL: only the host changes. */
+static void conn_url_at__replaces_the_host_only(void **state)
+{
+    static const struct {
+        const char *url, *host, *want;
+    } cases[] = {
+        {"https://fin1.example:7443/http-bind/", "fin2.example",
+         "https://fin2.example:7443/http-bind/"},
+        {"https://u:p@fin1:8445", "127.0.0.2", "https://u:p@127.0.0.2:8445"},
+        {"wss://fin1/ws/?a=b#c", "fin2", "wss://fin2/ws/?a=b#c"},
+        {"ws://[::1]:5280/xmpp-websocket", "::2",
+         "ws://[::2]:5280/xmpp-websocket"},
+        {"ws://[::1]:5280/x", "[::3]", "ws://[::3]:5280/x"},
+        {"https://[::1", "fin2", "https://fin2"}, /* unclosed: all of it */
+        {"https://", "fin2", "https://fin2"},
+        {"no scheme", "fin2", "no scheme"},
+    };
+    size_t i;
+    char *url;
+    (void)state;
+
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        url = conn_url_at(cases[i].url, cases[i].host);
+        assert_string_equal(url, cases[i].want);
+        free(url);
+    }
+}
+
 #define IN CLUSTER_IN_SERVICE
 #define PART CLUSTER_PARTIAL_SERVICE
 #define OUT CLUSTER_OUT_OF_SERVICE
@@ -256,6 +284,8 @@ int main(void)
            cluster_role__both_nodes_the_same_host_is_unknown, NULL);
     tl_add(&l, "conn_host__from_the_url_the_server_or_the_jid",
            conn_host__from_the_url_the_server_or_the_jid, NULL);
+    tl_add(&l, "conn_url_at__replaces_the_host_only",
+           conn_url_at__replaces_the_host_only, NULL);
     tl_add(&l, "cluster_decide__follows_the_developer_guide",
            cluster_decide__follows_the_developer_guide, NULL);
     tl_add(&l, "cluster_answer_of__reads_statuses_and_refuses_others",
