@@ -70,8 +70,10 @@ static void on_online(void *arg, const char *bound, unsigned logins)
     app_resync(a);
     /* a cluster declared (REST or the other node given): which node and
      * its status from SystemInfo at once, not at its next Update */
-    if (a->cli->conn.rest || a->cli->conn.alternate)
-        app_rest_refresh(a, "/finesse/api/SystemInfo");
+    if (app_rest_known(a)) {
+        app_rest_refresh(a, "/finesse/api/SystemInfo", NULL);
+        a->rest_resync_due = 1; /* after the resync's items */
+    }
     app_ping(a);
     loop_timer_start(a->ping_timer, PING_EVERY_MS);
     app_changed(a, APP_CHANGED_STATUS);
@@ -392,9 +394,18 @@ static void failover_connect(void *arg, int moved)
     }
 }
 
+/* What the failover does: the banner's, and a line in Console each. */
 static void failover_changed(void *arg)
 {
-    app_changed(arg, APP_CHANGED_STATUS);
+    struct app *a = arg;
+    const char *doing = failover_doing(a->failover);
+
+    if (doing && (a->doing_said == NULL || strcmp(doing, a->doing_said))) {
+        free(a->doing_said);
+        a->doing_said = xstrdup(doing);
+        console_add(a->console, CONSOLE_INFO, doing);
+    }
+    app_changed(a, APP_CHANGED_STATUS);
 }
 
 static const struct failover_events app_failover_events = {
@@ -562,6 +573,7 @@ void app_free(struct app *a)
     free(a->jid);
     free(a->cause);
     free(a->trouble);
+    free(a->doing_said);
     free(a);
 }
 

@@ -114,6 +114,7 @@ struct app {
     int have_listed;
     json_t *resync_buf;         /* the node's items being fetched */
     unsigned long resync_items; /* items applied by the last resync */
+    int rest_resync_due;        /* the objects through REST at its end */
 
     struct recorder *recorder;  /* --record, or NULL */
     struct app_record *records; /* ring of APP_RECORDS */
@@ -135,6 +136,7 @@ struct app {
     long rate_second[APP_RATE_SECONDS + 1];
 
     struct failover *failover;    /* the cluster's rules (rest/failover.h) */
+    char *doing_said;             /* its last words put in Console */
     struct rest *rest;            /* made by the first /rest */
     struct rest_waits rest_waits; /* requests awaiting their Update */
     struct app_rest *rest_reqs;   /* requests of /rest not done yet */

@@ -91,6 +91,14 @@ fo_state() {
     expect_rc 0 "$(fo_rest "$1" PUT User/1001001 "<User><state>$2</state></User>")"
 }
 
+# fo_purge HOST NODE: the node's items removed on HOST's Prosody (a
+# Finesse node may keep none).
+fo_purge() {
+    expect_rc 0 "$(PUB_PW=$PUBLISHER_PASS p send -j "publisher@$DOMAIN" --password-env PUB_PW \
+        -s "$1" -p "$C2S_PORT" --ca-file "$CA_FILE" \
+        "<iq type='set' to='$PUBSUB'><pubsub xmlns='http://jabber.org/protocol/pubsub#owner'><purge node='$2'/></pubsub></iq>")"
+}
+
 # fo_watch NAME ARGS...: perch watch --json of the agent's node in the
 # background, from the primary; stdout $WORK/NAME.out, stderr NAME.err.
 fo_watch() {
@@ -112,13 +120,21 @@ fo_end() {
 
 # The primary's Prosody killed: watch (which learnt the pair from
 # SystemInfo over REST) finds the secondary IN_SERVICE and goes there; its
-# session line names it, an Update published there arrives.
+# session line names it; the secondary's node keeps no items, so the
+# agent's state after the move comes from REST (said on stderr); an
+# Update published there arrives.
 t_watch_moves_to_the_secondary_when_the_primary_prosody_dies() {
+    local online
     fo_setup || return
     fo_state 127.0.0.1 LOGIN
     fo_state 127.0.0.2 LOGIN
+    expect_rc 0 "$(fo_rest 127.0.0.2 PUT User/1001001 "<User><state>NOT_READY</state><reasonCodeId>13</reasonCodeId></User>")"
+    fo_purge 127.0.0.2 /finesse/api/User/1001001
     fo_watch killed
     wait_for "$WORK/killed.err" 'watching 1 node' 15 || return
+    # the first login's resync through REST, from the primary
+    wait_for "$WORK/killed.err" "refreshed User/1001001 from REST https://127.0.0.1:$CLUSTER_REST_PORT/finesse/api/User/1001001 \(200 in [0-9]+ ms\)" 10 || return
+    wait_for "$WORK/killed.out" '"resync":true,"node":"/finesse/api/User/1001001".*"state":"NOT_READY"' 10 || return
     fo_state 127.0.0.1 NOT_READY
     wait_for "$WORK/killed.out" '"state":"NOT_READY"' 10 || return
     kill -KILL "$PROSODY_PID"
@@ -127,6 +143,12 @@ t_watch_moves_to_the_secondary_when_the_primary_prosody_dies() {
     wait_for "$WORK/killed.out" '"kind":"session","state":"online".*"host":"127.0.0.2","role":"secondary"' 15 || return
     grep -q 'perch: online again as 1001001@localhost/.* on 127.0.0.2 (secondary)' "$WORK/killed.err" ||
         fail "stderr does not name the secondary: $(grep online "$WORK/killed.err")"
+    wait_for "$WORK/killed.err" "refreshed User/1001001 from REST https://127.0.0.2:$CLUSTER_REST_PORT/" 10 || return
+    online=$(line_no "$WORK/killed.out" '"kind":"session","state":"online"')
+    # REST's object: no pubsub item id
+    tail -n +"$online" "$WORK/killed.out" | grep -v '"item":' |
+        grep -q '"resync":true,"node":"/finesse/api/User/1001001",.*"state":"NOT_READY".*"reasonCodeId":"13"' ||
+        fail "the secondary's state did not come from REST after the move: $(tail -n +"$online" "$WORK/killed.out")"
     fo_state 127.0.0.2 READY
     wait_for_after "$WORK/killed.out" '"state":"online"' '"state":"READY"' 10 || return
     fo_end killed
