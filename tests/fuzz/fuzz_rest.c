@@ -48,7 +48,10 @@ static void path(const char *first, size_t len)
     /* a node (from the server's lists) as the REST object behind it */
     p = rest_node_object(line);
     CHECK(p == NULL || strncmp(p, "/finesse/api/", 13) == 0);
-    CHECK(p == NULL || strstr(p, "..") == NULL);
+    /* no dot segment: the URL is the object's, not another path's */
+    CHECK(p == NULL || (strstr(p, "/../") == NULL && strstr(p, "/./") == NULL &&
+                        strcmp(p + strlen(p) - 3, "/..") != 0 &&
+                        strcmp(p + strlen(p) - 2, "/.") != 0));
     free(p);
     p = rest_path(line, &cause);
     if (p == NULL) {
