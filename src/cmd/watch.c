@@ -60,7 +60,8 @@ static const char help[] =
     "base known (--rest, --alternate, a cluster), after every login the\n"
     "objects behind the watched nodes (User, User/Dialogs, Team, Queue,\n"
     "SystemInfo) are GET through REST and printed like their Updates,\n"
-    "marked resync (a Finesse node may keep no items).\n"
+    "marked resync (a Finesse node may keep no items; --count does not\n"
+    "count them).\n"
     "\n"
     "      --full-jid          subscribe this connection's full JID (config\n"
     "                          full-jid = true), not the account's bare JID\n"
@@ -130,7 +131,11 @@ static int watched(const struct watch *w, const char *node)
 }
 
 /* Prints ev (consumed) when its node is watched; counts what is printed. */
-static void emit(struct watch *w, json_t *ev, int resync)
+/* How emit prints: an event, a resync's item, or a resync's REST
+ * object (printed, never counted by --count: those count Updates). */
+enum emit_as { EMIT_EVENT, EMIT_ITEM, EMIT_REST };
+
+static void emit(struct watch *w, json_t *ev, enum emit_as as)
 {
     const char *node = json_string_value(json_object_get(ev, "node"));
 
@@ -138,10 +143,10 @@ static void emit(struct watch *w, json_t *ev, int resync)
         json_decref(ev);
         return;
     }
-    event_print_node(stdout, event_stamp_resync(ev, w->service, resync),
-                     w->json);
+    event_print_node(
+        stdout, event_stamp_resync(ev, w->service, as != EMIT_EVENT), w->json);
     json_decref(ev);
-    if (w->count && ++w->seen == w->count)
+    if (as != EMIT_REST && w->count && ++w->seen == w->count)
         runner_finish(&w->r, 0);
 }
 
@@ -153,7 +158,7 @@ static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
 
     if (w->r.failover) /* a SystemInfo names the pair, says the status */
         failover_learn(w->r.failover, ev);
-    emit(w, ev, 0);
+    emit(w, ev, EMIT_EVENT);
 }
 
 static void on_stanza(struct runner *r, xmpp_stanza_t *st)
@@ -200,7 +205,7 @@ static void on_got(void *arg, const struct rest_response *p)
             failover_learn(w->r.failover, ev);
         fprintf(stderr, "perch: refreshed %s from REST %s (%ld in %.0f ms)\n",
                 q->path + 13, p->url, p->status, p->ms);
-        emit(w, ev, 1);
+        emit(w, ev, EMIT_REST);
     }
     get_free(q);
 }
@@ -307,7 +312,7 @@ static void on_remade(void *arg, const char *node, const struct pubsub_sub *sub,
 static void on_item(void *arg, const char *node, xmpp_stanza_t *item)
 {
     struct watch *w = arg;
-    emit(w, decode_item(node, item), 1);
+    emit(w, decode_item(node, item), EMIT_ITEM);
 }
 
 static void on_resync_failed(void *arg, const char *what, const char *why)

@@ -224,6 +224,8 @@ static void on_answer(void *arg, const struct rest_response *p)
                       json_object_get(p->decoded, EVK_SYSTEMINFO),
                       EVK_STATUS)));
     if (login) {
+        if (a != CLUSTER_NO_ANSWER)
+            f->here_said = a;
         if (a != CLUSTER_NO_ANSWER && f->ev->systeminfo)
             f->ev->systeminfo(f->arg, p->decoded);
         if (f->online)
