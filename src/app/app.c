@@ -335,6 +335,23 @@ static struct transport *make_transport(void *arg)
                              failover_moved_host(a->failover));
 }
 
+/* An attempt now; one that cannot even start leaves the console offline
+ * with its cause. */
+static void start_attempt(struct app *a)
+{
+    char *cause = NULL;
+
+    a->state = APP_CONNECTING;
+    app_changed(a, APP_CHANGED_STATUS);
+    if (link_connect(a->link, &cause) != 0) {
+        keep_cause(a, cause);
+        free(cause);
+        a->state = APP_OFFLINE;
+        say_cause(a);
+        app_changed(a, APP_CHANGED_STATUS);
+    }
+}
+
 /* ---- the cluster (rest/failover.c) ---- */
 
 static struct rest *failover_rest(void *arg, const char *host, char **cause)
@@ -376,22 +393,13 @@ static void follow_node(struct app *a)
 static void failover_connect(void *arg, int moved)
 {
     struct app *a = arg;
-    char *cause = NULL;
 
     follow_node(a);
     if (moved && link_restart(a->link, "leaving the node for the other"))
         return; /* lost() follows, then the failover connects */
     if (a->state == APP_OFFLINE && !a->quitting)
         return; /* /disconnect meanwhile */
-    a->state = APP_CONNECTING;
-    app_changed(a, APP_CHANGED_STATUS);
-    if (link_connect(a->link, &cause) != 0) {
-        keep_cause(a, cause);
-        free(cause);
-        a->state = APP_OFFLINE;
-        say_cause(a);
-        app_changed(a, APP_CHANGED_STATUS);
-    }
+    start_attempt(a);
 }
 
 /* What the failover does: the banner's, and a line in Console each. */
@@ -579,19 +587,9 @@ void app_free(struct app *a)
 
 void app_connect(struct app *a)
 {
-    char *cause = NULL;
-
     if (a->state == APP_CONNECTING || a->state == APP_ONLINE)
         return;
-    a->state = APP_CONNECTING;
-    app_changed(a, APP_CHANGED_STATUS);
-    if (link_connect(a->link, &cause) != 0) {
-        keep_cause(a, cause);
-        free(cause);
-        a->state = APP_OFFLINE;
-        say_cause(a);
-        app_changed(a, APP_CHANGED_STATUS);
-    }
+    start_attempt(a);
 }
 
 void app_disconnect(struct app *a)

@@ -8,7 +8,6 @@
 #include "xmpp/backoff.h"
 #include "xmpp/jid.h"
 
-#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,20 +290,11 @@ static void connect_soon(struct failover *f, int moved_online)
     loop_timer_start(f->timer, 0);
 }
 
-static double random_unit(void)
-{
-    unsigned r = 0;
-
-    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
-        r = (unsigned)rand();
-    return (double)(r >> 8) / (double)(1u << 24);
-}
-
 /* Nobody to connect to now: the banner says why, the next round is
  * timed. */
 static void wait_round(struct failover *f, const char *why)
 {
-    unsigned delay = backoff_lost(&f->backoff, loop_now_ms(), random_unit());
+    unsigned delay = backoff_lost(&f->backoff, loop_now_ms(), backoff_random());
     char h[160], o[160];
     const char *other = f->asked_other;
 
@@ -417,6 +407,7 @@ int failover_lost(struct failover *f, unsigned delay_ms)
 void failover_online(struct failover *f)
 {
     f->online = 1;
+    f->moved_online = 0; /* a move that found no session to close */
     replace(&f->was, f->here);
     f->phase = PHASE_IDLE;
     f->here_failures = 0;

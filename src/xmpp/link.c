@@ -6,7 +6,6 @@
 #include "id.h"
 #include "jid.h"
 
-#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,16 +31,6 @@ struct link {
 static char *dup_or_null(const char *s)
 {
     return s ? xstrdup(s) : NULL;
-}
-
-/* A random number in [0, 1) for the jitter. */
-static double random_unit(void)
-{
-    unsigned r = 0;
-
-    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
-        r = (unsigned)rand();
-    return (double)(r >> 8) / (double)(1u << 24);
 }
 
 int link_fail_is_final(enum perch_fail why)
@@ -103,7 +92,7 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
         l->ev->closed(l->ev_arg, why, cause);
         return;
     }
-    delay = backoff_lost(&l->backoff, loop_now_ms(), random_unit());
+    delay = backoff_lost(&l->backoff, loop_now_ms(), backoff_random());
     l->retry_at_ms = loop_now_ms() + delay;
     loop_timer_start(l->retry_timer, delay);
     if (l->ev->lost)
