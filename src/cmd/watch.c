@@ -415,8 +415,11 @@ static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
         event_print_session(stdout, "lost", cause, attempt, (long)delay_ms,
                             NULL, host,
                             host ? failover_role(r->failover, host) : NULL);
-    perch_error("connection lost: %s; reconnecting in %.1f s (attempt %u)",
-                cause, delay_ms / 1000.0, attempt);
+    if (host) /* the failover's own lines say where and when */
+        perch_error("connection lost: %s (attempt %u)", cause, attempt);
+    else
+        perch_error("connection lost: %s; reconnecting in %.1f s (attempt %u)",
+                    cause, delay_ms / 1000.0, attempt);
 }
 
 static void on_removed(struct subs *s, int ok)
