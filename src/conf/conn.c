@@ -31,6 +31,7 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
         bcfg.insecure = o->insecure;
         bcfg.proxy = o->proxy;
         bcfg.wait = o->bosh_wait;
+        bcfg.timeout = o->bosh_timeout;
         bcfg.profile = bosh_profile_find(o->bosh_profile);
         t = bosh_new(loop, ctx, &bcfg);
     } else if (o->ws) {

@@ -1,11 +1,13 @@
 /*
  * BOSH transport. One held long poll while idle, paced when the server
- * answers it at once; stanzas batched onto the next request; never more
- * than the server's 'requests' in flight; responses (16 MiB at most)
- * handled in rid order, their stanzas handed over a batch a loop turn; a
- * response for another sid ends the session; a failed attempt is resent
- * byte for byte with the same rid, a bounded number of times. Every HTTP
- * attempt is reported as a transport record.
+ * answers it at once; stanzas batched onto the next request, which leaves
+ * at once while the poll is held; a response with stanzas is replaced by
+ * a new poll before they are read, so a burst does not wait a round trip;
+ * never more than the server's 'requests' (and the profile's) in flight;
+ * responses (16 MiB at most) handled in rid order, their stanzas handed over a
+ * batch a loop turn; a response for another sid ends the session; a failed
+ * attempt is resent byte for byte with the same rid, a bounded number of times.
+ * Every HTTP attempt is reported as a transport record.
  */
 #include "bosh.h"
 #include "base/buf.h"
@@ -15,7 +17,6 @@
 #include "http/curlev.h"
 #include "http/httptls.h"
 
-#include <assert.h>
 #include <curl/curl.h>
 #include <event2/event.h>
 #include <openssl/rand.h>
@@ -28,6 +29,10 @@
 
 #define CONNECT_TIMEOUT_MS 10000
 #define CLOSE_TIMEOUT_MS 3000
+
+/* Requests kept: the ones in flight and the answered ones waiting for an
+ * older rid's answer. */
+#define KEPT_MAX (2 * BOSH_MAX_REQUESTS)
 
 enum bosh_state { B_IDLE, B_CREATING, B_OPEN, B_CLOSING, B_CLOSED };
 
@@ -68,7 +73,8 @@ struct bosh {
     unsigned long long next_rid;   /* for the next new request */
     unsigned long long handle_rid; /* responses are handled in this order */
     struct transport_params params;
-    struct breq *inflight[BOSH_MAX_REQUESTS];
+    struct breq *inflight[KEPT_MAX]; /* in rid order; answered ones too
+                                        until handled */
     int ninflight;
 
     /* the response whose stanzas go to the session, a batch a turn */
@@ -232,29 +238,45 @@ static struct breq *new_request(struct bosh *b, int allow_empty)
     return r;
 }
 
+/* Requests the server has not answered yet (sent, or waiting to be
+ * resent). */
+static int open_requests(const struct bosh *b)
+{
+    int i, n = 0;
+
+    for (i = 0; i < b->ninflight; i++)
+        n += !b->inflight[i]->done;
+    return n;
+}
+
+/* The server's 'requests', within the profile's and perch's bounds. */
 static int request_limit(struct bosh *b)
 {
-    int limit = (int)b->params.requests;
+    unsigned limit = b->params.requests;
+
     if (b->state == B_CREATING || limit < 1)
         return 1;
-    return limit > BOSH_MAX_REQUESTS ? BOSH_MAX_REQUESTS : limit;
+    if (limit > b->cfg.profile->requests)
+        limit = b->cfg.profile->requests;
+    return limit > BOSH_MAX_REQUESTS ? BOSH_MAX_REQUESTS : (int)limit;
 }
 
 /* Sends what is queued if a slot is free, and keeps one poll held. */
 static void pump(struct bosh *b)
 {
     struct breq *r;
+    int open;
 
     if (b->state != B_OPEN && b->state != B_CLOSING &&
         !(b->state == B_CREATING && b->ninflight == 0))
         return;
-    while (b->ninflight < request_limit(b)) {
-        /* the held poll: one when none is in flight, none while paced */
-        r = new_request(b, b->ninflight == 0 && b->state != B_CLOSING &&
+    while ((open = open_requests(b)) < request_limit(b) &&
+           b->ninflight < KEPT_MAX) {
+        /* the held poll: one when none is open, none while paced */
+        r = new_request(b, open == 0 && b->state != B_CLOSING &&
                                !loop_timer_pending(b->pace_timer));
         if (r == NULL)
             return;
-        assert(b->ninflight < BOSH_MAX_REQUESTS);
         b->inflight[b->ninflight++] = r;
         start_attempt(r);
         if (b->state == B_CREATING)
@@ -298,11 +320,20 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     return size * n;
 }
 
+/* Seconds after which an attempt with no answer is given up: the
+ * server's wait (else the one asked) + the profile's margin, unless
+ * --bosh-timeout says. */
+static unsigned give_up_s(const struct bosh *b)
+{
+    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
+
+    return b->cfg.timeout ? b->cfg.timeout : wait + b->cfg.profile->margin_s;
+}
+
 static void start_attempt(struct breq *r)
 {
     struct bosh *b = r->b;
     CURL *e = curl_easy_init();
-    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
 
     buf_done(&r->resp);
     r->capped = 0;
@@ -324,8 +355,7 @@ static void start_attempt(struct breq *r)
     r->errbuf[0] = '\0';
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
-                     (long)(wait + b->cfg.profile->margin_s) * 1000L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)give_up_s(b) * 1000L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
@@ -391,7 +421,6 @@ static void retry(struct bosh *b, struct breq *r, const char *why)
 static void timed_out(struct bosh *b, struct breq *r, const char *why)
 {
     const struct bosh_profile *pf = b->cfg.profile;
-    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
 
     if (++r->timeouts < pf->silent_after) {
         retry(b, r, why);
@@ -401,13 +430,12 @@ static void timed_out(struct bosh *b, struct breq *r, const char *why)
         end_session(b, FAIL_SILENT,
                     xasprintf("connection to %s lost: no answer to rid %llu "
                               "within %u s, twice",
-                              b->cfg.url, r->rid, wait + pf->margin_s));
+                              b->cfg.url, r->rid, give_up_s(b)));
     else
         end_session(b, FAIL_SILENT,
                     xasprintf("connection to %s lost: no answer to rid %llu "
                               "within %u s, %u times",
-                              b->cfg.url, r->rid, wait + pf->margin_s,
-                              r->timeouts));
+                              b->cfg.url, r->rid, give_up_s(b), r->timeouts));
 }
 
 static void adopt_params(struct bosh *b, xmpp_stanza_t *body)
@@ -555,16 +583,22 @@ static void handle_response(struct bosh *b, struct breq *r)
 }
 
 /* The finished response with the rid to handle next, taken out of the
- * requests in flight; NULL when it has not come yet. */
+ * requests in flight; NULL when it has not come yet. A terminate body does
+ * not wait for older rids: the session is over, and their answers may
+ * never come. */
 static struct breq *next_in_order(struct bosh *b)
 {
     int i;
 
     for (i = 0; i < b->ninflight; i++) {
         struct breq *r = b->inflight[i];
-        if (r->done && r->rid == b->handle_rid) {
+        if (!r->done)
+            continue;
+        if (r->rid == b->handle_rid ||
+            (r->parsed && bosh_body_is(r->parsed, "terminate"))) {
             remove_inflight(b, r);
-            b->handle_rid = bosh_rid_next(r->rid);
+            if (r->rid == b->handle_rid)
+                b->handle_rid = bosh_rid_next(r->rid);
             return r;
         }
     }
@@ -591,7 +625,6 @@ static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
 {
     char why[CURL_ERROR_SIZE + 64];
     enum perch_fail kind = FAIL_NETWORK;
-    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
     char *cause;
 
     if (r->capped) /* curl's "Failure writing output" is our cap */
@@ -606,7 +639,7 @@ static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
         end_session(b, FAIL_TIMEOUT,
                     xasprintf("%s did not answer the BOSH session request "
                               "within %u s",
-                              b->cfg.url, wait + b->cfg.profile->margin_s));
+                              b->cfg.url, give_up_s(b)));
         return;
     }
     if (http_tls_refused(rc) ||
@@ -621,6 +654,29 @@ static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
         timed_out(b, r, why);
     else
         retry(b, r, why);
+}
+
+/* 1 when r's good answer carries stanzas for this open session and the
+ * profile replaces it at once: the server has more to say soon, so a new
+ * poll should be there while these are read. An empty answer is not
+ * replaced early (pace() may hold the next poll back), nor one that ends
+ * or is not for this session. */
+static int brings_stanzas(struct bosh *b, struct breq *r)
+{
+    const char *sid;
+    xmpp_stanza_t *c;
+
+    if (!b->cfg.profile->early_poll || b->state != B_OPEN ||
+        r->parsed == NULL || bosh_body_is(r->parsed, "terminate"))
+        return 0;
+    sid = xmpp_stanza_get_attribute(r->parsed, "sid");
+    if (sid != NULL && strcmp(sid, b->sid) != 0)
+        return 0;
+    for (c = xmpp_stanza_get_children(r->parsed); c;
+         c = xmpp_stanza_get_next(c))
+        if (!xmpp_stanza_is_text(c))
+            return 1;
+    return 0;
 }
 
 static void finished(struct bosh *b, struct breq *r, CURLcode rc)
@@ -667,6 +723,8 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
     }
     r->done = 1;
     trouble(b, NULL);
+    if (brings_stanzas(b, r))
+        pump(b); /* the next poll leaves before these are read */
     handle_in_order(b);
 }
 

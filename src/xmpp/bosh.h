@@ -15,6 +15,8 @@ struct bosh_config {
     int insecure;
     const char *proxy; /* NULL: curl's environment (http_proxy, …) */
     unsigned wait;     /* seconds a poll may be held; 0: the profile's */
+    unsigned timeout;  /* a request unanswered this long is given up; 0:
+                          the server's wait + the profile's margin */
     const struct bosh_profile *profile; /* NULL: perch's own */
 };
 
