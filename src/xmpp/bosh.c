@@ -43,8 +43,7 @@ struct breq {
     char *body; /* exactly what is (re)sent */
     size_t body_len;
     unsigned stanzas_out;
-    struct buf resp;
-    int capped; /* the response went past BOSH_MAX_RESPONSE */
+    struct curlev_body resp; /* at most BOSH_MAX_RESPONSE */
     char errbuf[CURL_ERROR_SIZE];
     long status;
     char date[64];
@@ -135,7 +134,7 @@ static void req_free(struct breq *r)
     if (r->parsed)
         xmpp_stanza_release(r->parsed);
     free(r->parse_error);
-    buf_done(&r->resp);
+    buf_done(&r->resp.buf);
     free(r->body);
     free(r);
 }
@@ -180,19 +179,19 @@ static void emit_record(struct bosh *b, struct breq *r, const char *error,
     rec.rid = r->rid;
     rec.bytes_out = r->body_len;
     rec.status = r->status;
-    rec.bytes_in = r->resp.len;
+    rec.bytes_in = r->resp.buf.len;
     rec.duration_ms = loop_now_ms() - r->start_ms;
     rec.stanzas_out = r->stanzas_out;
     rec.stanzas_in = stanzas_in;
     rec.empty = r->stanzas_out == 0 && stanzas_in == 0;
     rec.retries = r->retries;
-    rec.capped = r->capped;
+    rec.capped = r->resp.capped;
     rec.error = error;
     rec.date = r->date[0] ? r->date : NULL;
     rec.body_out = r->body;
     rec.body_out_len = r->body_len;
-    rec.body_in = r->resp.len ? r->resp.data : NULL;
-    rec.body_in_len = r->resp.len;
+    rec.body_in = r->resp.buf.len ? r->resp.buf.data : NULL;
+    rec.body_in_len = r->resp.buf.len;
     b->base.ev->record(b->base.ev_arg, &rec);
 }
 
@@ -286,19 +285,6 @@ static void pump(struct bosh *b)
 
 /* ---- curl plumbing ---- */
 
-static size_t on_body(char *data, size_t size, size_t n, void *arg)
-{
-    struct breq *r = arg;
-
-    /* counted after curl's decompression: a gzip bomb stops here */
-    if (r->resp.len + size * n > BOSH_MAX_RESPONSE) {
-        r->capped = 1;
-        return 0; /* curl fails the transfer: CURLE_WRITE_ERROR */
-    }
-    buf_append(&r->resp, data, size * n);
-    return size * n;
-}
-
 static size_t on_header(char *data, size_t size, size_t n, void *arg)
 {
     struct breq *r = arg;
@@ -335,8 +321,7 @@ static void start_attempt(struct breq *r)
     struct bosh *b = r->b;
     CURL *e = curl_easy_init();
 
-    buf_done(&r->resp);
-    r->capped = 0;
+    curlev_body_reset(&r->resp, BOSH_MAX_RESPONSE);
     r->status = 0;
     r->date[0] = '\0';
     r->start_ms = loop_now_ms();
@@ -347,8 +332,8 @@ static void start_attempt(struct breq *r)
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)r->body_len);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, b->headers);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, curlev_body_write);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &r->resp);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
@@ -627,7 +612,7 @@ static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
     enum perch_fail kind = FAIL_NETWORK;
     char *cause;
 
-    if (r->capped) /* curl's "Failure writing output" is our cap */
+    if (r->resp.capped) /* curl's "Failure writing output" is our cap */
         snprintf(why, sizeof why, "response larger than the %u MiB cap",
                  BOSH_MAX_RESPONSE >> 20);
     else
@@ -710,8 +695,8 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
                                                  : ""));
         return;
     }
-    r->parsed =
-        bosh_body_parse(b->ctx, r->resp.data, r->resp.len, &r->parse_error);
+    r->parsed = bosh_body_parse(b->ctx, r->resp.buf.data, r->resp.buf.len,
+                                &r->parse_error);
     if (r->parsed && bosh_body_is(r->parsed, "error")) {
         /* recoverable: the same request again (older ones are still in
          * flight and get their own answers) */
