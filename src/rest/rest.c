@@ -5,14 +5,13 @@
 #include "decode/decode.h"
 #include "http/curlev.h"
 #include "restmsg.h"
+#include "xmpp/transport.h"
 #include "xmpp/xmlstream.h"
 
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define CONNECT_TIMEOUT_MS 10000L
 
 struct rreq {
     struct rest *r;
@@ -200,7 +199,8 @@ static void configure(struct rest *r, struct rreq *q)
     curl_easy_setopt(e, CURLOPT_HEADERDATA, q);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, q->errbuf);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)TRANSPORT_CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);

@@ -27,9 +27,6 @@
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 
-#define CONNECT_TIMEOUT_MS 10000
-#define CLOSE_TIMEOUT_MS 3000
-
 /* Requests kept: the ones in flight and the answered ones waiting for an
  * older rid's answer. */
 #define KEPT_MAX (2 * BOSH_MAX_REQUESTS)
@@ -341,7 +338,8 @@ static void start_attempt(struct breq *r)
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)give_up_s(b) * 1000L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)TRANSPORT_CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     http_tls_apply(e, &b->tls);
@@ -812,7 +810,7 @@ static void bosh_close(struct transport *base)
     }
     b->state = B_CLOSING;
     b->terminate_pending = 1;
-    loop_timer_start(b->close_timer, CLOSE_TIMEOUT_MS);
+    loop_timer_start(b->close_timer, TRANSPORT_CLOSE_TIMEOUT_MS);
     pump(b);
 }
 

@@ -25,7 +25,6 @@
 #include <strings.h>
 #include <sys/time.h>
 
-#define CLOSE_TIMEOUT_MS 3000
 #define DEFAULT_PING_S 20
 #define MAX_REDIRECTS 3
 
@@ -612,7 +611,7 @@ static void ws_close(struct transport *base)
     }
     send_text(w, wsproto_close(), strlen(wsproto_close()));
     w->state = W_CLOSING;
-    loop_timer_start(w->close_timer, CLOSE_TIMEOUT_MS);
+    loop_timer_start(w->close_timer, TRANSPORT_CLOSE_TIMEOUT_MS);
 }
 
 static void ws_free(struct transport *base)

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <sys/time.h>
 
-#define CONNECT_TIMEOUT_MS 10000
 #define UPGRADE_TIMEOUT_MS 10000
 #define READ_CHUNK (16u << 10)
 #define READ_BUDGET (64u << 10)
@@ -393,7 +392,8 @@ struct wsconn *wsconn_new(struct loop *loop, const struct wsconn_config *cfg,
     curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)TRANSPORT_CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curlev_add_connect_only(c->multi, e);
     return c;
