@@ -9,8 +9,6 @@
 
 #include <jansson.h>
 
-#define CLEANUP_TIMEOUT_MS 5000
-
 /* A line for the user (ev->say). */
 void app_say(struct app *a, enum app_say level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -108,7 +108,7 @@ size_t app_release_all(struct app *a, int remove)
             a->pending++;
             sent++;
             app_unsubscribe_sub(a, nodes[k], subid ? subid : made,
-                                CLEANUP_TIMEOUT_MS);
+                                PUBSUB_CLEANUP_TIMEOUT_MS);
         }
         free(subid);
         free(nodes[k]);

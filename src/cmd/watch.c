@@ -26,8 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CLEANUP_TIMEOUT_MS 5000
-
 static const char help[] =
     "Usage: perch watch [CONN] [--service JID] [--full-jid] [--json]\n"
     "                   [--count N] [--duration S] [--no-reconnect]\n"
@@ -440,7 +438,7 @@ static void cleanup(struct runner *r)
     resync_cancel(w->resync);
     w->resync = NULL;
     loop_timer_stop(w->end_timer);
-    subs_remove(&w->subs, CLEANUP_TIMEOUT_MS, on_removed);
+    subs_remove(&w->subs, PUBSUB_CLEANUP_TIMEOUT_MS, on_removed);
 }
 
 static void on_end(void *arg)
