@@ -13,6 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The trust and proxy options, as every HTTP user takes them (strings
+ * borrowed from o). */
+static struct http_tls trust_of(const struct conn_opts *o)
+{
+    struct http_tls t;
+
+    t.ca_file = o->ca_file;
+    t.pin = o->pin;
+    t.insecure = o->insecure;
+    t.proxy = o->proxy;
+    return t;
+}
+
 struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
                                  const struct conn_opts *o)
 {
@@ -26,10 +39,7 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
         memset(&bcfg, 0, sizeof bcfg);
         bcfg.url = o->bosh;
         bcfg.domain = j.domain;
-        bcfg.ca_file = o->ca_file;
-        bcfg.pin = o->pin;
-        bcfg.insecure = o->insecure;
-        bcfg.proxy = o->proxy;
+        bcfg.tls = trust_of(o);
         bcfg.wait = o->bosh_wait;
         bcfg.timeout = o->bosh_timeout;
         bcfg.profile = bosh_profile_find(o->bosh_profile);
@@ -39,10 +49,7 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
         memset(&wcfg, 0, sizeof wcfg);
         wcfg.url = o->ws;
         wcfg.domain = j.domain;
-        wcfg.ca_file = o->ca_file;
-        wcfg.pin = o->pin;
-        wcfg.insecure = o->insecure;
-        wcfg.proxy = o->proxy;
+        wcfg.tls = trust_of(o);
         wcfg.ping_s = o->ws_ping;
         wcfg.follow_other_hosts = o->ws_follow_other_hosts;
         t = ws_new(loop, ctx, &wcfg);
@@ -205,10 +212,7 @@ struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
     cfg.base = base;
     cfg.user = j.local;
     cfg.password = password;
-    cfg.tls.ca_file = o->ca_file;
-    cfg.tls.pin = o->pin;
-    cfg.tls.insecure = o->insecure;
-    cfg.tls.proxy = o->proxy;
+    cfg.tls = trust_of(o);
     cfg.allow_plaintext_auth = o->allow_plaintext_auth;
     cfg.timeout_ms = timeout_ms;
     r = rest_new(loop, ctx, &cfg, cause);

@@ -41,11 +41,6 @@ struct rest {
     struct rreq *reqs;
 };
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 static void rreq_free(struct rreq *q)
 {
     if (q->easy) {
@@ -288,10 +283,7 @@ struct rest *rest_new(struct loop *loop, xmpp_ctx_t *ctx,
     r->base = xstrdup(cfg->base);
     r->user = xstrdup(cfg->user ? cfg->user : "");
     r->password = xstrdup(cfg->password ? cfg->password : "");
-    r->tls.ca_file = dup_or_null(cfg->tls.ca_file);
-    r->tls.pin = dup_or_null(cfg->tls.pin);
-    r->tls.insecure = cfg->tls.insecure;
-    r->tls.proxy = dup_or_null(cfg->tls.proxy);
+    http_tls_copy(&r->tls, &cfg->tls);
     r->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : REST_TIMEOUT_MS;
     r->multi = curlev_new(loop, on_done, r);
     return r;
@@ -311,9 +303,7 @@ void rest_free(struct rest *r)
     free(r->password);
     free(r->base);
     free(r->user);
-    free((char *)r->tls.ca_file);
-    free((char *)r->tls.pin);
-    free((char *)r->tls.proxy);
+    http_tls_done(&r->tls);
     free(r);
 }
 

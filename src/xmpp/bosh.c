@@ -62,7 +62,6 @@ struct bosh {
     enum bosh_state state;
 
     struct curlev *multi;
-    struct http_tls tls; /* points into cfg */
     struct curl_slist *headers;
 
     char *sid;
@@ -342,7 +341,7 @@ static void start_attempt(struct breq *r)
                      (long)TRANSPORT_CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    http_tls_apply(e, &b->tls);
+    http_tls_apply(e, &b->cfg.tls);
     curlev_add(b->multi, e);
 }
 
@@ -629,7 +628,7 @@ static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
         (b->state == B_CREATING &&
          (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
           rc == CURLE_SSL_CONNECT_ERROR))) {
-        cause = http_fail_cause(b->cfg.url, &b->tls, rc, r->errbuf, &kind);
+        cause = http_fail_cause(b->cfg.url, &b->cfg.tls, rc, r->errbuf, &kind);
         end_session(b, kind, cause);
         return;
     }
@@ -786,9 +785,10 @@ static const char *bosh_describe(struct transport *base)
     struct bosh *b = (struct bosh *)base;
     snprintf(b->describe, sizeof b->describe, "BOSH %s, %s", b->cfg.url,
              !bosh_secure(base) ? "NOT encrypted"
-             : b->cfg.insecure  ? "TLS, certificate NOT verified (--insecure)"
-             : b->cfg.pin       ? "TLS, pinned key"
-                                : "TLS, verified");
+             : b->cfg.tls.insecure
+                 ? "TLS, certificate NOT verified (--insecure)"
+             : b->cfg.tls.pin ? "TLS, pinned key"
+                              : "TLS, verified");
     return b->describe;
 }
 
@@ -831,9 +831,7 @@ static void bosh_free(struct transport *base)
     buf_done(&b->queue);
     free((char *)b->cfg.url);
     free((char *)b->cfg.domain);
-    free((char *)b->cfg.ca_file);
-    free((char *)b->cfg.pin);
-    free((char *)b->cfg.proxy);
+    http_tls_done(&b->cfg.tls);
     free(b->sid);
     free(b->cause);
     free(b);
@@ -869,11 +867,6 @@ static const struct transport_ops bosh_ops = {
     .pending = bosh_pending,
 };
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
                            const struct bosh_config *cfg)
 {
@@ -885,17 +878,11 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
     b->cfg = *cfg;
     b->cfg.url = xstrdup(cfg->url);
     b->cfg.domain = xstrdup(cfg->domain);
-    b->cfg.ca_file = dup_or_null(cfg->ca_file);
-    b->cfg.pin = dup_or_null(cfg->pin);
-    b->cfg.proxy = dup_or_null(cfg->proxy);
+    http_tls_copy(&b->cfg.tls, &cfg->tls);
     if (b->cfg.profile == NULL)
         b->cfg.profile = bosh_profile_find(NULL);
     if (b->cfg.wait == 0)
         b->cfg.wait = b->cfg.profile->wait;
-    b->tls.ca_file = b->cfg.ca_file;
-    b->tls.pin = b->cfg.pin;
-    b->tls.insecure = b->cfg.insecure;
-    b->tls.proxy = b->cfg.proxy;
     buf_init(&b->queue);
     b->multi = curlev_new(loop, on_done, b);
     b->headers =

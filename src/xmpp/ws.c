@@ -79,10 +79,10 @@ static double wall_now(void)
 
 static const char *trust_how(struct ws *w, int tls)
 {
-    return !tls              ? "NOT encrypted"
-           : w->cfg.insecure ? "TLS, certificate NOT verified (--insecure)"
-           : w->cfg.pin      ? "TLS, pinned key"
-                             : "TLS, verified";
+    return !tls                  ? "NOT encrypted"
+           : w->cfg.tls.insecure ? "TLS, certificate NOT verified (--insecure)"
+           : w->cfg.tls.pin      ? "TLS, pinned key"
+                                 : "TLS, verified";
 }
 
 /* ---- the connection ---- */
@@ -516,10 +516,7 @@ static void start_connect(struct ws *w)
     memset(&c, 0, sizeof c);
     c.url = &w->url;
     c.name = w->cfg.url;
-    c.ca_file = w->cfg.ca_file;
-    c.pin = w->cfg.pin;
-    c.proxy = w->cfg.proxy;
-    c.insecure = w->cfg.insecure;
+    c.tls = w->cfg.tls;
     w->state = W_CONNECTING;
     w->conn = wsconn_new(w->loop, &c, &conn_events, w);
 }
@@ -629,9 +626,7 @@ static void ws_free(struct transport *base)
     wsproto_url_done(&w->url);
     free((char *)w->cfg.url);
     free((char *)w->cfg.domain);
-    free((char *)w->cfg.ca_file);
-    free((char *)w->cfg.pin);
-    free((char *)w->cfg.proxy);
+    http_tls_done(&w->cfg.tls);
     free(w->move_to);
     free(w->cause);
     free(w);
@@ -648,11 +643,6 @@ static const struct transport_ops ws_ops = {
     .free = ws_free,
 };
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 struct transport *ws_new(struct loop *loop, xmpp_ctx_t *ctx,
                          const struct ws_config *cfg)
 {
@@ -665,9 +655,7 @@ struct transport *ws_new(struct loop *loop, xmpp_ctx_t *ctx,
     w->cfg = *cfg;
     w->cfg.url = xstrdup(cfg->url);
     w->cfg.domain = xstrdup(cfg->domain);
-    w->cfg.ca_file = dup_or_null(cfg->ca_file);
-    w->cfg.pin = dup_or_null(cfg->pin);
-    w->cfg.proxy = dup_or_null(cfg->proxy);
+    http_tls_copy(&w->cfg.tls, &cfg->tls);
     if (w->cfg.ping_s == 0)
         w->cfg.ping_s = DEFAULT_PING_S;
     w->move_ev = event_new(eb, -1, 0, on_move, w);

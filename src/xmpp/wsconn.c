@@ -374,10 +374,7 @@ struct wsconn *wsconn_new(struct loop *loop, const struct wsconn_config *cfg,
     c->fd = CURL_SOCKET_BAD;
     buf_init(&c->request);
     buf_init(&c->head);
-    c->tls.ca_file = cfg->ca_file;
-    c->tls.pin = cfg->pin;
-    c->tls.insecure = cfg->insecure;
-    c->tls.proxy = cfg->proxy;
+    c->tls = cfg->tls;
     c->multi = curlev_new(loop, on_done, c);
     c->resume_ev = evtimer_new(eb, on_resume, c);
     c->lost_ev = event_new(eb, -1, 0, on_lost, c);
