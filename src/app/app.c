@@ -507,6 +507,20 @@ double app_rate(const struct app *a)
     return (double)n / APP_RATE_SECONDS;
 }
 
+double app_rate_next_ms(const struct app *a)
+{
+    struct timespec ts;
+    int i;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    /* a second with events counts from its end for APP_RATE_SECONDS */
+    for (i = 0; i <= APP_RATE_SECONDS; i++)
+        if (a->rate_count[i] > 0 &&
+            a->rate_second[i] + APP_RATE_SECONDS >= (long)ts.tv_sec)
+            return 1000 - (double)ts.tv_nsec / 1e6;
+    return -1;
+}
+
 size_t app_subscription_count(const struct app *a)
 {
     return a->model.subscribed;
