@@ -713,7 +713,8 @@ static void frame(void *arg)
 }
 
 /* A time on screen changed: what shows it is drawn again (and nothing
- * else), now unless a frame is already on its way. */
+ * else), at the pace of the server's changes (a burst of events is not
+ * drawn more often for it). */
 static void tick(void *arg)
 {
     double now = loop_now_ms() + 1;
@@ -726,9 +727,7 @@ static void tick(void *arg)
             ui->panes[i].dirty = 1;
     if (ui->chrome_wake_ms > 0 && ui->chrome_wake_ms <= now)
         ui->chrome_dirty = 1;
-    if (ui->frame_pending)
-        return; /* it arms the next tick */
-    frame(NULL);
+    request_data_frame(); /* the frame arms the next tick */
 }
 
 /* ---- what the core reports ---- */
