@@ -11,13 +11,15 @@ VERSION := 0.1.0
 
 CC ?= cc
 FUZZ_CC ?= clang
-PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto libarchive
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS)) \
+PKGS := libstrophe libevent libevent_openssl libssl jansson inih expat libcrypto
+# loaded at their first use (src/base/lazylib.h): headers only at build time
+LAZY_PKGS := libcurl libarchive libgsasl
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS)) \
              -DPERCH_STROPHE_VERSION='"$(shell pkg-config --modversion libstrophe)"'
 # wslay: Debian's libwslay-dev ships no .pc file; pkg-config where there is
 # one, else the library by name.
 WSLAY_LIBS = $(shell pkg-config --libs libwslay 2>/dev/null || echo -lwslay)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) $(WSLAY_LIBS) -lm
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) $(WSLAY_LIBS) -lm -ldl
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-missing-field-initializers
