@@ -72,13 +72,6 @@ LAZY(CURLUcode, curl_url_set,
 
 /* An option's one argument, by the type its number says (curl.h's
  * CURLOPTTYPE_*, the same for the multi options). */
-union opt_arg {
-    long l;
-    void *p;
-    void (*f)(void);
-    curl_off_t o;
-};
-
 enum opt_kind { OPT_LONG, OPT_POINTER, OPT_FUNCTION, OPT_OFF_T };
 
 static enum opt_kind opt_kind(int option)
@@ -92,6 +85,23 @@ static enum opt_kind opt_kind(int option)
     return OPT_LONG;
 }
 
+/* rc = fn(h, option, the one argument ap holds, read as its type). */
+#define FORWARD_OPTION(rc, fn, h, option, ap)                                  \
+    switch (opt_kind((int)(option))) {                                         \
+    case OPT_LONG:                                                             \
+        rc = fn(h, option, va_arg(ap, long));                                  \
+        break;                                                                 \
+    case OPT_OFF_T:                                                            \
+        rc = fn(h, option, va_arg(ap, curl_off_t));                            \
+        break;                                                                 \
+    case OPT_FUNCTION:                                                         \
+        rc = fn(h, option, va_arg(ap, void (*)(void)));                        \
+        break;                                                                 \
+    default:                                                                   \
+        rc = fn(h, option, va_arg(ap, void *));                                \
+        break;                                                                 \
+    }
+
 CURLcode curl_easy_setopt(CURL *h, CURLoption option, ...)
 {
     FN(CURLcode, curl_easy_setopt, (CURL *, CURLoption, ...));
@@ -99,20 +109,7 @@ CURLcode curl_easy_setopt(CURL *h, CURLoption option, ...)
     CURLcode rc;
 
     va_start(ap, option);
-    switch (opt_kind((int)option)) {
-    case OPT_LONG:
-        rc = fn(h, option, va_arg(ap, long));
-        break;
-    case OPT_OFF_T:
-        rc = fn(h, option, va_arg(ap, curl_off_t));
-        break;
-    case OPT_FUNCTION:
-        rc = fn(h, option, va_arg(ap, void (*)(void)));
-        break;
-    default:
-        rc = fn(h, option, va_arg(ap, void *));
-        break;
-    }
+    FORWARD_OPTION(rc, fn, h, option, ap)
     va_end(ap);
     return rc;
 }
@@ -124,20 +121,7 @@ CURLMcode curl_multi_setopt(CURLM *m, CURLMoption option, ...)
     CURLMcode rc;
 
     va_start(ap, option);
-    switch (opt_kind((int)option)) {
-    case OPT_LONG:
-        rc = fn(m, option, va_arg(ap, long));
-        break;
-    case OPT_OFF_T:
-        rc = fn(m, option, va_arg(ap, curl_off_t));
-        break;
-    case OPT_FUNCTION:
-        rc = fn(m, option, va_arg(ap, void (*)(void)));
-        break;
-    default:
-        rc = fn(m, option, va_arg(ap, void *));
-        break;
-    }
+    FORWARD_OPTION(rc, fn, m, option, ap)
     va_end(ap);
     return rc;
 }
