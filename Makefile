@@ -205,7 +205,9 @@ bench-more: test-deps
 
 # --- fuzz targets (libFuzzer) ---
 # One compiler run per target over all its sources: every header counts.
-FUZZ_CORE := $(filter-out src/cmd/%.c src/app/%.c,$(CORE_SRC)) $(UI_PURE)
+# (ui/console_gist.c says events as the app does: src/app/app_gist.c)
+FUZZ_CORE := $(filter-out src/cmd/%.c src/app/%.c,$(CORE_SRC)) \
+             src/app/app_gist.c $(UI_PURE)
 FUZZ_HDR := $(wildcard src/*/*.h ui/*.h tests/fuzz/*.h)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) $(FUZZ_HDR) $(B)/fuzz/flags
 	@mkdir -p $(dir $@)
