@@ -11,13 +11,15 @@ VERSION := 0.1.0
 
 CC ?= cc
 FUZZ_CC ?= clang
-PKGS := libstrophe libevent libevent_openssl libssl libcurl libgsasl jansson inih expat libcrypto libarchive
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS)) \
+PKGS := libstrophe libevent libevent_openssl libssl jansson inih expat libcrypto
+# loaded at their first use (src/base/lazylib.h): headers only at build time
+LAZY_PKGS := libcurl libarchive libgsasl
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS)) \
              -DPERCH_STROPHE_VERSION='"$(shell pkg-config --modversion libstrophe)"'
 # wslay: Debian's libwslay-dev ships no .pc file; pkg-config where there is
 # one, else the library by name.
 WSLAY_LIBS = $(shell pkg-config --libs libwslay 2>/dev/null || echo -lwslay)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) $(WSLAY_LIBS) -lm
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) $(WSLAY_LIBS) -lm -ldl
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-missing-field-initializers
@@ -204,7 +206,9 @@ bench-more: test-deps
 # --- fuzz targets (libFuzzer) ---
 # The core is compiled once for all targets (with the fuzzer's coverage but
 # not its main), each target is its own file linked against those objects.
-FUZZ_CORE := $(filter-out src/cmd/%.c src/app/%.c,$(CORE_SRC)) $(UI_PURE)
+# (ui/console_gist.c says events as the app does: src/app/app_gist.c)
+FUZZ_CORE := $(filter-out src/cmd/%.c src/app/%.c,$(CORE_SRC)) \
+             src/app/app_gist.c $(UI_PURE)
 FUZZ_OBJ := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(FUZZ_CORE))
 FUZZ_CHK := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 .SECONDARY: $(FUZZ_OBJ)

@@ -244,6 +244,18 @@ void ui_title(WINDOW *w, int cols, const char *name, const char *info,
     wattrset(w, ui_attr(THEME_NORMAL));
 }
 
+void ui_duration_shown(char *out, size_t size, double ms)
+{
+    ui_duration(out, size, ms);
+    ui_wake_after(ui_duration_next(ms));
+}
+
+void ui_age_shown(char *out, size_t size, double ms)
+{
+    ui_age(out, size, ms);
+    ui_wake_after(ui_age_next(ms));
+}
+
 /* Adds A_DIM to every cell of w from row from on, keeping characters,
  * attributes and colours (a wide character is read once, at its first
  * cell). */

@@ -1,6 +1,7 @@
 /*
  * Agents: one row per agent with state (coloured), reason, pending state
- * and time in state ticking each second (drift-corrected by the model);
+ * and time in state ticking each second (drift-corrected by the model;
+ * the pane is drawn again when a shown time changes, ui_wake_after);
  * under it a row for each non-voice medium (Finesse's Media per MRD) it
  * has; counts by state in the title; s cycles the sort; /TEXT filters.
  */
@@ -147,6 +148,8 @@ static void collect(struct agents_pane *p)
 
     if (p->sorted_ms > 0 && mm->removed == p->removed_at &&
         (mm->events == p->sorted_at_events || now - p->sorted_ms < RESORT_MS)) {
+        if (mm->events != p->sorted_at_events) /* sorted when it is due */
+            ui_wake_after(p->sorted_ms + RESORT_MS - now);
         build_rows(p);
         return;
     }
@@ -193,7 +196,7 @@ static void since(char *out, size_t size, double change_ms, double now)
     if (t < 0)
         snprintf(out, size, "-");
     else
-        ui_duration(out, size, t);
+        ui_duration_shown(out, size, t);
 }
 
 /* STATE (coloured) TIME REASON PENDING: an agent's or a medium's. */
@@ -331,7 +334,6 @@ const struct pane_ops pane_agents = {
             "Under an agent, a row for each non-voice medium (chat, email…)\n"
             "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
     .deps = APP_CHANGED_AGENTS,
-    .ticks = 1,
     .init = agents_init,
     .done = agents_done,
     .draw = agents_draw,

@@ -250,6 +250,8 @@ static const char *gist_of(struct console_pane *p,
     size_t k = e->seq % GIST_CACHE;
     xmpp_stanza_t *st;
 
+    if (e->gist) /* the app decoded it already */
+        return e->gist;
     if (p->gists[k].seq == e->seq)
         return p->gists[k].gist;
     free(p->gists[k].gist);

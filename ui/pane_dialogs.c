@@ -75,7 +75,9 @@ static void collect(struct dialogs_pane *p, double now)
     while (map_next(&m->dialogs, &i, &key, &val)) {
         struct dialog *d = val;
         if (model_dialog_ended(d) && now - d->ended_ms >= m->ended_keep_ms)
-            continue; /* the model forgets it at its next expiry */
+            continue;              /* the model forgets it at its next expiry */
+        if (model_dialog_ended(d)) /* it leaves the list then */
+            ui_wake_after(d->ended_ms + m->ended_keep_ms - now);
         p->active += !model_dialog_ended(d);
         p->v[p->n++] = d;
     }
@@ -103,7 +105,8 @@ static void duration(const struct dialog *d, char *out, size_t size)
         snprintf(out, size, "-");
         return;
     }
-    ui_duration(out, size, model_wall_ms() + ui->app->model.drift_ms - start);
+    ui_duration_shown(out, size,
+                      model_wall_ms() + ui->app->model.drift_ms - start);
 }
 
 static const char *or_empty(const char *s)
@@ -170,7 +173,7 @@ static void draw_list(struct dialogs_pane *p, WINDOW *w, int rows, int cols,
 /* How long ago the pinned call ended: "4s". */
 static void ended_ago(const struct dialogs_pane *p, char *out, size_t size)
 {
-    ui_duration(out, size, loop_now_ms() - p->view.ended_ms);
+    ui_duration_shown(out, size, loop_now_ms() - p->view.ended_ms);
 }
 
 static void draw_detail(struct dialogs_pane *p, WINDOW *w, int rows, int cols)
@@ -261,7 +264,6 @@ const struct pane_ops pane_dialogs = {
             "Calls that end stay listed dim for --keep-ended seconds (30).\n"
             "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
     .deps = APP_CHANGED_DIALOGS,
-    .ticks = 1,
     .init = dialogs_init,
     .done = dialogs_done,
     .draw = dialogs_draw,

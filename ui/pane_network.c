@@ -17,6 +17,7 @@
 #include "xmpp/wsproto.h"
 #include "xmpp/xmlstream.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -233,7 +234,8 @@ static void ws_row(const struct transport_record *r, char *line, size_t size)
              what, r->error ? "  REFUSED: " : "", r->error ? r->error : "");
 }
 
-/* The requests the server holds now, each with its age (it ticks). */
+/* The requests the server holds now, each with its age (drawn again each
+ * second of the age while shown). */
 static void held(WINDOW *w, int y, int cols)
 {
     struct transport_pending v[HELD_MAX];
@@ -248,6 +250,7 @@ static void held(WINDOW *w, int y, int cols)
         clock_ms(v[i].start, when, sizeof when);
         buf_printf(&b, "%s rid %llu%s since %s, %.1f s", i ? ";" : "", v[i].rid,
                    v[i].poll ? " (long poll)" : "", when, now - v[i].start);
+        ui_wake_after(1000 - fmod((now - v[i].start) * 1000, 1000));
     }
     wmove(w, y, 0);
     wattrset(w, ui_attr(THEME_NETWORK_OK));
@@ -470,7 +473,6 @@ const struct pane_ops pane_network = {
             "f  freeze / follow    j/k, PgUp/PgDn, Home/End  move\n"
             "See docs/bosh.md and docs/websocket.md for the usual failures.\n",
     .deps = APP_CHANGED_NETWORK | APP_CHANGED_STATUS,
-    .ticks = 1,
     .init = network_init,
     .done = network_done,
     .draw = network_draw,

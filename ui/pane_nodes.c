@@ -146,7 +146,7 @@ static void nodes_draw(void *state, WINDOW *w, int rows, int cols, int focused)
                                                      : THEME_NORMAL));
         counts[0] = '\0';
         if (e && e->events) {
-            ui_duration(when, sizeof when, now - e->last_ms);
+            ui_age_shown(when, sizeof when, now - e->last_ms);
             snprintf(counts, sizeof counts, " %lu ev %s", e->events, when);
             right = (int)strlen(counts);
         }
@@ -268,7 +268,6 @@ const struct pane_ops pane_nodes = {
             "/TEXT  show only paths containing TEXT;  / alone clears\n"
             "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
     .deps = APP_CHANGED_NODES,
-    .ticks = 1,
     .init = nodes_init,
     .done = nodes_done,
     .draw = nodes_draw,

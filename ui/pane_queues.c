@@ -85,7 +85,8 @@ static void longest(char *out, size_t size, const struct queue_stats *st)
     if (t <= 0)
         snprintf(out, size, "-");
     else
-        ui_duration(out, size, model_wall_ms() + ui->app->model.drift_ms - t);
+        ui_duration_shown(out, size,
+                          model_wall_ms() + ui->app->model.drift_ms - t);
 }
 
 static void queues_draw(void *state, WINDOW *w, int rows, int cols, int focused)
@@ -133,7 +134,7 @@ static void queues_draw(void *state, WINDOW *w, int rows, int cols, int focused)
         stat(d, sizeof d, talking);
         stat(e, sizeof e, wrap);
         longest(lw, sizeof lw, st);
-        ui_duration(seen, sizeof seen, loop_now_ms() - q->updated_ms);
+        ui_duration_shown(seen, sizeof seen, loop_now_ms() - q->updated_ms);
         wmove(w, y, 0);
         wattrset(w, ui_attr(i == p->l.sel && focused ? THEME_SELECTION
                                                      : THEME_NORMAL));
@@ -158,7 +159,6 @@ const struct pane_ops pane_queues = {
             "out, internal), in wrap-up. The title: teams, system status.\n"
             "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move\n",
     .deps = APP_CHANGED_MODEL,
-    .ticks = 1,
     .init = queues_init,
     .done = queues_done,
     .draw = queues_draw,

@@ -1,6 +1,7 @@
 /*
  * perch [CONN] [NODE...]: the interactive console. Screen, layout, resize,
- * suspend, the frame timer, the status bar and the banner.
+ * suspend, the frame timer, the wake-up for times on screen, the status
+ * bar and the banner.
  */
 #include "ui.h"
 #include "ui_main.h"
@@ -17,6 +18,7 @@
 #include <event2/event.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <math.h>
 #include <readline/readline.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -128,6 +130,17 @@ void ui_redraw_all(void)
 {
     ui->full_redraw = 1;
     request_frame();
+}
+
+void ui_wake_after(double ms)
+{
+    double at;
+
+    if (ui->wake_slot == NULL || ms < 0)
+        return;
+    at = loop_now_ms() + ms;
+    if (*ui->wake_slot == 0 || at < *ui->wake_slot)
+        *ui->wake_slot = at;
 }
 
 void ui_say(int error, const char *fmt, ...)
@@ -439,9 +452,12 @@ static void draw_status(void)
     else
         f[SF_DRIFT][0] = '\0';
     snprintf(f[SF_RATE], sizeof f[0], "%.1f ev/s", app_rate(a));
+    ui_wake_after(app_rate_next_ms(a));
     snprintf(f[SF_SUBS], sizeof f[0], "%zu subs", app_subscription_count(a));
+    /* minutes: seconds would wake the console every second */
     localtime_r(&now, &tm);
-    strftime(f[SF_CLOCK], sizeof f[0], "%H:%M:%S", &tm);
+    strftime(f[SF_CLOCK], sizeof f[0], "%H:%M", &tm);
+    ui_wake_after(60000 - fmod(model_wall_ms(), 60000));
     for (i = 0; i < SF_N; i++)
         shown[i] = f[i][0] != '\0';
     for (k = 0;; k++) { /* " a │ b │ c" within the columns */
@@ -465,14 +481,29 @@ static void draw_status(void)
     wnoutrefresh(w);
 }
 
+/* ms until the banner's "reconnecting in N s" says another N; -1 none. */
+static double banner_next_ms(void)
+{
+    struct app *a = ui->app;
+    double left = a->retry_at_ms - loop_now_ms();
+
+    if (a->state != APP_RETRY || left <= 500)
+        return -1;
+    /* %.0f: N changes where left passes a half second */
+    return left - (floor((left - 500) / 1000) * 1000 + 500);
+}
+
 static void draw_chrome(void)
 {
+    ui->chrome_wake_ms = 0;
+    ui->wake_slot = &ui->chrome_wake_ms;
     if (ui->banner) {
         wbkgdset(ui->banner, ui_attr(THEME_BANNER_ERROR));
         wattrset(ui->banner, ui_attr(THEME_BANNER_ERROR));
         werase(ui->banner);
         wmove(ui->banner, 0, 0);
         ui_printf(ui->banner, " %s", banner_text);
+        ui_wake_after(banner_next_ms());
         wnoutrefresh(ui->banner);
     }
     if (ui->tabs)
@@ -486,6 +517,9 @@ static void draw_chrome(void)
         } else {
             if (loop_now_ms() - ui->message_ms > UI_MESSAGE_MS)
                 ui->message[0] = '\0'; /* faded */
+            else if (ui->message[0])
+                ui_wake_after(ui->message_ms + UI_MESSAGE_MS + 1 -
+                              loop_now_ms());
             wattrset(ui->msg, ui_attr(ui->message_error ? THEME_NETWORK_ERROR
                                                         : THEME_CONSOLE_INFO));
             ui_put_cut(ui->msg, ui->message, ui->cols);
@@ -502,6 +536,7 @@ static void draw_chrome(void)
             mvwaddstr(sepwin, y, 0, ui_sym_vline());
         wnoutrefresh(sepwin);
     }
+    ui->wake_slot = NULL;
 }
 
 /* The ? overlay: global keys, the focused pane's keys, the commands;
@@ -618,6 +653,26 @@ void ui_toggle_help(void)
     ui_redraw_all();
 }
 
+/* The tick at the first moment a time on screen changes; none when no
+ * time is shown. */
+static void arm_tick(void)
+{
+    double at = ui->chrome_wake_ms, now = loop_now_ms();
+    int i;
+
+    for (i = 0; i < P_N; i++)
+        if (visible(i) && ui->panes[i].wake_ms > 0 &&
+            (at == 0 || ui->panes[i].wake_ms < at))
+            at = ui->panes[i].wake_ms;
+    if (at == 0) {
+        loop_timer_stop(ui->tick_timer);
+        return;
+    }
+    /* a millisecond late rather than early: the text has changed then */
+    loop_timer_start(ui->tick_timer,
+                     at <= now ? 1 : (unsigned)ceil(at - now) + 1);
+}
+
 static void frame(void *arg)
 {
     int i;
@@ -644,7 +699,10 @@ static void frame(void *arg)
             continue;
         werase(p->win);
         ui->drawing_stale = (app_stale(ui->app) & p->ops->deps) != 0;
+        p->wake_ms = 0;
+        ui->wake_slot = &p->wake_ms;
         p->ops->draw(p->state, p->win, p->rows, p->cols, i == ui->focus);
+        ui->wake_slot = NULL;
         if (ui->drawing_stale)
             ui_dim(p->win, 1, p->rows, p->cols);
         ui->drawing_stale = 0;
@@ -661,19 +719,25 @@ static void frame(void *arg)
     ui->input_dirty = 0;
     doupdate();
     ui->frames++;
+    arm_tick();
 }
 
+/* A time on screen changed: what shows it is drawn again (and nothing
+ * else), at the pace of the server's changes (a burst of events is not
+ * drawn more often for it). */
 static void tick(void *arg)
 {
+    double now = loop_now_ms() + 1;
     int i;
     (void)arg;
 
     for (i = 0; i < P_N; i++)
-        if (visible(i) && ui->panes[i].ops->ticks)
+        if (visible(i) && ui->panes[i].wake_ms > 0 &&
+            ui->panes[i].wake_ms <= now)
             ui->panes[i].dirty = 1;
-    ui->chrome_dirty = 1;
-    request_data_frame();
-    loop_timer_start(ui->tick_timer, 1000);
+    if (ui->chrome_wake_ms > 0 && ui->chrome_wake_ms <= now)
+        ui->chrome_dirty = 1;
+    request_data_frame(); /* the frame arms the next tick */
 }
 
 /* ---- what the core reports ---- */
@@ -844,6 +908,9 @@ static void screen_start(void)
     noecho();
     nonl();
     intrflush(stdscr, FALSE);
+    /* input is libevent's: no poll of stdin amid a frame's output, which
+     * also flushed it in pieces (a write(2) a line) */
+    typeahead(-1);
     curs_set(1);
     if (has_colors()) {
         start_color();
@@ -915,7 +982,6 @@ static int run(const struct cli *c)
                          on_stdin, NULL);
     event_add(stdin_ev, NULL);
     ui_redraw_all();
-    loop_timer_start(u.tick_timer, 1000);
     if (!u.message[0])
         ui_say(0, "connecting to %s as %s…  (? keys, /help commands)",
                u.app->server, u.app->bare);

@@ -6,7 +6,10 @@
  * pane_ops; each pane keeps its own state behind a pointer. Changes mark
  * panes dirty; one frame timer (at most UI_FPS a second after a key,
  * UI_DATA_FPS for what the server sent) draws what is
- * dirty and calls doupdate() once.
+ * dirty and calls doupdate() once. There is no periodic tick: what draws a
+ * time that changes by itself (a duration, the clock) says when its text
+ * changes next (ui_wake_after), and one timer wakes the console then for
+ * the panes concerned only.
  */
 #ifndef PERCH_UI_H
 #define PERCH_UI_H
@@ -38,7 +41,6 @@ struct pane_ops {
     const char *name; /* "Nodes" */
     const char *keys; /* help: one "key  what" a line */
     unsigned deps;    /* APP_CHANGED_* bits that make it dirty */
-    int ticks;        /* redraw every second while visible */
     void *(*init)(void);
     void (*done)(void *state);
     /* Draws into w (rows x cols, already erased); focused: has the keys. */
@@ -58,6 +60,7 @@ struct pane {
     WINDOW *win; /* NULL when not on screen */
     int rows, cols;
     int dirty;
+    double wake_ms; /* loop clock when its text changes by itself; 0 never */
 };
 
 enum ui_layout_mode { LAYOUT_AUTO, LAYOUT_TABS, LAYOUT_WIDE };
@@ -86,6 +89,9 @@ struct ui {
     double last_frame_ms;
     unsigned long frames;
     struct loop_timer *frame_timer, *tick_timer;
+    double
+        chrome_wake_ms; /* as pane.wake_ms, for the banner, message, status */
+    double *wake_slot;  /* the wake_ms of what is being drawn, else NULL */
     int quitting, done;
     int drawing_stale; /* the pane being drawn shows data from before a loss */
 };
@@ -100,6 +106,9 @@ void ui_dirty_pane(int id);
 void ui_dirty_chrome(void); /* banner, tabs, message, status */
 void ui_dirty_input(void);
 void ui_redraw_all(void);
+/* While drawing: what is being drawn changes by itself in ms (a time on
+ * screen); the console wakes up then to draw it again. */
+void ui_wake_after(double ms);
 void ui_focus(int id);
 void ui_say(int error, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -145,6 +154,10 @@ void ui_put_pad(WINDOW *w, const char *s, int width);
 /* printf to the cursor, clipped to the rest of the line. */
 void ui_printf(WINDOW *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* ui_duration / ui_age of ms into out, waking the console when the text
+ * changes (ui_wake_after). */
+void ui_duration_shown(char *out, size_t size, double ms);
+void ui_age_shown(char *out, size_t size, double ms);
 /* Dims rows from..rows-1 of w (a stale pane), keeping its colours. */
 void ui_dim(WINDOW *w, int from, int rows, int cols);
 /* The pane's title row: name, then info, reversed when focused; "stale"

@@ -3,6 +3,7 @@
  * requests are in app_request.c, the resync after a login in
  * app_resync.c. */
 #include "app_internal.h"
+#include "app_gist.h"
 #include "base/buf.h"
 #include "decode/decode.h"
 #include "xmpp/jid.h"
@@ -79,16 +80,48 @@ static void on_online(void *arg, const char *bound, unsigned logins)
     app_changed(a, APP_CHANGED_STATUS);
 }
 
+/* A message's events as they are applied, and its Console gist. */
+struct dispatch {
+    struct app *a;
+    struct buf gist; /* the first event's words */
+    size_t n;
+};
+
 static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
                      xmpp_stanza_t *el)
 {
-    app_apply_event(arg, decode_event(pubsub_event_kind_name(kind), node, el));
+    struct dispatch *d = arg;
+    json_t *ev = decode_event(pubsub_event_kind_name(kind), node, el);
+
+    if (d->n++ == 0)
+        app_event_words(&d->gist, ev);
+    app_apply_event(d->a, ev);
+}
+
+/* The gist with the message's ring entry (the newest: the session records
+ * a stanza before handing it on, and a message gets no answer), as
+ * ui/console_gist.c would say it: the Console need not decode it again. */
+static void keep_gist(struct app *a, unsigned long seq, xmpp_stanza_t *st,
+                      struct dispatch *d)
+{
+    const struct console_entry *e = console_find(a->console, seq);
+    const char *type = xmpp_stanza_get_type(st);
+
+    if (e == NULL || e->dir != CONSOLE_IN || strcmp(e->name, "message") != 0 ||
+        strcmp(xmpp_stanza_get_name(st), "message") != 0 ||
+        (type && strcmp(type, "error") == 0) || d->gist.len == 0)
+        return;
+    if (d->n > 1)
+        buf_printf(&d->gist, " (+%zu more)", d->n - 1);
+    console_set_gist(a->console, seq, buf_steal(&d->gist));
 }
 
 static void on_stanza(void *arg, xmpp_stanza_t *st)
 {
     struct app *a = arg;
     const char *from = xmpp_stanza_get_from(st);
+    unsigned long seq = console_last_seq(a->console);
+    struct dispatch d = {.a = a};
 
     if (failover_stanza(a->failover, st)) {
         app_changed(a, APP_CHANGED_STATUS);
@@ -96,8 +129,12 @@ static void on_stanza(void *arg, xmpp_stanza_t *st)
     }
     if (from == NULL || !jid_equal(from, a->service))
         return;
-    if (pubsub_dispatch(st, on_event, a) > 0)
+    buf_init(&d.gist);
+    if (pubsub_dispatch(st, on_event, &d) > 0) {
+        keep_gist(a, seq, st, &d);
         app_flush_changes(a);
+    }
+    buf_done(&d.gist);
 }
 
 /* The cause on the message line: its first line — or, for an untrusted
@@ -631,6 +668,20 @@ double app_rate(const struct app *a)
             a->rate_second[i] >= sec - APP_RATE_SECONDS)
             n += a->rate_count[i];
     return (double)n / APP_RATE_SECONDS;
+}
+
+double app_rate_next_ms(const struct app *a)
+{
+    struct timespec ts;
+    int i;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    /* a second with events counts from its end for APP_RATE_SECONDS */
+    for (i = 0; i <= APP_RATE_SECONDS; i++)
+        if (a->rate_count[i] > 0 &&
+            a->rate_second[i] + APP_RATE_SECONDS >= (long)ts.tv_sec)
+            return 1000 - (double)ts.tv_nsec / 1e6;
+    return -1;
 }
 
 size_t app_subscription_count(const struct app *a)

@@ -213,6 +213,9 @@ const char *app_failover_doing(const struct app *a);
 
 /* Events per second over the last few whole seconds. */
 double app_rate(const struct app *a);
+/* ms until app_rate may change by itself (the next second while one with
+ * events is in or enters the window); -1 when it cannot. */
+double app_rate_next_ms(const struct app *a);
 /* The panes (APP_CHANGED_* bits) whose data is from before a loss and
  * not refreshed yet. */
 unsigned app_stale(const struct app *a);

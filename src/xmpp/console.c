@@ -37,7 +37,8 @@ static void drop_oldest(struct console *c)
     free(e->text);
     free(e->id);
     free(e->node);
-    e->text = e->id = e->node = NULL;
+    free(e->gist);
+    e->text = e->id = e->node = e->gist = NULL;
     c->head = (c->head + 1) % c->cap;
     c->count--;
     c->dropped++;
@@ -118,6 +119,7 @@ unsigned long console_add_take(struct console *c, enum console_dir dir,
     e->rtt_ms = 0;
     e->update = 0;
     e->update_ms = 0;
+    e->gist = NULL;
     c->count++;
     c->bytes += len;
     if (c->observer)
@@ -154,6 +156,18 @@ void console_pair(struct console *c, unsigned long request, unsigned long reply,
         a->pair = request;
         a->rtt_ms = rtt_ms;
     }
+}
+
+void console_set_gist(struct console *c, unsigned long seq, char *gist)
+{
+    struct console_entry *e = (struct console_entry *)console_find(c, seq);
+
+    if (e == NULL) {
+        free(gist);
+        return;
+    }
+    free(e->gist);
+    e->gist = gist;
 }
 
 void console_pair_update(struct console *c, unsigned long request,

@@ -37,6 +37,9 @@ struct console_entry {
      * set on both. */
     unsigned long update;
     double update_ms;
+    /* What it says in a few words when whoever handled it knew (the app's
+     * decoded events: app_gist.h); owned, NULL when not given. */
+    char *gist;
 };
 
 struct console;
@@ -64,6 +67,9 @@ void console_pair(struct console *c, unsigned long request, unsigned long reply,
  * be gone) with the time between them. */
 void console_pair_update(struct console *c, unsigned long request,
                          unsigned long update, double ms);
+/* Keeps gist (malloc'd, taken) with the entry seq; freed at once when
+ * that entry is gone. */
+void console_set_gist(struct console *c, unsigned long seq, char *gist);
 /* Calls cb after every add (one observer; NULL removes it). */
 typedef void (*console_added_cb)(void *arg, const struct console_entry *e);
 void console_observe(struct console *c, console_added_cb cb, void *arg);

@@ -488,6 +488,9 @@ static void on_sasl(struct session *s, xmpp_stanza_t *st)
         } else if (!sasl_done(s->sasl)) {
             give_up(s, FAIL_AUTH, "SASL success without the server's proof");
         } else {
+            /* over: its secrets (and GNU SASL, lazy_gsasl.c) go now */
+            sasl_free(s->sasl);
+            s->sasl = NULL;
             s->state = S_BIND;
             s->t->ops->restart(s->t);
         }

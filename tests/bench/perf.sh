@@ -263,7 +263,8 @@ idle() {
         die "Profanity did not log in: $(capture prof | grep -v '^ *$' | tail -3)"
     wait_for 30 grep -q ready "$WORK/idle.out" || die "count_receiver: $(cat "$WORK/idle.out")"
     wait_for 30 subscribed idle || die "the console did not subscribe"
-    # one agent on the console's screen: its time in state ticks each second
+    # one agent on the console's screen (in its state for days: the
+    # fixture's stateChangeTime)
     head -n 3 "$WORK/stream.xml" | publish
     wait_for 15 eval 'capture idle | grep -q 1001001' || die "the agent is not on screen"
     wait_for 10 settled "$cpid" || true

@@ -531,11 +531,36 @@ static void console__tells_its_observer_of_every_add(void **state)
     console_free(c);
 }
 
+/* A gist kept with its entry; a new one replaces it; one for an entry
+ * already dropped is freed (ASan says when not); dropping frees it. */
+static void console__keeps_a_gist_with_its_entry_until_dropped(void **state)
+{
+    struct console *c = console_new(2, 1000);
+    unsigned long first = console_add(c, CONSOLE_IN, "<message/>");
+    (void)state;
+
+    assert_null(console_find(c, first)->gist);
+    console_set_gist(c, first, xstrdup("user 1001001 READY"));
+    assert_string_equal(console_find(c, first)->gist, "user 1001001 READY");
+    console_set_gist(c, first, xstrdup("user 1001001 TALKING"));
+    assert_string_equal(console_find(c, first)->gist, "user 1001001 TALKING");
+    console_add(c, CONSOLE_IN, "<a/>");
+    assert_null(console_get(c, 1)->gist);
+    console_add(c, CONSOLE_IN, "<b/>"); /* drops the first */
+    assert_null(console_find(c, first));
+    console_set_gist(c, first, xstrdup("gone"));
+    assert_null(console_get(c, 0)->gist);
+    assert_null(console_get(c, 1)->gist);
+    console_free(c);
+}
+
 int main(void)
 {
     struct test_list l = {0};
 
     tl_add(&l, "console__starts_empty", console__starts_empty, NULL);
+    tl_add(&l, "console__keeps_a_gist_with_its_entry_until_dropped",
+           console__keeps_a_gist_with_its_entry_until_dropped, NULL);
     tl_add(&l, "console__keeps_text_direction_time_and_length",
            console__keeps_text_direction_time_and_length, NULL);
     tl_add(&l, "console__copies_the_text", console__copies_the_text, NULL);
