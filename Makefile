@@ -14,7 +14,15 @@ FUZZ_CC ?= clang
 PKGS := libstrophe libevent libevent_openssl libssl jansson inih expat libcrypto
 # loaded at their first use (src/base/lazylib.h): headers only at build time
 LAZY_PKGS := libcurl libarchive libgsasl
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS)) \
+# and the loader asks for the soname of the library built against (else
+# the one in src/base/lazy_*.c).
+soname_of = $(shell objdump -p $(shell pkg-config --variable=libdir $(1))/$(1).so \
+                2>/dev/null | awk '/SONAME/ {print $$2}')
+lazy_soname = $(if $(call soname_of,$(1)),-D$(2)='"$(call soname_of,$(1))"')
+LAZY_CFLAGS = $(call lazy_soname,libcurl,PERCH_SONAME_CURL) \
+              $(call lazy_soname,libarchive,PERCH_SONAME_ARCHIVE) \
+              $(call lazy_soname,libgsasl,PERCH_SONAME_GSASL)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS)) $(LAZY_CFLAGS) \
              -DPERCH_STROPHE_VERSION='"$(shell pkg-config --modversion libstrophe)"'
 # wslay: Debian's libwslay-dev ships no .pc file; pkg-config where there is
 # one, else the library by name.

@@ -7,7 +7,11 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-static struct lazylib archive_lib = {"libarchive.so.13", NULL, 0};
+/* The Makefile passes the soname of the library built against. */
+#ifndef PERCH_SONAME_ARCHIVE
+#define PERCH_SONAME_ARCHIVE "libarchive.so.13"
+#endif
+static struct lazylib archive_lib = {PERCH_SONAME_ARCHIVE, NULL, 0};
 
 /* name's pointer of type (ret (*)params), looked up once. */
 #define LAZY(ret, name, params, args)                                          \

@@ -10,7 +10,11 @@
 #include <curl/curl.h>
 #include <stdarg.h>
 
-static struct lazylib curl_lib = {"libcurl.so.4", NULL, 0};
+/* The Makefile passes the soname of the library built against. */
+#ifndef PERCH_SONAME_CURL
+#define PERCH_SONAME_CURL "libcurl.so.4"
+#endif
+static struct lazylib curl_lib = {PERCH_SONAME_CURL, NULL, 0};
 
 /* name's pointer of type (ret (*)params), looked up once. */
 #define FN(ret, name, params)                                                  \

@@ -8,7 +8,11 @@
 
 #include <gsasl.h>
 
-static struct lazylib gsasl_lib = {"libgsasl.so.18", NULL, 0};
+/* The Makefile passes the soname of the library built against. */
+#ifndef PERCH_SONAME_GSASL
+#define PERCH_SONAME_GSASL "libgsasl.so.18"
+#endif
+static struct lazylib gsasl_lib = {PERCH_SONAME_GSASL, NULL, 0};
 static unsigned live; /* contexts gsasl_init made and gsasl_done not ended */
 
 /* name's pointer of type (ret (*)params), looked up once a load. */
