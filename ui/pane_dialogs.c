@@ -103,7 +103,9 @@ static void duration(const struct dialog *d, char *out, size_t size)
         snprintf(out, size, "-");
         return;
     }
-    ui_duration(out, size, model_wall_ms() + ui->app->model.drift_ms - start);
+    ui_duration(out, size,
+                model_now_ms(&ui->app->model) + ui->app->model.drift_ms -
+                    start);
 }
 
 static const char *or_empty(const char *s)

@@ -85,7 +85,9 @@ static void longest(char *out, size_t size, const struct queue_stats *st)
     if (t <= 0)
         snprintf(out, size, "-");
     else
-        ui_duration(out, size, model_wall_ms() + ui->app->model.drift_ms - t);
+        ui_duration(out, size,
+                    model_now_ms(&ui->app->model) + ui->app->model.drift_ms -
+                        t);
 }
 
 static void queues_draw(void *state, WINDOW *w, int rows, int cols, int focused)
