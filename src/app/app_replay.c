@@ -52,7 +52,9 @@ struct app_replay {
     double anchor_ms, anchor_t; /* playing: anchor_t was shown then */
     int paused, ended;
     struct loop_timer *timer;
-    char **findings; /* said in Console at the end */
+    struct map asked; /* iq id -> struct asked: gets and sets fed, for
+                         their replies to pair with in Console */
+    char **findings;  /* said in Console at the end */
     size_t nfindings;
     /* while reading */
     struct evidence_feed *feed;
@@ -256,7 +258,6 @@ static void ws_item(struct app_replay *r, const struct evidence_rec *e)
         it->rec.body_out = it->body_out = dup_len(e->xml, e->xml_len);
     it->rec.body_in_len = e->in ? e->xml_len : 0;
     it->rec.body_out_len = e->in ? 0 : e->xml_len;
-    evidence_feed_record(r->feed, e);
 }
 
 /* The header of a recording: who, how, where; the Network pane's kind. */
@@ -307,10 +308,8 @@ static void on_record(void *arg, const struct evidence_rec *e)
             r->cli.conn.bosh = NULL;
             r->cli.conn.ws = xstrdup("(recorded)");
         }
-        if (r->fmt != EVIDENCE_RECORDING)
-            ws_item(r, e);
-        else
-            evidence_feed_record(r->feed, e);
+        ws_item(r, e);
+        evidence_feed_record(r->feed, e); /* a recording's: stanza lines */
         break;
     default:
         evidence_feed_record(r->feed, e);
@@ -440,6 +439,34 @@ static int load(struct app_replay *r, const char *data, size_t len,
 
 /* ---- playing ---- */
 
+struct asked {
+    unsigned long seq;
+    double t;
+};
+
+/* An iq get or set and its result or error pair up in Console (as the
+ * session's tracker pairs them live), with the recorded round trip. */
+static void pair(struct app_replay *r, const struct item *it, unsigned long seq)
+{
+    const char *name = xmpp_stanza_get_name(it->st);
+    const char *type = xmpp_stanza_get_type(it->st);
+    const char *id = xmpp_stanza_get_id(it->st);
+    struct asked *q;
+
+    if (name == NULL || strcmp(name, "iq") != 0 || type == NULL || id == NULL)
+        return;
+    if (!it->in && (!strcmp(type, "get") || !strcmp(type, "set"))) {
+        q = xmalloc(sizeof *q);
+        q->seq = seq;
+        q->t = it->t;
+        free(map_put(&r->asked, id, q));
+    } else if (it->in && (!strcmp(type, "result") || !strcmp(type, "error")) &&
+               (q = map_del(&r->asked, id)) != NULL) {
+        console_pair(r->a->console, q->seq, seq, (it->t - q->t) * 1000);
+        free(q);
+    }
+}
+
 static void feed(struct app_replay *r, const struct item *it)
 {
     struct app *a = r->a;
@@ -459,6 +486,7 @@ static void feed(struct app_replay *r, const struct item *it)
         seq = console_add_take(a->console, it->in ? CONSOLE_IN : CONSOLE_OUT,
                                text, len, &meta);
         console_set_time(a->console, seq, it->t);
+        pair(r, it, seq);
         if (it->in)
             app_take_stanza(a, it->st);
         break;
@@ -553,6 +581,8 @@ static void rewind_to_start(struct app_replay *r)
     a->model.removed = removed + 1; /* what the panes point at is gone */
     a->model.ended_keep_ms = keep;
     console_clear(a->console);
+    map_done(&r->asked, free);
+    map_init(&r->asked);
     app_records_clear(a);
     r->pos = 0;
     r->ended = 0;
@@ -678,6 +708,7 @@ struct app *app_new_replay(struct loop *loop, xmpp_ctx_t *ctx, const char *name,
     r->speed = speed;
     r->paused = 1;
     r->timer = loop_timer_new(loop, on_timer, r);
+    map_init(&r->asked);
     if (load(r, data, len, cause) != 0) {
         app_free(a);
         return NULL;
@@ -719,6 +750,7 @@ void app_replay_free(struct app_replay *r)
     for (i = 0; i < r->nfindings; i++)
         free(r->findings[i]);
     free(r->findings);
+    map_done(&r->asked, free);
     free(r->cli.conn.bosh);
     free(r->cli.conn.ws);
     free(r->name);

@@ -14,7 +14,7 @@ REPLAY_T0=1796119200 # 2026-12-01T10:00:00Z
 replay_start() {
     local file=$1 CONN=()
     shift
-    cp "$file" "$TD/" || return
+    cp "$file" "$TD/" || fail "cannot copy $file" || return
     tui_start replay "$@" "$(basename "$file")"
 }
 
@@ -42,7 +42,26 @@ t_replay_opens_a_recording_with_the_replay_bar() {
     # Console has the recorded stanzas at their recorded times
     keys 4
     wait_screen "^$(local_clock 0 100) ← user 1001001 NOT_READY" || return
+    # the help overlay says the replay's keys first
+    keys ?
+    wait_screen 'Replay:  space  pause/play    \.  one event' || return
+    keys Escape
+    wait_gone 'Replay:  space' || return
     tui_quit
+}
+
+# What is not evidence: the console does not open; the cause, exit 2.
+t_replay_of_what_is_not_evidence_says_why_and_exits_2() {
+    printf '{"log": [1, 2' >"$WORK/notahar.json"
+    replay_start "$WORK/notahar.json" || return
+    local deadline=$(($(now_us) + 10000000))
+    until perch_exited; do
+        (($(now_us) < deadline)) || { fail "perch still runs"; return 1; }
+        sleep 0.05
+    done
+    [[ $(<"$RCF") == 2 ]] || fail "exit $(<"$RCF"), expected 2"
+    grep -q 'notahar.json: not a HAR: not JSON at line 1' "$ERRF" ||
+        fail "stderr: $(cat "$ERRF")"
 }
 
 t_replay_pause_stops_the_position_and_step_feeds_one_event() {

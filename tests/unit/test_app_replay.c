@@ -289,6 +289,34 @@ static void replay__refuses_what_would_send(void **state)
     close_fx(&f);
 }
 
+static void replay__pairs_an_iq_and_its_reply_in_console(void **state)
+{
+    static const char rec[] =
+        "{\"time\":\"2026-12-01T10:00:00Z\",\"kind\":\"header\","
+        "\"format\":\"perch-recording\",\"version\":1}\n"
+        "{\"time\":\"2026-12-01T10:00:01.000Z\",\"kind\":\"stanza\","
+        "\"dir\":\"out\",\"xml\":\"<iq type='get' id='q1' to='s'><ping "
+        "xmlns='urn:xmpp:ping'/></iq>\"}\n"
+        "{\"time\":\"2026-12-01T10:00:01.250Z\",\"kind\":\"stanza\","
+        "\"dir\":\"in\",\"xml\":\"<iq type='result' id='q1' from='s'/>\"}\n";
+    struct fx f;
+    char *cause = NULL;
+    const struct console_entry *q, *a;
+    (void)state;
+
+    if (open_data(&f, rec, strlen(rec), &cause) == NULL)
+        fail_msg("%s", cause);
+    app_replay_goto(f.a, T0 + 2);
+    assert_int_equal(console_count(f.a->console), 3);
+    q = console_get(f.a->console, 1);
+    a = console_get(f.a->console, 2);
+    assert_int_equal(q->dir, CONSOLE_OUT);
+    assert_int_equal(q->pair, a->seq);
+    assert_int_equal(a->pair, q->seq);
+    assert_true(a->rtt_ms > 249.9 && a->rtt_ms < 250.1);
+    close_fx(&f);
+}
+
 struct refuse_row {
     const char *name, *data;
     const char *says;
@@ -339,6 +367,7 @@ int main(void)
     T(replay__har_gives_network_its_requests);
     T(replay__websocket_har_gives_its_frames);
     T(replay__refuses_what_would_send);
+    T(replay__pairs_an_iq_and_its_reply_in_console);
     TL_ROWS(&l, refuse_rows, refuse_row);
     return tl_run(&l, "app_replay", setup, teardown);
 }
