@@ -576,6 +576,8 @@ int app_pending(const struct app *a, struct transport_pending *out, int max)
 {
     struct transport *t;
 
+    if (a->replay)
+        return app_replay_pending(a, out, max);
     if (a->session == NULL || a->state == APP_OFFLINE)
         return 0;
     t = session_transport(a->session);

@@ -214,7 +214,7 @@ size_t app_subscription_count(const struct app *a);
 /* i = 0 the oldest kept; borrowed. */
 const struct app_record *app_record_get(const struct app *a, size_t i);
 /* The BOSH requests unanswered now (transport.h), at most max; 0 offline
- * or over TCP. */
+ * or over TCP. In a replay: those of the capture at the replay's time. */
 int app_pending(const struct app *a, struct transport_pending *out, int max);
 /* "TLS 1.3, verified" / "BOSH https://…": borrowed, or "" offline. */
 const char *app_transport_text(const struct app *a);
@@ -253,7 +253,8 @@ struct app *app_new_replay(struct loop *loop, xmpp_ctx_t *ctx, const char *name,
                            const char *data, size_t len, double speed,
                            const struct app_events *ev, void *arg,
                            char **cause);
-/* Plays (paused 0) or pauses (1). */
+/* Plays (paused 0) or pauses (1). The end pauses: after a /goto back,
+ * playing goes on from there. */
 void app_replay_pause(struct app *a, int paused);
 /* Feeds the next event; said (ev->say) when not paused or at the end. */
 void app_replay_step(struct app *a);

@@ -78,6 +78,10 @@ void app_records_clear(struct app *a);
 
 /* app_replay.c: ends a replay (app_free). NULL: nothing. */
 void app_replay_free(struct app_replay *r);
+/* app_replay.c: the requests of the capture started and not answered
+ * at the replay's time now (app_pending). */
+int app_replay_pending(const struct app *a, struct transport_pending *out,
+                       int max);
 /* app_replay.c: "replay of a HAR, nothing sent" (app_transport_text);
  * borrowed. */
 const char *app_replay_describe(const struct app *a);

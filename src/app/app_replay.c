@@ -519,6 +519,7 @@ static void reach_end(struct app_replay *r)
     if (r->ended)
         return;
     r->ended = 1;
+    r->paused = 1; /* a /goto back shows that moment; space plays on */
     for (i = 0; i < r->nfindings; i++)
         console_set_time(
             r->a->console,
@@ -686,6 +687,34 @@ void app_replay_view(struct app *a, struct app_replay_view *v)
     v->ended = r->ended;
     if (v->t > 0)
         a->model.clock_ms = v->t * 1000;
+}
+
+int app_replay_pending(const struct app *a, struct transport_pending *out,
+                       int max)
+{
+    const struct app_replay *r = a->replay;
+    double now;
+    size_t i;
+    int n = 0;
+
+    if (r == NULL || r->pos >= r->n)
+        return 0;
+    now = r->paused ? r->t
+                    : player_time_at(r->anchor_ms, r->anchor_t, loop_now_ms(),
+                                     r->speed, r->v[r->pos].t);
+    /* not fed yet: the requests answered after now; one started by then
+     * is held (a long poll's answer comes within its wait) */
+    for (i = r->pos; i < r->n && n < max && r->v[i].t < now + 3600; i++) {
+        const struct item *it = &r->v[i];
+        if (it->kind != ITEM_RECORD || it->rec.kind != TRANSPORT_HTTP ||
+            it->rec.start > now + SHOWN_LATE || !(it->rec.start > 0))
+            continue;
+        out[n].rid = it->rec.rid;
+        out[n].start = it->rec.start;
+        out[n].poll = it->rec.stanzas_out == 0;
+        n++;
+    }
+    return n;
 }
 
 const char *app_replay_describe(const struct app *a)

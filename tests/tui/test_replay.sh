@@ -128,10 +128,12 @@ t_replay_10x_and_max_reach_the_end_sooner() {
     ((ms > 3000)) || fail "10x reached the end in $ms ms: as fast as max"
     expect_screen '^end of capture: 9 events, 1 finding in Console; q quits'
     agent_state 1001002 LOGOUT || return
-    # again from the start (it plays on at 10x), then max
+    # the end paused it: again from the start, at max
     type_line "/goto $(local_clock 0)"
-    wait_screen "^at 2026-12-01 $(local_clock 0 000) [+-][0-9]{4}: event 1/9" || return
+    wait_screen "│ paused │ event 1/9 │ 10× │" || return
     keys +
+    wait_screen "│ paused │ event 1/9 │ max │" || return
+    keys Space
     start=$(now_us)
     wait_screen '│ end of capture │ event 9/9 │ max │' 3 || return
     ms=$((($(now_us) - start) / 1000))
@@ -152,6 +154,12 @@ t_replay_network_shows_the_recorded_requests_of_a_har() {
     expect_screen '(^|│)[0-9:]{8}\.000  101 +200 .* 1200 +0 +2 '
     expect_screen '(^|│)[0-9:]{8}\.400  103 +0 .*FAILED: net::ERR_CONNECTION_RESET'
     expect_screen '(^|│)[0-9:]{8}\.000  105 +404 .*FAILED: HTTP 404'
+    # back to when rid 102 was held: its age on the recorded clock
+    type_line "/goto $(date -d "@$((REPLAY_T0 - 3600 + 30))" +%H:%M:%S)"
+    wait_screen "held: rid 102 \(long poll\) since [0-9:]{8}\.300, 27\.7 s" || return
+    expect_screen ' Network 2 of 2 requests'
+    type_line "/goto $(date -d "@$((REPLAY_T0 - 3600 + 300))" +%H:%M:%S)"
+    wait_screen ' Network 7 of 7 requests' || return
     # the findings in Console at the end
     keys 4
     wait_screen '! finding at 2026-12-01 [0-9:.]+ [+-][0-9]{4}: gap — no request held for 108\.4 s' || return

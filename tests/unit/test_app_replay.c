@@ -209,6 +209,12 @@ static void replay__plays_to_the_end_at_max_speed(void **state)
     loop_run(f.loop); /* on_changed ends it at the end */
     assert_true(view(&f).ended);
     assert_string_equal(state_of(&f, "1001002"), "LOGOUT");
+    assert_true(view(&f).paused);   /* the end pauses */
+    app_replay_goto(f.a, T0 + 1.5); /* back: paused there */
+    assert_false(view(&f).ended);
+    assert_true(view(&f).paused);
+    assert_string_equal(state_of(&f, "1001001"), "READY");
+    assert_string_equal(state_of(&f, "1001002"), "READY");
     close_fx(&f);
 }
 
@@ -233,6 +239,29 @@ static void replay__har_gives_network_its_requests(void **state)
     assert_null(f.a->cli->conn.ws);
     assert_string_equal(state_of(&f, "47483648"), "READY");
     assert_non_null(strstr(app_transport_text(f.a), "HAR"));
+    close_fx(&f);
+}
+
+/* bosh.har: rid 102 is held from 09:00:02.300 for 60 s */
+static void replay__network_holds_the_requests_unanswered_then(void **state)
+{
+    struct fx f;
+    struct transport_pending p[4];
+    (void)state;
+
+    open_fixture(&f, "evidence/bosh.har");
+    app_replay_goto(f.a, T0 - 3600 + 30);
+    assert_int_equal(app_pending(f.a, p, 4), 1);
+    assert_int_equal(p[0].rid, 102);
+    assert_true(p[0].poll);
+    assert_true(p[0].start - (T0 - 3600 + 2.3) < 0.001);
+    app_replay_goto(f.a, T0 - 3600 + 62.5); /* answered; 103 failing */
+    assert_int_equal(app_pending(f.a, p, 4), 1);
+    assert_int_equal(p[0].rid, 103);
+    app_replay_goto(f.a, T0 - 3600 + 1); /* back: the first poll */
+    assert_int_equal(app_pending(f.a, p, 4), 1);
+    assert_int_equal(p[0].rid, 101);
+    assert_int_equal(app_pending(f.a, p, 0), 0);
     close_fx(&f);
 }
 
@@ -365,6 +394,7 @@ int main(void)
     T(replay__says_the_end_with_its_findings_in_console);
     T(replay__plays_to_the_end_at_max_speed);
     T(replay__har_gives_network_its_requests);
+    T(replay__network_holds_the_requests_unanswered_then);
     T(replay__websocket_har_gives_its_frames);
     T(replay__refuses_what_would_send);
     T(replay__pairs_an_iq_and_its_reply_in_console);
