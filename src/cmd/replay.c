@@ -183,7 +183,7 @@ static int replay_main(int argc, char **argv)
 
 const struct command cmd_replay_entry = {
     .name = "replay",
-    .summary = "replay a recording, a HAR or a SAZ through the decoders",
+    .summary = "the console (or lines) on a recording, a HAR or a SAZ",
     .help = help,
     .main_argv = replay_main,
 };

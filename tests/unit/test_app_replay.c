@@ -265,6 +265,48 @@ static void replay__network_holds_the_requests_unanswered_then(void **state)
     close_fx(&f);
 }
 
+static void replay__saz_gives_network_its_sessions(void **state)
+{
+    struct fx f;
+    (void)state;
+
+    open_fixture(&f, "evidence/bosh.saz");
+    app_replay_goto(f.a, T0 + 86400);
+    assert_int_equal(f.a->nrecords, 3);
+    assert_int_equal(app_record_get(f.a, 1)->r.rid, 101);
+    assert_int_equal(app_record_get(f.a, 1)->r.stanzas_in, 2);
+    assert_int_equal(f.a->records_failed, 1);
+    assert_string_equal(state_of(&f, "47483648"), "READY");
+    assert_string_equal(view(&f).format, "SAZ");
+    close_fx(&f);
+}
+
+/* Text has no times: its events one after the other, a note first. */
+static void replay__text_gives_its_events_in_order(void **state)
+{
+    struct fx f;
+    struct buf b;
+    char *cause = NULL;
+    (void)state;
+
+    buf_init(&b);
+    unit_fixture_append(&b, "finesse/user_not_ready_reason.stanza.xml");
+    unit_fixture_append(&b, "finesse/user_ready.stanza.xml");
+    if (open_data(&f, b.data, b.len, &cause) == NULL)
+        fail_msg("%s", cause);
+    buf_done(&b);
+    assert_int_equal(view(&f).total, 3);
+    assert_true(view(&f).first_t == 0);
+    app_replay_step(f.a); /* paused from the start */
+    app_replay_step(f.a);
+    assert_string_equal(state_of(&f, "1001001"), "NOT_READY");
+    assert_null(state_of(&f, "47483648"));
+    app_replay_step(f.a);
+    assert_string_equal(state_of(&f, "47483648"), "READY");
+    assert_non_null(strstr(console_get(f.a->console, 0)->text, "text"));
+    close_fx(&f);
+}
+
 static void replay__websocket_har_gives_its_frames(void **state)
 {
     struct fx f;
@@ -394,6 +436,8 @@ int main(void)
     T(replay__says_the_end_with_its_findings_in_console);
     T(replay__plays_to_the_end_at_max_speed);
     T(replay__har_gives_network_its_requests);
+    T(replay__saz_gives_network_its_sessions);
+    T(replay__text_gives_its_events_in_order);
     T(replay__network_holds_the_requests_unanswered_then);
     T(replay__websocket_har_gives_its_frames);
     T(replay__refuses_what_would_send);
