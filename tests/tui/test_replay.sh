@@ -192,3 +192,36 @@ t_replay_says_sending_is_not_available() {
     wait_screen 'connect: not available in replay' || return
     tui_quit
 }
+
+# End to end: the console records a session against the harness's Prosody
+# (--record), then replays it: the published states come back, and /goto
+# to the recorded time of the first shows it.
+t_replay_of_a_console_recording_made_here_shows_what_was_published() {
+    local rec=$TD/rec/console.jsonl line iso clock
+    mkdir -p "$TD/rec"
+    tui_start --record "$rec" "$USER1" || return
+    wait_screen "^subscribed to $USER1 " || return
+    publish $USER1 user_not_ready_reason || return
+    wait_screen '^1001001  Ada Lovelace +1001001 +NOT_READY ' || return
+    publish $USER1 user_ready_1001001 "s/<stateChangeTime>[^<]*</<stateChangeTime>$(iso_ago 1)</" || return
+    wait_screen '^1001001  Ada Lovelace +1001001 +READY ' || return
+    tui_quit || return
+    line=$(grep -m1 '"dir":"in".*NOT_READY' "$rec") ||
+        fail "no NOT_READY stanza in the recording" || return
+    iso=${line#*\"time\":\"}
+    iso=${iso%%\"*}
+    clock=$(date -d "$iso" +%H:%M:%S.%3N) || fail "time '$iso'" || return
+    replay_start "$rec" || return
+    # the session lasted a few seconds: played at 1x to its end
+    wait_screen '│ end of capture │ event ([0-9]+)/\1 │ 1× │' 20 || return
+    wait_screen '^1001001  Ada Lovelace +1001001 +READY ' || return
+    type_line "/goto $clock"
+    wait_screen "$clock [+-][0-9]{4} │ paused │" || return
+    wait_screen '^1001001  Ada Lovelace +1001001 +NOT_READY .*Lunch' || return
+    keys 4
+    wait_screen "→ subscribe .*1001001" || return
+    expect_screen "← user 1001001 NOT_READY"
+    keys 5
+    wait_screen 'one TCP stream: no HTTP requests to show' || return
+    tui_quit
+}
