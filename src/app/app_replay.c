@@ -371,6 +371,14 @@ static int by_time(const void *x, const void *y)
  * a double, and the panes cut times to the millisecond. */
 #define SHOWN_LATE 5e-7
 
+/* The years a time may have (to 9999-12-31): others are unknown. */
+#define LAST_TIME 253402300799.0
+
+static int known(double t)
+{
+    return t > 0 && t <= LAST_TIME;
+}
+
 /* Unknown times take the one before (a damaged entry, text), then the
  * timeline in recorded order. */
 static void sort_items(struct app_replay *r)
@@ -379,6 +387,10 @@ static void sort_items(struct app_replay *r)
     size_t i;
 
     for (i = 0; i < r->n; i++) {
+        if (!known(r->v[i].t))
+            r->v[i].t = 0;
+        if (!known(r->v[i].rec.start))
+            r->v[i].rec.start = 0;
         if (r->v[i].t > 0)
             last = r->v[i].t += SHOWN_LATE;
         else

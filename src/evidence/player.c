@@ -11,6 +11,7 @@
 #include <time.h>
 
 #define HOUR_MS 3600000.0
+#define LAST_TIME 253402300799.0 /* 9999-12-31T23:59:59Z */
 
 static const double presets[] = {1, 10}; /* then PLAYER_MAX */
 #define NPRESETS (sizeof presets / sizeof presets[0])
@@ -110,11 +111,14 @@ static int parse_clock(const char *s, int *h, int *m, double *sec)
 /* That clock time on the local day of day_t. */
 static double on_day(double day_t, int h, int m, double sec)
 {
-    time_t d = (time_t)day_t;
+    time_t d, at;
     struct tm tm;
-    time_t at;
 
-    localtime_r(&d, &tm);
+    if (!(day_t > 0 && day_t <= LAST_TIME))
+        return -1;
+    d = (time_t)day_t;
+    if (localtime_r(&d, &tm) == NULL)
+        return -1;
     tm.tm_hour = h;
     tm.tm_min = m;
     tm.tm_sec = 0;
@@ -175,13 +179,13 @@ int player_parse_goto(const char *text, double first_t, double last_t,
 
 void player_stamp(double t, char *out, size_t size)
 {
-    double whole = floor(t * 1000.0 + 0.5); /* to the nearest ms */
-    time_t sec = (time_t)floor(whole / 1000.0);
+    double whole = t > 0 && t <= LAST_TIME ? floor(t * 1000.0 + 0.5) : 0;
+    time_t sec = (time_t)floor(whole / 1000.0); /* to the nearest ms */
     int ms = (int)(whole - (double)sec * 1000.0);
     struct tm tm;
     char day[32], zone[8];
 
-    if (!(t > 0) || localtime_r(&sec, &tm) == NULL) {
+    if (!(t > 0) || t > LAST_TIME || localtime_r(&sec, &tm) == NULL) {
         snprintf(out, size, "--:--:--");
         return;
     }

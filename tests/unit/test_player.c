@@ -187,6 +187,12 @@ static void goto__without_recorded_times_says_so(void **state)
     double t;
     (void)state;
 
+    /* a capture's times far past any calendar are no day to go on */
+    assert_int_equal(
+        player_parse_goto("10:00:00", 1e300, 1e300, 1e300, &t, &cause), -1);
+    free(cause);
+    cause = NULL;
+
     assert_int_equal(player_parse_goto("10:00:00", 0, 0, 0, &t, &cause), -1);
     assert_non_null(strstr(cause, "no recorded times"));
     free(cause);
@@ -214,6 +220,10 @@ static void stamp__has_date_milliseconds_and_zone(void **state)
     player_stamp(0, s, sizeof s);
     assert_string_equal(s, "--:--:--");
     player_stamp(NAN, s, sizeof s);
+    assert_string_equal(s, "--:--:--");
+    player_stamp(1e300, s, sizeof s); /* past year 9999: unknown */
+    assert_string_equal(s, "--:--:--");
+    player_stamp(INFINITY, s, sizeof s);
     assert_string_equal(s, "--:--:--");
     player_stamp(T0, s, 8); /* cut, terminated */
     assert_int_equal(strlen(s), 7);
