@@ -15,6 +15,16 @@ const char replay_bar_keys[] =
     "Replay:  space  pause/play    .  one event (paused)    + -  speed "
     "1x/10x/max    :  /goto a time\n";
 
+/* "10×", or "10x" without UTF-8. */
+static void speed_text(double speed, char *out, size_t size)
+{
+    char *times;
+
+    player_speed_name(speed, out, size);
+    if (!ui->utf8 && (times = strstr(out, "×")) != NULL)
+        memcpy(times, "x", 2);
+}
+
 void replay_bar_draw(WINDOW *w, int cols)
 {
     struct app_replay_view v;
@@ -23,7 +33,7 @@ void replay_bar_draw(WINDOW *w, int cols)
 
     app_replay_view(ui->app, &v);
     player_stamp(v.t, when, sizeof when);
-    player_speed_name(v.speed, speed, sizeof speed);
+    speed_text(v.speed, speed, sizeof speed);
     state = v.ended ? "end of capture" : v.paused ? "paused" : "playing";
     snprintf(line, sizeof line,
              " replay %s %s %s %s %s event %zu/%zu %s %s %s %s", ui_sym_vline(),
@@ -80,7 +90,7 @@ int replay_bar_key(int key)
     case '-':
         v.speed = key == '+' ? player_faster(v.speed) : player_slower(v.speed);
         app_replay_speed(ui->app, v.speed);
-        player_speed_name(v.speed, speed, sizeof speed);
+        speed_text(v.speed, speed, sizeof speed);
         ui_say(0, "replay speed %s", speed);
         break;
     case ':':

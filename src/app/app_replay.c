@@ -12,6 +12,7 @@
 #include "evidence/verdict.h"
 #include "xmpp/boshbody.h"
 #include "xmpp/console.h"
+#include "xmpp/pubsub.h"
 #include "xmpp/session.h"
 #include "decode/decode.h"
 
@@ -479,6 +480,28 @@ static void pair(struct app_replay *r, const struct item *it, unsigned long seq)
     }
 }
 
+/* The items of an iq result (the console's resync after a login, /items)
+ * into the model, as the console applied them live. */
+static void take_items(struct app *a, xmpp_stanza_t *st)
+{
+    const char *name = xmpp_stanza_get_name(st);
+    const char *type = xmpp_stanza_get_type(st);
+    xmpp_stanza_t *items, *it;
+    const char *node;
+
+    if (name == NULL || strcmp(name, "iq") != 0 || type == NULL ||
+        strcmp(type, "result") != 0 ||
+        (items = pubsub_result_items(st)) == NULL ||
+        (node = xmpp_stanza_get_attribute(items, "node")) == NULL)
+        return;
+    for (it = xmpp_stanza_get_children(items); it;
+         it = xmpp_stanza_get_next(it))
+        if (xmpp_stanza_is_tag(it) &&
+            strcmp(xmpp_stanza_get_name(it), "item") == 0)
+            app_apply_event(a, decode_item(node, it));
+    app_flush_changes(a);
+}
+
 static void feed(struct app_replay *r, const struct item *it)
 {
     struct app *a = r->a;
@@ -499,8 +522,10 @@ static void feed(struct app_replay *r, const struct item *it)
                                text, len, &meta);
         console_set_time(a->console, seq, it->t);
         pair(r, it, seq);
-        if (it->in)
+        if (it->in) {
             app_take_stanza(a, it->st);
+            take_items(a, it->st);
+        }
         break;
     case ITEM_EVENT:
         app_apply_event(a, json_incref(it->ev));

@@ -206,7 +206,8 @@ t_replay_of_a_console_recording_made_here_shows_what_was_published() {
     publish $USER1 user_ready_1001001 "s/<stateChangeTime>[^<]*</<stateChangeTime>$(iso_ago 1)</" || return
     wait_screen '^1001001  Ada Lovelace +1001001 +READY ' || return
     tui_quit || return
-    line=$(grep -m1 '"dir":"in".*NOT_READY' "$rec") ||
+    # the event's message (the resync's items came in an iq result)
+    line=$(grep -m1 '"dir":"in","xml":"<message .*NOT_READY' "$rec") ||
         fail "no NOT_READY stanza in the recording" || return
     iso=${line#*\"time\":\"}
     iso=${iso%%\"*}
@@ -223,5 +224,15 @@ t_replay_of_a_console_recording_made_here_shows_what_was_published() {
     expect_screen "← user 1001001 NOT_READY"
     keys 5
     wait_screen 'one TCP stream: no HTTP requests to show' || return
+    tui_quit
+}
+
+# Without UTF-8 the bar is ASCII: "|" between its fields, "1x".
+t_replay_bar_is_ascii_without_utf8() {
+    TUI_LANG=C replay_start "$EVIDENCE/states.perch.jsonl" || return
+    wait_screen '^ replay \| 2026-12-01 [0-9:.]+ [+-][0-9]{4} \| (playing|paused|end of capture) \| event [0-9]+/9 \| 1x \|' || return
+    keys +
+    wait_screen '\| 10x \|' || return
+    expect_screen '^replay speed 10x'
     tui_quit
 }

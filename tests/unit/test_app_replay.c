@@ -388,6 +388,50 @@ static void replay__pairs_an_iq_and_its_reply_in_console(void **state)
     close_fx(&f);
 }
 
+/* A resync's (or /items') iq result: its items go into the model as the
+ * console applied them live. */
+static void replay__applies_the_items_of_an_iq_result(void **state)
+{
+    struct buf update, xml, rec;
+    struct fx f;
+    char *cause = NULL, *line;
+    json_t *o;
+    size_t i;
+    (void)state;
+
+    buf_init(&update);
+    unit_fixture_append(&update, "finesse/user_ready.update.xml");
+    buf_init(&xml);
+    buf_puts(&xml, "<iq type='result' id='r1' from='pubsub.x'><pubsub "
+                   "xmlns='http://jabber.org/protocol/pubsub'><items "
+                   "node='/finesse/api/User/47483648'><item id='i1'>"
+                   "<notification xmlns='http://jabber.org/protocol/pubsub'>");
+    for (i = 0; i < update.len; i++)
+        buf_puts(&xml, update.data[i] == '<'   ? "&lt;"
+                       : update.data[i] == '>' ? "&gt;"
+                       : update.data[i] == '&' ? "&amp;"
+                                               : (char[]){update.data[i], 0});
+    buf_puts(&xml, "</notification></item></items></pubsub></iq>");
+    o = json_pack("{s:s,s:s,s:s,s:s}", "time", "2026-12-01T10:00:01Z", "kind",
+                  "stanza", "dir", "in", "xml", xml.data);
+    line = json_dumps(o, JSON_COMPACT);
+    buf_init(&rec);
+    buf_printf(&rec,
+               "{\"time\":\"2026-12-01T10:00:00Z\",\"kind\":\"header\","
+               "\"format\":\"perch-recording\",\"version\":1}\n%s\n",
+               line);
+    if (open_data(&f, rec.data, rec.len, &cause) == NULL)
+        fail_msg("%s", cause);
+    app_replay_goto(f.a, T0 + 2);
+    assert_string_equal(state_of(&f, "47483648"), "READY");
+    close_fx(&f);
+    free(line);
+    json_decref(o);
+    buf_done(&update);
+    buf_done(&xml);
+    buf_done(&rec);
+}
+
 struct refuse_row {
     const char *name, *data;
     const char *says;
@@ -442,6 +486,7 @@ int main(void)
     T(replay__websocket_har_gives_its_frames);
     T(replay__refuses_what_would_send);
     T(replay__pairs_an_iq_and_its_reply_in_console);
+    T(replay__applies_the_items_of_an_iq_result);
     TL_ROWS(&l, refuse_rows, refuse_row);
     return tl_run(&l, "app_replay", setup, teardown);
 }
