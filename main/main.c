@@ -100,6 +100,7 @@ int main(int argc, char **argv)
 {
     size_t i;
 
+    cmd_replay_console = ui_replay;
     if (argc < 2)
         return run(&console, argc, argv);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

@@ -52,6 +52,8 @@ static int key_char(int count, int key)
             ui_focus(key - '1');
             return 0;
         }
+        if (!ui->help && replay_bar_key(key))
+            return 0;
         if (ui_pane_key(key))
             return 0;
     }

@@ -185,7 +185,7 @@ static void sort_agents(struct agents_pane *p)
     while (map_next(&m->agents, &i, &key, &val))
         if (p->filter == NULL || matches(val, p->filter))
             p->v[p->n++] = val;
-    agent_order_sort(p->v, p->n, p->sort, m, model_wall_ms());
+    agent_order_sort(p->v, p->n, p->sort, m, model_now_ms(m));
 }
 
 /* "-" or "3m05s": the time since a state change (server clock, 0 unknown). */
@@ -250,7 +250,7 @@ static void agents_draw(void *state, WINDOW *w, int rows, int cols, int focused)
 {
     struct agents_pane *p = state;
     char info[512], counts[400];
-    double now = model_wall_ms();
+    double now = model_now_ms(&ui->app->model);
     size_t i;
     int y;
 

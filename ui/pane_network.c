@@ -242,7 +242,9 @@ static void held(WINDOW *w, int y, int cols)
     int n = app_pending(ui->app, v, HELD_MAX), i;
     struct buf b;
     char when[24];
-    double now = now_s();
+    /* a replay's requests age on its recorded clock */
+    double now =
+        ui->app->replay ? model_now_ms(&ui->app->model) / 1000 : now_s();
 
     buf_init(&b);
     buf_puts(&b, n ? "held:" : (ui->app->cli->conn.bosh ? "held: none" : ""));

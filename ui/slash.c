@@ -379,6 +379,12 @@ static void run_layout(int argc, char **argv, const char *rest)
 
 static void run_help(int argc, char **argv, const char *rest);
 
+static void run_goto(int argc, char **argv, const char *rest)
+{
+    (void)argc, (void)argv;
+    replay_bar_goto(rest);
+}
+
 static void run_quit(int argc, char **argv, const char *rest)
 {
     (void)rest;
@@ -427,6 +433,9 @@ static const struct slash_command slash_commands[] = {
      "write Console's (filtered) stanzas to FILE as held, dated (--pretty: "
      "indented)",
      ARG_NONE, run_save},
+    {"goto", "HH:MM:SS[.mmm]",
+     "replay: the state at that recorded time (back: from the start)", ARG_NONE,
+     run_goto},
     {"theme", "NAME", "colours: a built-in or a .theme file", ARG_THEME,
      run_theme},
     {"layout", "tabs|wide|auto", "one pane with tabs, or side by side",

@@ -527,7 +527,9 @@ static void draw_chrome(void)
         wattrset(ui->msg, ui_attr(THEME_NORMAL));
         wnoutrefresh(ui->msg);
     }
-    if (ui->status)
+    if (ui->status && ui->app->replay)
+        replay_bar_draw(ui->status, ui->cols);
+    else if (ui->status)
         draw_status();
     if (sepwin) {
         int y;
@@ -550,6 +552,7 @@ static void draw_help(void)
         "/TEXT  find in the pane   /cmd  a command   <...  a raw stanza\n"
         "Ctrl-X Ctrl-E  edit the line in $EDITOR    Ctrl-Z  suspend\n"
         "Up/Down with text on the line: history;  Tab: completion\n";
+    static char replay_help[sizeof global + 256];
     int h = ui->rows - 4, w = ui->cols - 4, y = 1, n = 0;
     const char *text[3], *title[3], *p;
     WINDOW *win;
@@ -557,11 +560,12 @@ static void draw_help(void)
 
     if (h < 5 || w < 20)
         return;
+    snprintf(replay_help, sizeof replay_help, "%s%s", replay_bar_keys, global);
     win = newwin(h, w, 2, 2);
     wbkgdset(win, ui_attr(THEME_NORMAL));
     werase(win);
     box(win, 0, 0);
-    text[0] = global;
+    text[0] = ui->app->replay ? replay_help : global;
     text[1] = ui->panes[ui->focus].ops->keys;
     text[2] = slash_help_text();
     title[0] = "Keys";
@@ -927,7 +931,14 @@ static void screen_start(void)
     }
 }
 
-static int run(const struct cli *c)
+/* What perch replay FILE plays instead of a connection. */
+struct replay_src {
+    const char *name, *data;
+    size_t len;
+    double speed;
+};
+
+static int run(const struct cli *c, const struct replay_src *rp)
 {
     struct ui u;
     xmpp_ctx_t *ctx;
@@ -940,15 +951,19 @@ static int run(const struct cli *c)
     xmpp_initialize();
     u.loop = loop_new();
     ctx = xmpp_ctx_new(NULL, NULL);
-    u.app = app_new(u.loop, ctx, c, c->args, c->nargs, &ui_app_events, NULL,
-                    &cause);
+    if (rp)
+        u.app = app_new_replay(u.loop, ctx, rp->name, rp->data, rp->len,
+                               rp->speed, &ui_app_events, NULL, &cause);
+    else
+        u.app = app_new(u.loop, ctx, c, c->args, c->nargs, &ui_app_events, NULL,
+                        &cause);
     if (u.app == NULL) {
         perch_error("%s", cause);
         free(cause);
         code = EXIT_USAGE;
         goto out;
     }
-    if (c->conn.insecure)
+    if (c && c->conn.insecure)
         ui_say(1, "--insecure: the server's certificate is NOT checked");
     if ((warning = env_keylog_warning()) != NULL) {
         perch_error("%s", warning); /* stays on the terminal after quit */
@@ -966,7 +981,7 @@ static int run(const struct cli *c)
         u.panes[i].ops = ui_panes[i];
         u.panes[i].state = ui_panes[i]->init();
     }
-    u.focus = c->nargs > 0 ? P_AGENTS : P_NODES;
+    u.focus = rp || c->nargs > 0 ? P_AGENTS : P_NODES;
     u.bottom = P_CONSOLE;
     u.middle = P_DIALOGS;
     u.frame_timer = loop_timer_new(u.loop, frame, NULL);
@@ -982,10 +997,18 @@ static int run(const struct cli *c)
                          on_stdin, NULL);
     event_add(stdin_ev, NULL);
     ui_redraw_all();
-    if (!u.message[0])
-        ui_say(0, "connecting to %s as %s…  (? keys, /help commands)",
-               u.app->server, u.app->bare);
-    app_connect(u.app);
+    if (rp) {
+        ui_say(0,
+               "replaying %s: space pause, . step, +/- speed, /goto TIME, "
+               "q quit (? keys)",
+               rp->name);
+        app_replay_pause(u.app, 0);
+    } else {
+        if (!u.message[0])
+            ui_say(0, "connecting to %s as %s…  (? keys, /help commands)",
+                   u.app->server, u.app->bare);
+        app_connect(u.app);
+    }
     loop_run(u.loop);
 
     event_free(stdin_ev);
@@ -1032,5 +1055,18 @@ int ui_main(const struct cli *c)
                     "use a command (perch --help)");
         return EXIT_USAGE;
     }
-    return run(c);
+    return run(c, NULL);
+}
+
+int ui_replay(const char *name, const char *data, size_t len, double speed)
+{
+    struct replay_src rp = {name, data, len, speed};
+
+    setlocale(LC_ALL, "");
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        perch_error("replay: the console needs a terminal (--text or --json "
+                    "for scripts)");
+        return EXIT_USAGE;
+    }
+    return run(NULL, &rp);
 }

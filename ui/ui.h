@@ -198,4 +198,12 @@ void slash_edit(const char *text);
  * and the help overlay. */
 const char *slash_help_text(void);
 
+/* replay_bar.c: the bar and keys of perch replay FILE (app->replay). */
+extern const char replay_bar_keys[]; /* for the help overlay */
+void replay_bar_draw(WINDOW *w, int cols);
+/* 1 when key (typed on an empty line) drives the replay. */
+int replay_bar_key(int key);
+/* /goto TEXT: the state at that recorded time. */
+void replay_bar_goto(const char *text);
+
 #endif

@@ -5,6 +5,8 @@
 
 #include "conf/cli.h"
 
+#include <stddef.h>
+
 /* perch [CONN] [--help]: the console's --help text. */
 extern const char ui_main_help[];
 
@@ -15,5 +17,11 @@ int ui_main(const struct cli *c);
 
 /* For perch --version: "  ncurses V\n  readline V\n" (static). */
 const char *ui_versions(void);
+
+/* perch replay FILE on a terminal: the console on the capture data (len
+ * bytes, borrowed) named name, playing at speed (a factor; 0: as fast as
+ * possible) from its first event. Returns the exit code: 0, or EXIT_USAGE
+ * when data is not evidence (said on stderr). */
+int ui_replay(const char *name, const char *data, size_t len, double speed);
 
 #endif

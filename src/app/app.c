@@ -116,18 +116,18 @@ static void keep_gist(struct app *a, unsigned long seq, xmpp_stanza_t *st,
     console_set_gist(a->console, seq, buf_steal(&d->gist));
 }
 
-static void on_stanza(void *arg, xmpp_stanza_t *st)
+void app_take_stanza(struct app *a, xmpp_stanza_t *st)
 {
-    struct app *a = arg;
     const char *from = xmpp_stanza_get_from(st);
     unsigned long seq = console_last_seq(a->console);
     struct dispatch d = {.a = a};
 
-    if (failover_stanza(a->failover, st)) {
+    if (a->failover && failover_stanza(a->failover, st)) {
         app_changed(a, APP_CHANGED_STATUS);
         return;
     }
-    if (from == NULL || !jid_equal(from, a->service))
+    /* a capture's service is whoever sent its events */
+    if (from == NULL || (a->replay == NULL && !jid_equal(from, a->service)))
         return;
     buf_init(&d.gist);
     if (pubsub_dispatch(st, on_event, &d) > 0) {
@@ -135,6 +135,11 @@ static void on_stanza(void *arg, xmpp_stanza_t *st)
         app_flush_changes(a);
     }
     buf_done(&d.gist);
+}
+
+static void on_stanza(void *arg, xmpp_stanza_t *st)
+{
+    app_take_stanza(arg, st);
 }
 
 /* The cause on the message line: its first line — or, for an untrusted
@@ -317,7 +322,11 @@ static void record_bodies(struct app *a, struct app_record *r,
 
 static void on_record(void *arg, const struct transport_record *rec)
 {
-    struct app *a = arg;
+    app_take_record(arg, rec);
+}
+
+void app_take_record(struct app *a, const struct transport_record *rec)
+{
     struct app_record *r;
 
     if (a->nrecords < APP_RECORDS)
@@ -348,7 +357,11 @@ static void on_record(void *arg, const struct transport_record *rec)
 
 static void on_params(void *arg, const struct transport_params *p)
 {
-    struct app *a = arg;
+    app_take_params(arg, p);
+}
+
+void app_take_params(struct app *a, const struct transport_params *p)
+{
     a->params = *p;
     a->have_params = 1;
     app_changed(a, APP_CHANGED_NETWORK);
@@ -521,6 +534,28 @@ static void make_link(struct app *a, const char *password)
     a->link = link_new(a->loop, a->ctx, &lcfg, &app_link_events, a);
 }
 
+struct app *app_alloc(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
+                      const struct app_events *ev, void *arg)
+{
+    struct app *a = xcalloc(1, sizeof *a);
+
+    a->loop = loop;
+    a->ctx = ctx;
+    a->cli = cli;
+    a->ev = ev;
+    a->ev_arg = arg;
+    a->console = console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
+    console_observe(a->console, on_console_add, a);
+    model_init(&a->model);
+    map_init(&a->created);
+    map_init(&a->held);
+    a->records = xcalloc(APP_RECORDS, sizeof *a->records);
+    a->ping_timer = loop_timer_new(loop, on_ping_timer, a);
+    a->rtt_ms = -1;
+    a->ws.rtt_ms = -1;
+    return a;
+}
+
 struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
                     char **nodes, int nnodes, const struct app_events *ev,
                     void *arg, char **cause)
@@ -531,23 +566,13 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
 
     if (password == NULL)
         return NULL;
-    a = xcalloc(1, sizeof *a);
-    a->loop = loop;
-    a->ctx = ctx;
-    a->cli = cli;
-    a->ev = ev;
-    a->ev_arg = arg;
+    a = app_alloc(loop, ctx, cli, ev, arg);
     a->full_jid = cli->full_jid || cli->conn.full_jid;
     a->service = conn_service(&cli->conn);
     a->server = xstrdup(cli->conn.bosh     ? cli->conn.bosh
                         : cli->conn.ws     ? cli->conn.ws
                         : cli->conn.server ? cli->conn.server
                                            : "");
-    a->console = console_new(CONSOLE_ENTRIES, CONSOLE_BYTES);
-    console_observe(a->console, on_console_add, a);
-    model_init(&a->model);
-    map_init(&a->created);
-    map_init(&a->held);
     if (jid_parse(cli->conn.jid, &j, cause) != 0) {
         explicit_bzero(password, strlen(password));
         free(password);
@@ -570,10 +595,6 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
     }
     if (cli->conn.keep_ended >= 0)
         a->model.ended_keep_ms = cli->conn.keep_ended * 1000.0;
-    a->records = xcalloc(APP_RECORDS, sizeof *a->records);
-    a->ping_timer = loop_timer_new(loop, on_ping_timer, a);
-    a->rtt_ms = -1;
-    a->ws.rtt_ms = -1;
     a->initial = nodes;
     a->ninitial = nnodes;
     /* without a ledger the console works, but cannot tell other perch
@@ -594,6 +615,7 @@ void app_free(struct app *a)
     if (a == NULL)
         return;
     failover_free(a->failover);
+    app_replay_free(a->replay);
     resync_cancel(a->resync);
     json_decref(a->resync_buf);
     app_listed_clear(a);
@@ -626,11 +648,19 @@ void app_connect(struct app *a)
 {
     if (a->state == APP_CONNECTING || a->state == APP_ONLINE)
         return;
+    if (a->replay) {
+        app_say(a, APP_SAY_ERROR, "connect: %s", APP_REPLAY_REFUSES);
+        return;
+    }
     start_attempt(a);
 }
 
 void app_disconnect(struct app *a)
 {
+    if (a->replay) {
+        app_say(a, APP_SAY_ERROR, "disconnect: %s", APP_REPLAY_REFUSES);
+        return;
+    }
     a->state = APP_OFFLINE;
     if (!link_close(a->link)) /* else closed() follows and says so */
         app_changed(a, APP_CHANGED_STATUS);
@@ -644,6 +674,10 @@ void app_quit(struct app *a, int keep)
     }
     a->quitting = 1;
     a->keep_subscriptions = keep;
+    if (a->replay) { /* nothing was made on a server */
+        a->ev->quit(a->ev_arg);
+        return;
+    }
     if (a->state == APP_ONLINE && !keep && app_release_all(a, 1) > 0)
         return; /* the answers call app_quit again */
     if (keep)
@@ -652,6 +686,20 @@ void app_quit(struct app *a, int keep)
         return; /* closed() quits */
     a->state = APP_OFFLINE;
     a->ev->quit(a->ev_arg);
+}
+
+void app_records_clear(struct app *a)
+{
+    size_t i;
+
+    for (i = 0; i < a->nrecords; i++)
+        record_bodies_free(a, &a->records[(a->records_head + i) % APP_RECORDS]);
+    a->nrecords = a->records_head = 0;
+    a->records_total = a->records_failed = 0;
+    memset(&a->params, 0, sizeof a->params);
+    a->have_params = 0;
+    memset(&a->ws, 0, sizeof a->ws);
+    a->ws.rtt_ms = -1;
 }
 
 double app_rate(const struct app *a)
@@ -705,6 +753,8 @@ int app_pending(const struct app *a, struct transport_pending *out, int max)
 {
     struct transport *t;
 
+    if (a->replay)
+        return app_replay_pending(a, out, max);
     if (a->session == NULL || a->state == APP_OFFLINE)
         return 0;
     t = session_transport(a->session);
@@ -713,9 +763,11 @@ int app_pending(const struct app *a, struct transport_pending *out, int max)
 
 const char *app_transport_text(const struct app *a)
 {
-    struct session *s = link_session(a->link);
+    struct session *s = a->link ? link_session(a->link) : NULL;
     struct transport *t;
 
+    if (a->replay)
+        return app_replay_describe(a);
     if (s == NULL || a->state == APP_OFFLINE)
         return "";
     t = session_transport(s);

@@ -90,9 +90,11 @@ struct app {
     char *bare;        /* own bare JID */
     char *jid;         /* the JID subscribed: bare, or the bound full JID */
     int full_jid;      /* --full-jid / full-jid = true */
-    struct link *link; /* the connection, kept with reconnects */
-    struct session *session; /* the link's, while online; else NULL */
-    struct console *console; /* outlives sessions */
+    struct link *link; /* the connection, kept with reconnects; NULL in a
+                          replay */
+    struct app_replay *replay; /* a capture played instead: NULL live */
+    struct session *session;   /* the link's, while online; else NULL */
+    struct console *console;   /* outlives sessions */
     struct model model;
 
     enum app_state state;
@@ -224,9 +226,56 @@ size_t app_subscription_count(const struct app *a);
 /* i = 0 the oldest kept; borrowed. */
 const struct app_record *app_record_get(const struct app *a, size_t i);
 /* The BOSH requests unanswered now (transport.h), at most max; 0 offline
- * or over TCP. */
+ * or over TCP. In a replay: those of the capture at the replay's time. */
 int app_pending(const struct app *a, struct transport_pending *out, int max);
 /* "TLS 1.3, verified" / "BOSH https://…": borrowed, or "" offline. */
 const char *app_transport_text(const struct app *a);
+
+/* ---- replay (app_replay.c) ----
+ *
+ * The console on a capture instead of a connection: a perch recording, a
+ * HAR, a SAZ or text of stanzas (evidence_sniff) read into one timeline
+ * of events — each stanza sent or received, each transport record, the
+ * BOSH parameters, what the capture says (its header, damaged parts, how
+ * the session ended) — in recorded time order, fed at a speed into the
+ * app as a link's events would be (app_take_stanza, app_take_record), so
+ * every pane shows it through the live decoders and model. Nothing is
+ * sent: the requests say they are not available in replay.
+ */
+
+/* What the replay bar shows. */
+struct app_replay_view {
+    const char *name;   /* the file's; borrowed */
+    const char *format; /* "perch recording", "HAR"…; static */
+    double t;           /* the recorded time now: of the last event fed, or
+                           between two while playing; 0 unknown */
+    double first_t, last_t;
+    size_t pos, total; /* events fed so far, of all */
+    double speed;      /* a factor, or PLAYER_MAX (as fast as possible) */
+    int paused, ended;
+};
+
+/*
+ * An app on data (len bytes, borrowed for the call) named name (copied),
+ * paused until app_replay_play, at speed (PLAYER_MAX: as fast as
+ * possible). Returns NULL with *cause (caller frees) when the file is not
+ * evidence or holds nothing to replay.
+ */
+struct app *app_new_replay(struct loop *loop, xmpp_ctx_t *ctx, const char *name,
+                           const char *data, size_t len, double speed,
+                           const struct app_events *ev, void *arg,
+                           char **cause);
+/* Plays (paused 0) or pauses (1). The end pauses: after a /goto back,
+ * playing goes on from there. */
+void app_replay_pause(struct app *a, int paused);
+/* Feeds the next event; said (ev->say) when not paused or at the end. */
+void app_replay_step(struct app *a);
+void app_replay_speed(struct app *a, double speed);
+/* Shows the state at recorded time t: every event up to t fed (from the
+ * start again when t is before the position). */
+void app_replay_goto(struct app *a, double t);
+/* Also sets the model's clock (model.clock_ms) to v->t: times in state
+ * are counted on the recorded clock. */
+void app_replay_view(struct app *a, struct app_replay_view *v);
 
 #endif

@@ -67,4 +67,32 @@ size_t app_release_all(struct app *a, int remove);
 /* Lets go of one node (an explicit /unsub). */
 void app_release(struct app *a, const char *node);
 
+/* A new app with nothing connected or read yet (app_new, app_replay.c
+ * finish it). cli borrowed, may be the replay's own. */
+struct app *app_alloc(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
+                      const struct app_events *ev, void *arg);
+/* What a link reports, taken by the app (app.c): a received stanza (its
+ * pubsub events into the model), a transport record for the Network pane,
+ * BOSH parameters. A replay (app_replay.c) feeds the same. All borrowed. */
+void app_take_stanza(struct app *a, xmpp_stanza_t *st);
+void app_take_record(struct app *a, const struct transport_record *rec);
+void app_take_params(struct app *a, const struct transport_params *p);
+
+/* Forgets the transport records, the parameters and what WebSocket
+ * said (a replay going back to its start). */
+void app_records_clear(struct app *a);
+
+/* app_replay.c: ends a replay (app_free). NULL: nothing. */
+void app_replay_free(struct app_replay *r);
+/* app_replay.c: the requests of the capture started and not answered
+ * at the replay's time now (app_pending). */
+int app_replay_pending(const struct app *a, struct transport_pending *out,
+                       int max);
+/* app_replay.c: "replay of a HAR, nothing sent" (app_transport_text);
+ * borrowed. */
+const char *app_replay_describe(const struct app *a);
+
+/* What a command that would send something says in a replay. */
+#define APP_REPLAY_REFUSES "not available in replay (nothing is sent)"
+
 #endif

@@ -80,6 +80,10 @@ static int online(struct app *a, const char *what)
 {
     if (a->state == APP_ONLINE)
         return 1;
+    if (a->replay) {
+        app_say(a, APP_SAY_ERROR, "%s: %s", what, APP_REPLAY_REFUSES);
+        return 0;
+    }
     app_say(a, APP_SAY_ERROR, "%s: not connected (/connect)", what);
     return 0;
 }
@@ -446,7 +450,8 @@ int app_send_text(struct app *a, const char *text, char **cause)
     int ok = 1;
 
     if (a->state != APP_ONLINE) {
-        *cause = xstrdup("not connected (/connect)");
+        *cause = xstrdup(a->replay ? APP_REPLAY_REFUSES
+                                   : "not connected (/connect)");
         return -1;
     }
     if (xmlcheck_stanzas(text, strlen(text), &spans, cause) != 0)

@@ -318,6 +318,10 @@ int app_rest(struct app *a, const char *method, const char *path,
     const char *id;
     char *p;
 
+    if (a->replay) {
+        *cause = xstrdup(APP_REPLAY_REFUSES);
+        return -1;
+    }
     if (rest_method(method) == NULL) {
         *cause = xasprintf("'%s' is not GET, PUT, POST or DELETE", method);
         return -1;

@@ -9,6 +9,7 @@
 
 #include "conf/cli.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct command {
@@ -39,6 +40,11 @@ extern const struct command cmd_decode_entry;
 extern const struct command cmd_simulate_entry;
 extern const struct command cmd_rest_entry;
 extern const struct command cmd_replay_entry;
+
+/* perch replay FILE's console (ui_replay of ui/ui_main.h), set by main:
+ * the commands do not see ui/. NULL: replay prints text instead. */
+extern int (*cmd_replay_console)(const char *name, const char *data, size_t len,
+                                 double speed);
 
 /* perch --version: perch and the libraries it runs with (version.c);
  * ui_libs: the console's lines ("  ncurses …\n"), or NULL. */

@@ -408,6 +408,11 @@ double model_wall_ms(void)
     return (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
 }
 
+double model_now_ms(const struct model *m)
+{
+    return m->clock_ms > 0 ? m->clock_ms : model_wall_ms();
+}
+
 double model_since_ms(const struct model *m, double server_ms, double now_ms)
 {
     double t;

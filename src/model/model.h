@@ -183,6 +183,9 @@ struct model {
     double drift_ms;                            /* server clock minus ours */
     double expired_ms;    /* local clock of the last model_expire */
     double ended_keep_ms; /* how long an ended dialog stays */
+    /* a replay's recorded time now (ms since the epoch) for the times in
+     * state: 0 live (the wall clock) */
+    double clock_ms;
     /* agents, dialogs and queues freed so far: pointers taken before it
      * changed may dangle */
     unsigned long removed;
@@ -241,6 +244,9 @@ double model_since_ms(const struct model *m, double server_ms, double now_ms);
 /* The local wall clock in ms since the epoch (time in state needs it; the
  * other local times in the model are loop_now_ms()). */
 double model_wall_ms(void);
+/* The wall clock of this model: a replay's recorded time (clock_ms), else
+ * model_wall_ms(). */
+double model_now_ms(const struct model *m);
 
 /* "2026-11-21T09:15:02.120Z" -> ms since the epoch; 0 for "", "-1", "--"
  * and anything else that is not such a time. */

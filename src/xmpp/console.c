@@ -44,6 +44,23 @@ static void drop_oldest(struct console *c)
     c->dropped++;
 }
 
+void console_clear(struct console *c)
+{
+    unsigned long dropped = c->dropped;
+
+    while (c->count > 0)
+        drop_oldest(c);
+    c->dropped = dropped;
+}
+
+void console_set_time(struct console *c, unsigned long seq, double t)
+{
+    struct console_entry *e = (struct console_entry *)console_find(c, seq);
+
+    if (e)
+        e->time = t;
+}
+
 void console_free(struct console *c)
 {
     if (c == NULL)

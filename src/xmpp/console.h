@@ -70,6 +70,12 @@ void console_pair_update(struct console *c, unsigned long request,
 /* Keeps gist (malloc'd, taken) with the entry seq; freed at once when
  * that entry is gone. */
 void console_set_gist(struct console *c, unsigned long seq, char *gist);
+/* Drops every entry; seqs go on from the last one (a replay going back
+ * to its start). */
+void console_clear(struct console *c);
+/* The entry seq was added at t (seconds since the epoch): a replay's
+ * recorded time instead of now. */
+void console_set_time(struct console *c, unsigned long seq, double t);
 /* Calls cb after every add (one observer; NULL removes it). */
 typedef void (*console_added_cb)(void *arg, const struct console_entry *e);
 void console_observe(struct console *c, console_added_cb cb, void *arg);

@@ -95,6 +95,11 @@ static const char *stanza_node(xmpp_stanza_t *st)
     return NULL;
 }
 
+const char *session_stanza_node(xmpp_stanza_t *st)
+{
+    return stanza_node(st);
+}
+
 static void log_verbose(struct session *s, enum console_dir dir,
                         const char *text)
 {

@@ -129,4 +129,8 @@ char *session_iq_failure(enum iq_outcome outcome, xmpp_stanza_t *reply);
 const char *session_error_condition(xmpp_stanza_t *reply, const char **type,
                                     char **text);
 
+/* The node a stanza is about (pubsub requests, disco queries, event
+ * items), for the console's filter: borrowed from st, or NULL. */
+const char *session_stanza_node(xmpp_stanza_t *st);
+
 #endif

@@ -131,6 +131,16 @@ t_replay_har_ends_with_its_findings_and_a_timeline() {
     expect_out '^timeline 47483648 Isaac Newton: 09:00:02.200 READY 218s$'
 }
 
+# Without a terminal (as here) replay prints lines; --text asks for them
+# on a terminal too, and refuses to go with --json.
+t_replay_text_prints_lines_and_refuses_json_beside_it() {
+    expect_rc 0 "$(p replay --text "$EVID/states.perch.jsonl")"
+    expect_out '^PUT    user       1001001  Ada Lovelace       TALKING$'
+    expect_out '^10:01:00.500  session-ended  the session ended: closed by the test$'
+    expect_rc 2 "$(p replay --text --json "$EVID/states.perch.jsonl")"
+    expect_err 'replay: --text or --json, not both'
+}
+
 t_replay_recording_and_websocket_say_how_the_session_ended() {
     expect_rc 0 "$(p replay --json "$EVID/watch.perch.jsonl")"
     expect_out '"finding":"failed","text":"request rid 102 failed: Connection reset by peer"'
