@@ -45,8 +45,13 @@ struct evidence_rec {
     size_t index;    /* its line (recording), entry (HAR), session (SAZ) */
     double time;     /* seconds since the epoch; 0 when unknown */
     int in;          /* STANZA, WS: received */
-    const char *xml; /* STANZA: the stanza; WS: the message's data */
+    const char *xml; /* STANZA: the stanza; WS: the message's data (NULL:
+                        a frame without text, a recording's close) */
     size_t xml_len;
+    /* WS: RFC 6455 opcode (1 text when the input does not say), and a
+     * close frame's status code (0: none) and reason (or NULL) */
+    unsigned opcode, close_code;
+    const char *close_reason;
     /* HTTP */
     const char *method, *url;       /* NULL when not known (a recording) */
     long status;                    /* 0: no response */

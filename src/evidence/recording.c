@@ -27,6 +27,31 @@ static unsigned u(json_t *o, const char *key)
     return v > 0 && v < 0xFFFFFFFF ? (unsigned)v : 0;
 }
 
+/* A "ws" line's frame: the opcode (text when absent), a close's code and
+ * reason; a text frame that ends its message has data. */
+static const char *ws_frame(json_t *o, struct evidence_rec *r)
+{
+    json_t *op = json_object_get(o, "opcode");
+    json_int_t code = json_integer_value(json_object_get(o, "closeCode"));
+
+    if (op == NULL)
+        r->opcode = 1;
+    else if (!json_is_integer(op) || json_integer_value(op) < 0 ||
+             json_integer_value(op) > 15)
+        return "\"opcode\" is not 0-15";
+    else
+        r->opcode = (unsigned)json_integer_value(op);
+    if (r->opcode == 1 && r->xml == NULL &&
+        !json_is_false(json_object_get(o, "fin")))
+        return "a text message without \"data\"";
+    if (r->opcode == 8 && code > 0 && code < 5000) {
+        r->close_code = (unsigned)code;
+        r->close_reason = str(o, "closeReason");
+    }
+    r->error = str(o, "error");
+    return NULL;
+}
+
 struct kind_name {
     const char *name;
     enum evidence_kind kind;
@@ -78,6 +103,8 @@ static const char *fill(json_t *o, struct evidence_rec *r)
             return "\"dir\" is neither \"in\" nor \"out\"";
         r->in = strcmp(dir, "in") == 0;
         r->xml = strn(o, r->kind == EVIDENCE_WS ? "data" : "xml", &r->xml_len);
+        if (r->kind == EVIDENCE_WS)
+            return ws_frame(o, r);
         if (r->xml == NULL)
             return "no text";
         break;

@@ -168,6 +168,17 @@ static void frame_record(struct ws *w, const struct wsframe_frame *f,
     rec.close_reason =
         f->close_reason && *f->close_reason ? f->close_reason : NULL;
     rec.error = f->error;
+    /* a whole text message as on the wire, for --record and the detail */
+    if (f->msg &&
+        (f->opcode == WSFRAME_TEXT || f->opcode == WSFRAME_CONTINUATION)) {
+        if (f->out) {
+            rec.body_out = f->msg;
+            rec.body_out_len = f->msg_len;
+        } else {
+            rec.body_in = f->msg;
+            rec.body_in_len = f->msg_len;
+        }
+    }
     emit(w, &rec);
 }
 
