@@ -401,8 +401,8 @@ static const struct slash_command slash_commands[] = {
     {"search", "REGEX", "find in Console; n/N next/previous", ARG_NONE,
      run_search},
     {"save", "[--pretty] FILE",
-     "write Console's (filtered) stanzas to FILE as held, dated (--pretty: "
-     "indented)",
+     "write Console's (filtered) stanzas to FILE as on the wire, dated "
+     "(--pretty: indented)",
      ARG_NONE, run_save},
     {"theme", "NAME", "colours: a built-in or a .theme file", ARG_THEME,
      run_theme},

@@ -14,6 +14,7 @@
 #include "boshbody.h"
 #include "http/curlev.h"
 #include "http/httptls.h"
+#include "xmlstream.h"
 
 #include <assert.h>
 #include <curl/curl.h>
@@ -48,8 +49,10 @@ struct breq {
     int poll;          /* an empty request of an open session: the held poll */
     double start_ms, start_wall;
     int done; /* a good response waits to be handled in rid order */
-    xmpp_stanza_t *parsed; /* its <body/>, or NULL if it did not parse */
-    char *parse_error;     /* why it did not */
+    xmpp_stanza_t *parsed;        /* its <body/>, or NULL if it did not parse */
+    struct xmlstream_span *spans; /* keep_raw: its children in resp */
+    size_t nspans;
+    char *parse_error; /* why it did not */
     struct loop_timer *retry_timer;
 };
 
@@ -74,6 +77,7 @@ struct bosh {
     /* the response whose stanzas go to the session, a batch a turn */
     struct breq *delivering;
     xmpp_stanza_t *deliver_next;
+    size_t deliver_index; /* of deliver_next among the elements */
     struct loop_timer *deliver_timer;
     /* no empty poll before this timer: the last one came back at once */
     struct loop_timer *pace_timer;
@@ -128,6 +132,7 @@ static void req_free(struct breq *r)
     loop_timer_free(r->retry_timer);
     if (r->parsed)
         xmpp_stanza_release(r->parsed);
+    free(r->spans);
     free(r->parse_error);
     buf_done(&r->resp);
     free(r->body);
@@ -417,6 +422,19 @@ static void adopt_params(struct bosh *b, xmpp_stanza_t *body)
         b->base.ev->params(b->base.ev_arg, &b->params);
 }
 
+/* The bytes of element i of the response being delivered, for the owner
+ * (--record, the console's /save). */
+static void raw_in(struct bosh *b, size_t i)
+{
+    const struct breq *r = b->delivering;
+
+    if (r->spans && i < r->nspans && r->spans[i].len > 0 &&
+        r->spans[i].start + r->spans[i].len <= r->resp.len) {
+        b->base.raw_in = r->resp.data + r->spans[i].start;
+        b->base.raw_in_len = r->spans[i].len;
+    }
+}
+
 /* Hands up to BOSH_BATCH stanzas of the response being delivered to the
  * session; the rest on a later turn of the loop, so that a body of
  * thousands of stanzas leaves timers, signals and keys their turn. Once
@@ -438,11 +456,14 @@ static void deliver(struct bosh *b)
             continue;
         n++;
         ns = xmpp_stanza_get_ns(c);
+        raw_in(b, b->deliver_index++);
         if (strcmp(xmpp_stanza_get_name(c), "features") == 0 && ns &&
             strcmp(ns, NS_STREAMS) == 0)
             b->base.ev->features(b->base.ev_arg, c);
         else
             b->base.ev->stanza(b->base.ev_arg, c);
+        b->base.raw_in = NULL;
+        b->base.raw_in_len = 0;
     }
     req_free(b->delivering);
     b->delivering = NULL;
@@ -551,6 +572,7 @@ static void handle_response(struct bosh *b, struct breq *r)
     pace(b, r, n);
     b->delivering = r;
     b->deliver_next = xmpp_stanza_get_children(body);
+    b->deliver_index = 0;
     deliver(b);
 }
 
@@ -654,13 +676,17 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
                                                  : ""));
         return;
     }
-    r->parsed =
-        bosh_body_parse(b->ctx, r->resp.data, r->resp.len, &r->parse_error);
+    r->parsed = bosh_body_parse_spans(
+        b->ctx, r->resp.data, r->resp.len, &r->parse_error,
+        b->base.keep_raw ? &r->spans : NULL, &r->nspans);
     if (r->parsed && bosh_body_is(r->parsed, "error")) {
         /* recoverable: the same request again (older ones are still in
          * flight and get their own answers) */
         xmpp_stanza_release(r->parsed);
         r->parsed = NULL;
+        free(r->spans);
+        r->spans = NULL;
+        r->nspans = 0;
         emit_record(b, r, "server answered type='error'", 0);
         retry(b, r, "server answered type='error'");
         return;

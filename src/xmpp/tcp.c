@@ -402,9 +402,21 @@ static void on_stream_open(void *arg, const char *name, const char *ns,
                              target_host(t), name));
 }
 
+static void dispatch(struct tcp *t, xmpp_stanza_t *st);
+
+/* Every child of the stream, with its bytes as read for the owner. */
 static void on_element(void *arg, xmpp_stanza_t *st)
 {
     struct tcp *t = arg;
+
+    t->base.raw_in = xmlstream_raw(t->xs, &t->base.raw_in_len);
+    dispatch(t, st);
+    t->base.raw_in = NULL;
+    t->base.raw_in_len = 0;
+}
+
+static void dispatch(struct tcp *t, xmpp_stanza_t *st)
+{
     const char *name = xmpp_stanza_get_name(st);
     const char *ns = xmpp_stanza_get_ns(st);
     int streams = ns && strcmp(ns, NS_STREAMS) == 0;
@@ -713,6 +725,7 @@ static int tcp_connect(struct transport *base, char **cause)
     struct evutil_addrinfo hints;
     char port[8];
 
+    xmlstream_keep_raw(t->xs, base->keep_raw);
     t->dns = evdns_base_new(loop_base(t->loop),
                             EVDNS_BASE_INITIALIZE_NAMESERVERS |
                                 EVDNS_BASE_DISABLE_WHEN_INACTIVE);

@@ -121,6 +121,15 @@ struct transport {
     const struct transport_ops *ops;
     const struct transport_events *ev;
     void *ev_arg;
+    /* Set by the owner before connect: 1 when something reads raw_in
+     * (the console ring, --record), so a headless command keeps nothing. */
+    int keep_raw;
+    /* During a features() or stanza() call, when keep_raw: the element's
+     * bytes exactly as received (TCP: as the stream parser read them;
+     * BOSH: inside its <body/>; WebSocket: the message), raw_in_len bytes,
+     * not NUL-terminated; NULL when not known. */
+    const char *raw_in;
+    size_t raw_in_len;
 };
 
 static inline void transport_set_events(struct transport *t,

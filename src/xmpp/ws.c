@@ -361,7 +361,13 @@ static void on_message(struct ws *w, const struct wsframe_frame *f)
         return;
     }
     frame_record(w, f, xmpp_stanza_get_name(el), kind == WS_MSG_STANZA);
+    if (w->base.keep_raw) { /* a message is one element: its bytes */
+        w->base.raw_in = f->msg;
+        w->base.raw_in_len = f->msg_len;
+    }
     dispatch(w, el, kind);
+    w->base.raw_in = NULL;
+    w->base.raw_in_len = 0;
     xmpp_stanza_release(el);
 }
 
