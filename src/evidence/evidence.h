@@ -36,6 +36,7 @@ enum evidence_kind {
     EVIDENCE_PARAMS, /* BOSH session parameters */
     EVIDENCE_CLOSED, /* the session ended (text: the cause, or NULL) */
     EVIDENCE_NOTE,
+    EVIDENCE_CONN, /* a recording's "tcp" or "tls" line: not an event */
 };
 
 /* One record; every pointer borrowed for the call, strings NUL-terminated
@@ -67,6 +68,9 @@ struct evidence_rec {
     /* HEADER: perch version, command, account, transport, server */
     const char *perch, *command, *account, *transport, *server;
     const char *text; /* NOTE, CLOSED */
+    /* CONN: the connection (tls 0: address, port, ms) or its TLS (tls 1:
+     * version, cipher, verify "ca"/"pin"/"insecure", subject, expiry, ms) */
+    struct transport_conn conn;
 };
 
 struct evidence_events {

@@ -256,6 +256,28 @@ void recorder_transport(struct recorder *r, const struct transport_record *rec)
     line_write(r, line[rec->kind](rec));
 }
 
+void recorder_conn(struct recorder *r, const struct transport_conn *c)
+{
+    json_t *o;
+
+    if (r == NULL)
+        return;
+    o = line_new(c->tls ? "tls" : "tcp", c->start);
+    if (c->tls) {
+        set_str(o, "version", c->version);
+        set_str(o, "cipher", c->cipher);
+        set_str(o, "verify", c->verify);
+        set_str(o, "subject", c->subject);
+        set_str(o, "expiry", c->expiry);
+    } else {
+        set_str(o, "address", c->address);
+        json_object_set_new(o, "port", json_integer(c->port));
+    }
+    if (c->ms >= 0)
+        json_object_set_new(o, "ms", json_real(c->ms));
+    line_write(r, o);
+}
+
 void recorder_params(struct recorder *r, const struct transport_params *p)
 {
     json_t *o;

@@ -45,6 +45,8 @@ void recorder_stanza(struct recorder *r, int in, const char *xml, size_t len);
 /* One transport record (borrowed); its bodies are redacted here. */
 void recorder_transport(struct recorder *r, const struct transport_record *rec);
 void recorder_params(struct recorder *r, const struct transport_params *p);
+/* A connection made or secured: a "tcp" or "tls" line (borrowed). */
+void recorder_conn(struct recorder *r, const struct transport_conn *c);
 /* Logged in: a "ready" line with the bound JID, the transport's name and
  * how it is secured ("TLS 1.3, verified"). */
 void recorder_ready(struct recorder *r, const char *jid, const char *transport,

@@ -44,6 +44,8 @@ struct breq {
     char errbuf[CURL_ERROR_SIZE];
     long status;
     char date[64];
+    const char *tls_version, *tls_cipher; /* read at the first header */
+    int headers;                          /* header lines so far */
     unsigned retries;
     unsigned timeouts; /* attempts that got no answer within wait + margin */
     int poll;          /* an empty request of an open session: the held poll */
@@ -287,6 +289,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     struct breq *r = arg;
     size_t len = size * n;
 
+    if (r->headers++ == 0) /* the connection is in use: its TLS now */
+        http_tls_session(r->easy, &r->tls_version, &r->tls_cipher);
     if (len > 5 && strncasecmp(data, "Date:", 5) == 0) {
         size_t skip = 5;
         while (skip < len && data[skip] == ' ')
@@ -313,6 +317,8 @@ static void start_attempt(struct breq *r)
     r->capped = 0;
     r->status = 0;
     r->date[0] = '\0';
+    r->headers = 0;
+    r->tls_version = r->tls_cipher = NULL;
     r->start_ms = loop_now_ms();
     r->start_wall = wall_now();
     r->easy = e;
@@ -325,6 +331,7 @@ static void start_attempt(struct breq *r)
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(e, CURLOPT_CERTINFO, 1L); /* for a new connection's */
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
     r->errbuf[0] = '\0';
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
@@ -650,6 +657,9 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
     char why[CURL_ERROR_SIZE + 64];
 
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+    if (b->base.ev->connected)
+        http_conn_report(r->easy, &b->tls, r->start_wall, r->tls_version,
+                         r->tls_cipher, b->base.ev->connected, b->base.ev_arg);
     curl_easy_cleanup(r->easy);
     r->easy = NULL;
 

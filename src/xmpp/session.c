@@ -103,6 +103,22 @@ static void log_verbose(struct session *s, enum console_dir dir,
     fputc('\n', s->verbose);
 }
 
+/* 1 when the element's name in raw has no prefix: its bytes read alone
+ * (<stream:features/> needs the stream's declaration of "stream", so a
+ * recording keeps perch's serialisation of it, which declares it). */
+static int unprefixed(const char *raw, size_t len)
+{
+    size_t i;
+
+    for (i = 1; i < len; i++)
+        if (raw[i] == ':')
+            return 0;
+        else if (raw[i] == ' ' || raw[i] == '>' || raw[i] == '/' ||
+                 raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r')
+            return 1;
+    return 1;
+}
+
 /* Into the ring, the -v log and the --record file, when any is there: a
  * headless command without -v or --record serialises nothing. The text from
  * libstrophe (its default allocator is malloc: perch's contexts are made with
@@ -121,7 +137,7 @@ static unsigned long record(struct session *s, enum console_dir dir,
         return 0;
     if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK)
         return 0;
-    if (raw)
+    if (raw && unprefixed(raw, s->t->raw_in_len))
         recorder_stanza(s->recorder, 1, raw, s->t->raw_in_len);
     else
         recorder_stanza(s->recorder, dir == CONSOLE_IN, text, len);
@@ -604,7 +620,14 @@ static void on_params(void *arg, const struct transport_params *p)
         s->ev->params(s->ev_arg, p);
 }
 
+static void on_connected(void *arg, const struct transport_conn *c)
+{
+    struct session *s = arg;
+    recorder_conn(s->recorder, c);
+}
+
 static const struct transport_events session_transport_events = {
+    .connected = on_connected,
     .features = on_features,
     .stanza = on_stanza,
     .closed = on_closed,

@@ -62,6 +62,19 @@ struct transport_record {
     size_t body_out_len, body_in_len;
 };
 
+/* A connection made (TCP) or secured (TLS), for --record. Strings borrowed
+ * for the call; NULL when not known. No secret is in it. */
+struct transport_conn {
+    int tls;             /* 0: the TCP connection, 1: its TLS */
+    double start;        /* wall clock, seconds since the epoch */
+    double ms;           /* TCP: connecting; TLS: the handshake (-1: unknown) */
+    const char *address; /* TCP: the peer's address */
+    unsigned port;
+    const char *version, *cipher; /* TLS: "TLSv1.3", "TLS_AES_256_GCM_…" */
+    const char *verify;           /* TLS: "ca", "pin" or "insecure" */
+    const char *subject, *expiry; /* TLS: the server certificate's */
+};
+
 /* A request on its way or held by the server (sent, not answered). */
 struct transport_pending {
     unsigned long long rid;
@@ -94,6 +107,9 @@ struct transport_events {
      * says which and why), or, with cause NULL, answers come again. The
      * session is not lost yet: closed() says when it is. */
     void (*trouble)(void *arg, const char *cause);
+    /* May be NULL: a TCP connection made, or its TLS set up and trusted
+     * (BOSH: each new connection curl made). Borrowed. */
+    void (*connected)(void *arg, const struct transport_conn *c);
 };
 
 struct transport_ops {

@@ -520,7 +520,15 @@ static void on_conn_lost(void *arg, enum perch_fail why, char *cause)
     end_with(w, why, cause);
 }
 
+static void on_conn_connected(void *arg, const struct transport_conn *c)
+{
+    struct ws *w = arg;
+    if (w->base.ev->connected)
+        w->base.ev->connected(w->base.ev_arg, c);
+}
+
 static const struct wsconn_events conn_events = {
+    .connected = on_conn_connected,
     .open = on_conn_open,
     .frame = on_frame,
     .record = on_conn_record,

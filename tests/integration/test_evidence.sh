@@ -34,8 +34,14 @@ record_and_replay() {
     grep -q 'mechanism=.*\[redacted [0-9]* bytes\]' "$rec" || fail "no redacted SASL line"
     grep -qE '"kind":"ready","jid":"'"$account"'@[^"]+","transport":"(tcp|bosh|ws)","secured":"[^"]*TLS' "$rec" ||
         fail "no ready line with the TLS description"
+    # the connection and its TLS as lines of their own (no secret in them)
+    grep -qE '"kind":"tcp","address":"127\.0\.0\.1","port":[0-9]+,"ms":[0-9.]+\}' "$rec" ||
+        fail "no tcp line: $(grep -m1 '"kind":"tcp"' "$rec")"
+    grep -qE '"kind":"tls","version":"TLSv1\.[23]","cipher":"[A-Z0-9_-]+","verify":"ca","subject":"CN = localhost","expiry":"[A-Z][a-z]{2} +[0-9]+ [0-9:]{8} [0-9]{4} GMT"' "$rec" ||
+        fail "no tls line: $(grep -m1 '"kind":"tls"' "$rec")"
     [[ $(wc -l <"$live") -gt 20 ]] || fail "only $(wc -l <"$live") live events"
     "$PERCH" replay --json "$rec" >"$replayed" 2>"$ERR" || fail "replay exit $?"
+    [[ ! -s $ERR ]] || fail "replay found damage: $(head -c 300 "$ERR")"
     grep -q '"kind":"timeline","agent":"1001001"' "$replayed" || fail "no timeline"
     diff <(sed 's/^{"time":"[^"]*",//' "$live") \
         <(grep -vE '"kind":"(finding|timeline)"' "$replayed" |

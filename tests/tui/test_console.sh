@@ -351,7 +351,7 @@ t_save_writes_stanzas_as_held_with_iso_dates_under_home() {
 # known (Prosody re-serialises, so only a scripted server can say what the
 # wire held). The console's own serialisation is shown by --pretty only.
 t_save_writes_the_bytes_as_received() {
-    local file=$HOME/saved-wire.xml unit=$TD/odd.xml ready=$TD/evil.ready evil_pid n
+    local file=$HOME/saved-wire.xml unit=$TD/odd.xml ready=$TD/evil.ready evil_pid port
     local odd="<message to=\"supervisor@localhost/evil\"  from='pubsub.localhost' id = \"odd-1\"><event xmlns='http://jabber.org/protocol/pubsub#event'>  <items node=\"/finesse/api/User/1001001\"><item id='odd-item'	><notification xmlns=\"http://jabber.org/protocol/pubsub\">&#x3C;Update&gt;&lt;data&gt;&lt;user&gt;&lt;loginId&gt;1001001&lt;/loginId&gt;&lt;state&gt;READY&lt;/state&gt;&lt;/user&gt;&lt;/data&gt;&lt;event&gt;PUT&lt;/event&gt;&#x3c;/Update&#62;</notification></item> </items></event></message>"
     printf '%s\n' "$odd" >"$unit"
     rm -f "$file"
@@ -359,13 +359,9 @@ t_save_writes_the_bytes_as_received() {
     evil_pid=$!
     # shellcheck disable=SC2064 # the pid now
     trap "kill -TERM $evil_pid 2>/dev/null" EXIT
-    for ((n = 0; n < 100; n++)); do # 5 s
-        grep -q '^ready [0-9]*$' "$ready" && break
-        sleep 0.05
-    done
-    grep -q '^ready [0-9]*$' "$ready" || { fail "evilxmpp not ready: $(cat "$ready" "$TD/evil.log")"; return 1; }
+    port=$(tool_port "$ready" evilxmpp) || return 1
     CONN=(-j "supervisor@localhost" --password-env SUP_PW -s 127.0.0.1
-        -p "$(sed -n 's/^ready //p' "$ready")" --tls off --allow-plaintext-auth)
+        -p "$port" --tls off --allow-plaintext-auth)
     SIZE=100x30
     tui_start || return
     wait_screen '^ supervisor@localhost' 10 || return

@@ -221,19 +221,15 @@ t_network_shows_the_held_poll_and_opens_a_request() {
 # tests/tools/boshproxy answers the request carrying a typed disco#items
 # HTTP 500 (without forwarding it); the resend gets the answer.
 t_network_shows_a_failed_request_with_its_cause() {
-    local proxy_pid ready=$TD/proxy-fail.ready n
+    local proxy_pid ready=$TD/proxy-fail.ready port
     "$ROOT/build/tools/boshproxy" --listen-port 0 --upstream "$BOSH_HTTP_URL" \
         --log "$TD/proxy-fail.log" --fault "status:tui-failed:500" >"$ready" 2>&1 &
     proxy_pid=$!
     # shellcheck disable=SC2064 # the pid now
     trap "kill -TERM $proxy_pid 2>/dev/null" EXIT
-    for ((n = 0; n < 100; n++)); do # 5 s
-        grep -q '^ready [0-9]*$' "$ready" && break
-        sleep 0.05
-    done
-    grep -q '^ready [0-9]*$' "$ready" || { fail "boshproxy not ready: $(cat "$ready")"; return 1; }
+    port=$(tool_port "$ready" boshproxy) || return 1
     CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW --allow-plaintext-auth
-        --bosh "http://127.0.0.1:$(sed -n 's/^ready //p' "$ready")/http-bind" --bosh-wait 2)
+        --bosh "http://127.0.0.1:$port/http-bind" --bosh-wait 2)
     SIZE=120x40
     tui_start || return
     wait_tree || return
@@ -425,7 +421,7 @@ per_transport agents_show_the_last_state_after_a_restart_with_its_data
 # stopped meanwhile, so that the resend stays unanswered long enough to be
 # seen (a quick answer would clear it within a frame).
 t_bosh_resent_request_shows_resending_in_the_status_bar() {
-    local node=/finesse/api/User/1001011 proxy_pid ready=$TD/proxy.ready n
+    local node=/finesse/api/User/1001011 proxy_pid ready=$TD/proxy.ready port
     private_start "$TD/srv" || return
     read -r -a PUB <<<"$(conn_args tcp publisher PUB_PW)"
     create_nodes "$node" || { private_stop; return 1; }
@@ -434,13 +430,9 @@ t_bosh_resent_request_shows_resending_in_the_status_bar() {
     proxy_pid=$!
     # shellcheck disable=SC2064 # the pid now
     trap "kill -TERM $proxy_pid 2>/dev/null; private_stop" EXIT
-    for ((n = 0; n < 100; n++)); do # 5 s
-        grep -q '^ready [0-9]*$' "$ready" && break
-        sleep 0.05
-    done
-    grep -q '^ready [0-9]*$' "$ready" || { fail "boshproxy not ready: $(cat "$ready")"; return 1; }
+    port=$(tool_port "$ready" boshproxy) || return 1
     CONN=(-j "supervisor@$DOMAIN" --password-env SUP_PW --allow-plaintext-auth
-        --bosh "http://127.0.0.1:$(sed -n 's/^ready //p' "$ready")/http-bind" --bosh-wait 2)
+        --bosh "http://127.0.0.1:$port/http-bind" --bosh-wait 2)
     SIZE=80x24
     tui_start || return
     wait_screen '^ supervisor@localhost │ (BOSH, NOT encrypted|no TLS) │' 10 || return

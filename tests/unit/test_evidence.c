@@ -58,7 +58,7 @@ static void on_record(void *arg, const struct evidence_rec *r)
         [EVIDENCE_HEADER] = 'h', [EVIDENCE_STANZA] = 's',
         [EVIDENCE_HTTP] = 'H',   [EVIDENCE_WS] = 'w',
         [EVIDENCE_PARAMS] = 'p', [EVIDENCE_CLOSED] = 'c',
-        [EVIDENCE_NOTE] = 'n',
+        [EVIDENCE_NOTE] = 'n',   [EVIDENCE_CONN] = 't',
     };
     char c = letters[r->kind];
 
@@ -348,6 +348,54 @@ recorder__writes_websocket_frames_and_the_close_code_is_a_finding(void **state)
     unit_tmpdir_remove(dir);
 }
 
+static void recorder__writes_tcp_and_tls_lines_that_read_back(void **state)
+{
+    struct recorder_header h = {"watch", "agent@fin1", "tcp", "fin1"};
+    char *dir = unit_tmpdir_new("evidence"), *data, *cause = NULL;
+    char *path = xasprintf("%s/conn.jsonl", dir);
+    struct recorder *r = recorder_open(path, &h, &cause);
+    struct transport_conn c;
+    struct got g;
+    size_t len;
+    (void)state;
+
+    assert_non_null(r);
+    memset(&c, 0, sizeof c);
+    c.start = 1796115600.0;
+    c.ms = 2.25;
+    c.address = "127.0.0.1";
+    c.port = 5222;
+    recorder_conn(r, &c);
+    memset(&c, 0, sizeof c);
+    c.tls = 1;
+    c.start = 1796115600.1;
+    c.ms = -1; /* not known apart: no "ms" */
+    c.version = "TLSv1.3";
+    c.cipher = "TLS_AES_256_GCM_SHA384";
+    c.verify = "ca";
+    c.subject = "/CN=fin1.ucce.local";
+    c.expiry = "2027-12-01 05:00:00 GMT";
+    recorder_conn(r, &c);
+    recorder_close(r);
+    data = slurp(path, &len);
+    assert_contains(data, "\"kind\":\"tcp\",\"address\":\"127.0.0.1\","
+                          "\"port\":5222,\"ms\":2.25}");
+    assert_contains(data, "\"kind\":\"tls\",\"version\":\"TLSv1.3\",\"cipher\":"
+                          "\"TLS_AES_256_GCM_SHA384\",\"verify\":\"ca\","
+                          "\"subject\":\"/CN=fin1.ucce.local\",\"expiry\":"
+                          "\"2027-12-01 05:00:00 GMT\"}");
+    got_init(&g);
+    assert_int_equal(
+        evidence_read(EVIDENCE_RECORDING, data, len, &events, &g, &cause), 3);
+    assert_string_equal(g.kinds.data, "htt");
+    assert_string_equal(g.damaged.data, "");
+    got_done(&g);
+    free(data);
+    unlink(path);
+    free(path);
+    unit_tmpdir_remove(dir);
+}
+
 struct damage_row {
     const char *name, *input;
     int rc;
@@ -364,6 +412,10 @@ struct damage_row {
 #define WS(fields)                                                             \
     "{\"time\":\"2026-12-01T09:00:01.000Z\",\"kind\":\"ws\","                  \
     "\"dir\":\"in\"," fields "}\n"
+
+#define CONN(kind, fields)                                                     \
+    "{\"time\":\"2026-12-01T09:00:01.000Z\",\"kind\":\"" kind "\"," fields "}" \
+    "\n"
 
 static const struct damage_row damage_rows[] = {
     {"evidence_read_recording__skips_a_damaged_line_and_names_it",
@@ -401,6 +453,21 @@ static const struct damage_row damage_rows[] = {
      HEAD "{\"time\":\"2026-12-01T09:00:00Z\",\"kind\":\"ws\","
           "\"opcode\":9}\n",
      1, "h", "line 2: \"dir\" is neither"},
+    {"evidence_read_recording__reads_tcp_and_tls_lines",
+     HEAD CONN("tcp", "\"address\":\"::1\",\"port\":5222,\"ms\":1.5")
+         CONN("tls", "\"version\":\"TLSv1.3\",\"verify\":\"pin\"")
+             CONN("tls", "\"verify\":\"insecure\",\"ms\":-4"),
+     4, "httt", ""},
+    {"evidence_read_recording__names_a_tcp_line_without_a_port",
+     HEAD CONN("tcp", "\"address\":\"127.0.0.1\"")
+         CONN("tcp", "\"address\":\"127.0.0.1\",\"port\":65536")
+             CONN("tcp", "\"address\":7,\"port\":5222")
+                 CONN("tcp", "\"address\":\"h\",\"port\":\"5222\""),
+     1, "h", "line 5: a \"tcp\" line without an address and a port 1-65535"},
+    {"evidence_read_recording__names_a_tls_line_with_an_unknown_trust",
+     HEAD CONN("tls", "\"verify\":\"maybe\"") CONN("tls", "\"verify\":1")
+         CONN("tls", "\"version\":\"TLSv1.3\""),
+     1, "h", "line 4: \"verify\" is not \"ca\", \"pin\" or \"insecure\""},
     {"evidence_read_recording__refuses_a_second_header", HEAD HEAD STANZA("1"),
      2, "hs", "line 2: a second header"},
     {"evidence_read_recording__refuses_a_first_line_that_is_no_header",
@@ -803,6 +870,7 @@ int main(void)
 #define T(f) tl_add(&l, #f, f, NULL)
     T(recorder__writes_lines_0600_that_read_back_in_order);
     T(recorder__writes_websocket_frames_and_the_close_code_is_a_finding);
+    T(recorder__writes_tcp_and_tls_lines_that_read_back);
     T(har__reads_the_bosh_entries_and_names_the_damaged_one);
     T(har__keeps_the_entries_before_a_cut);
     T(har__reads_websocket_messages_but_not_binary_ones);
