@@ -179,6 +179,15 @@ t_websocket_login_shows_its_frames_in_network() {
             expect_screen ' Network [1-9][0-9]* of [1-9][0-9]* records'
             expect_screen '^(.*│)?[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}  (in |out)  text +[0-9]+ +[01]  <[a-z]+>' 'no frame row'
             wait_screen '^(.*│)?[0-9:.]{12}  ws ping  RTT [0-9.]+ ms' || return
+            if [[ $url == wss:* ]]; then # Enter on a frame: its message
+                type_line "/<iq>"
+                wait_screen '^Network: [1-9][0-9]* requests? holding <iq>' || return
+                keys Home Enter
+                wait_screen 'Network .* — Enter: back' || return
+                expect_screen '^(.*│)?Message \([0-9]+ bytes\):'
+                expect_screen '^(.*│)?<iq '
+                keys Enter
+            fi
             tui_quit
         done
     done
