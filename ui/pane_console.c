@@ -445,12 +445,13 @@ static void xml_line(struct console_pane *p, WINDOW *w, const char *line,
     free(copy);
 }
 
-/* The entry's text exactly as sent or received, wrapped at the pane's
- * width (so nothing is cut), scrolled by detail_top rows. */
+/* The entry's text exactly as sent or received (the received bytes when
+ * the ring has them), wrapped at the pane's width (so nothing is cut),
+ * scrolled by detail_top rows. */
 static void draw_raw(struct console_pane *p, WINDOW *w,
                      const struct console_entry *e, int y0, int rows, int cols)
 {
-    const char *s = e->text;
+    const char *s = e->raw ? e->raw : e->text;
     size_t row = 0;
     int y = y0;
 
@@ -808,7 +809,10 @@ int console_pane_save(const char *path, int pretty, size_t *n, char **cause)
             fputs(text, f);
             free(text);
             xmpp_stanza_release(st);
-        } else { /* as held: escaped text left escaped */
+        } else if (e->raw) { /* the bytes as received */
+            fwrite(e->raw, 1, e->raw_len, f);
+            fputc('\n', f);
+        } else { /* as sent (or held): escaped text left escaped */
             fwrite(e->text, 1, e->len, f);
             fputc('\n', f);
         }
@@ -834,7 +838,8 @@ const struct pane_ops pane_console = {
         "/REGEX or /search REGEX  find;  n next, N previous\n"
         "/filter [in|out] [iq|message|presence|rest] [node=TEXT] [REGEX] | "
         "off\n"
-        "/save [--pretty] FILE  the filtered stanzas as held (or indented)\n"
+        "/save [--pretty] FILE  the filtered stanzas as on the wire (or "
+        "indented)\n"
         "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move; End follows\n",
     .deps = APP_CHANGED_CONSOLE,
     .init = console_init,

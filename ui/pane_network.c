@@ -6,7 +6,8 @@
  * (direction, opcode, size, the element or close code, refusals) and the
  * WebSocket pings — with the negotiated parameters, ping RTT and
  * clock drift above. Enter opens a record: its timings, Date header and
- * both bodies pretty-printed. /TEXT filters the rows. Over TCP there are
+ * both bodies pretty-printed (a WebSocket text frame: its message).
+ * /TEXT filters the rows. Over TCP there are
  * no requests: the header says so.
  */
 #include "ui.h"
@@ -298,7 +299,13 @@ static char *detail_text(const struct app_record *r)
     if (r->r.kind != TRANSPORT_HTTP) { /* a WebSocket record: its row */
         char line[400];
         ws_row(&r->r, line, sizeof line);
-        clean = sanitize_str(line, SANITIZE_LINE);
+        buf_printf(&b, "%s\n", line);
+        if (r->r.body_out || r->r.body_in) /* a text message: its XML */
+            body_text(&b, "Message",
+                      r->r.body_out ? r->r.body_out : r->r.body_in,
+                      r->r.body_out ? r->r.body_out_len : r->r.body_in_len,
+                      r->body_cut);
+        clean = sanitize_str(b.data, SANITIZE_LINES);
         buf_done(&b);
         return clean;
     }
@@ -470,7 +477,8 @@ const struct pane_ops pane_network = {
             "above them the request the server holds now and its age.\n"
             "WebSocket: the upgrade, one row per frame (direction, opcode,\n"
             "size, stanzas, the element or close code), ping round trips.\n"
-            "Enter  the selected record: timings, Date, both bodies\n"
+            "Enter  the selected record: timings, Date, both bodies (a\n"
+            "       text frame: its message)\n"
             "/TEXT  only the rows holding TEXT (/off: all)\n"
             "f  freeze / follow    j/k, PgUp/PgDn, Home/End  move\n"
             "See docs/bosh.md and docs/websocket.md for the usual failures.\n",

@@ -430,8 +430,8 @@ static const struct slash_command slash_commands[] = {
     {"search", "REGEX", "find in Console; n/N next/previous", ARG_NONE,
      run_search},
     {"save", "[--pretty] FILE",
-     "write Console's (filtered) stanzas to FILE as held, dated (--pretty: "
-     "indented)",
+     "write Console's (filtered) stanzas to FILE as on the wire, dated "
+     "(--pretty: indented)",
      ARG_NONE, run_save},
     {"goto", "HH:MM:SS[.mmm]",
      "replay: the state at that recorded time (back: from the start)", ARG_NONE,

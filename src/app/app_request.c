@@ -225,7 +225,7 @@ static const char *or_unknown(const char *s)
 static void tell_api_errors(struct app *a, unsigned long from)
 {
     const struct api_error *x;
-    struct console_meta meta = {"apiError", NULL, NULL, NULL};
+    struct console_meta meta = {"apiError", NULL, NULL, NULL, NULL, 0};
     struct buf what, row;
 
     for (; from < a->model.errors_total; from++) {

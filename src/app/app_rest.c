@@ -55,7 +55,7 @@ static void req_free(struct app_rest *q)
 /* "HTTP 202 Accepted in 12 ms" then the body, for the ring. */
 static unsigned long record_answer(struct app *a, const struct rest_response *p)
 {
-    struct console_meta meta;
+    struct console_meta meta = {0};
     char status[12];
     struct buf b;
     unsigned long seq;
@@ -246,7 +246,7 @@ void app_rest_event(struct app *a, json_t *ev)
 static unsigned long record_request(struct app *a, struct app_rest *q,
                                     const char *body)
 {
-    struct console_meta meta;
+    struct console_meta meta = {0};
     struct buf b;
     char *url = rest_url(rest_base_url(a->rest), q->path);
     unsigned long seq;

@@ -48,9 +48,10 @@ const char cli_conn_help[] =
     "      --keepalive S       ping the server when it was silent S s\n"
     "                          (default 15; 0 off): a silent server is a\n"
     "                          lost connection within S + 10 s\n"
-    "      --record FILE       write every stanza and HTTP exchange to FILE\n"
-    "                          (JSON lines, 0600, SASL redacted; perch\n"
-    "                          replay FILE reads it)\n"
+    "      --record FILE       write every stanza (as received), HTTP\n"
+    "                          exchange, WebSocket frame, connection and\n"
+    "                          TLS set-up to FILE (JSON lines, 0600, SASL\n"
+    "                          redacted; perch replay FILE reads it)\n"
     "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
 
 enum {

@@ -36,6 +36,7 @@ enum evidence_kind {
     EVIDENCE_PARAMS, /* BOSH session parameters */
     EVIDENCE_CLOSED, /* the session ended (text: the cause, or NULL) */
     EVIDENCE_NOTE,
+    EVIDENCE_CONN, /* a recording's "tcp" or "tls" line: not an event */
 };
 
 /* One record; every pointer borrowed for the call, strings NUL-terminated
@@ -45,8 +46,13 @@ struct evidence_rec {
     size_t index;    /* its line (recording), entry (HAR), session (SAZ) */
     double time;     /* seconds since the epoch; 0 when unknown */
     int in;          /* STANZA, WS: received */
-    const char *xml; /* STANZA: the stanza; WS: the message's data */
+    const char *xml; /* STANZA: the stanza; WS: the message's data (NULL:
+                        a frame without text, a recording's close) */
     size_t xml_len;
+    /* WS: RFC 6455 opcode (1 text when the input does not say), and a
+     * close frame's status code (0: none) and reason (or NULL) */
+    unsigned opcode, close_code;
+    const char *close_reason;
     /* HTTP */
     const char *method, *url;       /* NULL when not known (a recording) */
     long status;                    /* 0: no response */
@@ -62,6 +68,9 @@ struct evidence_rec {
     /* HEADER: perch version, command, account, transport, server */
     const char *perch, *command, *account, *transport, *server;
     const char *text; /* NOTE, CLOSED */
+    /* CONN: the connection (tls 0: address, port, ms) or its TLS (tls 1:
+     * version, cipher, verify "ca"/"pin"/"insecure", subject, expiry, ms) */
+    struct transport_conn conn;
 };
 
 struct evidence_events {

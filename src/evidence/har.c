@@ -131,6 +131,7 @@ static void websocket(struct har *h, size_t i, json_t *msgs)
             continue; /* binary: not XMPP's framing (RFC 7395) */
         memset(&r, 0, sizeof r);
         r.kind = EVIDENCE_WS;
+        r.opcode = 1;
         r.index = i + 1;
         r.time = json_number_value(json_object_get(m, "time"));
         r.in = strcmp(type, "receive") == 0;

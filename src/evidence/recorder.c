@@ -156,15 +156,11 @@ void recorder_stanza(struct recorder *r, int in, const char *xml, size_t len)
     line_write(r, o);
 }
 
-void recorder_transport(struct recorder *r, const struct transport_record *rec)
+/* A BOSH exchange: an "http" line with both bodies. */
+static json_t *http_line(const struct transport_record *rec)
 {
-    json_t *o;
+    json_t *o = line_new("http", rec->start);
 
-    /* WebSocket frames carry their stanzas, recorded as stanza lines;
-     * the frames themselves are not recorded yet */
-    if (r == NULL || rec->kind != TRANSPORT_HTTP)
-        return;
-    o = line_new("http", rec->start);
     json_object_set_new(o, "rid", json_integer((json_int_t)rec->rid));
     json_object_set_new(o, "status", json_integer(rec->status));
     json_object_set_new(o, "ms", json_real(rec->duration_ms));
@@ -186,6 +182,99 @@ void recorder_transport(struct recorder *r, const struct transport_record *rec)
     if (rec->body_in && !rec->capped)
         json_object_set_new(o, "response",
                             redacted(rec->body_in, rec->body_in_len));
+    return o;
+}
+
+/* The WebSocket upgrade: an "http" line marked "upgrade", with what the
+ * server answered (no request headers: no credentials). */
+static json_t *upgrade_line(const struct transport_record *rec)
+{
+    json_t *o = line_new("http", rec->start);
+
+    json_object_set_new(o, "upgrade", json_string("websocket"));
+    json_object_set_new(o, "method", json_string("GET"));
+    set_str(o, "url", rec->what);
+    json_object_set_new(o, "status", json_integer(rec->status));
+    json_object_set_new(o, "ms", json_real(rec->duration_ms));
+    json_object_set_new(o, "connectMs", json_real(rec->connect_ms));
+    json_object_set_new(o, "bytesOut",
+                        json_integer((json_int_t)rec->bytes_out));
+    json_object_set_new(o, "bytesIn", json_integer((json_int_t)rec->bytes_in));
+    set_str(o, "protocol", rec->protocol);
+    set_str(o, "extensions", rec->extensions);
+    set_str(o, "server", rec->via);
+    set_str(o, "date", rec->date);
+    set_str(o, "error", rec->error);
+    return o;
+}
+
+/* One WebSocket frame: a "ws" line; a text message's data redacted. */
+static json_t *ws_line(const struct transport_record *rec)
+{
+    json_t *o = line_new("ws", rec->start);
+    const char *data = rec->out ? rec->body_out : rec->body_in;
+    size_t len = rec->out ? rec->body_out_len : rec->body_in_len;
+
+    json_object_set_new(o, "dir", json_string(rec->out ? "out" : "in"));
+    json_object_set_new(o, "opcode", json_integer(rec->opcode));
+    json_object_set_new(o, "fin", json_boolean(rec->fin));
+    json_object_set_new(o, "size", json_integer((json_int_t)rec->size));
+    set_str(o, "what", rec->what);
+    if (data)
+        json_object_set_new(o, "data", redacted(data, len));
+    if (rec->opcode == 8) {
+        json_object_set_new(o, "closeCode", json_integer(rec->close_code));
+        set_str(o, "closeReason", rec->close_reason);
+    }
+    set_str(o, "error", rec->error);
+    return o;
+}
+
+/* A keepalive ping's round trip, or its loss. */
+static json_t *ping_line(const struct transport_record *rec)
+{
+    json_t *o = line_new("ping", rec->start);
+
+    if (rec->error == NULL)
+        json_object_set_new(o, "ms", json_real(rec->duration_ms));
+    set_str(o, "error", rec->error);
+    return o;
+}
+
+void recorder_transport(struct recorder *r, const struct transport_record *rec)
+{
+    static json_t *(*const line[])(const struct transport_record *) = {
+        [TRANSPORT_HTTP] = http_line,
+        [TRANSPORT_WS_UPGRADE] = upgrade_line,
+        [TRANSPORT_WS_FRAME] = ws_line,
+        [TRANSPORT_WS_PING] = ping_line,
+    };
+
+    if (r == NULL || (size_t)rec->kind >= sizeof line / sizeof *line ||
+        line[rec->kind] == NULL)
+        return;
+    line_write(r, line[rec->kind](rec));
+}
+
+void recorder_conn(struct recorder *r, const struct transport_conn *c)
+{
+    json_t *o;
+
+    if (r == NULL)
+        return;
+    o = line_new(c->tls ? "tls" : "tcp", c->start);
+    if (c->tls) {
+        set_str(o, "version", c->version);
+        set_str(o, "cipher", c->cipher);
+        set_str(o, "verify", c->verify);
+        set_str(o, "subject", c->subject);
+        set_str(o, "expiry", c->expiry);
+    } else {
+        set_str(o, "address", c->address);
+        json_object_set_new(o, "port", json_integer(c->port));
+    }
+    if (c->ms >= 0)
+        json_object_set_new(o, "ms", json_real(c->ms));
     line_write(r, o);
 }
 

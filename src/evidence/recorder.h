@@ -2,10 +2,12 @@
  * --record FILE: what a session did, as it happens, one JSON object a
  * line (docs/troubleshooting.md describes the lines). The first line is
  * the header; then every stanza in and out (SASL payloads redacted), every
- * transport record (a BOSH HTTP exchange with both bodies, redacted), the
- * BOSH parameters and how the session ended. Each line is written and
- * flushed when its event happens, so a crash loses at most that line. A
- * WebSocket frame will be one more kind of line ("ws").
+ * transport record (a BOSH HTTP exchange with both bodies, redacted; a
+ * WebSocket upgrade as an "http" line marked "upgrade"; each WebSocket
+ * frame as a "ws" line, a text message with its data, redacted, a close
+ * with its code; each keepalive ping as a "ping" line), the BOSH
+ * parameters and how the session ended. Each line is written and flushed
+ * when its event happens, so a crash loses at most that line.
  *
  * Times are RFC 3339 with milliseconds and the local zone's offset:
  * "2026-12-01T02:13:07.412+01:00".
@@ -43,6 +45,8 @@ void recorder_stanza(struct recorder *r, int in, const char *xml, size_t len);
 /* One transport record (borrowed); its bodies are redacted here. */
 void recorder_transport(struct recorder *r, const struct transport_record *rec);
 void recorder_params(struct recorder *r, const struct transport_params *p);
+/* A connection made or secured: a "tcp" or "tls" line (borrowed). */
+void recorder_conn(struct recorder *r, const struct transport_conn *c);
 /* Logged in: a "ready" line with the bound JID, the transport's name and
  * how it is secured ("TLS 1.3, verified"). */
 void recorder_ready(struct recorder *r, const char *jid, const char *transport,

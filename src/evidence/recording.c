@@ -27,6 +27,64 @@ static unsigned u(json_t *o, const char *key)
     return v > 0 && v < 0xFFFFFFFF ? (unsigned)v : 0;
 }
 
+/* A "ws" line's frame: the opcode (text when absent), a close's code and
+ * reason; a text frame that ends its message has data. */
+static const char *ws_frame(json_t *o, struct evidence_rec *r)
+{
+    json_t *op = json_object_get(o, "opcode");
+    json_int_t code = json_integer_value(json_object_get(o, "closeCode"));
+
+    if (op == NULL)
+        r->opcode = 1;
+    else if (!json_is_integer(op) || json_integer_value(op) < 0 ||
+             json_integer_value(op) > 15)
+        return "\"opcode\" is not 0-15";
+    else
+        r->opcode = (unsigned)json_integer_value(op);
+    if (r->opcode == 1 && r->xml == NULL &&
+        !json_is_false(json_object_get(o, "fin")))
+        return "a text message without \"data\"";
+    if (r->opcode == 8 && code > 0 && code < 5000) {
+        r->close_code = (unsigned)code;
+        r->close_reason = str(o, "closeReason");
+    }
+    r->error = str(o, "error");
+    return NULL;
+}
+
+/* A "tcp" or "tls" line: a connection made, or secured and trusted. */
+static const char *conn(json_t *o, const char *kind, struct evidence_rec *r)
+{
+    static const char *const ways[] = {"ca", "pin", "insecure"};
+    json_int_t port = json_integer_value(json_object_get(o, "port"));
+    json_t *ms = json_object_get(o, "ms");
+    size_t i;
+
+    r->conn.tls = strcmp(kind, "tls") == 0;
+    r->conn.ms = json_is_number(ms) && json_number_value(ms) >= 0
+                     ? json_number_value(ms)
+                     : -1;
+    r->conn.start = r->time;
+    if (!r->conn.tls) {
+        r->conn.address = str(o, "address");
+        if (r->conn.address == NULL || port < 1 || port > 65535)
+            return "a \"tcp\" line without an address and a port 1-65535";
+        r->conn.port = (unsigned)port;
+        return NULL;
+    }
+    r->conn.verify = str(o, "verify");
+    for (i = 0; r->conn.verify && i < sizeof ways / sizeof *ways; i++)
+        if (strcmp(r->conn.verify, ways[i]) == 0)
+            break;
+    if (r->conn.verify == NULL || i == sizeof ways / sizeof *ways)
+        return "\"verify\" is not \"ca\", \"pin\" or \"insecure\"";
+    r->conn.version = str(o, "version");
+    r->conn.cipher = str(o, "cipher");
+    r->conn.subject = str(o, "subject");
+    r->conn.expiry = str(o, "expiry");
+    return NULL;
+}
+
 struct kind_name {
     const char *name;
     enum evidence_kind kind;
@@ -37,6 +95,7 @@ static const struct kind_name kinds[] = {
     {"http", EVIDENCE_HTTP},     {"ws", EVIDENCE_WS},
     {"params", EVIDENCE_PARAMS}, {"closed", EVIDENCE_CLOSED},
     {"note", EVIDENCE_NOTE},     {"ready", EVIDENCE_NOTE},
+    {"tcp", EVIDENCE_CONN},      {"tls", EVIDENCE_CONN},
 };
 
 /* fill: a kind from a newer perch, skipped quietly */
@@ -78,6 +137,8 @@ static const char *fill(json_t *o, struct evidence_rec *r)
             return "\"dir\" is neither \"in\" nor \"out\"";
         r->in = strcmp(dir, "in") == 0;
         r->xml = strn(o, r->kind == EVIDENCE_WS ? "data" : "xml", &r->xml_len);
+        if (r->kind == EVIDENCE_WS)
+            return ws_frame(o, r);
         if (r->xml == NULL)
             return "no text";
         break;
@@ -108,6 +169,8 @@ static const char *fill(json_t *o, struct evidence_rec *r)
     case EVIDENCE_CLOSED:
         r->text = str(o, "cause");
         break;
+    case EVIDENCE_CONN:
+        return conn(o, kind, r);
     case EVIDENCE_NOTE: /* a note, or "ready": logged in over "secured" */
         r->text = str(o, "text") ? str(o, "text") : str(o, "secured");
         r->account = str(o, "jid");

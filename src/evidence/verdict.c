@@ -3,6 +3,7 @@
 #include "verdict.h"
 #include "base/buf.h"
 #include "feed.h"
+#include "xmpp/wsproto.h"
 #include "xmpp/xmlstream.h"
 
 #include <math.h>
@@ -46,7 +47,8 @@ struct verdict {
     json_t *findings; /* array of the event-made ones */
     struct agent *agents;
     size_t nagents, capagents;
-    double last; /* the latest time seen */
+    double last;    /* the latest time seen */
+    int ws_closing; /* a close frame was seen since the last upgrade */
 };
 
 struct verdict *verdict_new(void)
@@ -164,8 +166,10 @@ static void http(struct verdict *v, const struct evidence_rec *r)
     double date = http_date(r->date);
     const char *type;
 
-    if (r->status == 101)
+    if (r->status == 101) {
+        v->ws_closing = 0;
         return; /* a WebSocket upgrade: its messages speak for it */
+    }
     x = exchange_add(v);
     x->index = (int)r->index;
     x->start = r->time;
@@ -236,9 +240,37 @@ static json_t *finding(double t, const char *code, json_t *evidence,
     return o;
 }
 
+/* The close frame that begins a close handshake (its answer echoes it):
+ * who closed, with which code. */
+static void ws_close_frame(struct verdict *v, const struct evidence_rec *r)
+{
+    unsigned code = r->close_code ? r->close_code : 1005;
+    json_t *e;
+
+    if (v->ws_closing)
+        return;
+    v->ws_closing = 1;
+    e = json_pack("{s:s,s:i,s:I}", "direction", r->in ? "in" : "out", "code",
+                  (int)code, "entry", (json_int_t)r->index);
+    if (r->close_reason && *r->close_reason)
+        json_object_set_new(e, "reason", json_string(r->close_reason));
+    json_array_append_new(
+        v->findings,
+        finding(r->time, "ws-close", e,
+                "the %s closed the WebSocket with %u %s%s%s%s",
+                r->in ? "server" : "client", code, wsproto_close_name(code),
+                r->close_reason && *r->close_reason ? " (\"" : "",
+                r->close_reason ? r->close_reason : "",
+                r->close_reason && *r->close_reason ? "\")" : ""));
+}
+
 static void ws(struct verdict *v, const struct evidence_rec *r)
 {
     seen(v, r->time);
+    if (r->opcode == 8) {
+        ws_close_frame(v, r);
+        return;
+    }
     if (r->xml && memmem(r->xml, r->xml_len, "<close", 6))
         json_array_append_new(
             v->findings,

@@ -17,7 +17,9 @@
  *                  it (a proxy's idle timeout cuts it)
  *   terminated     a type='terminate' body, with its condition
  *   not-found      HTTP 404 for the session: the server no longer knows it
- *   ws-close       a WebSocket <close/> sent or received
+ *   ws-close       a WebSocket <close/> sent or received; in a recording
+ *                  also the close frame that began the handshake, with
+ *                  its code
  *   clock-drift    the client's clock against the server's Date header
  *                  (the median over the responses), when over 2 s
  *   out-of-service a Finesse SystemInfo status OUT_OF_SERVICE

@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "xmpp/cert.h"
 
+#include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,112 @@ void http_tls_apply(CURL *e, const struct http_tls *t)
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
+}
+
+void http_tls_session(CURL *e, const char **version, const char **cipher)
+{
+    struct curl_tlssessioninfo *info = NULL;
+
+    *version = *cipher = NULL;
+    if (curl_easy_getinfo(e, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK ||
+        info == NULL || info->backend != CURLSSLBACKEND_OPENSSL ||
+        info->internals == NULL)
+        return;
+    *version = SSL_get_version(info->internals);
+    *cipher = SSL_get_cipher_name((SSL *)info->internals);
+}
+
+/* http_tls_watch: the facts' place hangs on the SSL_CTX (curl makes one
+ * a connection) under an ex_data index of perch's own. */
+static int watch_index(void)
+{
+    static int index = -1;
+
+    if (index < 0)
+        index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    return index;
+}
+
+static void on_tls_info(const SSL *ssl, int where, int ret)
+{
+    struct http_tls_facts *f =
+        SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), watch_index());
+    (void)ret;
+
+    if (f == NULL || !(where & SSL_CB_HANDSHAKE_DONE))
+        return;
+    f->version = SSL_get_version(ssl);
+    f->cipher = SSL_get_cipher_name(ssl);
+}
+
+static CURLcode on_ssl_ctx(CURL *e, void *ctx, void *arg)
+{
+    (void)e;
+    SSL_CTX_set_ex_data(ctx, watch_index(), arg);
+    SSL_CTX_set_info_callback(ctx, on_tls_info);
+    return CURLE_OK;
+}
+
+void http_tls_watch(CURL *e, struct http_tls_facts *f)
+{
+    f->version = f->cipher = NULL;
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, f);
+}
+
+/* The server certificate's "Subject:" and "Expire date:" from curl. */
+static void cert_facts(CURL *e, const char **subject, const char **expiry)
+{
+    struct curl_certinfo *ci = NULL;
+    struct curl_slist *s;
+
+    *subject = *expiry = NULL;
+    if (curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) != CURLE_OK ||
+        ci == NULL || ci->num_of_certs < 1)
+        return;
+    for (s = ci->certinfo[0]; s; s = s->next)
+        if (!strncmp(s->data, "Subject:", 8))
+            *subject = s->data + 8;
+        else if (!strncmp(s->data, "Expire date:", 12))
+            *expiry = s->data + 12;
+}
+
+void http_conn_report(CURL *e, const struct http_tls *t, double start,
+                      const char *version, const char *cipher,
+                      void (*cb)(void *arg, const struct transport_conn *c),
+                      void *arg)
+{
+    struct transport_conn c;
+    long connects = 0, port = 0;
+    curl_off_t connect_us = 0, tls_us = 0;
+    char *ip = NULL;
+
+    if (curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &connects) != CURLE_OK ||
+        connects < 1)
+        return;
+    curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip);
+    curl_easy_getinfo(e, CURLINFO_PRIMARY_PORT, &port);
+    curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &tls_us);
+    memset(&c, 0, sizeof c);
+    c.start = start;
+    c.ms = (double)connect_us / 1000.0;
+    c.address = ip && *ip ? ip : NULL;
+    c.port = port > 0 && port < 65536 ? (unsigned)port : 0;
+    cb(arg, &c);
+    if (tls_us <= 0) /* http://, or no handshake */
+        return;
+    memset(&c, 0, sizeof c);
+    c.tls = 1;
+    c.start = start + (double)connect_us / 1e6;
+    c.ms = (double)(tls_us - connect_us) / 1000.0;
+    c.version = version;
+    c.cipher = cipher;
+    c.verify = t->insecure                    ? "insecure"
+               : t->pin && t->ca_file == NULL ? "pin"
+                                              : "ca";
+    cert_facts(e, &c.subject, &c.expiry);
+    cb(arg, &c);
 }
 
 int http_tls_refused(CURLcode rc)

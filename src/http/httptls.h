@@ -11,6 +11,7 @@
 #define PERCH_HTTPTLS_H
 
 #include "base/fail.h"
+#include "xmpp/transport.h"
 
 #include <curl/curl.h>
 
@@ -28,6 +29,27 @@ void http_tls_done(struct http_tls *t);
 /* Sets e's certificate checks and proxy as t says (strings borrowed:
  * curl copies them). */
 void http_tls_apply(CURL *e, const struct http_tls *t);
+
+/* During a transfer, while its connection is in use: the TLS version and
+ * cipher (OpenSSL's static strings) into *version and *cipher, or NULLs. */
+void http_tls_session(CURL *e, const char **version, const char **cipher);
+/* The same for a connection curl lets go of once connected (CONNECT_ONLY:
+ * its SSL is out of reach after): set before the transfer, f is filled
+ * when the handshake completes. f must outlive e's connection. */
+struct http_tls_facts {
+    const char *version, *cipher; /* OpenSSL's static strings, or NULL */
+};
+void http_tls_watch(CURL *e, struct http_tls_facts *f);
+/* After a transfer (or a CONNECT_ONLY connect) that made a new connection
+ * (CURLINFO_NUM_CONNECTS): a TCP transport_conn and, for https, a TLS one
+ * to cb: the peer, the connect and handshake times, how the peer was
+ * trusted (t), the certificate's subject and expiry (CURLOPT_CERTINFO on),
+ * version and cipher as http_tls_session read them. start: the transfer's
+ * start, wall clock. Nothing when no connection was made. */
+void http_conn_report(CURL *e, const struct http_tls *t, double start,
+                      const char *version, const char *cipher,
+                      void (*cb)(void *arg, const struct transport_conn *c),
+                      void *arg);
 
 /* 1 when rc means the server's certificate or key was refused. */
 int http_tls_refused(CURLcode rc);

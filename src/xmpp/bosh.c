@@ -16,6 +16,7 @@
 #include "boshbody.h"
 #include "http/curlev.h"
 #include "http/httptls.h"
+#include "xmlstream.h"
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -44,13 +45,17 @@ struct breq {
     char errbuf[CURL_ERROR_SIZE];
     long status;
     char date[64];
+    const char *tls_version, *tls_cipher; /* read at the first header */
+    int headers;                          /* header lines so far */
     unsigned retries;
     unsigned timeouts; /* attempts that got no answer within wait + margin */
     int poll;          /* an empty request of an open session: the held poll */
     double start_ms, start_wall;
     int done; /* a good response waits to be handled in rid order */
-    xmpp_stanza_t *parsed; /* its <body/>, or NULL if it did not parse */
-    char *parse_error;     /* why it did not */
+    xmpp_stanza_t *parsed;        /* its <body/>, or NULL if it did not parse */
+    struct xmlstream_span *spans; /* keep_raw: its children in resp */
+    size_t nspans;
+    char *parse_error; /* why it did not */
     struct loop_timer *retry_timer;
 };
 
@@ -75,6 +80,7 @@ struct bosh {
     /* the response whose stanzas go to the session, a batch a turn */
     struct breq *delivering;
     xmpp_stanza_t *deliver_next;
+    size_t deliver_index; /* of deliver_next among the elements */
     struct loop_timer *deliver_timer;
     /* no empty poll before this timer: the last one came back at once */
     struct loop_timer *pace_timer;
@@ -129,6 +135,7 @@ static void req_free(struct breq *r)
     loop_timer_free(r->retry_timer);
     if (r->parsed)
         xmpp_stanza_release(r->parsed);
+    free(r->spans);
     free(r->parse_error);
     buf_done(&r->resp.buf);
     free(r->body);
@@ -286,6 +293,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     struct breq *r = arg;
     size_t len = size * n;
 
+    if (r->headers++ == 0) /* the connection is in use: its TLS now */
+        http_tls_session(r->easy, &r->tls_version, &r->tls_cipher);
     if (len > 5 && strncasecmp(data, "Date:", 5) == 0) {
         size_t skip = 5;
         while (skip < len && data[skip] == ' ')
@@ -320,6 +329,8 @@ static void start_attempt(struct breq *r)
     curlev_body_reset(&r->resp, BOSH_MAX_RESPONSE);
     r->status = 0;
     r->date[0] = '\0';
+    r->headers = 0;
+    r->tls_version = r->tls_cipher = NULL;
     r->start_ms = loop_now_ms();
     r->start_wall = wall_now();
     r->easy = e;
@@ -332,6 +343,7 @@ static void start_attempt(struct breq *r)
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &r->resp);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(e, CURLOPT_CERTINFO, 1L); /* for a new connection's */
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
     r->errbuf[0] = '\0';
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
@@ -427,6 +439,19 @@ static void adopt_params(struct bosh *b, xmpp_stanza_t *body)
         b->base.ev->params(b->base.ev_arg, &b->params);
 }
 
+/* The bytes of element i of the response being delivered, for the owner
+ * (--record, the console's /save). */
+static void raw_in(struct bosh *b, size_t i)
+{
+    const struct breq *r = b->delivering;
+
+    if (r->spans && i < r->nspans && r->spans[i].len > 0 &&
+        r->spans[i].start + r->spans[i].len <= r->resp.buf.len) {
+        b->base.raw_in = r->resp.buf.data + r->spans[i].start;
+        b->base.raw_in_len = r->spans[i].len;
+    }
+}
+
 /* Hands up to BOSH_BATCH stanzas of the response being delivered to the
  * session; the rest on a later turn of the loop, so that a body of
  * thousands of stanzas leaves timers, signals and keys their turn. Once
@@ -448,11 +473,14 @@ static void deliver(struct bosh *b)
             continue;
         n++;
         ns = xmpp_stanza_get_ns(c);
+        raw_in(b, b->deliver_index++);
         if (strcmp(xmpp_stanza_get_name(c), "features") == 0 && ns &&
             strcmp(ns, NS_STREAMS) == 0)
             b->base.ev->features(b->base.ev_arg, c);
         else
             b->base.ev->stanza(b->base.ev_arg, c);
+        b->base.raw_in = NULL;
+        b->base.raw_in_len = 0;
     }
     req_free(b->delivering);
     b->delivering = NULL;
@@ -561,6 +589,7 @@ static void handle_response(struct bosh *b, struct breq *r)
     pace(b, r, n);
     b->delivering = r;
     b->deliver_next = xmpp_stanza_get_children(body);
+    b->deliver_index = 0;
     deliver(b);
 }
 
@@ -666,6 +695,9 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
     char why[CURL_ERROR_SIZE + 64];
 
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+    if (b->base.ev->connected)
+        http_conn_report(r->easy, &b->cfg.tls, r->start_wall, r->tls_version,
+                         r->tls_cipher, b->base.ev->connected, b->base.ev_arg);
     curl_easy_cleanup(r->easy);
     r->easy = NULL;
 
@@ -692,13 +724,17 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
                                                  : ""));
         return;
     }
-    r->parsed = bosh_body_parse(b->ctx, r->resp.buf.data, r->resp.buf.len,
-                                &r->parse_error);
+    r->parsed = bosh_body_parse_spans(
+        b->ctx, r->resp.buf.data, r->resp.buf.len, &r->parse_error,
+        b->base.keep_raw ? &r->spans : NULL, &r->nspans);
     if (r->parsed && bosh_body_is(r->parsed, "error")) {
         /* recoverable: the same request again (older ones are still in
          * flight and get their own answers) */
         xmpp_stanza_release(r->parsed);
         r->parsed = NULL;
+        free(r->spans);
+        r->spans = NULL;
+        r->nspans = 0;
         emit_record(b, r, "server answered type='error'", 0);
         retry(b, r, "server answered type='error'");
         return;

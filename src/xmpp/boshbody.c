@@ -97,6 +97,14 @@ unsigned long long bosh_rid_next(unsigned long long rid)
 xmpp_stanza_t *bosh_body_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
                                char **cause)
 {
+    return bosh_body_parse_spans(ctx, text, len, cause, NULL, NULL);
+}
+
+xmpp_stanza_t *bosh_body_parse_spans(xmpp_ctx_t *ctx, const char *text,
+                                     size_t len, char **cause,
+                                     struct xmlstream_span **spans,
+                                     size_t *nspans)
+{
     struct xmlstream_limits lim;
     enum xmlstream_fault fault;
     xmpp_stanza_t *body;
@@ -113,7 +121,9 @@ xmpp_stanza_t *bosh_body_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
     xmlstream_limits_default(&lim);
     lim.max_stanza = BOSH_MAX_RESPONSE;
     lim.max_depth = BOSH_MAX_DEPTH;
-    body = xmlstream_parse_document(ctx, text, len, &lim, &fault, &why);
+    body = spans ? xmlstream_parse_document_spans(ctx, text, len, &lim, &fault,
+                                                  &why, spans, nspans)
+                 : xmlstream_parse_document(ctx, text, len, &lim, &fault, &why);
     if (body == NULL) {
         *cause = xasprintf("response %s%s",
                            fault == XS_FAULT_SYNTAX ? "is " : "refused: ", why);
@@ -124,6 +134,11 @@ xmpp_stanza_t *bosh_body_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
         *cause = xasprintf("response is <%s/>, not a BOSH <body/>",
                            xmpp_stanza_get_name(body));
         xmpp_stanza_release(body);
+        if (spans) {
+            free(*spans);
+            *spans = NULL;
+            *nspans = 0;
+        }
         return NULL;
     }
     return body;

@@ -72,6 +72,13 @@ unsigned long long bosh_rid_next(unsigned long long rid);
  */
 xmpp_stanza_t *bosh_body_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
                                char **cause);
+struct xmlstream_span;
+/* The same; spans not NULL: where each element child of the <body/> lies
+ * in text (*spans new, caller frees), for their bytes as received. */
+xmpp_stanza_t *bosh_body_parse_spans(xmpp_ctx_t *ctx, const char *text,
+                                     size_t len, char **cause,
+                                     struct xmlstream_span **spans,
+                                     size_t *nspans);
 
 /* The session parameters of a creation response; wait is capped by
  * asked_wait (and set to it when absent). */

@@ -33,12 +33,14 @@ struct console *console_new(size_t max_entries, size_t max_bytes)
 static void drop_oldest(struct console *c)
 {
     struct console_entry *e = &c->entries[c->head];
-    c->bytes -= e->len;
+    c->bytes -= e->len + e->raw_len;
     free(e->text);
+    free(e->raw);
     free(e->id);
     free(e->node);
     free(e->gist);
-    e->text = e->id = e->node = e->gist = NULL;
+    e->text = e->raw = e->id = e->node = e->gist = NULL;
+    e->raw_len = 0;
     c->head = (c->head + 1) % c->cap;
     c->count--;
     c->dropped++;
@@ -97,14 +99,40 @@ unsigned long console_add_meta(struct console *c, enum console_dir dir,
     return console_add_take(c, dir, copy, len, meta);
 }
 
+/* The received bytes of meta when they differ from text and fit beside
+ * it under max_bytes: one copy, NUL-terminated, redacted; else NULL. */
+static char *raw_copy(const struct console *c, const struct console_meta *meta,
+                      const char *text, size_t len, size_t *raw_len)
+{
+    size_t clean_len;
+    char *copy, *clean;
+
+    *raw_len = 0;
+    if (meta == NULL || meta->raw == NULL ||
+        (meta->raw_len == len && memcmp(meta->raw, text, len) == 0) ||
+        meta->raw_len + len > c->max_bytes ||
+        memchr(meta->raw, '\0', meta->raw_len) != NULL)
+        return NULL;
+    copy = xmalloc(meta->raw_len + 1);
+    memcpy(copy, meta->raw, meta->raw_len);
+    copy[meta->raw_len] = '\0';
+    *raw_len = meta->raw_len;
+    if ((clean = redact_len(copy, meta->raw_len, &clean_len)) != NULL) {
+        free(copy);
+        copy = clean;
+        *raw_len = clean_len;
+    }
+    return copy;
+}
+
 unsigned long console_add_take(struct console *c, enum console_dir dir,
                                char *text, size_t len,
                                const struct console_meta *meta)
 {
     struct console_entry *e;
     struct timeval tv;
-    size_t clean_len;
-    char *clean = redact_len(text, len, &clean_len);
+    size_t clean_len, raw_len;
+    char *clean = redact_len(text, len, &clean_len), *raw;
 
     if (clean != NULL) { /* a secret was in it: the original goes now */
         free(text);
@@ -117,9 +145,10 @@ unsigned long console_add_take(struct console *c, enum console_dir dir,
             len--; /* never cut a UTF-8 character in two */
         text[len] = '\0';
     }
+    raw = raw_copy(c, meta, text, len, &raw_len);
 
     while (c->count > 0 &&
-           (c->count == c->cap || c->bytes + len > c->max_bytes))
+           (c->count == c->cap || c->bytes + len + raw_len > c->max_bytes))
         drop_oldest(c);
     gettimeofday(&tv, NULL);
     e = &c->entries[(c->head + c->count) % c->cap];
@@ -127,6 +156,8 @@ unsigned long console_add_take(struct console *c, enum console_dir dir,
     e->dir = dir;
     e->text = text;
     e->len = len;
+    e->raw = raw;
+    e->raw_len = raw_len;
     e->seq = ++c->seq;
     copy_field(e->name, sizeof e->name, meta ? meta->name : NULL);
     copy_field(e->type, sizeof e->type, meta ? meta->type : NULL);
@@ -138,7 +169,7 @@ unsigned long console_add_take(struct console *c, enum console_dir dir,
     e->update_ms = 0;
     e->gist = NULL;
     c->count++;
-    c->bytes += len;
+    c->bytes += len + raw_len;
     if (c->observer)
         c->observer(c->observer_arg, e);
     return e->seq;

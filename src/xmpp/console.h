@@ -17,13 +17,21 @@ struct console_meta {
     const char *type; /* may be NULL */
     const char *id;   /* may be NULL */
     const char *node; /* the pubsub/disco node it is about; may be NULL */
+    /* The bytes as received, raw_len of them, when they differ from the
+     * text (copied, redacted as the text is); NULL: the text is them. */
+    const char *raw;
+    size_t raw_len;
 };
 
 struct console_entry {
     double time; /* wall clock, seconds since the epoch */
     enum console_dir dir;
-    char *text; /* owned by the ring */
+    char *text; /* owned by the ring: as perch serialises it */
     size_t len;
+    /* the bytes as received (NUL-terminated, owned), when they differ from
+     * text: what /save and the raw view show; NULL otherwise */
+    char *raw;
+    size_t raw_len;
     unsigned long seq; /* 1 for the first entry ever added */
     char name[12];     /* from the meta; "" when unknown */
     char type[12];

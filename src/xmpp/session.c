@@ -108,10 +108,27 @@ static void log_verbose(struct session *s, enum console_dir dir,
     fputc('\n', s->verbose);
 }
 
+/* 1 when the element's name in raw has no prefix: its bytes read alone
+ * (<stream:features/> needs the stream's declaration of "stream", so a
+ * recording keeps perch's serialisation of it, which declares it). */
+static int unprefixed(const char *raw, size_t len)
+{
+    size_t i;
+
+    for (i = 1; i < len; i++)
+        if (raw[i] == ':')
+            return 0;
+        else if (raw[i] == ' ' || raw[i] == '>' || raw[i] == '/' ||
+                 raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r')
+            return 1;
+    return 1;
+}
+
 /* Into the ring, the -v log and the --record file, when any is there: a
  * headless command without -v or --record serialises nothing. The text from
  * libstrophe (its default allocator is malloc: perch's contexts are made with
- * NULL mem) is handed to the ring, not copied. */
+ * NULL mem) is handed to the ring, not copied. What came in is recorded, and
+ * kept beside the text in the ring, as the bytes the transport received. */
 static unsigned long record(struct session *s, enum console_dir dir,
                             xmpp_stanza_t *st)
 {
@@ -119,12 +136,16 @@ static unsigned long record(struct session *s, enum console_dir dir,
     char *text = NULL;
     size_t len = 0;
     unsigned long seq;
+    const char *raw = dir == CONSOLE_IN ? s->t->raw_in : NULL;
 
     if (s->console == NULL && s->verbose == NULL && s->recorder == NULL)
         return 0;
     if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK)
         return 0;
-    recorder_stanza(s->recorder, dir == CONSOLE_IN, text, len);
+    if (raw && unprefixed(raw, s->t->raw_in_len))
+        recorder_stanza(s->recorder, 1, raw, s->t->raw_in_len);
+    else
+        recorder_stanza(s->recorder, dir == CONSOLE_IN, text, len);
     if (s->console == NULL) {
         if (s->verbose) {
             char *clean = console_redact(text);
@@ -138,6 +159,8 @@ static unsigned long record(struct session *s, enum console_dir dir,
     meta.type = xmpp_stanza_get_type(st);
     meta.id = xmpp_stanza_get_id(st);
     meta.node = stanza_node(st);
+    meta.raw = raw;
+    meta.raw_len = raw ? s->t->raw_in_len : 0;
     seq = console_add_take(s->console, dir, text, len, &meta);
     if (s->verbose)
         log_verbose(s, dir, console_find(s->console, seq)->text);
@@ -605,7 +628,14 @@ static void on_params(void *arg, const struct transport_params *p)
         s->ev->params(s->ev_arg, p);
 }
 
+static void on_connected(void *arg, const struct transport_conn *c)
+{
+    struct session *s = arg;
+    recorder_conn(s->recorder, c);
+}
+
 static const struct transport_events session_transport_events = {
+    .connected = on_connected,
     .features = on_features,
     .stanza = on_stanza,
     .closed = on_closed,
@@ -729,6 +759,7 @@ struct session *session_new(struct loop *loop, xmpp_ctx_t *ctx,
         s->resource = xasprintf("perch-%s", r);
     }
     s->console = cfg->console; /* NULL: nothing reads a ring */
+    t->keep_raw = s->console != NULL || s->recorder != NULL;
     s->login_timer = loop_timer_new(loop, on_login_timeout, s);
     s->idle_timer = loop_timer_new(loop, on_idle, s);
     transport_set_events(t, &session_transport_events, s);

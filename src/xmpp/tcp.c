@@ -25,6 +25,7 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/util.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -34,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
@@ -72,7 +75,9 @@ struct tcp {
 
     struct event *resume_ev;  /* the reader paused after a batch */
     struct event *upgrade_ev; /* STARTTLS, outside the read callback */
-    struct event *report_ev;  /* closed(), outside any call */
+    /* when the connection (this address) and the TLS handshake began */
+    double conn_wall, conn_ms, tls_wall, tls_ms;
+    struct event *report_ev; /* closed(), outside any call */
     struct loop_timer *connect_timer, *close_timer;
     char describe[160];
 
@@ -258,6 +263,79 @@ static char *time_text(const ASN1_TIME *tm)
     return bio_text(b);
 }
 
+/* "CN = localhost", as curl's certificate info gives a subject */
+static char *subject_text(const X509_NAME *name)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+
+    X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE);
+    return bio_text(b);
+}
+
+static double wall_now(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* The TCP connection made: its peer and how long it took (direct TLS: the
+ * handshake included). */
+static void report_tcp(struct tcp *t)
+{
+    struct transport_conn c;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    char addr[INET6_ADDRSTRLEN] = "?";
+    unsigned port = 0;
+
+    if (t->base.ev->connected == NULL)
+        return;
+    memset(&ss, 0, sizeof ss);
+    if (getpeername(bufferevent_getfd(t->bev), (struct sockaddr *)&ss, &len) ==
+        0) {
+        if (ss.ss_family == AF_INET6) {
+            const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+            inet_ntop(AF_INET6, &a->sin6_addr, addr, sizeof addr);
+            port = ntohs(a->sin6_port);
+        } else if (ss.ss_family == AF_INET) {
+            const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+            inet_ntop(AF_INET, &a->sin_addr, addr, sizeof addr);
+            port = ntohs(a->sin_port);
+        }
+    }
+    memset(&c, 0, sizeof c);
+    c.start = t->conn_wall;
+    c.ms = loop_now_ms() - t->conn_ms;
+    c.address = addr;
+    c.port = port;
+    t->base.ev->connected(t->base.ev_arg, &c);
+}
+
+/* TLS set up and its peer trusted (how: "ca", "pin", "insecure"). */
+static void report_tls(struct tcp *t, X509 *cert, const char *how)
+{
+    struct transport_conn c;
+    char *subject, *expiry; /* as curl's: "Dec 31 05:44:35 2026 GMT" */
+
+    if (t->base.ev->connected == NULL)
+        return;
+    subject = subject_text(X509_get_subject_name(cert));
+    expiry = time_text(X509_get0_notAfter(cert));
+    memset(&c, 0, sizeof c);
+    c.tls = 1;
+    c.start = t->cfg.tls == TLS_DIRECT ? t->conn_wall : t->tls_wall;
+    c.ms = t->cfg.tls == TLS_DIRECT ? -1 : loop_now_ms() - t->tls_ms;
+    c.version = SSL_get_version(t->ssl);
+    c.cipher = SSL_get_cipher_name(t->ssl);
+    c.verify = how;
+    c.subject = subject;
+    c.expiry = expiry;
+    t->base.ev->connected(t->base.ev_arg, &c);
+    free(subject);
+    free(expiry);
+}
+
 static char *cert_pem(X509 *cert)
 {
     BIO *b = BIO_new(BIO_s_mem());
@@ -315,6 +393,7 @@ static int check_peer(struct tcp *t)
     }
     describe_tls(t, how);
     t->secured = 1;
+    report_tls(t, cert, t->cfg.insecure ? "insecure" : pinned ? "pin" : "ca");
     free(pem);
     X509_free(cert);
     return 0;
@@ -399,9 +478,21 @@ static void on_stream_open(void *arg, const char *name, const char *ns,
                              target_host(t), name));
 }
 
+static void dispatch(struct tcp *t, xmpp_stanza_t *st);
+
+/* Every child of the stream, with its bytes as read for the owner. */
 static void on_element(void *arg, xmpp_stanza_t *st)
 {
     struct tcp *t = arg;
+
+    t->base.raw_in = xmlstream_raw(t->xs, &t->base.raw_in_len);
+    dispatch(t, st);
+    t->base.raw_in = NULL;
+    t->base.raw_in_len = 0;
+}
+
+static void dispatch(struct tcp *t, xmpp_stanza_t *st)
+{
     const char *name = xmpp_stanza_get_name(st);
     const char *ns = xmpp_stanza_get_ns(st);
     int streams = ns && strcmp(ns, NS_STREAMS) == 0;
@@ -427,6 +518,8 @@ static void on_element(void *arg, xmpp_stanza_t *st)
         xmlstream_reset(t->xs);
         bufferevent_disable(t->bev, EV_READ);
         t->state = T_HANDSHAKE;
+        t->tls_wall = wall_now();
+        t->tls_ms = loop_now_ms();
         event_active(t->upgrade_ev, 0, 0);
         return;
     }
@@ -563,6 +656,7 @@ static void on_connected(struct tcp *t)
         loop_timer_stop(t->connect_timer);
         evutil_freeaddrinfo(t->addrs);
         t->addrs = t->next_addr = NULL;
+        report_tcp(t);
         describe_tls(t, "NOT encrypted");
         if (t->cfg.tls == TLS_DIRECT && check_peer(t) != 0)
             return;
@@ -639,6 +733,8 @@ static void try_next_address(struct tcp *t)
         return;
     }
     t->next_addr = ai->ai_next;
+    t->conn_wall = wall_now();
+    t->conn_ms = loop_now_ms();
     if (t->cfg.tls == TLS_DIRECT) {
         if (make_ssl(t, &cause) != 0) {
             abort_with(t, FAIL_TLS, cause);
@@ -710,6 +806,7 @@ static int tcp_connect(struct transport *base, char **cause)
     struct evutil_addrinfo hints;
     char port[8];
 
+    xmlstream_keep_raw(t->xs, base->keep_raw);
     t->dns = evdns_base_new(loop_base(t->loop),
                             EVDNS_BASE_INITIALIZE_NAMESERVERS |
                                 EVDNS_BASE_DISABLE_WHEN_INACTIVE);

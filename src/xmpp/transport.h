@@ -68,6 +68,19 @@ struct transport_record {
     size_t body_out_len, body_in_len;
 };
 
+/* A connection made (TCP) or secured (TLS), for --record. Strings borrowed
+ * for the call; NULL when not known. No secret is in it. */
+struct transport_conn {
+    int tls;             /* 0: the TCP connection, 1: its TLS */
+    double start;        /* wall clock, seconds since the epoch */
+    double ms;           /* TCP: connecting; TLS: the handshake (-1: unknown) */
+    const char *address; /* TCP: the peer's address */
+    unsigned port;
+    const char *version, *cipher; /* TLS: "TLSv1.3", "TLS_AES_256_GCM_…" */
+    const char *verify;           /* TLS: "ca", "pin" or "insecure" */
+    const char *subject, *expiry; /* TLS: the server certificate's */
+};
+
 /* A request on its way or held by the server (sent, not answered). */
 struct transport_pending {
     unsigned long long rid;
@@ -100,6 +113,9 @@ struct transport_events {
      * says which and why), or, with cause NULL, answers come again. The
      * session is not lost yet: closed() says when it is. */
     void (*trouble)(void *arg, const char *cause);
+    /* May be NULL: a TCP connection made, or its TLS set up and trusted
+     * (BOSH: each new connection curl made). Borrowed. */
+    void (*connected)(void *arg, const struct transport_conn *c);
 };
 
 struct transport_ops {
@@ -127,6 +143,15 @@ struct transport {
     const struct transport_ops *ops;
     const struct transport_events *ev;
     void *ev_arg;
+    /* Set by the owner before connect: 1 when something reads raw_in
+     * (the console ring, --record), so a headless command keeps nothing. */
+    int keep_raw;
+    /* During a features() or stanza() call, when keep_raw: the element's
+     * bytes exactly as received (TCP: as the stream parser read them;
+     * BOSH: inside its <body/>; WebSocket: the message), raw_in_len bytes,
+     * not NUL-terminated; NULL when not known. */
+    const char *raw_in;
+    size_t raw_in_len;
 };
 
 static inline void transport_set_events(struct transport *t,

@@ -167,6 +167,17 @@ static void frame_record(struct ws *w, const struct wsframe_frame *f,
     rec.close_reason =
         f->close_reason && *f->close_reason ? f->close_reason : NULL;
     rec.error = f->error;
+    /* a whole text message as on the wire, for --record and the detail */
+    if (f->msg &&
+        (f->opcode == WSFRAME_TEXT || f->opcode == WSFRAME_CONTINUATION)) {
+        if (f->out) {
+            rec.body_out = f->msg;
+            rec.body_out_len = f->msg_len;
+        } else {
+            rec.body_in = f->msg;
+            rec.body_in_len = f->msg_len;
+        }
+    }
     emit(w, &rec);
 }
 
@@ -349,7 +360,13 @@ static void on_message(struct ws *w, const struct wsframe_frame *f)
         return;
     }
     frame_record(w, f, xmpp_stanza_get_name(el), kind == WS_MSG_STANZA);
+    if (w->base.keep_raw) { /* a message is one element: its bytes */
+        w->base.raw_in = f->msg;
+        w->base.raw_in_len = f->msg_len;
+    }
     dispatch(w, el, kind);
+    w->base.raw_in = NULL;
+    w->base.raw_in_len = 0;
     xmpp_stanza_release(el);
 }
 
@@ -502,7 +519,15 @@ static void on_conn_lost(void *arg, enum perch_fail why, char *cause)
     end_with(w, why, cause);
 }
 
+static void on_conn_connected(void *arg, const struct transport_conn *c)
+{
+    struct ws *w = arg;
+    if (w->base.ev->connected)
+        w->base.ev->connected(w->base.ev_arg, c);
+}
+
 static const struct wsconn_events conn_events = {
+    .connected = on_conn_connected,
     .open = on_conn_open,
     .frame = on_frame,
     .record = on_conn_record,

@@ -36,7 +36,8 @@ struct wsconn {
     enum wsconn_state state;
 
     struct curlev *multi;
-    struct http_tls tls; /* points into cfg */
+    struct http_tls tls;         /* points into cfg */
+    struct http_tls_facts facts; /* the handshake's, for the tls record */
     CURL *easy;
     char errbuf[CURL_ERROR_SIZE];
     curl_socket_t fd;
@@ -332,6 +333,9 @@ static void on_done(void *arg, CURL *e, CURLcode rc)
         fail(c, FAIL_NETWORK, xstrdup("libcurl kept no socket"));
         return;
     }
+    if (c->ev->connected)
+        http_conn_report(e, &c->tls, c->start_wall, c->facts.version,
+                         c->facts.cipher, c->ev->connected, c->arg);
     c->read_ev = event_new(loop_base(c->loop), c->fd, EV_READ | EV_PERSIST,
                            on_readable, c);
     c->write_ev =
@@ -386,6 +390,8 @@ struct wsconn *wsconn_new(struct loop *loop, const struct wsconn_config *cfg,
     curl_easy_setopt(e, CURLOPT_URL, cfg->url->http_url);
     http_tls_apply(e, &c->tls);
     curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(e, CURLOPT_CERTINFO, 1L); /* for the tls record */
+    http_tls_watch(e, &c->facts);
     curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);

@@ -26,6 +26,8 @@ struct wsconn_events {
     /* The connection failed or ended (cause: new string, the callee's);
      * nothing is read after. Never from inside a wsconn_ call. */
     void (*lost)(void *arg, enum perch_fail why, char *cause);
+    /* May be NULL: the TCP connection and its TLS, once connected. */
+    void (*connected)(void *arg, const struct transport_conn *c);
 };
 
 struct wsconn_config {

@@ -69,6 +69,18 @@ struct xmlstream {
     size_t pending_off;
     unsigned delivered; /* stanzas in this feed or resume */
 
+    /* xmlstream_keep_raw: the input from raw_base on, trimmed after each
+     * parse to the open stanza's start (or to what was read) */
+    int keep_raw;
+    struct buf raw;
+    unsigned long long raw_base;
+    const char *cur_raw; /* the stanza being delivered, its bytes */
+    size_t cur_raw_len;
+    /* document mode, spans wanted: each element child of the root */
+    int want_spans;
+    struct xmlstream_span *spans;
+    size_t nspans, capspans;
+
     int paused, stopped, reset_wanted, in_parse;
     enum xmlstream_fault fault;
     char *cause;
@@ -125,6 +137,35 @@ static void seen(struct xmlstream *xs)
         (unsigned long long)XML_GetCurrentByteCount(xs->p);
     if (end > xs->consumed)
         xs->consumed = end;
+}
+
+/* Document mode: an element child of the root starts here. */
+static void span_open(struct xmlstream *xs)
+{
+    if (xs->nspans == xs->capspans) {
+        xs->capspans = xs->capspans ? xs->capspans * 2 : 8;
+        xs->spans = xrealloc(xs->spans, xs->capspans * sizeof *xs->spans);
+    }
+    xs->spans[xs->nspans].start = (size_t)XML_GetCurrentByteIndex(xs->p);
+    xs->spans[xs->nspans++].len = 0;
+}
+
+/* After a parse: the kept input starts at the open stanza, or, between
+ * stanzas, at the end of what expat read. */
+static void raw_trim(struct xmlstream *xs)
+{
+    unsigned long long keep = xs->nstack > 0 ? xs->stanza_start : xs->consumed;
+    size_t drop;
+
+    if (!xs->keep_raw || keep <= xs->raw_base)
+        return;
+    drop = keep - xs->raw_base < xs->raw.len ? (size_t)(keep - xs->raw_base)
+                                             : xs->raw.len;
+    memmove(xs->raw.data, xs->raw.data + drop, xs->raw.len - drop);
+    xs->raw.len -= drop;
+    xs->raw_base += drop;
+    if (xs->raw.len == 0 && xs->raw.cap > TEXT_KEEP)
+        buf_done(&xs->raw);
 }
 
 static int halted(const struct xmlstream *xs)
@@ -274,6 +315,8 @@ static void XMLCALL on_start(void *arg, const char *nsname, const char **attrs)
     if (xs->nstack == 0) {
         xs->stanza_start = (unsigned long long)XML_GetCurrentByteIndex(xs->p);
         xs->nodes = 0;
+    } else if (xs->nstack == 1 && xs->want_spans) {
+        span_open(xs);
     }
     flush_text(xs);
     if (halted(xs))
@@ -301,7 +344,14 @@ static void deliver(struct xmlstream *xs)
         xs->result = st;
         return;
     }
+    if (xs->keep_raw && xs->stanza_start >= xs->raw_base &&
+        xs->consumed - xs->raw_base <= xs->raw.len) {
+        xs->cur_raw = xs->raw.data + (xs->stanza_start - xs->raw_base);
+        xs->cur_raw_len = (size_t)(xs->consumed - xs->stanza_start);
+    }
     xs->ev->stanza(xs->arg, st);
+    xs->cur_raw = NULL;
+    xs->cur_raw_len = 0;
     xmpp_stanza_release(st);
     xs->nodes = 0;
     if (xs->text.cap > TEXT_KEEP)
@@ -329,6 +379,9 @@ static void XMLCALL on_end(void *arg, const char *nsname)
     flush_text(xs);
     if (halted(xs))
         return;
+    if (xs->nstack == 2 && xs->want_spans && xs->nspans > 0)
+        xs->spans[xs->nspans - 1].len =
+            (size_t)(xs->consumed - xs->spans[xs->nspans - 1].start);
     if (xs->nstack == 1)
         deliver(xs);
     else
@@ -438,6 +491,8 @@ void xmlstream_free(struct xmlstream *xs)
     XML_ParserFree(xs->p);
     buf_done(&xs->text);
     buf_done(&xs->pending);
+    buf_done(&xs->raw);
+    free(xs->spans);
     free(xs->stack);
     free(xs->last);
     free(xs->cause);
@@ -453,6 +508,8 @@ static void do_reset(struct xmlstream *xs)
     xs->depth = 0;
     xs->fed = xs->consumed = xs->stanza_start = 0;
     buf_done(&xs->pending);
+    buf_done(&xs->raw);
+    xs->raw_base = 0;
     xs->pending_off = 0;
     xs->paused = 0;
     xs->reset_wanted = 0;
@@ -526,12 +583,17 @@ static int after_parse(struct xmlstream *xs, enum XML_Status st)
 static int parse(struct xmlstream *xs, const char *data, size_t len, int last)
 {
     enum XML_Status st;
+    int rc;
 
+    if (xs->keep_raw)
+        buf_append(&xs->raw, data, len);
     xs->in_parse = 1;
     st = XML_Parse(xs->p, data, (int)len, last ? XML_TRUE : XML_FALSE);
     xs->in_parse = 0;
     xs->fed += len;
-    return after_parse(xs, st);
+    rc = after_parse(xs, st);
+    raw_trim(xs);
+    return rc;
 }
 
 int xmlstream_resume(struct xmlstream *xs)
@@ -548,6 +610,7 @@ int xmlstream_resume(struct xmlstream *xs)
         st = XML_ResumeParser(xs->p);
         xs->in_parse = 0;
         rc = after_parse(xs, st);
+        raw_trim(xs);
     }
     while (rc == XMLSTREAM_OK && !xs->stopped &&
            xs->pending_off < xs->pending.len) {
@@ -579,6 +642,21 @@ int xmlstream_feed(struct xmlstream *xs, const char *data, size_t len)
     return xmlstream_resume(xs);
 }
 
+void xmlstream_keep_raw(struct xmlstream *xs, int on)
+{
+    xs->keep_raw = on;
+    if (!on) {
+        buf_done(&xs->raw);
+        xs->raw_base = xs->fed;
+    }
+}
+
+const char *xmlstream_raw(const struct xmlstream *xs, size_t *len)
+{
+    *len = xs->cur_raw_len;
+    return xs->cur_raw;
+}
+
 int xmlstream_paused(const struct xmlstream *xs)
 {
     return xs->paused;
@@ -594,11 +672,11 @@ const char *xmlstream_cause(const struct xmlstream *xs)
     return xs->cause ? xs->cause : "";
 }
 
-xmpp_stanza_t *xmlstream_parse_document(xmpp_ctx_t *ctx, const char *text,
-                                        size_t len,
-                                        const struct xmlstream_limits *lim,
-                                        enum xmlstream_fault *fault_out,
-                                        char **cause)
+static xmpp_stanza_t *
+parse_document(xmpp_ctx_t *ctx, const char *text, size_t len,
+               const struct xmlstream_limits *lim,
+               enum xmlstream_fault *fault_out, char **cause,
+               struct xmlstream_span **spans, size_t *nspans)
 {
     static const struct xmlstream_events none = {NULL, NULL, NULL};
     struct xmlstream *xs = xmlstream_new(ctx, lim, &none, NULL);
@@ -607,6 +685,7 @@ xmpp_stanza_t *xmlstream_parse_document(xmpp_ctx_t *ctx, const char *text,
     int rc = XMLSTREAM_OK;
 
     xs->document = 1;
+    xs->want_spans = spans != NULL;
     if (len > xs->lim.max_stanza) {
         fault_size(xs, XS_FAULT_SIZE, "a document", xs->lim.max_stanza);
         rc = XMLSTREAM_FAILED;
@@ -625,6 +704,11 @@ xmpp_stanza_t *xmlstream_parse_document(xmpp_ctx_t *ctx, const char *text,
     if (rc == XMLSTREAM_OK) {
         root = xs->result;
         xs->result = NULL;
+        if (spans) {
+            *spans = xs->spans;
+            *nspans = xs->nspans;
+            xs->spans = NULL;
+        }
     } else {
         *cause = xstrdup(xmlstream_cause(xs));
     }
@@ -632,4 +716,24 @@ xmpp_stanza_t *xmlstream_parse_document(xmpp_ctx_t *ctx, const char *text,
         *fault_out = xs->fault;
     xmlstream_free(xs);
     return root;
+}
+
+xmpp_stanza_t *xmlstream_parse_document(xmpp_ctx_t *ctx, const char *text,
+                                        size_t len,
+                                        const struct xmlstream_limits *lim,
+                                        enum xmlstream_fault *fault_out,
+                                        char **cause)
+{
+    return parse_document(ctx, text, len, lim, fault_out, cause, NULL, NULL);
+}
+
+xmpp_stanza_t *
+xmlstream_parse_document_spans(xmpp_ctx_t *ctx, const char *text, size_t len,
+                               const struct xmlstream_limits *lim,
+                               enum xmlstream_fault *fault_out, char **cause,
+                               struct xmlstream_span **spans, size_t *nspans)
+{
+    *spans = NULL;
+    *nspans = 0;
+    return parse_document(ctx, text, len, lim, fault_out, cause, spans, nspans);
 }

@@ -83,6 +83,15 @@ enum {
 
 /* Reads len more bytes of the stream (copied). */
 int xmlstream_feed(struct xmlstream *xs, const char *data, size_t len);
+/* Stream mode: keep the bytes of each stanza as received, for
+ * xmlstream_raw (off by default: every byte is copied once more, and the
+ * copy is held until its stanza ends). */
+void xmlstream_keep_raw(struct xmlstream *xs, int on);
+/* Inside the stanza callback, while kept: the stanza's bytes exactly as
+ * received, from its start tag to its end tag (*len bytes, not
+ * NUL-terminated, borrowed for the call); NULL otherwise. */
+const char *xmlstream_raw(const struct xmlstream *xs, size_t *len);
+
 /* Goes on after XMLSTREAM_PAUSED. */
 int xmlstream_resume(struct xmlstream *xs);
 /* 1 while paused with input left to read. */
@@ -115,5 +124,18 @@ xmpp_stanza_t *xmlstream_parse_document(xmpp_ctx_t *ctx, const char *text,
                                         const struct xmlstream_limits *lim,
                                         enum xmlstream_fault *fault,
                                         char **cause);
+
+/* Where an element child of a document's root lies in its text. */
+struct xmlstream_span {
+    size_t start, len;
+};
+
+/* xmlstream_parse_document, and the span of each element child of the
+ * root in order (*spans: new array, caller frees; NULL when none). */
+xmpp_stanza_t *
+xmlstream_parse_document_spans(xmpp_ctx_t *ctx, const char *text, size_t len,
+                               const struct xmlstream_limits *lim,
+                               enum xmlstream_fault *fault, char **cause,
+                               struct xmlstream_span **spans, size_t *nspans);
 
 #endif

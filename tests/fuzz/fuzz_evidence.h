@@ -39,7 +39,13 @@ static inline void fuzz_evidence_damaged(void *arg, const char *where,
 static inline void fuzz_evidence_record(void *arg, const struct evidence_rec *r)
 {
     struct fuzz_evidence *fe = arg;
-    CHECK(r->kind <= EVIDENCE_NOTE);
+    CHECK(r->kind <= EVIDENCE_CONN);
+    CHECK(r->kind != EVIDENCE_WS || r->opcode <= 15);
+    /* a connection line is what its kind needs: a peer, or a trust */
+    CHECK(r->kind != EVIDENCE_CONN || r->conn.tls ||
+          (r->conn.address != NULL && r->conn.port >= 1 &&
+           r->conn.port <= 65535));
+    CHECK(r->kind != EVIDENCE_CONN || !r->conn.tls || r->conn.verify != NULL);
     CHECK(r->xml == NULL || r->xml_len <= EVIDENCE_MAX_INPUT);
     evidence_feed_record(fe->feed, r);
     fe->records++;

@@ -7,9 +7,10 @@ EVID=$ROOT/tests/fixtures/evidence
 # record_and_replay NAME CONN...: a watch --json --record of a simulated
 # shift, ended after a marker item arrived (so every event published
 # before it is in), then replay --json of the recording; the two outputs
-# must be the same events, times aside.
+# must be the same events, times aside. ACCOUNT: the local part of the
+# JID CONN logs in with (supervisor unless set).
 record_and_replay() {
-    local tag=$1 pid rc=0
+    local tag=$1 pid rc=0 account=${ACCOUNT:-supervisor}
     local rec=$WORK/$tag.jsonl live=$WORK/$tag.live err=$WORK/$tag.err
     local replayed=$WORK/$tag.replayed marker="marker-$tag-$$"
     shift
@@ -27,14 +28,20 @@ record_and_replay() {
     expect_rc 0 "$rc"
     cp "$err" "$ERR"
     [[ $(stat -c %a "$rec") == 600 ]] || fail "recording mode $(stat -c %a "$rec")"
-    head -1 "$rec" | grep -qE '^\{"time":"[0-9-]{10}T[0-9:]{8}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2}","kind":"header","format":"perch-recording","version":1,"perch":"[^"]+","command":"watch","account":"supervisor@' ||
+    head -1 "$rec" | grep -qE '^\{"time":"[0-9-]{10}T[0-9:]{8}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2}","kind":"header","format":"perch-recording","version":1,"perch":"[^"]+","command":"watch","account":"'"$account"'@' ||
         fail "header line: $(head -c 300 "$rec")"
     ! grep -qF "$SUP_PW" "$rec" || fail "the password is in the recording"
     grep -q 'mechanism=.*\[redacted [0-9]* bytes\]' "$rec" || fail "no redacted SASL line"
-    grep -qE '"kind":"ready","jid":"supervisor@[^"]+","transport":"(tcp|bosh)","secured":"[^"]*TLS' "$rec" ||
+    grep -qE '"kind":"ready","jid":"'"$account"'@[^"]+","transport":"(tcp|bosh|ws)","secured":"[^"]*TLS' "$rec" ||
         fail "no ready line with the TLS description"
+    # the connection and its TLS as lines of their own (no secret in them)
+    grep -qE '"kind":"tcp","address":"127\.0\.0\.1","port":[0-9]+,"ms":[0-9.]+\}' "$rec" ||
+        fail "no tcp line: $(grep -m1 '"kind":"tcp"' "$rec")"
+    grep -qE '"kind":"tls","version":"TLSv1\.[23]","cipher":"[A-Z0-9_-]+","verify":"ca","subject":"CN = localhost","expiry":"[A-Z][a-z]{2} +[0-9]+ [0-9:]{8} [0-9]{4} GMT"' "$rec" ||
+        fail "no tls line: $(grep -m1 '"kind":"tls"' "$rec")"
     [[ $(wc -l <"$live") -gt 20 ]] || fail "only $(wc -l <"$live") live events"
     "$PERCH" replay --json "$rec" >"$replayed" 2>"$ERR" || fail "replay exit $?"
+    [[ ! -s $ERR ]] || fail "replay found damage: $(head -c 300 "$ERR")"
     grep -q '"kind":"timeline","agent":"1001001"' "$replayed" || fail "no timeline"
     diff <(sed 's/^{"time":"[^"]*",//' "$live") \
         <(grep -vE '"kind":"(finding|timeline)"' "$replayed" |
@@ -53,6 +60,25 @@ t_record_over_bosh_replays_to_the_events_watch_printed() {
     record_and_replay bosh "${SUP_BOSH[@]}"
     grep -q '"kind":"http","rid":[0-9]*,"status":200' "$WORK/bosh.jsonl" || fail "no HTTP line"
     grep -q '"kind":"params","wait":' "$WORK/bosh.jsonl" || fail "no params line"
+}
+
+# over WebSocket (Prosody's mod_websocket, wss:// with the test CA) with
+# the watcher's account, as test_ws.sh watches; the recording has the
+# upgrade and every frame, and perch's own close comes back as a finding
+# with its code
+t_record_over_ws_replays_to_the_events_watch_printed() {
+    ACCOUNT=${WATCHER_JID%@*} WATCH_PW=$WATCHER_PASS record_and_replay ws \
+        -j "$WATCHER_JID" --password-env WATCH_PW --ws "$WSS_URL" --ca-file "$CA_FILE"
+    grep -q '"kind":"http","upgrade":"websocket","method":"GET","url":"[^"]*","status":101,.*"protocol":"xmpp"' "$WORK/ws.jsonl" ||
+        fail "no upgrade line"
+    grep -q '"kind":"ws","dir":"in","opcode":1,"fin":true,"size":[0-9]*,"what":"message","data":"<message' "$WORK/ws.jsonl" ||
+        fail "no frame line with its message"
+    grep -q '"kind":"ws","dir":"out","opcode":1,.*"what":"auth","data":"<auth[^>]*>\[redacted [0-9]* bytes\]' "$WORK/ws.jsonl" ||
+        fail "no redacted SASL frame: $(grep -m3 auth "$WORK/ws.jsonl" | head -c 900)"
+    grep -q '"kind":"ws","dir":"out","opcode":8,.*"closeCode":1000' "$WORK/ws.jsonl" ||
+        fail "no close frame with its code"
+    grep -q '"kind":"finding","finding":"ws-close","text":"the client closed the WebSocket with 1000 normal closure".*"code":1000' "$WORK/ws.replayed" ||
+        fail "no ws-close finding with the code: $(grep finding "$WORK/ws.replayed" | head -c 600)"
 }
 
 t_record_refuses_a_file_it_cannot_write() {

@@ -65,6 +65,20 @@ now_us() {
     echo "$((10#$t))"
 }
 
+# ---- test servers ----
+
+# tool_port FILE WHAT: the port a test tool (boshproxy, evilxmpp) printed
+# as "ready PORT" in FILE, waited for up to 5 s; fails naming WHAT.
+tool_port() {
+    local n
+    for ((n = 0; n < 100; n++)); do
+        grep -q '^ready [0-9]*$' "$1" && break
+        sleep 0.05
+    done
+    grep -q '^ready [0-9]*$' "$1" || { fail "$2 not ready: $(cat "$1")"; return 1; }
+    sed -n 's/^ready //p' "$1"
+}
+
 # ---- perch in tmux ----
 
 # write_env FILE: what every perch of the tests runs with.

@@ -343,3 +343,76 @@ t_save_writes_stanzas_as_held_with_iso_dates_under_home() {
         fail "the sent disco#items is not one line in $file"
     tui_quit
 }
+
+# /save writes what came in as the server sent it, byte for byte: a
+# notification spelt oddly but validly (attribute order and quotes,
+# whitespace inside tags and between elements, a character reference for
+# "<", an escaped Update) from tests/tools/evilxmpp, whose bytes are
+# known (Prosody re-serialises, so only a scripted server can say what the
+# wire held). The console's own serialisation is shown by --pretty only.
+t_save_writes_the_bytes_as_received() {
+    local file=$HOME/saved-wire.xml unit=$TD/odd.xml ready=$TD/evil.ready evil_pid port
+    local odd="<message to=\"supervisor@localhost/evil\"  from='pubsub.localhost' id = \"odd-1\"><event xmlns='http://jabber.org/protocol/pubsub#event'>  <items node=\"/finesse/api/User/1001001\"><item id='odd-item'	><notification xmlns=\"http://jabber.org/protocol/pubsub\">&#x3C;Update&gt;&lt;data&gt;&lt;user&gt;&lt;loginId&gt;1001001&lt;/loginId&gt;&lt;state&gt;READY&lt;/state&gt;&lt;/user&gt;&lt;/data&gt;&lt;event&gt;PUT&lt;/event&gt;&#x3c;/Update&#62;</notification></item> </items></event></message>"
+    printf '%s\n' "$odd" >"$unit"
+    rm -f "$file"
+    "$ROOT/build/tools/evilxmpp" events "$unit" 1 >"$ready" 2>"$TD/evil.log" &
+    evil_pid=$!
+    # shellcheck disable=SC2064 # the pid now
+    trap "kill -TERM $evil_pid 2>/dev/null" EXIT
+    port=$(tool_port "$ready" evilxmpp) || return 1
+    CONN=(-j "supervisor@localhost" --password-env SUP_PW -s 127.0.0.1
+        -p "$port" --tls off --allow-plaintext-auth)
+    SIZE=100x30
+    tui_start || return
+    wait_screen '^ supervisor@localhost' 10 || return
+    type_line "/sub /finesse/api/User/1001001"
+    wait_screen '1001001 .* 1 ev' 10 || return
+    keys F4
+    wait_screen 'odd-1' || return
+    type_line "/save ~/saved-wire.xml"
+    wait_screen "^saved [0-9]+ stanzas to $HOME/saved-wire" || return
+    grep -qxF -- "$odd" "$file" ||
+        fail "the notification is not in $file as sent: $(grep -F 'odd-1' "$file" | head -c 700)"
+    [[ $(grep -cF 'odd-1' "$file") == 1 ]] || fail "odd-1 saved $(grep -cF 'odd-1' "$file") times"
+    # what perch sent is as perch sent it, one line
+    grep -q "^<iq [^>]*type=.set.*<subscribe [^>]*node=./finesse/api/User/1001001.*</iq>$" "$file" ||
+        fail "the subscribe is not one line in $file: $(grep -F subscribe "$file" | head -c 400)"
+    type_line "/save --pretty ~/saved-wire.pretty"
+    wait_screen "^saved [0-9]+ stanzas to $HOME/saved-wire.pretty" || return
+    ! grep -qF -- "$odd" "$HOME/saved-wire.pretty" || fail "--pretty wrote the wire bytes"
+    grep -qx "<message from='pubsub.localhost' id='odd-1' to='supervisor@localhost/evil'>" "$HOME/saved-wire.pretty" ||
+        fail "--pretty did not write the notification re-serialised: $(grep -A3 odd-1 "$HOME/saved-wire.pretty" | head -c 400)"
+    grep -qx ' *<state>READY</state>' "$HOME/saved-wire.pretty" || fail "--pretty did not show the Update parsed"
+    tui_quit
+    kill -TERM "$evil_pid" 2>/dev/null
+    wait "$evil_pid" 2>/dev/null
+    trap - EXIT
+}
+
+# Against Prosody: what /save wrote for a notification is the very text
+# the --record file holds for it (both the bytes received).
+t_save_and_record_hold_the_same_bytes() {
+    local file=$HOME/saved-rec.xml rec=$TD/console.jsonl line esc
+    rm -f "$file" "$rec"
+    SIZE=80x24
+    tui_start --record "$rec" || return
+    wait_tree || return
+    type_line "/sub /finesse/api/User/1001002"
+    wait_screen '^subscribed to /finesse/api/User/1001002' || return
+    publish /finesse/api/User/1001002 user_not_ready_reason || return
+    type_line "$(disco_items tui-rec)"
+    wait_reply_row tui-rec || return
+    type_line "/save ~/saved-rec.xml"
+    wait_screen "^saved [0-9]+ stanzas to $HOME/saved-rec" || return
+    tui_quit
+    # Prosody's own spelling (single quotes), not perch's serialisation
+    # (double quotes): the bytes received
+    line=$(grep -m1 "^<message .*node='/finesse/api/User/1001002'" "$file") ||
+        { fail "no notification as Prosody spells it in $file: $(grep -m1 'User/1001002' "$file" | head -c 300)"; return 1; }
+    ! grep -q "^<message .*node=\"/finesse/api/User/1001002\"" "$file" ||
+        fail "a notification saved as perch serialises it"
+    esc=${line//\\/\\\\}
+    esc=${esc//\"/\\\"}
+    grep -qF -- "\"kind\":\"stanza\",\"dir\":\"in\",\"xml\":\"$esc\"}" "$rec" ||
+        fail "the saved notification is not the recorded one: $(grep -m1 'User/1001002.*item id' "$rec" | head -c 600)"
+}

@@ -179,6 +179,15 @@ t_websocket_login_shows_its_frames_in_network() {
             expect_screen ' Network [1-9][0-9]* of [1-9][0-9]* records'
             expect_screen '^(.*│)?[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}  (in |out)  text +[0-9]+ +[01]  <[a-z]+>' 'no frame row'
             wait_screen '^(.*│)?[0-9:.]{12}  ws ping  RTT [0-9.]+ ms' || return
+            if [[ $url == wss:* ]]; then # Enter on a frame: its message
+                type_line "/<iq>"
+                wait_screen '^Network: [1-9][0-9]* requests? holding <iq>' || return
+                keys Home Enter
+                wait_screen 'Network .* — Enter: back' || return
+                expect_screen '^(.*│)?Message \([0-9]+ bytes\):'
+                expect_screen '^(.*│)?<iq '
+                keys Enter
+            fi
             tui_quit
         done
     done
@@ -214,6 +223,44 @@ t_network_shows_the_held_poll_and_opens_a_request() {
     type_line "/off"
     wait_screen '^Network: [1-9][0-9]* requests$' || return
     tui_quit
+}
+
+# A BOSH request that failed is a row labelled FAILED with its cause in
+# Network, and Enter opens it with the cause and the request perch sent.
+# tests/tools/boshproxy answers the request carrying a typed disco#items
+# HTTP 500 (without forwarding it); the resend gets the answer.
+t_network_shows_a_failed_request_with_its_cause() {
+    local proxy_pid ready=$TD/proxy-fail.ready port
+    "$ROOT/build/tools/boshproxy" --listen-port 0 --upstream "$BOSH_HTTP_URL" \
+        --log "$TD/proxy-fail.log" --fault "status:tui-failed:500" >"$ready" 2>&1 &
+    proxy_pid=$!
+    # shellcheck disable=SC2064 # the pid now
+    trap "kill -TERM $proxy_pid 2>/dev/null" EXIT
+    port=$(tool_port "$ready" boshproxy) || return 1
+    CONN=(-j "$SUPERVISOR_JID" --password-env SUP_PW --allow-plaintext-auth
+        --bosh "http://127.0.0.1:$port/http-bind" --bosh-wait 2)
+    SIZE=120x40
+    tui_start || return
+    wait_tree || return
+    type_line "$(disco_items tui-failed)"
+    keys Escape 5
+    wait_active '	 5 Network ' || return
+    wait_screen '^(.*│)?[0-9:.]{12} +[0-9]+ +500 .*FAILED: HTTP 500' 10 || return
+    grep -q '^fault .* spec=status' "$TD/proxy-fail.log" || fail "the 500 fault did not fire"
+    type_line "/FAILED"
+    wait_screen '^Network: 1 request holding FAILED' || return
+    keys Home Enter
+    wait_screen 'Network .* — Enter: back' || return
+    expect_screen '^(.*│)?rid [0-9]+ — HTTP 500 — started [0-9:.]{12} — [0-9]+ ms — resends 0'
+    expect_screen '^(.*│)?FAILED: HTTP 500'
+    expect_screen '^(.*│)?Request \([0-9]+ bytes\):'
+    expect_screen "id='tui-failed'"
+    keys Enter
+    wait_screen '^(.*│)?TIME +RID +STATUS' || return
+    tui_quit
+    kill -TERM "$proxy_pid" 2>/dev/null
+    wait "$proxy_pid" 2>/dev/null
+    trap - EXIT
 }
 
 t_bosh_desktop_profile_is_named_in_network_beside_what_the_server_sent() {
@@ -383,7 +430,7 @@ per_transport agents_show_the_last_state_after_a_restart_with_its_data
 # stopped meanwhile, so that the resend stays unanswered long enough to be
 # seen (a quick answer would clear it within a frame).
 t_bosh_resent_request_shows_resending_in_the_status_bar() {
-    local node=/finesse/api/User/1001011 proxy_pid ready=$TD/proxy.ready n
+    local node=/finesse/api/User/1001011 proxy_pid ready=$TD/proxy.ready port
     private_start "$TD/srv" || return
     read -r -a PUB <<<"$(conn_args tcp publisher PUB_PW)"
     create_nodes "$node" || { private_stop; return 1; }
@@ -392,13 +439,9 @@ t_bosh_resent_request_shows_resending_in_the_status_bar() {
     proxy_pid=$!
     # shellcheck disable=SC2064 # the pid now
     trap "kill -TERM $proxy_pid 2>/dev/null; private_stop" EXIT
-    for ((n = 0; n < 100; n++)); do # 5 s
-        grep -q '^ready [0-9]*$' "$ready" && break
-        sleep 0.05
-    done
-    grep -q '^ready [0-9]*$' "$ready" || { fail "boshproxy not ready: $(cat "$ready")"; return 1; }
+    port=$(tool_port "$ready" boshproxy) || return 1
     CONN=(-j "supervisor@$DOMAIN" --password-env SUP_PW --allow-plaintext-auth
-        --bosh "http://127.0.0.1:$(sed -n 's/^ready //p' "$ready")/http-bind" --bosh-wait 2)
+        --bosh "http://127.0.0.1:$port/http-bind" --bosh-wait 2)
     SIZE=80x24
     tui_start || return
     wait_screen '^ supervisor@localhost │ (BOSH, NOT encrypted|no TLS) │' 10 || return

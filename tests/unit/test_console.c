@@ -438,6 +438,50 @@ static void console__keeps_meta_clipped_and_copied(void **state)
     console_free(c);
 }
 
+static void console__keeps_the_received_bytes_redacted_and_counted(void **state)
+{
+    static const char raw[] = "<message id = \"m\">&#x3C;Update&gt;</message>";
+    static const char sasl[] = "<success xmlns=\"urn:ietf:params:xml:ns:xmpp-"
+                               "sasl\">dj1zZWNyZXQ=</success>";
+    struct console *c = console_new(8, 200);
+    struct console_meta m = {"message", NULL, "m", NULL, raw, sizeof raw - 1};
+    const struct console_entry *e;
+    (void)state;
+
+    console_add_meta(c, CONSOLE_IN,
+                     "<message id=\"m\">&lt;Update&gt;</message>", &m);
+    e = console_get(c, 0);
+    assert_string_equal(e->raw, raw);
+    assert_int_equal(e->raw_len, sizeof raw - 1);
+    assert_int_equal(console_bytes(c), e->len + e->raw_len);
+    /* the same bytes as the text: not kept twice */
+    m.raw = "<presence/>";
+    m.raw_len = 11;
+    console_add_meta(c, CONSOLE_IN, "<presence/>", &m);
+    assert_null(console_get(c, 1)->raw);
+    /* a secret in the received bytes is redacted there too */
+    m.raw = sasl;
+    m.raw_len = sizeof sasl - 1;
+    console_add_meta(c, CONSOLE_IN, "<success/>", &m);
+    assert_non_null(console_get(c, 2)->raw);
+    assert_null(strstr(console_get(c, 2)->raw, "dj1zZWNyZXQ="));
+    assert_non_null(strstr(console_get(c, 2)->raw, "[redacted 12 bytes]"));
+    /* the ring's bound holds with both: the oldest go */
+    console_add_meta(
+        c, CONSOLE_IN, "<message id=\"m\">&lt;Update&gt;</message>",
+        &(struct console_meta){.raw = raw, .raw_len = sizeof raw - 1});
+    assert_true(console_bytes(c) <= 200);
+    assert_int_equal(console_dropped(c), 1);
+    /* bytes that would not fit beside the text are not kept */
+    m.raw = "<message>";
+    m.raw_len = 9;
+    console_free(c);
+    c = console_new(8, 20);
+    console_add_meta(c, CONSOLE_IN, "<a>0123456789</a>", &m);
+    assert_null(console_get(c, 0)->raw);
+    console_free(c);
+}
+
 static void console__pairs_a_request_with_its_reply(void **state)
 {
     struct console *c = console_new(8, 1000);
@@ -595,6 +639,8 @@ int main(void)
            console_redact__gives_each_one_byte_secret_its_whole_marker, NULL);
     tl_add(&l, "console__keeps_meta_clipped_and_copied",
            console__keeps_meta_clipped_and_copied, NULL);
+    tl_add(&l, "console__keeps_the_received_bytes_redacted_and_counted",
+           console__keeps_the_received_bytes_redacted_and_counted, NULL);
     tl_add(&l, "console__pairs_a_request_with_its_reply",
            console__pairs_a_request_with_its_reply, NULL);
     tl_add(&l, "console__pairs_what_is_left_when_one_half_dropped",

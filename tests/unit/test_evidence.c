@@ -58,7 +58,7 @@ static void on_record(void *arg, const struct evidence_rec *r)
         [EVIDENCE_HEADER] = 'h', [EVIDENCE_STANZA] = 's',
         [EVIDENCE_HTTP] = 'H',   [EVIDENCE_WS] = 'w',
         [EVIDENCE_PARAMS] = 'p', [EVIDENCE_CLOSED] = 'c',
-        [EVIDENCE_NOTE] = 'n',
+        [EVIDENCE_NOTE] = 'n',   [EVIDENCE_CONN] = 't',
     };
     char c = letters[r->kind];
 
@@ -86,6 +86,14 @@ static void on_damaged(void *arg, const char *where, const char *cause)
 }
 
 static const struct evidence_events events = {on_record, on_damaged};
+
+static void collect_verdict(void *arg, json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    buf_printf(arg, "%s\n", s);
+    free(s);
+    json_decref(o);
+}
 
 static int read_fixture(const char *rel, struct got *g, char **cause)
 {
@@ -231,6 +239,163 @@ static void recorder__writes_lines_0600_that_read_back_in_order(void **state)
     unit_tmpdir_remove(dir);
 }
 
+/* A WebSocket session as ws.c reports it: the upgrade, a text frame each
+ * way (the SASL one redacted), the server's close with its code. */
+static void record_ws_sample(struct recorder *r)
+{
+    static const char auth[] = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
+                               "mechanism='PLAIN'>AGFnZW50AHNlY3JldA==</auth>";
+    struct transport_record rec;
+
+    memset(&rec, 0, sizeof rec);
+    rec.kind = TRANSPORT_WS_UPGRADE;
+    rec.start = 1796115600.0;
+    rec.status = 101;
+    rec.what = "/xmpp-websocket";
+    rec.protocol = "xmpp";
+    recorder_transport(r, &rec);
+    memset(&rec, 0, sizeof rec);
+    rec.kind = TRANSPORT_WS_FRAME;
+    rec.start = 1796115600.5;
+    rec.out = 1;
+    rec.opcode = 1;
+    rec.fin = 1;
+    rec.size = sizeof auth - 1;
+    rec.what = "auth";
+    rec.body_out = auth;
+    rec.body_out_len = sizeof auth - 1;
+    recorder_transport(r, &rec);
+    rec.out = 0;
+    rec.body_out = NULL;
+    rec.body_in = "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>";
+    rec.body_in_len = strlen(rec.body_in);
+    recorder_transport(r, &rec);
+    memset(&rec, 0, sizeof rec);
+    rec.kind = TRANSPORT_WS_FRAME;
+    rec.start = 1796115601.0;
+    rec.opcode = 8;
+    rec.fin = 1;
+    rec.close_code = 1001;
+    rec.close_reason = "shutting down";
+    recorder_transport(r, &rec);
+    rec.out = 1; /* perch's answer: the same code, no second finding */
+    recorder_transport(r, &rec);
+    memset(&rec, 0, sizeof rec);
+    rec.kind = TRANSPORT_WS_PING;
+    rec.start = 1796115600.8;
+    rec.error = "no pong within 5 s";
+    recorder_transport(r, &rec);
+}
+
+static void recorder_ws_verdict(void *arg, const struct evidence_rec *r)
+{
+    verdict_record(arg, r);
+}
+
+static void
+recorder__writes_websocket_frames_and_the_close_code_is_a_finding(void **state)
+{
+    struct recorder_header h = {"watch", "agent@fin1", "ws",
+                                "wss://fin1:7443/xmpp-websocket"};
+    char *dir = unit_tmpdir_new("evidence"), *data, *cause = NULL;
+    char *path = xasprintf("%s/ws.jsonl", dir);
+    struct recorder *r = recorder_open(path, &h, &cause);
+    const struct evidence_events to_verdict = {recorder_ws_verdict, on_damaged};
+    struct verdict *v = verdict_new();
+    struct buf b;
+    struct got g;
+    size_t len;
+    (void)state;
+
+    assert_non_null(r);
+    record_ws_sample(r);
+    recorder_close(r);
+    data = slurp(path, &len);
+    assert_contains(data, "\"kind\":\"http\",\"upgrade\":\"websocket\","
+                          "\"method\":\"GET\",\"url\":\"/xmpp-websocket\","
+                          "\"status\":101");
+    assert_contains(data, "\"protocol\":\"xmpp\"");
+    assert_contains(data, "\"kind\":\"ws\",\"dir\":\"out\",\"opcode\":1,"
+                          "\"fin\":true,\"size\":92,\"what\":\"auth\","
+                          "\"data\":\"<auth");
+    assert_not_contains(data, "AGFnZW50AHNlY3JldA==");
+    assert_contains(data, "\"opcode\":8,\"fin\":true,\"size\":0,"
+                          "\"closeCode\":1001,\"closeReason\":\"shutting "
+                          "down\"");
+    assert_contains(data, "\"kind\":\"ping\",\"error\":\"no pong within 5 s\"");
+    got_init(&g);
+    assert_int_equal(
+        evidence_read(EVIDENCE_RECORDING, data, len, &events, &g, &cause), 6);
+    assert_string_equal(g.kinds.data, "hHwwww");
+    assert_string_equal(g.damaged.data, "");
+    assert_int_equal(g.status[0], 101);
+    got_done(&g);
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    assert_int_equal(
+        evidence_read(EVIDENCE_RECORDING, data, len, &to_verdict, v, &cause),
+        6);
+    assert_int_equal(verdict_finish(v, collect_verdict, &b), 1);
+    assert_contains(b.data, "\"finding\":\"ws-close\",\"text\":\"the server "
+                            "closed the WebSocket with 1001 going away "
+                            "(\\\"shutting down\\\")\"");
+    assert_contains(b.data, "\"code\":1001");
+    verdict_free(v);
+    buf_done(&b);
+    free(data);
+    unlink(path);
+    free(path);
+    unit_tmpdir_remove(dir);
+}
+
+static void recorder__writes_tcp_and_tls_lines_that_read_back(void **state)
+{
+    struct recorder_header h = {"watch", "agent@fin1", "tcp", "fin1"};
+    char *dir = unit_tmpdir_new("evidence"), *data, *cause = NULL;
+    char *path = xasprintf("%s/conn.jsonl", dir);
+    struct recorder *r = recorder_open(path, &h, &cause);
+    struct transport_conn c;
+    struct got g;
+    size_t len;
+    (void)state;
+
+    assert_non_null(r);
+    memset(&c, 0, sizeof c);
+    c.start = 1796115600.0;
+    c.ms = 2.25;
+    c.address = "127.0.0.1";
+    c.port = 5222;
+    recorder_conn(r, &c);
+    memset(&c, 0, sizeof c);
+    c.tls = 1;
+    c.start = 1796115600.1;
+    c.ms = -1; /* not known apart: no "ms" */
+    c.version = "TLSv1.3";
+    c.cipher = "TLS_AES_256_GCM_SHA384";
+    c.verify = "ca";
+    c.subject = "/CN=fin1.ucce.local";
+    c.expiry = "2027-12-01 05:00:00 GMT";
+    recorder_conn(r, &c);
+    recorder_close(r);
+    data = slurp(path, &len);
+    assert_contains(data, "\"kind\":\"tcp\",\"address\":\"127.0.0.1\","
+                          "\"port\":5222,\"ms\":2.25}");
+    assert_contains(data, "\"kind\":\"tls\",\"version\":\"TLSv1.3\",\"cipher\":"
+                          "\"TLS_AES_256_GCM_SHA384\",\"verify\":\"ca\","
+                          "\"subject\":\"/CN=fin1.ucce.local\",\"expiry\":"
+                          "\"2027-12-01 05:00:00 GMT\"}");
+    got_init(&g);
+    assert_int_equal(
+        evidence_read(EVIDENCE_RECORDING, data, len, &events, &g, &cause), 3);
+    assert_string_equal(g.kinds.data, "htt");
+    assert_string_equal(g.damaged.data, "");
+    got_done(&g);
+    free(data);
+    unlink(path);
+    free(path);
+    unit_tmpdir_remove(dir);
+}
+
 struct damage_row {
     const char *name, *input;
     int rc;
@@ -243,6 +408,14 @@ struct damage_row {
 #define STANZA(t)                                                              \
     "{\"time\":\"2026-12-01T09:00:0" t ".000Z\",\"kind\":\"stanza\","          \
     "\"dir\":\"in\",\"xml\":\"<message/>\"}\n"
+
+#define WS(fields)                                                             \
+    "{\"time\":\"2026-12-01T09:00:01.000Z\",\"kind\":\"ws\","                  \
+    "\"dir\":\"in\"," fields "}\n"
+
+#define CONN(kind, fields)                                                     \
+    "{\"time\":\"2026-12-01T09:00:01.000Z\",\"kind\":\"" kind "\"," fields "}" \
+    "\n"
 
 static const struct damage_row damage_rows[] = {
     {"evidence_read_recording__skips_a_damaged_line_and_names_it",
@@ -264,6 +437,37 @@ static const struct damage_row damage_rows[] = {
      HEAD
      "{\"time\":\"2026-12-01T09:00:00Z\",\"kind\":\"future\"}\n" STANZA("1"),
      2, "hs", ""},
+    {"evidence_read_recording__reads_websocket_frames_with_and_without_data",
+     HEAD WS("\"opcode\":1,\"fin\":true,\"data\":\"<message/>\"")
+         WS("\"opcode\":1,\"fin\":false") /* a fragment: no data yet */
+     WS("\"opcode\":8,\"closeCode\":1001,\"closeReason\":\"bye\"")
+         WS("\"opcode\":8,\"closeCode\":70000"),
+     5, "hwwww", ""},
+    {"evidence_read_recording__names_a_websocket_opcode_out_of_range",
+     HEAD WS("\"opcode\":16") WS("\"opcode\":-1") WS("\"opcode\":\"text\""), 1,
+     "h", "line 4: \"opcode\" is not 0-15"},
+    {"evidence_read_recording__names_a_websocket_text_message_without_data",
+     HEAD WS("\"opcode\":1,\"fin\":true"), 1, "h",
+     "line 2: a text message without \"data\""},
+    {"evidence_read_recording__names_a_websocket_frame_without_a_direction",
+     HEAD "{\"time\":\"2026-12-01T09:00:00Z\",\"kind\":\"ws\","
+          "\"opcode\":9}\n",
+     1, "h", "line 2: \"dir\" is neither"},
+    {"evidence_read_recording__reads_tcp_and_tls_lines",
+     HEAD CONN("tcp", "\"address\":\"::1\",\"port\":5222,\"ms\":1.5")
+         CONN("tls", "\"version\":\"TLSv1.3\",\"verify\":\"pin\"")
+             CONN("tls", "\"verify\":\"insecure\",\"ms\":-4"),
+     4, "httt", ""},
+    {"evidence_read_recording__names_a_tcp_line_without_a_port",
+     HEAD CONN("tcp", "\"address\":\"127.0.0.1\"")
+         CONN("tcp", "\"address\":\"127.0.0.1\",\"port\":65536")
+             CONN("tcp", "\"address\":7,\"port\":5222")
+                 CONN("tcp", "\"address\":\"h\",\"port\":\"5222\""),
+     1, "h", "line 5: a \"tcp\" line without an address and a port 1-65535"},
+    {"evidence_read_recording__names_a_tls_line_with_an_unknown_trust",
+     HEAD CONN("tls", "\"verify\":\"maybe\"") CONN("tls", "\"verify\":1")
+         CONN("tls", "\"version\":\"TLSv1.3\""),
+     1, "h", "line 4: \"verify\" is not \"ca\", \"pin\" or \"insecure\""},
     {"evidence_read_recording__refuses_a_second_header", HEAD HEAD STANZA("1"),
      2, "hs", "line 2: a second header"},
     {"evidence_read_recording__refuses_a_first_line_that_is_no_header",
@@ -548,14 +752,6 @@ static void feed__names_a_websocket_message_that_does_not_parse(void **state)
 
 /* --- verdicts --- */
 
-static void collect_verdict(void *arg, json_t *o)
-{
-    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    buf_printf(arg, "%s\n", s);
-    free(s);
-    json_decref(o);
-}
-
 static void http_at(struct verdict *v, double t, double ms, const char *req,
                     const char *resp)
 {
@@ -673,6 +869,8 @@ int main(void)
     TL_ROWS(&l, sniff_rows, sniff_row);
 #define T(f) tl_add(&l, #f, f, NULL)
     T(recorder__writes_lines_0600_that_read_back_in_order);
+    T(recorder__writes_websocket_frames_and_the_close_code_is_a_finding);
+    T(recorder__writes_tcp_and_tls_lines_that_read_back);
     T(har__reads_the_bosh_entries_and_names_the_damaged_one);
     T(har__keeps_the_entries_before_a_cut);
     T(har__reads_websocket_messages_but_not_binary_ones);

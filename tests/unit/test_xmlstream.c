@@ -15,6 +15,7 @@
 struct seen {
     struct xmlstream *xs;
     struct buf out;
+    struct buf raw; /* xmlstream_raw of each stanza, one a line */
     int opened, closed;
     unsigned stanzas;
     char root_ns[64];
@@ -40,9 +41,15 @@ static void on_stanza(void *arg, xmpp_stanza_t *st)
 {
     struct seen *s = arg;
     char *text = NULL;
-    size_t len = 0;
+    const char *raw;
+    size_t len = 0, raw_len;
 
     s->stanzas++;
+    raw = xmlstream_raw(s->xs, &raw_len);
+    if (raw) {
+        buf_append(&s->raw, raw, raw_len);
+        buf_puts(&s->raw, "\n");
+    }
     assert_int_equal(xmpp_stanza_to_text(st, &text, &len), XMPP_EOK);
     buf_append(&s->out, text, len);
     buf_puts(&s->out, "\n");
@@ -65,6 +72,8 @@ static struct xmlstream *open_stream(struct seen *s,
 {
     memset(s, 0, sizeof *s);
     buf_init(&s->out);
+    buf_init(&s->raw);
+    buf_append(&s->raw, "", 0);
     s->xs = xmlstream_new(ctx, lim, &events, s);
     return s->xs;
 }
@@ -73,6 +82,7 @@ static void close_stream(struct seen *s)
 {
     xmlstream_free(s->xs);
     buf_done(&s->out);
+    buf_done(&s->raw);
 }
 
 /* Feeds text and resumes until everything was read; the last result. */
@@ -209,6 +219,136 @@ static void xmlstream__pauses_after_a_batch_and_resumes(void **state)
     assert_false(xmlstream_paused(s.xs));
     buf_done(&many);
     close_stream(&s);
+}
+
+/* Odd but valid spelling a server may send: the bytes as received must
+ * come back unchanged, whatever libstrophe would make of them. */
+static const char *const odd[] = {
+    "<message to=\"a@example.com\" from='pubsub.example.com'\n  id = \"x\"><"
+    "event xmlns='http://jabber.org/protocol/pubsub#event'><items "
+    "node='/finesse/api/User/1'>\n<item id='i1'><notification "
+    "xmlns='http://jabber.org/protocol/pubsub'>&#x3C;Update&gt;&lt;data"
+    "&gt;caf\xc3\xa9 &amp; &#233;&lt;/data&gt;&lt;/Update&gt;</notification>"
+    "</item>  </items></event></message>",
+    "<presence/>",
+    "<iq type='result' id='1'\t/>",
+    "<message><body><![CDATA[a < b]]></body></message>",
+};
+
+/* The stream of odd[], whitespace between the stanzas. */
+static void odd_stream(struct buf *all, struct buf *want)
+{
+    size_t i;
+
+    buf_init(all);
+    buf_init(want);
+    buf_puts(all, HEADER);
+    buf_append(want, "", 0);
+    for (i = 0; i < sizeof odd / sizeof *odd; i++) {
+        buf_puts(all, i % 2 ? "\n  " : " ");
+        buf_puts(all, odd[i]);
+        buf_printf(want, "%s\n", odd[i]);
+    }
+}
+
+static void xmlstream__keeps_each_stanzas_bytes_as_received(void **state)
+{
+    struct xmlstream_limits lim;
+    struct seen whole, bytes, batches, off;
+    struct buf all, want;
+    size_t i;
+    (void)state;
+
+    odd_stream(&all, &want);
+    xmlstream_limits_default(&lim);
+    lim.batch = 1; /* paused after every stanza, resumed mid-slice */
+    open_stream(&whole, NULL);
+    open_stream(&bytes, NULL);
+    open_stream(&batches, &lim);
+    open_stream(&off, NULL);
+    xmlstream_keep_raw(whole.xs, 1);
+    xmlstream_keep_raw(bytes.xs, 1);
+    xmlstream_keep_raw(batches.xs, 1);
+    assert_int_equal(feed_all(whole.xs, all.data, all.len), XMLSTREAM_OK);
+    for (i = 0; i < all.len; i++)
+        assert_int_equal(feed_all(bytes.xs, all.data + i, 1), XMLSTREAM_OK);
+    for (i = 0; i < all.len; i += 7)
+        assert_int_equal(feed_all(batches.xs, all.data + i,
+                                  all.len - i < 7 ? all.len - i : 7),
+                         XMLSTREAM_OK);
+    assert_int_equal(feed_all(off.xs, all.data, all.len), XMLSTREAM_OK);
+    assert_int_equal(whole.stanzas, sizeof odd / sizeof *odd);
+    assert_string_equal(whole.raw.data, want.data);
+    assert_string_equal(bytes.raw.data, want.data);
+    assert_string_equal(batches.raw.data, want.data);
+    assert_string_equal(off.raw.data, ""); /* not asked: nothing kept */
+    assert_string_equal(whole.out.data, off.out.data);
+    buf_done(&all);
+    buf_done(&want);
+    close_stream(&whole);
+    close_stream(&bytes);
+    close_stream(&batches);
+    close_stream(&off);
+}
+
+/* After a reset (STARTTLS, SASL) the new stream's stanzas are its own
+ * bytes, nothing of the old one. */
+static void xmlstream__keeps_raw_bytes_across_a_reset(void **state)
+{
+    struct seen s;
+    struct buf all;
+    (void)state;
+
+    buf_init(&all);
+    buf_printf(&all, "%s<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>",
+               HEADER);
+    open_stream(&s, NULL);
+    xmlstream_keep_raw(s.xs, 1);
+    s.reset_on = "proceed";
+    assert_int_equal(feed_all(s.xs, all.data, all.len), XMLSTREAM_OK);
+    assert_int_equal(feed_str(s.xs, HEADER "<message id = 'after'/>"),
+                     XMLSTREAM_OK);
+    assert_string_equal(s.raw.data,
+                        "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>\n"
+                        "<message id = 'after'/>\n");
+    buf_done(&all);
+    close_stream(&s);
+}
+
+static void
+xmlstream_parse_document_spans__gives_each_child_s_bytes(void **state)
+{
+    static const char body[] =
+        "<body xmlns='http://jabber.org/protocol/httpbind' rid='1'>\n "
+        "<message id=\"a\">&#x3C;Update&gt;</message>text<presence/>"
+        "<iq type='get'><query xmlns='q'><x/></query></iq>\n</body>";
+    struct xmlstream_span *spans = NULL;
+    size_t n = 0;
+    char *cause = NULL;
+    xmpp_stanza_t *root;
+    (void)state;
+
+    root = xmlstream_parse_document_spans(ctx, body, sizeof body - 1, NULL,
+                                          NULL, &cause, &spans, &n);
+    assert_non_null(root);
+    assert_int_equal(n, 3);
+    assert_memory_equal(body + spans[0].start,
+                        "<message id=\"a\">&#x3C;Update&gt;</message>",
+                        spans[0].len);
+    assert_int_equal(spans[1].len, 11);
+    assert_memory_equal(body + spans[1].start, "<presence/>", 11);
+    assert_memory_equal(body + spans[2].start,
+                        "<iq type='get'><query xmlns='q'><x/></query></iq>",
+                        spans[2].len);
+    assert_int_equal(spans[2].len, 49);
+    xmpp_stanza_release(root);
+    free(spans);
+    /* a document that does not parse gives no spans */
+    assert_null(xmlstream_parse_document_spans(ctx, "<body><a></body>", 16,
+                                               NULL, NULL, &cause, &spans, &n));
+    assert_null(spans);
+    assert_int_equal(n, 0);
+    free(cause);
 }
 
 /* After <proceed/> nothing sent in clear text may count (the STARTTLS
@@ -578,6 +718,12 @@ int main(void)
            xmlstream__pauses_after_a_batch_and_resumes, NULL);
     tl_add(&l, "xmlstream__reset_drops_what_came_after_in_the_same_read",
            xmlstream__reset_drops_what_came_after_in_the_same_read, NULL);
+    tl_add(&l, "xmlstream__keeps_each_stanzas_bytes_as_received",
+           xmlstream__keeps_each_stanzas_bytes_as_received, NULL);
+    tl_add(&l, "xmlstream__keeps_raw_bytes_across_a_reset",
+           xmlstream__keeps_raw_bytes_across_a_reset, NULL);
+    tl_add(&l, "xmlstream_parse_document_spans__gives_each_child_s_bytes",
+           xmlstream_parse_document_spans__gives_each_child_s_bytes, NULL);
     tl_add(&l, "xmlstream__stop_reads_nothing_more",
            xmlstream__stop_reads_nothing_more, NULL);
     TL_ROWS(&l, hostile, hostile_input);
