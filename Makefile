@@ -233,13 +233,16 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) $(B)/fuzz/flags
 	    -I. -MMD -MP -MF $(B)/fuzz/deps/$*.d -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
 # fuzz_replay drives the console's core on a capture: src/app too.
-FUZZ_APP := $(wildcard src/app/*.c)
-$(B)/fuzz/fuzz_replay: tests/fuzz/fuzz_replay.c $(FUZZ_CORE) $(FUZZ_APP) \
-                       $(FUZZ_HDR) $(B)/fuzz/flags
-	@mkdir -p $(dir $@)
+FUZZ_APP_OBJ := $(patsubst %.c,$(B)/fuzz/obj/%.o, \
+                  $(filter-out $(FUZZ_CORE),$(wildcard src/app/*.c)))
+.SECONDARY: $(FUZZ_APP_OBJ)
+$(B)/fuzz/fuzz_replay: tests/fuzz/fuzz_replay.c $(FUZZ_OBJ) $(FUZZ_APP_OBJ) \
+                       $(B)/fuzz/flags
+	@mkdir -p $(dir $@) $(B)/fuzz/deps
 	@echo "  FUZZ    $@"
-	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
-	    $(PKG_CFLAGS) -I. -o $@ $< $(FUZZ_CORE) $(FUZZ_APP) $(PKG_LIBS)
+	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CHK) -fsanitize=fuzzer $(PKG_CFLAGS) \
+	    -I. -MMD -MP -MF $(B)/fuzz/deps/fuzz_replay.d -o $@ $< $(FUZZ_OBJ) \
+	    $(FUZZ_APP_OBJ) $(PKG_LIBS)
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_BIN)
