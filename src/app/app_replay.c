@@ -505,7 +505,7 @@ static void take_items(struct app *a, xmpp_stanza_t *st)
 static void feed(struct app_replay *r, const struct item *it)
 {
     struct app *a = r->a;
-    struct console_meta meta;
+    struct console_meta meta = {0};
     unsigned long seq;
     char *text = NULL;
     size_t len = 0;

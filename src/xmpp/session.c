@@ -132,7 +132,7 @@ static int unprefixed(const char *raw, size_t len)
 static unsigned long record(struct session *s, enum console_dir dir,
                             xmpp_stanza_t *st)
 {
-    struct console_meta meta;
+    struct console_meta meta = {0};
     char *text = NULL;
     size_t len = 0;
     unsigned long seq;
