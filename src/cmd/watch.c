@@ -88,6 +88,7 @@ struct watch {
     int streaming; /* events are shown: from login until cleanup */
     struct resync *resync;
     int resyncing;
+    struct buf line; /* --json: the line being written, reused */
 };
 
 /* ---- what is printed ---- */
@@ -120,11 +121,39 @@ static void emit(struct watch *w, json_t *ev, int resync)
         runner_finish(&w->r, 0);
 }
 
+/* --json: the event written straight into the line (decode_event_write),
+ * only when it is printed. */
+static void emit_json(struct watch *w, const char *kind, const char *node,
+                      xmpp_stanza_t *el)
+{
+    struct decode_stamp st;
+    char now[64];
+
+    if ((w->count && w->seen >= w->count) || !watched(w, node))
+        return;
+    event_now(now, sizeof now);
+    st.time = now;
+    st.service = w->service;
+    st.resync = 0;
+    w->line.len = 0;
+    if (decode_event_write(&w->line, kind, node, el, &st) == 0) {
+        buf_append(&w->line, "\n", 1);
+        fwrite(w->line.data, 1, w->line.len, stdout);
+    }
+    fflush(stdout);
+    if (w->count && ++w->seen == w->count)
+        runner_finish(&w->r, 0);
+}
+
 static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
                      xmpp_stanza_t *el)
 {
     struct watch *w = arg;
-    emit(w, decode_event(pubsub_event_kind_name(kind), node, el), 0);
+
+    if (w->json)
+        emit_json(w, pubsub_event_kind_name(kind), node, el);
+    else
+        emit(w, decode_event(pubsub_event_kind_name(kind), node, el), 0);
 }
 
 static void on_stanza(struct runner *r, xmpp_stanza_t *st)
@@ -338,6 +367,7 @@ static int watch_main(const struct cli *c)
     loop_timer_free(w.end_timer);
     runner_done(&w.r);
     subs_done(&w.subs);
+    buf_done(&w.line);
     free(w.service);
     free(w.bare);
     free(w.jid);
