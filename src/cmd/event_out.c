@@ -16,13 +16,19 @@
 
 void event_now(char *out, size_t size)
 {
+    /* the date and time of the last second asked for: a burst of events
+     * formats them once */
+    static time_t sec = -1;
+    static char day[32];
     struct timeval tv;
     struct tm tm;
-    char day[32];
 
     gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (tv.tv_sec != sec) {
+        gmtime_r(&tv.tv_sec, &tm);
+        strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+        sec = tv.tv_sec;
+    }
     snprintf(out, size, "%s.%03dZ", day, (int)(tv.tv_usec / 1000));
 }
 

@@ -88,7 +88,8 @@ struct watch {
     int streaming; /* events are shown: from login until cleanup */
     struct resync *resync;
     int resyncing;
-    struct buf line; /* --json: the line being written, reused */
+    struct buf line;          /* --json: the line being written, reused */
+    struct loop_timer *flush; /* --json: stdout flushed once a loop turn */
 };
 
 /* ---- what is printed ---- */
@@ -140,7 +141,9 @@ static void emit_json(struct watch *w, const char *kind, const char *node,
         buf_append(&w->line, "\n", 1);
         fwrite(w->line.data, 1, w->line.len, stdout);
     }
-    fflush(stdout);
+    /* the lines of one read go out together, before the loop waits */
+    if (!loop_timer_pending(w->flush))
+        loop_timer_start(w->flush, 0);
     if (w->count && ++w->seen == w->count)
         runner_finish(&w->r, 0);
 }
@@ -322,6 +325,12 @@ static void cleanup(struct runner *r)
     subs_remove(&w->subs, CLEANUP_TIMEOUT_MS, on_removed);
 }
 
+static void on_flush(void *arg)
+{
+    (void)arg;
+    fflush(stdout);
+}
+
 static void on_end(void *arg)
 {
     struct watch *w = arg;
@@ -359,12 +368,17 @@ static int watch_main(const struct cli *c)
     if (code == 0) {
         w.r.retry = w.set.reconnect ? LINK_AFTER_LOGIN : LINK_ONCE;
         w.end_timer = loop_timer_new(w.r.loop, on_end, &w);
+        w.flush = loop_timer_new(w.r.loop, on_flush, &w);
+        if (w.json) /* flushed by on_flush: one write for a read's lines */
+            setvbuf(stdout, NULL, _IOFBF, 1 << 16);
         code = runner_connect(&w.r, c, &watch_events);
     }
     if (code == 0)
         code = runner_run(&w.r);
     resync_cancel(w.resync); /* before its session goes */
     loop_timer_free(w.end_timer);
+    loop_timer_free(w.flush);
+    fflush(stdout);
     runner_done(&w.r);
     subs_done(&w.subs);
     buf_done(&w.line);

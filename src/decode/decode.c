@@ -184,25 +184,6 @@ json_t *decode_rest(const char *source, xmpp_stanza_t *root)
 
 /* --- the JSON line of an event, written directly --- */
 
-static int utf8_valid(const char *s)
-{
-    uint32_t cp;
-    size_t n, len = strlen(s);
-
-    while (len > 0) {
-        if ((unsigned char)*s < 0x80) {
-            s++;
-            len--;
-            continue;
-        }
-        if ((n = utf8_decode(s, len, &cp)) == 0)
-            return 0;
-        s += n;
-        len -= n;
-    }
-    return 1;
-}
-
 /* s as json_str() makes it: bytes that are not UTF-8 become U+FFFD. */
 static void put_str(struct buf *b, const char *s)
 {
