@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
+#include <sys/types.h>
 
 #define NS_SEP '\x01'
 #define SAX_MAX_FRAMES 16 /* the shapes nest 9 deep at most */
@@ -364,11 +366,13 @@ static void open_field(struct sax *s, int obj, int via, const char *name)
 {
     struct frame *o = &s->fr[obj], *f = NULL;
     const struct field *fd;
+    int first = tolower((unsigned char)name[0]);
     size_t i;
 
     for (i = 0; i < o->shape->n; i++) {
         fd = &o->shape->fields[i];
-        if (fd->via == via && strcasecmp(fd->name, name) == 0)
+        if (fd->via == via && tolower((unsigned char)fd->name[0]) == first &&
+            strcasecmp(fd->name, name) == 0)
             break;
     }
     if (i == o->shape->n) {
@@ -822,6 +826,22 @@ static void XMLCALL on_doctype(void *arg, const char *name, const char *sysid,
     decline(arg);
 }
 
+/* One random hash salt for the process: expat would otherwise ask the
+ * kernel for a new one (getrandom) at every document. 0 when none could
+ * be had: then expat makes its own, as before. */
+static unsigned long hash_salt(void)
+{
+    static unsigned long salt;
+    static int tried;
+
+    if (!tried) {
+        tried = 1;
+        if (getrandom(&salt, sizeof salt, 0) != (ssize_t)sizeof salt)
+            salt = 0;
+    }
+    return salt;
+}
+
 /* A parser ready for a new document, with xnode_parse's setup. */
 static int ready(struct sax *s)
 {
@@ -831,6 +851,8 @@ static int ready(struct sax *s)
         return -1;
     if (s->p == NULL)
         return -1;
+    if (hash_salt() != 0)
+        XML_SetHashSalt(s->p, hash_salt());
     XML_SetUserData(s->p, s);
     XML_SetElementHandler(s->p, on_start, on_end);
     XML_SetCharacterDataHandler(s->p, on_text);
