@@ -91,7 +91,7 @@ deps:
 REL_FLAGS = $(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(UI_CFLAGS)
 CHK_CFLAGS := $(BASE_CFLAGS) -Werror -O1 -g $(SAN)
 CHK_FLAGS = $(CC) $(CHK_CFLAGS) $(PKG_CFLAGS) $(UI_CFLAGS)
-FUZZ_FLAGS = $(FUZZ_CC) $(BASE_CFLAGS) $(PKG_CFLAGS)
+FUZZ_FLAGS = $(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CHK) $(PKG_CFLAGS)
 write_flags = mkdir -p $(@D) && printf '%s\n' '$(subst ','\'',$(1))' >$@.new && \
     { cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@; }
 
@@ -202,14 +202,23 @@ bench-more: test-deps
 	tests/bench/flood.sh
 
 # --- fuzz targets (libFuzzer) ---
-# One compiler run per target over all its sources: every header counts.
+# The core is compiled once for all targets (with the fuzzer's coverage but
+# not its main), each target is its own file linked against those objects.
 FUZZ_CORE := $(filter-out src/cmd/%.c src/app/%.c,$(CORE_SRC)) $(UI_PURE)
-FUZZ_HDR := $(wildcard src/*/*.h ui/*.h tests/fuzz/*.h)
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) $(FUZZ_HDR) $(B)/fuzz/flags
+FUZZ_OBJ := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(FUZZ_CORE))
+FUZZ_CHK := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+.SECONDARY: $(FUZZ_OBJ)
+$(B)/fuzz/obj/%.o: %.c $(B)/fuzz/flags
 	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CHK) -fsanitize=fuzzer-no-link \
+	    $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) $(B)/fuzz/flags
+	@mkdir -p $(dir $@) $(B)/fuzz/deps
 	@echo "  FUZZ    $@"
-	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
-	    $(PKG_CFLAGS) -I. -o $@ $< $(FUZZ_CORE) $(PKG_LIBS)
+	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CHK) -fsanitize=fuzzer $(PKG_CFLAGS) \
+	    -I. -MMD -MP -MF $(B)/fuzz/deps/$*.d -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_BIN)
@@ -229,8 +238,11 @@ integration: $(B)/check/perch $(TOOLS) | test-deps
 tui: $(B)/check/perch $(TOOLS) | test-deps
 	PERCH=$(B)/check/perch tests/tui/run.sh
 
+# The build uses every core (JOBS=N to choose); the tests then run as
+# tests/check.sh says.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: test-deps
-	$(MAKE) --no-print-directory $(B)/check/perch $(UNIT_BIN) $(TOOLS) \
+	$(MAKE) --no-print-directory -j$(JOBS) $(B)/check/perch $(UNIT_BIN) $(TOOLS) \
 	    $(FUZZ_BIN)
 	tests/check.sh
 

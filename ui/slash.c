@@ -215,6 +215,25 @@ static void run_rest(int argc, char **argv, const char *rest)
         ui_focus(P_CONSOLE);
 }
 
+/* /node primary|secondary|other: perch stays on the node it reached
+ * after a failover until asked, as the desktop does. */
+static void run_node(int argc, char **argv, const char *rest)
+{
+    char *cause = NULL;
+    (void)rest;
+
+    if (argc != 2) {
+        ui_say(1, "/node primary|secondary|other");
+        return;
+    }
+    if (app_node(ui->app, argv[1], &cause) != 0) {
+        ui_say(1, "/node: %s", cause);
+        free(cause);
+        return;
+    }
+    ui_say(0, "moving to the %s node", argv[1]);
+}
+
 /* The own extension, when the model knows the own agent. */
 static const char *own_extension(const char *user)
 {
@@ -371,6 +390,10 @@ static const struct slash_command slash_commands[] = {
      run_connect},
     {"disconnect", "", "close the session; stay offline", ARG_NONE,
      run_disconnect},
+    {"node", "primary|secondary|other",
+     "move to that node of the Finesse cluster (after a failover perch "
+     "stays where it is until asked)",
+     ARG_NONE, run_node},
     {"disco", "", "refresh the node tree (disco#items of the service)",
      ARG_NONE, run_disco},
     {"sub", "[NODE...]", "subscribe (default: the selected node)", ARG_NODE,

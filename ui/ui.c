@@ -51,6 +51,11 @@ const char ui_main_help[] =
     "the server are made again), the latest items of every subscribed\n"
     "node; until then the panes from before are dimmed and say stale.\n"
     "Subscriptions left by a perch that crashed are offered for removal.\n"
+    "In a Finesse cluster (SystemInfo's pair, --alternate) a loss follows\n"
+    "the desktop's failover rules (FAILOVER in perch(1)); /node primary|\n"
+    "secondary|other moves when asked. With a REST base known (--rest,\n"
+    "--alternate, a cluster) every login also GETs the subscribed nodes'\n"
+    "objects (User, Dialogs, Team, Queue) through REST.\n"
     "\n"
     "      --full-jid          subscribe this connection's full JID (Cisco's\n"
     "                          advice for third-party clients; config\n"
@@ -151,7 +156,12 @@ static void banner_compute(void)
     struct buf b;
 
     buf_init(&b);
-    if (a->state == APP_RETRY) {
+    if (app_failover_doing(a) && a->state != APP_OFFLINE) {
+        /* the cluster's rules: what they are doing, and why it was lost */
+        buf_printf(&b, "%s", app_failover_doing(a));
+        if (a->state != APP_ONLINE && a->cause)
+            buf_printf(&b, " — %s", a->cause);
+    } else if (a->state == APP_RETRY) {
         double left = (a->retry_at_ms - loop_now_ms()) / 1000;
         /* what matters first: at 80 columns the cause may be cut */
         buf_printf(&b,

@@ -10,6 +10,7 @@
 #include "model/model.h"
 #include "conf/password.h"
 #include "conf/conn.h"
+#include "rest/failover.h"
 #include "evidence/recorder.h"
 #include "xmpp/console.h"
 #include "xmpp/pubsub.h"
@@ -65,11 +66,14 @@ static void on_online(void *arg, const char *bound, unsigned logins)
         app_quit(a, a->keep_subscriptions);
         return;
     }
+    failover_online(a->failover);
     app_resync(a);
     /* a cluster declared (REST or the other node given): which node and
      * its status from SystemInfo at once, not at its next Update */
-    if (a->cli->conn.rest || a->cli->conn.alternate)
-        app_rest_refresh(a, "/finesse/api/SystemInfo");
+    if (app_rest_known(a)) {
+        app_rest_refresh(a, "/finesse/api/SystemInfo", NULL);
+        a->rest_resync_due = 1; /* after the resync's items */
+    }
     app_ping(a);
     loop_timer_start(a->ping_timer, PING_EVERY_MS);
     app_changed(a, APP_CHANGED_STATUS);
@@ -86,6 +90,10 @@ static void on_stanza(void *arg, xmpp_stanza_t *st)
     struct app *a = arg;
     const char *from = xmpp_stanza_get_from(st);
 
+    if (failover_stanza(a->failover, st)) {
+        app_changed(a, APP_CHANGED_STATUS);
+        return;
+    }
     if (from == NULL || !jid_equal(from, a->service))
         return;
     if (pubsub_dispatch(st, on_event, a) > 0)
@@ -136,7 +144,6 @@ static void on_lost(void *arg, enum perch_fail why, const char *cause,
 {
     struct app *a = arg;
     (void)why;
-    (void)delay_ms;
 
     went_offline(a);
     if (a->quitting) {
@@ -149,6 +156,8 @@ static void on_lost(void *arg, enum perch_fail why, const char *cause,
     a->attempt = attempt;
     a->state = APP_RETRY;
     a->retry_at_ms = link_retry_at_ms(a->link);
+    if (failover_lost(a->failover, delay_ms)) /* the cluster's rules */
+        link_hold(a->link);
     say_cause(a);
     app_changed(a, APP_CHANGED_STATUS);
 }
@@ -322,13 +331,137 @@ static const struct link_events app_link_events = {
 static struct transport *make_transport(void *arg)
 {
     struct app *a = arg;
-    return conn_transport(a->loop, a->ctx, &a->cli->conn);
+    return conn_transport_at(a->loop, a->ctx, &a->cli->conn,
+                             failover_moved_host(a->failover));
+}
+
+/* An attempt now; one that cannot even start leaves the console offline
+ * with its cause. */
+static void start_attempt(struct app *a)
+{
+    char *cause = NULL;
+
+    a->state = APP_CONNECTING;
+    app_changed(a, APP_CHANGED_STATUS);
+    if (link_connect(a->link, &cause) != 0) {
+        keep_cause(a, cause);
+        free(cause);
+        a->state = APP_OFFLINE;
+        say_cause(a);
+        app_changed(a, APP_CHANGED_STATUS);
+    }
+}
+
+/* ---- the cluster (rest/failover.c) ---- */
+
+static struct rest *failover_rest(void *arg, const char *host, char **cause)
+{
+    struct app *a = arg;
+    return conn_rest_at(a->loop, a->ctx, &a->cli->conn, link_password(a->link),
+                        FAILOVER_ASK_MS, host, cause);
+}
+
+/* The node the failover chose is the one named everywhere: the banner,
+ * the status bar, /rest's base (made again for it). */
+static void follow_node(struct app *a)
+{
+    const char *host = failover_host(a->failover);
+    const char *moved = failover_moved_host(a->failover);
+    const char *url = a->cli->conn.bosh ? a->cli->conn.bosh : a->cli->conn.ws;
+    char *row;
+
+    if (strcmp(host, a->host) == 0)
+        return;
+    free(a->host);
+    a->host = xstrdup(host);
+    free(a->server);
+    if (url) /* the banner names the URL, as at the start */
+        a->server = moved ? conn_url_at(url, host) : xstrdup(url);
+    else
+        a->server = xstrdup(host);
+    app_rest_done(a); /* /rest goes to the node perch is on */
+    row = xasprintf("cluster: now on %s%s%s%s", host,
+                    failover_role(a->failover, host) ? " (" : "",
+                    failover_role(a->failover, host)
+                        ? failover_role(a->failover, host)
+                        : "",
+                    failover_role(a->failover, host) ? ")" : "");
+    console_add(a->console, CONSOLE_INFO, row);
+    free(row);
+}
+
+static void failover_connect(void *arg, int moved)
+{
+    struct app *a = arg;
+
+    follow_node(a);
+    if (moved && link_restart(a->link, "leaving the node for the other"))
+        return; /* lost() follows, then the failover connects */
+    if (a->state == APP_OFFLINE && !a->quitting)
+        return; /* /disconnect meanwhile */
+    start_attempt(a);
+}
+
+/* What the failover does: the banner's, and a line in Console each. */
+static void failover_changed(void *arg)
+{
+    struct app *a = arg;
+    const char *doing = failover_doing(a->failover);
+
+    if (doing && (a->doing_said == NULL || strcmp(doing, a->doing_said))) {
+        free(a->doing_said);
+        a->doing_said = xstrdup(doing);
+        console_add(a->console, CONSOLE_INFO, doing);
+    }
+    app_changed(a, APP_CHANGED_STATUS);
+}
+
+static const struct failover_events app_failover_events = {
+    .rest_at = failover_rest,
+    .connect = failover_connect,
+    .changed = failover_changed,
+};
+
+int app_node(struct app *a, const char *which, char **cause)
+{
+    if (a->state == APP_OFFLINE) {
+        *cause = xstrdup("offline: /connect first");
+        return -1;
+    }
+    return failover_ask(a->failover, which, cause);
+}
+
+const char *app_failover_doing(const struct app *a)
+{
+    return a->failover ? failover_doing(a->failover) : NULL;
 }
 
 static void on_console_add(void *arg, const struct console_entry *e)
 {
     (void)e;
     app_changed(arg, APP_CHANGED_CONSOLE);
+}
+
+/* The cluster's rules: inert until SystemInfo or --alternate names the
+ * other node. */
+static void make_failover(struct app *a)
+{
+    struct failover_config fcfg;
+    struct jid j;
+    char *cause = NULL;
+
+    memset(&fcfg, 0, sizeof fcfg);
+    fcfg.loop = a->loop;
+    fcfg.host = a->host;
+    fcfg.alternate = a->cli->conn.alternate;
+    if (jid_parse(a->cli->conn.jid, &j, &cause) == 0) {
+        fcfg.domain = j.domain;
+        a->failover = failover_new(&fcfg, &app_failover_events, a);
+        jid_done(&j);
+        return;
+    }
+    free(cause);
+    a->failover = failover_new(&fcfg, &app_failover_events, a);
 }
 
 /* The link: every attempt a new transport, the console's ring shared. */
@@ -412,6 +545,7 @@ struct app *app_new(struct loop *loop, xmpp_ctx_t *ctx, const struct cli *cli,
         console_add(a->console, CONSOLE_INFO, why);
         free(why);
     }
+    make_failover(a);
     make_link(a, password);
     explicit_bzero(password, strlen(password));
     free(password);
@@ -422,6 +556,7 @@ void app_free(struct app *a)
 {
     if (a == NULL)
         return;
+    failover_free(a->failover);
     resync_cancel(a->resync);
     json_decref(a->resync_buf);
     app_listed_clear(a);
@@ -446,24 +581,15 @@ void app_free(struct app *a)
     free(a->jid);
     free(a->cause);
     free(a->trouble);
+    free(a->doing_said);
     free(a);
 }
 
 void app_connect(struct app *a)
 {
-    char *cause = NULL;
-
     if (a->state == APP_CONNECTING || a->state == APP_ONLINE)
         return;
-    a->state = APP_CONNECTING;
-    app_changed(a, APP_CHANGED_STATUS);
-    if (link_connect(a->link, &cause) != 0) {
-        keep_cause(a, cause);
-        free(cause);
-        a->state = APP_OFFLINE;
-        say_cause(a);
-        app_changed(a, APP_CHANGED_STATUS);
-    }
+    start_attempt(a);
 }
 
 void app_disconnect(struct app *a)

@@ -114,6 +114,7 @@ struct app {
     int have_listed;
     json_t *resync_buf;         /* the node's items being fetched */
     unsigned long resync_items; /* items applied by the last resync */
+    int rest_resync_due;        /* the objects through REST at its end */
 
     struct recorder *recorder;  /* --record, or NULL */
     struct app_record *records; /* ring of APP_RECORDS */
@@ -134,6 +135,8 @@ struct app {
     unsigned long rate_count[APP_RATE_SECONDS + 1];
     long rate_second[APP_RATE_SECONDS + 1];
 
+    struct failover *failover;    /* the cluster's rules (rest/failover.h) */
+    char *doing_said;             /* its last words put in Console */
     struct rest *rest;            /* made by the first /rest */
     struct rest_waits rest_waits; /* requests awaiting their Update */
     struct app_rest *rest_reqs;   /* requests of /rest not done yet */
@@ -201,6 +204,12 @@ int app_send_text(struct app *a, const char *text, char **cause);
  */
 int app_rest(struct app *a, const char *method, const char *path,
              const char *body, unsigned long *seq, char **cause);
+
+/* Moves to another node of the cluster when asked: which is "primary",
+ * "secondary" or "other". 0, or -1 with *cause (caller frees). */
+int app_node(struct app *a, const char *which, char **cause);
+/* What the failover is doing (the banner's words), or NULL. Borrowed. */
+const char *app_failover_doing(const struct app *a);
 
 /* Events per second over the last few whole seconds. */
 double app_rate(const struct app *a);

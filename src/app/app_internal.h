@@ -9,8 +9,6 @@
 
 #include <jansson.h>
 
-#define CLEANUP_TIMEOUT_MS 5000
-
 /* A line for the user (ev->say). */
 void app_say(struct app *a, enum app_say level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -26,10 +24,18 @@ void app_flush_changes(struct app *a);
  * it carries; the stanza being handled is the console's newest entry. */
 void app_rest_event(struct app *a, json_t *ev);
 /* app_rest.c: GETs path (as /rest would) and applies the object to the
- * model with the Update decoders; said in Console only (the request, its
- * answer, "… refreshed from REST …" or why not). 0, or -1 when nothing
- * was sent (the reason in Console). */
-int app_rest_refresh(struct app *a, const char *path);
+ * model with the Update decoders, as an Update of node (NULL: none);
+ * said in Console only (the request, its answer, "refreshed User/1 from
+ * REST …" or why not). 0, or -1 when nothing was sent (the reason in
+ * Console). */
+int app_rest_refresh(struct app *a, const char *path, const char *node);
+/* app_rest.c: a REST base is known (--rest, --alternate, a cluster). */
+int app_rest_known(const struct app *a);
+/* app_rest.c: after a login's resync, the objects behind the subscribed
+ * nodes GET through REST and applied (rest_node_object): what REST says
+ * now wins over a node's last item, and a node that keeps no items
+ * still shows its object. */
+void app_rest_resync(struct app *a);
 /* app_rest.c: drops the REST client and what waits (app_free). */
 void app_rest_done(struct app *a);
 

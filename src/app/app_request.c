@@ -1,6 +1,7 @@
 /* The console core's requests (disco, subscriptions, items, info, ping,
  * clock, raw stanzas) and how events reach the model. */
 #include "app_internal.h"
+#include "rest/failover.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "decode/decode.h"
@@ -255,6 +256,8 @@ void app_apply_event(struct app *a, json_t *ev)
     int slot;
 
     app_rest_event(a, ev);
+    if (a->failover)
+        failover_learn(a->failover, ev);
     a->pending_changes |=
         event_changes(model_apply(&a->model, ev, loop_now_ms()));
     json_decref(ev);

@@ -9,7 +9,9 @@
 #include "base/loop.h"
 #include "conf/conn.h"
 #include "decode/keys.h"
+#include "rest/failover.h"
 #include "rest/rest.h"
+#include "rest/restmsg.h"
 #include "xmpp/console.h"
 
 #include <stdio.h>
@@ -27,6 +29,7 @@ struct app_rest {
     double sent_ms;
     int answered, updated;
     int refresh; /* app_rest_refresh: applied to the model, said in Console */
+    char *node;  /* the pubsub node the object is applied as; NULL */
     struct loop_timer *timer; /* waiting for the Update */
     struct app_rest *next;
 };
@@ -42,6 +45,7 @@ static void req_free(struct app_rest *q)
         }
     rest_waits_remove(&q->a->rest_waits, q);
     loop_timer_free(q->timer);
+    free(q->node);
     free(q->path);
     free(q);
 }
@@ -105,10 +109,14 @@ static void clock_from(struct app *a, const struct rest_response *p)
         app_clock_sample(a, server, res, recv - p->ms, recv, "systeminfo");
 }
 
-/* app_rest_refresh's answer: applied, and said in Console only. */
-static void refreshed(struct app *a, const struct rest_response *p)
+/* app_rest_refresh's answer: applied (as an Update of q->node), and
+ * said in Console only. */
+static void refreshed(struct app *a, const struct app_rest *q,
+                      const struct rest_response *p)
 {
     const char *kind = json_string_value(json_object_get(p->decoded, EVK_KIND));
+    const char *what = q->path;
+    json_t *ev;
     char *line;
 
     if (p->status < 200 || p->status > 299 || kind == NULL) {
@@ -118,9 +126,15 @@ static void refreshed(struct app *a, const struct rest_response *p)
                            "Finesse object");
         return;
     }
-    app_apply_event(a, json_incref(p->decoded));
+    ev = json_object(); /* as an Update of q->node */
+    if (q->node)
+        json_object_set_new(ev, EVK_NODE, json_string(q->node));
+    json_object_update(ev, p->decoded);
+    app_apply_event(a, ev);
     app_flush_changes(a);
-    line = xasprintf("%s refreshed from REST %s (%ld in %.0f ms)", kind, p->url,
+    if (strncmp(what, "/finesse/api/", 13) == 0)
+        what += 13;
+    line = xasprintf("refreshed %s from REST %s (%ld in %.0f ms)", what, p->url,
                      p->status, p->ms);
     console_add(a->console, CONSOLE_INFO, line);
     free(line);
@@ -145,7 +159,7 @@ static void on_answer(void *arg, const struct rest_response *p)
     console_pair(a->console, q->request_seq, record_answer(a, p), p->ms);
     clock_from(a, p);
     if (q->refresh) {
-        refreshed(a, p);
+        refreshed(a, q, p);
         req_free(q);
         return;
     }
@@ -251,7 +265,7 @@ static unsigned long record_request(struct app *a, struct app_rest *q,
     return seq;
 }
 
-int app_rest_refresh(struct app *a, const char *path)
+int app_rest_refresh(struct app *a, const char *path, const char *node)
 {
     char *cause = NULL;
     unsigned long seq;
@@ -262,7 +276,39 @@ int app_rest_refresh(struct app *a, const char *path)
         return -1;
     }
     a->rest_reqs->refresh = 1; /* the newest: the one just made */
+    a->rest_reqs->node = node ? xstrdup(node) : NULL;
     return 0;
+}
+
+int app_rest_known(const struct app *a)
+{
+    return a->cli->conn.rest || a->cli->conn.alternate ||
+           failover_known(a->failover);
+}
+
+void app_rest_resync(struct app *a)
+{
+    size_t i = 0, n = 0;
+    const char *key;
+    void *val;
+    char *path;
+
+    while (map_next(&a->model.nodes, &i, &key, &val)) {
+        const struct node_entry *e = val;
+        if (!e->subscribed || (path = rest_node_object(key)) == NULL)
+            continue;
+        /* SystemInfo: asked at the login already */
+        if (strcmp(path, "/finesse/api/SystemInfo") != 0 &&
+            app_rest_refresh(a, path, key) == 0)
+            n++;
+        free(path);
+    }
+    if (n) { /* Console only: the message line keeps what the user did */
+        char *row = xasprintf("resync through REST: %zu object%s from %s", n,
+                              n == 1 ? "" : "s", rest_base_url(a->rest));
+        console_add(a->console, CONSOLE_INFO, row);
+        free(row);
+    }
 }
 
 int app_rest(struct app *a, const char *method, const char *path,
@@ -279,8 +325,9 @@ int app_rest(struct app *a, const char *method, const char *path,
     if ((p = rest_path(path, cause)) == NULL)
         return -1;
     if (a->rest == NULL &&
-        (a->rest = conn_rest(a->loop, a->ctx, &a->cli->conn,
-                             link_password(a->link), 0, cause)) == NULL) {
+        (a->rest = conn_rest_at(
+             a->loop, a->ctx, &a->cli->conn, link_password(a->link), 0,
+             failover_moved_host(a->failover), cause)) == NULL) {
         free(p);
         return -1;
     }

@@ -108,7 +108,7 @@ size_t app_release_all(struct app *a, int remove)
             a->pending++;
             sent++;
             app_unsubscribe_sub(a, nodes[k], subid ? subid : made,
-                                CLEANUP_TIMEOUT_MS);
+                                PUBSUB_CLEANUP_TIMEOUT_MS);
         }
         free(subid);
         free(nodes[k]);
@@ -388,6 +388,10 @@ static void on_done(void *arg, int complete)
     a->resync_running = 0;
     a->ninitial = 0; /* once: later logins keep what the server has */
     app_listed_clear(a);
+    if (a->rest_resync_due && a->state == APP_ONLINE) {
+        a->rest_resync_due = 0;
+        app_rest_resync(a);
+    }
     if (!complete || !a->resync_full)
         return;
     row = xasprintf("resync: %lu item%s applied, the panes show what the "

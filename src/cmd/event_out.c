@@ -391,7 +391,8 @@ void event_print_node(FILE *f, json_t *ev, int json)
 }
 
 void event_print_session(FILE *f, const char *state, const char *cause,
-                         unsigned attempt, long retry_ms, const char *jid)
+                         unsigned attempt, long retry_ms, const char *jid,
+                         const char *host, const char *role)
 {
     json_t *o = json_object();
 
@@ -405,6 +406,10 @@ void event_print_session(FILE *f, const char *state, const char *cause,
         json_object_set_new(o, EVK_RETRY_MS, json_integer(retry_ms));
     if (jid)
         json_object_set_new(o, EVK_JID, json_string(jid));
+    if (host)
+        json_object_set_new(o, EVK_NODE_HOST, json_string(host));
+    if (role)
+        json_object_set_new(o, EVK_NODE_ROLE, json_string(role));
     put_line(f, sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER));
     json_decref(o);
 }

@@ -38,9 +38,11 @@ char *event_line_node(json_t *ev);
 void event_print_node(FILE *f, json_t *ev, int json);
 
 /* A session line of watch --json (docs/events.md):
- * {"time","kind":"session","state","cause","attempt","retry_ms","jid"};
- * cause and jid when not NULL, retry_ms when >= 0. */
+ * {"time","kind":"session","state","cause","attempt","retry_ms","jid",
+ * "host","role"}; cause, jid, host and role when not NULL, retry_ms when
+ * >= 0. */
 void event_print_session(FILE *f, const char *state, const char *cause,
-                         unsigned attempt, long retry_ms, const char *jid);
+                         unsigned attempt, long retry_ms, const char *jid,
+                         const char *host, const char *role);
 
 #endif

@@ -30,7 +30,6 @@
 #include <unistd.h>
 
 #define DEFAULT_TIMEOUT_S 10.0
-#define CLEANUP_TIMEOUT_MS 5000
 #define MAX_BODY (1u << 20) /* what perch sends */
 
 static const char help[] =
@@ -398,7 +397,7 @@ static void cleanup(struct runner *r)
     struct restcmd *k = (struct restcmd *)r;
 
     loop_timer_stop(k->update_timer);
-    subs_remove(&k->subs, CLEANUP_TIMEOUT_MS, on_removed);
+    subs_remove(&k->subs, PUBSUB_CLEANUP_TIMEOUT_MS, on_removed);
 }
 
 static const struct runner_events rest_events = {

@@ -6,6 +6,8 @@
 #include "base/sanitize.h"
 #include "conf/conn.h"
 #include "conf/password.h"
+#include "rest/failover.h"
+#include "xmpp/jid.h"
 #include "xmpp/link.h"
 #include "evidence/recorder.h"
 #include "xmpp/console.h"
@@ -51,6 +53,8 @@ static void on_online(void *arg, const char *jid, unsigned logins)
 
     r->session = link_session(r->link);
     r->logins = logins;
+    if (r->failover)
+        failover_online(r->failover);
     if (r->finishing) {
         link_close(r->link);
         return;
@@ -61,6 +65,8 @@ static void on_online(void *arg, const char *jid, unsigned logins)
 static void on_stanza(void *arg, xmpp_stanza_t *st)
 {
     struct runner *r = arg;
+    if (r->failover && failover_stanza(r->failover, st))
+        return;
     if (r->ev->stanza)
         r->ev->stanza(r, st);
 }
@@ -76,6 +82,8 @@ static void on_lost(void *arg, enum perch_fail why, const char *cause,
         loop_exit(r->loop);
         return;
     }
+    if (r->failover && failover_lost(r->failover, delay_ms))
+        link_hold(r->link); /* the cluster's rules say when and where */
     if (r->ev->lost)
         r->ev->lost(r, why, cause, attempt, delay_ms);
     else
@@ -149,7 +157,78 @@ static void on_signal(void *arg)
 static struct transport *make_transport(void *arg)
 {
     struct runner_transport *rt = arg;
-    return conn_transport(rt->loop, rt->ctx, rt->conn);
+    return conn_transport_at(rt->loop, rt->ctx, rt->conn,
+                             rt->failover ? failover_moved_host(rt->failover)
+                                          : NULL);
+}
+
+/* ---- the cluster (rest/failover.c) ---- */
+
+static struct rest *failover_rest(void *arg, const char *host, char **cause)
+{
+    struct runner *r = arg;
+    return conn_rest_at(r->loop, r->ctx, r->transport.conn,
+                        link_password(r->link), FAILOVER_ASK_MS, host, cause);
+}
+
+static void failover_connect(void *arg, int moved)
+{
+    struct runner *r = arg;
+    char *cause = NULL;
+
+    if (r->finishing)
+        return;
+    if (moved && link_restart(r->link, "leaving the node for the other"))
+        return; /* lost() follows, then the failover connects */
+    if (link_connect(r->link, &cause) != 0) {
+        perch_error("%s", cause);
+        free(cause);
+        if (r->exit_code == 0)
+            r->exit_code = EXIT_CONNECT;
+        loop_exit(r->loop);
+    }
+}
+
+/* What the failover does, said once on stderr. */
+static void failover_changed(void *arg)
+{
+    struct runner *r = arg;
+    const char *doing = failover_doing(r->failover);
+
+    if (doing == NULL || (r->doing && strcmp(doing, r->doing) == 0))
+        return;
+    free(r->doing);
+    r->doing = xstrdup(doing);
+    perch_error("%s", doing);
+}
+
+static const struct failover_events runner_failover_events = {
+    .rest_at = failover_rest,
+    .connect = failover_connect,
+    .changed = failover_changed,
+};
+
+static void make_failover(struct runner *r, const struct cli *c)
+{
+    struct failover_config fcfg;
+    struct jid j;
+    char *cause = NULL, *host = conn_host(&c->conn);
+
+    memset(&fcfg, 0, sizeof fcfg);
+    fcfg.loop = r->loop;
+    fcfg.host = host;
+    fcfg.alternate = c->conn.alternate;
+    fcfg.ask_at_login = c->conn.rest || c->conn.alternate;
+    if (jid_parse(c->conn.jid, &j, &cause) == 0) {
+        fcfg.domain = j.domain;
+        r->failover = failover_new(&fcfg, &runner_failover_events, r);
+        jid_done(&j);
+    } else {
+        free(cause);
+        r->failover = failover_new(&fcfg, &runner_failover_events, r);
+    }
+    r->transport.failover = r->failover;
+    free(host);
 }
 
 char *runner_password(const struct cli *c)
@@ -213,6 +292,8 @@ int runner_connect_password(struct runner *r, const struct cli *c,
     r->transport.loop = r->loop;
     r->transport.ctx = r->ctx;
     r->transport.conn = &c->conn;
+    if (r->retry != LINK_ONCE)
+        make_failover(r, c);
     memset(&lcfg, 0, sizeof lcfg);
     lcfg.session.jid = c->conn.jid;
     lcfg.session.resource = c->conn.resource;
@@ -261,6 +342,8 @@ void runner_finish(struct runner *r, int code)
 
 void runner_done(struct runner *r)
 {
+    failover_free(r->failover);
+    free(r->doing);
     link_free(r->link);
     recorder_close(r->recorder);
     if (r->ctx)

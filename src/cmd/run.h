@@ -38,6 +38,7 @@ struct runner_transport {
     struct loop *loop;
     xmpp_ctx_t *ctx;
     const struct conn_opts *conn;
+    struct failover *failover; /* the node to connect to; NULL */
 };
 
 struct runner {
@@ -47,6 +48,10 @@ struct runner {
      * keep it across a loss). */
     struct session *session;
     struct link *link; /* NULL until runner_connect */
+    /* the cluster's rules (rest/failover.h) with a retry policy; NULL
+     * with LINK_ONCE */
+    struct failover *failover;
+    char *doing; /* the failover's last words printed; NULL */
     struct runner_transport transport;
     struct recorder *recorder; /* --record, or NULL */
     const struct runner_events *ev;

@@ -17,13 +17,14 @@
 #include "subs.h"
 #include "xmpp/pubsub.h"
 #include "xmpp/resync.h"
+#include "rest/failover.h"
+#include "rest/rest.h"
+#include "rest/restmsg.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CLEANUP_TIMEOUT_MS 5000
 
 static const char help[] =
     "Usage: perch watch [CONN] [--service JID] [--full-jid] [--json]\n"
@@ -47,6 +48,18 @@ static const char help[] =
     "{\"kind\":\"session\",\"state\":\"lost\"|\"online\",\"cause\",\"attempt\"}"
     "\n"
     "lines, and the refetched items carry \"resync\":true.\n"
+    "\n"
+    "In a Finesse cluster (SystemInfo's primaryNode/secondaryNode, asked over\n"
+    "REST at each login with --rest or --alternate, or --alternate HOST) a\n"
+    "loss follows the desktop's failover rules: SystemInfo of both nodes is\n"
+    "asked and the node IN_SERVICE reached (the one watch was on while it\n"
+    "serves); OUT_OF_SERVICE moves it to the other node; session lines name\n"
+    "the node (\"host\", \"role\"). See FAILOVER in perch(1). With a REST\n"
+    "base known (--rest, --alternate, a cluster), after every login the\n"
+    "objects behind the watched nodes (User, User/Dialogs, Team, Queue,\n"
+    "SystemInfo) are GET through REST and printed like their Updates,\n"
+    "marked resync (a Finesse node may keep no items; --count does not\n"
+    "count them).\n"
     "\n"
     "      --full-jid          subscribe this connection's full JID (config\n"
     "                          full-jid = true), not the account's bare JID\n"
@@ -90,6 +103,17 @@ struct watch {
     int resyncing;
     struct buf line;          /* --json: the line being written, reused */
     struct loop_timer *flush; /* --json: stdout flushed once a loop turn */
+    const struct conn_opts *conn;
+    struct rest *rest; /* the resync through REST's, for rest_host */
+    char *rest_host;   /* NULL: the configured node */
+    struct watch_get *gets;
+};
+
+/* One GET of the resync through REST, until its answer. */
+struct watch_get {
+    struct watch *w;
+    char *node, *path;
+    struct watch_get *next;
 };
 
 /* ---- what is printed ---- */
@@ -107,7 +131,11 @@ static int watched(const struct watch *w, const char *node)
 }
 
 /* Prints ev (consumed) when its node is watched; counts what is printed. */
-static void emit(struct watch *w, json_t *ev, int resync)
+/* How emit prints: an event, a resync's item, or a resync's REST
+ * object (printed, never counted by --count: those count Updates). */
+enum emit_as { EMIT_EVENT, EMIT_ITEM, EMIT_REST };
+
+static void emit(struct watch *w, json_t *ev, enum emit_as as)
 {
     const char *node = json_string_value(json_object_get(ev, "node"));
 
@@ -115,10 +143,10 @@ static void emit(struct watch *w, json_t *ev, int resync)
         json_decref(ev);
         return;
     }
-    event_print_node(stdout, event_stamp_resync(ev, w->service, resync),
-                     w->json);
+    event_print_node(
+        stdout, event_stamp_resync(ev, w->service, as != EMIT_EVENT), w->json);
     json_decref(ev);
-    if (w->count && ++w->seen == w->count)
+    if (as != EMIT_REST && w->count && ++w->seen == w->count)
         runner_finish(&w->r, 0);
 }
 
@@ -152,11 +180,17 @@ static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
                      xmpp_stanza_t *el)
 {
     struct watch *w = arg;
+    json_t *ev;
 
-    if (w->json)
+    /* the cluster's failover reads the decoded SystemInfo: the tree path */
+    if (w->json && w->r.failover == NULL) {
         emit_json(w, pubsub_event_kind_name(kind), node, el);
-    else
-        emit(w, decode_event(pubsub_event_kind_name(kind), node, el), 0);
+        return;
+    }
+    ev = decode_event(pubsub_event_kind_name(kind), node, el);
+    if (w->r.failover) /* a SystemInfo names the pair, says the status */
+        failover_learn(w->r.failover, ev);
+    emit(w, ev, EMIT_EVENT);
 }
 
 static void on_stanza(struct runner *r, xmpp_stanza_t *st)
@@ -167,6 +201,104 @@ static void on_stanza(struct runner *r, xmpp_stanza_t *st)
     if (!w->streaming || from == NULL || !jid_equal(from, w->service))
         return;
     pubsub_dispatch(st, on_event, w);
+}
+
+/* ---- the resync through REST ---- */
+
+static void get_free(struct watch_get *q)
+{
+    struct watch_get **p;
+
+    for (p = &q->w->gets; *p; p = &(*p)->next)
+        if (*p == q) {
+            *p = q->next;
+            break;
+        }
+    free(q->node);
+    free(q->path);
+    free(q);
+}
+
+static void on_got(void *arg, const struct rest_response *p)
+{
+    struct watch_get *q = arg;
+    struct watch *w = q->w;
+    json_t *ev;
+
+    if (p->fail != FAIL_NONE || p->status < 200 || p->status > 299 ||
+        p->decoded == NULL)
+        perch_error("refreshing %s through REST: %s", q->path,
+                    p->cause ? p->cause : rest_reason(p->status));
+    else if (w->streaming) {
+        ev = json_object(); /* as an Update of the node: the node first */
+        json_object_set_new(ev, "node", json_string(q->node));
+        json_object_update(ev, p->decoded);
+        if (w->r.failover)
+            failover_learn(w->r.failover, ev);
+        fprintf(stderr, "perch: refreshed %s from REST %s (%ld in %.0f ms)\n",
+                q->path + 13, p->url, p->status, p->ms);
+        emit(w, ev, EMIT_REST);
+    }
+    get_free(q);
+}
+
+/* The REST client of the node watch is on (made again after a move). */
+static struct rest *rest_client(struct watch *w)
+{
+    const char *host =
+        w->r.failover ? failover_moved_host(w->r.failover) : NULL;
+    char *cause = NULL;
+
+    if (w->rest && (host == NULL) == (w->rest_host == NULL) &&
+        (host == NULL || strcmp(host, w->rest_host) == 0))
+        return w->rest;
+    rest_free(w->rest); /* its GETs are dropped */
+    while (w->gets)
+        get_free(w->gets);
+    free(w->rest_host);
+    w->rest_host = host ? xstrdup(host) : NULL;
+    w->rest = conn_rest_at(w->r.loop, w->r.ctx, w->conn,
+                           link_password(w->r.link), 0, host, &cause);
+    if (w->rest == NULL) {
+        perch_error("no resync through REST: %s", cause);
+        free(cause);
+    }
+    return w->rest;
+}
+
+/* After a login (and its subscriptions or resync), the objects behind the
+ * watched nodes GET through REST and printed like their Updates (marked
+ * resync): a Finesse node may keep no items. Only with a REST base known
+ * (--rest, --alternate, a cluster). */
+static void rest_resync(struct watch *w)
+{
+    struct rest *r;
+    struct watch_get *q;
+    char *path, *cause = NULL;
+    int i;
+
+    if (!w->conn->rest && !w->conn->alternate &&
+        !(w->r.failover && failover_known(w->r.failover)))
+        return;
+    if ((r = rest_client(w)) == NULL)
+        return;
+    for (i = 0; i < w->nnodes; i++) {
+        if ((path = rest_node_object(w->nodes[i])) == NULL)
+            continue;
+        q = xcalloc(1, sizeof *q);
+        q->w = w;
+        q->node = xstrdup(w->nodes[i]);
+        q->path = path;
+        q->next = w->gets;
+        w->gets = q;
+        if (rest_request(r, "GET", path, NULL, 0, on_got, q, NULL, &cause) !=
+            0) {
+            perch_error("refreshing %s through REST: %s", path, cause);
+            free(cause);
+            cause = NULL;
+            get_free(q);
+        }
+    }
 }
 
 /* ---- the first login: subscribe ---- */
@@ -188,6 +320,7 @@ static void on_subscribed(struct subs *s, int ok)
                 w->bare, s->existing.n);
     if (w->duration_s > 0)
         loop_timer_start(w->end_timer, (unsigned)(w->duration_s * 1000));
+    rest_resync(w);
 }
 
 /* ---- after a reconnect: resync ---- */
@@ -211,7 +344,7 @@ static void on_remade(void *arg, const char *node, const struct pubsub_sub *sub,
 static void on_item(void *arg, const char *node, xmpp_stanza_t *item)
 {
     struct watch *w = arg;
-    emit(w, decode_item(node, item), 1);
+    emit(w, decode_item(node, item), EMIT_ITEM);
 }
 
 static void on_resync_failed(void *arg, const char *what, const char *why)
@@ -226,6 +359,7 @@ static void on_resync_done(void *arg, int complete)
     (void)complete;
     w->resync = NULL;
     w->resyncing = 0;
+    rest_resync(w);
 }
 
 static const struct resync_events watch_resync_events = {
@@ -258,18 +392,29 @@ static void resync(struct watch *w)
 
 /* ---- the session ---- */
 
+/* The cluster node watch is on, once a cluster is known; NULL. */
+static const char *node_host(struct runner *r)
+{
+    return r->failover && failover_known(r->failover)
+               ? failover_host(r->failover)
+               : NULL;
+}
+
 static void on_ready(struct runner *r, const char *bound)
 {
     struct watch *w = (struct watch *)r;
 
     if (r->logins > 1) {
+        const char *host = node_host(r);
+        const char *role = host ? failover_role(r->failover, host) : NULL;
         if (w->json)
             event_print_session(stdout, "online", NULL, link_attempt(r->link),
-                                -1, bound);
+                                -1, bound, host, role);
         fprintf(stderr,
-                "perch: online again as %s; the latest item of each node "
-                "follows\n",
-                bound);
+                "perch: online again as %s%s%s%s%s%s; the latest item of each "
+                "node follows\n",
+                bound, host ? " on " : "", host ? host : "", role ? " (" : "",
+                role ? role : "", role ? ")" : "");
         resync(w);
         return;
     }
@@ -295,13 +440,18 @@ static void on_lost(struct runner *r, enum perch_fail why, const char *cause,
                     unsigned attempt, unsigned delay_ms)
 {
     struct watch *w = (struct watch *)r;
+    const char *host = node_host(r) ? failover_online_host(r->failover) : NULL;
     (void)why;
 
     if (w->json)
         event_print_session(stdout, "lost", cause, attempt, (long)delay_ms,
-                            NULL);
-    perch_error("connection lost: %s; reconnecting in %.1f s (attempt %u)",
-                cause, delay_ms / 1000.0, attempt);
+                            NULL, host,
+                            host ? failover_role(r->failover, host) : NULL);
+    if (host) /* the failover's own lines say where and when */
+        perch_error("connection lost: %s (attempt %u)", cause, attempt);
+    else
+        perch_error("connection lost: %s; reconnecting in %.1f s (attempt %u)",
+                    cause, delay_ms / 1000.0, attempt);
 }
 
 static void on_removed(struct subs *s, int ok)
@@ -322,7 +472,7 @@ static void cleanup(struct runner *r)
     resync_cancel(w->resync);
     w->resync = NULL;
     loop_timer_stop(w->end_timer);
-    subs_remove(&w->subs, CLEANUP_TIMEOUT_MS, on_removed);
+    subs_remove(&w->subs, PUBSUB_CLEANUP_TIMEOUT_MS, on_removed);
 }
 
 static void on_flush(void *arg)
@@ -364,6 +514,7 @@ static int watch_main(const struct cli *c)
     w.nodes = c->args;
     w.nnodes = c->nargs;
     w.bare = conn_bare(&c->conn);
+    w.conn = &c->conn;
     code = runner_init(&w.r, c);
     if (code == 0) {
         w.r.retry = w.set.reconnect ? LINK_AFTER_LOGIN : LINK_ONCE;
@@ -376,6 +527,10 @@ static int watch_main(const struct cli *c)
     if (code == 0)
         code = runner_run(&w.r);
     resync_cancel(w.resync); /* before its session goes */
+    rest_free(w.rest);
+    while (w.gets)
+        get_free(w.gets);
+    free(w.rest_host);
     loop_timer_free(w.end_timer);
     loop_timer_free(w.flush);
     fflush(stdout);

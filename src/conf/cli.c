@@ -18,6 +18,8 @@ const char cli_conn_help[] =
     "  -b, --bosh URL          BOSH instead of TCP, e.g.\n"
     "                          https://fin1:7443/http-bind/\n"
     "      --bosh-wait S       longest a BOSH poll is held (default 60)\n"
+    "      --bosh-timeout S    a BOSH request unanswered after S s is given\n"
+    "                          up (default: wait + 10 s; desktop: + 5 s)\n"
     "      --bosh-profile P    perch (default) | desktop: the Finesse\n"
     "                          desktop's hold=1 ver=1.9 wait=30, a request\n"
     "                          given up after wait + 5 s, 3 resends\n"
@@ -93,6 +95,7 @@ static const struct option long_opts[] = {
     {"sasl", required_argument, NULL, OPT_CONN},
     {"proxy", required_argument, NULL, OPT_CONN},
     {"bosh-wait", required_argument, NULL, OPT_CONN},
+    {"bosh-timeout", required_argument, NULL, OPT_CONN},
     {"bosh-profile", required_argument, NULL, OPT_CONN},
     {"alternate", required_argument, NULL, OPT_CONN},
     {"ws-ping", required_argument, NULL, OPT_CONN},

@@ -13,6 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The trust and proxy options, as every HTTP user takes them (strings
+ * borrowed from o). */
+static struct http_tls trust_of(const struct conn_opts *o)
+{
+    struct http_tls t;
+
+    t.ca_file = o->ca_file;
+    t.pin = o->pin;
+    t.insecure = o->insecure;
+    t.proxy = o->proxy;
+    return t;
+}
+
 struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
                                  const struct conn_opts *o)
 {
@@ -26,11 +39,9 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
         memset(&bcfg, 0, sizeof bcfg);
         bcfg.url = o->bosh;
         bcfg.domain = j.domain;
-        bcfg.ca_file = o->ca_file;
-        bcfg.pin = o->pin;
-        bcfg.insecure = o->insecure;
-        bcfg.proxy = o->proxy;
+        bcfg.tls = trust_of(o);
         bcfg.wait = o->bosh_wait;
+        bcfg.timeout = o->bosh_timeout;
         bcfg.profile = bosh_profile_find(o->bosh_profile);
         t = bosh_new(loop, ctx, &bcfg);
     } else if (o->ws) {
@@ -38,10 +49,7 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
         memset(&wcfg, 0, sizeof wcfg);
         wcfg.url = o->ws;
         wcfg.domain = j.domain;
-        wcfg.ca_file = o->ca_file;
-        wcfg.pin = o->pin;
-        wcfg.insecure = o->insecure;
-        wcfg.proxy = o->proxy;
+        wcfg.tls = trust_of(o);
         wcfg.ping_s = o->ws_ping;
         wcfg.follow_other_hosts = o->ws_follow_other_hosts;
         t = ws_new(loop, ctx, &wcfg);
@@ -58,6 +66,56 @@ struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
         t = tcp_new(loop, ctx, &tcfg);
     }
     jid_done(&j);
+    return t;
+}
+
+/* Where url's host starts and ends (the user info skipped). */
+static const char *url_host(const char *url, const char **end)
+{
+    const char *u = strstr(url, "://"), *stop, *at;
+
+    if (u == NULL)
+        return NULL;
+    u += 3;
+    stop = u + strcspn(u, "/?#");
+    if ((at = memchr(u, '@', (size_t)(stop - u))) != NULL)
+        u = at + 1;
+    if (*u == '[')
+        *end = u + strcspn(u, "]") + (u[strcspn(u, "]")] == ']');
+    else
+        *end = u + strcspn(u, ":/?#");
+    return u;
+}
+
+char *conn_url_at(const char *url, const char *host)
+{
+    const char *end = NULL, *u = url_host(url, &end);
+    int v6 = strchr(host, ':') && host[0] != '[';
+
+    if (u == NULL)
+        return xstrdup(url);
+    return xasprintf("%.*s%s%s%s%s", (int)(u - url), url, v6 ? "[" : "", host,
+                     v6 ? "]" : "", end);
+}
+
+struct transport *conn_transport_at(struct loop *loop, xmpp_ctx_t *ctx,
+                                    const struct conn_opts *o, const char *host)
+{
+    struct conn_opts at;
+    struct transport *t;
+    char *url = NULL;
+
+    if (host == NULL)
+        return conn_transport(loop, ctx, o);
+    at = *o;
+    if (o->bosh)
+        at.bosh = url = conn_url_at(o->bosh, host);
+    else if (o->ws)
+        at.ws = url = conn_url_at(o->ws, host);
+    else
+        at.server = (char *)host;
+    t = conn_transport(loop, ctx, &at); /* copies what it keeps */
+    free(url);
     return t;
 }
 
@@ -107,21 +165,12 @@ char *conn_service(const struct conn_opts *o)
 
 char *conn_host(const struct conn_opts *o)
 {
-    const char *url = o->bosh ? o->bosh : o->ws, *u, *end;
+    const char *url = o->bosh ? o->bosh : o->ws, *u, *end = NULL;
     struct jid j;
     char *cause = NULL, *host;
 
-    if (url && (u = strstr(url, "://")) != NULL) {
-        u += 3;
-        end = u + strcspn(u, "/?#");
-        if (memchr(u, '@', (size_t)(end - u))) /* user info */
-            u = (const char *)memchr(u, '@', (size_t)(end - u)) + 1;
-        if (*u == '[')
-            end = u + strcspn(u, "]") + 1;
-        else
-            end = u + strcspn(u, ":/?#");
+    if (url && (u = url_host(url, &end)) != NULL)
         return xstrndup(u, (size_t)(end - u));
-    }
     if (o->server)
         return xstrdup(o->server);
     if (jid_parse(o->jid, &j, &cause) != 0) {
@@ -163,14 +212,31 @@ struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
     cfg.base = base;
     cfg.user = j.local;
     cfg.password = password;
-    cfg.tls.ca_file = o->ca_file;
-    cfg.tls.pin = o->pin;
-    cfg.tls.insecure = o->insecure;
-    cfg.tls.proxy = o->proxy;
+    cfg.tls = trust_of(o);
     cfg.allow_plaintext_auth = o->allow_plaintext_auth;
     cfg.timeout_ms = timeout_ms;
     r = rest_new(loop, ctx, &cfg, cause);
     free(base);
     jid_done(&j);
+    return r;
+}
+
+struct rest *conn_rest_at(struct loop *loop, xmpp_ctx_t *ctx,
+                          const struct conn_opts *o, const char *password,
+                          unsigned timeout_ms, const char *host, char **cause)
+{
+    struct conn_opts at;
+    struct rest *r;
+    char *url = NULL;
+
+    if (host == NULL)
+        return conn_rest(loop, ctx, o, password, timeout_ms, cause);
+    at = *o;
+    if (o->rest)
+        at.rest = url = conn_url_at(o->rest, host);
+    else
+        at.server = (char *)host;
+    r = conn_rest(loop, ctx, &at, password, timeout_ms, cause);
+    free(url);
     return r;
 }

@@ -18,6 +18,17 @@ struct loop;
 struct transport *conn_transport(struct loop *loop, xmpp_ctx_t *ctx,
                                  const struct conn_opts *o);
 
+/* The same on another node of a cluster: host replaces --server, or the
+ * --bosh / --ws URL's host; NULL host: conn_transport. */
+struct transport *conn_transport_at(struct loop *loop, xmpp_ctx_t *ctx,
+                                    const struct conn_opts *o,
+                                    const char *host);
+
+/* url with its host replaced by host (an IPv6 literal in brackets), the
+ * user info, port, path and query kept. New string; a URL without "://"
+ * is copied as it is. */
+char *conn_url_at(const char *url, const char *host);
+
 /* The pubsub service: --service, else pubsub.DOMAIN ("pubsub" when the
  * JID does not parse). New string, caller frees. */
 char *conn_service(const struct conn_opts *o);
@@ -51,5 +62,11 @@ struct rest;
 struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
                        const struct conn_opts *o, const char *password,
                        unsigned timeout_ms, char **cause);
+
+/* The same on another node: host replaces --rest's host, else the
+ * default base's (https://HOST:8445); NULL host: conn_rest. */
+struct rest *conn_rest_at(struct loop *loop, xmpp_ctx_t *ctx,
+                          const struct conn_opts *o, const char *password,
+                          unsigned timeout_ms, const char *host, char **cause);
 
 #endif

@@ -112,6 +112,7 @@ static const struct opt_def defs[] = {
     {"verbose", K_BOOL, F(verbose), 0},
     {"proxy", K_STR, F(proxy), 0},
     {"bosh-wait", K_WAIT, F(bosh_wait), 0},
+    {"bosh-timeout", K_WAIT, F(bosh_timeout), 0},
     {"ws", K_WS_URL, F(ws), 0},
     {"ws-ping", K_WAIT, F(ws_ping), 0},
     {"ws-follow-other-hosts", K_BOOL, F(ws_follow_other_hosts), 0},

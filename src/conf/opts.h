@@ -27,13 +27,15 @@ struct conn_opts {
     int force_resource;
     char *sasl;
     int verbose;
-    char *proxy;        /* BOSH, WebSocket and REST: HTTP proxy URL */
-    char *rest;         /* Finesse REST base URL; NULL: https://HOST:8445 */
-    unsigned bosh_wait; /* BOSH: seconds a poll may be held; 0: 60 */
-    char *bosh_profile; /* BOSH: "perch" or "desktop"; NULL: perch */
-    char *alternate;    /* the Finesse cluster's other node; NULL none */
-    char *ws;           /* WebSocket URL (ws:// or wss://) */
-    unsigned ws_ping;   /* WebSocket: seconds between pings; 0: 20 */
+    char *proxy;           /* BOSH, WebSocket and REST: HTTP proxy URL */
+    char *rest;            /* Finesse REST base URL; NULL: https://HOST:8445 */
+    unsigned bosh_wait;    /* BOSH: seconds a poll may be held; 0: 60 */
+    unsigned bosh_timeout; /* BOSH: a request given up after S s; 0: wait
+                              + the profile's margin */
+    char *bosh_profile;    /* BOSH: "perch" or "desktop"; NULL: perch */
+    char *alternate;       /* the Finesse cluster's other node; NULL none */
+    char *ws;              /* WebSocket URL (ws:// or wss://) */
+    unsigned ws_ping;      /* WebSocket: seconds between pings; 0: 20 */
     int ws_follow_other_hosts; /* see-other-uri to another host */
     int transport_from_config; /* bosh or ws came from the config file */
     /* the console: seconds an ended call stays listed; -1: the default */

@@ -42,6 +42,8 @@
 #define EVK_ATTEMPT "attempt"   /* reconnect attempt, from 1 */
 #define EVK_RETRY_MS "retry_ms" /* lost: the next attempt in this many ms */
 #define EVK_JID "jid"           /* online: the bound JID */
+#define EVK_NODE_HOST "host"    /* session: the cluster node perch is on */
+#define EVK_NODE_ROLE "role"    /* session: primary or secondary */
 
 /* --- values of "kind" --- */
 #define EV_KIND_USER "user"

@@ -152,6 +152,25 @@ void curlev_add_connect_only(struct curlev *m, CURL *e)
     curl_multi_add_handle(m->multi, e);
 }
 
+void curlev_body_reset(struct curlev_body *b, size_t max)
+{
+    buf_done(&b->buf);
+    b->max = max;
+    b->capped = 0;
+}
+
+size_t curlev_body_write(char *data, size_t size, size_t n, void *arg)
+{
+    struct curlev_body *b = arg;
+
+    if (b->buf.len + size * n > b->max) {
+        b->capped = 1;
+        return 0; /* curl fails the transfer: CURLE_WRITE_ERROR */
+    }
+    buf_append(&b->buf, data, size * n);
+    return size * n;
+}
+
 void curlev_remove(struct curlev *m, CURL *e)
 {
     size_t i = kept_index(m, e);

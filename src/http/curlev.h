@@ -7,6 +7,8 @@
 #ifndef PERCH_CURLEV_H
 #define PERCH_CURLEV_H
 
+#include "base/buf.h"
+
 #include <curl/curl.h>
 
 struct loop;
@@ -36,5 +38,20 @@ void curlev_add(struct curlev *m, CURL *e);
 void curlev_add_connect_only(struct curlev *m, CURL *e);
 /* Stops e if it is running; done will not be called for it. */
 void curlev_remove(struct curlev *m, CURL *e);
+
+/*
+ * A response body as curl writes it: CURLOPT_WRITEFUNCTION
+ * curlev_body_write, CURLOPT_WRITEDATA the struct. At most max bytes,
+ * counted after curl's decompression (a gzip bomb stops there): past them
+ * the transfer fails with CURLE_WRITE_ERROR and capped says why.
+ */
+struct curlev_body {
+    struct buf buf; /* owned; buf_done it */
+    size_t max;
+    int capped;
+};
+/* Empties b (freeing what it held) for a transfer of at most max bytes. */
+void curlev_body_reset(struct curlev_body *b, size_t max);
+size_t curlev_body_write(char *data, size_t size, size_t n, void *arg);
 
 #endif

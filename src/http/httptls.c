@@ -3,9 +3,31 @@
 #include "base/buf.h"
 #include "xmpp/cert.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define CERT_PROBE_TIMEOUT_MS 5000L
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+void http_tls_copy(struct http_tls *dst, const struct http_tls *src)
+{
+    dst->ca_file = dup_or_null(src->ca_file);
+    dst->pin = dup_or_null(src->pin);
+    dst->insecure = src->insecure;
+    dst->proxy = dup_or_null(src->proxy);
+}
+
+void http_tls_done(struct http_tls *t)
+{
+    free((char *)t->ca_file);
+    free((char *)t->pin);
+    free((char *)t->proxy);
+    t->ca_file = t->pin = t->proxy = NULL;
+}
 
 void http_tls_apply(CURL *e, const struct http_tls *t)
 {

@@ -21,6 +21,10 @@ struct http_tls {
     const char *proxy; /* NULL: curl's environment */
 };
 
+/* dst gets copies of src's strings (owned: http_tls_done frees them). */
+void http_tls_copy(struct http_tls *dst, const struct http_tls *src);
+void http_tls_done(struct http_tls *t);
+
 /* Sets e's certificate checks and proxy as t says (strings borrowed:
  * curl copies them). */
 void http_tls_apply(CURL *e, const struct http_tls *t);

@@ -87,3 +87,72 @@ void cluster_describe(const struct system_info *s, const char *host, int narrow,
     snprintf(out, size, "%s%s%s", role, *role && status ? " " : "",
              status ? status : "");
 }
+
+enum cluster_answer cluster_answer_of(const char *status)
+{
+    if (status == NULL)
+        return CLUSTER_NO_ANSWER;
+    if (strcasecmp(status, "IN_SERVICE") == 0)
+        return CLUSTER_IN_SERVICE;
+    if (strcasecmp(status, "PARTIAL_SERVICE") == 0)
+        return CLUSTER_PARTIAL_SERVICE;
+    if (strcasecmp(status, "OUT_OF_SERVICE") == 0)
+        return CLUSTER_OUT_OF_SERVICE;
+    return CLUSTER_NO_ANSWER;
+}
+
+const char *cluster_answer_name(enum cluster_answer a)
+{
+    switch (a) {
+    case CLUSTER_IN_SERVICE:
+        return "IN_SERVICE";
+    case CLUSTER_PARTIAL_SERVICE:
+        return "PARTIAL_SERVICE";
+    case CLUSTER_OUT_OF_SERVICE:
+        return "OUT_OF_SERVICE";
+    case CLUSTER_NO_ANSWER:
+        break;
+    }
+    return "no answer";
+}
+
+static int serves(enum cluster_answer a)
+{
+    return a == CLUSTER_IN_SERVICE || a == CLUSTER_PARTIAL_SERVICE;
+}
+
+static enum cluster_step decided(const char **why, const char *text,
+                                 enum cluster_step step)
+{
+    if (why)
+        *why = text;
+    return step;
+}
+
+enum cluster_step cluster_decide(const struct cluster_view *v, const char **why)
+{
+    int other_serves = v->have_other && serves(v->other);
+    int tried = v->here_failures >= CLUSTER_TRIES;
+
+    if (v->finesse == CLUSTER_PRESENCE_UNAVAILABLE)
+        return decided(why, "the finesse user is UNAVAILABLE", CLUSTER_WAIT);
+    if (!v->have_other)
+        return decided(why, "no other node known", CLUSTER_STAY);
+    if (serves(v->here))
+        return tried && other_serves
+                   ? decided(why, "XMPP failed here, the other node serves",
+                             CLUSTER_MOVE)
+                   : decided(why, "this node serves", CLUSTER_STAY);
+    if (other_serves)
+        return decided(why,
+                       v->here == CLUSTER_OUT_OF_SERVICE
+                           ? "this node is OUT_OF_SERVICE, the other serves"
+                           : "this node does not answer, the other serves",
+                       CLUSTER_MOVE);
+    if (v->here == CLUSTER_OUT_OF_SERVICE)
+        return decided(why, "no node is IN_SERVICE", CLUSTER_WAIT);
+    if (v->other == CLUSTER_OUT_OF_SERVICE || !tried)
+        return decided(why, "no SystemInfo here: XMPP tried", CLUSTER_STAY);
+    return decided(why, "no SystemInfo from either node: XMPP tried there",
+                   CLUSTER_MOVE);
+}

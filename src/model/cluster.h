@@ -40,4 +40,58 @@ const char *cluster_role_name(enum cluster_role r);
 void cluster_describe(const struct system_info *s, const char *host, int narrow,
                       char *out, size_t size);
 
+/* ---- failover: the developer guide's rules as a pure decision ---- */
+
+/* What a node's SystemInfo said when asked (GET, or an Update). */
+enum cluster_answer {
+    CLUSTER_NO_ANSWER, /* unreachable, refused, timed out, not SystemInfo */
+    CLUSTER_IN_SERVICE,
+    CLUSTER_PARTIAL_SERVICE, /* serves agents: counted as in service */
+    CLUSTER_OUT_OF_SERVICE,
+};
+
+/* The `finesse` user's presence on the node perch is on. */
+enum cluster_presence {
+    CLUSTER_PRESENCE_UNKNOWN, /* none seen (or not since the last login) */
+    CLUSTER_PRESENCE_AVAILABLE,
+    CLUSTER_PRESENCE_UNAVAILABLE, /* Tomcat or the webapp down */
+};
+
+/* XMPP attempts on a node that says it serves before perch tries the
+ * other one (when that one serves too, or neither answers). */
+#define CLUSTER_TRIES 2
+
+struct cluster_view {
+    enum cluster_answer here;  /* the node perch is (or was last) on */
+    enum cluster_answer other; /* ignored without have_other */
+    int have_other;            /* the other node is known */
+    enum cluster_presence finesse;
+    unsigned here_failures; /* XMPP attempts on here failed in a row */
+};
+
+enum cluster_step {
+    CLUSTER_STAY, /* (re)connect to, or stay on, the node perch is on */
+    CLUSTER_MOVE, /* connect to the other node */
+    CLUSTER_WAIT, /* connect to none: ask both again later */
+};
+
+/*
+ * The developer guide's failover rules: a node in service is kept (the
+ * desktop prefers the node it was on); one out of service or silent is
+ * left for the other when that one serves; both out of service: wait;
+ * the finesse user UNAVAILABLE: wait for AVAILABLE (and IN_SERVICE).
+ * Neither node answering REST says nothing about XMPP: try it here, then
+ * (after CLUSTER_TRIES failures) there. *why (may be NULL) gets a static
+ * phrase for the user ("the other node is IN_SERVICE").
+ */
+enum cluster_step cluster_decide(const struct cluster_view *v,
+                                 const char **why);
+
+/* SystemInfo's status as an answer: NULL or an unknown word is
+ * CLUSTER_NO_ANSWER (compared ignoring case). */
+enum cluster_answer cluster_answer_of(const char *status);
+
+/* "IN_SERVICE", …, "no answer": static. */
+const char *cluster_answer_name(enum cluster_answer a);
+
 #endif

@@ -5,14 +5,13 @@
 #include "decode/decode.h"
 #include "http/curlev.h"
 #include "restmsg.h"
+#include "xmpp/transport.h"
 #include "xmpp/xmlstream.h"
 
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define CONNECT_TIMEOUT_MS 10000L
 
 struct rreq {
     struct rest *r;
@@ -24,8 +23,7 @@ struct rreq {
     char sent_id[REST_ID_LEN + 1];
     char answered_id[128]; /* the response's requestId header */
     char date[64];
-    struct buf resp;
-    int too_big;
+    struct curlev_body resp; /* at most REST_MAX_RESPONSE */
     char errbuf[CURL_ERROR_SIZE];
     double start_ms;
     rest_cb cb;
@@ -43,11 +41,6 @@ struct rest {
     struct rreq *reqs;
 };
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 static void rreq_free(struct rreq *q)
 {
     if (q->easy) {
@@ -55,7 +48,7 @@ static void rreq_free(struct rreq *q)
         curl_easy_cleanup(q->easy);
     }
     curl_slist_free_all(q->headers);
-    buf_done(&q->resp);
+    buf_done(&q->resp.buf);
     free(q->path);
     free(q->url);
     free(q->body);
@@ -120,10 +113,10 @@ static void finish(struct rreq *q, CURLcode rc)
     resp.request_id = q->answered_id[0] ? q->answered_id : q->sent_id;
     resp.ms = loop_now_ms() - q->start_ms;
     resp.date = q->date[0] ? q->date : NULL;
-    buf_append(&q->resp, "", 0);
-    resp.body = q->resp.data;
-    resp.len = q->resp.len;
-    if (q->too_big) {
+    buf_append(&q->resp.buf, "", 0);
+    resp.body = q->resp.buf.data;
+    resp.len = q->resp.buf.len;
+    if (q->resp.capped) {
         resp.fail = FAIL_STREAM;
         cause = xasprintf("%s: the answer is larger than %u bytes", q->url,
                           REST_MAX_RESPONSE);
@@ -158,18 +151,6 @@ static void on_done(void *arg, CURL *easy, CURLcode rc)
     curl_easy_cleanup(q->easy); /* curlev removed it already */
     q->easy = NULL;
     rreq_free(q);
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *arg)
-{
-    struct rreq *q = arg;
-
-    if (q->resp.len + size * n > REST_MAX_RESPONSE) {
-        q->too_big = 1;
-        return 0; /* curl fails the transfer: CURLE_WRITE_ERROR */
-    }
-    buf_append(&q->resp, data, size * n);
-    return size * n;
 }
 
 static size_t on_header(char *data, size_t size, size_t n, void *arg)
@@ -207,13 +188,14 @@ static void configure(struct rest *r, struct rreq *q)
     curl_easy_setopt(e, CURLOPT_URL, q->url);
     curl_easy_setopt(e, CURLOPT_PRIVATE, q);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, q);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, curlev_body_write);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &q->resp);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, q);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, q->errbuf);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)TRANSPORT_CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
@@ -270,7 +252,7 @@ int rest_request(struct rest *r, const char *method, const char *path,
         new_request_id(q->sent_id);
     q->cb = cb;
     q->arg = arg;
-    buf_init(&q->resp);
+    curlev_body_reset(&q->resp, REST_MAX_RESPONSE);
     q->easy = curl_easy_init();
     configure(r, q);
     q->start_ms = loop_now_ms();
@@ -301,10 +283,7 @@ struct rest *rest_new(struct loop *loop, xmpp_ctx_t *ctx,
     r->base = xstrdup(cfg->base);
     r->user = xstrdup(cfg->user ? cfg->user : "");
     r->password = xstrdup(cfg->password ? cfg->password : "");
-    r->tls.ca_file = dup_or_null(cfg->tls.ca_file);
-    r->tls.pin = dup_or_null(cfg->tls.pin);
-    r->tls.insecure = cfg->tls.insecure;
-    r->tls.proxy = dup_or_null(cfg->tls.proxy);
+    http_tls_copy(&r->tls, &cfg->tls);
     r->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : REST_TIMEOUT_MS;
     r->multi = curlev_new(loop, on_done, r);
     return r;
@@ -324,9 +303,7 @@ void rest_free(struct rest *r)
     free(r->password);
     free(r->base);
     free(r->user);
-    free((char *)r->tls.ca_file);
-    free((char *)r->tls.pin);
-    free((char *)r->tls.proxy);
+    http_tls_done(&r->tls);
     free(r);
 }
 

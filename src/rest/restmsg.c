@@ -164,6 +164,47 @@ char *rest_update_node(const char *method, const char *path, const char *user)
     return NULL;
 }
 
+/* An id a path may carry as it is: not "." or "..", only URL-safe
+ * unreserved bytes. */
+static int plain_id(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > 64 || (n <= 2 && strspn(s, ".") == n))
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("-._~", s[i]))
+            return 0;
+    return 1;
+}
+
+char *rest_node_object(const char *node)
+{
+    const char *p = node, *s[5] = {NULL};
+    size_t n[5] = {0}, k = 0;
+
+    if (node == NULL || *node != '/')
+        return NULL;
+    while (k < 5 && (s[k] = segment(&p, &n[k])) != NULL)
+        k++;
+    if (*p != '\0' || k < 3 || !seg_is(s[0], n[0], "finesse") ||
+        !seg_is(s[1], n[1], "api"))
+        return NULL;
+    if (k == 3 && seg_is(s[2], n[2], "SystemInfo"))
+        return xstrdup("/finesse/api/SystemInfo");
+    if (k < 4 || !plain_id(s[3], n[3]))
+        return NULL;
+    if (k == 4 && seg_is(s[2], n[2], "User"))
+        return xasprintf("/finesse/api/User/%.*s", (int)n[3], s[3]);
+    if (k == 5 && seg_is(s[2], n[2], "User") && seg_is(s[4], n[4], "Dialogs"))
+        return xasprintf("/finesse/api/User/%.*s/Dialogs", (int)n[3], s[3]);
+    if (k == 5 && seg_is(s[2], n[2], "Team") && seg_is(s[4], n[4], "Users"))
+        return xasprintf("/finesse/api/Team/%.*s", (int)n[3], s[3]);
+    if (k == 4 && seg_is(s[2], n[2], "Queue"))
+        return xasprintf("/finesse/api/Queue/%.*s", (int)n[3], s[3]);
+    return NULL;
+}
+
 static const char *field(const json_t *o, const char *key)
 {
     const char *v = json_string_value(json_object_get(o, key));

@@ -63,6 +63,15 @@ void rest_uuid(const unsigned char rnd[16], char out[REST_ID_LEN + 1]);
  */
 char *rest_update_node(const char *method, const char *path, const char *user);
 
+/*
+ * The REST object behind a pubsub node, for a resync through REST:
+ * /finesse/api/User/ID and User/ID/Dialogs the same path, Team/ID/Users
+ * -> Team/ID (with its users), Queue/ID and SystemInfo the same. NULL for
+ * any other node (Media, Queues, ClientLog, not Finesse's, an empty or
+ * odd id). New string, caller frees.
+ */
+char *rest_node_object(const char *node);
+
 /* The errors of a decoded <ApiErrors> body or apiErrors Update (the
  * "errors" array; borrowed) in one line: "Invalid State:
  * CF_INVALID_OBJECT_STATE (READY); …". New string, caller frees. */

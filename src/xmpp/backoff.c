@@ -1,6 +1,18 @@
 /* The reconnect policy: doubling waits with jitter, reset by health. */
 #include "backoff.h"
 
+#include <openssl/rand.h>
+#include <stdlib.h>
+
+double backoff_random(void)
+{
+    unsigned r = 0;
+
+    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
+        r = (unsigned)rand();
+    return (double)(r >> 8) / (double)(1u << 24);
+}
+
 void backoff_init(struct backoff *b)
 {
     b->attempt = 0;

@@ -31,6 +31,10 @@ void backoff_online(struct backoff *b, double now_ms);
  */
 unsigned backoff_lost(struct backoff *b, double now_ms, double r);
 
+/* A random number in [0, 1) for backoff_lost's jitter (OpenSSL's
+ * generator; the one part of this module that is not pure). */
+double backoff_random(void);
+
 /* The nominal wait before attempt n (1 the first), without jitter. */
 unsigned backoff_nominal_ms(unsigned n);
 

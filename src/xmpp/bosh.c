@@ -1,11 +1,13 @@
 /*
  * BOSH transport. One held long poll while idle, paced when the server
- * answers it at once; stanzas batched onto the next request; never more
- * than the server's 'requests' in flight; responses (16 MiB at most)
- * handled in rid order, their stanzas handed over a batch a loop turn; a
- * response for another sid ends the session; a failed attempt is resent
- * byte for byte with the same rid, a bounded number of times. Every HTTP
- * attempt is reported as a transport record.
+ * answers it at once; stanzas batched onto the next request, which leaves
+ * at once while the poll is held; a response with stanzas is replaced by
+ * a new poll before they are read, so a burst does not wait a round trip;
+ * never more than the server's 'requests' (and the profile's) in flight;
+ * responses (16 MiB at most) handled in rid order, their stanzas handed over a
+ * batch a loop turn; a response for another sid ends the session; a failed
+ * attempt is resent byte for byte with the same rid, a bounded number of times.
+ * Every HTTP attempt is reported as a transport record.
  */
 #include "bosh.h"
 #include "base/buf.h"
@@ -15,7 +17,6 @@
 #include "http/curlev.h"
 #include "http/httptls.h"
 
-#include <assert.h>
 #include <curl/curl.h>
 #include <event2/event.h>
 #include <openssl/rand.h>
@@ -26,8 +27,9 @@
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 
-#define CONNECT_TIMEOUT_MS 10000
-#define CLOSE_TIMEOUT_MS 3000
+/* Requests kept: the ones in flight and the answered ones waiting for an
+ * older rid's answer. */
+#define KEPT_MAX (2 * BOSH_MAX_REQUESTS)
 
 enum bosh_state { B_IDLE, B_CREATING, B_OPEN, B_CLOSING, B_CLOSED };
 
@@ -38,8 +40,7 @@ struct breq {
     char *body; /* exactly what is (re)sent */
     size_t body_len;
     unsigned stanzas_out;
-    struct buf resp;
-    int capped; /* the response went past BOSH_MAX_RESPONSE */
+    struct curlev_body resp; /* at most BOSH_MAX_RESPONSE */
     char errbuf[CURL_ERROR_SIZE];
     long status;
     char date[64];
@@ -61,14 +62,14 @@ struct bosh {
     enum bosh_state state;
 
     struct curlev *multi;
-    struct http_tls tls; /* points into cfg */
     struct curl_slist *headers;
 
     char *sid;
     unsigned long long next_rid;   /* for the next new request */
     unsigned long long handle_rid; /* responses are handled in this order */
     struct transport_params params;
-    struct breq *inflight[BOSH_MAX_REQUESTS];
+    struct breq *inflight[KEPT_MAX]; /* in rid order; answered ones too
+                                        until handled */
     int ninflight;
 
     /* the response whose stanzas go to the session, a batch a turn */
@@ -129,7 +130,7 @@ static void req_free(struct breq *r)
     if (r->parsed)
         xmpp_stanza_release(r->parsed);
     free(r->parse_error);
-    buf_done(&r->resp);
+    buf_done(&r->resp.buf);
     free(r->body);
     free(r);
 }
@@ -174,19 +175,19 @@ static void emit_record(struct bosh *b, struct breq *r, const char *error,
     rec.rid = r->rid;
     rec.bytes_out = r->body_len;
     rec.status = r->status;
-    rec.bytes_in = r->resp.len;
+    rec.bytes_in = r->resp.buf.len;
     rec.duration_ms = loop_now_ms() - r->start_ms;
     rec.stanzas_out = r->stanzas_out;
     rec.stanzas_in = stanzas_in;
     rec.empty = r->stanzas_out == 0 && stanzas_in == 0;
     rec.retries = r->retries;
-    rec.capped = r->capped;
+    rec.capped = r->resp.capped;
     rec.error = error;
     rec.date = r->date[0] ? r->date : NULL;
     rec.body_out = r->body;
     rec.body_out_len = r->body_len;
-    rec.body_in = r->resp.len ? r->resp.data : NULL;
-    rec.body_in_len = r->resp.len;
+    rec.body_in = r->resp.buf.len ? r->resp.buf.data : NULL;
+    rec.body_in_len = r->resp.buf.len;
     b->base.ev->record(b->base.ev_arg, &rec);
 }
 
@@ -232,29 +233,45 @@ static struct breq *new_request(struct bosh *b, int allow_empty)
     return r;
 }
 
+/* Requests the server has not answered yet (sent, or waiting to be
+ * resent). */
+static int open_requests(const struct bosh *b)
+{
+    int i, n = 0;
+
+    for (i = 0; i < b->ninflight; i++)
+        n += !b->inflight[i]->done;
+    return n;
+}
+
+/* The server's 'requests', within the profile's and perch's bounds. */
 static int request_limit(struct bosh *b)
 {
-    int limit = (int)b->params.requests;
+    unsigned limit = b->params.requests;
+
     if (b->state == B_CREATING || limit < 1)
         return 1;
-    return limit > BOSH_MAX_REQUESTS ? BOSH_MAX_REQUESTS : limit;
+    if (limit > b->cfg.profile->requests)
+        limit = b->cfg.profile->requests;
+    return limit > BOSH_MAX_REQUESTS ? BOSH_MAX_REQUESTS : (int)limit;
 }
 
 /* Sends what is queued if a slot is free, and keeps one poll held. */
 static void pump(struct bosh *b)
 {
     struct breq *r;
+    int open;
 
     if (b->state != B_OPEN && b->state != B_CLOSING &&
         !(b->state == B_CREATING && b->ninflight == 0))
         return;
-    while (b->ninflight < request_limit(b)) {
-        /* the held poll: one when none is in flight, none while paced */
-        r = new_request(b, b->ninflight == 0 && b->state != B_CLOSING &&
+    while ((open = open_requests(b)) < request_limit(b) &&
+           b->ninflight < KEPT_MAX) {
+        /* the held poll: one when none is open, none while paced */
+        r = new_request(b, open == 0 && b->state != B_CLOSING &&
                                !loop_timer_pending(b->pace_timer));
         if (r == NULL)
             return;
-        assert(b->ninflight < BOSH_MAX_REQUESTS);
         b->inflight[b->ninflight++] = r;
         start_attempt(r);
         if (b->state == B_CREATING)
@@ -263,19 +280,6 @@ static void pump(struct bosh *b)
 }
 
 /* ---- curl plumbing ---- */
-
-static size_t on_body(char *data, size_t size, size_t n, void *arg)
-{
-    struct breq *r = arg;
-
-    /* counted after curl's decompression: a gzip bomb stops here */
-    if (r->resp.len + size * n > BOSH_MAX_RESPONSE) {
-        r->capped = 1;
-        return 0; /* curl fails the transfer: CURLE_WRITE_ERROR */
-    }
-    buf_append(&r->resp, data, size * n);
-    return size * n;
-}
 
 static size_t on_header(char *data, size_t size, size_t n, void *arg)
 {
@@ -298,14 +302,22 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     return size * n;
 }
 
+/* Seconds after which an attempt with no answer is given up: the
+ * server's wait (else the one asked) + the profile's margin, unless
+ * --bosh-timeout says. */
+static unsigned give_up_s(const struct bosh *b)
+{
+    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
+
+    return b->cfg.timeout ? b->cfg.timeout : wait + b->cfg.profile->margin_s;
+}
+
 static void start_attempt(struct breq *r)
 {
     struct bosh *b = r->b;
     CURL *e = curl_easy_init();
-    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
 
-    buf_done(&r->resp);
-    r->capped = 0;
+    curlev_body_reset(&r->resp, BOSH_MAX_RESPONSE);
     r->status = 0;
     r->date[0] = '\0';
     r->start_ms = loop_now_ms();
@@ -316,20 +328,20 @@ static void start_attempt(struct breq *r)
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)r->body_len);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, b->headers);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, curlev_body_write);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &r->resp);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
     r->errbuf[0] = '\0';
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
-                     (long)(wait + b->cfg.profile->margin_s) * 1000L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)give_up_s(b) * 1000L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)TRANSPORT_CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    http_tls_apply(e, &b->tls);
+    http_tls_apply(e, &b->cfg.tls);
     curlev_add(b->multi, e);
 }
 
@@ -391,7 +403,6 @@ static void retry(struct bosh *b, struct breq *r, const char *why)
 static void timed_out(struct bosh *b, struct breq *r, const char *why)
 {
     const struct bosh_profile *pf = b->cfg.profile;
-    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
 
     if (++r->timeouts < pf->silent_after) {
         retry(b, r, why);
@@ -401,13 +412,12 @@ static void timed_out(struct bosh *b, struct breq *r, const char *why)
         end_session(b, FAIL_SILENT,
                     xasprintf("connection to %s lost: no answer to rid %llu "
                               "within %u s, twice",
-                              b->cfg.url, r->rid, wait + pf->margin_s));
+                              b->cfg.url, r->rid, give_up_s(b)));
     else
         end_session(b, FAIL_SILENT,
                     xasprintf("connection to %s lost: no answer to rid %llu "
                               "within %u s, %u times",
-                              b->cfg.url, r->rid, wait + pf->margin_s,
-                              r->timeouts));
+                              b->cfg.url, r->rid, give_up_s(b), r->timeouts));
 }
 
 static void adopt_params(struct bosh *b, xmpp_stanza_t *body)
@@ -555,16 +565,22 @@ static void handle_response(struct bosh *b, struct breq *r)
 }
 
 /* The finished response with the rid to handle next, taken out of the
- * requests in flight; NULL when it has not come yet. */
+ * requests in flight; NULL when it has not come yet. A terminate body does
+ * not wait for older rids: the session is over, and their answers may
+ * never come. */
 static struct breq *next_in_order(struct bosh *b)
 {
     int i;
 
     for (i = 0; i < b->ninflight; i++) {
         struct breq *r = b->inflight[i];
-        if (r->done && r->rid == b->handle_rid) {
+        if (!r->done)
+            continue;
+        if (r->rid == b->handle_rid ||
+            (r->parsed && bosh_body_is(r->parsed, "terminate"))) {
             remove_inflight(b, r);
-            b->handle_rid = bosh_rid_next(r->rid);
+            if (r->rid == b->handle_rid)
+                b->handle_rid = bosh_rid_next(r->rid);
             return r;
         }
     }
@@ -591,10 +607,9 @@ static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
 {
     char why[CURL_ERROR_SIZE + 64];
     enum perch_fail kind = FAIL_NETWORK;
-    unsigned wait = b->params.wait ? b->params.wait : b->cfg.wait;
     char *cause;
 
-    if (r->capped) /* curl's "Failure writing output" is our cap */
+    if (r->resp.capped) /* curl's "Failure writing output" is our cap */
         snprintf(why, sizeof why, "response larger than the %u MiB cap",
                  BOSH_MAX_RESPONSE >> 20);
     else
@@ -606,14 +621,14 @@ static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
         end_session(b, FAIL_TIMEOUT,
                     xasprintf("%s did not answer the BOSH session request "
                               "within %u s",
-                              b->cfg.url, wait + b->cfg.profile->margin_s));
+                              b->cfg.url, give_up_s(b)));
         return;
     }
     if (http_tls_refused(rc) ||
         (b->state == B_CREATING &&
          (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
           rc == CURLE_SSL_CONNECT_ERROR))) {
-        cause = http_fail_cause(b->cfg.url, &b->tls, rc, r->errbuf, &kind);
+        cause = http_fail_cause(b->cfg.url, &b->cfg.tls, rc, r->errbuf, &kind);
         end_session(b, kind, cause);
         return;
     }
@@ -621,6 +636,29 @@ static void transfer_failed(struct bosh *b, struct breq *r, CURLcode rc)
         timed_out(b, r, why);
     else
         retry(b, r, why);
+}
+
+/* 1 when r's good answer carries stanzas for this open session and the
+ * profile replaces it at once: the server has more to say soon, so a new
+ * poll should be there while these are read. An empty answer is not
+ * replaced early (pace() may hold the next poll back), nor one that ends
+ * or is not for this session. */
+static int brings_stanzas(struct bosh *b, struct breq *r)
+{
+    const char *sid;
+    xmpp_stanza_t *c;
+
+    if (!b->cfg.profile->early_poll || b->state != B_OPEN ||
+        r->parsed == NULL || bosh_body_is(r->parsed, "terminate"))
+        return 0;
+    sid = xmpp_stanza_get_attribute(r->parsed, "sid");
+    if (sid != NULL && strcmp(sid, b->sid) != 0)
+        return 0;
+    for (c = xmpp_stanza_get_children(r->parsed); c;
+         c = xmpp_stanza_get_next(c))
+        if (!xmpp_stanza_is_text(c))
+            return 1;
+    return 0;
 }
 
 static void finished(struct bosh *b, struct breq *r, CURLcode rc)
@@ -654,8 +692,8 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
                                                  : ""));
         return;
     }
-    r->parsed =
-        bosh_body_parse(b->ctx, r->resp.data, r->resp.len, &r->parse_error);
+    r->parsed = bosh_body_parse(b->ctx, r->resp.buf.data, r->resp.buf.len,
+                                &r->parse_error);
     if (r->parsed && bosh_body_is(r->parsed, "error")) {
         /* recoverable: the same request again (older ones are still in
          * flight and get their own answers) */
@@ -667,6 +705,8 @@ static void finished(struct bosh *b, struct breq *r, CURLcode rc)
     }
     r->done = 1;
     trouble(b, NULL);
+    if (brings_stanzas(b, r))
+        pump(b); /* the next poll leaves before these are read */
     handle_in_order(b);
 }
 
@@ -745,9 +785,10 @@ static const char *bosh_describe(struct transport *base)
     struct bosh *b = (struct bosh *)base;
     snprintf(b->describe, sizeof b->describe, "BOSH %s, %s", b->cfg.url,
              !bosh_secure(base) ? "NOT encrypted"
-             : b->cfg.insecure  ? "TLS, certificate NOT verified (--insecure)"
-             : b->cfg.pin       ? "TLS, pinned key"
-                                : "TLS, verified");
+             : b->cfg.tls.insecure
+                 ? "TLS, certificate NOT verified (--insecure)"
+             : b->cfg.tls.pin ? "TLS, pinned key"
+                              : "TLS, verified");
     return b->describe;
 }
 
@@ -769,7 +810,7 @@ static void bosh_close(struct transport *base)
     }
     b->state = B_CLOSING;
     b->terminate_pending = 1;
-    loop_timer_start(b->close_timer, CLOSE_TIMEOUT_MS);
+    loop_timer_start(b->close_timer, TRANSPORT_CLOSE_TIMEOUT_MS);
     pump(b);
 }
 
@@ -790,9 +831,7 @@ static void bosh_free(struct transport *base)
     buf_done(&b->queue);
     free((char *)b->cfg.url);
     free((char *)b->cfg.domain);
-    free((char *)b->cfg.ca_file);
-    free((char *)b->cfg.pin);
-    free((char *)b->cfg.proxy);
+    http_tls_done(&b->cfg.tls);
     free(b->sid);
     free(b->cause);
     free(b);
@@ -828,11 +867,6 @@ static const struct transport_ops bosh_ops = {
     .pending = bosh_pending,
 };
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
                            const struct bosh_config *cfg)
 {
@@ -844,17 +878,11 @@ struct transport *bosh_new(struct loop *loop, xmpp_ctx_t *ctx,
     b->cfg = *cfg;
     b->cfg.url = xstrdup(cfg->url);
     b->cfg.domain = xstrdup(cfg->domain);
-    b->cfg.ca_file = dup_or_null(cfg->ca_file);
-    b->cfg.pin = dup_or_null(cfg->pin);
-    b->cfg.proxy = dup_or_null(cfg->proxy);
+    http_tls_copy(&b->cfg.tls, &cfg->tls);
     if (b->cfg.profile == NULL)
         b->cfg.profile = bosh_profile_find(NULL);
     if (b->cfg.wait == 0)
         b->cfg.wait = b->cfg.profile->wait;
-    b->tls.ca_file = b->cfg.ca_file;
-    b->tls.pin = b->cfg.pin;
-    b->tls.insecure = b->cfg.insecure;
-    b->tls.proxy = b->cfg.proxy;
     buf_init(&b->queue);
     b->multi = curlev_new(loop, on_done, b);
     b->headers =

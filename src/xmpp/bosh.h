@@ -3,6 +3,7 @@
 #ifndef PERCH_BOSH_H
 #define PERCH_BOSH_H
 
+#include "http/httptls.h"
 #include "transport.h"
 
 struct loop;
@@ -10,11 +11,10 @@ struct loop;
 struct bosh_config {
     const char *url;     /* http:// or https:// connection manager */
     const char *domain;  /* the JID's domain: 'to' of the session */
-    const char *ca_file; /* NULL: system store */
-    const char *pin;     /* NULL or "sha256//…[;sha256//…]" */
-    int insecure;
-    const char *proxy; /* NULL: curl's environment (http_proxy, …) */
-    unsigned wait;     /* seconds a poll may be held; 0: the profile's */
+    struct http_tls tls; /* CA, pin, --insecure, proxy */
+    unsigned wait;       /* seconds a poll may be held; 0: the profile's */
+    unsigned timeout;    /* a request unanswered this long is given up; 0:
+                            the server's wait + the profile's margin */
     const struct bosh_profile *profile; /* NULL: perch's own */
 };
 

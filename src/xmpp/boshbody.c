@@ -22,9 +22,11 @@ static void attr(struct buf *b, const char *name, const char *value)
 static const struct bosh_profile profiles[] = {
     /* perch's own: a request unanswered is resent once (then the server
      * is silent), one that failed up to 5 times */
-    {"perch", "1.6", 1, 60, 10, 5, 2, {0, 1000, 2000, 3000, 4000}},
-    /* the Finesse desktop's: 3 resends whatever failed */
-    {"desktop", "1.9", 1, 30, 5, 3, 4, {500, 2000, 4500}},
+    {"perch", "1.6", 1, 60, 10, 5, 4, 1, 2, {0, 1000, 2000, 3000, 4000}},
+    /* the Finesse desktop's (jabberwerx): 3 resends whatever failed; a
+     * second request only while fewer than two are open; what a response
+     * brought is read before the next request leaves */
+    {"desktop", "1.9", 1, 30, 5, 3, 2, 0, 4, {500, 2000, 4500}},
 };
 
 const struct bosh_profile *bosh_profile_find(const char *name)

@@ -19,7 +19,8 @@
  * How a client opens and keeps a BOSH session: perch's own ("perch"), or
  * the Finesse desktop's BOSH library ("desktop": hold=1, ver=1.9,
  * wait=30, a request given up after wait + 5 s, three resends about 0.5,
- * 2 and 4.5 s apart before the loss is reported).
+ * 2 and 4.5 s apart before the loss is reported, never more than two
+ * requests in flight).
  */
 struct bosh_profile {
     const char *name;
@@ -28,6 +29,11 @@ struct bosh_profile {
     unsigned wait;         /* the wait asked unless --bosh-wait says */
     unsigned margin_s;     /* a request is given up after wait + this */
     unsigned retries;      /* resends of a request before the loss */
+    unsigned requests;     /* at most this many in flight, and never more
+                              than the server's 'requests' */
+    int early_poll;        /* a response with stanzas is replaced by a new
+                              poll before they are read (else after, with
+                              what reading them queued, as the desktop) */
     unsigned silent_after; /* attempts unanswered within wait + margin
                               that make the server silent (a loss) */
     unsigned pause_ms[BOSH_PROFILE_MAX_RETRIES]; /* before resend n + 1 */

@@ -6,7 +6,6 @@
 #include "id.h"
 #include "jid.h"
 
-#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,21 +25,12 @@ struct link {
     double retry_at_ms; /* 0: no attempt scheduled */
     unsigned logins;
     int online, closing;
+    char *restarting; /* link_restart's why, until the close */
 };
 
 static char *dup_or_null(const char *s)
 {
     return s ? xstrdup(s) : NULL;
-}
-
-/* A random number in [0, 1) for the jitter. */
-static double random_unit(void)
-{
-    unsigned r = 0;
-
-    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
-        r = (unsigned)rand();
-    return (double)(r >> 8) / (double)(1u << 24);
 }
 
 int link_fail_is_final(enum perch_fail why)
@@ -84,6 +74,17 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
     unsigned delay;
 
     l->online = 0;
+    if (l->restarting) { /* left for another attempt at once */
+        char *said = l->restarting;
+        l->restarting = NULL;
+        l->closing = 0;
+        l->retry_at_ms = loop_now_ms();
+        loop_timer_start(l->retry_timer, 0);
+        if (l->ev->lost)
+            l->ev->lost(l->ev_arg, FAIL_NETWORK, said, l->backoff.attempt, 0);
+        free(said);
+        return;
+    }
     if (l->closing && why != FAIL_CLOSED && why != FAIL_NONE)
         why = FAIL_CLOSED; /* asked to close: whatever came first */
     if (!will_retry(l, why)) {
@@ -91,7 +92,7 @@ static void on_closed(void *arg, enum perch_fail why, const char *cause)
         l->ev->closed(l->ev_arg, why, cause);
         return;
     }
-    delay = backoff_lost(&l->backoff, loop_now_ms(), random_unit());
+    delay = backoff_lost(&l->backoff, loop_now_ms(), backoff_random());
     l->retry_at_ms = loop_now_ms() + delay;
     loop_timer_start(l->retry_timer, delay);
     if (l->ev->lost)
@@ -175,9 +176,29 @@ int link_close(struct link *l)
 
     loop_timer_stop(l->retry_timer);
     l->retry_at_ms = 0;
+    free(l->restarting); /* closed for good, not for another node */
+    l->restarting = NULL;
     open = l->session && session_active(l->session);
     if (!open)
         return 0;
+    l->closing = 1;
+    session_close(l->session);
+    return 1;
+}
+
+void link_hold(struct link *l)
+{
+    loop_timer_stop(l->retry_timer);
+    l->retry_at_ms = 0;
+}
+
+int link_restart(struct link *l, const char *why)
+{
+    if (l->session == NULL || !session_active(l->session))
+        return 0;
+    loop_timer_stop(l->retry_timer);
+    free(l->restarting);
+    l->restarting = xstrdup(why);
     l->closing = 1;
     session_close(l->session);
     return 1;
@@ -226,6 +247,7 @@ void link_free(struct link *l)
         return;
     session_free(l->session);
     loop_timer_free(l->retry_timer);
+    free(l->restarting);
     if (l->cfg.password) {
         explicit_bzero((char *)l->cfg.password, strlen(l->cfg.password));
         free((char *)l->cfg.password);

@@ -69,6 +69,15 @@ int link_connect(struct link *l, char **cause);
  * Returns 1 when closed(FAIL_CLOSED) follows, 0 when nothing was open. */
 int link_close(struct link *l);
 
+/* The owner takes the next attempt over (a cluster's failover): the one
+ * scheduled after a loss is cancelled; link_connect starts the next. */
+void link_hold(struct link *l);
+
+/* Leaves a live session for a new attempt (another node): the session is
+ * closed, lost() says so with a delay of 0 and the attempt follows
+ * (unless the owner holds it). 0 when nothing was open. */
+int link_restart(struct link *l, const char *why);
+
 /* The session of the current (or last) attempt: borrowed, NULL before
  * the first. Do not keep it across a loss. */
 struct session *link_session(struct link *l);

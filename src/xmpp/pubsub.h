@@ -9,6 +9,10 @@
 #define NS_PUBSUB "http://jabber.org/protocol/pubsub"
 #define NS_PUBSUB_EVENT "http://jabber.org/protocol/pubsub#event"
 
+/* How long an ending perch (console, watch, rest --await-update) waits for
+ * each answer when it removes the subscriptions it made. */
+#define PUBSUB_CLEANUP_TIMEOUT_MS 5000
+
 struct pubsub_sub {
     char *node;  /* owned */
     char *jid;   /* owned */

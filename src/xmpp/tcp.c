@@ -39,9 +39,6 @@
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 #define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
 
-#define CONNECT_TIMEOUT_MS 10000
-#define CLOSE_TIMEOUT_MS 3000
-
 enum tcp_state {
     T_IDLE,
     T_RESOLVING,
@@ -728,7 +725,7 @@ static int tcp_connect(struct transport *base, char **cause)
     t->state = T_RESOLVING;
     loop_timer_start(t->connect_timer, t->cfg.connect_timeout_ms
                                            ? t->cfg.connect_timeout_ms
-                                           : CONNECT_TIMEOUT_MS);
+                                           : TRANSPORT_CONNECT_TIMEOUT_MS);
     /* may answer at once (an address, /etc/hosts): closed() is deferred */
     t->dns_req =
         evdns_getaddrinfo(t->dns, target_host(t), port, &hints, on_resolved, t);
@@ -776,7 +773,7 @@ static void tcp_close(struct transport *base)
     }
     write_text(t, end, sizeof end - 1);
     t->state = T_CLOSING;
-    loop_timer_start(t->close_timer, CLOSE_TIMEOUT_MS);
+    loop_timer_start(t->close_timer, TRANSPORT_CLOSE_TIMEOUT_MS);
 }
 
 static void tcp_free(struct transport *base)

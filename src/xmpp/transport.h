@@ -11,6 +11,12 @@
 
 struct transport;
 
+/* How long connecting may take (TCP, TLS, a proxy's CONNECT: every
+ * transport and the REST client), and how long a closing session waits for
+ * the server's side of the close before it just goes. */
+#define TRANSPORT_CONNECT_TIMEOUT_MS 10000
+#define TRANSPORT_CLOSE_TIMEOUT_MS 3000
+
 /* What a transport record describes. */
 enum transport_record_kind {
     TRANSPORT_HTTP,       /* BOSH: one HTTP request and its response */

@@ -25,7 +25,6 @@
 #include <strings.h>
 #include <sys/time.h>
 
-#define CLOSE_TIMEOUT_MS 3000
 #define DEFAULT_PING_S 20
 #define MAX_REDIRECTS 3
 
@@ -80,10 +79,10 @@ static double wall_now(void)
 
 static const char *trust_how(struct ws *w, int tls)
 {
-    return !tls              ? "NOT encrypted"
-           : w->cfg.insecure ? "TLS, certificate NOT verified (--insecure)"
-           : w->cfg.pin      ? "TLS, pinned key"
-                             : "TLS, verified";
+    return !tls                  ? "NOT encrypted"
+           : w->cfg.tls.insecure ? "TLS, certificate NOT verified (--insecure)"
+           : w->cfg.tls.pin      ? "TLS, pinned key"
+                                 : "TLS, verified";
 }
 
 /* ---- the connection ---- */
@@ -517,10 +516,7 @@ static void start_connect(struct ws *w)
     memset(&c, 0, sizeof c);
     c.url = &w->url;
     c.name = w->cfg.url;
-    c.ca_file = w->cfg.ca_file;
-    c.pin = w->cfg.pin;
-    c.proxy = w->cfg.proxy;
-    c.insecure = w->cfg.insecure;
+    c.tls = w->cfg.tls;
     w->state = W_CONNECTING;
     w->conn = wsconn_new(w->loop, &c, &conn_events, w);
 }
@@ -612,7 +608,7 @@ static void ws_close(struct transport *base)
     }
     send_text(w, wsproto_close(), strlen(wsproto_close()));
     w->state = W_CLOSING;
-    loop_timer_start(w->close_timer, CLOSE_TIMEOUT_MS);
+    loop_timer_start(w->close_timer, TRANSPORT_CLOSE_TIMEOUT_MS);
 }
 
 static void ws_free(struct transport *base)
@@ -630,9 +626,7 @@ static void ws_free(struct transport *base)
     wsproto_url_done(&w->url);
     free((char *)w->cfg.url);
     free((char *)w->cfg.domain);
-    free((char *)w->cfg.ca_file);
-    free((char *)w->cfg.pin);
-    free((char *)w->cfg.proxy);
+    http_tls_done(&w->cfg.tls);
     free(w->move_to);
     free(w->cause);
     free(w);
@@ -649,11 +643,6 @@ static const struct transport_ops ws_ops = {
     .free = ws_free,
 };
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 struct transport *ws_new(struct loop *loop, xmpp_ctx_t *ctx,
                          const struct ws_config *cfg)
 {
@@ -666,9 +655,7 @@ struct transport *ws_new(struct loop *loop, xmpp_ctx_t *ctx,
     w->cfg = *cfg;
     w->cfg.url = xstrdup(cfg->url);
     w->cfg.domain = xstrdup(cfg->domain);
-    w->cfg.ca_file = dup_or_null(cfg->ca_file);
-    w->cfg.pin = dup_or_null(cfg->pin);
-    w->cfg.proxy = dup_or_null(cfg->proxy);
+    http_tls_copy(&w->cfg.tls, &cfg->tls);
     if (w->cfg.ping_s == 0)
         w->cfg.ping_s = DEFAULT_PING_S;
     w->move_ev = event_new(eb, -1, 0, on_move, w);

@@ -5,17 +5,15 @@
 #ifndef PERCH_WS_H
 #define PERCH_WS_H
 
+#include "http/httptls.h"
 #include "transport.h"
 
 struct loop;
 
 struct ws_config {
-    const char *url;     /* ws:// or wss:// */
-    const char *domain;  /* the JID's domain: 'to' of <open/> */
-    const char *ca_file; /* NULL: system store */
-    const char *pin;     /* NULL or "sha256//…[;sha256//…]" */
-    int insecure;
-    const char *proxy;      /* NULL: curl's environment (http_proxy, …) */
+    const char *url;        /* ws:// or wss:// */
+    const char *domain;     /* the JID's domain: 'to' of <open/> */
+    struct http_tls tls;    /* CA, pin, --insecure, proxy */
     unsigned ping_s;        /* seconds between WebSocket pings; 0: 20 */
     int follow_other_hosts; /* see-other-uri may name another host */
 };

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <sys/time.h>
 
-#define CONNECT_TIMEOUT_MS 10000
 #define UPGRADE_TIMEOUT_MS 10000
 #define READ_CHUNK (16u << 10)
 #define READ_BUDGET (64u << 10)
@@ -375,10 +374,7 @@ struct wsconn *wsconn_new(struct loop *loop, const struct wsconn_config *cfg,
     c->fd = CURL_SOCKET_BAD;
     buf_init(&c->request);
     buf_init(&c->head);
-    c->tls.ca_file = cfg->ca_file;
-    c->tls.pin = cfg->pin;
-    c->tls.insecure = cfg->insecure;
-    c->tls.proxy = cfg->proxy;
+    c->tls = cfg->tls;
     c->multi = curlev_new(loop, on_done, c);
     c->resume_ev = evtimer_new(eb, on_resume, c);
     c->lost_ev = event_new(eb, -1, 0, on_lost, c);
@@ -393,7 +389,8 @@ struct wsconn *wsconn_new(struct loop *loop, const struct wsconn_config *cfg,
     curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)TRANSPORT_CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curlev_add_connect_only(c->multi, e);
     return c;

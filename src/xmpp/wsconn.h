@@ -9,6 +9,7 @@
 #define PERCH_WSCONN_H
 
 #include "base/fail.h"
+#include "http/httptls.h"
 #include "transport.h"
 #include "wsframe.h"
 
@@ -30,8 +31,7 @@ struct wsconn_events {
 struct wsconn_config {
     const struct ws_url *url; /* borrowed, must outlive the connection */
     const char *name;         /* the URL as the user gave it, for messages */
-    const char *ca_file, *pin, *proxy;
-    int insecure;
+    struct http_tls tls;      /* strings borrowed */
 };
 
 /* Starts connecting at once. The loop, the configuration's strings and

@@ -4,7 +4,7 @@
  * path, decoded like an Update's <data>, its ApiErrors put in words and
  * pretty printed. The input is headers, a blank line, then the body (all
  * body when there is no blank line); its first line is also tried as a
- * request PATH.
+ * request PATH and as a pubsub node behind a REST object.
  */
 #include "fuzz.h"
 
@@ -45,6 +45,14 @@ static void path(const char *first, size_t len)
     char *line = fuzz_cstr((const uint8_t *)first, len), *cause = NULL, *p;
     const unsigned char *c;
 
+    /* a node (from the server's lists) as the REST object behind it */
+    p = rest_node_object(line);
+    CHECK(p == NULL || strncmp(p, "/finesse/api/", 13) == 0);
+    /* no dot segment: the URL is the object's, not another path's */
+    CHECK(p == NULL || (strstr(p, "/../") == NULL && strstr(p, "/./") == NULL &&
+                        strcmp(p + strlen(p) - 3, "/..") != 0 &&
+                        strcmp(p + strlen(p) - 2, "/.") != 0));
+    free(p);
     p = rest_path(line, &cause);
     if (p == NULL) {
         CHECK(cause != NULL && *cause);

@@ -39,14 +39,16 @@ max_outstanding() {
 
 t_bosh_unanswered_request_is_resent_byte_identical_with_the_same_rid() {
     start_proxy --fault "hang:$PING_MATCH"
-    # wait 2 s + 10 s margin: then the same rid again, and the held reply
-    # the proxy replays completes the ping
-    expect_rc 0 "$(p send $(via_proxy) --bosh-wait 2 --timeout 30 "$PING")"
+    # probe's first ping leaves beside the held poll (which brings its
+    # answer); its own request is held by the server for wait (2 s), its
+    # answer kept by the proxy: given up after 2 + 10 s, the same rid goes
+    # again and the proxy replays the held answer
+    expect_rc 6 "$(p probe $(via_proxy) --bosh-wait 2 --duration 14 --json)"
     stop_proxy
-    expect_out "type='result'"
     grep -q '^fault .* spec=hang' "$PROXY_LOG" || fail "the fault did not fire"
     grep -q '^resend rid=[0-9]* identical=yes$' "$PROXY_LOG" || fail "no byte-identical resend: $(grep -E '^(fault|resend)' "$PROXY_LOG")"
     grep -q 'action=replay' "$PROXY_LOG" || fail "no replay"
+    expect_out '"kind":"http".*"retries":1'
 }
 
 t_bosh_http_500_is_resent_and_the_session_goes_on() {
@@ -136,11 +138,15 @@ t_bosh_garbled_body_ends_the_session_with_the_reason() {
 
 t_bosh_connection_closed_mid_response_is_resent() {
     start_proxy --fault "cut:$PING_MATCH"
-    expect_rc 0 "$(p send $(via_proxy) "$PING")"
+    # probe's ping may leave beside the held poll, which then brings its
+    # answer: the request that carried it is answered by the server after
+    # wait (2 s), and that answer is cut; the resend gets all of it
+    expect_rc 6 "$(p probe $(via_proxy) --bosh-wait 2 --duration 6 --json)"
     stop_proxy
     grep -q 'action=cut' "$PROXY_LOG" || fail "no response was cut"
     grep -q '^resend rid=[0-9]* identical=yes$' "$PROXY_LOG" || fail "no identical resend after the cut"
-    expect_out "type='result'"
+    expect_out '"kind":"http".*"retries":1'
+    expect_out '"kind":"ping","rtt_ms":[0-9.]+'
 }
 
 t_bosh_goes_through_the_http_proxy_given_with_proxy() {
@@ -162,16 +168,22 @@ requests_after() {
 }
 
 t_bosh_empty_polls_answered_at_once_are_paced_by_polling() {
-    local polls polling
+    local polls polling repeats
     start_proxy --fault "instant:"
     expect_rc 0 "$(p probe $(via_proxy) --duration 6 --json)"
     stop_proxy
     polling=$(sed -n 's/.*"kind":"session".*"polling":\([0-9]*\).*/\1/p' "$OUT")
     [[ -n $polling && $polling -ge 1 ]] || fail "no polling interval reported"
     polls=$(grep -c 'spec=instant' "$PROXY_LOG")
+    # a poll answered at once while nothing else was sent is followed by
+    # the next one only after the polling interval (the early polls that
+    # replace answers with stanzas during login are each followed by the
+    # request that answers them, so they are not counted)
+    repeats=$(awk '$1 == "fault" && $4 ~ /^spec=instant/ {
+            if ($2 == last + 1) r++; last = $2 } END { print r + 0 }' "$PROXY_LOG")
     # without pacing: thousands a second; with it one per polling interval
-    ((polls >= 1 && polls <= 6 / ${polling:-1} + 2)) ||
-        fail "$polls empty polls answered at once in 6 s (polling ${polling}s)"
+    ((polls >= 1 && repeats <= 6 / ${polling:-1} + 1)) ||
+        fail "$repeats empty polls answered at once one after the other in 6 s (polling ${polling}s): $(grep -E '^(req|fault)' "$PROXY_LOG" | tail -12)"
 }
 
 t_bosh_a_response_for_another_sid_ends_the_session_at_once() {
@@ -253,6 +265,52 @@ t_bosh_probe_counts_a_gzip_bomb_stopped_by_the_cap_as_unhealthy() {
     expect_out 'summary  UNHEALTHY: 1 error, 1 resend, 1 response over the 16 MiB cap$'
 }
 
+# the request numbers (N of "req N") of the proxy's log whose line has
+# outstanding=K
+reqs_with_outstanding() {
+    sed -n "s/^req \([0-9]*\) .* outstanding=$1\$/\1/p" "$PROXY_LOG"
+}
+
+t_bosh_a_stanza_leaves_in_a_second_request_while_the_poll_is_held() {
+    local rtt
+    start_proxy
+    # wait 20: the poll is held that long; probe's keepalive pings after a
+    # second of silence go out beside it and come back at once
+    expect_rc 0 "$(p probe $(via_proxy) --bosh-wait 20 --keepalive 1 --duration 4 --json)"
+    stop_proxy
+    [[ -n $(reqs_with_outstanding 2) ]] ||
+        fail "no request sent while another was open: $(grep '^req' "$PROXY_LOG" | tail -5)"
+    rtt=$(sed -n 's/.*"kind":"ping","rtt_ms":\([0-9]*\).*/\1/p' "$OUT" | sort -n | tail -1)
+    [[ -n $rtt ]] || fail "no ping answered"
+    # not held behind the poll (20 s): answered within a round trip
+    [[ -n $rtt ]] && ((rtt < 2000)) || fail "a ping took ${rtt} ms"
+    local max
+    max=$(max_outstanding)
+    [[ -n $max && $max -le 2 ]] || fail "up to $max requests in flight (Prosody allows 2)"
+}
+
+t_bosh_responses_out_of_rid_order_are_handled_in_rid_order() {
+    local rids sorted late
+    # the first empty poll's answer is held until a later request's answer
+    # has gone out
+    start_proxy --fault "reorder:"
+    expect_rc 0 "$(p probe $(via_proxy) --bosh-wait 2 --keepalive 1 --duration 5 --json)"
+    stop_proxy
+    late=$(sed -n 's/^resp [0-9]* rid=\([0-9]*\) .*action=reorder$/\1/p' "$PROXY_LOG")
+    [[ -n $late ]] || fail "no response was reordered: $(tail -5 "$PROXY_LOG")"
+    # on the wire, a later rid was answered before it...
+    awk -v late="$late" '$1 == "resp" { r = substr($3, 5) + 0
+            if (r == late + 0 && $NF == "action=reorder") exit !seen
+            if (r > late + 0) seen = 1 }' "$PROXY_LOG" ||
+        fail "no later rid answered before rid $late"
+    # ...and perch handled the answers in rid order (its records)
+    rids=$(sed -n 's/.*"kind":"http".*"rid":\([0-9]*\).*/\1/p' "$OUT")
+    sorted=$(sort -n <<<"$rids")
+    [[ -n $rids && $rids == "$sorted" ]] || fail "handled out of rid order: $(tr '\n' ' ' <<<"$rids")"
+    grep -qx "$late" <<<"$rids" || fail "rid $late never handled"
+    expect_out '"kind":"ping","rtt_ms":[0-9.]+'
+}
+
 # --bosh-profile desktop: the Finesse desktop's BOSH library on the wire.
 t_bosh_desktop_profile_asks_hold_1_ver_1_9_wait_30_on_the_wire() {
     start_proxy
@@ -299,6 +357,25 @@ t_bosh_desktop_profile_gives_up_a_request_after_wait_plus_5_s() {
     grep -q '^resend rid=[0-9]* identical=yes$' "$PROXY_LOG" || fail "no identical resend"
     grep -q 'action=replay' "$PROXY_LOG" || fail "no replay"
     expect_out '"kind":"ping","rtt_ms":[0-9.]+'
+}
+
+t_bosh_desktop_profile_resends_an_unanswered_request_three_times_then_reports_the_loss() {
+    local rid
+    # the request with the ping is never answered, nor its resends; wait 1
+    # and a request given up after 2 s: 4 attempts and the pauses (0.5, 2,
+    # 4.5 s) take about 15 s
+    start_proxy --fault "mute:$PING_MATCH"
+    expect_rc 3 "$(p send $(via_proxy) --bosh-profile desktop --bosh-wait 1 --bosh-timeout 2 --timeout 60 "$PING")"
+    stop_proxy
+    rid=$(sed -n 's/^fault [0-9]* rid=\([0-9]*\) spec=mute.*/\1/p' "$PROXY_LOG")
+    [[ -n $rid ]] || fail "the fault did not fire"
+    expect_err "lost: no answer to rid $rid within 2 s, 4 times"
+    [[ $(grep -c "^resend rid=$rid identical=yes\$" "$PROXY_LOG") == 3 ]] ||
+        fail "not 3 identical resends of rid $rid: $(grep -E '^(fault|resend|gone)' "$PROXY_LOG")"
+    # each attempt was given up by perch (it hung up), none answered
+    [[ $(grep -c "^gone [0-9]* rid=$rid " "$PROXY_LOG") == 4 ]] ||
+        fail "not 4 attempts given up: $(grep -E "rid=$rid " "$PROXY_LOG")"
+    ! grep -q "^resp [0-9]* rid=$rid " "$PROXY_LOG" || fail "rid $rid was answered"
 }
 
 t_bosh_profile_unknown_is_a_usage_error() {

@@ -45,3 +45,140 @@ t_a_pair_of_simulators_plays_a_primary_and_a_secondary() {
         --bosh "https://127.0.0.2:$HTTPS_PORT/http-bind" --ca-file "$CA_FILE" "$PING")"
     grep -q '1001001@localhost' "$CLUSTER_DIR2/prosody.log" || fail "no login in the second Prosody's log"
 }
+
+# ---- failover: the developer guide's rules (src/rest/failover.c) ----
+
+FO_PIDS=()
+
+# fo_setup: a private Prosody as the primary (the suite's shared one must
+# stay up), the cluster beside it; all of it, and every perch fo_watch
+# started, stopped by PID when the test's subshell ends.
+fo_setup() {
+    private_start "$WORK/fo.$BASHPID" || return 1
+    trap fo_teardown EXIT
+    mkdir -p "$WORK/fo.$BASHPID.c"
+    cluster_start "$WORK/fo.$BASHPID.c" --agents 2 --teams 1 --queues 1 \
+        --rate 5 --no-outage || { fail "the cluster did not start"; return 1; }
+}
+
+fo_teardown() {
+    local pid
+    for pid in "${FO_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    cluster_stop
+    private_stop
+}
+
+# fo_conn HOST: the agent's CONN options to the node on HOST (TCP), REST
+# on the same host.
+fo_conn() {
+    echo -j "1001001@$DOMAIN" --password-file "$CLUSTER_PW_FILE" \
+        -s "$1" -p "$C2S_PORT" --ca-file "$CA_FILE" \
+        --rest "https://$1:$CLUSTER_REST_PORT"
+}
+
+# fo_rest HOST ARGS...: perch rest as the agent on HOST's node.
+fo_rest() {
+    local host=$1
+    shift
+    p rest $(fo_conn "$host") "$@"
+}
+
+# fo_state HOST STATE: the agent's state on HOST's node.
+fo_state() {
+    expect_rc 0 "$(fo_rest "$1" PUT User/1001001 "<User><state>$2</state></User>")"
+}
+
+# fo_purge HOST NODE: the node's items removed on HOST's Prosody (a
+# Finesse node may keep none).
+fo_purge() {
+    expect_rc 0 "$(PUB_PW=$PUBLISHER_PASS p send -j "publisher@$DOMAIN" --password-env PUB_PW \
+        -s "$1" -p "$C2S_PORT" --ca-file "$CA_FILE" \
+        "<iq type='set' to='$PUBSUB'><pubsub xmlns='http://jabber.org/protocol/pubsub#owner'><purge node='$2'/></pubsub></iq>")"
+}
+
+# fo_watch NAME ARGS...: perch watch --json of the agent's node in the
+# background, from the primary; stdout $WORK/NAME.out, stderr NAME.err.
+fo_watch() {
+    local name=$1
+    shift
+    "$PERCH" watch $(fo_conn 127.0.0.1) --keepalive 2 --json "$@" \
+        /finesse/api/User/1001001 >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    FO_PIDS+=($!)
+}
+
+# fo_end NAME: the newest fo_watch ended by SIGTERM: exit 0.
+fo_end() {
+    local rc=0 pid=${FO_PIDS[-1]}
+    kill -TERM "$pid"
+    wait "$pid" || rc=$?
+    [[ $rc == 0 ]] || fail "watch $1 exited $rc: $(tail -c 400 "$WORK/$1.err")"
+    cat "$WORK/$1.err" >>"$ERR"
+}
+
+# The primary's Prosody killed: watch (which learnt the pair from
+# SystemInfo over REST) finds the secondary IN_SERVICE and goes there; its
+# session line names it; the secondary's node keeps no items, so the
+# agent's state after the move comes from REST (said on stderr); an
+# Update published there arrives.
+t_watch_moves_to_the_secondary_when_the_primary_prosody_dies() {
+    local online
+    fo_setup || return
+    fo_state 127.0.0.1 LOGIN
+    fo_state 127.0.0.2 LOGIN
+    expect_rc 0 "$(fo_rest 127.0.0.2 PUT User/1001001 "<User><state>NOT_READY</state><reasonCodeId>13</reasonCodeId></User>")"
+    fo_purge 127.0.0.2 /finesse/api/User/1001001
+    fo_watch killed
+    wait_for "$WORK/killed.err" 'watching 1 node' 15 || return
+    # the first login's resync through REST, from the primary
+    wait_for "$WORK/killed.err" "refreshed User/1001001 from REST https://127.0.0.1:$CLUSTER_REST_PORT/finesse/api/User/1001001 \(200 in [0-9]+ ms\)" 10 || return
+    wait_for "$WORK/killed.out" '"resync":true,"node":"/finesse/api/User/1001001".*"state":"NOT_READY"' 10 || return
+    fo_state 127.0.0.1 NOT_READY
+    wait_for "$WORK/killed.out" '"state":"NOT_READY"' 10 || return
+    kill -KILL "$PROSODY_PID"
+    wait_for "$WORK/killed.out" '"kind":"session","state":"lost".*"host":"127.0.0.1","role":"primary"' 10 || return
+    wait_for "$WORK/killed.err" 'Lost connection to 127.0.0.1 \(primary\)\. Please wait for a reachable Finesse Server to be found' 10 || return
+    wait_for "$WORK/killed.out" '"kind":"session","state":"online".*"host":"127.0.0.2","role":"secondary"' 15 || return
+    grep -q 'perch: online again as 1001001@localhost/.* on 127.0.0.2 (secondary)' "$WORK/killed.err" ||
+        fail "stderr does not name the secondary: $(grep online "$WORK/killed.err")"
+    wait_for "$WORK/killed.err" "refreshed User/1001001 from REST https://127.0.0.2:$CLUSTER_REST_PORT/" 10 || return
+    online=$(line_no "$WORK/killed.out" '"kind":"session","state":"online"')
+    # REST's object: no pubsub item id
+    tail -n +"$online" "$WORK/killed.out" | grep -v '"item":' |
+        grep -q '"resync":true,"node":"/finesse/api/User/1001001",.*"state":"NOT_READY".*"reasonCodeId":"13"' ||
+        fail "the secondary's state did not come from REST after the move: $(tail -n +"$online" "$WORK/killed.out")"
+    fo_state 127.0.0.2 READY
+    wait_for_after "$WORK/killed.out" '"state":"online"' '"state":"READY"' 10 || return
+    fo_end killed
+}
+
+# OUT_OF_SERVICE on the primary (its simulator's SIGUSR1, an Update on
+# the SystemInfo node): watch leaves it for the secondary IN_SERVICE;
+# the primary back IN_SERVICE, watch stays where it is, as the desktop.
+t_watch_leaves_an_out_of_service_primary_and_stays_when_it_is_back() {
+    local online deadline
+    fo_setup || return
+    fo_state 127.0.0.2 LOGIN
+    fo_watch oos /finesse/api/SystemInfo
+    wait_for "$WORK/oos.err" 'watching 2 nodes' 15 || return
+    kill -USR1 "${CLUSTER_SIM_PIDS[0]}"
+    wait_for "$WORK/oos.out" '"status":"OUT_OF_SERVICE"' 10 || return
+    wait_for "$WORK/oos.err" 'Leaving 127.0.0.1 \(primary\) for 127.0.0.2 \(secondary\): this node is OUT_OF_SERVICE' 10 || return
+    wait_for "$WORK/oos.out" '"kind":"session","state":"online".*"host":"127.0.0.2","role":"secondary"' 15 || return
+    grep -q '"kind":"session","state":"lost".*"host":"127.0.0.1","role":"primary"' "$WORK/oos.out" ||
+        fail "the lost line does not name the primary: $(grep '"state":"lost"' "$WORK/oos.out")"
+    # the primary in service again: still on the secondary
+    kill -USR1 "${CLUSTER_SIM_PIDS[0]}"
+    deadline=$((SECONDS + 10))
+    until fo_rest 127.0.0.1 GET SystemInfo >/dev/null && grep -q '<status>IN_SERVICE' "$OUT"; do
+        ((SECONDS < deadline)) || { fail "the primary never said IN_SERVICE again"; return; }
+        sleep 0.1
+    done
+    fo_state 127.0.0.2 READY
+    wait_for_after "$WORK/oos.out" '"state":"online"' '"state":"READY"' 10 || return
+    online=$(grep -c '"kind":"session","state":"online"' "$WORK/oos.out")
+    [[ $online == 1 ]] || fail "watch moved again: $(grep '"kind":"session"' "$WORK/oos.out")"
+    fo_end oos
+}

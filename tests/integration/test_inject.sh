@@ -98,7 +98,8 @@ t_inject_bosh_terminate_text_is_shown_escaped() {
 publish_update() {
     local update
     update=$(sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' <<<"$2")
-    "$PERCH" send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><publish node='$1'><item id='i$(date +%s%N)'><notification xmlns='http://jabber.org/protocol/pubsub'>$update</notification></item></publish></pubsub></iq>" >/dev/null
+    "$PERCH" send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><publish node='$1'><item id='i$(date +%s%N)'><notification xmlns='http://jabber.org/protocol/pubsub'>$update</notification></item></publish></pubsub></iq>" >"$WORK/pub.out" 2>&1 ||
+        fail "publishing on $1 failed: $(tr '\n' ' ' <"$WORK/pub.out")"
 }
 
 INJECT_UPDATE="<Update><data><user><firstName>$INJECT</firstName><lastName>L</lastName><loginId>1</loginId><state>READY</state></user></data><event>PUT</event><requestId></requestId><source>/finesse/api/User/1</source></Update>"
@@ -112,7 +113,8 @@ watch_one() {
     wait_for "$WORK/inj.err" 'watching 1 node' && publish_update "$INJECT_NODE" "$INJECT_UPDATE"
     wait "$pid" || rc=$?
     cp "$WORK/inj.out" "$OUT"
-    expect_rc 0 "$rc"
+    expect_rc 0 "$rc" || fail "watch said: $(tr '\n' ' ' <"$WORK/inj.err")"
+    [[ -s $OUT ]] || fail "watch printed no event"
 }
 
 t_inject_pubsub_names_and_payloads_are_shown_escaped() {

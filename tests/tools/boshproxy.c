@@ -57,6 +57,14 @@
  *   bomb:MATCH:FILE        answer 200 with Content-Encoding: gzip and the
  *                          bytes of FILE (a gzip bomb) without forwarding;
  *                          the resend of that rid is forwarded normally.
+ *   mute:MATCH             forward, but never answer the client, nor any
+ *                          resend of that rid (not forwarded either): the
+ *                          server has gone silent for that request.
+ *   reorder:MATCH          fires on the first matching empty poll of an
+ *                          open session (as instant): forwarded, but its
+ *                          reply is held until the answer to a later
+ *                          request has gone out, then sent (action=
+ *                          reorder): responses out of rid order.
  *
  * The log FILE gets one line per event, flushed at once:
  *   req N rid=RID len=BYTES sha256=HEX outstanding=K
@@ -69,7 +77,7 @@
  *   gone N rid=RID outstanding=K
  *   resp N rid=RID status=S len=BYTES action=ACTION
  * ACTION: pass|replay|status|terminate|delay|error|garble|split|cut|joined|
- * instant|wrong-sid|bomb.
+ * instant|wrong-sid|bomb|reorder.
  * N numbers the requests from 1 in order of arrival; RID is the rid
  * attribute of the request's <body/> ("-" when it has none); K counts the
  * client requests open at the proxy (received, not yet answered, client
@@ -125,6 +133,8 @@ enum fault_kind {
     F_STREAM_ERROR,
     F_FLOOD,
     F_BOMB,
+    F_MUTE,
+    F_REORDER,
 };
 
 struct fault {
@@ -155,11 +165,14 @@ enum action {
     A_INSTANT,
     A_WRONG_SID,
     A_BOMB,
+    A_MUTE,
+    A_REORDER,
 };
 
 static const char *const action_names[] = {
-    "pass",   "hang",  "replay", "status", "terminate", "delay",     "error",
-    "garble", "split", "cut",    "joined", "instant",   "wrong-sid", "bomb",
+    "pass",      "hang",   "replay", "status",  "terminate", "delay",
+    "error",     "garble", "split",  "cut",     "joined",    "instant",
+    "wrong-sid", "bomb",   "mute",   "reorder",
 };
 
 struct proxy;
@@ -178,7 +191,9 @@ struct xreq {
     struct evhttp_connection *ucon; /* while the upstream exchange runs */
     enum action action;
     struct xreq *source; /* replay: the hung request whose reply it awaits */
-    int watched;         /* a watch keeps its reply for a replay */
+    int watched;         /* a watch keeps its reply for a replay; reorder:
+                            kept until answered */
+    int released;        /* reorder: a later request has been answered */
     int up_done;
     int up_status;
     struct evbuffer *up_body;
@@ -195,6 +210,7 @@ struct watch {
     size_t len;
     struct xreq *held; /* hang: the request whose reply is replayed */
     int down;          /* down: the status every resend gets; 0 none */
+    int mute;          /* mute: no resend is answered either */
 };
 
 /* An upstream connection libevent left behind (a failed connect). */
@@ -220,6 +236,7 @@ struct proxy {
     struct dead_con *dead;  /* to free outside libevent's callbacks */
     struct event *reaper;   /* frees them */
     struct evbuffer *moved; /* split: children for the next response */
+    struct xreq *reordered; /* reorder: answered after a later request */
 };
 
 static void logline(struct proxy *p, const char *fmt, ...)
@@ -387,6 +404,26 @@ static void maybe_free(struct xreq *x)
     xreq_destroy(x);
 }
 
+static void answer_with_reply(struct xreq *x, struct xreq *src,
+                              enum action action);
+
+/* release_reordered: once a request newer than the reordered one has its
+ * answer (x), the reordered one gets its held reply, if it came. */
+static void release_reordered(struct proxy *p, const struct xreq *x)
+{
+    struct xreq *r = p->reordered;
+
+    if (r == NULL || x->n <= r->n)
+        return;
+    r->released = 1; /* answered as soon as its reply is there */
+    if (!r->up_done)
+        return;
+    p->reordered = NULL;
+    r->watched = 0;
+    answer_with_reply(r, r, A_REORDER);
+    maybe_free(r);
+}
+
 /* answer: sends the reply to x's client, if it is still there. */
 static void answer(struct xreq *x, int code, const char *ctype,
                    const void *data, size_t len, enum action action)
@@ -416,6 +453,7 @@ static void answer(struct xreq *x, int code, const char *ctype,
     p->outstanding--;
     logline(p, "resp %lu rid=%s status=%d len=%zu action=%s", x->n, x->rid,
             code, len, action_names[action]);
+    release_reordered(p, x);
 }
 
 /* The end of a body's start tag: the index of its '>' (or of the '/' of
@@ -729,6 +767,19 @@ static void on_upstream_reply(struct evhttp_request *ureq, void *arg)
             maybe_free(y);
         }
         break;
+    case A_MUTE: /* the server's answer never reaches the client */
+        logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid,
+                x->up_status, x->up_body ? evbuffer_get_length(x->up_body) : 0);
+        break;
+    case A_REORDER:
+        logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid,
+                x->up_status, x->up_body ? evbuffer_get_length(x->up_body) : 0);
+        if (x->released) { /* a later request was answered already */
+            p->reordered = NULL;
+            x->watched = 0;
+            answer_with_reply(x, x, A_REORDER);
+        }
+        break;
     case A_INSTANT: /* answered already: the reply waits for the next */
         if (ok && x->up_status == 200)
             move_children(x);
@@ -966,6 +1017,18 @@ static void apply_fault(struct xreq *x, struct fault *f)
         watch_add(p, x, NULL); /* the resend is forwarded */
         answer_bomb(x, f);
         break;
+    case F_MUTE:
+        if ((wd = watch_add(p, x, NULL)) != NULL)
+            wd->mute = 1;
+        x->action = A_MUTE;
+        forward(x);
+        break;
+    case F_REORDER:
+        x->action = A_REORDER;
+        x->watched = 1; /* kept until released */
+        p->reordered = x;
+        forward(x);
+        break;
     }
 }
 
@@ -1022,7 +1085,12 @@ static void on_request(struct evhttp_request *req, void *arg)
         int same = w->len == x->len &&
                    (x->len == 0 || memcmp(w->body, x->body, x->len) == 0);
         logline(p, "resend rid=%s identical=%s", x->rid, same ? "yes" : "no");
-        if (w->down) { /* still down: this resend fails too */
+        if (w->mute) { /* still silent: this resend is never answered */
+            struct watch *again = watch_add(p, x, NULL);
+            if (again)
+                again->mute = 1;
+            x->action = A_MUTE;
+        } else if (w->down) { /* still down: this resend fails too */
             struct watch *again = watch_add(p, x, NULL);
             if (again)
                 again->down = w->down;
@@ -1047,7 +1115,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 
     for (i = 0; i < p->nfaults; i++) {
         struct fault *f = &p->faults[i];
-        int armed = f->kind == F_INSTANT ? is_empty_poll(x) : !f->fired;
+        int armed = f->kind == F_INSTANT   ? is_empty_poll(x)
+                    : f->kind == F_REORDER ? is_empty_poll(x) && !f->fired
+                                           : !f->fired;
         if (armed && find_bytes(x->body, x->len, f->match, f->match_len)) {
             apply_fault(x, f);
             maybe_free(x);
@@ -1069,7 +1139,7 @@ static void usage(void)
         "  KIND: hang:MATCH | status:MATCH:CODE | terminate:MATCH:CONDITION |"
         " delay:MATCH:MS | garble:MATCH | split:MATCH | cut:MATCH |"
         " instant:MATCH | wrong-sid:MATCH | stream-error:MATCH:TEXT |"
-        " flood:MATCH:N | bomb:MATCH:FILE\n"
+        " flood:MATCH:N | bomb:MATCH:FILE | mute:MATCH | reorder:MATCH\n"
         "  MATCH is percent-decoded (%%3A for ':')\n");
     exit(2);
 }
@@ -1210,6 +1280,11 @@ static void parse_fault(struct proxy *p, const char *spec)
     } else if ((klen == 7 && memcmp(spec, "instant", 7) == 0) ||
                (klen == 9 && memcmp(spec, "wrong-sid", 9) == 0)) {
         f->kind = spec[0] == 'i' ? F_INSTANT : F_WRONG_SID;
+        if (arg)
+            goto bad;
+    } else if ((klen == 4 && memcmp(spec, "mute", 4) == 0) ||
+               (klen == 7 && memcmp(spec, "reorder", 7) == 0)) {
+        f->kind = spec[0] == 'm' ? F_MUTE : F_REORDER;
         if (arg)
             goto bad;
     } else if (klen == 12 && memcmp(spec, "stream-error", 12) == 0) {

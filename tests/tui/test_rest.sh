@@ -101,7 +101,7 @@ t_status_bar_names_the_cluster_node_and_its_status() {
     keys Escape 4
     wait_active ' 4 Console ' || return
     type_line '/filter SystemInfo'
-    wait_screen 'systeminfo refreshed from REST https://localhost:[0-9]+/finesse/api/SystemInfo \(200 in [0-9]+ ms\)' || return
+    wait_screen 'refreshed SystemInfo from REST https://localhost:[0-9]+/finesse/api/SystemInfo \(200 in [0-9]+ ms\)' || return
     expect_screen '← rest/200 +/finesse/api/SystemInfo +<-> reply in [0-9]+ ms'
     kill -USR1 "$SIM_PID"
     wait_screen '│ primary OUT_OF_SERVICE │ RTT' || return

@@ -46,6 +46,10 @@ bosh_body_build__desktop_profile_asks_what_the_desktop_does(void **state)
     assert_int_equal(d->pause_ms[0], 500);
     assert_int_equal(d->pause_ms[1], 2000);
     assert_int_equal(d->pause_ms[2], 4500);
+    /* jabberwerx: a second request only while fewer than two are open;
+     * what a response brought is read before the next one leaves */
+    assert_int_equal(d->requests, 2);
+    assert_false(d->early_poll);
 }
 
 static void bosh_profile_find__knows_perch_and_desktop_only(void **state)
@@ -62,6 +66,10 @@ static void bosh_profile_find__knows_perch_and_desktop_only(void **state)
     /* unanswered within wait + 10 s: resent once, then a loss */
     assert_int_equal(p->silent_after, 2);
     assert_true(p->retries <= BOSH_PROFILE_MAX_RETRIES);
+    /* as many requests as the server allows; a response with stanzas is
+     * replaced by a poll at once */
+    assert_true(p->requests >= 2);
+    assert_true(p->early_poll);
     assert_null(bosh_profile_find("Desktop"));
     assert_null(bosh_profile_find("desktop "));
     assert_null(bosh_profile_find("chrome"));

@@ -142,6 +142,134 @@ static void conn_host__from_the_url_the_server_or_the_jid(void **state)
     }
 }
 
+/* The other node's URL: only the host changes. */
+static void conn_url_at__replaces_the_host_only(void **state)
+{
+    static const struct {
+        const char *url, *host, *want;
+    } cases[] = {
+        {"https://fin1.example:7443/http-bind/", "fin2.example",
+         "https://fin2.example:7443/http-bind/"},
+        {"https://u:p@fin1:8445", "127.0.0.2", "https://u:p@127.0.0.2:8445"},
+        {"wss://fin1/ws/?a=b#c", "fin2", "wss://fin2/ws/?a=b#c"},
+        {"ws://[::1]:5280/xmpp-websocket", "::2",
+         "ws://[::2]:5280/xmpp-websocket"},
+        {"ws://[::1]:5280/x", "[::3]", "ws://[::3]:5280/x"},
+        {"https://[::1", "fin2", "https://fin2"}, /* unclosed: all of it */
+        {"https://", "fin2", "https://fin2"},
+        {"no scheme", "fin2", "no scheme"},
+    };
+    size_t i;
+    char *url;
+    (void)state;
+
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        url = conn_url_at(cases[i].url, cases[i].host);
+        assert_string_equal(url, cases[i].want);
+        free(url);
+    }
+}
+
+#define IN CLUSTER_IN_SERVICE
+#define PART CLUSTER_PARTIAL_SERVICE
+#define OUT CLUSTER_OUT_OF_SERVICE
+#define NONE CLUSTER_NO_ANSWER
+#define P_UNK CLUSTER_PRESENCE_UNKNOWN
+#define P_AV CLUSTER_PRESENCE_AVAILABLE
+#define P_UN CLUSTER_PRESENCE_UNAVAILABLE
+
+static void cluster_decide__follows_the_developer_guide(void **state)
+{
+    static const struct {
+        const char *name;
+        struct cluster_view v;
+        enum cluster_step want;
+    } cases[] = {
+        {"in service here: stay", {IN, IN, 1, P_UNK, 0}, CLUSTER_STAY},
+        {"the desktop keeps its node", {IN, IN, 1, P_AV, 1}, CLUSTER_STAY},
+        {"partial here counts as serving",
+         {PART, IN, 1, P_UNK, 0},
+         CLUSTER_STAY},
+        {"out here, in there: move", {OUT, IN, 1, P_UNK, 0}, CLUSTER_MOVE},
+        {"out here, partial there: move",
+         {OUT, PART, 1, P_UNK, 0},
+         CLUSTER_MOVE},
+        {"silent here, in there: move", {NONE, IN, 1, P_UNK, 0}, CLUSTER_MOVE},
+        {"both out of service: wait", {OUT, OUT, 1, P_UNK, 5}, CLUSTER_WAIT},
+        {"out here, silent there: wait",
+         {OUT, NONE, 1, P_UNK, 0},
+         CLUSTER_WAIT},
+        {"silent here, out there: XMPP here",
+         {NONE, OUT, 1, P_UNK, 9},
+         CLUSTER_STAY},
+        {"both silent: XMPP here first",
+         {NONE, NONE, 1, P_UNK, 1},
+         CLUSTER_STAY},
+        {"both silent, tried here: XMPP there",
+         {NONE, NONE, 1, P_UNK, 2},
+         CLUSTER_MOVE},
+        {"in here but XMPP fails, in there: move",
+         {IN, IN, 1, P_UNK, 2},
+         CLUSTER_MOVE},
+        {"in here, XMPP fails, out there: stay",
+         {IN, OUT, 1, P_UNK, 7},
+         CLUSTER_STAY},
+        {"finesse user unavailable: wait", {IN, IN, 1, P_UN, 0}, CLUSTER_WAIT},
+        {"finesse unavailable, out here, in there: still wait",
+         {OUT, IN, 1, P_UN, 0},
+         CLUSTER_WAIT},
+        {"no other node: stay, as without a cluster",
+         {OUT, IN, 0, P_UNK, 9},
+         CLUSTER_STAY},
+        {"no other node, out of service: stay",
+         {OUT, NONE, 0, P_AV, 0},
+         CLUSTER_STAY},
+    };
+    size_t i;
+    const char *why;
+    (void)state;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        why = NULL;
+        if (cluster_decide(&cases[i].v, &why) != cases[i].want)
+            fail_msg("%s: got step %d", cases[i].name,
+                     (int)cluster_decide(&cases[i].v, NULL));
+        assert_non_null(why);
+    }
+}
+
+static void cluster_answer_of__reads_statuses_and_refuses_others(void **state)
+{
+    (void)state;
+    assert_int_equal(cluster_answer_of("IN_SERVICE"), IN);
+    assert_int_equal(cluster_answer_of("in_service"), IN);
+    assert_int_equal(cluster_answer_of("PARTIAL_SERVICE"), PART);
+    assert_int_equal(cluster_answer_of("OUT_OF_SERVICE"), OUT);
+    assert_int_equal(cluster_answer_of("IN_SERVICE "), NONE);
+    assert_int_equal(cluster_answer_of(""), NONE);
+    assert_int_equal(cluster_answer_of("\x01"), NONE);
+    assert_int_equal(cluster_answer_of(NULL), NONE);
+    assert_string_equal(cluster_answer_name(NONE), "no answer");
+    assert_string_equal(cluster_answer_name(OUT), "OUT_OF_SERVICE");
+}
+
+/* SystemInfo naming hosts perch is not on: no other node from it. */
+static void cluster_other__unknown_hosts_give_no_other_node(void **state)
+{
+    struct model m;
+    (void)state;
+
+    model_init(&m);
+    apply(&m, "{\"kind\":\"systeminfo\",\"systeminfo\":{\"status\":"
+              "\"IN_SERVICE\",\"primaryNode\":{\"host\":\"evil.ex\"},"
+              "\"secondaryNode\":{\"host\":\"other.ex\"}}}");
+    assert_int_equal(cluster_role(&m.system, "fin1.ex"), CLUSTER_UNKNOWN);
+    assert_null(cluster_other(&m.system, "fin1.ex", NULL));
+    assert_string_equal(cluster_other(&m.system, "fin1.ex", "fin2.ex"),
+                        "fin2.ex");
+    model_done(&m);
+}
+
 int main(void)
 {
     struct test_list l = {0};
@@ -156,5 +284,13 @@ int main(void)
            cluster_role__both_nodes_the_same_host_is_unknown, NULL);
     tl_add(&l, "conn_host__from_the_url_the_server_or_the_jid",
            conn_host__from_the_url_the_server_or_the_jid, NULL);
+    tl_add(&l, "conn_url_at__replaces_the_host_only",
+           conn_url_at__replaces_the_host_only, NULL);
+    tl_add(&l, "cluster_decide__follows_the_developer_guide",
+           cluster_decide__follows_the_developer_guide, NULL);
+    tl_add(&l, "cluster_answer_of__reads_statuses_and_refuses_others",
+           cluster_answer_of__reads_statuses_and_refuses_others, NULL);
+    tl_add(&l, "cluster_other__unknown_hosts_give_no_other_node",
+           cluster_other__unknown_hosts_give_no_other_node, NULL);
     return tl_run(&l, "cluster", NULL, NULL);
 }

@@ -328,6 +328,10 @@ static const struct error error_rows[] = {
      1,
      "{F}:2: key 'ws-ping': ws-ping: '0' is not a number of seconds "
      "(1-3600)"},
+    {"config_load__rejects_a_bosh_timeout_of_0",
+     "[account a]\nbosh-timeout = 0\n", "a", 1,
+     "{F}:2: key 'bosh-timeout': bosh-timeout: '0' is not a number of "
+     "seconds (1-3600)"},
     {"config_load__rejects_a_rest_url_that_is_not_http",
      "[account a]\nrest = fin1.example.com:8445\n", "a", 1,
      "{F}:2: key 'rest': rest: 'fin1.example.com:8445' is not an http:// or "

@@ -247,6 +247,56 @@ static void node_row(void **state)
     free(got);
 }
 
+/* ---- the REST object behind a node (resync through REST) ---- */
+
+static void
+rest_node_object__maps_finesse_nodes_and_refuses_odd_ones(void **state)
+{
+    static const struct {
+        const char *node, *want;
+    } rows[] = {
+        {"/finesse/api/User/1001001", "/finesse/api/User/1001001"},
+        {"/finesse/api/User/1001001/Dialogs",
+         "/finesse/api/User/1001001/Dialogs"},
+        {"/finesse/api/Team/5000/Users", "/finesse/api/Team/5000"},
+        {"/finesse/api/Queue/1", "/finesse/api/Queue/1"},
+        {"/finesse/api/SystemInfo", "/finesse/api/SystemInfo"},
+        {"/FINESSE/API/user/7", "/finesse/api/User/7"},
+        {"/finesse/api/User/1001001/Media/1", NULL},
+        {"/finesse/api/User/1001001/Queues", NULL},
+        {"/finesse/api/User/1001001/ClientLog", NULL},
+        {"/finesse/api/User/", NULL},
+        {"/finesse/api/User/..", NULL},
+        {"/finesse/api/User/.", NULL},
+        {"/finesse/api/User/a b", NULL},
+        {"/finesse/api/User/1?x=1", NULL},
+        {"/finesse/api/User/1/", NULL},
+        {"/finesse/api/User/1%2F2", NULL},
+        {"/finesse/api/Team/5000", NULL},
+        {"/finesse/api/SystemInfo/x", NULL},
+        {"/other/api/User/1", NULL},
+        {"finesse/api/User/1", NULL},
+        {"princely.musings", NULL},
+        {"", NULL},
+        {"/finesse/api/User/"
+         "01234567890123456789012345678901234567890123456789012345678901234",
+         NULL},
+    };
+    size_t i;
+    char *got;
+    (void)state;
+
+    assert_null(rest_node_object(NULL));
+    for (i = 0; i < sizeof rows / sizeof *rows; i++) {
+        got = rest_node_object(rows[i].node);
+        if (rows[i].want == NULL && got != NULL)
+            fail_msg("%s: got %s", rows[i].node, got);
+        if (rows[i].want)
+            assert_string_equal(got, rows[i].want);
+        free(got);
+    }
+}
+
 /* ---- ApiErrors bodies ---- */
 
 struct errors_row {
@@ -458,6 +508,8 @@ int main(void)
            rest_waits__match_the_id_the_answer_named, NULL);
     tl_add(&l, "rest_waits__never_match_an_empty_request_id",
            rest_waits__never_match_an_empty_request_id, NULL);
+    tl_add(&l, "rest_node_object__maps_finesse_nodes_and_refuses_odd_ones",
+           rest_node_object__maps_finesse_nodes_and_refuses_odd_ones, NULL);
     tl_add(&l, "rest_waits__need_the_whole_id", rest_waits__need_the_whole_id,
            NULL);
     return tl_run(&l, "rest", strophe_setup, strophe_teardown);
