@@ -264,6 +264,11 @@ static void json_put_string(struct buf *b, const char *s, size_t len)
     buf_append(b, "\"", 1);
 }
 
+void sanitize_json_put(struct buf *b, const char *s, size_t len)
+{
+    json_put_string(b, s, len);
+}
+
 int sanitize_json_write(struct buf *b, const json_t *j, size_t flags)
 {
     const char *key;

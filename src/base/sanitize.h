@@ -78,4 +78,8 @@ char *sanitize_json_dumps(const json_t *j, size_t flags);
  * by jansson. 0, or -1 on what JSON cannot hold (b then holds part). */
 int sanitize_json_write(struct buf *b, const json_t *j, size_t flags);
 
+/* Appends len bytes of s (UTF-8) as one JSON string, as
+ * sanitize_json_write writes a string value or key. */
+void sanitize_json_put(struct buf *b, const char *s, size_t len);
+
 #endif

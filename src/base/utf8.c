@@ -66,3 +66,22 @@ size_t utf8_next(const char *s, uint32_t *cp)
     }
     return n;
 }
+
+int utf8_valid(const char *s)
+{
+    size_t len = strlen(s), n;
+    uint32_t cp;
+
+    while (len > 0) {
+        if ((unsigned char)*s < 0x80) {
+            s++;
+            len--;
+            continue;
+        }
+        if ((n = utf8_decode(s, len, &cp)) == 0)
+            return 0;
+        s += n;
+        len -= n;
+    }
+    return 1;
+}

@@ -15,4 +15,7 @@ size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
  * bad or cut sequence is one byte reported as U+FFFD. */
 size_t utf8_next(const char *s, uint32_t *cp);
 
+/* 1 when s (NUL-terminated) is UTF-8 throughout (what jansson takes). */
+int utf8_valid(const char *s);
+
 #endif

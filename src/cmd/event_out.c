@@ -14,17 +14,29 @@
 #define LINE_COLUMNS 80 /* the human line never gets wider */
 #define NODE_COLUMNS 22 /* watch's node column */
 
-/* Now, UTC with milliseconds: "2026-11-21T09:15:02.120Z". */
-static json_t *now_text(void)
+void event_now(char *out, size_t size)
 {
+    /* the date and time of the last second asked for: a burst of events
+     * formats them once */
+    static time_t sec = -1;
+    static char day[32];
     struct timeval tv;
     struct tm tm;
-    char when[64], day[32];
 
     gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(when, sizeof when, "%s.%03dZ", day, (int)(tv.tv_usec / 1000));
+    if (tv.tv_sec != sec) {
+        gmtime_r(&tv.tv_sec, &tm);
+        strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+        sec = tv.tv_sec;
+    }
+    snprintf(out, size, "%s.%03dZ", day, (int)(tv.tv_usec / 1000));
+}
+
+static json_t *now_text(void)
+{
+    char when[64];
+
+    event_now(when, sizeof when);
     return json_string(when);
 }
 

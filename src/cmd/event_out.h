@@ -4,7 +4,12 @@
 #define PERCH_EVENT_OUT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
+
+/* Now, UTC with milliseconds, "2026-11-21T09:15:02.120Z", into out (64
+ * bytes are plenty). */
+void event_now(char *out, size_t size);
 
 /* Adds "time" (now, UTC, ms) and "service" (when not NULL) in front of
  * the event's own fields. Returns ev. */

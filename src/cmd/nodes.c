@@ -1,6 +1,7 @@
 /* perch nodes: the pubsub service's nodes (disco#items), one a line. */
 #include "base/sanitize.h"
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "base/error.h"
 #include "conf/cli.h"
 #include "command.h"
@@ -8,7 +9,6 @@
 #include "run.h"
 #include "xmpp/disco.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,39 +31,77 @@ struct nodes {
     int json;
 };
 
-static void print_items(struct nodes *n, const struct disco_items *items)
+/* One object a line: {"jid","node","name"}, what json_string takes (a
+ * value that is not UTF-8 is left out, as jansson refuses it). */
+static void json_line(struct buf *out, const struct disco_item *it)
 {
+    static const char *const keys[] = {"jid", "node", "name"};
+    const char *v[3] = {it->jid, it->node, it->name};
     size_t i;
+    int first = 1;
 
-    for (i = 0; i < items->n; i++) {
-        const struct disco_item *it = &items->v[i];
-        if (n->json) {
-            json_t *o = json_object();
-            char *line;
-            json_object_set_new(o, "jid", json_string(it->jid));
-            if (it->node)
-                json_object_set_new(o, "node", json_string(it->node));
-            if (it->name)
-                json_object_set_new(o, "name", json_string(it->name));
-            line = sanitize_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-            puts(line);
-            free(line);
-            json_decref(o);
-        } else if (it->node) {
-            int named = it->name && strcmp(it->name, it->node) != 0;
-            int other = strcmp(it->jid, n->service) != 0;
-            sanitize_fprintf(stdout, SANITIZE_LINE, "%s%s%s%s%s%s%s", it->node,
-                             named ? "  (" : "", named ? it->name : "",
-                             named ? ")" : "", other ? "  [" : "",
-                             other ? it->jid : "", other ? "]" : "");
-            putchar('\n');
-        } else {
-            sanitize_fprintf(stdout, SANITIZE_LINE, "%s%s%s", it->jid,
-                             it->name ? "  " : "", it->name ? it->name : "");
-            putchar('\n');
+    buf_append(out, "{", 1);
+    for (i = 0; i < 3; i++) {
+        if (v[i] == NULL || !utf8_valid(v[i]))
+            continue;
+        if (!first)
+            buf_append(out, ",", 1);
+        first = 0;
+        sanitize_json_put(out, keys[i], strlen(keys[i]));
+        buf_append(out, ":", 1);
+        sanitize_json_put(out, v[i], strlen(v[i]));
+    }
+    buf_append(out, "}\n", 2);
+}
+
+/* The line for people, raw in line (reused), sanitised into out. */
+static void text_line(struct buf *out, struct buf *line, const struct nodes *n,
+                      const struct disco_item *it)
+{
+    line->len = 0;
+    if (it->node) {
+        int named = it->name && strcmp(it->name, it->node) != 0;
+        buf_puts(line, it->node);
+        if (named) {
+            buf_puts(line, "  (");
+            buf_puts(line, it->name);
+            buf_puts(line, ")");
+        }
+        if (strcmp(it->jid, n->service) != 0) {
+            buf_puts(line, "  [");
+            buf_puts(line, it->jid);
+            buf_puts(line, "]");
+        }
+    } else {
+        buf_puts(line, it->jid);
+        if (it->name) {
+            buf_puts(line, "  ");
+            buf_puts(line, it->name);
         }
     }
+    sanitize_text(out, line->data ? line->data : "", line->len, SANITIZE_LINE);
+    buf_append(out, "\n", 1);
+}
+
+/* Every item into one buffer, written at once: no copy per line. */
+static void print_items(struct nodes *n, const struct disco_items *items)
+{
+    struct buf out, line;
+    size_t i;
+
+    buf_init(&out);
+    buf_init(&line);
+    buf_append(&out, "", 0);
+    for (i = 0; i < items->n; i++) {
+        if (n->json)
+            json_line(&out, &items->v[i]);
+        else
+            text_line(&out, &line, n, &items->v[i]);
+    }
+    fwrite(out.data, 1, out.len, stdout);
     fflush(stdout);
+    buf_done(&line);
+    buf_done(&out);
 }
 
 static void on_items(void *arg, const struct disco_items *items,

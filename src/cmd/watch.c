@@ -101,6 +101,8 @@ struct watch {
     int streaming; /* events are shown: from login until cleanup */
     struct resync *resync;
     int resyncing;
+    struct buf line;          /* --json: the line being written, reused */
+    struct loop_timer *flush; /* --json: stdout flushed once a loop turn */
     const struct conn_opts *conn;
     struct rest *rest; /* the resync through REST's, for rest_host */
     char *rest_host;   /* NULL: the configured node */
@@ -148,12 +150,44 @@ static void emit(struct watch *w, json_t *ev, enum emit_as as)
         runner_finish(&w->r, 0);
 }
 
+/* --json: the event written straight into the line (decode_event_write),
+ * only when it is printed. */
+static void emit_json(struct watch *w, const char *kind, const char *node,
+                      xmpp_stanza_t *el)
+{
+    struct decode_stamp st;
+    char now[64];
+
+    if ((w->count && w->seen >= w->count) || !watched(w, node))
+        return;
+    event_now(now, sizeof now);
+    st.time = now;
+    st.service = w->service;
+    st.resync = 0;
+    w->line.len = 0;
+    if (decode_event_write(&w->line, kind, node, el, &st) == 0) {
+        buf_append(&w->line, "\n", 1);
+        fwrite(w->line.data, 1, w->line.len, stdout);
+    }
+    /* the lines of one read go out together, before the loop waits */
+    if (!loop_timer_pending(w->flush))
+        loop_timer_start(w->flush, 0);
+    if (w->count && ++w->seen == w->count)
+        runner_finish(&w->r, 0);
+}
+
 static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
                      xmpp_stanza_t *el)
 {
     struct watch *w = arg;
-    json_t *ev = decode_event(pubsub_event_kind_name(kind), node, el);
+    json_t *ev;
 
+    /* the cluster's failover reads the decoded SystemInfo: the tree path */
+    if (w->json && w->r.failover == NULL) {
+        emit_json(w, pubsub_event_kind_name(kind), node, el);
+        return;
+    }
+    ev = decode_event(pubsub_event_kind_name(kind), node, el);
     if (w->r.failover) /* a SystemInfo names the pair, says the status */
         failover_learn(w->r.failover, ev);
     emit(w, ev, EMIT_EVENT);
@@ -441,6 +475,12 @@ static void cleanup(struct runner *r)
     subs_remove(&w->subs, PUBSUB_CLEANUP_TIMEOUT_MS, on_removed);
 }
 
+static void on_flush(void *arg)
+{
+    (void)arg;
+    fflush(stdout);
+}
+
 static void on_end(void *arg)
 {
     struct watch *w = arg;
@@ -479,6 +519,9 @@ static int watch_main(const struct cli *c)
     if (code == 0) {
         w.r.retry = w.set.reconnect ? LINK_AFTER_LOGIN : LINK_ONCE;
         w.end_timer = loop_timer_new(w.r.loop, on_end, &w);
+        w.flush = loop_timer_new(w.r.loop, on_flush, &w);
+        if (w.json) /* flushed by on_flush: one write for a read's lines */
+            setvbuf(stdout, NULL, _IOFBF, 1 << 16);
         code = runner_connect(&w.r, c, &watch_events);
     }
     if (code == 0)
@@ -489,8 +532,11 @@ static int watch_main(const struct cli *c)
         get_free(w.gets);
     free(w.rest_host);
     loop_timer_free(w.end_timer);
+    loop_timer_free(w.flush);
+    fflush(stdout);
     runner_done(&w.r);
     subs_done(&w.subs);
+    buf_done(&w.line);
     free(w.service);
     free(w.bare);
     free(w.jid);

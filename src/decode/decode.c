@@ -2,10 +2,18 @@
 #include "decode.h"
 #include "base/buf.h"
 #include "decoder.h"
+#include "base/sanitize.h"
+#include "base/utf8.h"
 #include "keys.h"
+#include "sax.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+/* Children of an <item> the fast path looks through before it leaves the
+ * item to the tree path (which bounds what it copies). */
+#define FAST_MAX_CHILDREN 64
 
 /* Asked in order; the generic decoder takes whatever is left. */
 static const struct decoder *const decoders[] = {
@@ -172,4 +180,122 @@ json_t *decode_rest(const char *source, xmpp_stanza_t *root)
     take_fields(ev, fields ? fields : generic_decoder.decode(source, x));
     xnode_free(x);
     return ev;
+}
+
+/* --- the JSON line of an event, written directly --- */
+
+/* s as json_str() makes it: bytes that are not UTF-8 become U+FFFD. */
+static void put_str(struct buf *b, const char *s)
+{
+    json_t *j;
+
+    if (utf8_valid(s)) {
+        sanitize_json_put(b, s, strlen(s));
+        return;
+    }
+    j = json_str(s);
+    sanitize_json_write(b, j, JSON_COMPACT);
+    json_decref(j);
+}
+
+/* "{" and the stamp's members, as event_stamp_resync puts them first. */
+static void put_stamp(struct buf *b, const struct decode_stamp *st)
+{
+    buf_puts(b, "{\"" EVK_TIME "\":");
+    put_str(b, st->time);
+    if (st->service && utf8_valid(st->service)) {
+        buf_puts(b, ",\"" EVK_SERVICE "\":");
+        sanitize_json_put(b, st->service, strlen(st->service));
+    }
+    if (st->resync)
+        buf_puts(b, ",\"" EVK_RESYNC "\":true");
+}
+
+/* The Update text of an <item> whose payload is a <notification> holding
+ * text alone, where decode_item would decode that text; NULL for any
+ * other item (the tree path takes it). */
+static const char *notification_text(const char *node, xmpp_stanza_t *item)
+{
+    xmpp_stanza_t *c, *payload = NULL, *text = NULL;
+    const char *name, *t;
+    size_t n = 0;
+
+    for (c = xmpp_stanza_get_children(item); c; c = xmpp_stanza_get_next(c)) {
+        if (++n > FAST_MAX_CHILDREN)
+            return NULL;
+        if (xmpp_stanza_is_text(c))
+            continue;
+        if (payload)
+            return NULL; /* a second element: copied, and bounded, there */
+        payload = c;
+    }
+    name = payload ? xmpp_stanza_get_name(payload) : NULL;
+    if (name == NULL || strcasecmp(name, "notification") != 0)
+        return NULL;
+    for (c = xmpp_stanza_get_children(payload); c;
+         c = xmpp_stanza_get_next(c)) {
+        if (++n > FAST_MAX_CHILDREN || !xmpp_stanza_is_text(c))
+            return NULL;
+        if (text == NULL)
+            text = c;
+    }
+    n = node ? strlen(node) : 0;
+    if (n >= 10 && strcasecmp(node + n - 10, "/ClientLog") == 0)
+        return NULL;
+    t = text ? xmpp_stanza_get_text_ptr(text) : NULL;
+    return t ? t : "";
+}
+
+/* The item's event through sax_update; -1 (b untouched) when it is not
+ * one the fast path takes. */
+static int write_fast(struct buf *b, const char *node, xmpp_stanza_t *item,
+                      const struct decode_stamp *st)
+{
+    const char *text = item ? notification_text(node, item) : NULL;
+    const char *id;
+    size_t mark = b->len;
+
+    if (text == NULL)
+        return -1;
+    put_stamp(b, st);
+    if (node) {
+        buf_puts(b, ",\"" EVK_NODE "\":");
+        put_str(b, node);
+    }
+    if ((id = xmpp_stanza_get_attribute(item, "id")) != NULL) {
+        buf_puts(b, ",\"" EVK_ITEM "\":");
+        put_str(b, id);
+    }
+    if (sax_update(b, text, strlen(text)) != 0) {
+        b->len = mark;
+        if (b->data)
+            b->data[mark] = '\0';
+        return -1;
+    }
+    buf_append(b, "}", 1);
+    return 0;
+}
+
+int decode_event_write(struct buf *b, const char *kind, const char *node,
+                       xmpp_stanza_t *el, const struct decode_stamp *st)
+{
+    json_t *ev, *v;
+    const char *key;
+    int rc = 0;
+
+    if (strcmp(kind, EV_KIND_ITEM) == 0 && write_fast(b, node, el, st) == 0)
+        return 0;
+    ev = decode_event(kind, node, el);
+    put_stamp(b, st);
+    json_object_foreach(ev, key, v)
+    {
+        buf_append(b, ",", 1);
+        sanitize_json_put(b, key, strlen(key));
+        buf_append(b, ":", 1);
+        if ((rc = sanitize_json_write(b, v, JSON_COMPACT)) != 0)
+            break;
+    }
+    buf_append(b, "}", 1);
+    json_decref(ev);
+    return rc;
 }

@@ -52,6 +52,27 @@ json_t *decode_item(const char *node, xmpp_stanza_t *item);
  */
 json_t *decode_event(const char *kind, const char *node, xmpp_stanza_t *el);
 
+/* What watch puts in front of an event's own fields. */
+struct decode_stamp {
+    const char *time;    /* "time": when printed (never NULL) */
+    const char *service; /* "service" when not NULL */
+    int resync;          /* "resync":true when non-zero */
+};
+
+struct buf;
+
+/*
+ * decode_event()'s event as the compact JSON line watch --json prints
+ * (no newline), appended to b: "time", "service", "resync" from st, then
+ * the event's fields — the text sanitize_json_dumps gives for the stamped
+ * object. A Finesse <notification> item is read in one expat pass
+ * straight into the text (sax.h); anything else goes through
+ * decode_event. 0, or -1 when the event cannot be written (b then holds
+ * part of it).
+ */
+int decode_event_write(struct buf *b, const char *kind, const char *node,
+                       xmpp_stanza_t *el, const struct decode_stamp *st);
+
 /*
  * Decodes an <Update> document given as text (not NUL-terminated; len
  * bytes), as a Finesse <notification> carries it once un-escaped. Returns

@@ -2,6 +2,7 @@
 #include "xnode.h"
 #include "base/buf.h"
 #include "base/xml_escape.h"
+#include "xmpp/xmlstream.h"
 
 #include <expat.h>
 #include <limits.h>
@@ -131,12 +132,16 @@ static void XMLCALL on_start(void *arg, const char *name, const char **attrs)
         fail(b, "elements nested deeper than 64 levels");
         return;
     }
+    while (attrs[count])
+        count += 2;
+    if (count / 2 > XMLSTREAM_MAX_ATTRS) {
+        fail(b, "an element with more than 256 attributes");
+        return;
+    }
     if (count_node(b) != 0)
         return;
     n = xcalloc(1, sizeof *n);
     n->name = split_name(name, &n->ns);
-    while (attrs[count])
-        count += 2;
     if (count > 0) {
         n->attr = xcalloc(count + 1, sizeof *n->attr);
         for (i = 0; i < count; i += 2) {
@@ -207,6 +212,7 @@ struct xnode *xnode_parse(const char *text, size_t len, char **cause)
     XML_SetElementHandler(b.p, on_start, on_end);
     XML_SetCharacterDataHandler(b.p, on_text);
     XML_SetStartDoctypeDeclHandler(b.p, on_doctype);
+    XML_SetParamEntityParsing(b.p, XML_PARAM_ENTITY_PARSING_NEVER);
     ok = XML_Parse(b.p, text, (int)len, XML_TRUE) == XML_STATUS_OK &&
          b.cause == NULL && b.root != NULL;
     if (!ok && b.cause == NULL)

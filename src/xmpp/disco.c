@@ -42,11 +42,43 @@ static xmpp_stanza_t *result_query(xmpp_stanza_t *reply, const char *ns)
     return xmpp_stanza_get_child_by_name_and_ns(reply, "query", ns);
 }
 
+/* Moves the strings of items from (borrowed from a stanza) into one new
+ * block: one allocation a page, not three an item. */
+static void own_strings(struct disco_items *out, size_t from, size_t total)
+{
+    char *block = xmalloc(total ? total : 1), *at = block;
+    char **fields[3];
+    size_t i, k, len;
+
+    for (i = from; i < out->n; i++) {
+        fields[0] = &out->v[i].jid;
+        fields[1] = &out->v[i].node;
+        fields[2] = &out->v[i].name;
+        for (k = 0; k < 3; k++) {
+            if (*fields[k] == NULL)
+                continue;
+            len = strlen(*fields[k]) + 1;
+            memcpy(at, *fields[k], len);
+            *fields[k] = at;
+            at += len;
+        }
+    }
+    out->blocks =
+        xrealloc(out->blocks, (out->nblocks + 1) * sizeof *out->blocks);
+    out->blocks[out->nblocks++] = block;
+}
+
+/* The length of v with its NUL, 0 for NULL. */
+static size_t size_of(const char *v)
+{
+    return v ? strlen(v) + 1 : 0;
+}
+
 int disco_parse_items(xmpp_stanza_t *reply, struct disco_items *out,
                       char **next)
 {
     xmpp_stanza_t *q = result_query(reply, NS_ITEMS), *c, *set;
-    size_t before = out->n;
+    size_t before = out->n, total = 0;
     char *count;
 
     *next = NULL;
@@ -54,18 +86,22 @@ int disco_parse_items(xmpp_stanza_t *reply, struct disco_items *out,
         return -1;
     for (c = xmpp_stanza_get_children(q); c; c = xmpp_stanza_get_next(c)) {
         struct disco_item *it;
+        const char *jid;
         if (!is_element(c, "item") ||
-            xmpp_stanza_get_attribute(c, "jid") == NULL)
+            (jid = xmpp_stanza_get_attribute(c, "jid")) == NULL)
             continue;
         if (out->n == out->cap) {
             out->cap = out->cap ? out->cap * 2 : 16;
             out->v = xrealloc(out->v, out->cap * sizeof *out->v);
         }
         it = &out->v[out->n++];
-        it->jid = attr_dup(c, "jid");
-        it->node = attr_dup(c, "node");
-        it->name = attr_dup(c, "name");
+        it->jid = (char *)jid;
+        it->node = (char *)xmpp_stanza_get_attribute(c, "node");
+        it->name = (char *)xmpp_stanza_get_attribute(c, "name");
+        total += size_of(it->jid) + size_of(it->node) + size_of(it->name);
     }
+    if (out->n > before)
+        own_strings(out, before, total);
     set = xmpp_stanza_get_child_by_name_and_ns(q, "set", NS_RSM);
     if (set == NULL || out->n == before) /* no paging, or an empty page */
         return 0;
@@ -79,11 +115,10 @@ int disco_parse_items(xmpp_stanza_t *reply, struct disco_items *out,
 void disco_items_done(struct disco_items *items)
 {
     size_t i;
-    for (i = 0; i < items->n; i++) {
-        free(items->v[i].jid);
-        free(items->v[i].node);
-        free(items->v[i].name);
-    }
+
+    for (i = 0; i < items->nblocks; i++)
+        free(items->blocks[i]);
+    free(items->blocks);
     free(items->v);
     memset(items, 0, sizeof *items);
 }

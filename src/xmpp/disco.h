@@ -6,15 +6,19 @@
 
 #include <stddef.h>
 
+/* The strings live in their page's block (disco_items.blocks): borrowed
+ * from the list, valid until disco_items_done. */
 struct disco_item {
-    char *jid;  /* owned */
-    char *node; /* owned, NULL when absent */
-    char *name; /* owned, NULL when absent */
+    char *jid;
+    char *node; /* NULL when absent */
+    char *name; /* NULL when absent */
 };
 
 struct disco_items {
     struct disco_item *v; /* owned */
     size_t n, cap;
+    char **blocks; /* owned: one a page, holding its items' strings */
+    size_t nblocks;
 };
 
 struct disco_identity {
