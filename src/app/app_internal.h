@@ -18,6 +18,10 @@ void app_changed(struct app *a, unsigned what);
 /* Applies a decoded event (consumed) to the model; what it changed piles
  * up until app_flush_changes tells the UI once. */
 void app_apply_event(struct app *a, json_t *ev);
+/* The same for a REST answer (consumed) to a GET made at mark
+ * (failover_mark): the failover takes its status only when no SystemInfo
+ * Update came since. */
+void app_apply_answer(struct app *a, json_t *ev, unsigned mark);
 void app_flush_changes(struct app *a);
 
 /* app_rest.c: pairs ev (borrowed) with the /rest request whose requestId

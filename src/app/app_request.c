@@ -250,9 +250,9 @@ static void tell_api_errors(struct app *a, unsigned long from)
     }
 }
 
-/* Applies ev (consumed) to the model; the changes pile up in
- * pending_changes until flush_changes. */
-void app_apply_event(struct app *a, json_t *ev)
+/* Applies ev (consumed) to the model, an Update's (mark NULL) or a REST
+ * answer's; the changes pile up in pending_changes until flush_changes. */
+static void apply(struct app *a, json_t *ev, const unsigned *mark)
 {
     unsigned long errors = a->model.errors_total;
     struct timespec ts;
@@ -260,7 +260,9 @@ void app_apply_event(struct app *a, json_t *ev)
     int slot;
 
     app_rest_event(a, ev);
-    if (a->failover)
+    if (a->failover && mark)
+        failover_learn_answer(a->failover, ev, *mark);
+    else if (a->failover)
         failover_learn(a->failover, ev);
     a->pending_changes |=
         event_changes(model_apply(&a->model, ev, loop_now_ms()));
@@ -275,6 +277,16 @@ void app_apply_event(struct app *a, json_t *ev)
         a->rate_count[slot] = 0;
     }
     a->rate_count[slot]++;
+}
+
+void app_apply_event(struct app *a, json_t *ev)
+{
+    apply(a, ev, NULL);
+}
+
+void app_apply_answer(struct app *a, json_t *ev, unsigned mark)
+{
+    apply(a, ev, &mark);
 }
 
 void app_flush_changes(struct app *a)

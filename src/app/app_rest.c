@@ -28,8 +28,9 @@ struct app_rest {
     unsigned long request_seq;
     double sent_ms;
     int answered, updated;
-    int refresh; /* app_rest_refresh: applied to the model, said in Console */
-    char *node;  /* the pubsub node the object is applied as; NULL */
+    int refresh;   /* app_rest_refresh: applied to the model, said in Console */
+    unsigned mark; /* refresh: failover_mark() when asked */
+    char *node;    /* the pubsub node the object is applied as; NULL */
     struct loop_timer *timer; /* waiting for the Update */
     struct app_rest *next;
 };
@@ -130,7 +131,7 @@ static void refreshed(struct app *a, const struct app_rest *q,
     if (q->node)
         json_object_set_new(ev, EVK_NODE, json_string(q->node));
     json_object_update(ev, p->decoded);
-    app_apply_event(a, ev);
+    app_apply_answer(a, ev, q->mark);
     app_flush_changes(a);
     if (strncmp(what, "/finesse/api/", 13) == 0)
         what += 13;
@@ -276,6 +277,7 @@ int app_rest_refresh(struct app *a, const char *path, const char *node)
         return -1;
     }
     a->rest_reqs->refresh = 1; /* the newest: the one just made */
+    a->rest_reqs->mark = a->failover ? failover_mark(a->failover) : 0;
     a->rest_reqs->node = node ? xstrdup(node) : NULL;
     return 0;
 }

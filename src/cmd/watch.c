@@ -113,6 +113,7 @@ struct watch {
 struct watch_get {
     struct watch *w;
     char *node, *path;
+    unsigned mark; /* failover_mark() when asked */
     struct watch_get *next;
 };
 
@@ -233,8 +234,8 @@ static void on_got(void *arg, const struct rest_response *p)
         ev = json_object(); /* as an Update of the node: the node first */
         json_object_set_new(ev, "node", json_string(q->node));
         json_object_update(ev, p->decoded);
-        if (w->r.failover)
-            failover_learn(w->r.failover, ev);
+        if (w->r.failover) /* an answer: older than a later Update */
+            failover_learn_answer(w->r.failover, ev, q->mark);
         fprintf(stderr, "perch: refreshed %s from REST %s (%ld in %.0f ms)\n",
                 q->path + 13, p->url, p->status, p->ms);
         emit(w, ev, EMIT_REST);
@@ -289,6 +290,7 @@ static void rest_resync(struct watch *w)
         q->w = w;
         q->node = xstrdup(w->nodes[i]);
         q->path = path;
+        q->mark = w->r.failover ? failover_mark(w->r.failover) : 0;
         q->next = w->gets;
         w->gets = q;
         if (rest_request(r, "GET", path, NULL, 0, on_got, q, NULL, &cause) !=

@@ -33,8 +33,9 @@ struct client {
 struct ask {
     struct failover *f;
     unsigned round;
-    int other; /* asked the other node */
-    int login; /* ask_at_login's: applied, not decided on */
+    int other;     /* asked the other node */
+    int login;     /* ask_at_login's: applied, not decided on */
+    unsigned mark; /* failover_mark() when asked */
     struct ask *next;
 };
 
@@ -50,6 +51,7 @@ struct failover {
     enum phase phase;
     int online;
     enum cluster_answer here_said; /* by an Update or a GET, while online */
+    unsigned updates;              /* SystemInfo Updates learnt */
     enum cluster_presence finesse;
     unsigned here_failures;
     struct backoff backoff; /* between rounds that wait */
@@ -211,7 +213,7 @@ static void on_answer(void *arg, const struct rest_response *p)
     struct ask *q = arg;
     struct failover *f = q->f;
     enum cluster_answer a = CLUSTER_NO_ANSWER;
-    unsigned round = q->round;
+    unsigned round = q->round, q_mark = q->mark;
     int other = q->other, login = q->login;
 
     ask_free(q);
@@ -223,6 +225,8 @@ static void on_answer(void *arg, const struct rest_response *p)
                       json_object_get(p->decoded, EVK_SYSTEMINFO),
                       EVK_STATUS)));
     if (login) {
+        if (q_mark != f->updates) /* an Update since: newer, or as new */
+            a = CLUSTER_NO_ANSWER;
         if (a != CLUSTER_NO_ANSWER)
             f->here_said = a;
         if (a != CLUSTER_NO_ANSWER && f->ev->systeminfo)
@@ -252,6 +256,7 @@ static int ask(struct failover *f, const char *host, int other, int login)
     q->round = f->round;
     q->other = other;
     q->login = login;
+    q->mark = f->updates;
     if (rest_request(r, "GET", "/finesse/api/SystemInfo", NULL, 0, on_answer, q,
                      NULL, &cause) != 0) {
         free(cause);
@@ -454,9 +459,30 @@ void failover_learn(struct failover *f, json_t *ev)
     if (ev != NULL) {
         if (!is_systeminfo(ev))
             return;
+        f->updates++;
         f->here_said = take_systeminfo(f, ev);
     }
     reconsider(f);
+    if (f->ev->changed)
+        f->ev->changed(f->arg);
+}
+
+unsigned failover_mark(const struct failover *f)
+{
+    return f->updates;
+}
+
+void failover_learn_answer(struct failover *f, json_t *ev, unsigned mark)
+{
+    enum cluster_answer a;
+
+    if (ev == NULL || !is_systeminfo(ev))
+        return;
+    a = take_systeminfo(f, ev); /* the pair, always */
+    if (mark == f->updates) {   /* else an Update since: newer, or as new */
+        f->here_said = a;
+        reconsider(f);
+    }
     if (f->ev->changed)
         f->ev->changed(f->arg);
 }

@@ -86,6 +86,15 @@ void failover_online(struct failover *f);
  * names the pair and says the status (OUT_OF_SERVICE starts the rules);
  * anything else is ignored. */
 void failover_learn(struct failover *f, json_t *ev);
+/* Taken before a REST GET whose answer may be a SystemInfo: how many
+ * SystemInfo Updates failover_learn has had. */
+unsigned failover_mark(const struct failover *f);
+/* A decoded REST answer (borrowed) to a GET made at mark: as
+ * failover_learn, but its status is not taken when a SystemInfo Update
+ * came since the mark. The node may have answered before that Update
+ * was sent (a stale IN_SERVICE would undo an OUT_OF_SERVICE), and a
+ * change after the Update comes as an Update too. */
+void failover_learn_answer(struct failover *f, json_t *ev, unsigned mark);
 /* A stanza (borrowed): the finesse user's presence is taken. 1 when it
  * was that presence. */
 int failover_stanza(struct failover *f, xmpp_stanza_t *st);

@@ -49,6 +49,7 @@ t_a_pair_of_simulators_plays_a_primary_and_a_secondary() {
 # ---- failover: the developer guide's rules (src/rest/failover.c) ----
 
 FO_PIDS=()
+FO_NAMES=()
 
 # fo_setup: a private Prosody as the primary (the suite's shared one must
 # stay up), the cluster beside it; all of it, and every perch fo_watch
@@ -63,12 +64,30 @@ fo_setup() {
 
 fo_teardown() {
     local pid
+    [[ -s $FAILURES ]] && fo_show
     for pid in "${FO_PIDS[@]}"; do
         kill -TERM "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     done
     cluster_stop
     private_stop
+}
+
+# fo_show: what each fo_watch and each simulator wrote, on stderr (the
+# test's output), for a failed test.
+fo_show() {
+    local name f
+    for name in "${FO_NAMES[@]}"; do
+        for f in "$WORK/$name.err" "$WORK/$name.out"; do
+            echo "    --- $f:" >&2
+            sed 's/^/    | /' "$f" >&2
+        done
+    done
+    for f in "$WORK/fo.$BASHPID.c"/sim[12].err; do
+        [[ -e $f ]] || continue
+        echo "    --- $f:" >&2
+        sed 's/^/    | /' "$f" >&2
+    done
 }
 
 # fo_conn HOST: the agent's CONN options to the node on HOST (TCP), REST
@@ -107,6 +126,7 @@ fo_watch() {
     "$PERCH" watch $(fo_conn 127.0.0.1) --keepalive 2 --json "$@" \
         /finesse/api/User/1001001 >"$WORK/$name.out" 2>"$WORK/$name.err" &
     FO_PIDS+=($!)
+    FO_NAMES+=("$name")
 }
 
 # fo_end NAME: the newest fo_watch ended by SIGTERM: exit 0.

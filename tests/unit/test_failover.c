@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/loop.h"
 #include "rest/failover.h"
+#include "rest/rest.h"
 
 #include <jansson.h>
 
@@ -202,6 +203,78 @@ static void failover_ask__refuses_odd_words_and_the_node_it_is_on(void **state)
     loop_free(l);
 }
 
+/* A REST client whose requests stay in flight (the loop never runs). */
+static struct rest *pending_rest(void *arg, const char *host, char **cause)
+{
+    struct rest_config cfg;
+    (void)host;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.base = "https://127.0.0.1:9";
+    cfg.user = "agent";
+    cfg.password = "pw";
+    return rest_new(arg, ctx, &cfg, cause);
+}
+
+static void quiet(void *arg, int moved)
+{
+    (void)arg;
+    (void)moved;
+}
+
+static const struct failover_events pending_events = {
+    .rest_at = pending_rest,
+    .connect = quiet,
+};
+
+static json_t *systeminfo(const char *status)
+{
+    return json_pack("{s:s,s:{s:s,s:{s:s},s:{s:s}}}", "kind", "systeminfo",
+                     "systeminfo", "status", status, "primaryNode", "host",
+                     "fin1.ex", "secondaryNode", "host", "fin2.ex");
+}
+
+/* An OUT_OF_SERVICE Update starts a round; a REST answer IN_SERVICE to a
+ * GET made before that Update (the node answered before it sent the
+ * Update) does not end it; one made after it does. Only SystemInfo
+ * Updates move the mark. */
+static void
+failover_learn_answer__older_than_an_update_is_not_taken(void **state)
+{
+    struct loop *l = loop_new();
+    struct failover_config cfg;
+    struct failover *f;
+    json_t *oos = systeminfo("OUT_OF_SERVICE"), *in = systeminfo("IN_SERVICE");
+    json_t *user = json_pack("{s:s}", "kind", "user");
+    unsigned before;
+    (void)state;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.loop = l;
+    cfg.host = "fin1.ex";
+    cfg.domain = "ex";
+    f = failover_new(&cfg, &pending_events, l);
+    failover_online(f);
+    before = failover_mark(f);
+    failover_learn(f, user);
+    assert_int_equal(failover_mark(f), before);
+    failover_learn(f, oos);
+    assert_int_equal(failover_mark(f), before + 1);
+    assert_non_null(failover_doing(f));
+    assert_non_null(strstr(failover_doing(f),
+                           "fin1.ex (primary) is OUT_OF_SERVICE: asking"));
+    failover_learn_answer(f, in, before); /* stale */
+    assert_non_null(failover_doing(f));
+    assert_non_null(strstr(failover_doing(f), "is OUT_OF_SERVICE: asking"));
+    failover_learn_answer(f, in, failover_mark(f)); /* fresh */
+    assert_null(failover_doing(f));
+    json_decref(oos);
+    json_decref(in);
+    json_decref(user);
+    failover_free(f);
+    loop_free(l);
+}
+
 int main(void)
 {
     struct test_list l = {0};
@@ -216,5 +289,7 @@ int main(void)
            failover_stanza__unavailable_waits_available_ends_it, NULL);
     tl_add(&l, "failover_ask__refuses_odd_words_and_the_node_it_is_on",
            failover_ask__refuses_odd_words_and_the_node_it_is_on, NULL);
+    tl_add(&l, "failover_learn_answer__older_than_an_update_is_not_taken",
+           failover_learn_answer__older_than_an_update_is_not_taken, NULL);
     return tl_run(&l, "failover", strophe_setup, strophe_teardown);
 }
