@@ -98,6 +98,14 @@ fo_conn() {
         --rest "https://$1:$CLUSTER_REST_PORT"
 }
 
+# fo_bosh HOST: the same over BOSH (Prosody's /http-bind on HOST, polls
+# held 2 s at most).
+fo_bosh() {
+    echo -j "1001001@$DOMAIN" --password-file "$CLUSTER_PW_FILE" \
+        --bosh "https://$1:$HTTPS_PORT/http-bind" --bosh-wait 2 \
+        --ca-file "$CA_FILE" --rest "https://$1:$CLUSTER_REST_PORT"
+}
+
 # fo_rest HOST ARGS...: perch rest as the agent on HOST's node.
 fo_rest() {
     local host=$1
@@ -119,11 +127,12 @@ fo_purge() {
 }
 
 # fo_watch NAME ARGS...: perch watch --json of the agent's node in the
-# background, from the primary; stdout $WORK/NAME.out, stderr NAME.err.
+# background, from the primary (over TCP, or as FO_CONN, a function like
+# fo_conn, says); stdout $WORK/NAME.out, stderr NAME.err.
 fo_watch() {
     local name=$1
     shift
-    "$PERCH" watch $(fo_conn 127.0.0.1) --keepalive 2 --json "$@" \
+    "$PERCH" watch $("${FO_CONN:-fo_conn}" 127.0.0.1) --keepalive 2 --json "$@" \
         /finesse/api/User/1001001 >"$WORK/$name.out" 2>"$WORK/$name.err" &
     FO_PIDS+=($!)
     FO_NAMES+=("$name")
@@ -172,6 +181,27 @@ t_watch_moves_to_the_secondary_when_the_primary_prosody_dies() {
     fo_state 127.0.0.2 READY
     wait_for_after "$WORK/killed.out" '"state":"online"' '"state":"READY"' 10 || return
     fo_end killed
+}
+
+# The same over BOSH: the other node is the --bosh URL with its host
+# swapped; on the secondary's Prosody the session is a BOSH one.
+t_watch_over_bosh_moves_to_the_secondary_when_the_primary_prosody_dies() {
+    local FO_CONN=fo_bosh
+    fo_setup || return
+    fo_state 127.0.0.2 LOGIN
+    fo_watch bkilled
+    wait_for "$WORK/bkilled.err" 'watching 1 node' 15 || return
+    wait_for "$WORK/bkilled.out" '"resync":true,"node":"/finesse/api/User/1001001".*"state":"LOGOUT"' 10 || return
+    kill -KILL "$PROSODY_PID"
+    wait_for "$WORK/bkilled.out" '"kind":"session","state":"lost".*"host":"127.0.0.1","role":"primary"' 15 || return
+    wait_for "$WORK/bkilled.out" '"kind":"session","state":"online".*"host":"127.0.0.2","role":"secondary"' 15 || return
+    grep -q 'perch: online again as 1001001@localhost/.* on 127.0.0.2 (secondary)' "$WORK/bkilled.err" ||
+        fail "stderr does not name the secondary: $(grep online "$WORK/bkilled.err")"
+    grep -qE 'bosh[0-9a-f-]+[[:space:]]+info[[:space:]]+Authenticated as 1001001@' "$CLUSTER_DIR2/prosody.log" ||
+        fail "the agent did not log in over BOSH on the secondary's Prosody"
+    fo_state 127.0.0.2 READY
+    wait_for_after "$WORK/bkilled.out" '"state":"online"' '"state":"READY"' 10 || return
+    fo_end bkilled
 }
 
 # OUT_OF_SERVICE on the primary (its simulator's SIGUSR1, an Update on
