@@ -408,7 +408,7 @@ static struct rest *failover_rest(void *arg, const char *host, char **cause)
 {
     struct app *a = arg;
     return conn_rest_at(a->loop, a->ctx, &a->cli->conn, link_password(a->link),
-                        FAILOVER_ASK_MS, host, cause);
+                        FAILOVER_ASK_MS, host, a->recorder, cause);
 }
 
 /* The node the failover chose is the one named everywhere: the banner,

@@ -333,7 +333,7 @@ int app_rest(struct app *a, const char *method, const char *path,
     if (a->rest == NULL &&
         (a->rest = conn_rest_at(
              a->loop, a->ctx, &a->cli->conn, link_password(a->link), 0,
-             failover_moved_host(a->failover), cause)) == NULL) {
+             failover_moved_host(a->failover), a->recorder, cause)) == NULL) {
         free(p);
         return -1;
     }

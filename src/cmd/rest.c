@@ -488,8 +488,10 @@ static int make_client(struct restcmd *k)
 
     if ((k->password = runner_password(k->c)) == NULL)
         return EXIT_USAGE;
+    if (runner_record(&k->r, k->c) != 0)
+        return EXIT_USAGE;
     k->rest = conn_rest(k->r.loop, k->r.ctx, &k->c->conn, k->password,
-                        k->timeout_ms, &cause);
+                        k->timeout_ms, k->r.recorder, &cause);
     if (k->rest == NULL) {
         perch_error("%s", cause);
         free(cause);

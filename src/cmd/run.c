@@ -168,7 +168,8 @@ static struct rest *failover_rest(void *arg, const char *host, char **cause)
 {
     struct runner *r = arg;
     return conn_rest_at(r->loop, r->ctx, r->transport.conn,
-                        link_password(r->link), FAILOVER_ASK_MS, host, cause);
+                        link_password(r->link), FAILOVER_ASK_MS, host,
+                        r->recorder, cause);
 }
 
 static void failover_connect(void *arg, int moved)
@@ -263,6 +264,21 @@ int runner_connect(struct runner *r, const struct cli *c,
     return code;
 }
 
+int runner_record(struct runner *r, const struct cli *c)
+{
+    char *cause = NULL;
+
+    if (c->conn.record == NULL || r->recorder)
+        return 0;
+    r->recorder = conn_recorder(&c->conn, c->command, &cause);
+    if (r->recorder == NULL) {
+        perch_error("%s", cause);
+        free(cause);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 int runner_connect_password(struct runner *r, const struct cli *c,
                             const struct runner_events *ev,
                             const char *password)
@@ -281,14 +297,8 @@ int runner_connect_password(struct runner *r, const struct cli *c,
     if (c->conn.tls == TLS_OFF && c->conn.bosh == NULL && c->conn.ws == NULL)
         perch_error("warning: --tls off: the connection is not encrypted");
 
-    if (c->conn.record) {
-        r->recorder = conn_recorder(&c->conn, c->command, &cause);
-        if (r->recorder == NULL) {
-            perch_error("%s", cause);
-            free(cause);
-            return EXIT_USAGE;
-        }
-    }
+    if (runner_record(r, c) != 0)
+        return EXIT_USAGE;
     r->transport.loop = r->loop;
     r->transport.ctx = r->ctx;
     r->transport.conn = &c->conn;

@@ -75,6 +75,10 @@ int runner_connect(struct runner *r, const struct cli *c,
 int runner_connect_password(struct runner *r, const struct cli *c,
                             const struct runner_events *ev,
                             const char *password);
+/* --record FILE opened into r->recorder (once: runner_connect keeps one
+ * already open), for a command that records before it logs in (rest).
+ * 0, or EXIT_USAGE after saying why. */
+int runner_record(struct runner *r, const struct cli *c);
 /* The password from the CONN options' sources (new string: free it with
  * runner_password_free, which wipes it), or NULL after saying why. */
 char *runner_password(const struct cli *c);

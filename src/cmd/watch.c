@@ -258,8 +258,9 @@ static struct rest *rest_client(struct watch *w)
         get_free(w->gets);
     free(w->rest_host);
     w->rest_host = host ? xstrdup(host) : NULL;
-    w->rest = conn_rest_at(w->r.loop, w->r.ctx, w->conn,
-                           link_password(w->r.link), 0, host, &cause);
+    w->rest =
+        conn_rest_at(w->r.loop, w->r.ctx, w->conn, link_password(w->r.link), 0,
+                     host, w->r.recorder, &cause);
     if (w->rest == NULL) {
         perch_error("no resync through REST: %s", cause);
         free(cause);

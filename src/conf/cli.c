@@ -49,9 +49,10 @@ const char cli_conn_help[] =
     "                          (default 15; 0 off): a silent server is a\n"
     "                          lost connection within S + 10 s\n"
     "      --record FILE       write every stanza (as received), HTTP\n"
-    "                          exchange, WebSocket frame, connection and\n"
-    "                          TLS set-up to FILE (JSON lines, 0600, SASL\n"
-    "                          redacted; perch replay FILE reads it)\n"
+    "                          exchange (BOSH and REST, headers without\n"
+    "                          credentials), WebSocket frame, connection\n"
+    "                          and TLS set-up to FILE (JSON lines, 0600,\n"
+    "                          SASL redacted; perch replay FILE reads it)\n"
     "  -v, --verbose           protocol log to stderr (secrets redacted)\n";
 
 enum {

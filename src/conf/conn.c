@@ -198,7 +198,7 @@ char *conn_bare(const struct conn_opts *o)
 
 struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
                        const struct conn_opts *o, const char *password,
-                       unsigned timeout_ms, char **cause)
+                       unsigned timeout_ms, struct recorder *rec, char **cause)
 {
     struct rest_config cfg;
     struct rest *r;
@@ -215,6 +215,7 @@ struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
     cfg.tls = trust_of(o);
     cfg.allow_plaintext_auth = o->allow_plaintext_auth;
     cfg.timeout_ms = timeout_ms;
+    cfg.recorder = rec;
     r = rest_new(loop, ctx, &cfg, cause);
     free(base);
     jid_done(&j);
@@ -223,20 +224,21 @@ struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
 
 struct rest *conn_rest_at(struct loop *loop, xmpp_ctx_t *ctx,
                           const struct conn_opts *o, const char *password,
-                          unsigned timeout_ms, const char *host, char **cause)
+                          unsigned timeout_ms, const char *host,
+                          struct recorder *rec, char **cause)
 {
     struct conn_opts at;
     struct rest *r;
     char *url = NULL;
 
     if (host == NULL)
-        return conn_rest(loop, ctx, o, password, timeout_ms, cause);
+        return conn_rest(loop, ctx, o, password, timeout_ms, rec, cause);
     at = *o;
     if (o->rest)
         at.rest = url = conn_url_at(o->rest, host);
     else
         at.server = (char *)host;
-    r = conn_rest(loop, ctx, &at, password, timeout_ms, cause);
+    r = conn_rest(loop, ctx, &at, password, timeout_ms, rec, cause);
     free(url);
     return r;
 }

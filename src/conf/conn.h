@@ -56,17 +56,19 @@ struct rest;
  * https://HOST:8445 (HOST: --server, else the JID's domain); HTTP Basic
  * with the JID's local part as Finesse's user id and password (copied);
  * --ca-file, --pin, --insecure, --proxy; --allow-plaintext-auth for an
- * http:// base. timeout_ms 0: REST_TIMEOUT_MS. NULL with *cause (caller
+ * http:// base. timeout_ms 0: REST_TIMEOUT_MS. rec (borrowed, may be
+ * NULL): --record's, where each exchange goes. NULL with *cause (caller
  * frees).
  */
 struct rest *conn_rest(struct loop *loop, xmpp_ctx_t *ctx,
                        const struct conn_opts *o, const char *password,
-                       unsigned timeout_ms, char **cause);
+                       unsigned timeout_ms, struct recorder *rec, char **cause);
 
 /* The same on another node: host replaces --rest's host, else the
  * default base's (https://HOST:8445); NULL host: conn_rest. */
 struct rest *conn_rest_at(struct loop *loop, xmpp_ctx_t *ctx,
                           const struct conn_opts *o, const char *password,
-                          unsigned timeout_ms, const char *host, char **cause);
+                          unsigned timeout_ms, const char *host,
+                          struct recorder *rec, char **cause);
 
 #endif

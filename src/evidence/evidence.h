@@ -37,6 +37,9 @@ enum evidence_kind {
     EVIDENCE_CLOSED, /* the session ended (text: the cause, or NULL) */
     EVIDENCE_NOTE,
     EVIDENCE_CONN, /* a recording's "tcp" or "tls" line: not an event */
+    EVIDENCE_REST, /* a recording's Finesse REST exchange ("http" line with
+                      "via":"rest"): method, url, status, ms, bodies,
+                      error, request_id; not BOSH, no stanzas */
 };
 
 /* One record; every pointer borrowed for the call, strings NUL-terminated
@@ -62,7 +65,8 @@ struct evidence_rec {
     const char *error; /* why it failed, or NULL */
     unsigned long long rid;
     unsigned retries;
-    const char *date; /* the response's Date header */
+    const char *date;       /* the response's Date header */
+    const char *request_id; /* REST: the requestId sent, or NULL */
     /* PARAMS */
     struct transport_params params;
     /* HEADER: perch version, command, account, transport, server */

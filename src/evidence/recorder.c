@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -254,6 +255,81 @@ void recorder_transport(struct recorder *r, const struct transport_record *rec)
         line[rec->kind] == NULL)
         return;
     line_write(r, line[rec->kind](rec));
+}
+
+/* Header lines never written: they carry credentials. */
+static int secret_header(const char *line, size_t len)
+{
+    static const char *const names[] = {"Authorization", "Proxy-Authorization",
+                                        "Cookie", "Set-Cookie"};
+    size_t i, n;
+
+    for (i = 0; i < sizeof names / sizeof *names; i++) {
+        n = strlen(names[i]);
+        if (len > n && line[n] == ':' && strncasecmp(line, names[i], n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A header block as an array of "Name: value" strings: no status or
+ * request line, no blank line, no credentials. */
+static json_t *headers(const char *block, size_t len)
+{
+    json_t *a = json_array();
+    size_t pos = 0, end, n;
+
+    while (block && pos < len) {
+        const char *nl = memchr(block + pos, '\n', len - pos);
+        end = nl ? (size_t)(nl - block) : len;
+        n = end - pos;
+        if (n > 0 && block[pos + n - 1] == '\r')
+            n--;
+        if (n > 0 && memchr(block + pos, ':', n) &&
+            strncmp(block + pos, "HTTP/", 5) != 0 &&
+            !secret_header(block + pos, n))
+            json_array_append_new(a, redacted(block + pos, n));
+        pos = end + 1;
+    }
+    return a;
+}
+
+void recorder_rest(struct recorder *r, const struct recorder_rest *x)
+{
+    json_t *o;
+
+    if (r == NULL)
+        return;
+    o = line_new("http", x->start);
+    json_object_set_new(o, "via", json_string("rest"));
+    set_str(o, "method", x->method);
+    set_str(o, "url", x->url);
+    json_object_set_new(o, "status", json_integer(x->status));
+    json_object_set_new(o, "ms", json_real(x->ms));
+    if (x->req_id && *x->req_id)
+        json_object_set_new(o, "requestId", json_string(x->req_id));
+    json_object_set_new(o, "requestHeaders",
+                        headers(x->req_head, x->req_head_len));
+    json_object_set_new(o, "responseHeaders",
+                        headers(x->resp_head, x->resp_head_len));
+    json_object_set_new(o, "bytesOut",
+                        json_integer((json_int_t)x->body_out_len));
+    json_object_set_new(o, "bytesIn", json_integer((json_int_t)x->body_in_len));
+    if (x->capped)
+        json_object_set_new(o, "capped", json_true());
+    set_str(o, "error", x->error);
+    if (x->body_out)
+        json_object_set_new(o, "request",
+                            redacted(x->body_out, x->body_out_len));
+    if (x->body_in && !x->capped)
+        json_object_set_new(o, "response",
+                            redacted(x->body_in, x->body_in_len));
+    line_write(r, o);
+}
+
+void recorder_conn_cb(void *arg, const struct transport_conn *c)
+{
+    recorder_conn(arg, c);
 }
 
 void recorder_conn(struct recorder *r, const struct transport_conn *c)

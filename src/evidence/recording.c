@@ -85,6 +85,41 @@ static const char *conn(json_t *o, const char *kind, struct evidence_rec *r)
     return NULL;
 }
 
+/* 1 when a is absent or an array of strings. */
+static int strings(json_t *a)
+{
+    size_t i;
+
+    if (a == NULL)
+        return 1;
+    if (!json_is_array(a))
+        return 0;
+    for (i = 0; i < json_array_size(a); i++)
+        if (!json_is_string(json_array_get(a, i)))
+            return 0;
+    return 1;
+}
+
+/* An "http" line marked "via":"rest": a Finesse REST exchange. */
+static const char *rest(json_t *o, struct evidence_rec *r)
+{
+    static const char *const keys[] = {"requestHeaders", "responseHeaders"};
+    size_t i;
+
+    r->kind = EVIDENCE_REST;
+    if (r->method == NULL || r->url == NULL)
+        return "a REST \"http\" line without \"method\" and \"url\"";
+    if (r->status < 0 || r->status > 999)
+        return "\"status\" is not 0-999";
+    for (i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (!strings(json_object_get(o, keys[i])))
+            return "REST headers that are not an array of strings";
+    r->request_id = str(o, "requestId");
+    r->rid = 0;
+    r->retries = 0;
+    return NULL;
+}
+
 struct kind_name {
     const char *name;
     enum evidence_kind kind;
@@ -155,6 +190,8 @@ static const char *fill(json_t *o, struct evidence_rec *r)
             (unsigned long long)json_integer_value(json_object_get(o, "rid"));
         r->retries = u(o, "retries");
         r->date = str(o, "date");
+        if (str(o, "via") && strcmp(str(o, "via"), "rest") == 0)
+            return rest(o, r);
         break;
     case EVIDENCE_PARAMS:
         r->params.wait = u(o, "wait");
@@ -171,6 +208,8 @@ static const char *fill(json_t *o, struct evidence_rec *r)
         break;
     case EVIDENCE_CONN:
         return conn(o, kind, r);
+    case EVIDENCE_REST: /* an "http" line's: set by rest() */
+        break;
     case EVIDENCE_NOTE: /* a note, or "ready": logged in over "secured" */
         r->text = str(o, "text") ? str(o, "text") : str(o, "secured");
         r->account = str(o, "jid");

@@ -281,6 +281,32 @@ static void ws(struct verdict *v, const struct evidence_rec *r)
                     r->in ? "server" : "client"));
 }
 
+/* A Finesse REST exchange that failed or was refused: not the BOSH
+ * session's trouble, a finding of its own. */
+static void rest(struct verdict *v, const struct evidence_rec *r)
+{
+    const char *method = r->method ? r->method : "?";
+    const char *url = r->url ? r->url : "?";
+    json_t *e;
+
+    seen(v, r->time + (r->ms > 0 ? r->ms / 1000.0 : 0));
+    if (r->error == NULL && r->status < 400)
+        return;
+    e = json_pack("{s:s,s:s,s:I,s:I}", "method", method, "url", url, "status",
+                  (json_int_t)r->status, "entry", (json_int_t)r->index);
+    if (r->error)
+        json_object_set_new(e, "cause", json_string(r->error));
+    if (r->request_id)
+        json_object_set_new(e, "requestId", json_string(r->request_id));
+    json_array_append_new(
+        v->findings,
+        r->error
+            ? finding(r->time, "rest-failed", e, "%s %s failed: %s", method,
+                      url, r->error)
+            : finding(r->time, "rest-failed", e, "%s %s was answered HTTP %ld",
+                      method, url, r->status));
+}
+
 void verdict_record(struct verdict *v, const struct evidence_rec *r)
 {
     switch (r->kind) {
@@ -289,6 +315,9 @@ void verdict_record(struct verdict *v, const struct evidence_rec *r)
         break;
     case EVIDENCE_WS:
         ws(v, r);
+        break;
+    case EVIDENCE_REST:
+        rest(v, r);
         break;
     case EVIDENCE_PARAMS:
         v->params = r->params;

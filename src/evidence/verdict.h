@@ -24,6 +24,10 @@
  *                  (the median over the responses), when over 2 s
  *   out-of-service a Finesse SystemInfo status OUT_OF_SERVICE
  *   session-ended  a recording's session ended with a cause
+ *   rest-failed    a recorded Finesse REST request (perch rest, the
+ *                  console's /rest, SystemInfo polls, resync GETs) that
+ *                  failed or was answered HTTP 4xx/5xx, with the cause;
+ *                  never a BOSH finding
  */
 #ifndef PERCH_VERDICT_H
 #define PERCH_VERDICT_H

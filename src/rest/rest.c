@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "base/loop.h"
 #include "decode/decode.h"
+#include "evidence/recorder.h"
 #include "http/curlev.h"
 #include "restmsg.h"
 #include "xmpp/transport.h"
@@ -12,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/time.h>
+
+#define REST_MAX_HEAD (64u << 10) /* --record: one header block */
 
 struct rreq {
     struct rest *r;
@@ -26,6 +30,11 @@ struct rreq {
     struct curlev_body resp; /* at most REST_MAX_RESPONSE */
     char errbuf[CURL_ERROR_SIZE];
     double start_ms;
+    /* --record only: when it left (wall clock), the header blocks as on
+     * the wire, the connection's TLS while it was in use */
+    double start_wall;
+    struct buf req_head, resp_head;
+    const char *tls_version, *tls_cipher;
     rest_cb cb;
     void *arg;
     struct rreq *next;
@@ -38,6 +47,7 @@ struct rest {
     char *base, *user, *password;
     struct http_tls tls; /* strings owned */
     unsigned timeout_ms;
+    struct recorder *recorder; /* borrowed, or NULL */
     struct rreq *reqs;
 };
 
@@ -49,6 +59,10 @@ static void rreq_free(struct rreq *q)
     }
     curl_slist_free_all(q->headers);
     buf_done(&q->resp.buf);
+    if (q->req_head.data) /* it held the Authorization header */
+        explicit_bzero(q->req_head.data, q->req_head.cap);
+    buf_done(&q->req_head);
+    buf_done(&q->resp_head);
     free(q->path);
     free(q->url);
     free(q->body);
@@ -98,6 +112,36 @@ void rest_read_body(xmpp_ctx_t *ctx, const char *path, const char *body,
         *decoded = decode_rest(path, *doc);
 }
 
+/* --record: the exchange, after the tcp/tls lines of a new connection. */
+static void record(struct rreq *q, const struct rest_response *resp)
+{
+    struct rest *r = q->r;
+    struct recorder_rest x;
+
+    if (r->recorder == NULL)
+        return;
+    http_conn_report(q->easy, &r->tls, q->start_wall, q->tls_version,
+                     q->tls_cipher, recorder_conn_cb, r->recorder);
+    memset(&x, 0, sizeof x);
+    x.start = q->start_wall;
+    x.ms = resp->ms;
+    x.method = q->method;
+    x.url = q->url;
+    x.status = resp->status;
+    x.req_id = q->sent_id;
+    x.req_head = q->req_head.data;
+    x.req_head_len = q->req_head.len;
+    x.resp_head = q->resp_head.data;
+    x.resp_head_len = q->resp_head.len;
+    x.body_out = q->body;
+    x.body_out_len = q->body_len;
+    x.body_in = resp->body;
+    x.body_in_len = resp->len;
+    x.capped = q->resp.capped;
+    x.error = resp->cause;
+    recorder_rest(r->recorder, &x);
+}
+
 static void finish(struct rreq *q, CURLcode rc)
 {
     struct rest *r = q->r;
@@ -130,6 +174,7 @@ static void finish(struct rreq *q, CURLcode rc)
         resp.parse_error = parse_error;
     }
     resp.cause = cause;
+    record(q, &resp);
     q->cb(q->arg, &resp);
     json_decref(resp.decoded);
     if (doc)
@@ -162,7 +207,12 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     if (len > 5 && strncasecmp(data, "HTTP/", 5) == 0) {
         q->answered_id[0] = '\0';
         q->date[0] = '\0';
+        q->resp_head.len = 0;
+        if (q->r->recorder && q->tls_version == NULL)
+            http_tls_session(q->easy, &q->tls_version, &q->tls_cipher);
     }
+    if (q->r->recorder && q->resp_head.len + len <= REST_MAX_HEAD)
+        buf_append(&q->resp_head, data, len);
     rest_header_value(data, len, "requestId", q->answered_id,
                       sizeof q->answered_id);
     rest_header_value(data, len, "Date", q->date, sizeof q->date);
@@ -178,6 +228,28 @@ static void new_request_id(char out[REST_ID_LEN + 1])
     if (RAND_bytes(rnd, sizeof rnd) != 1)
         abort(); /* no randomness: nothing sensible to do */
     rest_uuid(rnd, out);
+}
+
+/* --record: the request's header block as curl sent it (the last one
+ * wins); curl calls this only with CURLOPT_VERBOSE, for nothing else. */
+static int on_debug(CURL *e, curl_infotype type, char *data, size_t size,
+                    void *arg)
+{
+    struct rreq *q = arg;
+    (void)e;
+
+    if (type == CURLINFO_HEADER_OUT && size <= REST_MAX_HEAD) {
+        q->req_head.len = 0;
+        buf_append(&q->req_head, data, size);
+    }
+    return 0;
+}
+
+static double wall_now(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
 static void configure(struct rest *r, struct rreq *q)
@@ -219,6 +291,12 @@ static void configure(struct rest *r, struct rreq *q)
         free(h);
     }
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, q->headers);
+    if (r->recorder) {
+        curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug);
+        curl_easy_setopt(e, CURLOPT_DEBUGDATA, q);
+        curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+        curl_easy_setopt(e, CURLOPT_CERTINFO, 1L); /* for the tls line */
+    }
 }
 
 int rest_request(struct rest *r, const char *method, const char *path,
@@ -256,6 +334,7 @@ int rest_request(struct rest *r, const char *method, const char *path,
     q->easy = curl_easy_init();
     configure(r, q);
     q->start_ms = loop_now_ms();
+    q->start_wall = wall_now();
     q->next = r->reqs;
     r->reqs = q;
     if (id)
@@ -285,6 +364,7 @@ struct rest *rest_new(struct loop *loop, xmpp_ctx_t *ctx,
     r->password = xstrdup(cfg->password ? cfg->password : "");
     http_tls_copy(&r->tls, &cfg->tls);
     r->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : REST_TIMEOUT_MS;
+    r->recorder = cfg->recorder;
     r->multi = curlev_new(loop, on_done, r);
     return r;
 }

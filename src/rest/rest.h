@@ -19,6 +19,7 @@
 #include <strophe.h>
 
 struct loop;
+struct recorder;
 struct rest;
 
 #define REST_TIMEOUT_MS 30000 /* a request, when nothing else is asked */
@@ -30,6 +31,10 @@ struct rest_config {
     struct http_tls tls;
     int allow_plaintext_auth; /* send the password over http:// */
     unsigned timeout_ms;      /* a whole request; 0: REST_TIMEOUT_MS */
+    /* --record: every exchange as an "http" line ("via":"rest") and the
+     * tcp/tls lines of each new connection; NULL: none. Borrowed: it must
+     * outlive the client. */
+    struct recorder *recorder;
 };
 
 /* One answer (or why none came). Everything is borrowed for the call. */

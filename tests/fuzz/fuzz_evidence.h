@@ -39,7 +39,9 @@ static inline void fuzz_evidence_damaged(void *arg, const char *where,
 static inline void fuzz_evidence_record(void *arg, const struct evidence_rec *r)
 {
     struct fuzz_evidence *fe = arg;
-    CHECK(r->kind <= EVIDENCE_CONN);
+    CHECK(r->kind <= EVIDENCE_REST);
+    CHECK(r->kind != EVIDENCE_REST ||
+          (r->method && r->url && r->status >= 0 && r->status <= 999));
     CHECK(r->kind != EVIDENCE_WS || r->opcode <= 15);
     /* a connection line is what its kind needs: a peer, or a trust */
     CHECK(r->kind != EVIDENCE_CONN || r->conn.tls ||

@@ -159,7 +159,7 @@ t_watch_moves_to_the_secondary_when_the_primary_prosody_dies() {
     fo_state 127.0.0.2 LOGIN
     expect_rc 0 "$(fo_rest 127.0.0.2 PUT User/1001001 "<User><state>NOT_READY</state><reasonCodeId>13</reasonCodeId></User>")"
     fo_purge 127.0.0.2 /finesse/api/User/1001001
-    fo_watch killed
+    fo_watch killed --record "$WORK/killed.jsonl"
     wait_for "$WORK/killed.err" 'watching 1 node' 15 || return
     # the first login's resync through REST, from the primary
     wait_for "$WORK/killed.err" "refreshed User/1001001 from REST https://127.0.0.1:$CLUSTER_REST_PORT/finesse/api/User/1001001 \(200 in [0-9]+ ms\)" 10 || return
@@ -181,6 +181,17 @@ t_watch_moves_to_the_secondary_when_the_primary_prosody_dies() {
     fo_state 127.0.0.2 READY
     wait_for_after "$WORK/killed.out" '"state":"online"' '"state":"READY"' 10 || return
     fo_end killed
+    # --record kept the failover's SystemInfo asks and the resync GETs of
+    # both nodes as REST lines, without the password
+    local n
+    for n in 127.0.0.1 127.0.0.2; do
+        grep -qE '"kind":"http","via":"rest","method":"GET","url":"https://'"${n//./\\.}:$CLUSTER_REST_PORT"'/finesse/api/SystemInfo","status":200,' "$WORK/killed.jsonl" ||
+            fail "no SystemInfo of $n recorded: $(grep -c '"via":"rest"' "$WORK/killed.jsonl") REST lines"
+        grep -qE '"kind":"http","via":"rest","method":"GET","url":"https://'"${n//./\\.}:$CLUSTER_REST_PORT"'/finesse/api/User/1001001","status":200,' "$WORK/killed.jsonl" ||
+            fail "no resync GET of $n recorded"
+    done
+    ! grep -qFf "$CLUSTER_PW_FILE" "$WORK/killed.jsonl" || fail "the password is in the recording"
+    ! grep -qi '"authorization' "$WORK/killed.jsonl" || fail "an Authorization header in the recording"
 }
 
 # The same over BOSH: the other node is the --bosh URL with its host

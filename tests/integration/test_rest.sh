@@ -147,6 +147,55 @@ t_rest_wrong_or_no_credentials_get_401() {
     expect_out 'The request carries no credentials'
 }
 
+# --record on perch rest: each exchange an "http" line marked "via":"rest"
+# after its connection's tcp and tls lines, headers without credentials;
+# a 401 kept with its status; replay reads both, the 401 a finding.
+t_rest_record_writes_each_exchange_without_credentials() {
+    local rec=$WORK/rest-200.jsonl rec401=$WORK/rest-401.jsonl line
+    rm -f "$rec" "$rec401"
+    start_sim || return
+    expect_rc 0 "$(p rest $(rest_agent) --record "$rec" GET "/finesse/api/User/$REST_AGENT")"
+    [[ $(stat -c %a "$rec") == 600 ]] || fail "recording mode $(stat -c %a "$rec")"
+    line=$(grep '"kind":"http","via":"rest"' "$rec")
+    [[ -n $line ]] || { fail "no REST http line: $(head -c 600 "$rec")"; return; }
+    grep -qE '^\{"time":"[0-9-]{10}T[0-9:]{8}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2}","kind":"http","via":"rest","method":"GET","url":"https://localhost:[0-9]+/finesse/api/User/1001001","status":200,"ms":[0-9.]+,' <<<"$line" ||
+        fail "REST line: $(head -c 300 <<<"$line")"
+    grep -qE '"requestHeaders":\[[^]]*"Accept: application/xml"' <<<"$line" ||
+        fail "no request headers: $(head -c 600 <<<"$line")"
+    grep -qE '"responseHeaders":\["[^]]*Content-Type: application/xml' <<<"$line" ||
+        fail "no response headers: $(head -c 600 <<<"$line")"
+    grep -qF '<loginId>1001001</loginId>' <<<"$line" || fail "no response body"
+    # the connection curl opened for it, before it
+    [[ $(grep -oE '"kind":"(tcp|tls|http)"' "$rec" | tr '\n' ' ') == '"kind":"tcp" "kind":"tls" "kind":"http" ' ]] ||
+        fail "lines: $(grep -oE '"kind":"[a-z]+"' "$rec" | tr '\n' ' ')"
+    grep -qE '"kind":"tls","version":"TLSv1\.[23]","cipher":"[A-Z0-9_-]+","verify":"ca"' "$rec" ||
+        fail "no tls line: $(grep -m1 '"kind":"tls"' "$rec")"
+    # no credentials anywhere in the file
+    ! grep -qF "$REST_AGENT_PW" "$rec" || fail "the password is in the recording"
+    ! grep -qF "Basic " "$rec" || fail "Basic credentials in the recording"
+    ! grep -qi 'authorization' "$rec" || fail "an Authorization header in the recording"
+    ! grep -qF "$(printf '%s:%s' "$REST_AGENT" "$REST_AGENT_PW" | base64)" "$rec" ||
+        fail "the credentials in base64 in the recording"
+    # read without damage; REST exchanges are records, not events: exit 1
+    # (no event), as for any capture without one
+    expect_rc 1 "$(p replay --json "$rec")"
+    [[ ! -s $ERR ]] || fail "replay found damage: $(head -c 300 "$ERR")"
+    ! grep -q '"finding"' "$OUT" || fail "a finding for a 200: $(grep -m1 finding "$OUT")"
+
+    # a wrong password: the 401 recorded, the wrong credentials not
+    expect_rc 1 "$(p rest -j "$REST_AGENT@$DOMAIN" --password-env REST_BAD_PW \
+        --ca-file "$CA_FILE" --rest "$REST_URL" --record "$rec401" GET SystemInfo)"
+    grep -qE '"kind":"http","via":"rest","method":"GET","url":"https://localhost:[0-9]+/finesse/api/SystemInfo","status":401,' "$rec401" ||
+        fail "no 401 line: $(grep -m1 '"kind":"http"' "$rec401" | head -c 300)"
+    ! grep -qF "$(printf '%s:%s' "$REST_AGENT" "$REST_BAD_PW" | base64)" "$rec401" ||
+        fail "the credentials in base64 in the recording"
+    ! grep -qi '"authorization' "$rec401" || fail "an Authorization header in the recording"
+    expect_rc 1 "$(p replay --json "$rec401")"
+    [[ ! -s $ERR ]] || fail "replay found damage: $(head -c 300 "$ERR")"
+    expect_out '"kind":"finding","finding":"rest-failed","text":"GET https://localhost:[0-9]+/finesse/api/SystemInfo was answered HTTP 401"'
+    ! grep -qE '"finding":"(failed|not-found)"' "$OUT" || fail "a BOSH finding for REST"
+}
+
 t_rest_unknown_objects_get_404_and_another_agent_401() {
     start_sim || return
     expect_rc 1 "$(p rest $(rest_sup) GET User/999)"

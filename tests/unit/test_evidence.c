@@ -59,6 +59,7 @@ static void on_record(void *arg, const struct evidence_rec *r)
         [EVIDENCE_HTTP] = 'H',   [EVIDENCE_WS] = 'w',
         [EVIDENCE_PARAMS] = 'p', [EVIDENCE_CLOSED] = 'c',
         [EVIDENCE_NOTE] = 'n',   [EVIDENCE_CONN] = 't',
+        [EVIDENCE_REST] = 'r',
     };
     char c = letters[r->kind];
 
@@ -396,6 +397,117 @@ static void recorder__writes_tcp_and_tls_lines_that_read_back(void **state)
     unit_tmpdir_remove(dir);
 }
 
+/* A REST exchange as rest.c reports it: the Basic credentials and the
+ * session cookie in its headers, a 401 after it. */
+static void record_rest_sample(struct recorder *r)
+{
+    static const char req_head[] =
+        "GET /finesse/api/User/1001001 HTTP/1.1\r\nHost: fin1:8445\r\n"
+        "Authorization: Basic YWdlbnQ6c2VjcmV0\r\n"
+        "Cookie: JSESSIONID=s3cr3tc00kie\r\nAccept: application/xml\r\n\r\n";
+    static const char resp_head[] =
+        "HTTP/1.1 200 OK\r\nSet-Cookie: JSESSIONID=s3cr3tc00kie; Secure\r\n"
+        "Content-Type: application/xml\r\nrequestId: r-1\r\n\r\n";
+    struct recorder_rest x;
+
+    memset(&x, 0, sizeof x);
+    x.start = 1796115602.25;
+    x.ms = 4.5;
+    x.method = "GET";
+    x.url = "https://fin1:8445/finesse/api/User/1001001";
+    x.status = 200;
+    x.req_head = req_head;
+    x.req_head_len = strlen(req_head);
+    x.resp_head = resp_head;
+    x.resp_head_len = strlen(resp_head);
+    x.body_in = "<User><state>READY</state></User>";
+    x.body_in_len = strlen(x.body_in);
+    recorder_rest(r, &x);
+    x.start += 1;
+    x.method = "PUT";
+    x.status = 401;
+    x.req_id = "5f1c0e9a-0000-4000-8000-000000000001";
+    x.body_out = "<User><state>NOT_READY</state></User>";
+    x.body_out_len = strlen(x.body_out);
+    x.body_in = NULL;
+    x.body_in_len = 0;
+    recorder_rest(r, &x);
+}
+
+/* Each record to the kinds read and to a verdict. */
+struct got_judged {
+    struct got g;
+    struct verdict *v;
+};
+
+static void got_and_judge(void *arg, const struct evidence_rec *r)
+{
+    struct got_judged *j = arg;
+
+    on_record(&j->g, r);
+    verdict_record(j->v, r);
+}
+
+static void got_damaged(void *arg, const char *where, const char *cause)
+{
+    on_damaged(&((struct got_judged *)arg)->g, where, cause);
+}
+
+static void
+recorder__writes_rest_exchanges_without_credentials_and_401_is_a_finding(
+    void **state)
+{
+    struct recorder_header h = {"rest", "agent@fin1", "tcp", "fin1"};
+    char *dir = unit_tmpdir_new("evidence"), *data, *cause = NULL;
+    char *path = xasprintf("%s/rest.jsonl", dir);
+    struct recorder *r = recorder_open(path, &h, &cause);
+    struct evidence_events ev = {got_and_judge, got_damaged};
+    struct got_judged j;
+    struct buf found;
+    size_t len;
+    (void)state;
+
+    assert_non_null(r);
+    record_rest_sample(r);
+    recorder_close(r);
+    data = slurp(path, &len);
+    assert_not_contains(data, "YWdlbnQ6c2VjcmV0");
+    assert_not_contains(data, "Basic ");
+    assert_not_contains(data, "s3cr3tc00kie");
+    assert_not_contains(data, "Authorization");
+    assert_contains(data, "\"kind\":\"http\",\"via\":\"rest\",\"method\":"
+                          "\"GET\",\"url\":\"https://fin1:8445/finesse/api/"
+                          "User/1001001\",\"status\":200,\"ms\":4.5,");
+    assert_contains(data, "\"requestHeaders\":[\"Host: fin1:8445\",\"Accept: "
+                          "application/xml\"],\"responseHeaders\":[\"Content-"
+                          "Type: application/xml\",\"requestId: r-1\"]");
+    assert_contains(data, "\"response\":\"<User><state>READY</state></User>\"");
+    assert_contains(data, "\"status\":401,\"ms\":4.5,\"requestId\":\"5f1c0e9a-"
+                          "0000-4000-8000-000000000001\"");
+    assert_contains(data, "\"request\":\"<User><state>NOT_READY</state>");
+    got_init(&j.g);
+    j.v = verdict_new();
+    assert_int_equal(
+        evidence_read(EVIDENCE_RECORDING, data, len, &ev, &j, &cause), 3);
+    assert_string_equal(j.g.kinds.data, "hrr");
+    assert_string_equal(j.g.damaged.data, "");
+    buf_init(&found);
+    assert_int_equal(verdict_finish(j.v, collect_verdict, &found), 1);
+    /* a REST 401 is a finding of its own, never a BOSH "failed" */
+    assert_contains(found.data,
+                    "\"finding\":\"rest-failed\",\"text\":\"PUT "
+                    "https://fin1:8445/finesse/api/User/1001001 was "
+                    "answered HTTP 401\"");
+    assert_not_contains(found.data, "\"finding\":\"failed\"");
+    buf_done(&found);
+    verdict_free(j.v);
+    got_done(&j.g);
+    free(data);
+    unlink(path);
+    free(path);
+    unit_tmpdir_remove(dir);
+}
+
 struct damage_row {
     const char *name, *input;
     int rc;
@@ -412,6 +524,11 @@ struct damage_row {
 #define WS(fields)                                                             \
     "{\"time\":\"2026-12-01T09:00:01.000Z\",\"kind\":\"ws\","                  \
     "\"dir\":\"in\"," fields "}\n"
+
+#define REST(fields)                                                           \
+    "{\"time\":\"2026-12-01T09:00:01.000Z\",\"kind\":\"http\","                \
+    "\"via\":\"rest\"," fields "}\n"
+#define GET_USER "\"method\":\"GET\",\"url\":\"https://fin1:8445/x\""
 
 #define CONN(kind, fields)                                                     \
     "{\"time\":\"2026-12-01T09:00:01.000Z\",\"kind\":\"" kind "\"," fields "}" \
@@ -468,6 +585,27 @@ static const struct damage_row damage_rows[] = {
      HEAD CONN("tls", "\"verify\":\"maybe\"") CONN("tls", "\"verify\":1")
          CONN("tls", "\"version\":\"TLSv1.3\""),
      1, "h", "line 4: \"verify\" is not \"ca\", \"pin\" or \"insecure\""},
+    {"evidence_read_recording__reads_rest_lines_apart_from_bosh",
+     HEAD REST(GET_USER ",\"status\":200,\"ms\":3.5,\"requestHeaders\":"
+                        "[\"Accept: application/xml\"],\"responseHeaders\":[],"
+                        "\"response\":\"<User/>\"")
+         REST(GET_USER ",\"status\":0,\"error\":\"refused\"")
+             CONN("http", "\"rid\":2,\"status\":200"),
+     4, "hrrH", ""},
+    {"evidence_read_recording__names_a_rest_line_without_method_or_url",
+     HEAD REST("\"url\":\"https://fin1:8445/x\",\"status\":200")
+         REST("\"method\":\"GET\",\"status\":200")
+             REST("\"method\":7,\"url\":\"u\",\"status\":200"),
+     1, "h", "line 4: a REST \"http\" line without \"method\" and \"url\""},
+    {"evidence_read_recording__names_a_rest_status_out_of_range",
+     HEAD REST(GET_USER ",\"status\":-1") REST(GET_USER ",\"status\":1000")
+         REST(GET_USER ",\"status\":9223372036854775807"),
+     1, "h", "line 4: \"status\" is not 0-999"},
+    {"evidence_read_recording__names_rest_headers_that_are_not_strings",
+     HEAD REST(GET_USER ",\"status\":200,\"requestHeaders\":\"Accept\"")
+         REST(GET_USER ",\"status\":200,\"responseHeaders\":[1]")
+             REST(GET_USER ",\"status\":200,\"responseHeaders\":[null]"),
+     1, "h", "line 4: REST headers that are not an array of strings"},
     {"evidence_read_recording__refuses_a_second_header", HEAD HEAD STANZA("1"),
      2, "hs", "line 2: a second header"},
     {"evidence_read_recording__refuses_a_first_line_that_is_no_header",
@@ -871,6 +1009,7 @@ int main(void)
     T(recorder__writes_lines_0600_that_read_back_in_order);
     T(recorder__writes_websocket_frames_and_the_close_code_is_a_finding);
     T(recorder__writes_tcp_and_tls_lines_that_read_back);
+    T(recorder__writes_rest_exchanges_without_credentials_and_401_is_a_finding);
     T(har__reads_the_bosh_entries_and_names_the_damaged_one);
     T(har__keeps_the_entries_before_a_cut);
     T(har__reads_websocket_messages_but_not_binary_ones);
