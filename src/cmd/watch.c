@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char help[] =
     "Usage: perch watch [CONN] [--service JID] [--full-jid] [--json]\n"
@@ -177,14 +178,22 @@ static void emit_json(struct watch *w, const char *kind, const char *node,
         runner_finish(&w->r, 0);
 }
 
+/* Finesse publishes SystemInfo on /finesse/api/SystemInfo. */
+static int systeminfo_node(const char *node)
+{
+    size_t n = node ? strlen(node) : 0;
+    return n >= 10 && strcasecmp(node + n - 10, "SystemInfo") == 0;
+}
+
 static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
                      xmpp_stanza_t *el)
 {
     struct watch *w = arg;
     json_t *ev;
 
-    /* the cluster's failover reads the decoded SystemInfo: the tree path */
-    if (w->json && w->r.failover == NULL) {
+    /* the cluster's failover reads the decoded SystemInfo: the tree path
+     * for that node, the direct one for every other */
+    if (w->json && (w->r.failover == NULL || !systeminfo_node(node))) {
         emit_json(w, pubsub_event_kind_name(kind), node, el);
         return;
     }
