@@ -32,5 +32,8 @@ int loop_on_signal(struct loop *l, int signo, loop_cb cb, void *arg);
 
 /* Milliseconds from a monotonic clock. */
 double loop_now_ms(void);
+/* The wall clock: seconds since the epoch (to the microsecond or better),
+ * for times written down (records, recordings, the console ring). */
+double loop_wall_s(void);
 
 #endif

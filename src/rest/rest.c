@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/time.h>
 
 #define REST_MAX_HEAD (64u << 10) /* --record: one header block */
 
@@ -245,13 +244,6 @@ static int on_debug(CURL *e, curl_infotype type, char *data, size_t size,
     return 0;
 }
 
-static double wall_now(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 static void configure(struct rest *r, struct rreq *q)
 {
     CURL *e = q->easy;
@@ -334,7 +326,7 @@ int rest_request(struct rest *r, const char *method, const char *path,
     q->easy = curl_easy_init();
     configure(r, q);
     q->start_ms = loop_now_ms();
-    q->start_wall = wall_now();
+    q->start_wall = loop_wall_s();
     q->next = r->reqs;
     r->reqs = q;
     if (id)

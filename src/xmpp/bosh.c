@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/time.h>
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 
@@ -102,13 +101,6 @@ struct bosh {
 static void pump(struct bosh *b);
 static void start_attempt(struct breq *r);
 static void handle_in_order(struct bosh *b);
-
-static double wall_now(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
 
 /* ---- failure and closing ---- */
 
@@ -332,7 +324,7 @@ static void start_attempt(struct breq *r)
     r->headers = 0;
     r->tls_version = r->tls_cipher = NULL;
     r->start_ms = loop_now_ms();
-    r->start_wall = wall_now();
+    r->start_wall = loop_wall_s();
     r->easy = e;
     curl_easy_setopt(e, CURLOPT_URL, b->cfg.url);
     curl_easy_setopt(e, CURLOPT_POST, 1L);

@@ -1,10 +1,10 @@
 /* Bounded traffic log and secret redaction. */
 #include "console.h"
+#include "base/loop.h"
 #include "base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 struct console {
     struct console_entry *entries; /* circular */
@@ -130,7 +130,6 @@ unsigned long console_add_take(struct console *c, enum console_dir dir,
                                const struct console_meta *meta)
 {
     struct console_entry *e;
-    struct timeval tv;
     size_t clean_len, raw_len;
     char *clean = redact_len(text, len, &clean_len), *raw;
 
@@ -150,9 +149,8 @@ unsigned long console_add_take(struct console *c, enum console_dir dir,
     while (c->count > 0 &&
            (c->count == c->cap || c->bytes + len + raw_len > c->max_bytes))
         drop_oldest(c);
-    gettimeofday(&tv, NULL);
     e = &c->entries[(c->head + c->count) % c->cap];
-    e->time = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+    e->time = loop_wall_s();
     e->dir = dir;
     e->text = text;
     e->len = len;

@@ -272,13 +272,6 @@ static char *subject_text(const X509_NAME *name)
     return bio_text(b);
 }
 
-static double wall_now(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 /* The TCP connection made: its peer and how long it took (direct TLS: the
  * handshake included). */
 static void report_tcp(struct tcp *t)
@@ -518,7 +511,7 @@ static void dispatch(struct tcp *t, xmpp_stanza_t *st)
         xmlstream_reset(t->xs);
         bufferevent_disable(t->bev, EV_READ);
         t->state = T_HANDSHAKE;
-        t->tls_wall = wall_now();
+        t->tls_wall = loop_wall_s();
         t->tls_ms = loop_now_ms();
         event_active(t->upgrade_ev, 0, 0);
         return;
@@ -733,7 +726,7 @@ static void try_next_address(struct tcp *t)
         return;
     }
     t->next_addr = ai->ai_next;
-    t->conn_wall = wall_now();
+    t->conn_wall = loop_wall_s();
     t->conn_ms = loop_now_ms();
     if (t->cfg.tls == TLS_DIRECT) {
         if (make_ssl(t, &cause) != 0) {

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/time.h>
 
 #define DEFAULT_PING_S 20
 #define MAX_REDIRECTS 3
@@ -69,13 +68,6 @@ struct ws {
 };
 
 static void start_connect(struct ws *w);
-
-static double wall_now(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
 
 static const char *trust_how(struct ws *w, int tls)
 {
@@ -153,7 +145,7 @@ static void frame_record(struct ws *w, const struct wsframe_frame *f,
 
     memset(&rec, 0, sizeof rec);
     rec.kind = TRANSPORT_WS_FRAME;
-    rec.start = wall_now();
+    rec.start = loop_wall_s();
     rec.out = f->out;
     rec.opcode = f->opcode;
     rec.fin = f->fin;
@@ -413,7 +405,7 @@ static void on_ping_timer(void *arg)
     ping_payload(w, p, sizeof p);
     w->ping_outstanding = 1;
     w->ping_sent_ms = loop_now_ms();
-    w->ping_sent_wall = wall_now();
+    w->ping_sent_wall = loop_wall_s();
     wsconn_ping(w->conn, p, strlen(p));
     loop_timer_start(w->ping_timer, w->cfg.ping_s * 1000u);
 }

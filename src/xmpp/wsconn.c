@@ -55,13 +55,6 @@ struct wsconn {
     char *cause;
 };
 
-static double wall_now(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 /* ---- the end ---- */
 
 static void flush(struct wsconn *c);
@@ -385,7 +378,7 @@ struct wsconn *wsconn_new(struct loop *loop, const struct wsconn_config *cfg,
     c->upgrade_timer = loop_timer_new(loop, on_upgrade_timeout, c);
     c->state = C_CONNECTING;
     c->start_ms = loop_now_ms();
-    c->start_wall = wall_now();
+    c->start_wall = loop_wall_s();
     c->easy = e = curl_easy_init();
     curl_easy_setopt(e, CURLOPT_URL, cfg->url->http_url);
     http_tls_apply(e, &c->tls);
