@@ -364,7 +364,7 @@ t_bosh_desktop_profile_gives_up_a_request_after_wait_plus_5_s() {
 
 t_bosh_desktop_profile_resends_an_unanswered_request_three_times_then_reports_the_loss() {
     local rid
-    # the request with the ping is never answered, nor its resends; wait 1
+    # the request with the ping never reaches the server, nor its resends; wait 1
     # and a request given up after 2 s: 4 attempts and the pauses (0.5, 2,
     # 4.5 s) take about 15 s
     start_proxy --fault "mute:$PING_MATCH"

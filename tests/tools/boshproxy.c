@@ -57,9 +57,10 @@
  *   bomb:MATCH:FILE        answer 200 with Content-Encoding: gzip and the
  *                          bytes of FILE (a gzip bomb) without forwarding;
  *                          the resend of that rid is forwarded normally.
- *   mute:MATCH             forward, but never answer the client, nor any
- *                          resend of that rid (not forwarded either): the
- *                          server has gone silent for that request.
+ *   mute:MATCH             never forward nor answer it, nor any resend of
+ *                          that rid: the request is lost on the way (the
+ *                          server cannot answer its stanzas on another
+ *                          request either, so the silence is certain).
  *   reorder:MATCH          fires on the first matching empty poll of an
  *                          open session (as instant): forwarded, but its
  *                          reply is held until the answer to a later
@@ -767,10 +768,6 @@ static void on_upstream_reply(struct evhttp_request *ureq, void *arg)
             maybe_free(y);
         }
         break;
-    case A_MUTE: /* the server's answer never reaches the client */
-        logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid,
-                x->up_status, x->up_body ? evbuffer_get_length(x->up_body) : 0);
-        break;
     case A_REORDER:
         logline(p, "held %lu rid=%s status=%d len=%zu", x->n, x->rid,
                 x->up_status, x->up_body ? evbuffer_get_length(x->up_body) : 0);
@@ -1021,7 +1018,7 @@ static void apply_fault(struct xreq *x, struct fault *f)
         if ((wd = watch_add(p, x, NULL)) != NULL)
             wd->mute = 1;
         x->action = A_MUTE;
-        forward(x);
+        logline(p, "muted %lu rid=%s", x->n, x->rid);
         break;
     case F_REORDER:
         x->action = A_REORDER;
