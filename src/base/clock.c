@@ -22,7 +22,7 @@ int clock_drift_sample(struct clock_drift *d, double server_ms, double res_ms,
         recv_ms < sent_ms || recv_ms - sent_ms > CLOCK_MAX_WINDOW_MS)
         return -1;
     lo = server_ms - recv_ms;
-    hi = server_ms + res_ms - sent_ms;
+    hi = server_ms + res_ms + CLOCK_SERVER_LAG_MS - sent_ms;
     d->samples++;
     if (!d->known || lo > d->hi_ms || hi < d->lo_ms) {
         /* the first, or one the interval cannot hold: the clock moved */

@@ -4,7 +4,8 @@
  * A server's reading S of its clock, with a resolution r (1000 ms for a
  * time in whole seconds, 1 ms for Finesse's .SSS), taken at some moment
  * between our sending the request (sent) and our reading the answer
- * (recv), says the drift lies in [S - recv, S + r - sent]. Each sample
+ * (recv), says the drift lies in [S - recv, S + r + lag - sent] (lag: see
+ * CLOCK_SERVER_LAG_MS). Each sample
  * narrows the interval; its middle is the figure shown, its half width the
  * error. Nothing assumes when in the window the server read its clock, so
  * a response the server held (a BOSH long poll) cannot skew the figure;
@@ -21,6 +22,15 @@
 /* A sample whose request and answer are further apart is refused. */
 #define CLOCK_MAX_WINDOW_MS 2000.0
 
+/*
+ * How late a server's reading of its own clock may be. time() and the
+ * kernel's coarse clocks move on the timer tick, so a server reading
+ * whole seconds that way (Prosody's XEP-0202 answer is os.time()) sees
+ * the next second up to one tick (10 ms at HZ=100) after it began: its
+ * true time lies in [S, S + r + CLOCK_SERVER_LAG_MS).
+ */
+#define CLOCK_SERVER_LAG_MS 10.0
+
 struct clock_drift {
     int known;
     double lo_ms, hi_ms; /* server minus local lies in [lo_ms, hi_ms] */
@@ -32,11 +42,11 @@ void clock_drift_init(struct clock_drift *d);
 
 /*
  * A reading server_ms (the server's true time then in [server_ms,
- * server_ms + res_ms)) made between our wall clock sent_ms and recv_ms.
- * source is a static string. Returns 1 when the interval narrowed (or
- * started), 0 when the sample added nothing, -1 when it was refused (a
- * window that is negative, not finite or over CLOCK_MAX_WINDOW_MS, a bad
- * resolution). A sample that contradicts the interval (the clock was
+ * server_ms + res_ms + CLOCK_SERVER_LAG_MS)) made between our wall clock
+ * sent_ms and recv_ms. source is a static string. Returns 1 when the interval
+ * narrowed (or started), 0 when the sample added nothing, -1 when it was
+ * refused (a window that is negative, not finite or over CLOCK_MAX_WINDOW_MS, a
+ * bad resolution). A sample that contradicts the interval (the clock was
  * stepped) starts it again.
  */
 int clock_drift_sample(struct clock_drift *d, double server_ms, double res_ms,
