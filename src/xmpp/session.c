@@ -125,25 +125,36 @@ static int unprefixed(const char *raw, size_t len)
 }
 
 /* Into the ring, the -v log and the --record file, when any is there: a
- * headless command without -v or --record serialises nothing. The text from
- * libstrophe (its default allocator is malloc: perch's contexts are made with
- * NULL mem) is handed to the ring, not copied. What came in is recorded, and
- * kept beside the text in the ring, as the bytes the transport received. */
+ * headless command without -v or --record serialises nothing. What came in
+ * is recorded as the bytes the transport received; the ring keeps those
+ * bytes as the stanza's text when they read alone (no prefix, no NUL) and
+ * no -v log wants libstrophe's form, so an incoming stanza is not
+ * serialised again. Otherwise the text from libstrophe (its default
+ * allocator is malloc: perch's contexts are made with NULL mem) is handed
+ * to the ring, not copied, with the bytes beside it. */
 static unsigned long record(struct session *s, enum console_dir dir,
                             xmpp_stanza_t *st)
 {
     struct console_meta meta = {0};
     char *text = NULL;
-    size_t len = 0;
+    size_t len = 0, raw_len = s->t->raw_in_len;
     unsigned long seq;
     const char *raw = dir == CONSOLE_IN ? s->t->raw_in : NULL;
+    int alone = raw && unprefixed(raw, raw_len);
 
     if (s->console == NULL && s->verbose == NULL && s->recorder == NULL)
         return 0;
-    if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK)
+    if (alone && s->console && s->verbose == NULL &&
+        memchr(raw, '\0', raw_len) == NULL) {
+        text = xmalloc(raw_len + 1);
+        memcpy(text, raw, raw_len);
+        text[raw_len] = '\0';
+        len = raw_len;
+    } else if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK) {
         return 0;
-    if (raw && unprefixed(raw, s->t->raw_in_len))
-        recorder_stanza(s->recorder, 1, raw, s->t->raw_in_len);
+    }
+    if (alone)
+        recorder_stanza(s->recorder, 1, raw, raw_len);
     else
         recorder_stanza(s->recorder, dir == CONSOLE_IN, text, len);
     if (s->console == NULL) {
@@ -160,7 +171,7 @@ static unsigned long record(struct session *s, enum console_dir dir,
     meta.id = xmpp_stanza_get_id(st);
     meta.node = stanza_node(st);
     meta.raw = raw;
-    meta.raw_len = raw ? s->t->raw_in_len : 0;
+    meta.raw_len = raw ? raw_len : 0;
     seq = console_add_take(s->console, dir, text, len, &meta);
     if (s->verbose)
         log_verbose(s, dir, console_find(s->console, seq)->text);
