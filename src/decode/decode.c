@@ -104,7 +104,7 @@ json_t *decode_item_tree(const char *node, const struct xnode *item)
     return ev;
 }
 
-json_t *decode_item(const char *node, xmpp_stanza_t *item)
+json_t *decode_item_by_tree(const char *node, xmpp_stanza_t *item)
 {
     struct xnode *x;
     json_t *ev;
@@ -130,14 +130,13 @@ json_t *decode_item(const char *node, xmpp_stanza_t *item)
     return ev;
 }
 
-json_t *decode_event(const char *kind, const char *node, xmpp_stanza_t *el)
+/* The event of anything but an item. */
+static json_t *other_event(const char *kind, const char *node,
+                           xmpp_stanza_t *el)
 {
-    json_t *ev;
+    json_t *ev = json_object();
     const char *id, *state;
 
-    if (strcmp(kind, EV_KIND_ITEM) == 0)
-        return decode_item(node, el);
-    ev = json_object();
     json_object_set_new(ev, EVK_NODE, json_string(node ? node : ""));
     if ((id = xmpp_stanza_get_attribute(el, "id")) != NULL)
         json_object_set_new(ev, EVK_ITEM, json_string(id));
@@ -148,6 +147,21 @@ json_t *decode_event(const char *kind, const char *node, xmpp_stanza_t *el)
                             json_string(state ? state : ""));
     }
     return ev;
+}
+
+json_t *decode_event(const char *kind, const char *node, xmpp_stanza_t *el)
+{
+    if (strcmp(kind, EV_KIND_ITEM) == 0)
+        return decode_item(node, el);
+    return other_event(kind, node, el);
+}
+
+json_t *decode_event_by_tree(const char *kind, const char *node,
+                             xmpp_stanza_t *el)
+{
+    if (strcmp(kind, EV_KIND_ITEM) == 0)
+        return decode_item_by_tree(node, el);
+    return other_event(kind, node, el);
 }
 
 json_t *decode_update_text(const char *node, const char *text, size_t len)
@@ -276,6 +290,25 @@ static int write_fast(struct buf *b, const char *node, xmpp_stanza_t *item,
     return 0;
 }
 
+json_t *decode_item(const char *node, xmpp_stanza_t *item)
+{
+    const char *text = item ? notification_text(node, item) : NULL;
+    const char *id;
+    json_t *ev;
+
+    if (text == NULL)
+        return decode_item_by_tree(node, item);
+    ev = json_object();
+    if (node)
+        json_object_set_new(ev, EVK_NODE, json_str(node));
+    if ((id = xmpp_stanza_get_attribute(item, "id")) != NULL)
+        json_object_set_new(ev, EVK_ITEM, json_str(id));
+    if (sax_update_object(ev, text, strlen(text)) == 0)
+        return ev;
+    json_decref(ev);
+    return decode_item_by_tree(node, item);
+}
+
 int decode_event_write(struct buf *b, const char *kind, const char *node,
                        xmpp_stanza_t *el, const struct decode_stamp *st)
 {
@@ -285,7 +318,7 @@ int decode_event_write(struct buf *b, const char *kind, const char *node,
 
     if (strcmp(kind, EV_KIND_ITEM) == 0 && write_fast(b, node, el, st) == 0)
         return 0;
-    ev = decode_event(kind, node, el);
+    ev = decode_event_by_tree(kind, node, el);
     put_stamp(b, st);
     json_object_foreach(ev, key, v)
     {

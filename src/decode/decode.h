@@ -38,9 +38,16 @@
  * node (may be NULL). Returns a new object (caller json_decref), never
  * NULL: "node", "item" (its id, when it has one), then the decoded fields.
  * Payloads are recognised by their element's local name as well as their
- * namespace: some servers drop the <notification> namespace.
+ * namespace: some servers drop the <notification> namespace. A Finesse
+ * <notification> is read in one expat pass into the objects (sax.h);
+ * anything else, and any document that pass declines, through a tree of
+ * the item (decode_item_by_tree).
  */
 json_t *decode_item(const char *node, xmpp_stanza_t *item);
+
+/* The same through the tree alone: the reference the one-pass reader is
+ * tested against (tests/unit/test_sax.c, tests/fuzz/fuzz_sax.c). */
+json_t *decode_item_by_tree(const char *node, xmpp_stanza_t *item);
 
 /*
  * One pubsub event notification as watch prints it and the model applies
@@ -51,6 +58,9 @@ json_t *decode_item(const char *node, xmpp_stanza_t *item);
  * json_decref), never NULL.
  */
 json_t *decode_event(const char *kind, const char *node, xmpp_stanza_t *el);
+/* decode_event with decode_item_by_tree for an item: the reference. */
+json_t *decode_event_by_tree(const char *kind, const char *node,
+                             xmpp_stanza_t *el);
 
 /* What watch puts in front of an event's own fields. */
 struct decode_stamp {
@@ -67,7 +77,7 @@ struct buf;
  * the event's fields — the text sanitize_json_dumps gives for the stamped
  * object. A Finesse <notification> item is read in one expat pass
  * straight into the text (sax.h); anything else goes through
- * decode_event. 0, or -1 when the event cannot be written (b then holds
+ * decode_event_by_tree. 0, or -1 when the event cannot be written (b then holds
  * part of it).
  */
 int decode_event_write(struct buf *b, const char *kind, const char *node,

@@ -1,4 +1,5 @@
-/* The one-pass <Update> reader: expat events to JSON text, by shape tables. */
+/* The one-pass <Update> reader: expat events to JSON text, or to jansson
+ * objects, by shape tables. */
 #include "sax.h"
 #include "base/buf.h"
 #include "base/sanitize.h"
@@ -246,10 +247,12 @@ enum frame_kind {
 /* Where a leaf's text goes. */
 enum leaf_to { TO_SLOT, TO_LIST, TO_STAT };
 
-/* A value in the arena: raw text (json 0) or JSON text. */
+/* A value: raw text in the arena (json 0), or a finished value (json 1):
+ * JSON text in the arena, or j when building objects. */
 struct slot {
     size_t off, len;
     unsigned char set, json;
+    json_t *j;
 };
 
 /* A key (raw text) and its value (raw text), both in the arena. */
@@ -269,6 +272,7 @@ struct frame {
     int via_seen, stats, root_seen, taken;
     struct slot slot[SAX_MAX_FIELDS];
     struct buf list; /* FR_TEXTS, FR_OBJECTS: the items so far */
+    json_t *arr;     /* the same when building objects; NULL: none yet */
     size_t nitems;
     struct pair pair[SAX_MAX_PAIRS];
     size_t npairs;
@@ -288,6 +292,8 @@ struct sax {
     struct buf run;   /* the open leaf's text */
     struct buf scratch;
     struct buf member; /* the kind's member, JSON */
+    int obj;           /* building jansson objects (sax_update_object) */
+    json_t *member_j;  /* the kind's member then */
 };
 
 /* Kept between calls: the parser and the buffers' memory. */
@@ -331,6 +337,7 @@ static struct frame *push(struct sax *s, enum frame_kind kind, int up)
     f->idx = -1;
     f->via_seen = f->stats = f->root_seen = f->taken = 0;
     f->list.len = 0;
+    f->arr = NULL; /* a finished list's was taken, a declined one released */
     f->nitems = 0;
     f->npairs = 0;
     return f;
@@ -391,6 +398,7 @@ static void open_field(struct sax *s, int obj, int via, const char *name)
     }
     o->slot[i].set = 1;
     o->slot[i].json = 0;
+    o->slot[i].j = NULL;
     o->slot[i].off = o->slot[i].len = 0;
     switch (fd->kind) {
     case F_TEXT:
@@ -703,6 +711,160 @@ static void set_member(struct sax *s, const struct buf *value)
     s->member_set = 1;
 }
 
+/* --- building objects (sax_update_object): the same values --- */
+
+/* finesse.c's event_name: "put " -> "PUT". */
+static json_t *event_value(const char *s, size_t len)
+{
+    static const char space[] = " \t\r\n";
+    json_t *j;
+    char *u;
+    size_t i;
+
+    while (len > 0 && memchr(space, *s, sizeof space - 1)) {
+        s++;
+        len--;
+    }
+    while (len > 0 && memchr(space, s[len - 1], sizeof space - 1))
+        len--;
+    u = xstrndup(s, len);
+    for (i = 0; i < len; i++)
+        u[i] = (char)toupper((unsigned char)u[i]);
+    j = json_text(u, len);
+    free(u);
+    return j;
+}
+
+/* finesse.c's put_statistic: an integer as a number, else the text. */
+static json_t *statistic_value(const char *v, size_t len)
+{
+    size_t sign = len > 0 && *v == '-', i;
+    char small[32], *digits = small, *end;
+    long long n;
+    int ok;
+
+    for (i = sign; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+        ;
+    if (i < len || len == sign)
+        return json_text(v, len);
+    if (len < sizeof small) {
+        memcpy(small, v, len);
+        small[len] = '\0';
+    } else {
+        digits = xstrndup(v, len); /* leading zeros make any length */
+    }
+    errno = 0;
+    n = strtoll(digits, &end, 10);
+    ok = errno == 0 && *end == '\0';
+    if (digits != small)
+        free(digits);
+    return ok ? json_integer((json_int_t)n) : json_text(v, len);
+}
+
+/* The slot's value, taken from it. */
+static json_t *slot_value(struct sax *s, struct slot *sl, enum field_kind kind)
+{
+    const char *at = s->arena.data ? s->arena.data + sl->off : "";
+    json_t *v;
+
+    if (sl->json) {
+        v = sl->j;
+        sl->j = NULL;
+        sl->json = 0;
+        return v;
+    }
+    return kind == F_EVENT ? event_value(at, sl->len) : json_text(at, sl->len);
+}
+
+/* The object of frame f, its slots' values taken. */
+static json_t *make_object(struct sax *s, struct frame *f)
+{
+    json_t *o = json_object();
+    const struct field *fd;
+    size_t i;
+
+    for (i = 0; i < f->shape->n; i++) {
+        fd = &f->shape->fields[i];
+        if (f->slot[i].set)
+            json_object_set_new(o, fd->name,
+                                slot_value(s, &f->slot[i], fd->kind));
+    }
+    return o;
+}
+
+static json_t *make_pairs(struct sax *s, const struct frame *f)
+{
+    json_t *o = json_object();
+    const struct pair *p;
+    const char *v;
+    size_t i;
+
+    for (i = 0; i < f->npairs; i++) {
+        p = &f->pair[i];
+        v = s->arena.data + p->voff;
+        json_object_setn_new(o, s->arena.data + p->koff, p->klen,
+                             f->stats ? statistic_value(v, p->vlen)
+                                      : json_text(v, p->vlen));
+    }
+    return o;
+}
+
+/* v (taken) as the next item of list frame f. */
+static void append(struct frame *f, json_t *v)
+{
+    if (f->arr == NULL)
+        f->arr = json_array();
+    json_array_append_new(f->arr, v);
+    f->nitems++;
+}
+
+/* Slot idx of frame up takes v. */
+static void set_j(struct sax *s, int up, int idx, json_t *v)
+{
+    struct slot *sl = &s->fr[up].slot[idx];
+
+    json_decref(sl->j);
+    sl->j = v;
+    sl->json = 1;
+}
+
+/* The data root's value v (taken), wrapped as its kind says. */
+static void set_member_j(struct sax *s, json_t *v)
+{
+    const char *before = data_kinds[s->kind].before;
+    json_t *w;
+
+    if (*before == '[') {
+        w = json_array();
+        json_array_append_new(w, v);
+        v = w;
+    } else if (*before == '{') {
+        w = json_object();
+        json_object_set_new(w, EVK_USERS, v);
+        v = w;
+    }
+    json_decref(s->member_j);
+    s->member_j = v;
+    s->member_set = 1;
+}
+
+/* What a declined parse leaves in its frames goes. */
+static void release(struct sax *s)
+{
+    size_t i, k;
+
+    for (i = 0; i < SAX_MAX_FRAMES; i++) {
+        json_decref(s->fr[i].arr);
+        s->fr[i].arr = NULL;
+        for (k = 0; k < SAX_MAX_FIELDS; k++) {
+            json_decref(s->fr[i].slot[k].j);
+            s->fr[i].slot[k].j = NULL;
+        }
+    }
+    json_decref(s->member_j);
+    s->member_j = NULL;
+}
+
 static void close_leaf(struct sax *s, struct frame *f)
 {
     struct frame *up = &s->fr[f->up];
@@ -717,6 +879,10 @@ static void close_leaf(struct sax *s, struct frame *f)
         sl->json = 0;
         break;
     case TO_LIST:
+        if (s->obj) {
+            append(up, json_text(s->run.data ? s->run.data : "", s->run.len));
+            break;
+        }
         if (up->nitems++ > 0)
             buf_append(&up->list, ",", 1);
         sanitize_json_put(&up->list, s->run.data ? s->run.data : "",
@@ -735,6 +901,17 @@ static void close_leaf(struct sax *s, struct frame *f)
 
 static void close_list(struct sax *s, struct frame *f)
 {
+    json_t *v;
+
+    if (s->obj) {
+        v = f->arr ? f->arr : json_array();
+        f->arr = NULL;
+        if (s->fr[f->up].kind == FR_DATA)
+            set_member_j(s, v);
+        else
+            set_j(s, f->up, f->idx, v);
+        return;
+    }
     s->scratch.len = 0;
     buf_append(&s->scratch, "[", 1);
     buf_append(&s->scratch, f->list.data ? f->list.data : "", f->list.len);
@@ -752,6 +929,16 @@ static void close_object(struct sax *s, struct frame *f)
     if (f->up < 0)
         return; /* the envelope: sax_update writes it */
     up = &s->fr[f->up];
+    if (s->obj) {
+        json_t *v = make_object(s, f);
+        if (up->kind == FR_OBJECTS)
+            append(up, v);
+        else if (up->kind == FR_DATA)
+            set_member_j(s, v);
+        else
+            set_j(s, f->up, f->idx, v);
+        return;
+    }
     if (up->kind == FR_OBJECTS) {
         if (up->nitems++ > 0)
             buf_append(&up->list, ",", 1);
@@ -803,6 +990,10 @@ static void XMLCALL on_end(void *arg, const char *name)
         close_list(s, f);
         break;
     case FR_PAIRS:
+        if (s->obj) {
+            set_j(s, f->up, f->idx, make_pairs(s, f));
+            break;
+        }
         s->scratch.len = 0;
         put_pairs(s, &s->scratch, f);
         set_json(s, f->up, f->idx);
@@ -888,21 +1079,46 @@ static void put_update(struct sax *s, struct buf *b)
     buf_append(b, s->member.data, s->member.len);
 }
 
-int sax_update(struct buf *b, const char *text, size_t len)
+/* One parse of text, building text (obj 0) or objects: 1 when taken. */
+static int parse(struct sax *s, const char *text, size_t len, int obj)
 {
-    struct sax *s = &S;
-    int ok;
-
     while (len > 0 && *text != '\0' && strchr(" \t\r\n", *text)) {
         text++;
         len--;
     }
     if (len > DECODE_MAX_DOC || len > INT_MAX || ready(s) != 0)
+        return 0;
+    s->obj = obj;
+    if (XML_Parse(s->p, text, (int)len, XML_TRUE) == XML_STATUS_OK &&
+        !s->failed && s->member_set)
+        return 1;
+    if (obj)
+        release(s);
+    return 0;
+}
+
+int sax_update(struct buf *b, const char *text, size_t len)
+{
+    if (!parse(&S, text, len, 0))
         return -1;
-    ok = XML_Parse(s->p, text, (int)len, XML_TRUE) == XML_STATUS_OK &&
-         !s->failed && s->member_set;
-    if (!ok)
+    put_update(&S, b);
+    return 0;
+}
+
+int sax_update_object(json_t *o, const char *text, size_t len)
+{
+    struct sax *s = &S;
+    size_t i;
+
+    if (!parse(s, text, len, 1))
         return -1;
-    put_update(s, b);
+    for (i = 0; i < 3; i++) /* event, source, requestId */
+        if (s->fr[0].slot[i].set)
+            json_object_set_new(
+                o, update_f[i].name,
+                slot_value(s, &s->fr[0].slot[i], update_f[i].kind));
+    json_object_set_new(o, EVK_KIND, json_string(data_kinds[s->kind].kind));
+    json_object_set_new(o, data_kinds[s->kind].member, s->member_j);
+    s->member_j = NULL;
     return 0;
 }

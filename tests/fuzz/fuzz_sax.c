@@ -1,7 +1,8 @@
 /*
  * watch --json's direct path against the tree path, on arbitrary bytes as
  * a <notification>'s text: decode_event_write must print exactly what
- * decode_event, stamped and written by sanitize_json_dumps, prints; and
+ * the tree path, stamped and written by sanitize_json_dumps, prints;
+ * decode_item's objects (sax_update_object) must be the tree's; and
  * when sax_update takes the document itself, its members must be
  * decode_update_text's. Depth, size, attributes and odd characters must
  * never crash, leak or hang either path.
@@ -42,7 +43,7 @@ static xmpp_stanza_t *item_of(const char *text, size_t len)
 /* The tree path's line, stamped as event_stamp_resync does. */
 static char *old_line(const char *node, xmpp_stanza_t *item)
 {
-    json_t *ev = decode_event("item", node, item), *out = json_object();
+    json_t *ev = decode_event_by_tree("item", node, item), *out = json_object();
     char *text;
 
     json_object_set_new(out, "time", json_string(TIME));
@@ -55,16 +56,41 @@ static char *old_line(const char *node, xmpp_stanza_t *item)
     return text;
 }
 
+/* decode_item (sax_update_object) and the tree: equal objects, types and
+ * member order included. */
+static void same_object(const char *node, xmpp_stanza_t *item)
+{
+    json_t *tree = decode_item_by_tree(node, item);
+    json_t *fast = decode_item(node, item);
+    char *a = sanitize_json_dumps(tree, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *b = sanitize_json_dumps(fast, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+    CHECK(a != NULL && b != NULL);
+    if (strcmp(a, b) != 0 || !json_equal(tree, fast)) {
+        fprintf(stderr, "tree: %s\nfast: %s\n", a, b);
+        CHECK(0);
+    }
+    free(a);
+    free(b);
+    json_decref(tree);
+    json_decref(fast);
+}
+
 static void sax_alone(const char *text, size_t len)
 {
-    json_t *ev, *v;
+    json_t *ev, *v, *obj;
     struct buf want, got;
     const char *key;
 
     buf_init(&got);
     buf_append(&got, "", 0);
+    obj = json_object();
     if (sax_update(&got, text, len) != 0) {
         CHECK(got.len == 0);
+        /* declined as objects too, o untouched */
+        CHECK(sax_update_object(obj, text, len) != 0);
+        CHECK(json_object_size(obj) == 0);
+        json_decref(obj);
         buf_done(&got);
         return;
     }
@@ -79,6 +105,9 @@ static void sax_alone(const char *text, size_t len)
         CHECK(sanitize_json_write(&want, v, JSON_COMPACT) == 0);
     }
     CHECK(strcmp(want.data, got.data) == 0);
+    CHECK(sax_update_object(obj, text, len) == 0);
+    CHECK(json_equal(obj, ev));
+    json_decref(obj);
     buf_done(&want);
     buf_done(&got);
     json_decref(ev);
@@ -104,6 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     buf_done(&b);
     free(want);
+    same_object(node, item);
     xmpp_stanza_release(item);
     sax_alone(text, strlen(text));
     free(text);

@@ -1,7 +1,8 @@
 /*
  * watch --json's direct path (decode_event_write, sax.c) against the tree
- * path it replaces for printing (decode_event, event_stamp_resync,
- * sanitize_json_dumps): the same bytes for every fixture under
+ * path it replaces for printing (decode_event_by_tree, event_stamp_resync,
+ * sanitize_json_dumps), and decode_event's objects (sax_update_object)
+ * against the tree's: the same bytes for every fixture under
  * tests/fixtures/finesse and tests/fixtures/xmpp, as an item and as the
  * stanza the session gets, and for hostile documents made on the spot.
  * The one-pass reader must take the common Finesse documents itself.
@@ -30,7 +31,7 @@
 static char *old_line(const char *kind, const char *node, xmpp_stanza_t *el,
                       int resync)
 {
-    json_t *ev = decode_event(kind, node, el);
+    json_t *ev = decode_event_by_tree(kind, node, el);
     char *text;
 
     event_stamp_resync(ev, SERVICE, resync);
@@ -42,6 +43,29 @@ static char *old_line(const char *kind, const char *node, xmpp_stanza_t *el,
 }
 
 static int compared;
+
+/* decode_event (sax_update_object, for the console and the other
+ * commands) against the tree path: equal objects, types and member order
+ * included. */
+static void expect_same_object(const char *what, const char *kind,
+                               const char *node, xmpp_stanza_t *el)
+{
+    json_t *tree = decode_event_by_tree(kind, node, el);
+    json_t *fast = decode_event(kind, node, el);
+    char *a = sanitize_json_dumps(tree, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *b = sanitize_json_dumps(fast, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+    assert_non_null(a);
+    assert_non_null(b);
+    if (strcmp(a, b) != 0 || !json_equal(tree, fast)) {
+        print_error("%s\ntree: %s\nfast: %s\n", what, a, b);
+        fail();
+    }
+    free(a);
+    free(b);
+    json_decref(tree);
+    json_decref(fast);
+}
 
 static void expect_same(const char *what, const char *kind, const char *node,
                         xmpp_stanza_t *el)
@@ -64,6 +88,7 @@ static void expect_same(const char *what, const char *kind, const char *node,
         free(want);
         buf_done(&b);
     }
+    expect_same_object(what, kind, node, el);
     compared++;
 }
 
@@ -97,7 +122,7 @@ static void expect_same_update(const char *what, const char *node,
 /* sax_update alone: declined, or the members decode_update_text gives. */
 static int sax_agrees(const char *what, const char *text, size_t len)
 {
-    json_t *ev = decode_update_text(NULL, text, len), *v;
+    json_t *ev = decode_update_text(NULL, text, len), *v, *obj;
     struct buf want, got;
     const char *key;
     int rc;
@@ -120,6 +145,16 @@ static int sax_agrees(const char *what, const char *text, size_t len)
     }
     if (rc != 0)
         assert_int_equal(got.len, 0);
+    /* the objects: taken when the text is, and equal to the tree's */
+    obj = json_object();
+    assert_int_equal(sax_update_object(obj, text, len), rc);
+    if (rc == 0 && !json_equal(obj, ev)) {
+        print_error("%s: sax_update_object differs from the tree\n", what);
+        fail();
+    }
+    if (rc != 0)
+        assert_int_equal(json_object_size(obj), 0);
+    json_decref(obj);
     buf_done(&want);
     buf_done(&got);
     json_decref(ev);
