@@ -190,13 +190,19 @@ static void failover_connect(void *arg, int moved)
     }
 }
 
-/* What the failover does, said once on stderr. */
+/* What the failover does, said once on stderr; once it is done, the same
+ * thing happening again is said again. */
 static void failover_changed(void *arg)
 {
     struct runner *r = arg;
     const char *doing = failover_doing(r->failover);
 
-    if (doing == NULL || (r->doing && strcmp(doing, r->doing) == 0))
+    if (doing == NULL) {
+        free(r->doing);
+        r->doing = NULL;
+        return;
+    }
+    if (r->doing && strcmp(doing, r->doing) == 0)
         return;
     free(r->doing);
     r->doing = xstrdup(doing);

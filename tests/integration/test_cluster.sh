@@ -243,3 +243,45 @@ t_watch_leaves_an_out_of_service_primary_and_stays_when_it_is_back() {
     [[ $online == 1 ]] || fail "watch moved again: $(grep '"kind":"session"' "$WORK/oos.out")"
     fo_end oos
 }
+
+# fin_presence: the finesse user (what Finesse's webapp is to the
+# notification service) sends the agent directed presence; its session
+# ending, the server sends the agent its unavailable presence.
+fin_presence() {
+    expect_rc 0 "$(FIN_PW=finessepw p send -j "finesse@$DOMAIN" --password-env FIN_PW \
+        -s 127.0.0.1 -p "$C2S_PORT" --ca-file "$CA_FILE" "<presence to='1001001@$DOMAIN'/>")"
+}
+
+# The finesse user's presence UNAVAILABLE on the node watch is on: watch
+# waits there for AVAILABLE (and IN_SERVICE), as the developer guide
+# says, though the secondary serves — no move, no new session — and says
+# so each time it happens; the agent's events still come.
+t_watch_waits_while_the_finesse_user_is_unavailable() {
+    local re='Finesse on 127\.0\.0\.1 \(primary\) is UNAVAILABLE \(the finesse user.s presence\): waiting for it to be AVAILABLE and IN_SERVICE'
+    local deadline
+    fo_setup || return
+    prosodyctl --config "$PROSODY_CONFIG" register finesse "$DOMAIN" finessepw \
+        >"$WORK/fin-register.log" 2>&1 || {
+        fail "prosodyctl register: $(cat "$WORK/fin-register.log")"
+        return
+    }
+    fo_watch fin /finesse/api/SystemInfo
+    wait_for "$WORK/fin.err" 'watching 2 nodes' 15 || return
+    # the pair known (SystemInfo at login, through REST)
+    wait_for "$WORK/fin.out" '"kind":"systeminfo".*"secondaryNode"' 10 || return
+    fin_presence
+    wait_for "$WORK/fin.err" "$re" 10 || return
+    # AVAILABLE ends the wait; UNAVAILABLE again is a second one, said again
+    fin_presence
+    deadline=$((SECONDS + 10))
+    until (($(grep -cE -- "$re" "$WORK/fin.err") >= 2)); do
+        ((SECONDS < deadline)) || { fail "the second UNAVAILABLE was not said: $(cat "$WORK/fin.err")"; return; }
+        sleep 0.1
+    done
+    fo_state 127.0.0.1 LOGIN
+    wait_for "$WORK/fin.out" '"source":"/finesse/api/User/1001001".*"state":"NOT_READY"' 10 || return
+    ! grep -q '"kind":"session"' "$WORK/fin.out" ||
+        fail "watch left the node: $(grep '"kind":"session"' "$WORK/fin.out")"
+    ! grep -qE 'Leaving|Connecting to' "$WORK/fin.err" || fail "watch moved: $(cat "$WORK/fin.err")"
+    fo_end fin
+}
