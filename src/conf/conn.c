@@ -123,7 +123,7 @@ struct recorder *conn_recorder(const struct conn_opts *o, const char *command,
                                char **cause)
 {
     struct recorder_header h;
-    char *server = NULL;
+    char *server = NULL, *host;
     struct recorder *r;
 
     *cause = NULL;
@@ -131,11 +131,27 @@ struct recorder *conn_recorder(const struct conn_opts *o, const char *command,
         return NULL;
     h.command = command;
     h.account = o->jid;
-    h.transport = o->bosh ? "bosh" : "tcp";
-    if (o->bosh)
+    if (strcmp(command, "rest") == 0) {
+        struct jid j;
+        char *why = NULL;
+        h.transport = "rest";
+        if (jid_parse(o->jid, &j, &why) == 0) {
+            server = rest_base(o->rest, o->server, j.domain);
+            jid_done(&j);
+        }
+        free(why);
+    } else if (o->bosh) {
+        h.transport = "bosh";
         server = xstrdup(o->bosh);
-    else if (o->server)
-        server = xasprintf("%s:%u", o->server, o->port ? o->port : 5222);
+    } else if (o->ws) {
+        h.transport = "ws";
+        server = xstrdup(o->ws);
+    } else {
+        h.transport = "tcp";
+        host = conn_host(o);
+        server = xasprintf("%s:%u", host, o->port ? o->port : 5222);
+        free(host);
+    }
     h.server = server;
     r = recorder_open(o->record, &h, cause);
     if (r == NULL) {

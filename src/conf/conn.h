@@ -44,8 +44,10 @@ char *conn_bare(const struct conn_opts *o);
 struct recorder;
 
 /* --record FILE opened for command ("watch", "console"), its header from
- * o (the JID, never a secret). NULL without --record, or with *cause
- * (caller frees) when the file cannot be made. */
+ * o (the JID, never a secret; the transport, "tcp", "bosh" or "ws", and
+ * its server — host:port or the URL —, or for "rest" the REST base).
+ * NULL without --record, or with *cause (caller frees) when the file
+ * cannot be made. */
 struct recorder *conn_recorder(const struct conn_opts *o, const char *command,
                                char **cause);
 

@@ -12,7 +12,7 @@ EVID=$ROOT/tests/fixtures/evidence
 record_and_replay() {
     local tag=$1 pid rc=0 account=${ACCOUNT:-supervisor}
     local rec=$WORK/$tag.jsonl live=$WORK/$tag.live err=$WORK/$tag.err
-    local replayed=$WORK/$tag.replayed marker="marker-$tag-$$"
+    local replayed=$WORK/$tag.replayed marker="marker-$tag-$$" where
     shift
     "$PERCH" watch "$@" --json --record "$rec" /finesse/api/User/1001001 \
         /finesse/api/User/1001001/Dialogs /finesse/api/SystemInfo \
@@ -30,6 +30,13 @@ record_and_replay() {
     [[ $(stat -c %a "$rec") == 600 ]] || fail "recording mode $(stat -c %a "$rec")"
     head -1 "$rec" | grep -qE '^\{"time":"[0-9-]{10}T[0-9:]{8}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2}","kind":"header","format":"perch-recording","version":1,"perch":"[^"]+","command":"watch","account":"'"$account"'@' ||
         fail "header line: $(head -c 300 "$rec")"
+    # the transport and where it went, as replay reads them
+    case $tag in
+    tcp) where='"transport":"tcp","server":"127\.0\.0\.1:[0-9]+"' ;;
+    bosh) where='"transport":"bosh","server":"https://[^"]+/http-bind"' ;;
+    ws) where='"transport":"ws","server":"wss://[^"]+"' ;;
+    esac
+    head -1 "$rec" | grep -qE -- "$where\}$" || fail "header's transport: $(head -c 300 "$rec")"
     ! grep -qF "$SUP_PW" "$rec" || fail "the password is in the recording"
     grep -q 'mechanism=.*\[redacted [0-9]* bytes\]' "$rec" || fail "no redacted SASL line"
     grep -qE '"kind":"ready","jid":"'"$account"'@[^"]+","transport":"(tcp|bosh|ws)","secured":"[^"]*TLS' "$rec" ||

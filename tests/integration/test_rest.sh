@@ -156,6 +156,8 @@ t_rest_record_writes_each_exchange_without_credentials() {
     start_sim || return
     expect_rc 0 "$(p rest $(rest_agent) --record "$rec" GET "/finesse/api/User/$REST_AGENT")"
     [[ $(stat -c %a "$rec") == 600 ]] || fail "recording mode $(stat -c %a "$rec")"
+    head -1 "$rec" | grep -qE '"kind":"header",.*"command":"rest","account":"1001001@localhost","transport":"rest","server":"https://localhost:[0-9]+"\}$' ||
+        fail "header line: $(head -1 "$rec")"
     line=$(grep '"kind":"http","via":"rest"' "$rec")
     [[ -n $line ]] || { fail "no REST http line: $(head -c 600 "$rec")"; return; }
     grep -qE '^\{"time":"[0-9-]{10}T[0-9:]{8}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2}","kind":"http","via":"rest","method":"GET","url":"https://localhost:[0-9]+/finesse/api/User/1001001","status":200,"ms":[0-9.]+,' <<<"$line" ||
