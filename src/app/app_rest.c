@@ -31,7 +31,8 @@ struct app_rest {
     int refresh;   /* app_rest_refresh: applied to the model, said in Console */
     unsigned mark; /* refresh: failover_mark() when asked */
     char *node;    /* the pubsub node the object is applied as; NULL */
-    struct loop_timer *timer; /* waiting for the Update */
+    unsigned long node_events; /* refresh: the node's events when asked */
+    struct loop_timer *timer;  /* waiting for the Update */
     struct app_rest *next;
 };
 
@@ -110,8 +111,17 @@ static void clock_from(struct app *a, const struct rest_response *p)
         app_clock_sample(a, server, res, recv - p->ms, recv, "systeminfo");
 }
 
-/* app_rest_refresh's answer: applied (as an Update of q->node), and
- * said in Console only. */
+/* Events applied on node so far (0 when the model has none). */
+static unsigned long node_events(struct app *a, const char *node)
+{
+    const struct node_entry *n = model_node(&a->model, node, 0);
+
+    return n ? n->events : 0;
+}
+
+/* app_rest_refresh's answer: applied (as an Update of q->node) unless an
+ * event of that node came after the request left, and said in Console
+ * only. */
 static void refreshed(struct app *a, const struct app_rest *q,
                       const struct rest_response *p)
 {
@@ -125,6 +135,18 @@ static void refreshed(struct app *a, const struct app_rest *q,
                     kind ? "refresh through REST failed (see the answer)"
                          : "refresh through REST: the answer was not a "
                            "Finesse object");
+        return;
+    }
+    if (q->node && node_events(a, q->node) != q->node_events) {
+        /* an Update of the node came after the GET left: the answer is
+         * older than what the model holds */
+        line = xasprintf("REST answer for %s not applied: an Update of %s "
+                         "came after the request (%ld in %.0f ms)",
+                         strncmp(what, "/finesse/api/", 13) == 0 ? what + 13
+                                                                 : what,
+                         q->node, p->status, p->ms);
+        console_add(a->console, CONSOLE_INFO, line);
+        free(line);
         return;
     }
     ev = json_object(); /* as an Update of q->node */
@@ -279,6 +301,7 @@ int app_rest_refresh(struct app *a, const char *path, const char *node)
     a->rest_reqs->refresh = 1; /* the newest: the one just made */
     a->rest_reqs->mark = a->failover ? failover_mark(a->failover) : 0;
     a->rest_reqs->node = node ? xstrdup(node) : NULL;
+    a->rest_reqs->node_events = node ? node_events(a, node) : 0;
     return 0;
 }
 

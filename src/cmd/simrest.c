@@ -23,8 +23,24 @@
 #define TIMEOUT_S 10
 #define FIELD_MAX 256 /* a user id or password */
 
+/* A GET's answer held for get_delay_ms: what the object was when asked,
+ * sent late, as a loaded Finesse's can be (older than an Update sent
+ * meanwhile). */
+struct held {
+    struct simrest *r;
+    struct evhttp_request *req; /* NULL once its connection closed */
+    struct evhttp_connection *conn;
+    struct loop_timer *timer;
+    int status;
+    char *body;
+    size_t len;
+    struct held *next;
+};
+
 struct simrest {
     struct sim *sim;
+    struct loop *loop;
+    struct held *held;
     struct evhttp *http;
     SSL_CTX *ssl;
     struct sim_rest_users users;
@@ -204,6 +220,56 @@ static void request_id(struct evhttp_request *req, char id[REST_ID_LEN + 1])
     rest_uuid(rnd, id);
 }
 
+static void held_free(struct held *h)
+{
+    struct held **pp;
+
+    for (pp = &h->r->held; *pp != h; pp = &(*pp)->next)
+        ;
+    *pp = h->next;
+    loop_timer_free(h->timer);
+    free(h->body);
+    free(h);
+}
+
+static void on_held(void *arg)
+{
+    struct held *h = arg;
+
+    if (h->req)
+        reply(h->req, h->status, h->body, h->len);
+    held_free(h);
+}
+
+/* The client went away: its held answers have nobody to go to. */
+static void on_conn_closed(struct evhttp_connection *conn, void *arg)
+{
+    struct simrest *r = arg;
+    struct held *h;
+
+    for (h = r->held; h; h = h->next)
+        if (h->conn == conn)
+            h->req = NULL;
+}
+
+static void hold(struct simrest *r, struct evhttp_request *req)
+{
+    struct held *h = xcalloc(1, sizeof *h);
+
+    h->r = r;
+    h->req = req;
+    h->conn = evhttp_request_get_connection(req);
+    h->status = r->answer.status;
+    h->len = r->answer.body.len;
+    h->body = xmalloc(h->len + 1);
+    memcpy(h->body, r->answer.body.data ? r->answer.body.data : "", h->len);
+    h->timer = loop_timer_new(r->loop, on_held, h);
+    h->next = r->held;
+    r->held = h;
+    evhttp_connection_set_closecb(h->conn, on_conn_closed, r);
+    loop_timer_start(h->timer, r->cfg.get_delay_ms);
+}
+
 static double now_ms(struct simrest *r)
 {
     return r->wall0 + (loop_now_ms() - r->mono0);
@@ -246,7 +312,10 @@ static void on_request(struct evhttp_request *req, void *arg)
     if (*q.request_id)
         evhttp_add_header(evhttp_request_get_output_headers(req), "requestId",
                           id);
-    reply(req, r->answer.status, r->answer.body.data, r->answer.body.len);
+    if (r->cfg.get_delay_ms && !*q.request_id)
+        hold(r, req);
+    else
+        reply(req, r->answer.status, r->answer.body.data, r->answer.body.len);
     free(body);
     r->cfg.changed(r->cfg.arg);
 }
@@ -261,6 +330,7 @@ struct simrest *simrest_new(struct loop *loop, struct sim *sim,
     struct timespec ts;
 
     r->sim = sim;
+    r->loop = loop;
     r->cfg = *cfg;
     buf_init(&r->answer.body);
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -312,6 +382,8 @@ void simrest_free(struct simrest *r)
 {
     if (r == NULL)
         return;
+    while (r->held) /* never sent: the simulator is ending */
+        held_free(r->held);
     if (r->http)
         evhttp_free(r->http);
     if (r->ssl)

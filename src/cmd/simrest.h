@@ -22,6 +22,8 @@ struct simrest_config {
     const char *host;           /* a 127.x.y.z address; NULL: 127.0.0.1 */
     const char *cert, *key;     /* PEM files for https, or both NULL */
     const char *users_file;     /* ID:PASSWORD lines, mode 0600 */
+    unsigned get_delay_ms;      /* a GET's answer, written when asked, is
+                                   sent this much later (0: at once) */
     int (*ready)(void *arg);    /* 0 until the node set exists: 503 */
     void (*changed)(void *arg); /* Updates are queued: sim_rest_next */
     void *arg;

@@ -66,6 +66,8 @@ static const char help[] =
     "                  client (LOGOUT until it signs in; calls ring only when\n"
     "                  it is READY); any other ID is a supervisor\n"
     "  --rest-cert F, --rest-key F  PEM certificate and key: serve https\n"
+    "  --rest-delay MS send each GET's answer (the object when asked) MS\n"
+    "                  ms late, as a loaded Finesse can\n"
     "  --primary HOST, --secondary HOST  SystemInfo's node hosts\n"
     "  --outage-at S   OUT_OF_SERVICE (CTI connection lost) S seconds after\n"
     "                  the start; SIGUSR1 toggles it any time. State and call\n"
@@ -88,7 +90,7 @@ static const char help[] =
 /* simulate's settings: the simulator's and the REST side's. */
 struct simulate_opts {
     struct sim_config sim;
-    unsigned rest_port;
+    unsigned rest_port, rest_delay;
     const char *rest_users, *rest_cert, *rest_key, *rest_host;
     double outage_at;
 };
@@ -403,6 +405,7 @@ static const struct cli_option options[] = {
     {"rest-cert", CLI_STRING, F(rest_cert), 0, 0},
     {"rest-key", CLI_STRING, F(rest_key), 0, 0},
     {"rest-host", CLI_STRING, F(rest_host), 0, 0},
+    {"rest-delay", CLI_NUMBER, F(rest_delay), 0, 60000},
     {"outage-at", CLI_REAL, F(outage_at), 0.001, 86400},
     {NULL, 0, 0, 0, 0},
 };
@@ -427,6 +430,7 @@ static int start_rest(struct simulate *s, const struct simulate_opts *o)
     rc.cert = o->rest_cert;
     rc.key = o->rest_key;
     rc.users_file = o->rest_users;
+    rc.get_delay_ms = (unsigned)o->rest_delay;
     rc.ready = rest_ready;
     rc.changed = rest_changed;
     rc.arg = s;
@@ -475,10 +479,10 @@ static int check_rest_opts(const struct simulate_opts *o)
                     "API)");
         return EXIT_USAGE;
     }
-    if (!o->rest_port &&
-        (o->rest_users || o->rest_cert || o->rest_key || o->rest_host)) {
-        perch_error("--rest-users, --rest-cert, --rest-key and --rest-host "
-                    "go with --rest-port");
+    if (!o->rest_port && (o->rest_users || o->rest_cert || o->rest_key ||
+                          o->rest_host || o->rest_delay)) {
+        perch_error("--rest-users, --rest-cert, --rest-key, --rest-host and "
+                    "--rest-delay go with --rest-port");
         return EXIT_USAGE;
     }
     if (!o->rest_cert != !o->rest_key) {
@@ -490,8 +494,7 @@ static int check_rest_opts(const struct simulate_opts *o)
 
 static int simulate_main(const struct cli *c)
 {
-    struct simulate_opts o = {
-        {20, 2, 3, 20, 1, 1, NULL, NULL, NULL}, 0, NULL, NULL, NULL, 0};
+    struct simulate_opts o = {.sim = {20, 2, 3, 20, 1, 1, NULL, NULL, NULL}};
     struct sim_config cfg;
     struct simulate s;
     char digest[17];

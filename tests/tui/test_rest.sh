@@ -86,6 +86,28 @@ t_rest_request_pairs_with_its_answer_and_its_update_in_console() {
     tui_quit
 }
 
+# A REST answer older than an Update: the login's resync GETs the agent's
+# User, and the simulator sends the answer 3 s late, as a loaded Finesse
+# can; meanwhile the agent signs in (an Update). The late answer, written
+# before it, must not put the old state back.
+t_rest_answer_older_than_an_update_is_not_applied() {
+    rest_sim --rest-delay 3000 || return
+    CONN=(-j "1001001@$DOMAIN" --password-file "$AGENT_PW_FILE" "${TCP[@]}"
+        --rest "https://localhost:$REST_PORT")
+    SIZE=200x50
+    tui_start /finesse/api/User/1001001 || return
+    wait_screen 'resync through REST: 1 object from https://localhost' 10 || return
+    type_line "/rest PUT /finesse/api/User/1001001 <User><state>LOGIN</state></User>"
+    wait_screen '│1001001 +[^ ].* +NOT_READY ' || return
+    keys f # Console (the active tab after /rest) follows the newest row
+    # the late answer has come: the state is still the Update's
+    wait_screen '← rest/200 +/finesse/api/User/1001001 +<-> reply in [0-9]+ ms' 10 || return
+    refute_screen '│1001001 +[^ ].* +LOGOUT '
+    expect_screen '│1001001 +[^ ].* +NOT_READY '
+    expect_screen 'REST answer for User/1001001 not applied: an Update of /finesse/api/User/1001001 came after the request \(200 in [0-9]+ ms\)'
+    tui_quit
+}
+
 # The cluster: with --rest (or --alternate) the console GETs SystemInfo at
 # login, says so in Console, and the status bar names the node it is on
 # and its status; a SystemInfo Update changes the status.
