@@ -60,7 +60,8 @@ static const char help[] =
     "objects behind the watched nodes (User, User/Dialogs, Team, Queue,\n"
     "SystemInfo) are GET through REST and printed like their Updates,\n"
     "marked resync (a Finesse node may keep no items; --count does not\n"
-    "count them).\n"
+    "count them); an answer older than an Update of its node printed since\n"
+    "the request left is not printed.\n"
     "\n"
     "      --full-jid          subscribe this connection's full JID (config\n"
     "                          full-jid = true), not the account's bare JID\n"
@@ -93,6 +94,7 @@ struct watch {
     char *jid;  /* the JID subscribed: bare, or full with --full-jid */
     char **nodes;
     int nnodes;
+    unsigned long *node_events; /* events of each of nodes so far */
     int json;
     unsigned count, seen;
     double duration_s;
@@ -114,7 +116,8 @@ struct watch {
 struct watch_get {
     struct watch *w;
     char *node, *path;
-    unsigned mark; /* failover_mark() when asked */
+    unsigned mark;      /* failover_mark() when asked */
+    unsigned long seen; /* the node's events when asked */
     struct watch_get *next;
 };
 
@@ -185,12 +188,26 @@ static int systeminfo_node(const char *node)
     return n >= 10 && strcasecmp(node + n - 10, "SystemInfo") == 0;
 }
 
+/* Where node's events are counted; NULL for a node not named. */
+static unsigned long *events_of(struct watch *w, const char *node)
+{
+    int i;
+
+    for (i = 0; node && i < w->nnodes; i++)
+        if (strcmp(w->nodes[i], node) == 0)
+            return &w->node_events[i];
+    return NULL;
+}
+
 static void on_event(void *arg, enum pubsub_event_kind kind, const char *node,
                      xmpp_stanza_t *el)
 {
     struct watch *w = arg;
+    unsigned long *n = events_of(w, node);
     json_t *ev;
 
+    if (n)
+        (*n)++;
     /* the cluster's failover reads the decoded SystemInfo: the tree path
      * for that node, the direct one for every other */
     if (w->json && (w->r.failover == NULL || !systeminfo_node(node))) {
@@ -233,12 +250,18 @@ static void on_got(void *arg, const struct rest_response *p)
 {
     struct watch_get *q = arg;
     struct watch *w = q->w;
+    unsigned long *n = events_of(w, q->node);
     json_t *ev;
 
     if (p->fail != FAIL_NONE || p->status < 200 || p->status > 299 ||
         p->decoded == NULL)
         perch_error("refreshing %s through REST: %s", q->path,
                     p->cause ? p->cause : rest_reason(p->status));
+    else if (n && *n != q->seen) /* printed after a newer event: a lie */
+        fprintf(stderr,
+                "perch: REST answer for %s not printed: an Update of %s "
+                "came after the request (%ld in %.0f ms)\n",
+                q->path + 13, q->node, p->status, p->ms);
     else if (w->streaming) {
         ev = json_object(); /* as an Update of the node: the node first */
         json_object_set_new(ev, "node", json_string(q->node));
@@ -301,6 +324,7 @@ static void rest_resync(struct watch *w)
         q->node = xstrdup(w->nodes[i]);
         q->path = path;
         q->mark = w->r.failover ? failover_mark(w->r.failover) : 0;
+        q->seen = w->node_events[i];
         q->next = w->gets;
         w->gets = q;
         if (rest_request(r, "GET", path, NULL, 0, on_got, q, NULL, &cause) !=
@@ -525,6 +549,7 @@ static int watch_main(const struct cli *c)
     w.service = conn_service(&c->conn);
     w.nodes = c->args;
     w.nnodes = c->nargs;
+    w.node_events = xcalloc((size_t)w.nnodes + 1, sizeof *w.node_events);
     w.bare = conn_bare(&c->conn);
     w.conn = &c->conn;
     code = runner_init(&w.r, c);
@@ -552,6 +577,7 @@ static int watch_main(const struct cli *c)
     free(w.service);
     free(w.bare);
     free(w.jid);
+    free(w.node_events);
     /* Ctrl-C / SIGTERM is how watch ends */
     return code == EXIT_INTERRUPTED ? 0 : code;
 }

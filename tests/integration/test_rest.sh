@@ -301,6 +301,35 @@ t_rest_out_of_service_answers_500_and_is_published() {
     expect_rc 0 "$(p rest $(rest_agent) PUT "User/$REST_AGENT" "$(user_put LOGIN)")"
 }
 
+# The resync through REST of a watch, answered late (the simulator's
+# --rest-delay: the object as it was when asked) after the agent's sign-in
+# was published: the old state is not printed after the new one, and
+# stderr says why. Without the delay the same GET is printed (the line
+# marked resync), so the check can see both.
+t_watch_does_not_print_a_rest_answer_older_than_an_update() {
+    local pid rc=0 w=$WORK/late.out e=$WORK/late.err
+    start_sim --rest-delay 3000 || return
+    "$PERCH" watch $(rest_agent) --json "/finesse/api/User/$REST_AGENT" >"$w" 2>"$e" &
+    pid=$!
+    wait_for "$e" 'watching 1 node' || { kill -TERM "$pid"; wait "$pid"; return 1; }
+    expect_rc 0 "$(p rest $(rest_agent) PUT "User/$REST_AGENT" "$(user_put LOGIN)")"
+    wait_for "$w" '"kind":"user","user":\{[^}]*"state":"NOT_READY"' 10
+    wait_for "$e" "REST answer for User/$REST_AGENT not printed: an Update of /finesse/api/User/$REST_AGENT came after the request \(200 in [0-9]+ ms\)" 10
+    kill -TERM "$pid"
+    wait "$pid" || rc=$?
+    expect_rc 0 "$rc"
+    ! grep -q '"resync":true.*"state":"LOGOUT"' "$w" || fail "the older state printed: $(cat "$w")"
+    [[ $(tail -1 "$w") == *'"state":"NOT_READY"'* ]] || fail "the last line is not the Update's: $(tail -1 "$w")"
+    # no Update meanwhile: the late answer is printed, marked resync
+    "$PERCH" watch $(rest_agent) --json --duration 5 "/finesse/api/User/$REST_AGENT" >"$w" 2>"$e" &
+    pid=$!
+    rc=0
+    wait "$pid" || rc=$?
+    expect_rc 0 "$rc"
+    grep -q '"resync":true.*"source":"/finesse/api/User/'"$REST_AGENT"'".*"state":"NOT_READY"' "$w" ||
+        fail "the REST answer was not printed: $(cat "$w") $(cat "$e")"
+}
+
 t_rest_an_update_that_never_comes_exits_5() {
     local t0=$SECONDS
     start_sim || return
@@ -372,6 +401,8 @@ t_simulate_rest_refuses_bad_options() {
     expect_rc 2 "$(p simulate "${PUB[@]}" --rest-users "$WORK/rest-users")"
     expect_err 'go with --rest-port'
     expect_rc 2 "$(p simulate "${PUB[@]}" --rest-host 127.0.0.2)"
+    expect_err 'go with --rest-port'
+    expect_rc 2 "$(p simulate "${PUB[@]}" --rest-delay 100)"
     expect_err 'go with --rest-port'
     for a in 10.0.0.1 localhost 127.1 0.0.0.0; do
         expect_rc 2 "$(p simulate "${PUB[@]}" --rest-port "$("$FREEPORT" 1)" --rest-users "$WORK/rest-users" --rest-host "$a" --count 1)"
