@@ -572,22 +572,31 @@ static void put_key(struct buf *b, int *first, const char *key, size_t len)
     buf_append(b, ":", 1);
 }
 
-/* finesse.c's event_name: "put " -> "PUT". */
-static void put_event(struct buf *b, const char *s, size_t len)
+/* finesse.c's event_name: "put " -> "PUT" (new string, *len its
+ * length). */
+static char *event_upper(const char *s, size_t *len)
 {
     static const char space[] = " \t\r\n";
+    size_t n = *len, i;
     char *u;
-    size_t i;
 
-    while (len > 0 && memchr(space, *s, sizeof space - 1)) {
+    while (n > 0 && memchr(space, *s, sizeof space - 1)) {
         s++;
-        len--;
+        n--;
     }
-    while (len > 0 && memchr(space, s[len - 1], sizeof space - 1))
-        len--;
-    u = xstrndup(s, len);
-    for (i = 0; i < len; i++)
+    while (n > 0 && memchr(space, s[n - 1], sizeof space - 1))
+        n--;
+    u = xstrndup(s, n);
+    for (i = 0; i < n; i++)
         u[i] = (char)toupper((unsigned char)u[i]);
+    *len = n;
+    return u;
+}
+
+static void put_event(struct buf *b, const char *s, size_t len)
+{
+    char *u = event_upper(s, &len);
+
     sanitize_json_put(b, u, len);
     free(u);
 }
@@ -713,24 +722,11 @@ static void set_member(struct sax *s, const struct buf *value)
 
 /* --- building objects (sax_update_object): the same values --- */
 
-/* finesse.c's event_name: "put " -> "PUT". */
 static json_t *event_value(const char *s, size_t len)
 {
-    static const char space[] = " \t\r\n";
-    json_t *j;
-    char *u;
-    size_t i;
+    char *u = event_upper(s, &len);
+    json_t *j = json_text(u, len);
 
-    while (len > 0 && memchr(space, *s, sizeof space - 1)) {
-        s++;
-        len--;
-    }
-    while (len > 0 && memchr(space, s[len - 1], sizeof space - 1))
-        len--;
-    u = xstrndup(s, len);
-    for (i = 0; i < len; i++)
-        u[i] = (char)toupper((unsigned char)u[i]);
-    j = json_text(u, len);
     free(u);
     return j;
 }
