@@ -301,14 +301,14 @@ t_rest_out_of_service_answers_500_and_is_published() {
     expect_rc 0 "$(p rest $(rest_agent) PUT "User/$REST_AGENT" "$(user_put LOGIN)")"
 }
 
-# The resync through REST of a watch, answered late (the simulator's
+# The resync through REST of a watch, answered 6 s late (the simulator's
 # --rest-delay: the object as it was when asked) after the agent's sign-in
 # was published: the old state is not printed after the new one, and
 # stderr says why. Without the delay the same GET is printed (the line
 # marked resync), so the check can see both.
 t_watch_does_not_print_a_rest_answer_older_than_an_update() {
     local pid rc=0 w=$WORK/late.out e=$WORK/late.err
-    start_sim --rest-delay 3000 || return
+    start_sim --rest-delay 6000 || return
     "$PERCH" watch $(rest_agent) --json "/finesse/api/User/$REST_AGENT" >"$w" 2>"$e" &
     pid=$!
     wait_for "$e" 'watching 1 node' || { kill -TERM "$pid"; wait "$pid"; return 1; }
@@ -321,7 +321,7 @@ t_watch_does_not_print_a_rest_answer_older_than_an_update() {
     ! grep -q '"resync":true.*"state":"LOGOUT"' "$w" || fail "the older state printed: $(cat "$w")"
     [[ $(tail -1 "$w") == *'"state":"NOT_READY"'* ]] || fail "the last line is not the Update's: $(tail -1 "$w")"
     # no Update meanwhile: the late answer is printed, marked resync
-    "$PERCH" watch $(rest_agent) --json --duration 5 "/finesse/api/User/$REST_AGENT" >"$w" 2>"$e" &
+    "$PERCH" watch $(rest_agent) --json --duration 10 "/finesse/api/User/$REST_AGENT" >"$w" 2>"$e" &
     pid=$!
     rc=0
     wait "$pid" || rc=$?

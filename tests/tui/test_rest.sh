@@ -87,11 +87,11 @@ t_rest_request_pairs_with_its_answer_and_its_update_in_console() {
 }
 
 # A REST answer older than an Update: the login's resync GETs the agent's
-# User, and the simulator sends the answer 3 s late, as a loaded Finesse
+# User, and the simulator sends the answer 6 s late, as a loaded Finesse
 # can; meanwhile the agent signs in (an Update). The late answer, written
 # before it, must not put the old state back.
 t_rest_answer_older_than_an_update_is_not_applied() {
-    rest_sim --rest-delay 3000 || return
+    rest_sim --rest-delay 6000 || return
     CONN=(-j "1001001@$DOMAIN" --password-file "$AGENT_PW_FILE" "${TCP[@]}"
         --rest "https://localhost:$REST_PORT")
     SIZE=200x50
