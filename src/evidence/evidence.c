@@ -111,8 +111,10 @@ double evidence_parse_time(const char *s)
     } else if (*s == '+' || *s == '-') {
         sign = *s == '-' ? -1 : 1;
         hh = digits(s + 1, 2);
+        if (hh < 0 || hh > 23) /* s[3] exists only after two digits */
+            return -1;
         mm = s[3] == ':' ? digits(s + 4, 2) : digits(s + 3, 2);
-        if (hh < 0 || hh > 23 || mm < 0 || mm > 59)
+        if (mm < 0 || mm > 59)
             return -1;
         off = sign * (hh * 3600 + mm * 60);
         s += s[3] == ':' ? 6 : 5;

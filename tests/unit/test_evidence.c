@@ -129,13 +129,23 @@ static const struct time_row time_rows[] = {
     {"evidence_parse_time__refuses_a_month_13", "2026-13-01T09:00:02Z", -1},
     {"evidence_parse_time__refuses_trailing_text", "2026-12-01T09:00:02Zx", -1},
     {"evidence_parse_time__refuses_text", "yesterday", -1},
+    /* an offset cut short: nothing read past the end (fuzz_player found
+     * the read of s[3] after a lone '-') */
+    {"evidence_parse_time__refuses_a_lone_offset_sign", "2026-12-01T09:00:02-",
+     -1},
+    {"evidence_parse_time__refuses_an_offset_of_one_digit",
+     "2026-12-01T09:00:02.5+0", -1},
+    {"evidence_parse_time__refuses_an_offset_cut_after_its_colon",
+     "2026-12-01T09:00:02+01:", -1},
 };
 
 static void time_row(void **state)
 {
     const struct time_row *r = *state;
-    double t = evidence_parse_time(r->text);
+    char *text = xstrdup(r->text); /* exactly its size: overreads caught */
+    double t = evidence_parse_time(text);
 
+    free(text);
     if (r->want < 0)
         assert_true(t < 0);
     else
