@@ -130,6 +130,8 @@ static void refreshed(struct app *a, const struct app_rest *q,
     json_t *ev;
     char *line;
 
+    if (strncmp(what, "/finesse/api/", 13) == 0)
+        what += 13; /* as Console says it: "User/1001001" */
     if (p->status < 200 || p->status > 299 || kind == NULL) {
         console_add(a->console, CONSOLE_INFO,
                     kind ? "refresh through REST failed (see the answer)"
@@ -142,9 +144,7 @@ static void refreshed(struct app *a, const struct app_rest *q,
          * older than what the model holds */
         line = xasprintf("REST answer for %s not applied: an Update of %s "
                          "came after the request (%ld in %.0f ms)",
-                         strncmp(what, "/finesse/api/", 13) == 0 ? what + 13
-                                                                 : what,
-                         q->node, p->status, p->ms);
+                         what, q->node, p->status, p->ms);
         console_add(a->console, CONSOLE_INFO, line);
         free(line);
         return;
@@ -155,8 +155,6 @@ static void refreshed(struct app *a, const struct app_rest *q,
     json_object_update(ev, p->decoded);
     app_apply_answer(a, ev, q->mark);
     app_flush_changes(a);
-    if (strncmp(what, "/finesse/api/", 13) == 0)
-        what += 13;
     line = xasprintf("refreshed %s from REST %s (%ld in %.0f ms)", what, p->url,
                      p->status, p->ms);
     console_add(a->console, CONSOLE_INFO, line);

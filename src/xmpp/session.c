@@ -140,7 +140,7 @@ static unsigned long record(struct session *s, enum console_dir dir,
     size_t len = 0, raw_len = s->t->raw_in_len;
     unsigned long seq;
     const char *raw = dir == CONSOLE_IN ? s->t->raw_in : NULL;
-    int alone = raw && unprefixed(raw, raw_len);
+    int alone = raw && unprefixed(raw, raw_len), as_text = 0;
 
     if (s->console == NULL && s->verbose == NULL && s->recorder == NULL)
         return 0;
@@ -150,6 +150,7 @@ static unsigned long record(struct session *s, enum console_dir dir,
         memcpy(text, raw, raw_len);
         text[raw_len] = '\0';
         len = raw_len;
+        as_text = 1;
     } else if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK) {
         return 0;
     }
@@ -170,8 +171,9 @@ static unsigned long record(struct session *s, enum console_dir dir,
     meta.type = xmpp_stanza_get_type(st);
     meta.id = xmpp_stanza_get_id(st);
     meta.node = stanza_node(st);
-    meta.raw = raw;
-    meta.raw_len = raw ? raw_len : 0;
+    /* the bytes as the text: no second copy to compare or keep */
+    meta.raw = as_text ? NULL : raw;
+    meta.raw_len = meta.raw ? raw_len : 0;
     seq = console_add_take(s->console, dir, text, len, &meta);
     if (s->verbose)
         log_verbose(s, dir, console_find(s->console, seq)->text);
