@@ -99,7 +99,10 @@ t_rest_answer_older_than_an_update_is_not_applied() {
     wait_screen 'resync through REST: 1 object from https://localhost' 10 || return
     type_line "/rest PUT /finesse/api/User/1001001 <User><state>LOGIN</state></User>"
     wait_screen '│1001001 +[^ ].* +NOT_READY ' || return
-    keys f # Console (the active tab after /rest) follows the newest row
+    # the Update can come before the 202: Console selects the answer
+    # (and freezes) when it comes, so f waits for that
+    wait_selected '← rest/202 id=[0-9a-f-]{36} /finesse/api/User/1001001' || return
+    keys f # Console follows the newest row again
     # the late answer has come: the state is still the Update's
     wait_screen '← rest/200 +/finesse/api/User/1001001 +<-> reply in [0-9]+ ms' 10 || return
     refute_screen '│1001001 +[^ ].* +LOGOUT '
