@@ -113,7 +113,7 @@ static void keep_gist(struct app *a, unsigned long seq, xmpp_stanza_t *st,
         return;
     if (d->n > 1)
         buf_printf(&d->gist, " (+%zu more)", d->n - 1);
-    console_set_gist(a->console, seq, buf_steal(&d->gist));
+    console_set_gist(a->console, seq, d->gist.data);
 }
 
 void app_take_stanza(struct app *a, xmpp_stanza_t *st)

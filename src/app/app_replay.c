@@ -518,8 +518,9 @@ static void feed(struct app_replay *r, const struct item *it)
         meta.type = xmpp_stanza_get_type(it->st);
         meta.id = xmpp_stanza_get_id(it->st);
         meta.node = session_stanza_node(it->st);
-        seq = console_add_take(a->console, it->in ? CONSOLE_IN : CONSOLE_OUT,
-                               text, len, &meta);
+        seq = console_add_len(a->console, it->in ? CONSOLE_IN : CONSOLE_OUT,
+                              text, len, &meta);
+        xmpp_free(a->ctx, text);
         console_set_time(a->console, seq, it->t);
         pair(r, it, seq);
         if (it->in) {

@@ -1,5 +1,6 @@
 /* Bounded traffic log and secret redaction. */
 #include "console.h"
+#include "base/arena.h"
 #include "base/loop.h"
 #include "base/buf.h"
 
@@ -8,6 +9,7 @@
 
 struct console {
     struct console_entry *entries; /* circular */
+    struct arena *mem;             /* every string of the entries */
     size_t cap, head, count;
     size_t bytes, max_bytes;
     unsigned long seq, dropped;
@@ -27,6 +29,7 @@ struct console *console_new(size_t max_entries, size_t max_bytes)
     c->cap = max_entries ? max_entries : 1;
     c->max_bytes = max_bytes;
     c->entries = xcalloc(c->cap, sizeof *c->entries);
+    c->mem = arena_new();
     return c;
 }
 
@@ -34,11 +37,11 @@ static void drop_oldest(struct console *c)
 {
     struct console_entry *e = &c->entries[c->head];
     c->bytes -= e->len + e->raw_len;
-    free(e->text);
-    free(e->raw);
-    free(e->id);
-    free(e->node);
-    free(e->gist);
+    arena_release(e->text);
+    arena_release(e->raw);
+    arena_release(e->id);
+    arena_release(e->node);
+    arena_release(e->gist);
     e->text = e->raw = e->id = e->node = e->gist = NULL;
     e->raw_len = 0;
     c->head = (c->head + 1) % c->cap;
@@ -70,6 +73,7 @@ void console_free(struct console *c)
     while (c->count > 0)
         drop_oldest(c);
     free(c->entries);
+    arena_free(c->mem);
     free(c);
 }
 
@@ -92,52 +96,53 @@ unsigned long console_add_meta(struct console *c, enum console_dir dir,
                                const char *text,
                                const struct console_meta *meta)
 {
-    size_t len = strlen(text);
-    char *copy = xmalloc(len + 1);
+    return console_add_len(c, dir, text, strlen(text), meta);
+}
 
-    memcpy(copy, text, len + 1);
-    return console_add_take(c, dir, copy, len, meta);
+/* A copy of the n bytes at s in the ring's memory, NUL-terminated, with
+ * any secret redacted; *out_len its length. */
+static char *keep(struct console *c, const char *s, size_t n, size_t *out_len)
+{
+    char *copy = arena_strndup(c->mem, s, n), *clean;
+    size_t clean_len;
+
+    *out_len = n;
+    if ((clean = redact_len(copy, n, &clean_len)) == NULL)
+        return copy;
+    arena_release(copy);
+    copy = arena_strndup(c->mem, clean, clean_len);
+    free(clean);
+    *out_len = clean_len;
+    return copy;
 }
 
 /* The received bytes of meta when they differ from text and fit beside
- * it under max_bytes: one copy, NUL-terminated, redacted; else NULL. */
-static char *raw_copy(const struct console *c, const struct console_meta *meta,
+ * it under max_bytes: kept, redacted; else NULL. */
+static char *raw_copy(struct console *c, const struct console_meta *meta,
                       const char *text, size_t len, size_t *raw_len)
 {
-    size_t clean_len;
-    char *copy, *clean;
-
     *raw_len = 0;
     if (meta == NULL || meta->raw == NULL ||
         (meta->raw_len == len && memcmp(meta->raw, text, len) == 0) ||
         meta->raw_len + len > c->max_bytes ||
         memchr(meta->raw, '\0', meta->raw_len) != NULL)
         return NULL;
-    copy = xmalloc(meta->raw_len + 1);
-    memcpy(copy, meta->raw, meta->raw_len);
-    copy[meta->raw_len] = '\0';
-    *raw_len = meta->raw_len;
-    if ((clean = redact_len(copy, meta->raw_len, &clean_len)) != NULL) {
-        free(copy);
-        copy = clean;
-        *raw_len = clean_len;
-    }
-    return copy;
+    return keep(c, meta->raw, meta->raw_len, raw_len);
 }
 
-unsigned long console_add_take(struct console *c, enum console_dir dir,
-                               char *text, size_t len,
-                               const struct console_meta *meta)
+static char *keep_string(struct console *c, const char *s)
+{
+    return s ? arena_strndup(c->mem, s, strlen(s)) : NULL;
+}
+
+unsigned long console_add_len(struct console *c, enum console_dir dir,
+                              const char *bytes, size_t n,
+                              const struct console_meta *meta)
 {
     struct console_entry *e;
-    size_t clean_len, raw_len;
-    char *clean = redact_len(text, len, &clean_len), *raw;
+    size_t len, raw_len;
+    char *text = keep(c, bytes, n, &len), *raw;
 
-    if (clean != NULL) { /* a secret was in it: the original goes now */
-        free(text);
-        text = clean;
-        len = clean_len;
-    }
     if (len > c->max_bytes) { /* one huge stanza must not break the bound */
         len = c->max_bytes;
         while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
@@ -159,8 +164,8 @@ unsigned long console_add_take(struct console *c, enum console_dir dir,
     e->seq = ++c->seq;
     copy_field(e->name, sizeof e->name, meta ? meta->name : NULL);
     copy_field(e->type, sizeof e->type, meta ? meta->type : NULL);
-    e->id = meta && meta->id ? xstrdup(meta->id) : NULL;
-    e->node = meta && meta->node ? xstrdup(meta->node) : NULL;
+    e->id = keep_string(c, meta ? meta->id : NULL);
+    e->node = keep_string(c, meta ? meta->node : NULL);
     e->pair = 0;
     e->rtt_ms = 0;
     e->update = 0;
@@ -204,16 +209,14 @@ void console_pair(struct console *c, unsigned long request, unsigned long reply,
     }
 }
 
-void console_set_gist(struct console *c, unsigned long seq, char *gist)
+void console_set_gist(struct console *c, unsigned long seq, const char *gist)
 {
     struct console_entry *e = (struct console_entry *)console_find(c, seq);
 
-    if (e == NULL) {
-        free(gist);
+    if (e == NULL)
         return;
-    }
-    free(e->gist);
-    e->gist = gist;
+    arena_release(e->gist);
+    e->gist = keep_string(c, gist);
 }
 
 void console_pair_update(struct console *c, unsigned long request,

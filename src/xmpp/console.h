@@ -23,19 +23,21 @@ struct console_meta {
     size_t raw_len;
 };
 
+/* The strings of an entry (text, raw, id, node, gist) are the ring's, in
+ * its own memory (base/arena.h): read them, never free them. */
 struct console_entry {
     double time; /* wall clock, seconds since the epoch */
     enum console_dir dir;
-    char *text; /* owned by the ring: as perch serialises it */
+    char *text; /* the bytes as received, or as perch serialised them */
     size_t len;
-    /* the bytes as received (NUL-terminated, owned), when they differ from
-     * text: what /save and the raw view show; NULL otherwise */
+    /* the bytes as received (NUL-terminated), when they differ from text:
+     * what /save and the raw view show; NULL otherwise */
     char *raw;
     size_t raw_len;
     unsigned long seq; /* 1 for the first entry ever added */
     char name[12];     /* from the meta; "" when unknown */
     char type[12];
-    char *id, *node; /* owned by the ring, NULL when absent */
+    char *id, *node; /* NULL when absent */
     /* An iq request and its reply point at each other (0: none yet);
      * rtt_ms is set on both. A REST request and its answer likewise. */
     unsigned long pair;
@@ -46,7 +48,7 @@ struct console_entry {
     unsigned long update;
     double update_ms;
     /* What it says in a few words when whoever handled it knew (the app's
-     * decoded events: app_gist.h); owned, NULL when not given. */
+     * decoded events: app_gist.h); NULL when not given. */
     char *gist;
 };
 
@@ -62,11 +64,10 @@ unsigned long console_add(struct console *c, enum console_dir dir,
 unsigned long console_add_meta(struct console *c, enum console_dir dir,
                                const char *text,
                                const struct console_meta *meta);
-/* The same, taking text: len bytes, NUL-terminated, from malloc (owned
- * by the ring from now on: kept as it is unless a secret is redacted). */
-unsigned long console_add_take(struct console *c, enum console_dir dir,
-                               char *text, size_t len,
-                               const struct console_meta *meta);
+/* The same with the n bytes at text, which need no NUL (copied once). */
+unsigned long console_add_len(struct console *c, enum console_dir dir,
+                              const char *text, size_t n,
+                              const struct console_meta *meta);
 /* Links request and reply (both still in the ring or not: missing ones
  * are skipped) with the round trip time. */
 void console_pair(struct console *c, unsigned long request, unsigned long reply,
@@ -75,9 +76,8 @@ void console_pair(struct console *c, unsigned long request, unsigned long reply,
  * be gone) with the time between them. */
 void console_pair_update(struct console *c, unsigned long request,
                          unsigned long update, double ms);
-/* Keeps gist (malloc'd, taken) with the entry seq; freed at once when
- * that entry is gone. */
-void console_set_gist(struct console *c, unsigned long seq, char *gist);
+/* Keeps a copy of gist with the entry seq (none when that entry is gone). */
+void console_set_gist(struct console *c, unsigned long seq, const char *gist);
 /* Drops every entry; seqs go on from the last one (a replay going back
  * to its start). */
 void console_clear(struct console *c);

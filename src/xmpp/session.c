@@ -129,9 +129,8 @@ static int unprefixed(const char *raw, size_t len)
  * is recorded as the bytes the transport received; the ring keeps those
  * bytes as the stanza's text when they read alone (no prefix, no NUL) and
  * no -v log wants libstrophe's form, so an incoming stanza is not
- * serialised again. Otherwise the text from libstrophe (its default
- * allocator is malloc: perch's contexts are made with NULL mem) is handed
- * to the ring, not copied, with the bytes beside it. */
+ * serialised again. Otherwise the ring copies libstrophe's text, with the
+ * bytes beside it. */
 static unsigned long record(struct session *s, enum console_dir dir,
                             xmpp_stanza_t *st)
 {
@@ -140,20 +139,14 @@ static unsigned long record(struct session *s, enum console_dir dir,
     size_t len = 0, raw_len = s->t->raw_in_len;
     unsigned long seq;
     const char *raw = dir == CONSOLE_IN ? s->t->raw_in : NULL;
-    int alone = raw && unprefixed(raw, raw_len), as_text = 0;
+    int alone = raw && unprefixed(raw, raw_len);
+    int as_text = alone && s->console && s->verbose == NULL &&
+                  memchr(raw, '\0', raw_len) == NULL;
 
     if (s->console == NULL && s->verbose == NULL && s->recorder == NULL)
         return 0;
-    if (alone && s->console && s->verbose == NULL &&
-        memchr(raw, '\0', raw_len) == NULL) {
-        text = xmalloc(raw_len + 1);
-        memcpy(text, raw, raw_len);
-        text[raw_len] = '\0';
-        len = raw_len;
-        as_text = 1;
-    } else if (xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK) {
+    if (!as_text && xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK)
         return 0;
-    }
     if (alone)
         recorder_stanza(s->recorder, 1, raw, raw_len);
     else
@@ -171,10 +164,14 @@ static unsigned long record(struct session *s, enum console_dir dir,
     meta.type = xmpp_stanza_get_type(st);
     meta.id = xmpp_stanza_get_id(st);
     meta.node = stanza_node(st);
-    /* the bytes as the text: no second copy to compare or keep */
-    meta.raw = as_text ? NULL : raw;
-    meta.raw_len = meta.raw ? raw_len : 0;
-    seq = console_add_take(s->console, dir, text, len, &meta);
+    if (as_text) { /* the bytes are the text: no second copy */
+        seq = console_add_len(s->console, dir, raw, raw_len, &meta);
+    } else {
+        meta.raw = raw;
+        meta.raw_len = raw ? raw_len : 0;
+        seq = console_add_len(s->console, dir, text, len, &meta);
+        xmpp_free(s->ctx, text);
+    }
     if (s->verbose)
         log_verbose(s, dir, console_find(s->console, seq)->text);
     return seq;

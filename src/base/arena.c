@@ -1,0 +1,255 @@
+/* Chunked memory for pieces let go in about the order they were made. */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#define REDZONE 16 /* poisoned bytes after every piece */
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#define REDZONE 0
+#endif
+
+#define ALIGN 16
+#define FIRST_CHUNK ((size_t)64 * 1024)
+#define HUGE_CHUNK ((size_t)2 * 1024 * 1024) /* a huge page (x86-64, arm64) */
+#define POPULATE_FROM ((size_t)256 * 1024)
+
+struct chunk {
+    struct arena *arena;
+    struct chunk *prev, *next; /* every chunk mapped, for arena_free */
+    size_t size;               /* of the mapping, this header included */
+    size_t used;               /* handed out from its start, header included */
+    size_t live;               /* pieces not yet released */
+};
+
+/* Just before every piece. */
+struct piece {
+    struct chunk *chunk;
+    size_t size;
+};
+
+struct arena {
+    struct chunk *chunks; /* every chunk mapped */
+    struct chunk *cur;    /* the one pieces come from */
+    struct chunk *spare;  /* empty, kept for the next one needed */
+    size_t next_size;     /* of the next chunk mapped */
+    size_t mapped;
+};
+
+#define CHUNK_HEAD ((sizeof(struct chunk) + ALIGN - 1) / ALIGN * ALIGN)
+
+static void oom(void)
+{
+    fputs("perch: out of memory\n", stderr);
+    abort();
+}
+
+static size_t round_up(size_t n, size_t to)
+{
+    if (n > SIZE_MAX - to)
+        oom();
+    return (n + to - 1) / to * to;
+}
+
+/* size bytes starting on a multiple of HUGE_CHUNK, so that the kernel can
+ * back them with huge pages. */
+static void *map_aligned(size_t size)
+{
+    char *p = mmap(NULL, size + HUGE_CHUNK, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t head;
+
+    if (p == MAP_FAILED)
+        return p;
+    head = (HUGE_CHUNK - (uintptr_t)p % HUGE_CHUNK) % HUGE_CHUNK;
+    if (head > 0)
+        munmap(p, head);
+    munmap(p + head + size, HUGE_CHUNK - head);
+    return p + head;
+}
+
+static struct chunk *map_chunk(struct arena *a, size_t need)
+{
+    size_t size = need > a->next_size ? need : a->next_size;
+    struct chunk *c;
+    void *p;
+
+    /* a piece larger than the chunks gets one of its own */
+    if (size >= HUGE_CHUNK) {
+        size = round_up(size, HUGE_CHUNK);
+        p = map_aligned(size);
+    } else {
+        size = round_up(size, 4096);
+        p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    }
+    if (p == MAP_FAILED)
+        oom();
+#ifdef MADV_HUGEPAGE
+    if (size >= HUGE_CHUNK)
+        madvise(p, size, MADV_HUGEPAGE); /* advice: may be refused */
+#endif
+#ifdef MADV_POPULATE_WRITE
+    /* every page at once (older kernels refuse: faulted as touched) once
+     * the ring is filling; an idle console's first chunks only as used */
+    if (size >= POPULATE_FROM)
+        madvise(p, size, MADV_POPULATE_WRITE);
+#endif
+    c = p;
+    c->arena = a;
+    c->size = size;
+    c->used = CHUNK_HEAD;
+    c->live = 0;
+    c->prev = NULL;
+    c->next = a->chunks;
+    if (a->chunks)
+        a->chunks->prev = c;
+    a->chunks = c;
+    a->mapped += size;
+    if (a->next_size < HUGE_CHUNK)
+        a->next_size *= 2;
+    POISON((char *)c + CHUNK_HEAD, size - CHUNK_HEAD);
+    return c;
+}
+
+static void unmap_chunk(struct chunk *c)
+{
+    struct arena *a = c->arena;
+
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        a->chunks = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    a->mapped -= c->size;
+    UNPOISON(c, c->size); /* the addresses may be mapped again by others */
+    munmap(c, c->size);
+}
+
+/* c, not the current chunk, has no piece left: kept as the spare when it
+ * is of the usual sizes and larger than the one kept, else unmapped. */
+static void retire(struct chunk *c)
+{
+    struct arena *a = c->arena;
+
+    c->used = CHUNK_HEAD;
+    if (c->size <= HUGE_CHUNK &&
+        (a->spare == NULL || a->spare->size < c->size)) {
+        if (a->spare)
+            unmap_chunk(a->spare);
+        a->spare = c;
+    } else {
+        unmap_chunk(c);
+    }
+}
+
+/* The current chunk has no room for need bytes: the next one. */
+static struct chunk *next_chunk(struct arena *a, size_t need)
+{
+    struct chunk *old = a->cur, *c;
+
+    if (a->spare && a->spare->size - CHUNK_HEAD >= need) {
+        c = a->spare;
+        a->spare = NULL;
+    } else {
+        c = map_chunk(a, round_up(need + CHUNK_HEAD, ALIGN));
+    }
+    a->cur = c;
+    if (old && old->live == 0)
+        retire(old);
+    return c;
+}
+
+struct arena *arena_new(void)
+{
+    struct arena *a = calloc(1, sizeof *a);
+
+    if (a == NULL)
+        oom();
+    a->next_size = FIRST_CHUNK;
+    return a;
+}
+
+void arena_free(struct arena *a)
+{
+    if (a == NULL)
+        return;
+    while (a->chunks)
+        unmap_chunk(a->chunks);
+    free(a);
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+    struct chunk *c = a->cur;
+    struct piece *p;
+    size_t need;
+
+    if (n > SIZE_MAX / 2)
+        oom();
+    need = round_up(sizeof *p + n + REDZONE, ALIGN);
+    if (c == NULL || c->size - c->used < need)
+        c = next_chunk(a, need);
+    p = (struct piece *)((char *)c + c->used);
+    c->used += need;
+    c->live++;
+    UNPOISON(p, sizeof *p + n);
+    p->chunk = c;
+    p->size = n;
+    return p + 1;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+
+    if (n > 0)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void arena_release(void *ptr)
+{
+    struct piece *p;
+    struct chunk *c;
+
+    if (ptr == NULL)
+        return;
+    p = (struct piece *)ptr - 1;
+    c = p->chunk;
+    POISON(p, sizeof *p + p->size);
+    if (--c->live > 0)
+        return;
+    if (c != c->arena->cur) {
+        retire(c);
+    } else if (c->size > HUGE_CHUNK) { /* one huge piece's: given back */
+        c->arena->cur = NULL;
+        unmap_chunk(c);
+    } else {
+        c->used = CHUNK_HEAD; /* empty: filled again from its start */
+    }
+}
+
+size_t arena_mapped(const struct arena *a)
+{
+    return a->mapped;
+}

@@ -1,0 +1,39 @@
+/*
+ * Memory for many small pieces that are let go in about the order they
+ * were made: the console ring's texts. Pieces come from chunks mapped
+ * from the kernel and filled front to back; a chunk is given back (or
+ * kept as the one spare) when its last piece is released.
+ *
+ * Why not malloc: a ring that fills touches new memory with every stanza,
+ * one page fault per 4 KiB, and libevent's read buffers kept landing on
+ * that fresh memory too. Chunks grow from 64 KiB to 2 MiB; from 256 KiB
+ * on (a ring that is filling) a chunk is faulted in by one call when it
+ * is mapped (and backed by huge pages from 2 MiB on, where the system
+ * allows them), and a full ring goes on reusing the chunks it has.
+ *
+ * Under AddressSanitizer the space around every piece stays poisoned, so
+ * reading past a piece's end is reported as it would be for malloc's.
+ */
+#ifndef PERCH_ARENA_H
+#define PERCH_ARENA_H
+
+#include <stddef.h>
+
+struct arena;
+
+struct arena *arena_new(void);
+/* Unmaps every chunk, released pieces or not. NULL: nothing. */
+void arena_free(struct arena *a);
+
+/* n bytes (n may be 0), aligned for any object; aborts when out of
+ * memory, as xmalloc does. */
+void *arena_alloc(struct arena *a, size_t n);
+/* A NUL-terminated copy of the n bytes at s (which need no NUL). */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Lets go of a piece from arena_alloc or arena_strndup; NULL: nothing. */
+void arena_release(void *p);
+
+/* Bytes mapped from the kernel (chunks in use and the spare). */
+size_t arena_mapped(const struct arena *a);
+
+#endif

@@ -1,0 +1,182 @@
+/* arena: the console ring's memory — pieces, chunks reused, bounds. */
+#include "unit.h"
+
+#include "base/arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HAVE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HAVE_ASAN 1
+#endif
+#endif
+#ifdef HAVE_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+#define MIB ((size_t)1024 * 1024)
+
+static void arena__pieces_are_aligned_apart_and_keep_their_bytes(void **state)
+{
+    struct arena *a = arena_new();
+    unsigned char *p[300];
+    size_t i, j;
+    (void)state;
+
+    for (i = 0; i < 300; i++) { /* several chunks: 300 x up to 1 KiB */
+        size_t n = i * 7 % 1024;
+        p[i] = arena_alloc(a, n);
+        assert_int_equal((uintptr_t)p[i] % 16, 0);
+        memset(p[i], (int)(i & 0xff), n);
+    }
+    for (i = 0; i < 300; i++)
+        for (j = 0; j < i * 7 % 1024; j++)
+            assert_int_equal(p[i][j], i & 0xff);
+    arena_free(a);
+}
+
+static void arena_strndup__copies_n_bytes_of_a_buffer_with_no_nul(void **state)
+{
+    struct arena *a = arena_new();
+    char *bytes = malloc(5), *copy, *empty;
+    (void)state;
+
+    memcpy(bytes, "<a/>x", 5);
+    copy = arena_strndup(a, bytes, 4); /* ASan: no read of bytes[5] */
+    free(bytes);
+    assert_string_equal(copy, "<a/>");
+    empty = arena_strndup(a, NULL, 0);
+    assert_string_equal(empty, "");
+    arena_release(copy);
+    arena_release(empty);
+    arena_free(a);
+}
+
+static void arena_release__null_and_arena_free_null_do_nothing(void **state)
+{
+    (void)state;
+    arena_release(NULL);
+    arena_free(NULL);
+}
+
+/* The ring's use: pieces let go oldest first, at most `live` kept. The
+ * memory mapped stays near what is kept, and once the chunks exist a
+ * second run of the same maps nothing new. */
+static void arena__a_ring_of_pieces_reuses_its_chunks(void **state)
+{
+    enum { LIVE = 2000, TOTAL = 60000, SIZE = 1500 };
+    struct arena *a = arena_new();
+    char **ring = calloc(LIVE, sizeof *ring);
+    size_t i, first_run = 0;
+    int run;
+    (void)state;
+
+    for (run = 0; run < 2; run++) {
+        for (i = 0; i < TOTAL; i++) {
+            arena_release(ring[i % LIVE]);
+            ring[i % LIVE] = arena_alloc(a, SIZE);
+            memset(ring[i % LIVE], 'x', SIZE);
+        }
+        assert_true(arena_mapped(a) <=
+                    (size_t)LIVE * (SIZE + 32) + 3 * 2 * MIB);
+        if (run == 0)
+            first_run = arena_mapped(a);
+        else
+            assert_int_equal(arena_mapped(a), first_run);
+    }
+    for (i = 0; i < LIVE; i++)
+        arena_release(ring[i]);
+    /* all let go: the current chunk and one spare at most */
+    assert_true(arena_mapped(a) <= 2 * 2 * MIB);
+    free(ring);
+    arena_free(a);
+}
+
+/* Released out of order: a chunk goes once its last piece does. */
+static void arena__a_chunk_goes_with_its_last_piece_in_any_order(void **state)
+{
+    enum { N = 6000, SIZE = 1000 };
+    struct arena *a = arena_new();
+    char **p = calloc(N, sizeof *p);
+    size_t i, full;
+    (void)state;
+
+    for (i = 0; i < N; i++)
+        p[i] = arena_alloc(a, SIZE);
+    full = arena_mapped(a);
+    assert_true(full >= (size_t)N * SIZE);
+    for (i = 0; i < N; i += 2) /* every other one: no chunk empties */
+        arena_release(p[i]);
+    assert_int_equal(arena_mapped(a), full);
+    for (i = N; i > 0; i -= 2) /* the rest, newest first */
+        arena_release(p[i - 1]);
+    assert_true(arena_mapped(a) <= 2 * 2 * MIB);
+    free(p);
+    arena_free(a);
+}
+
+/* A piece larger than any chunk gets a chunk of its own, unmapped (not
+ * kept as the spare) when it goes. */
+static void arena__a_huge_piece_is_mapped_alone_and_given_back(void **state)
+{
+    struct arena *a = arena_new();
+    char *small = arena_alloc(a, 10), *huge;
+    size_t before = arena_mapped(a);
+    (void)state;
+
+    huge = arena_alloc(a, 5 * MIB);
+    memset(huge, 'h', 5 * MIB);
+    assert_true(arena_mapped(a) >= before + 5 * MIB);
+    arena_release(small); /* its chunk is no longer the current one */
+    arena_release(huge);
+    assert_true(arena_mapped(a) <= before); /* only the small chunk kept */
+    small = arena_alloc(a, 10);
+    assert_non_null(small);
+    arena_free(a);
+}
+
+#ifdef HAVE_ASAN
+/* Under ASan the byte after a piece and a released piece are poisoned:
+ * an overread of a ring text is reported as malloc's would be. */
+static void arena__asan_sees_past_a_piece_and_into_a_released_one(void **state)
+{
+    struct arena *a = arena_new();
+    char *p = arena_alloc(a, 13), *q = arena_alloc(a, 3);
+    (void)state;
+
+    assert_false(__asan_address_is_poisoned(p + 12));
+    assert_true(__asan_address_is_poisoned(p + 13));
+    assert_false(__asan_address_is_poisoned(q));
+    arena_release(p);
+    assert_true(__asan_address_is_poisoned(p));
+    assert_false(__asan_address_is_poisoned(q + 2));
+    arena_free(a);
+}
+#endif
+
+int main(void)
+{
+    struct test_list l = {0};
+
+    tl_add(&l, "arena__pieces_are_aligned_apart_and_keep_their_bytes",
+           arena__pieces_are_aligned_apart_and_keep_their_bytes, NULL);
+    tl_add(&l, "arena_strndup__copies_n_bytes_of_a_buffer_with_no_nul",
+           arena_strndup__copies_n_bytes_of_a_buffer_with_no_nul, NULL);
+    tl_add(&l, "arena_release__null_and_arena_free_null_do_nothing",
+           arena_release__null_and_arena_free_null_do_nothing, NULL);
+    tl_add(&l, "arena__a_ring_of_pieces_reuses_its_chunks",
+           arena__a_ring_of_pieces_reuses_its_chunks, NULL);
+    tl_add(&l, "arena__a_chunk_goes_with_its_last_piece_in_any_order",
+           arena__a_chunk_goes_with_its_last_piece_in_any_order, NULL);
+    tl_add(&l, "arena__a_huge_piece_is_mapped_alone_and_given_back",
+           arena__a_huge_piece_is_mapped_alone_and_given_back, NULL);
+#ifdef HAVE_ASAN
+    tl_add(&l, "arena__asan_sees_past_a_piece_and_into_a_released_one",
+           arena__asan_sees_past_a_piece_and_into_a_released_one, NULL);
+#endif
+    return tl_run(&l, "arena", NULL, NULL);
+}
