@@ -423,6 +423,45 @@ static void model__applies_new_content_under_a_reused_item_id(void **state)
     model_done(&m);
 }
 
+/* The item "current" of /n with one string: as a value, or as a key. */
+static void apply_current(struct model *m, const char *s, int as_key,
+                          char *text, size_t size)
+{
+    snprintf(text, size,
+             as_key ? "{\"node\":\"/n\",\"item\":\"current\","
+                      "\"kind\":\"xml\",\"%s\":\"v\"}"
+                    : "{\"node\":\"/n\",\"item\":\"current\","
+                      "\"kind\":\"xml\",\"v\":\"%s\"}",
+             s);
+    apply(m, text, 1000);
+}
+
+/* The item's hash sees every byte: the same id whose content differs in
+ * one byte, at any place of a value or a key (in a full eight-byte word or
+ * the tail), is applied, never counted a duplicate. */
+static void model__a_one_byte_change_anywhere_is_new_content(void **state)
+{
+    static const char base[] = "ABCDEFGHIJKLMNOPQRSTU"; /* 21 bytes */
+    struct model m;
+    char text[256], value[sizeof base];
+    size_t i;
+    (void)state;
+
+    model_init(&m);
+    apply_current(&m, base, 0, text, sizeof text);
+    for (i = 0; i < sizeof base - 1; i++) {
+        memcpy(value, base, sizeof base);
+        value[i] = 'z';
+        apply_current(&m, value, 0, text, sizeof text);
+        apply_current(&m, value, 1, text, sizeof text);
+    }
+    assert_int_equal(m.duplicates, 0);
+    assert_int_equal(m.events, 1 + 2 * (sizeof base - 1));
+    apply(&m, text, 1000); /* the same content again is one */
+    assert_int_equal(m.duplicates, 1);
+    model_done(&m);
+}
+
 static void model__remembers_the_last_items_of_each_node(void **state)
 {
     struct model m;
@@ -573,6 +612,7 @@ int main(void)
         cmocka_unit_test(model__applies_new_content_under_a_reused_item_id),
         cmocka_unit_test(model__remembers_the_last_items_of_each_node),
         cmocka_unit_test(model__events_that_are_not_items_are_never_duplicates),
+        cmocka_unit_test(model__a_one_byte_change_anywhere_is_new_content),
         cmocka_unit_test(model__keeps_the_newest_api_errors),
         cmocka_unit_test(model__counts_every_object_it_frees),
         cmocka_unit_test(model__keeps_an_ended_dialog_as_long_as_asked),
