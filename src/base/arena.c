@@ -51,6 +51,7 @@ struct arena {
     struct chunk *spare;  /* empty, kept for the next one needed */
     size_t next_size;     /* of the next chunk mapped */
     size_t mapped;
+    unsigned long maps; /* chunks mapped so far */
 };
 
 #define CHUNK_HEAD ((sizeof(struct chunk) + ALIGN - 1) / ALIGN * ALIGN)
@@ -123,6 +124,7 @@ static struct chunk *map_chunk(struct arena *a, size_t need)
         a->chunks->prev = c;
     a->chunks = c;
     a->mapped += size;
+    a->maps++;
     if (a->next_size < HUGE_CHUNK)
         a->next_size *= 2;
     POISON((char *)c + CHUNK_HEAD, size - CHUNK_HEAD);
@@ -145,13 +147,15 @@ static void unmap_chunk(struct chunk *c)
 }
 
 /* c, not the current chunk, has no piece left: kept as the spare when it
- * is of the usual sizes and larger than the one kept, else unmapped. */
+ * is of the size chunks are mapped at now (not a huge piece's, not one of
+ * the small first ones, which would hold little as the current chunk)
+ * and larger than the one kept; else unmapped. */
 static void retire(struct chunk *c)
 {
     struct arena *a = c->arena;
 
     c->used = CHUNK_HEAD;
-    if (c->size <= HUGE_CHUNK &&
+    if (c->size <= HUGE_CHUNK && c->size >= a->next_size &&
         (a->spare == NULL || a->spare->size < c->size)) {
         if (a->spare)
             unmap_chunk(a->spare);
@@ -252,4 +256,9 @@ void arena_release(void *ptr)
 size_t arena_mapped(const struct arena *a)
 {
     return a->mapped;
+}
+
+unsigned long arena_maps(const struct arena *a)
+{
+    return a->maps;
 }

@@ -35,5 +35,7 @@ void arena_release(void *p);
 
 /* Bytes mapped from the kernel (chunks in use and the spare). */
 size_t arena_mapped(const struct arena *a);
+/* Chunks mapped since arena_new (each one new memory, zeroed). */
+unsigned long arena_maps(const struct arena *a);
 
 #endif

@@ -68,30 +68,76 @@ static void arena_release__null_and_arena_free_null_do_nothing(void **state)
  * second run of the same maps nothing new. */
 static void arena__a_ring_of_pieces_reuses_its_chunks(void **state)
 {
-    enum { LIVE = 2000, TOTAL = 60000, SIZE = 1500 };
+    /* as the console's: a text, an id and a node, then a gist set later */
+    enum { LIVE = 2000, TOTAL = 60000, SIZE = 1500, PARTS = 4 };
+    static const size_t part_size[PARTS] = {SIZE, 20, 40, 60};
     struct arena *a = arena_new();
-    char **ring = calloc(LIVE, sizeof *ring);
-    size_t i, first_run = 0;
+    char **ring = calloc((size_t)LIVE * PARTS, sizeof *ring);
+    size_t i, k, first_run = 0;
+    unsigned long maps = 0;
     int run;
     (void)state;
 
     for (run = 0; run < 2; run++) {
         for (i = 0; i < TOTAL; i++) {
-            arena_release(ring[i % LIVE]);
-            ring[i % LIVE] = arena_alloc(a, SIZE);
-            memset(ring[i % LIVE], 'x', SIZE);
+            char **e = &ring[i % LIVE * PARTS];
+            for (k = 0; k < PARTS; k++) {
+                arena_release(e[k]);
+                e[k] = NULL;
+            }
+            for (k = 0; k < PARTS; k++) {
+                e[k] = arena_alloc(a, part_size[k]);
+                memset(e[k], 'x', part_size[k]);
+            }
         }
         assert_true(arena_mapped(a) <=
-                    (size_t)LIVE * (SIZE + 32) + 3 * 2 * MIB);
-        if (run == 0)
+                    (size_t)LIVE * (SIZE + 120 + 4 * 32) + 3 * 2 * MIB);
+        if (run == 0) {
             first_run = arena_mapped(a);
-        else
+            maps = arena_maps(a);
+        } else { /* nothing given back and mapped again: no new memory */
             assert_int_equal(arena_mapped(a), first_run);
+            assert_int_equal(arena_maps(a), maps);
+        }
     }
-    for (i = 0; i < LIVE; i++)
+    for (i = 0; i < (size_t)LIVE * PARTS; i++)
         arena_release(ring[i]);
     /* all let go: the current chunk and one spare at most */
     assert_true(arena_mapped(a) <= 2 * 2 * MIB);
+    free(ring);
+    arena_free(a);
+}
+
+/* A ring that has just filled lets its small first chunks go (64 KiB to
+ * 1 MiB, given back): while they go, two 2 MiB chunks are mapped (their
+ * room is about one chunk's, but the first large chunk is not empty
+ * before the new data needs a second one); after that, nothing. */
+static void
+arena__a_ring_that_filled_maps_two_chunks_more_then_none(void **state)
+{
+    enum { LIVE = 20000, SIZE = 1100 };
+    struct arena *a = arena_new();
+    char **ring = calloc(LIVE, sizeof *ring);
+    unsigned long filled;
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < LIVE; i++)
+        ring[i] = arena_alloc(a, SIZE);
+    filled = arena_maps(a);
+    for (i = 0; i < LIVE; i++) {
+        arena_release(ring[i]);
+        ring[i] = arena_alloc(a, SIZE);
+    }
+    assert_true(arena_maps(a) <= filled + 2);
+    filled = arena_maps(a);
+    for (i = 0; i < 2 * LIVE; i++) {
+        arena_release(ring[i % LIVE]);
+        ring[i % LIVE] = arena_alloc(a, SIZE);
+    }
+    assert_int_equal(arena_maps(a), filled);
+    for (i = 0; i < LIVE; i++)
+        arena_release(ring[i]);
     free(ring);
     arena_free(a);
 }
@@ -170,6 +216,8 @@ int main(void)
            arena_release__null_and_arena_free_null_do_nothing, NULL);
     tl_add(&l, "arena__a_ring_of_pieces_reuses_its_chunks",
            arena__a_ring_of_pieces_reuses_its_chunks, NULL);
+    tl_add(&l, "arena__a_ring_that_filled_maps_two_chunks_more_then_none",
+           arena__a_ring_that_filled_maps_two_chunks_more_then_none, NULL);
     tl_add(&l, "arena__a_chunk_goes_with_its_last_piece_in_any_order",
            arena__a_chunk_goes_with_its_last_piece_in_any_order, NULL);
     tl_add(&l, "arena__a_huge_piece_is_mapped_alone_and_given_back",
