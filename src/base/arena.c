@@ -1,8 +1,8 @@
 /* Chunked memory for pieces let go in about the order they were made. */
 #include "arena.h"
+#include "buf.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -56,16 +56,10 @@ struct arena {
 
 #define CHUNK_HEAD ((sizeof(struct chunk) + ALIGN - 1) / ALIGN * ALIGN)
 
-static void oom(void)
-{
-    fputs("perch: out of memory\n", stderr);
-    abort();
-}
-
 static size_t round_up(size_t n, size_t to)
 {
     if (n > SIZE_MAX - to)
-        oom();
+        xoom();
     return (n + to - 1) / to * to;
 }
 
@@ -102,7 +96,7 @@ static struct chunk *map_chunk(struct arena *a, size_t need)
                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     }
     if (p == MAP_FAILED)
-        oom();
+        xoom();
 #ifdef MADV_HUGEPAGE
     if (size >= HUGE_CHUNK)
         madvise(p, size, MADV_HUGEPAGE); /* advice: may be refused */
@@ -184,10 +178,8 @@ static struct chunk *next_chunk(struct arena *a, size_t need)
 
 struct arena *arena_new(void)
 {
-    struct arena *a = calloc(1, sizeof *a);
+    struct arena *a = xcalloc(1, sizeof *a);
 
-    if (a == NULL)
-        oom();
     a->next_size = FIRST_CHUNK;
     return a;
 }
@@ -208,7 +200,7 @@ void *arena_alloc(struct arena *a, size_t n)
     size_t need;
 
     if (n > SIZE_MAX / 2)
-        oom();
+        xoom();
     need = round_up(sizeof *p + n + REDZONE, ALIGN);
     if (c == NULL || c->size - c->used < need)
         c = next_chunk(a, need);

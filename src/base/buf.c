@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(void)
+void xoom(void)
 {
     fputs("perch: out of memory\n", stderr);
     abort();
@@ -15,7 +15,7 @@ void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (p == NULL)
-        oom();
+        xoom();
     return p;
 }
 
@@ -23,7 +23,7 @@ void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (p == NULL)
-        oom();
+        xoom();
     return p;
 }
 
@@ -31,7 +31,7 @@ void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
     if (p == NULL)
-        oom();
+        xoom();
     return p;
 }
 
@@ -59,7 +59,7 @@ char *xasprintf(const char *fmt, ...)
     n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0)
-        oom();
+        xoom();
     b.data = xmalloc((size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(b.data, (size_t)n + 1, fmt, ap);

@@ -27,6 +27,9 @@ char *buf_steal(struct buf *b);
 char *buf_read_stream(FILE *f, size_t max, size_t *len);
 
 /* Allocation helpers that abort on out of memory (the only abort). */
+/* Says "perch: out of memory" and aborts: what they do when malloc fails
+ * (and the console ring's arena when mmap does). */
+void xoom(void) __attribute__((noreturn));
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
