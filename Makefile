@@ -197,7 +197,7 @@ $(B)/tools/count_receiver $(B)/tools/pace_pub: $(B)/tools/%: tests/bench/%.c
 	    $(shell pkg-config --libs libstrophe)
 
 # Benchmarks print ratios against a baseline run in the same script:
-# bench the one table of docs/performance.md (about 8 minutes), bench-more
+# bench the one table of docs/performance.md (about 4 minutes), bench-more
 # the older ones (ingest rate, console under simulate, a flood).
 BENCH_TOOLS := all $(B)/tools/freeport $(B)/tools/count_receiver \
                $(B)/tools/pace_pub $(B)/tools/evilxmpp
