@@ -139,12 +139,13 @@ static unsigned long record(struct session *s, enum console_dir dir,
     size_t len = 0, raw_len = s->t->raw_in_len;
     unsigned long seq;
     const char *raw = dir == CONSOLE_IN ? s->t->raw_in : NULL;
-    int alone = raw && unprefixed(raw, raw_len);
-    int as_text = alone && s->console && s->verbose == NULL &&
-                  memchr(raw, '\0', raw_len) == NULL;
+    int alone, as_text;
 
     if (s->console == NULL && s->verbose == NULL && s->recorder == NULL)
         return 0;
+    alone = raw && unprefixed(raw, raw_len);
+    as_text = alone && s->console && s->verbose == NULL &&
+              memchr(raw, '\0', raw_len) == NULL;
     if (!as_text && xmpp_stanza_to_text(st, &text, &len) != XMPP_EOK)
         return 0;
     if (alone)

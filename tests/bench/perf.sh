@@ -189,6 +189,17 @@ quit_console() {
     tm kill-session -t "$1" 2>/dev/null || true
 }
 
+# end_pair NAME CPID WPID: once the console has settled, its CPU (ns) in
+# C1; then it and watch end
+end_pair() {
+    wait_for 60 settled "$2" || true
+    C1=$(cpu_ns "$2")
+    quit_console "$1" "$2"
+    kill -TERM "$3"
+    wait "$3" || true
+    rm -f "$WORK/watch.fifo"
+}
+
 # --- 1. CPU per event: count_receiver, watch --json, the console ---
 ingest() {
     local r=$1 rpid wpid cpid w0 c0 c1
@@ -215,12 +226,8 @@ ingest() {
     publish <"$WORK/stream.xml" || die "publishing failed"
     wait "$rpid" || die "count_receiver: $(cat "$WORK/recv.out")"
     wait_for 120 test -s "$WORK/watch.cpu" || die "watch did not get its $N events"
-    wait_for 60 settled "$cpid" || true
-    c1=$(cpu_ns "$cpid")
-    quit_console ingest "$cpid"
-    kill -TERM "$wpid"
-    wait "$wpid" || true
-    rm -f "$WORK/watch.fifo"
+    end_pair ingest "$cpid" "$wpid"
+    c1=$C1
     read -r _ r0 < <(grep ready "$WORK/recv.out")
     read -r _ _ r1 < <(grep "^done" "$WORK/recv.out")
     local cev
@@ -265,12 +272,9 @@ steady() {
     w0=$(cut -d' ' -f1 "$WORK/watch.pre") c0=$(cpu_ns "$cpid")
     publish <"$WORK/stream.xml" || die "publishing failed"
     wait_for 120 test -s "$WORK/watch.cpu" || die "watch did not get its $N events"
-    wait_for 60 settled "$cpid" || true
-    c1=$(cpu_ns "$cpid")
-    quit_console steady "$cpid"
-    kill -TERM "$wpid"
-    wait "$wpid" || true
-    rm -f "$WORK/watch.fifo" "$WORK/watch.pre"
+    end_pair steady "$cpid" "$wpid"
+    c1=$C1
+    rm -f "$WORK/watch.pre"
     total=$(sed -n 's/^perch: \([0-9]*\) events, .*/\1/p' "$WORK/steady.err")
     [[ $total == "$((PREFILL + N))" ]] ||
         die "the console read ${total:-no} events, not $((PREFILL + N)): $(cat "$WORK/steady.err")"

@@ -142,6 +142,32 @@ arena__a_ring_that_filled_maps_two_chunks_more_then_none(void **state)
     arena_free(a);
 }
 
+/* A small first chunk that empties once larger ones are being mapped is
+ * given back, not kept as the spare (taken again, it would hold little
+ * and make the arena map a new chunk soon after). */
+static void arena__a_small_first_chunk_is_given_back_when_empty(void **state)
+{
+    enum { N = 200, SIZE = 1000 }; /* 200 KB: the 64 and 128 KiB chunks */
+    struct arena *a = arena_new();
+    char *p[N];
+    size_t i, before;
+    (void)state;
+
+    for (i = 0; i < N; i++)
+        p[i] = arena_alloc(a, SIZE);
+    assert_true(arena_maps(a) >= 3); /* 64 KiB, 128 KiB, 256 KiB */
+    before = arena_mapped(a);
+    /* the first chunk (64 KiB) holds at most 64 of them: once they are
+     * released, its 64 KiB are unmapped */
+    for (i = 0; i < 70 && arena_mapped(a) == before; i++)
+        arena_release(p[i]);
+    assert_int_equal(arena_mapped(a), before - 64 * 1024);
+    assert_true(i >= 60 && i <= 64);
+    for (; i < N; i++)
+        arena_release(p[i]);
+    arena_free(a);
+}
+
 /* Released out of order: a chunk goes once its last piece does. */
 static void arena__a_chunk_goes_with_its_last_piece_in_any_order(void **state)
 {
@@ -218,6 +244,8 @@ int main(void)
            arena__a_ring_of_pieces_reuses_its_chunks, NULL);
     tl_add(&l, "arena__a_ring_that_filled_maps_two_chunks_more_then_none",
            arena__a_ring_that_filled_maps_two_chunks_more_then_none, NULL);
+    tl_add(&l, "arena__a_small_first_chunk_is_given_back_when_empty",
+           arena__a_small_first_chunk_is_given_back_when_empty, NULL);
     tl_add(&l, "arena__a_chunk_goes_with_its_last_piece_in_any_order",
            arena__a_chunk_goes_with_its_last_piece_in_any_order, NULL);
     tl_add(&l, "arena__a_huge_piece_is_mapped_alone_and_given_back",
