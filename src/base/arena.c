@@ -254,3 +254,87 @@ unsigned long arena_maps(const struct arena *a)
 {
     return a->maps;
 }
+
+/* ---- tables ---- */
+
+#define PAGE ((size_t)4096)
+#define TABLE_STEP ((size_t)16 * 1024)
+#define TABLE_STEP_MAX ((size_t)256 * 1024)
+
+/* The first page of a table's mapping; the table starts on the next. */
+struct table_head {
+    size_t size;  /* of the table */
+    size_t ready; /* bytes of the table faulted in (a multiple of PAGE) */
+};
+
+static struct table_head *table_head(const void *t)
+{
+    return (struct table_head *)((char *)t - PAGE);
+}
+
+void *arena_table_new(size_t size)
+{
+    size_t mapped = PAGE + round_up(size ? size : 1, PAGE);
+    char *p = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    struct table_head *h = (struct table_head *)p;
+
+    if (p == MAP_FAILED)
+        xoom();
+    h->size = size;
+    h->ready = 0;
+    /* ASan: the head, and the slack after the table, are not the table's */
+    POISON(p, PAGE);
+    POISON(p + PAGE + size, mapped - PAGE - size);
+    return p + PAGE;
+}
+
+void arena_table_ready(void *t, size_t n)
+{
+    struct table_head *h = table_head(t);
+    size_t step, upto, ready;
+
+    UNPOISON(h, sizeof *h);
+    ready = h->ready;
+    if (n > h->size)
+        n = h->size;
+    if (n > ready) {
+        step = ready < TABLE_STEP       ? TABLE_STEP
+               : ready > TABLE_STEP_MAX ? TABLE_STEP_MAX
+                                        : ready;
+        upto = round_up(n > ready + step ? n : ready + step, PAGE);
+        if (upto > round_up(h->size, PAGE))
+            upto = round_up(h->size, PAGE);
+#ifdef MADV_POPULATE_WRITE
+        /* older kernels refuse: the pages are faulted in as touched */
+        madvise((char *)t + ready, upto - ready, MADV_POPULATE_WRITE);
+#endif
+        h->ready = upto;
+    }
+    POISON(h, sizeof *h);
+}
+
+size_t arena_table_readied(const void *t)
+{
+    struct table_head *h = table_head(t);
+    size_t ready;
+
+    UNPOISON(h, sizeof *h);
+    ready = h->ready;
+    POISON(h, sizeof *h);
+    return ready;
+}
+
+void arena_table_free(void *t)
+{
+    struct table_head *h;
+    size_t mapped;
+
+    if (t == NULL)
+        return;
+    h = table_head(t);
+    UNPOISON(h, PAGE);
+    mapped = PAGE + round_up(h->size ? h->size : 1, PAGE);
+    UNPOISON(h, mapped); /* the addresses may be mapped again by others */
+    munmap(h, mapped);
+}

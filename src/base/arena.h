@@ -38,4 +38,21 @@ size_t arena_mapped(const struct arena *a);
 /* Chunks mapped since arena_new (each one new memory, zeroed). */
 unsigned long arena_maps(const struct arena *a);
 
+/*
+ * A zeroed array of size bytes (the ring's entries), mapped at once but
+ * faulted in as it is used: arena_table_ready faults in the pages up to a
+ * byte with one call for a step of them (16 KiB, doubling to 256 KiB),
+ * not one page fault per 4 KiB as calloc's memory would take while the
+ * ring fills. An idle console's table holds a step. Aborts when out of
+ * memory, as xmalloc does.
+ */
+void *arena_table_new(size_t size);
+/* The first n bytes of t are faulted in when they were not (a no-op
+ * once they are); n past the table's size: all of it. */
+void arena_table_ready(void *t, size_t n);
+/* Bytes of t faulted in by arena_table_ready so far. */
+size_t arena_table_readied(const void *t);
+/* Unmaps t; NULL: nothing. */
+void arena_table_free(void *t);
+
 #endif

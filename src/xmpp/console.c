@@ -4,11 +4,12 @@
 #include "base/loop.h"
 #include "base/buf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct console {
-    struct console_entry *entries; /* circular */
+    struct console_entry *entries; /* circular; an arena table */
     struct arena *mem;             /* every string of the entries */
     size_t cap, head, count;
     size_t bytes, max_bytes;
@@ -28,7 +29,9 @@ struct console *console_new(size_t max_entries, size_t max_bytes)
     struct console *c = xcalloc(1, sizeof *c);
     c->cap = max_entries ? max_entries : 1;
     c->max_bytes = max_bytes;
-    c->entries = xcalloc(c->cap, sizeof *c->entries);
+    if (c->cap > SIZE_MAX / sizeof *c->entries)
+        xoom();
+    c->entries = arena_table_new(c->cap * sizeof *c->entries);
     c->mem = arena_new();
     return c;
 }
@@ -72,7 +75,7 @@ void console_free(struct console *c)
         return;
     while (c->count > 0)
         drop_oldest(c);
-    free(c->entries);
+    arena_table_free(c->entries);
     arena_free(c->mem);
     free(c);
 }
@@ -140,7 +143,7 @@ unsigned long console_add_len(struct console *c, enum console_dir dir,
                               const struct console_meta *meta)
 {
     struct console_entry *e;
-    size_t len, raw_len;
+    size_t len, raw_len, at;
     char *text = keep(c, bytes, n, &len), *raw;
 
     if (len > c->max_bytes) { /* one huge stanza must not break the bound */
@@ -154,7 +157,9 @@ unsigned long console_add_len(struct console *c, enum console_dir dir,
     while (c->count > 0 &&
            (c->count == c->cap || c->bytes + len + raw_len > c->max_bytes))
         drop_oldest(c);
-    e = &c->entries[(c->head + c->count) % c->cap];
+    at = (c->head + c->count) % c->cap;
+    arena_table_ready(c->entries, (at + 1) * sizeof *e);
+    e = &c->entries[at];
     e->time = loop_wall_s();
     e->dir = dir;
     e->text = text;

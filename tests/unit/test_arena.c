@@ -3,9 +3,12 @@
 
 #include "base/arena.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HAVE_ASAN 1
@@ -211,6 +214,78 @@ static void arena__a_huge_piece_is_mapped_alone_and_given_back(void **state)
     arena_free(a);
 }
 
+/* Pages of the n bytes at p (page-aligned) the kernel has in memory. */
+static size_t resident_pages(const void *p, size_t n)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), pages = (n + page - 1) / page;
+    unsigned char *vec = calloc(pages, 1);
+    size_t i, in = 0;
+
+    assert_non_null(vec);
+    assert_int_equal(mincore((void *)p, n, vec), 0);
+    for (i = 0; i < pages; i++)
+        in += vec[i] & 1;
+    free(vec);
+    return in;
+}
+
+/* Whether this kernel faults pages in on MADV_POPULATE_WRITE (5.14 on);
+ * an older one refuses and the table's pages come as they are touched. */
+static int kernel_populates(void)
+{
+#ifdef MADV_POPULATE_WRITE
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    void *p = mmap(NULL, page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int ok;
+
+    assert_true(p != MAP_FAILED);
+    ok = madvise(p, page, MADV_POPULATE_WRITE) == 0;
+    if (!ok)
+        assert_int_equal(errno, EINVAL);
+    munmap(p, page);
+    return ok;
+#else
+    return 0;
+#endif
+}
+
+/* The ring's entries: zeroed, and faulted in a step at a time (16 KiB,
+ * then doubling) as the ring reaches them, by one call rather than a
+ * fault per page; never past the table. */
+static void arena_table__is_zeroed_and_faulted_in_a_step_at_a_time(void **state)
+{
+    size_t size = 100000, i;
+    unsigned char *t = arena_table_new(size);
+    int populates = kernel_populates();
+    (void)state;
+
+    assert_int_equal(arena_table_readied(t), 0);
+    assert_int_equal(resident_pages(t, size), 0);
+    arena_table_ready(t, 1);
+    assert_int_equal(arena_table_readied(t), 16 * 1024);
+    if (populates) {
+        assert_int_equal(resident_pages(t, 16 * 1024), 4);
+        assert_int_equal(resident_pages(t + 16 * 1024, size - 16 * 1024), 0);
+    }
+    arena_table_ready(t, 16 * 1024); /* within: nothing to do */
+    assert_int_equal(arena_table_readied(t), 16 * 1024);
+    arena_table_ready(t, 16 * 1024 + 1);
+    assert_int_equal(arena_table_readied(t), 32 * 1024);
+    arena_table_ready(t, 32 * 1024 + 1);
+    assert_int_equal(arena_table_readied(t), 64 * 1024);
+    if (populates)
+        assert_int_equal(resident_pages(t, size), 16);
+    arena_table_ready(t, SIZE_MAX); /* past the end: the whole table */
+    assert_int_equal(arena_table_readied(t), 25 * 4096);
+    for (i = 0; i < size; i++)
+        assert_int_equal(t[i], 0);
+    memset(t, 0xA5, size);
+    assert_int_equal(t[size - 1], 0xA5);
+    arena_table_free(t);
+    arena_table_free(NULL);
+}
+
 #ifdef HAVE_ASAN
 /* Under ASan the byte after a piece and a released piece are poisoned:
  * an overread of a ring text is reported as malloc's would be. */
@@ -227,6 +302,20 @@ static void arena__asan_sees_past_a_piece_and_into_a_released_one(void **state)
     assert_true(__asan_address_is_poisoned(p));
     assert_false(__asan_address_is_poisoned(q + 2));
     arena_free(a);
+}
+
+/* ... and the bytes either side of a table. */
+static void arena_table__asan_sees_either_side(void **state)
+{
+    char *t = arena_table_new(1000);
+    (void)state;
+
+    arena_table_ready(t, 1000);
+    assert_true(__asan_address_is_poisoned(t - 1));
+    assert_false(__asan_address_is_poisoned(t));
+    assert_false(__asan_address_is_poisoned(t + 999));
+    assert_true(__asan_address_is_poisoned(t + 1000));
+    arena_table_free(t);
 }
 #endif
 
@@ -250,9 +339,13 @@ int main(void)
            arena__a_chunk_goes_with_its_last_piece_in_any_order, NULL);
     tl_add(&l, "arena__a_huge_piece_is_mapped_alone_and_given_back",
            arena__a_huge_piece_is_mapped_alone_and_given_back, NULL);
+    tl_add(&l, "arena_table__is_zeroed_and_faulted_in_a_step_at_a_time",
+           arena_table__is_zeroed_and_faulted_in_a_step_at_a_time, NULL);
 #ifdef HAVE_ASAN
     tl_add(&l, "arena__asan_sees_past_a_piece_and_into_a_released_one",
            arena__asan_sees_past_a_piece_and_into_a_released_one, NULL);
+    tl_add(&l, "arena_table__asan_sees_either_side",
+           arena_table__asan_sees_either_side, NULL);
 #endif
     return tl_run(&l, "arena", NULL, NULL);
 }
