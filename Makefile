@@ -47,7 +47,7 @@ CORE_SRC := $(wildcard src/*/*.c)
 MAIN_SRC := $(wildcard main/*.c)
 UI_SRC := $(wildcard ui/*.c)
 UI_PURE := ui/theme.c ui/list.c ui/duration.c ui/agent_order.c ui/dialog_view.c \
-           ui/console_gist.c
+           ui/console_gist.c ui/pace.c
 UI_PKGS := ncursesw readline
 UI_CFLAGS = $(shell pkg-config --cflags $(UI_PKGS)) -D_GNU_SOURCE
 UI_LIBS = $(shell pkg-config --libs $(UI_PKGS))

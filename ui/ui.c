@@ -82,30 +82,25 @@ static struct event *stdin_ev;
 
 /* ---- dirty marks and the frame timer ---- */
 
-/* A frame within interval ms of the last one: what the user did is drawn
- * at up to UI_FPS frames a second, what the server did at up to
- * UI_DATA_FPS (events are still applied at once; only drawing waits). */
-static void request_frame_within(double interval)
+/* A frame soon after what the user did; after what the server did at
+ * the pace of pace.h (events are still applied at once; only drawing
+ * waits). */
+static void request(int for_user)
 {
-    double now = loop_now_ms(), due = ui->last_frame_ms + interval;
+    double in = pace_request(&ui->pace, loop_now_ms(), for_user);
 
-    if (due < now)
-        due = now;
-    if (ui->frame_pending && ui->frame_due <= due)
-        return;
-    ui->frame_pending = 1;
-    ui->frame_due = due;
-    loop_timer_start(ui->frame_timer, (unsigned)(due - now));
+    if (in >= 0)
+        loop_timer_start(ui->frame_timer, (unsigned)in);
 }
 
 static void request_frame(void)
 {
-    request_frame_within(1000.0 / UI_FPS);
+    request(1);
 }
 
 static void request_data_frame(void)
 {
-    request_frame_within(1000.0 / UI_DATA_FPS);
+    request(0);
 }
 
 void ui_dirty_pane(int id)
@@ -683,8 +678,7 @@ static void frame(void *arg)
     char old[sizeof banner_text];
     (void)arg;
 
-    ui->frame_pending = 0;
-    ui->last_frame_ms = loop_now_ms();
+    pace_drawn(&ui->pace, loop_now_ms());
     memcpy(old, banner_text, sizeof old);
     banner_compute();
     if ((old[0] != 0) != (banner_text[0] != 0))
@@ -751,6 +745,7 @@ static void on_changed(void *arg, unsigned what)
     int i;
     (void)arg;
 
+    pace_change(&ui->pace);
     for (i = 0; i < P_N; i++)
         if (ui->panes[i].ops->deps & what && visible(i)) {
             ui->panes[i].dirty = 1;

@@ -4,12 +4,12 @@
  *
  * One struct ui for the process. Panes are a table (ui_panes[]) of
  * pane_ops; each pane keeps its own state behind a pointer. Changes mark
- * panes dirty; one frame timer (at most UI_FPS a second after a key,
- * UI_DATA_FPS for what the server sent) draws what is
- * dirty and calls doupdate() once. There is no periodic tick: what draws a
- * time that changes by itself (a duration, the clock) says when its text
- * changes next (ui_wake_after), and one timer wakes the console then for
- * the panes concerned only.
+ * panes dirty; one frame timer (pace.h: at most UI_FPS a second after a
+ * key, UI_DATA_FPS for what the server sent, UI_FLOOD_FPS during a flood
+ * of it) draws what is dirty and calls doupdate() once. There is no periodic
+ * tick: what draws a time that changes by itself (a duration, the clock) says
+ * when its text changes next (ui_wake_after), and one timer wakes the console
+ * then for the panes concerned only.
  */
 #ifndef PERCH_UI_H
 #define PERCH_UI_H
@@ -17,12 +17,11 @@
 #include "app/app.h"
 #include "duration.h"
 #include "list.h"
+#include "pace.h"
 #include "theme.h"
 
 #include <ncurses.h>
 
-#define UI_FPS 30           /* frames a second at most, after a key */
-#define UI_DATA_FPS 10      /* frames a second at most for server events */
 #define UI_MESSAGE_MS 10000 /* the message line fades after 10 s */
 
 enum ui_pane_id {
@@ -84,9 +83,8 @@ struct ui {
     int message_error;
     unsigned long message_seq; /* counts ui_say calls */
     double message_ms;         /* loop_now_ms() it was said */
-    int frame_pending, full_redraw, input_dirty, chrome_dirty;
-    double frame_due; /* loop_now_ms() the pending frame is due */
-    double last_frame_ms;
+    int full_redraw, input_dirty, chrome_dirty;
+    struct pace pace; /* when the next frame is due */
     unsigned long frames;
     struct loop_timer *frame_timer, *tick_timer;
     double

@@ -265,7 +265,7 @@ awk -v hz="$(getconf CLK_TCK)" -v rate="$RATE" -v load="$SECONDS_LOAD" \
     printf "  %-44s %7d events %6.2f s CPU %6.0f us/event %5.2f s per 10,000\n",
         "perch TUI in tmux 160x48 (Agents, Console)", tev, tcpu / hz, tus, tus / 100
     printf "  ratio TUI/watch: %.2f (aim <= 1.30)\n", tus / wus
-    printf "  frames drawn: %d (%.1f/s over its %.1f s session, %.1f s of it under load; cap 10/s for events, 30/s after a key)\n",
+    printf "  frames drawn: %d (%.1f/s over its %.1f s session, %.1f s of it under load; cap 10/s for events, 4/s in a flood, 30/s after a key)\n",
         frames, frames / life, life, w
 }'
 echo "  keypress-to-screen: $(stats "$WORK/load.ms") (aim < 100 ms), $KEYS presses under load"

@@ -148,3 +148,36 @@ t_an_agents_media_state_shows_under_it() {
     expect_screen '^1001001  Ada Lovelace +1001001 +NOT_READY  [0-9a-z-]+ +Lunch'
     tui_quit
 }
+
+# A flood: 2,000 team events in one stream to a node that keeps no items
+# (Prosody then takes them at thousands a second), the agent's state
+# changing with each and TALKING last. The console draws less often
+# during a flood (ui/pace.c: 4 frames a second), never less: every
+# event is applied, and the last state is on screen once it is over.
+t_a_flood_of_events_leaves_its_last_state_on_screen() {
+    local node=/finesse/api/Team/5009/Users stream=$TD/flood.xml update i state
+    SIZE=160x48
+    "$PERCH" send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><create node='$node'/><configure><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field><field var='pubsub#persist_items'><value>0</value></field></x></configure></pubsub></iq>" \
+        >"$TD/create.out" 2>"$TD/create.err" || {
+        fail "creating $node: $(cat "$TD/create.err")"
+        return
+    }
+    update=$(sed -e 's|<state>READY</state>|<state>@STATE@</state>|' \
+        -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' "$FIX/user_ready_1001001.update.xml")
+    for ((i = 1; i <= 2000; i++)); do
+        state=$( ((i == 2000)) && echo TALKING || { ((i % 2)) && echo NOT_READY || echo READY; })
+        printf "<iq type='set' to='%s'><pubsub %s><publish node='%s'><item><notification xmlns='http://jabber.org/protocol/pubsub'>%s</notification></item></publish></pubsub></iq>\n" \
+            "$PUBSUB" "$PS" "$node" "${update/@STATE@/$state}"
+    done >"$stream"
+    tui_start "$node" || return
+    wait_screen "subscribed to $node" || return
+    "$PERCH" send "${PUB[@]}" --timeout 120 - <"$stream" >"$TD/flood.out" 2>"$TD/flood.err" || {
+        fail "publishing the flood: $(tail -c 300 "$TD/flood.err")"
+        return
+    }
+    wait_screen '^(.*│)?1001001  Ada Lovelace +1001001 +TALKING ' 10 || return
+    expect_screen '│ Agents 1 agent — TALKING 1 — '
+    tui_quit
+    grep -q '^perch: 2000 events, ' "$ERRF" ||
+        fail "2000 events published, perch counted: $(grep '^perch: ' "$ERRF")"
+}
