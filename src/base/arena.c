@@ -20,16 +20,19 @@
 #define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
 #define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
 #define REDZONE 16 /* poisoned bytes after every piece */
+#define HEAD 16    /* before every piece: its size, to poison it */
 #else
 #define POISON(p, n) ((void)(p), (void)(n))
 #define UNPOISON(p, n) ((void)(p), (void)(n))
 #define REDZONE 0
+#define HEAD 0
 #endif
 
 #define ALIGN 16
 #define FIRST_CHUNK ((size_t)64 * 1024)
 #define HUGE_CHUNK ((size_t)2 * 1024 * 1024) /* a huge page (x86-64, arm64) */
 #define POPULATE_FROM ((size_t)256 * 1024)
+#define SPARES 2 /* empty chunks kept for the next ones needed */
 
 struct chunk {
     struct arena *arena;
@@ -39,22 +42,27 @@ struct chunk {
     size_t live;               /* pieces not yet released */
 };
 
-/* Just before every piece. */
-struct piece {
-    struct chunk *chunk;
-    size_t size;
-};
-
 struct arena {
-    struct chunk *chunks; /* every chunk mapped */
-    struct chunk *cur;    /* the one pieces come from */
-    struct chunk *spare;  /* empty, kept for the next one needed */
-    size_t next_size;     /* of the next chunk mapped */
+    struct chunk *chunks;        /* every chunk mapped */
+    struct chunk *cur;           /* the one pieces come from */
+    struct chunk *spare[SPARES]; /* empty, kept for the next ones needed */
+    int spares;
+    size_t next_size; /* of the next chunk mapped */
     size_t mapped;
     unsigned long maps; /* chunks mapped so far */
 };
 
 #define CHUNK_HEAD ((sizeof(struct chunk) + ALIGN - 1) / ALIGN * ALIGN)
+
+/* Every chunk starts on a multiple of HUGE_CHUNK, and every piece lies in
+ * the first HUGE_CHUNK bytes of its chunk (a huge piece's chunk holds it
+ * alone, from the start): a piece's chunk is its address rounded down.
+ * Releasing the oldest entry of a full ring so reads no header beside
+ * each piece, memory last touched thousands of stanzas ago. */
+static struct chunk *chunk_of(const void *piece)
+{
+    return (struct chunk *)((uintptr_t)piece & ~(uintptr_t)(HUGE_CHUNK - 1));
+}
 
 static size_t round_up(size_t n, size_t to)
 {
@@ -63,8 +71,8 @@ static size_t round_up(size_t n, size_t to)
     return (n + to - 1) / to * to;
 }
 
-/* size bytes starting on a multiple of HUGE_CHUNK, so that the kernel can
- * back them with huge pages. */
+/* size bytes starting on a multiple of HUGE_CHUNK: see chunk_of (and the
+ * kernel can back them with huge pages). */
 static void *map_aligned(size_t size)
 {
     char *p = mmap(NULL, size + HUGE_CHUNK, PROT_READ | PROT_WRITE,
@@ -87,14 +95,8 @@ static struct chunk *map_chunk(struct arena *a, size_t need)
     void *p;
 
     /* a piece larger than the chunks gets one of its own */
-    if (size >= HUGE_CHUNK) {
-        size = round_up(size, HUGE_CHUNK);
-        p = map_aligned(size);
-    } else {
-        size = round_up(size, 4096);
-        p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    }
+    size = round_up(size, size >= HUGE_CHUNK ? HUGE_CHUNK : 4096);
+    p = map_aligned(size);
     if (p == MAP_FAILED)
         xoom();
 #ifdef MADV_HUGEPAGE
@@ -140,23 +142,21 @@ static void unmap_chunk(struct chunk *c)
     munmap(c, c->size);
 }
 
-/* c, not the current chunk, has no piece left: kept as the spare when it
+/* c, not the current chunk, has no piece left: kept as a spare when it
  * is of the size chunks are mapped at now (not a huge piece's, not one of
  * the small first ones, which would hold little as the current chunk)
- * and larger than the one kept; else unmapped. */
+ * and there is room among the spares (two: a full ring's oldest chunk may
+ * empty twice before its newest fills once, and the next one would be
+ * new memory again), else unmapped. */
 static void retire(struct chunk *c)
 {
     struct arena *a = c->arena;
 
     c->used = CHUNK_HEAD;
-    if (c->size <= HUGE_CHUNK && c->size >= a->next_size &&
-        (a->spare == NULL || a->spare->size < c->size)) {
-        if (a->spare)
-            unmap_chunk(a->spare);
-        a->spare = c;
-    } else {
+    if (c->size <= HUGE_CHUNK && c->size >= a->next_size && a->spares < SPARES)
+        a->spare[a->spares++] = c;
+    else
         unmap_chunk(c);
-    }
 }
 
 /* The current chunk has no room for need bytes: the next one. */
@@ -164,12 +164,10 @@ static struct chunk *next_chunk(struct arena *a, size_t need)
 {
     struct chunk *old = a->cur, *c;
 
-    if (a->spare && a->spare->size - CHUNK_HEAD >= need) {
-        c = a->spare;
-        a->spare = NULL;
-    } else {
+    if (a->spares > 0 && a->spare[a->spares - 1]->size - CHUNK_HEAD >= need)
+        c = a->spare[--a->spares];
+    else
         c = map_chunk(a, round_up(need + CHUNK_HEAD, ALIGN));
-    }
     a->cur = c;
     if (old && old->live == 0)
         retire(old);
@@ -196,21 +194,23 @@ void arena_free(struct arena *a)
 void *arena_alloc(struct arena *a, size_t n)
 {
     struct chunk *c = a->cur;
-    struct piece *p;
+    char *p;
     size_t need;
 
     if (n > SIZE_MAX / 2)
         xoom();
-    need = round_up(sizeof *p + n + REDZONE, ALIGN);
+    need = round_up(HEAD + n + REDZONE, ALIGN);
     if (c == NULL || c->size - c->used < need)
         c = next_chunk(a, need);
-    p = (struct piece *)((char *)c + c->used);
+    p = (char *)c + c->used + HEAD;
     c->used += need;
     c->live++;
-    UNPOISON(p, sizeof *p + n);
-    p->chunk = c;
-    p->size = n;
-    return p + 1;
+#ifdef ARENA_ASAN
+    UNPOISON(p - HEAD, HEAD + n);
+    *(size_t *)(p - HEAD) = n;
+    POISON(p - HEAD, HEAD);
+#endif
+    return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
@@ -225,14 +225,19 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 
 void arena_release(void *ptr)
 {
-    struct piece *p;
     struct chunk *c;
 
     if (ptr == NULL)
         return;
-    p = (struct piece *)ptr - 1;
-    c = p->chunk;
-    POISON(p, sizeof *p + p->size);
+    c = chunk_of(ptr);
+#ifdef ARENA_ASAN
+    {
+        size_t n;
+        UNPOISON((char *)ptr - HEAD, HEAD);
+        n = *(size_t *)((char *)ptr - HEAD);
+        POISON((char *)ptr - HEAD, HEAD + n);
+    }
+#endif
     if (--c->live > 0)
         return;
     if (c != c->arena->cur) {

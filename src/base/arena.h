@@ -2,7 +2,9 @@
  * Memory for many small pieces that are let go in about the order they
  * were made: the console ring's texts. Pieces come from chunks mapped
  * from the kernel and filled front to back; a chunk is given back (or
- * kept as the one spare) when its last piece is released.
+ * kept as one of two spares) when its last piece is released. Chunks
+ * start on 2 MiB boundaries, so a piece's chunk is known from its address:
+ * no header beside a piece is read when it is released.
  *
  * Why not malloc: a ring that fills touches new memory with every stanza,
  * one page fault per 4 KiB, and libevent's read buffers kept landing on
