@@ -68,8 +68,9 @@ double clock_drift_next_ms(const struct clock_drift *d, double now_ms,
 /*
  * "2026-11-22T01:21:15Z", "...15.123Z", "...15.123+01:00" (XEP-0082,
  * Finesse's currentTimestamp) -> *ms since the epoch and *res_ms, the
- * resolution the text gives (1000 whole seconds, 100, 10, 1 …). Without a
- * zone UTC is assumed. 0, or -1 when it does not parse.
+ * resolution the text gives (1000 whole seconds, 100, 10, 1 …). Each
+ * field its digits exactly (four for the year, two for the rest); without
+ * a zone UTC is assumed. 0, or -1 when it does not parse.
  */
 int clock_parse_iso(const char *s, double *ms, double *res_ms);
 

@@ -3,6 +3,7 @@
  * already applied, system info, API errors, nodes and times. */
 #define _XOPEN_SOURCE 700 /* strptime */
 #include "base/buf.h"
+#include "base/clock.h"
 #include "decode/keys.h"
 #include "model_internal.h"
 
@@ -59,19 +60,9 @@ char *model_path_id(const char *path, const char *prefix, const char *rest)
 
 double model_parse_time(const char *s)
 {
-    struct tm tm;
-    const char *rest;
-    double frac = 0;
+    double ms, res;
 
-    if (s == NULL || *s == '\0' || strcmp(s, "-1") == 0 || strcmp(s, "--") == 0)
-        return 0;
-    memset(&tm, 0, sizeof tm);
-    rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (rest == NULL)
-        return 0;
-    if (*rest == '.')
-        frac = strtod(rest, NULL);
-    return ((double)timegm(&tm) + frac) * 1000.0;
+    return clock_parse_iso(s, &ms, &res) == 0 ? ms : 0;
 }
 
 /* --- system info, nodes, the rest --- */

@@ -248,8 +248,9 @@ double model_wall_ms(void);
  * model_wall_ms(). */
 double model_now_ms(const struct model *m);
 
-/* "2026-11-21T09:15:02.120Z" -> ms since the epoch; 0 for "", "-1", "--"
- * and anything else that is not such a time. */
+/* "2026-11-21T09:15:02.120Z" -> ms since the epoch (clock_parse_iso: a
+ * zone honoured, UTC without one); 0 for "", "-1", "--" and anything else
+ * that is not such a time. */
 double model_parse_time(const char *s);
 
 /* The node tree: every path from disco, and subscription marks. */

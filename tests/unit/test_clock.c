@@ -5,6 +5,9 @@
 #include "base/clock.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 /* 2026-11-22T01:21:15Z in ms since the epoch */
 #define BASE 1795310475000.0
@@ -182,7 +185,63 @@ static const struct iso_row iso_rows[] = {
     {"clock_parse_iso__refuses_month_13", "2026-13-22T01:21:15Z", 0, 0, 0},
     {"clock_parse_iso__refuses_leading_space", " 2026-11-22T01:21:15Z", 0, 0,
      0},
+    {"clock_parse_iso__refuses_a_one_digit_month", "2026-1-22T01:21:15Z", 0, 0,
+     0},
+    {"clock_parse_iso__refuses_a_short_year", "226-11-22T01:21:15Z", 0, 0, 0},
+    {"clock_parse_iso__refuses_a_sign_in_a_field", "2026-11-+2T01:21:15Z", 0, 0,
+     0},
+    {"clock_parse_iso__refuses_a_lowercase_t", "2026-11-22t01:21:15Z", 0, 0, 0},
+    {"clock_parse_iso__refuses_day_0", "2026-11-00T01:21:15Z", 0, 0, 0},
+    {"clock_parse_iso__refuses_minute_60", "2026-11-22T01:60:15Z", 0, 0, 0},
+    {"clock_parse_iso__refuses_it_cut_short", "2026-11-22T01:21:1", 0, 0, 0},
+    {"clock_parse_iso__a_leap_second_counts_on", "2026-11-22T01:21:60Z", 1,
+     BASE + 45000, 1000},
+    {"clock_parse_iso__a_leap_day", "2024-02-29T00:00:00Z", 1, 1709164800000.0,
+     1000},
+    {"clock_parse_iso__before_1970", "1969-12-31T23:59:59Z", 1, -1000, 1000},
 };
+
+/* The date part against timegm (what it replaced), a day at a time from
+ * 1900 to 2100, days past a month's end included, and each second of a
+ * day. */
+static void clock_parse_iso__agrees_with_timegm(void **state)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    char text[64];
+    double ms, res;
+    struct tm tm;
+    int y, m, d, sec;
+    (void)state;
+
+    for (y = 1900; y <= 2100; y++)
+        for (m = 1; m <= 12; m++)
+            for (d = 1; d <= (m == 2 ? 31 : mdays[m - 1]); d++) {
+                memset(&tm, 0, sizeof tm);
+                tm.tm_year = y - 1900;
+                tm.tm_mon = m - 1;
+                tm.tm_mday = d;
+                tm.tm_hour = 13;
+                tm.tm_min = 7;
+                tm.tm_sec = 9;
+                snprintf(text, sizeof text, "%04d-%02d-%02dT13:07:09Z", y, m,
+                         d);
+                assert_int_equal(clock_parse_iso(text, &ms, &res), 0);
+                assert_true(ms == (double)timegm(&tm) * 1000.0);
+            }
+    for (sec = 0; sec < 86400; sec += 7) {
+        memset(&tm, 0, sizeof tm);
+        tm.tm_year = 2026 - 1900;
+        tm.tm_mon = 10;
+        tm.tm_mday = 22;
+        tm.tm_hour = sec / 3600;
+        tm.tm_min = sec / 60 % 60;
+        tm.tm_sec = sec % 60;
+        snprintf(text, sizeof text, "2026-11-22T%02d:%02d:%02dZ", sec / 3600,
+                 sec / 60 % 60, sec % 60);
+        assert_int_equal(clock_parse_iso(text, &ms, &res), 0);
+        assert_true(ms == (double)timegm(&tm) * 1000.0);
+    }
+}
 
 static void iso_row(void **state)
 {
@@ -235,6 +294,8 @@ int main(void)
     tl_add(&l, "clock_drift_next_ms__none_while_unknown_or_precise",
            clock_drift_next_ms__none_while_unknown_or_precise, NULL);
     TL_ROWS(&l, iso_rows, iso_row);
+    tl_add(&l, "clock_parse_iso__agrees_with_timegm",
+           clock_parse_iso__agrees_with_timegm, NULL);
     tl_add(&l, "clock_parse_http_date__reads_imf_fixdate_only",
            clock_parse_http_date__reads_imf_fixdate_only, NULL);
     return tl_run(&l, "clock", NULL, NULL);
