@@ -293,7 +293,8 @@ static const char *next_secret(const char *p, const char **gt)
     const char *lt, *name_end;
 
     for (; (lt = strchr(p, '<')) != NULL; p = lt + 1)
-        if ((name_end = secret_start(lt)) != NULL &&
+        if (lt[1] != '/' && /* an end tag, half of them: not a start */
+            (name_end = secret_start(lt)) != NULL &&
             (*gt = strchr(name_end, '>')) != NULL && (*gt)[-1] != '/')
             return lt;
     return NULL;
