@@ -153,24 +153,35 @@ t_an_agents_media_state_shows_under_it() {
 # (Prosody then takes them at thousands a second), the agent's state
 # changing with each and TALKING last. The console draws less often
 # during a flood (ui/pace.c: 4 frames a second), never less: every
-# event is applied, and the last state is on screen once it is over.
+# event is applied, and the last state is on screen once it is over. The
+# node goes afterwards, whatever happened (later tests count the tree's
+# rows).
+FLOOD_NODE=/finesse/api/Team/5009/Users
+
 t_a_flood_of_events_leaves_its_last_state_on_screen() {
-    local node=/finesse/api/Team/5009/Users stream=$TD/flood.xml update i state
-    SIZE=160x48
-    "$PERCH" send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><create node='$node'/><configure><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field><field var='pubsub#persist_items'><value>0</value></field></x></configure></pubsub></iq>" \
+    "$PERCH" send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub $PS><create node='$FLOOD_NODE'/><configure><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field><field var='pubsub#persist_items'><value>0</value></field></x></configure></pubsub></iq>" \
         >"$TD/create.out" 2>"$TD/create.err" || {
-        fail "creating $node: $(cat "$TD/create.err")"
+        fail "creating $FLOOD_NODE: $(cat "$TD/create.err")"
         return
     }
+    flood_on_screen
+    "$PERCH" send "${PUB[@]}" "<iq type='set' to='$PUBSUB'><pubsub xmlns='http://jabber.org/protocol/pubsub#owner'><delete node='$FLOOD_NODE'/></pubsub></iq>" \
+        >"$TD/delete.out" 2>"$TD/delete.err" ||
+        fail "deleting $FLOOD_NODE: $(cat "$TD/delete.err")"
+}
+
+flood_on_screen() {
+    local stream=$TD/flood.xml update i state
+    SIZE=160x48
     update=$(sed -e 's|<state>READY</state>|<state>@STATE@</state>|' \
         -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' "$FIX/user_ready_1001001.update.xml")
     for ((i = 1; i <= 2000; i++)); do
-        state=$( ((i == 2000)) && echo TALKING || { ((i % 2)) && echo NOT_READY || echo READY; })
+        if ((i == 2000)); then state=TALKING; elif ((i % 2)); then state=NOT_READY; else state=READY; fi
         printf "<iq type='set' to='%s'><pubsub %s><publish node='%s'><item><notification xmlns='http://jabber.org/protocol/pubsub'>%s</notification></item></publish></pubsub></iq>\n" \
-            "$PUBSUB" "$PS" "$node" "${update/@STATE@/$state}"
+            "$PUBSUB" "$PS" "$FLOOD_NODE" "${update/@STATE@/$state}"
     done >"$stream"
-    tui_start "$node" || return
-    wait_screen "subscribed to $node" || return
+    tui_start "$FLOOD_NODE" || return
+    wait_screen "subscribed to $FLOOD_NODE" || return
     "$PERCH" send "${PUB[@]}" --timeout 120 - <"$stream" >"$TD/flood.out" 2>"$TD/flood.err" || {
         fail "publishing the flood: $(tail -c 300 "$TD/flood.err")"
         return
