@@ -56,7 +56,8 @@ struct arena {
 
 /* Every chunk starts on a multiple of HUGE_CHUNK, and every piece lies in
  * the first HUGE_CHUNK bytes of its chunk (a huge piece's chunk holds it
- * alone, from the start): a piece's chunk is its address rounded down.
+ * alone, from the start, and is never the current one): a piece's chunk
+ * is its address rounded down.
  * Releasing the oldest entry of a full ring so reads no header beside
  * each piece, memory last touched thousands of stanzas ago. */
 static struct chunk *chunk_of(const void *piece)
@@ -200,7 +201,9 @@ void *arena_alloc(struct arena *a, size_t n)
     if (n > SIZE_MAX / 2)
         xoom();
     need = round_up(HEAD + n + REDZONE, ALIGN);
-    if (c == NULL || c->size - c->used < need)
+    if (need > HUGE_CHUNK - CHUNK_HEAD) /* its own chunk, never current */
+        c = map_chunk(a, round_up(need + CHUNK_HEAD, ALIGN));
+    else if (c == NULL || c->size - c->used < need)
         c = next_chunk(a, need);
     p = (char *)c + c->used + HEAD;
     c->used += need;
@@ -240,14 +243,10 @@ void arena_release(void *ptr)
 #endif
     if (--c->live > 0)
         return;
-    if (c != c->arena->cur) {
-        retire(c);
-    } else if (c->size > HUGE_CHUNK) { /* one huge piece's: given back */
-        c->arena->cur = NULL;
-        unmap_chunk(c);
-    } else {
+    if (c != c->arena->cur)
+        retire(c); /* a huge piece's is unmapped */
+    else
         c->used = CHUNK_HEAD; /* empty: filled again from its start */
-    }
 }
 
 size_t arena_mapped(const struct arena *a)

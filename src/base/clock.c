@@ -112,7 +112,7 @@ static int number(const char *s, int n)
 
 /* Days from 1970-01-01 to year y, month m (1-12), day d of the proleptic
  * Gregorian calendar (a day past the month's end counts on, as timegm
- * does). The civil-from-days algorithm of Howard Hinnant, backwards. */
+ * does): Howard Hinnant's days_from_civil. */
 static long days_from_civil(long y, int m, int d)
 {
     long era, yoe, doy, doe;

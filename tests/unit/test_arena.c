@@ -232,8 +232,37 @@ static void arena__a_chunk_goes_with_its_last_piece_in_any_order(void **state)
     arena_free(a);
 }
 
+/* Pieces made after a huge one come from a chunk of the usual kind, not
+ * from what the huge piece's chunk has left past its first 2 MiB (where
+ * the chunk would not be known from a piece's address): releasing them
+ * touches neither the huge piece's bytes nor anything else, and all of
+ * it is given back. */
+static void arena__pieces_after_a_huge_one_do_not_share_its_chunk(void **state)
+{
+    enum { N = 4000, SIZE = 200 };
+    struct arena *a = arena_new();
+    char *huge = arena_alloc(a, 3 * MIB), *p[N];
+    size_t i;
+    (void)state;
+
+    memset(huge, 'h', 3 * MIB);
+    for (i = 0; i < N; i++) {
+        p[i] = arena_alloc(a, SIZE);
+        memset(p[i], 'p', SIZE);
+        assert_true(p[i] + SIZE <= huge || p[i] >= huge + 3 * MIB + MIB);
+    }
+    for (i = 0; i < N; i++)
+        arena_release(p[i]);
+    for (i = 0; i < 3 * MIB; i++)
+        if (huge[i] != 'h')
+            fail_msg("the huge piece's byte %zu changed", i);
+    arena_release(huge);
+    assert_true(arena_mapped(a) <= 3 * 2 * MIB); /* no huge chunk left */
+    arena_free(a);
+}
+
 /* A piece larger than any chunk gets a chunk of its own, unmapped (not
- * kept as the spare) when it goes. */
+ * kept as a spare) when it goes. */
 static void arena__a_huge_piece_is_mapped_alone_and_given_back(void **state)
 {
     struct arena *a = arena_new();
@@ -244,7 +273,7 @@ static void arena__a_huge_piece_is_mapped_alone_and_given_back(void **state)
     huge = arena_alloc(a, 5 * MIB);
     memset(huge, 'h', 5 * MIB);
     assert_true(arena_mapped(a) >= before + 5 * MIB);
-    arena_release(small); /* its chunk is no longer the current one */
+    arena_release(small); /* its chunk stays the current one */
     arena_release(huge);
     assert_true(arena_mapped(a) <= before); /* only the small chunk kept */
     small = arena_alloc(a, 10);
@@ -377,6 +406,8 @@ int main(void)
            arena__a_chunk_goes_with_its_last_piece_in_any_order, NULL);
     tl_add(&l, "arena__two_chunks_emptied_in_a_row_are_both_reused",
            arena__two_chunks_emptied_in_a_row_are_both_reused, NULL);
+    tl_add(&l, "arena__pieces_after_a_huge_one_do_not_share_its_chunk",
+           arena__pieces_after_a_huge_one_do_not_share_its_chunk, NULL);
     tl_add(&l, "arena__a_huge_piece_is_mapped_alone_and_given_back",
            arena__a_huge_piece_is_mapped_alone_and_given_back, NULL);
     tl_add(&l, "arena_table__is_zeroed_and_faulted_in_a_step_at_a_time",
