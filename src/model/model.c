@@ -1,7 +1,6 @@
 /* The model: decoded events in, typed tables out. What each kind does is
  * in model_agents.c and model_dialogs.c; here the dispatch, the items
  * already applied, system info, API errors, nodes and times. */
-#define _XOPEN_SOURCE 700 /* strptime */
 #include "base/buf.h"
 #include "base/clock.h"
 #include "decode/keys.h"
