@@ -35,7 +35,11 @@ fail() {
 # run NAME: runs the function t_NAME, counting the result.
 run() {
     local name=$1
+    # OUT and ERR start empty: a background perch truncates them only when
+    # it runs, and a wait_for before that must not read the last test's
     : >"$FAILURES"
+    : >"$OUT"
+    : >"$ERR"
     ( "t_$name" ) 2>&1
     if [[ ! -s $FAILURES ]]; then
         echo "ok   $name"

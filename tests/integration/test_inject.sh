@@ -108,6 +108,10 @@ INJECT_UPDATE="<Update><data><user><firstName>$INJECT</firstName><lastName>L</la
 # (within 30 s: a lost event fails the test, it does not hang it).
 watch_one() {
     local rc=0 pid
+    # emptied before: the background watch truncates them only when it
+    # runs, and the wait below could read the last call's lines
+    : >"$WORK/inj.out"
+    : >"$WORK/inj.err"
     "$PERCH" watch "${SUP[@]}" "$@" --count 1 --duration 30 "$INJECT_NODE" >"$WORK/inj.out" 2>"$WORK/inj.err" &
     pid=$!
     wait_for "$WORK/inj.err" 'watching 1 node' && publish_update "$INJECT_NODE" "$INJECT_UPDATE"

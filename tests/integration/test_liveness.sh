@@ -31,11 +31,16 @@ lv_teardown() {
 
 # lv_watch NAME TRANSPORT ARGS...: perch watch as the supervisor in the
 # background, stdout in $WORK/NAME.out, stderr in $WORK/NAME.err; its pid
-# in LV_PID.
+# in LV_PID. The files are emptied here, before it starts: the background
+# child truncates them only when it gets to run, and a wait_for straight
+# after could read an earlier test's lines (the bosh and tcp runs of a
+# test share NAME).
 lv_watch() {
     local name=$1 conn
     read -r -a conn <<<"$(conn_args "$2" supervisor SUP_PW)"
     shift 2
+    : >"$WORK/$name.out"
+    : >"$WORK/$name.err"
     "$PERCH" watch "${conn[@]}" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
     LV_PID=$!
     LV_PIDS+=("$LV_PID")
