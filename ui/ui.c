@@ -742,19 +742,17 @@ static void tick(void *arg)
 
 static void on_changed(void *arg, unsigned what)
 {
-    int i;
+    int i, dirty = 0;
     (void)arg;
 
     pace_change(&ui->pace);
     for (i = 0; i < P_N; i++)
-        if (ui->panes[i].ops->deps & what && visible(i)) {
-            ui->panes[i].dirty = 1;
-            request_data_frame();
-        }
-    if (what & (APP_CHANGED_STATUS | APP_CHANGED_MODEL)) {
-        ui->chrome_dirty = 1;
+        if (ui->panes[i].ops->deps & what && visible(i))
+            dirty = ui->panes[i].dirty = 1;
+    if (what & (APP_CHANGED_STATUS | APP_CHANGED_MODEL))
+        dirty = ui->chrome_dirty = 1;
+    if (dirty) /* one request an event, not one a pane */
         request_data_frame();
-    }
 }
 
 static void on_say(void *arg, enum app_say level, const char *text)
