@@ -91,22 +91,33 @@ static const char *ascii_for(uint32_t cp)
     return "?";
 }
 
-/* The ASCII terminal's ui_put (s is sanitised: no controls left). */
+/* The bytes of s before its first non-ASCII one, at most max: printable
+ * (s is sanitised: no controls left), a column each, drawn in one call. */
+static int ascii_run(const char *s, int max)
+{
+    int n = 0;
+
+    while (n < max && s[n] != '\0' && (unsigned char)s[n] < 0x80)
+        n++;
+    return n;
+}
+
+/* The ASCII terminal's ui_put (s is sanitised). */
 static int put_ascii(WINDOW *w, const char *s, int width)
 {
+    const char *out;
     uint32_t cp;
-    int used = 0;
+    int used = 0, run;
 
     while (*s && used < width) {
-        const char *out;
-        char one[2] = {0, 0};
-        s += utf8_next(s, &cp);
-        if (cp < 0x80) {
-            one[0] = (char)cp;
-            out = one;
-        } else {
-            out = ascii_for(cp);
+        if ((run = ascii_run(s, width - used)) > 0) {
+            waddnstr(w, s, run);
+            used += run;
+            s += run;
+            continue;
         }
+        s += utf8_next(s, &cp);
+        out = ascii_for(cp);
         if (used + (int)strlen(out) > width)
             break;
         waddstr(w, out);
@@ -119,12 +130,18 @@ static int put_ascii(WINDOW *w, const char *s, int width)
 static int put_utf8(WINDOW *w, const char *s, int width)
 {
     mbstate_t st;
-    int used = 0, cw;
+    int used = 0, cw, run;
     size_t n;
     wchar_t wc;
 
     memset(&st, 0, sizeof st);
     while (*s && used < width) {
+        if ((run = ascii_run(s, width - used)) > 0) {
+            waddnstr(w, s, run);
+            used += run;
+            s += run;
+            continue;
+        }
         n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
         if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
             memset(&st, 0, sizeof st);

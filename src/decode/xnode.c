@@ -516,14 +516,31 @@ char *xml_sanitize(const char *text, size_t len, size_t *out_len)
     return buf_steal(&b);
 }
 
+/* 1 when the n bytes at s are all ASCII, read a word at a time. */
+static int all_ascii(const char *s, size_t n)
+{
+    uint64_t w, high = 0;
+
+    for (; n >= sizeof w; s += sizeof w, n -= sizeof w) {
+        memcpy(&w, s, sizeof w);
+        high |= w;
+    }
+    while (n-- > 0)
+        high |= (unsigned char)*s++;
+    return (high & 0x8080808080808080ULL) == 0;
+}
+
 json_t *json_text(const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
-    json_t *j = json_stringn(s, len);
+    json_t *j;
     struct buf b;
     size_t i = 0, k;
     uint32_t cp;
 
+    /* ASCII is UTF-8: what jansson's check would find, without its walk
+     * (a decoded event's text nearly always is) */
+    j = all_ascii(s, len) ? json_stringn_nocheck(s, len) : json_stringn(s, len);
     if (j)
         return j;
     buf_init(&b);

@@ -261,38 +261,54 @@ static int from_item(const char *kind)
 }
 
 #define HASH_DEPTH 16 /* decoded events nest 5 deep */
+#define HASH_SEED 1469598103934665603ULL
 
-static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
+/* One word into h: (h ^ w) * k, the high half folded down. */
+static unsigned long long mix_word(unsigned long long h, unsigned long long w)
+{
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 32);
+}
+
+/* n bytes into h, after their count, a word at a time (byte-wise FNV-1a
+ * took a multiply per byte). */
+static unsigned long long mix(unsigned long long h, const void *p, size_t n)
 {
     const unsigned char *b = p;
+    unsigned long long w;
 
-    while (n--) {
-        h ^= *b++;
-        h *= 1099511628211ULL;
+    h = mix_word(h, n);
+    for (; n >= sizeof w; b += sizeof w, n -= sizeof w) {
+        memcpy(&w, b, sizeof w);
+        h = mix_word(h, w);
+    }
+    if (n > 0) {
+        w = 0;
+        memcpy(&w, b, n);
+        h = mix_word(h, w);
     }
     return h;
 }
 
-/* FNV-1a over a JSON value, walked in order: types, lengths, keys and
+/* A hash of a JSON value, walked in order: types, lengths, keys and
  * scalars (what is nested deeper than HASH_DEPTH counts by its type). The
  * same item fetched again hashes the same; a node that reuses one item id
  * for new content does not. Cheaper than printing the event. */
 static unsigned long long hash_json(unsigned long long h, json_t *v, int depth)
 {
-    unsigned char type = (unsigned char)json_typeof(v);
     const char *key;
     json_int_t n;
     double d;
-    size_t i, len;
+    size_t i;
     json_t *x;
 
-    h = fnv(h, &type, 1);
+    h = mix_word(h, (unsigned long long)json_typeof(v));
     switch (json_typeof(v)) {
     case JSON_OBJECT:
         if (depth < HASH_DEPTH)
             json_object_foreach(v, key, x)
             {
-                h = fnv(h, key, strlen(key) + 1);
+                h = mix(h, key, strlen(key));
                 h = hash_json(h, x, depth + 1);
             }
         break;
@@ -301,17 +317,15 @@ static unsigned long long hash_json(unsigned long long h, json_t *v, int depth)
             json_array_foreach(v, i, x) h = hash_json(h, x, depth + 1);
         break;
     case JSON_STRING:
-        len = json_string_length(v);
-        h = fnv(h, &len, sizeof len);
-        h = fnv(h, json_string_value(v), len);
+        h = mix(h, json_string_value(v), json_string_length(v));
         break;
     case JSON_INTEGER:
         n = json_integer_value(v);
-        h = fnv(h, &n, sizeof n);
+        h = mix(h, &n, sizeof n);
         break;
     case JSON_REAL:
         d = json_real_value(v);
-        h = fnv(h, &d, sizeof d);
+        h = mix(h, &d, sizeof d);
         break;
     default: /* true, false, null: the type says it */
         break;
@@ -338,16 +352,13 @@ int model_seen(const struct model *m, json_t *ev)
 
     if (node == NULL || item == NULL)
         return 0;
-    return seen_in(map_get(&m->nodes, node), item,
-                   hash_json(1469598103934665603ULL, ev, 0));
+    return seen_in(map_get(&m->nodes, node), item, hash_json(HASH_SEED, ev, 0));
 }
 
-/* 1 when the node applied this item before; else remembers it. */
-static int seen_before(struct model *m, const char *node, const char *item,
-                       json_t *ev)
+/* 1 when node n applied this item before; else remembers it. */
+static int seen_before(struct node_entry *n, const char *item, json_t *ev)
 {
-    struct node_entry *n = model_node(m, node, 1);
-    unsigned long long h = hash_json(1469598103934665603ULL, ev, 0);
+    unsigned long long h = hash_json(HASH_SEED, ev, 0);
     unsigned i;
 
     if (seen_in(n, item, h))
@@ -364,19 +375,19 @@ unsigned model_apply(struct model *m, json_t *ev, double now_ms)
     const char *item = model_str(ev, EVK_ITEM);
     struct incoming e = {ev, model_str(ev, EVK_NODE), model_str(ev, EVK_EVENT),
                          model_str(ev, EVK_SOURCE), now_ms};
-    struct node_entry *n;
+    struct node_entry *n = NULL;
     size_t i;
 
-    if (e.node && *e.node && item && kind && from_item(kind) &&
-        seen_before(m, e.node, item, ev)) {
+    if (e.node && *e.node)
+        n = model_node(m, e.node, 1);
+    if (n && item && kind && from_item(kind) && seen_before(n, item, ev)) {
         m->duplicates++;
         return 0;
     }
     m->events++;
     if (now_ms - m->expired_ms >= 1000)
         model_expire(m, now_ms);
-    if (e.node && *e.node) {
-        n = model_node(m, e.node, 1);
+    if (n) {
         n->events++;
         n->last_ms = now_ms;
     }

@@ -262,27 +262,45 @@ const struct console_entry *console_get(const struct console *c, size_t i)
     return &c->entries[(c->head + i) % c->cap];
 }
 
-static const char *const secret_elements[] = {
-    "auth", "response", "challenge", "success", "password", NULL,
+static const struct {
+    const char *name;
+    size_t len;
+} secret_elements[] = {
+    {"auth", 4},    {"response", 8}, {"challenge", 9},
+    {"success", 7}, {"password", 8},
 };
 
+static int ends_name(char c)
+{
+    switch (c) {
+    case '\0':
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+    case '/':
+    case '>':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* If p points at "<name" or "<prefix:name" of a secret element, returns
- * the length of the name match end (the char after the name), else NULL. */
+ * the end of the name (the char after it), else NULL. */
 static const char *secret_start(const char *p)
 {
-    const char *name = p + 1, *colon, *end;
-    int i;
+    const char *name = p + 1, *end;
+    size_t i, n;
 
-    end = name + strcspn(name, " \t\r\n/>");
-    colon = memchr(name, ':', (size_t)(end - name));
-    if (colon != NULL)
-        name = colon + 1;
-    for (i = 0; secret_elements[i] != NULL; i++) {
-        size_t n = strlen(secret_elements[i]);
-        if ((size_t)(end - name) == n &&
-            strncmp(name, secret_elements[i], n) == 0)
+    for (end = name; !ends_name(*end); end++)
+        if (*end == ':' && name == p + 1) /* after the first colon */
+            name = end + 1;
+    n = (size_t)(end - name);
+    for (i = 0; i < sizeof secret_elements / sizeof *secret_elements; i++)
+        if (n == secret_elements[i].len &&
+            memcmp(name, secret_elements[i].name, n) == 0)
             return end;
-    }
     return NULL;
 }
 
