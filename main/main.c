@@ -4,6 +4,7 @@
  */
 #include "base/error.h"
 #include "base/fail.h"
+#include "base/json_pool.h"
 #include "cmd/command.h"
 #include "conf/cli.h"
 #include "ui/ui_main.h"
@@ -100,6 +101,7 @@ int main(int argc, char **argv)
 {
     size_t i;
 
+    json_pool_use(); /* before any jansson value is made */
     cmd_replay_console = ui_replay;
     if (argc < 2)
         return run(&console, argc, argv);

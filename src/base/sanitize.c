@@ -1,5 +1,6 @@
 /* The sanitiser: every output's rules in one place. */
 #include "sanitize.h"
+#include "json_pool.h"
 #include "utf8.h"
 
 #include <stdio.h>
@@ -200,8 +201,6 @@ char *sanitize_json_dumps(const json_t *j, size_t flags)
         return NULL;
     len = strlen(text);
     /* jansson escapes C0 itself; what is left unsafe sits in strings */
-    if (clean_run(text, len, SANITIZE_LINES, &cp, &n) == len)
-        return text;
     buf_init(&b);
     while (at < len) {
         run = clean_run(text + at, len - at, SANITIZE_LINES, &cp, &n);
@@ -212,7 +211,7 @@ char *sanitize_json_dumps(const json_t *j, size_t flags)
         json_escape_cp(&b, n == 0 ? 0xfffd : cp);
         at += n == 0 ? 1 : n;
     }
-    free(text);
+    json_free_text(text);
     return buf_steal(&b);
 }
 
@@ -322,7 +321,7 @@ int sanitize_json_write(struct buf *b, const json_t *j, size_t flags)
         if (text == NULL)
             return -1;
         buf_puts(b, text);
-        free(text);
+        json_free_text(text);
         return 0;
     }
     }

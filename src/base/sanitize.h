@@ -69,7 +69,8 @@ json_t *sanitize_json_string(const char *s);
 
 /* json_dumps(j, flags) with every unsafe character that jansson leaves
  * as it is (DEL, C1, bidi, invisible) written as \uXXXX. New string,
- * caller frees; NULL when jansson fails. */
+ * caller frees (with free: malloc's memory, whatever allocator jansson has);
+ * NULL when jansson fails. */
 char *sanitize_json_dumps(const json_t *j, size_t flags);
 
 /* The same text appended to b without json_dumps' intermediate string

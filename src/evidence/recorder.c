@@ -2,6 +2,7 @@
 #include "recorder.h"
 #include "base/buf.h"
 #include "base/file.h"
+#include "base/json_pool.h"
 #include "base/utf8.h"
 #include "xmpp/console.h"
 
@@ -64,7 +65,7 @@ static void line_write(struct recorder *r, json_t *o)
         fputc('\n', r->f);
         fflush(r->f);
     }
-    free(s);
+    json_free_text(s);
     json_decref(o);
 }
 

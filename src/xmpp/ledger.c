@@ -2,6 +2,7 @@
 #include "ledger.h"
 #include "base/buf.h"
 #include "base/env.h"
+#include "base/json_pool.h"
 #include "jid.h"
 #include "pubsub.h"
 
@@ -162,7 +163,7 @@ char *ledger_format(const struct ledger_list *l)
             buf_puts(&b, line);
             buf_puts(&b, "\n");
         }
-        free(line);
+        json_free_text(line);
         json_decref(o);
     }
     return buf_steal(&b);

@@ -1,0 +1,30 @@
+/*
+ * jansson's memory from free lists (json_set_alloc_funcs): a decoded event
+ * is some forty small objects and strings made and freed together, and
+ * glibc's per-size cache holds seven of a size, so most of them went
+ * through malloc's slow path and back. Here each size (16-byte steps up
+ * to 256 bytes) keeps up to 64 freed blocks for the next ones; larger
+ * blocks, and blocks beyond that, go to malloc and free.
+ *
+ * Not thread-safe: perch calls jansson from its one thread.
+ *
+ * Under AddressSanitizer a kept block stays poisoned until it is handed
+ * out again, and the bytes past what was asked for stay poisoned, so a
+ * use after json_decref or past an end is reported as for malloc's.
+ */
+#ifndef PERCH_JSON_POOL_H
+#define PERCH_JSON_POOL_H
+
+/* From now on jansson allocates here (once; later calls do nothing). Only
+ * before the first jansson value is made: a value must be freed by the
+ * allocator that made it. */
+void json_pool_use(void);
+
+/* Frees text jansson allocated for the caller (json_dumps), with whichever
+ * allocator jansson has. NULL: nothing. */
+void json_free_text(char *text);
+
+/* Blocks kept free now, all sizes (for tests). */
+unsigned json_pool_kept(void);
+
+#endif
