@@ -188,11 +188,18 @@ int ui_put(WINDOW *w, const char *s, int width)
 
 int ui_text_width(const char *s)
 {
-    char *clean = sanitize_str(s, SANITIZE_LINE);
-    const char *p = clean;
+    char *clean;
+    const char *p;
     int cols = 0, cw;
     uint32_t cp;
 
+    /* printable ASCII, nearly every text drawn: a column a byte, as
+     * sanitised (which changes none of it) */
+    for (p = s; *p >= 0x20 && *p < 0x7f; p++)
+        ;
+    if (*p == '\0')
+        return (int)(p - s);
+    p = clean = sanitize_str(s, SANITIZE_LINE);
     while (*p) {
         p += utf8_next(p, &cp);
         cw = ui->utf8 ? wcwidth((wchar_t)cp)
