@@ -76,9 +76,9 @@ Q := $(if $(filter 1,$(V)),,@)
 all: $(B)/perch
 
 # --- dependencies (Debian packages, scripts/deps.sh) ---
-# Plain `make` needs the build ones only; check, the test suites, fuzz and
-# bench-more install the test ones, bench the bench ones (the peers it
-# measures against), demo the demo ones. Order-only: installing never
+# Plain `make` needs the build ones only; check, the test suites and fuzz
+# install the test ones, bench and bench-more the bench ones (the peers
+# and meters they use), demo the demo ones. Order-only: installing never
 # makes anything out of date.
 build-deps:
 	@scripts/deps.sh build
@@ -198,18 +198,20 @@ $(B)/tools/count_receiver $(B)/tools/pace_pub: $(B)/tools/%: tests/bench/%.c
 
 # Benchmarks print ratios against a baseline run in the same script:
 # bench the one table of docs/performance.md (about 4 minutes), bench-more
-# the older ones (ingest rate, console under simulate, a flood).
+# the older ones (ingest rate, console under simulate, a flood) and the
+# console's and watch's instructions per event (callgrind).
 BENCH_TOOLS := all $(B)/tools/freeport $(B)/tools/count_receiver \
                $(B)/tools/pace_pub $(B)/tools/evilxmpp
 bench: bench-deps
 	$(MAKE) --no-print-directory $(BENCH_TOOLS)
 	tests/bench/perf.sh
 
-bench-more: test-deps
+bench-more: bench-deps
 	$(MAKE) --no-print-directory $(BENCH_TOOLS)
 	tests/bench/ingest.sh
 	tests/bench/tui.sh
 	tests/bench/flood.sh
+	tests/bench/instr.sh
 
 # --- fuzz targets (libFuzzer) ---
 # The core is compiled once for all targets (with the fuzzer's coverage but

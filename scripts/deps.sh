@@ -7,7 +7,8 @@
 #          libFuzzer runtime, zsh (the completion script's test)
 #   bench  test, and the peers and meters `make bench` runs beside perch
 #          (tests/bench/perf.sh): Profanity (idle wake-ups and RSS, headless
-#          in tmux), go-sendxmpp, slixmpp, strace, perf
+#          in tmux), go-sendxmpp, slixmpp, strace, perf; valgrind (`make
+#          bench-more`'s instruction counts, tests/bench/instr.sh)
 #   demo   build, and what `make demo` needs: Prosody, openssl
 #   all    every one of them
 # Not root: prints the command to run instead and fails.
@@ -20,7 +21,7 @@ build=(
     libexpat1-dev libwslay-dev libarchive-dev
 )
 test=(libcmocka-dev prosody tmux openssl time curl clang libclang-rt-14-dev zsh)
-bench=(profanity go-sendxmpp python3-slixmpp strace linux-perf)
+bench=(profanity go-sendxmpp python3-slixmpp strace linux-perf valgrind)
 demo=(prosody openssl)
 
 case ${1:-} in
