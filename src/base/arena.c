@@ -1,5 +1,6 @@
 /* Chunked memory for pieces let go in about the order they were made. */
 #include "arena.h"
+#include "asan.h"
 #include "buf.h"
 
 #include <stdint.h>
@@ -7,23 +8,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ARENA_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_ASAN 1
-#endif
-#endif
-
-#ifdef ARENA_ASAN
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#ifdef PERCH_ASAN
 #define REDZONE 16 /* poisoned bytes after every piece */
 #define HEAD 16    /* before every piece: its size, to poison it */
 #else
-#define POISON(p, n) ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
 #define REDZONE 0
 #define HEAD 0
 #endif
@@ -208,7 +196,7 @@ void *arena_alloc(struct arena *a, size_t n)
     p = (char *)c + c->used + HEAD;
     c->used += need;
     c->live++;
-#ifdef ARENA_ASAN
+#ifdef PERCH_ASAN
     UNPOISON(p - HEAD, HEAD + n);
     *(size_t *)(p - HEAD) = n;
     POISON(p - HEAD, HEAD);
@@ -233,7 +221,7 @@ void arena_release(void *ptr)
     if (ptr == NULL)
         return;
     c = chunk_of(ptr);
-#ifdef ARENA_ASAN
+#ifdef PERCH_ASAN
     {
         size_t n;
         UNPOISON((char *)ptr - HEAD, HEAD);

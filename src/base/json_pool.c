@@ -1,25 +1,9 @@
 /* jansson's memory from free lists (json_pool.h). */
 #include "json_pool.h"
+#include "asan.h"
 
 #include <jansson.h>
 #include <stdlib.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define POOL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define POOL_ASAN 1
-#endif
-#endif
-
-#ifdef POOL_ASAN
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#define POISON(p, n) ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
 
 #define STEP 16
 #define SIZES 16 /* blocks of 16, 32 … 256 bytes */
@@ -92,12 +76,15 @@ void json_pool_use(void)
     json_set_alloc_funcs(pool_malloc, pool_free);
 }
 
-void json_free_text(char *text)
+static int append(const char *text, size_t n, void *b)
 {
-    json_free_t f;
+    buf_append(b, text, n);
+    return 0;
+}
 
-    json_get_alloc_funcs(NULL, &f);
-    f(text);
+int json_dump_buf(const json_t *j, size_t flags, struct buf *b)
+{
+    return json_dump_callback(j, append, b, flags);
 }
 
 unsigned json_pool_kept(void)

@@ -15,14 +15,19 @@
 #ifndef PERCH_JSON_POOL_H
 #define PERCH_JSON_POOL_H
 
+#include "buf.h"
+
+#include <jansson.h>
+
 /* From now on jansson allocates here (once; later calls do nothing). Only
  * before the first jansson value is made: a value must be freed by the
  * allocator that made it. */
 void json_pool_use(void);
 
-/* Frees text jansson allocated for the caller (json_dumps), with whichever
- * allocator jansson has. NULL: nothing. */
-void json_free_text(char *text);
+/* j as JSON text appended to b (malloc's memory: json_dumps' text would
+ * be the pool's, to free by jansson's free; perch does not call it). 0, or
+ * -1 when jansson refuses (flags as json_dumps'; b then holds part). */
+int json_dump_buf(const json_t *j, size_t flags, struct buf *b);
 
 /* Blocks kept free now, all sizes (for tests). */
 unsigned json_pool_kept(void);

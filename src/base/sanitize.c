@@ -192,15 +192,21 @@ static void json_escape_cp(struct buf *b, uint32_t cp)
 
 char *sanitize_json_dumps(const json_t *j, size_t flags)
 {
-    char *text = json_dumps(j, flags);
+    const char *text;
     size_t len, at = 0, run, n;
     uint32_t cp = 0;
-    struct buf b;
+    struct buf dump, b;
 
-    if (text == NULL)
+    buf_init(&dump);
+    if (json_dump_buf(j, flags, &dump) != 0) {
+        buf_done(&dump);
         return NULL;
-    len = strlen(text);
+    }
+    text = dump.data ? dump.data : "";
+    len = dump.len;
     /* jansson escapes C0 itself; what is left unsafe sits in strings */
+    if (clean_run(text, len, SANITIZE_LINES, &cp, &n) == len)
+        return buf_steal(&dump);
     buf_init(&b);
     while (at < len) {
         run = clean_run(text + at, len - at, SANITIZE_LINES, &cp, &n);
@@ -211,7 +217,7 @@ char *sanitize_json_dumps(const json_t *j, size_t flags)
         json_escape_cp(&b, n == 0 ? 0xfffd : cp);
         at += n == 0 ? 1 : n;
     }
-    json_free_text(text);
+    buf_done(&dump);
     return buf_steal(&b);
 }
 
@@ -316,14 +322,8 @@ int sanitize_json_write(struct buf *b, const json_t *j, size_t flags)
     case JSON_NULL:
         buf_puts(b, "null");
         return 0;
-    case JSON_REAL: { /* jansson's own form and precision */
-        char *text = json_dumps(j, flags | JSON_ENCODE_ANY);
-        if (text == NULL)
-            return -1;
-        buf_puts(b, text);
-        json_free_text(text);
-        return 0;
-    }
+    case JSON_REAL: /* jansson's own form and precision */
+        return json_dump_buf(j, flags | JSON_ENCODE_ANY, b);
     }
     return -1;
 }

@@ -58,14 +58,15 @@ static json_t *line_new(const char *kind, double t)
 /* Writes o (consumed) as one line and flushes it. */
 static void line_write(struct recorder *r, json_t *o)
 {
-    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    struct buf b;
 
-    if (s) {
-        fputs(s, r->f);
-        fputc('\n', r->f);
+    buf_init(&b);
+    if (json_dump_buf(o, JSON_COMPACT | JSON_PRESERVE_ORDER, &b) == 0) {
+        buf_puts(&b, "\n");
+        fwrite(b.data, 1, b.len, r->f);
         fflush(r->f);
     }
-    json_free_text(s);
+    buf_done(&b);
     json_decref(o);
 }
 

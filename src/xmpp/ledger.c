@@ -149,7 +149,6 @@ char *ledger_format(const struct ledger_list *l)
     for (i = 0; i < l->n; i++) {
         const struct ledger_entry *e = &l->v[i];
         json_t *o = json_object();
-        char *line;
 
         json_object_set_new(o, "pid", json_integer(e->pid));
         json_object_set_new(o, "start", json_integer((json_int_t)e->start));
@@ -158,12 +157,8 @@ char *ledger_format(const struct ledger_list *l)
         json_object_set_new(o, "node", json_string(e->node));
         json_object_set_new(o, "subid", json_string(e->subid));
         json_object_set_new(o, "made", json_boolean(e->made));
-        line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (line) {
-            buf_puts(&b, line);
+        if (json_dump_buf(o, JSON_COMPACT | JSON_PRESERVE_ORDER, &b) == 0)
             buf_puts(&b, "\n");
-        }
-        json_free_text(line);
         json_decref(o);
     }
     return buf_steal(&b);

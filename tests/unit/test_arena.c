@@ -1,6 +1,7 @@
 /* arena: the console ring's memory — pieces, chunks reused, bounds. */
 #include "unit.h"
 
+#include "base/asan.h"
 #include "base/arena.h"
 
 #include <errno.h>
@@ -9,17 +10,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define HAVE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HAVE_ASAN 1
-#endif
-#endif
-#ifdef HAVE_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
 
 #define MIB ((size_t)1024 * 1024)
 
@@ -353,7 +343,7 @@ static void arena_table__is_zeroed_and_faulted_in_a_step_at_a_time(void **state)
     arena_table_free(NULL);
 }
 
-#ifdef HAVE_ASAN
+#ifdef PERCH_ASAN
 /* Under ASan the byte after a piece and a released piece are poisoned:
  * an overread of a ring text is reported as malloc's would be. */
 static void arena__asan_sees_past_a_piece_and_into_a_released_one(void **state)
@@ -412,7 +402,7 @@ int main(void)
            arena__a_huge_piece_is_mapped_alone_and_given_back, NULL);
     tl_add(&l, "arena_table__is_zeroed_and_faulted_in_a_step_at_a_time",
            arena_table__is_zeroed_and_faulted_in_a_step_at_a_time, NULL);
-#ifdef HAVE_ASAN
+#ifdef PERCH_ASAN
     tl_add(&l, "arena__asan_sees_past_a_piece_and_into_a_released_one",
            arena__asan_sees_past_a_piece_and_into_a_released_one, NULL);
     tl_add(&l, "arena_table__asan_sees_either_side",

@@ -2,6 +2,7 @@
  * values and texts through it. */
 #include "unit.h"
 
+#include "base/asan.h"
 #include "base/json_pool.h"
 #include "base/sanitize.h"
 
@@ -10,17 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define HAVE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HAVE_ASAN 1
-#endif
-#endif
-#ifdef HAVE_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
 
 static json_malloc_t pool_malloc;
 static json_free_t pool_free;
@@ -81,19 +71,19 @@ static void json_pool__large_and_empty_blocks(void **state)
     pool_free(none);
     assert_int_equal(json_pool_kept(), kept + 1);
     pool_free(NULL);
-    json_free_text(NULL);
     json_pool_use(); /* a second time: nothing changes */
     assert_int_equal(json_pool_kept(), kept + 1);
 }
 
-/* Values made, printed, read back and freed through the pool; the texts
- * jansson hands out go back by json_free_text, and sanitize_json_dumps's
- * by free (malloc's: ASan reports a free of anything else). */
+/* Values made, printed, read back and freed through the pool; their text
+ * is malloc's (json_dump_buf, sanitize_json_dumps), freed by free: ASan
+ * reports a free of anything else. */
 static void json_pool__jansson_values_and_texts_go_through_it(void **state)
 {
     json_t *o = json_object(), *back, *a = json_array();
     char *text, *clean;
     json_error_t err;
+    struct buf b;
     int i;
     (void)state;
 
@@ -104,21 +94,32 @@ static void json_pool__jansson_values_and_texts_go_through_it(void **state)
         json_array_append_new(a, json_integer(i));
     }
     json_object_set_new(o, "list", a);
-    text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    assert_non_null(text);
-    back = json_loads(text, 0, &err);
+    buf_init(&b);
+    buf_puts(&b, "> ");
+    assert_int_equal(json_dump_buf(o, JSON_COMPACT | JSON_SORT_KEYS, &b), 0);
+    text = buf_steal(&b);
+    assert_true(strncmp(text, "> {", 3) == 0);
+    back = json_loads(text + 2, 0, &err);
     assert_non_null(back);
     assert_true(json_equal(o, back));
-    json_free_text(text);
+    free(text);
     clean = sanitize_json_dumps(back, JSON_COMPACT);
     assert_non_null(clean);
     assert_non_null(strstr(clean, "\"k199\":\"k199\""));
     free(clean);
+    /* what jansson refuses: a bare value without JSON_ENCODE_ANY */
+    a = json_integer(7);
+    buf_init(&b);
+    assert_int_equal(json_dump_buf(a, 0, &b), -1);
+    assert_int_equal(json_dump_buf(a, JSON_ENCODE_ANY, &b), 0);
+    assert_string_equal(b.data, "7");
+    buf_done(&b);
+    json_decref(a);
     json_decref(back);
     json_decref(o);
 }
 
-#ifdef HAVE_ASAN
+#ifdef PERCH_ASAN
 /* AddressSanitizer sees past what was asked for, and into a freed block. */
 static void json_pool__asan_sees_past_a_block_and_into_a_freed_one(void **state)
 {
@@ -151,7 +152,7 @@ int main(void)
            json_pool__large_and_empty_blocks, NULL);
     tl_add(&l, "json_pool__jansson_values_and_texts_go_through_it",
            json_pool__jansson_values_and_texts_go_through_it, NULL);
-#ifdef HAVE_ASAN
+#ifdef PERCH_ASAN
     tl_add(&l, "json_pool__asan_sees_past_a_block_and_into_a_freed_one",
            json_pool__asan_sees_past_a_block_and_into_a_freed_one, NULL);
 #endif
