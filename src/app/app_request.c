@@ -255,8 +255,8 @@ static void tell_api_errors(struct app *a, unsigned long from)
 static void apply(struct app *a, json_t *ev, const unsigned *mark)
 {
     unsigned long errors = a->model.errors_total;
-    struct timespec ts;
-    long sec;
+    double now = loop_now_ms(); /* one clock read for the model and the rate */
+    long sec = (long)(now / 1000);
     int slot;
 
     app_rest_event(a, ev);
@@ -264,13 +264,10 @@ static void apply(struct app *a, json_t *ev, const unsigned *mark)
         failover_learn_answer(a->failover, ev, *mark);
     else if (a->failover)
         failover_learn(a->failover, ev);
-    a->pending_changes |=
-        event_changes(model_apply(&a->model, ev, loop_now_ms()));
+    a->pending_changes |= event_changes(model_apply(&a->model, ev, now));
     json_decref(ev);
     if (a->model.errors_total != errors)
         tell_api_errors(a, errors);
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    sec = (long)ts.tv_sec;
     slot = (int)(sec % (APP_RATE_SECONDS + 1));
     if (a->rate_second[slot] != sec) {
         a->rate_second[slot] = sec;

@@ -19,6 +19,8 @@ const char *model_str(json_t *o, const char *key)
 
 void model_set(char **field, const char *v)
 {
+    if (*field && v && strcmp(*field, v) == 0)
+        return; /* most of an Update repeats what the model holds */
     free(*field);
     *field = v ? xstrdup(v) : NULL;
 }
@@ -296,20 +298,21 @@ static unsigned long long mix(unsigned long long h, const void *p, size_t n)
  * for new content does not. Cheaper than printing the event. */
 static unsigned long long hash_json(unsigned long long h, json_t *v, int depth)
 {
-    const char *key;
     json_int_t n;
     double d;
     size_t i;
     json_t *x;
+    void *it;
 
     h = mix_word(h, (unsigned long long)json_typeof(v));
     switch (json_typeof(v)) {
-    case JSON_OBJECT:
+    case JSON_OBJECT: /* the keys' lengths are jansson's: no strlen */
         if (depth < HASH_DEPTH)
-            json_object_foreach(v, key, x)
-            {
-                h = mix(h, key, strlen(key));
-                h = hash_json(h, x, depth + 1);
+            for (it = json_object_iter(v); it;
+                 it = json_object_iter_next(v, it)) {
+                h = mix(h, json_object_iter_key(it),
+                        json_object_iter_key_len(it));
+                h = hash_json(h, json_object_iter_value(it), depth + 1);
             }
         break;
     case JSON_ARRAY:

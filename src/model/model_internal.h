@@ -21,7 +21,8 @@ struct incoming {
 
 /* The string at key; NULL when absent or not a string. */
 const char *model_str(json_t *o, const char *key);
-/* Replaces *field with a copy of v (NULL clears it). */
+/* Replaces *field with a copy of v (NULL clears it); an equal string stays
+ * as it is. */
 void model_set(char **field, const char *v);
 /* Replaces *field with the object's value for key, when present. */
 void model_take(char **field, json_t *o, const char *key);

@@ -36,6 +36,15 @@ struct console *console_new(size_t max_entries, size_t max_bytes)
     return c;
 }
 
+/* The index in entries of the i-th oldest entry, i < cap (head < cap):
+ * no division, several times an event. */
+static size_t slot_of(const struct console *c, size_t i)
+{
+    size_t j = c->head + i;
+
+    return j < c->cap ? j : j - c->cap;
+}
+
 static void drop_oldest(struct console *c)
 {
     struct console_entry *e = &c->entries[c->head];
@@ -47,7 +56,7 @@ static void drop_oldest(struct console *c)
     arena_release(e->gist);
     e->text = e->raw = e->id = e->node = e->gist = NULL;
     e->raw_len = 0;
-    c->head = (c->head + 1) % c->cap;
+    c->head = slot_of(c, 1);
     c->count--;
     c->dropped++;
 }
@@ -157,7 +166,7 @@ unsigned long console_add_len(struct console *c, enum console_dir dir,
     while (c->count > 0 &&
            (c->count == c->cap || c->bytes + len + raw_len > c->max_bytes))
         drop_oldest(c);
-    at = (c->head + c->count) % c->cap;
+    at = slot_of(c, c->count);
     arena_table_ready(c->entries, (at + 1) * sizeof *e);
     e = &c->entries[at];
     e->time = loop_wall_s();
@@ -259,7 +268,7 @@ const struct console_entry *console_get(const struct console *c, size_t i)
 {
     if (i >= c->count)
         return NULL;
-    return &c->entries[(c->head + i) % c->cap];
+    return &c->entries[slot_of(c, i)];
 }
 
 static const struct {
