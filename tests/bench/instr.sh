@@ -24,64 +24,19 @@ PERCH=${PERCH:-$ROOT/build/perch}
 export FREEPORT=${FREEPORT:-$ROOT/build/tools/freeport}
 N=${BENCH_EVENTS:-2000}
 TEAM=/finesse/api/Team/5000/Users
-SOCK=perch-bench-instr-$$
-unset TMUX TMUX_PANE
+# shellcheck source=tests/bench/lib.sh
+source "$ROOT/tests/bench/lib.sh"
 
-die() {
-    echo "instr.sh: $*" >&2
-    exit 1
-}
 for tool in valgrind callgrind_annotate callgrind_control tmux; do
     command -v "$tool" >/dev/null || die "$tool is missing (scripts/deps.sh bench)"
 done
 [[ -x $PERCH ]] || die "no $PERCH (make builds it)"
 
-WORK=$(mktemp -d /tmp/perch-bench-instr.XXXXXX)
-PIDS=()
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        if kill "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
-    done
-    tm kill-server 2>/dev/null || true
-    "$ROOT/tests/prosody/stop.sh" "$WORK/prosody" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# wait_for SECONDS COMMAND...: polls COMMAND every 100 ms until it succeeds
-wait_for() {
-    local end=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        ((SECONDS < end)) || return 1
-        sleep 0.1
-    done
-}
-
-"$ROOT/tests/prosody/start.sh" "$WORK/prosody" >/dev/null
-# shellcheck source=/dev/null
-source "$WORK/prosody/env"
-export PUB_PW=$PUBLISHER_PASS SUP_PW=$SUPERVISOR_PASS SINK_PW=$SINKUSER_PASS
-export XDG_CONFIG_HOME=$WORK/config XDG_DATA_HOME=$WORK/data HOME=$WORK/home
-mkdir -p "$HOME"
-unset PERCH_THEME NO_COLOR
-conn=(-s 127.0.0.1 -p "$C2S_PORT" --ca-file "$CA_FILE")
-ps="xmlns='http://jabber.org/protocol/pubsub'"
-publish() { "$PERCH" send -j "$PUBLISHER_JID" --password-env PUB_PW "${conn[@]}" --timeout 300 - >/dev/null; }
-
+bench_begin instr
+bench_prosody
 # the node without item persistence, as make bench makes it
-printf "<iq type='set' to='%s'><pubsub %s><create node='%s'/><configure><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field><field var='pubsub#persist_items'><value>0</value></field></x></configure></pubsub></iq>\n" \
-    "$PUBSUB" "$ps" "$TEAM" | publish || die "could not create $TEAM"
-update=$(sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' \
-    "$ROOT/tests/fixtures/finesse/team_user_put.update.xml" | tr -d '\n')
-for ((i = 0; i < N; i++)); do
-    printf "<iq type='set' to='%s'><pubsub %s><publish node='%s'><item><notification xmlns='http://jabber.org/protocol/pubsub'>%s</notification></item></publish></pubsub></iq>\n" \
-        "$PUBSUB" "$ps" "$TEAM" "$update"
-done >"$WORK/stream.xml"
+create_iq "$TEAM" | publish || die "could not create $TEAM"
+publish_iqs "$N" "$TEAM" "$(team_notification)" >"$WORK/stream.xml"
 
 vg=(valgrind --tool=callgrind --instr-atstart=no)
 cmd=$(printf '%q ' exec "${vg[@]}" --callgrind-out-file="$WORK/console.cg" \

@@ -47,6 +47,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PERCH=${PERCH:-$ROOT/build/perch}
 TOOLS=$ROOT/build/tools
+# shellcheck source=tests/bench/lib.sh
+source "$ROOT/tests/bench/lib.sh"
 export FREEPORT=${FREEPORT:-$TOOLS/freeport}
 REPS=${BENCH_REPS:-3}
 N=${BENCH_EVENTS:-5000}
@@ -62,14 +64,8 @@ PHASES=${BENCH_PHASES:-ingest steady idle clients latency memory}
 TEAM=/finesse/api/Team/5000/Users
 IDLE_NODE=/bench/idle LAT_NODE=/bench/latency
 COLS=160 ROWS=48 STATUS_ROW=46 # ui.c: the status bar is the line above input
-SOCK=perch-bench-perf-$$
-unset TMUX TMUX_PANE
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
-die() {
-    echo "perf.sh: $*" >&2
-    exit 1
-}
 for tool in strace perf profanity go-sendxmpp tmux /usr/bin/python3; do
     command -v "$tool" >/dev/null || die "$tool is missing (scripts/deps.sh bench)"
 done
@@ -79,22 +75,7 @@ for bin in "$PERCH" "$TOOLS/count_receiver" "$TOOLS/pace_pub" "$TOOLS/evilxmpp";
     [[ -x $bin ]] || die "no $bin (make bench builds it)"
 done
 
-WORK=$(mktemp -d /tmp/perch-bench-perf.XXXXXX)
-PIDS=() TMUX_SOCKET=''
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        if kill "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
-    done
-    tm kill-server 2>/dev/null || true
-    [[ -z $TMUX_SOCKET ]] || rm -f "$TMUX_SOCKET"
-    "$ROOT/tests/prosody/stop.sh" "$WORK/prosody" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_begin perf
 
 # --- helpers ---
 alive() {
@@ -106,15 +87,6 @@ alive() {
 # cpu_ns PID: time on CPU so far, nanoseconds
 cpu_ns() { cut -d' ' -f1 "/proc/$1/schedstat"; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
-# wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds
-wait_for() {
-    local end=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        ((SECONDS < end)) || return 1
-        sleep 0.05
-    done
-}
 # put KEY VALUE: one repetition's value of a figure
 put() {
     echo "$2" >>"$WORK/fig.$1"
@@ -129,46 +101,27 @@ settled() {
 }
 capture() { tm capture-pane -p -t "$1" 2>/dev/null; }
 
-"$ROOT/tests/prosody/start.sh" "$WORK/prosody" >/dev/null
-# shellcheck source=/dev/null
-source "$WORK/prosody/env"
-export PUB_PW=$PUBLISHER_PASS SUP_PW=$SUPERVISOR_PASS AGENT_PW=$AGENT_PASS \
-    SINK_PW=$SINKUSER_PASS
-export XDG_CONFIG_HOME=$WORK/config XDG_DATA_HOME=$WORK/data HOME=$WORK/home
-mkdir -p "$HOME"
-unset PERCH_THEME NO_COLOR
-conn=(-s 127.0.0.1 -p "$C2S_PORT" --ca-file "$CA_FILE")
-ps="xmlns='http://jabber.org/protocol/pubsub'"
+bench_prosody
 PING="<iq type='get' to='$DOMAIN'><ping xmlns='urn:xmpp:ping'/></iq>"
-publish() { "$PERCH" send -j "$PUBLISHER_JID" --password-env PUB_PW "${conn[@]}" --timeout 300 - >/dev/null; }
 
 # --- the nodes: no item persistence ---
-create() {
-    printf "<iq type='set' to='%s'><pubsub %s><create node='%s'/><configure><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field><field var='pubsub#persist_items'><value>0</value></field></x></configure></pubsub></iq>\n" \
-        "$PUBSUB" "$ps" "$1"
-}
 {
-    create "$TEAM"
-    create "$IDLE_NODE"
-    create "$LAT_NODE"
+    create_iq "$TEAM"
+    create_iq "$IDLE_NODE"
+    create_iq "$LAT_NODE"
 } | publish || die "could not create the nodes"
 # the many nodes for `perch nodes`: made after the consoles' runs, whose
 # Nodes panes would otherwise hold them
 many_nodes() {
     [[ ! -e $WORK/many ]] || return 0
-    for ((i = 0; i < NNODES; i++)); do create "/bench/n/$i"; done | publish ||
+    for ((i = 0; i < NNODES; i++)); do create_iq "/bench/n/$i"; done | publish ||
         die "could not create $NNODES nodes"
     touch "$WORK/many"
 }
 
-update=$(sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' \
-    "$ROOT/tests/fixtures/finesse/team_user_put.update.xml" | tr -d '\n')
-notification="<notification xmlns='http://jabber.org/protocol/pubsub'>$update</notification>"
+notification=$(team_notification)
 echo "$notification" >"$WORK/notification.xml"
-for ((i = 0; i < N; i++)); do
-    printf "<iq type='set' to='%s'><pubsub %s><publish node='%s'><item>%s</item></publish></pubsub></iq>\n" \
-        "$PUBSUB" "$ps" "$TEAM" "$notification"
-done >"$WORK/stream.xml"
+publish_iqs "$N" "$TEAM" "$notification" >"$WORK/stream.xml"
 
 # console NAME JID PWVAR NODE: the console in tmux session NAME, 160x48
 console() {
@@ -178,7 +131,6 @@ console() {
         -e "$3=${!3}" -e "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
         -e "XDG_DATA_HOME=$XDG_DATA_HOME" -e LANG=C.UTF-8 \
         "$cmd 2>$(printf '%q' "$WORK/$1.err")"
-    [[ -n $TMUX_SOCKET ]] || TMUX_SOCKET=$(tm display-message -p '#{socket_path}')
     tm display-message -p -t "$1" '#{pane_pid}'
 }
 subscribed() { [[ $(capture "$1" | sed -n "$((STATUS_ROW + 1))p") == *" 1 subs "* ]]; }
