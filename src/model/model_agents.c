@@ -181,12 +181,11 @@ static void agent_leave(struct model *m, struct agent *a, const char *team)
 }
 
 /* Finesse leaves the reason code out to mean "none": a state without one
- * clears it, and a new reasonCodeId drops the old label. */
-static void take_reason(char **id, char **label, json_t *o, int state_sent)
+ * clears it, and a new reasonCodeId drops the old label. rid and rc are
+ * the object's reasonCodeId and reasonCode (NULL when absent). */
+static void take_reason(char **id, char **label, const char *rid, json_t *rc,
+                        int state_sent)
 {
-    const char *rid = model_str(o, EVK_REASON_CODE_ID);
-    json_t *rc = json_object_get(o, EVK_REASON_CODE);
-
     if (state_sent) {
         model_set(id, NULL);
         model_set(label, NULL);
@@ -202,19 +201,78 @@ static void take_reason(char **id, char **label, json_t *o, int state_sent)
         model_set(label, NULL);
 }
 
+/* What apply_user reads of a User object (NULL: absent, or not a string). */
+struct user_in {
+    const char *login_id, *login_name, *first_name, *last_name, *extension,
+        *state, *state_change_time, *pending_state, *reason_code_id, *team_id,
+        *team_name;
+    json_t *reason_code; /* any type: take_reason wants an object */
+};
+
+/* u's members into in, in one pass over them: a lookup a name hashed it
+ * and searched u for each of the twelve, where an Update carries a few. */
+static void read_user(json_t *u, struct user_in *in)
+{
+#define FIELD(key, member) key, sizeof key - 1, offsetof(struct user_in, member)
+    static const struct {
+        const char *key;
+        size_t len, at; /* the key's length; the member's offset in in */
+    } fields[] = {
+        {FIELD(EVK_LOGIN_ID, login_id)},
+        {FIELD(EVK_LOGIN_NAME, login_name)},
+        {FIELD(EVK_FIRST_NAME, first_name)},
+        {FIELD(EVK_LAST_NAME, last_name)},
+        {FIELD(EVK_EXTENSION, extension)},
+        {FIELD(EVK_STATE, state)},
+        {FIELD(EVK_STATE_CHANGE_TIME, state_change_time)},
+        {FIELD(EVK_PENDING_STATE, pending_state)},
+        {FIELD(EVK_REASON_CODE_ID, reason_code_id)},
+        {FIELD(EVK_TEAM_ID, team_id)},
+        {FIELD(EVK_TEAM_NAME, team_name)},
+    };
+#undef FIELD
+    void *it;
+    size_t i, len;
+    const char *key;
+
+    memset(in, 0, sizeof *in);
+    for (it = json_object_iter(u); it; it = json_object_iter_next(u, it)) {
+        key = json_object_iter_key(it);
+        len = json_object_iter_key_len(it);
+        if (len == sizeof EVK_REASON_CODE - 1 &&
+            memcmp(key, EVK_REASON_CODE, len) == 0) {
+            in->reason_code = json_object_iter_value(it);
+            continue;
+        }
+        for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+            if (fields[i].len == len && memcmp(fields[i].key, key, len) == 0) {
+                *(const char **)((char *)in + fields[i].at) =
+                    json_string_value(json_object_iter_value(it));
+                break;
+            }
+    }
+}
+
+/* field = v when v is given (an Update names only what it sends). */
+static void take(char **field, const char *v)
+{
+    if (v)
+        model_set(field, v);
+}
+
 /* One user object; team: the team whose node or snapshot carried it (NULL
  * for the agent's own nodes). */
 static void apply_user(struct model *m, json_t *u, double now, const char *team,
                        int deleting)
 {
-    const char *id = model_str(u, EVK_LOGIN_ID);
+    struct user_in in;
     struct agent *a;
-    int state_sent = model_str(u, EVK_STATE) != NULL;
 
-    if (id == NULL || *id == '\0')
+    read_user(u, &in);
+    if (in.login_id == NULL || *in.login_id == '\0')
         return;
     if (deleting) {
-        if ((a = map_get(&m->agents, id)) == NULL)
+        if ((a = map_get(&m->agents, in.login_id)) == NULL)
             return;
         if (team)
             agent_leave(m, a, team);
@@ -222,26 +280,26 @@ static void apply_user(struct model *m, json_t *u, double now, const char *team,
             agent_remove(m, a);
         return;
     }
-    a = agent_get(m, id);
+    a = agent_get(m, in.login_id);
     if (team)
         agent_join(m, a, team);
     else
         a->direct = 1;
-    model_take(&a->login_name, u, EVK_LOGIN_NAME);
-    model_take(&a->first_name, u, EVK_FIRST_NAME);
-    model_take(&a->last_name, u, EVK_LAST_NAME);
-    model_take(&a->extension, u, EVK_EXTENSION);
-    if (state_sent) {
-        model_take(&a->state, u, EVK_STATE);
+    take(&a->login_name, in.login_name);
+    take(&a->first_name, in.first_name);
+    take(&a->last_name, in.last_name);
+    take(&a->extension, in.extension);
+    if (in.state) {
+        model_set(&a->state, in.state);
         /* a state change without a pending state clears the old one */
         model_set(&a->pending_state, NULL);
-        a->state_change_ms =
-            model_parse_time(model_str(u, EVK_STATE_CHANGE_TIME));
+        a->state_change_ms = model_parse_time(in.state_change_time);
     }
-    model_take(&a->pending_state, u, EVK_PENDING_STATE);
-    take_reason(&a->reason_code_id, &a->reason_label, u, state_sent);
-    model_take(&a->team_id, u, EVK_TEAM_ID);
-    model_take(&a->team_name, u, EVK_TEAM_NAME);
+    take(&a->pending_state, in.pending_state);
+    take_reason(&a->reason_code_id, &a->reason_label, in.reason_code_id,
+                in.reason_code, in.state != NULL);
+    take(&a->team_id, in.team_id);
+    take(&a->team_name, in.team_name);
     a->updated_ms = now;
 }
 
@@ -398,7 +456,9 @@ void model_apply_media(struct model *m, const struct incoming *e)
                 model_parse_time(model_str(o, EVK_STATE_CHANGE_TIME));
         }
         model_take(&md->pending_state, o, EVK_PENDING_STATE);
-        take_reason(&md->reason_code_id, &md->reason_label, o, state_sent);
+        take_reason(&md->reason_code_id, &md->reason_label,
+                    model_str(o, EVK_REASON_CODE_ID),
+                    json_object_get(o, EVK_REASON_CODE), state_sent);
         a->updated_ms = e->now;
     }
     free(agent);
