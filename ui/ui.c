@@ -908,6 +908,15 @@ static void screen_start(void)
     /* input is libevent's: no poll of stdin amid a frame's output, which
      * also flushed it in pieces (a write(2) a line) */
     typeahead(-1);
+    /* ncurses 6.4 writes out its buffer after every cursor motion in a
+     * frame (a write(2) for each run of changed cells, 20 or so a frame)
+     * until the screen has once been suspended and resumed: _nc_mvcur
+     * flushes while the screen is in its initial state. One endwin and
+     * doupdate here, before anything is drawn, end that state, so a frame
+     * is one write; where ncurses does not do this, they cost a clear of
+     * the blank screen. */
+    endwin();
+    doupdate();
     curs_set(1);
     if (has_colors()) {
         start_color();
