@@ -554,11 +554,7 @@ static void console_draw(void *state, WINDOW *w, int rows, int cols,
     }
     wmove(w, list_rows + 1, 0);
     wattrset(w, ui_attr(THEME_BORDER));
-    {
-        int x;
-        for (x = 0; x < cols; x++)
-            waddstr(w, ui->utf8 ? "─" : "-");
-    }
+    ui_hline(w, cols);
     wattrset(w, ui_attr(THEME_NORMAL));
     draw_detail(p, w, list_rows + 2, rows - list_rows - 2, cols);
 }

@@ -149,6 +149,9 @@ int ui_text_width(const char *s);
 int ui_put_cut(WINDOW *w, const char *s, int width);
 /* Like ui_put_cut, padding with spaces to exactly width. */
 void ui_put_pad(WINDOW *w, const char *s, int width);
+/* A horizontal line of n columns from the cursor ("─" or "-"), in the
+ * window's attributes; the cursor stays. */
+void ui_hline(WINDOW *w, int n);
 /* printf to the cursor, clipped to the rest of the line. */
 void ui_printf(WINDOW *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -257,6 +257,25 @@ t_console_freezes_and_follows() {
     tui_quit
 }
 
+# The line between the Console's rows and its detail spans the pane to
+# its right edge, in the border's colour (blue): "─", or "-" in the C
+# locale. (ui_hline draws it in one call.)
+t_console_separator_spans_the_pane() {
+    local lang line
+    SIZE=80x24
+    for lang in C.UTF-8 C; do
+        if [[ $lang == C ]]; then line=-; else line=─; fi
+        TUI_LANG=$lang tui_start || return
+        if [[ $lang == C ]]; then wait_tree '\+' || return; else wait_tree || return; fi
+        type_line "$(ping "tui-sep-$RUN")"
+        wait_selected "id=tui-sep-$RUN +<-> reply" || return
+        expect_screen "^${line}{80}\$" "no $line line across the 80 columns ($lang)" || return
+        screen_e | runs 34 '*' '*' | grep -qE "^[0-9]+	${line}{80}\$" ||
+            fail "the $line line is not all in the border's blue ($lang)"
+        tui_quit
+    done
+}
+
 # A Finesse event in Console: the <Update> escaped in <notification> is
 # shown parsed, as elements.
 t_console_shows_the_escaped_update_parsed() {
