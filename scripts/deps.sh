@@ -4,7 +4,8 @@
 #   build  what `make` needs to build build/perch (compiler, the libraries)
 #   test   build, and what the tests need (`make check`, unit, integration,
 #          tui, fuzz, bench): cmocka, Prosody, tmux, openssl, time, curl, clang and its
-#          libFuzzer runtime, zsh (the completion script's test)
+#          libFuzzer runtime, zsh (the completion script's test), strace (the
+#          console's writes to the terminal)
 #   bench  test, and the peers and meters `make bench` runs beside perch
 #          (tests/bench/perf.sh): Profanity (idle wake-ups and RSS, headless
 #          in tmux), go-sendxmpp, slixmpp, strace, perf; valgrind (`make
@@ -20,7 +21,7 @@ build=(
     libevent-dev libncurses-dev libreadline-dev libjansson-dev libinih-dev
     libexpat1-dev libwslay-dev libarchive-dev
 )
-test=(libcmocka-dev prosody tmux openssl time curl clang libclang-rt-14-dev zsh)
+test=(libcmocka-dev prosody tmux openssl time curl clang libclang-rt-14-dev zsh strace)
 bench=(profanity go-sendxmpp python3-slixmpp strace linux-perf valgrind)
 demo=(prosody openssl)
 

@@ -39,6 +39,7 @@ SIZE=80x24    # of the next tui_start
 TUI_LANG=$LANG
 SESSION=tui
 RUN=0         # perch runs in this test (files perch.N.*)
+TUI_WRAP=()   # what write_launch runs perch under (strace …); nothing by default
 TD=$WORK      # the test's directory; run() sets it
 
 # ---- failures ----
@@ -120,7 +121,7 @@ write_launch() {
         printf 'source %q\n' "$TD/env.$RUN.sh"
         printf 'cd %q || exit 1\n' "$TD"
         printf 'echo $$ >%q\n' "$TD/launch.$RUN.pid"
-        printf '%q ' "$PERCH" "${CONN[@]}" "$@"
+        printf '%q ' "${TUI_WRAP[@]}" "$PERCH" "${CONN[@]}" "$@"
         printf '2>%q\n' "$ERRF"
         printf 'echo $? >%q && mv %q %q\n' "$RCF.tmp" "$RCF.tmp" "$RCF"
     } >"$LAUNCH"
