@@ -102,6 +102,37 @@ static int ascii_run(const char *s, int max)
     return n;
 }
 
+/* The n printable ASCII bytes at s at the cursor, which moves past them;
+ * the caller has clipped n to the window. waddnstr takes each byte through
+ * ncurses' multibyte decoding and rendition, 100 to 200 instructions a
+ * byte: a sixth of a frame's instructions. Here waddch draws the first,
+ * its rendition (the window's attributes over its background, the same
+ * for any printable ASCII character) is read back, and the rest are
+ * copied with it: a chtype holds the colour pair, as perch's pairs (one an
+ * element of the theme) are fewer than 256. A short run, or one that
+ * reaches the last column (where the cursor wraps), goes through
+ * waddnstr. */
+static void put_run(WINDOW *w, const char *s, int n)
+{
+    chtype cells[128], look;
+    int y, x, i, k;
+
+    getyx(w, y, x);
+    if (n < 8 || x + n >= getmaxx(w)) {
+        waddnstr(w, s, n);
+        return;
+    }
+    waddch(w, (unsigned char)*s);
+    look = mvwinch(w, y, x) & ~A_CHARTEXT;
+    for (i = 1; i < n; i += k) {
+        for (k = 0; k < (int)(sizeof cells / sizeof cells[0]) && i + k < n; k++)
+            cells[k] = (unsigned char)s[i + k] | look;
+        wmove(w, y, x + i);
+        waddchnstr(w, cells, k);
+    }
+    wmove(w, y, x + n);
+}
+
 /* The ASCII terminal's ui_put (s is sanitised). */
 static int put_ascii(WINDOW *w, const char *s, int width)
 {
@@ -111,7 +142,7 @@ static int put_ascii(WINDOW *w, const char *s, int width)
 
     while (*s && used < width) {
         if ((run = ascii_run(s, width - used)) > 0) {
-            waddnstr(w, s, run);
+            put_run(w, s, run);
             used += run;
             s += run;
             continue;
@@ -137,7 +168,7 @@ static int put_utf8(WINDOW *w, const char *s, int width)
     memset(&st, 0, sizeof st);
     while (*s && used < width) {
         if ((run = ascii_run(s, width - used)) > 0) {
-            waddnstr(w, s, run);
+            put_run(w, s, run);
             used += run;
             s += run;
             continue;
