@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void app_say(struct app *a, enum app_say level, const char *fmt, ...)
 {

@@ -416,7 +416,7 @@ if phase steady; then for ((r = 1; r <= REPS; r++)); do steady; done; fi
 if phase idle; then idle; fi
 if phase clients; then for ((r = 1; r <= REPS; r++)); do clients; done; fi
 if phase latency; then for ((r = 1; r <= REPS; r++)); do latency; done; fi
-if phase memory; then memory; else echo "start 0" >"$WORK/mem.rss"; fi
+if phase memory; then memory; fi
 t_all=$((SECONDS - t_start))
 
 # --- the table ---
@@ -443,10 +443,17 @@ row "CPU per event, \`watch --json\` ($N events)" "$(cell watch_us µs)" "bare l
 row "CPU per event, console (Agents visible)" "$(cell console_us µs)" "\`watch --json\` (above)" "$(ratio console_ratio)" "≤ 1.2×"
 row "CPU per event, console once its ring is full ($PREFILL events before)" "$(cell steady_console_us µs)" "\`watch --json\` in the same run $(cell steady_watch_us µs)" "$(ratio steady_ratio)" "≤ 1.2× (for a shift, after its first stanzas)"
 row "idle console, wake-ups per minute" "$(cell idle_wake '') (+$(cell idle_writes '') terminal writes)" "Profanity $(cell prof_wake ''); bare libstrophe $(cell bare_wake '')" "$(ratio idle_wake_ratio)" "≤ 60, ≤ ¼ of Profanity; no write when nothing visible changed"
-mem=$(awk '$1 == "start" { printf "%.1f MB once watching", $2 / 1024; next }
-    { printf ", %.1f MB after %d", $2 / 1024, $1 }' "$WORK/mem.rss")
+mem=-
+[[ ! -e $WORK/mem.rss ]] ||
+    mem=$(awk '$1 == "start" { printf "%.1f MB once watching", $2 / 1024; next }
+        { printf ", %.1f MB after %d", $2 / 1024, $1 }' "$WORK/mem.rss")
 row "RSS, \`watch\` (evilxmpp, as fast as it reads; once)" "$mem" "—" "—" "flat: ≤ 16 MB after 1M events"
-row "RSS, idle console" "$(awk '{ printf "%.1f\n", $1 / 1024 }' "$WORK/fig.idle_rss" >"$WORK/fig.idle_mb"; cell idle_mb MB)" "Profanity $(awk '{ printf "%.1f\n", $1 / 1024 }' "$WORK/fig.prof_rss" >"$WORK/fig.prof_mb"; cell prof_mb MB); bare libstrophe $(awk '{ printf "%.1f\n", $1 / 1024 }' "$WORK/fig.bare_rss" >"$WORK/fig.bare_mb"; cell bare_mb MB)" "$(ratio idle_rss_ratio)" "≤ 0.25×"
+# fig.NAME_rss (KB) in MB as fig.NAME_mb, when the phase measured it
+for f in idle prof bare; do
+    [[ ! -e $WORK/fig.${f}_rss ]] ||
+        awk '{ printf "%.1f\n", $1 / 1024 }' "$WORK/fig.${f}_rss" >"$WORK/fig.${f}_mb"
+done
+row "RSS, idle console" "$(cell idle_mb MB)" "Profanity $(cell prof_mb MB); bare libstrophe $(cell bare_mb MB)" "$(ratio idle_rss_ratio)" "≤ 0.25×"
 row "\`perch send\` one ping, CPU (mean of $SENDS)" "$(cell send_ms ms)" "go-sendxmpp --raw $(cell gosend_ms ms)" "$(ratio send_ratio)" "≤ 1.5×"
 row "\`perch nodes\`, $NNODES nodes, CPU" "$(cell nodes_ms ms)" "slixmpp $(cell slix_ms ms)" "$(ratio nodes_ratio)" "≤ 0.5×"
 row "BOSH latency publish → printed at $LAT_RATE events/s, median" "$(cell bosh_ms ms)" "TCP $(cell tcp_ms ms)" "$(ratio bosh_ratio)" "≤ 1.5×"
