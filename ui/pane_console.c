@@ -823,20 +823,19 @@ int console_pane_save(const char *path, int pretty, size_t *n, char **cause)
 
 const struct pane_ops pane_console = {
     .name = "Console",
-    .keys =
-        "Enter  the selected stanza on the whole pane (again: back)\n"
-        "Left/Right  scroll rows and detail sideways (… marks more)\n"
-        "r  raw: the stanza exactly as on the wire, wrapped (again: "
-        "pretty)\n"
-        "f  freeze / follow the newest    p  jump to the request/reply "
-        "pair\n"
-        "   (a /rest request: to its Update, then to its answer)\n"
-        "/REGEX or /search REGEX  find;  n next, N previous\n"
-        "/filter [in|out] [iq|message|presence|rest] [node=TEXT] [REGEX] | "
-        "off\n"
-        "/save [--pretty] FILE  the filtered stanzas as on the wire (or "
-        "indented)\n"
-        "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move; End follows\n",
+    .keys = "Enter  the selected stanza on the whole pane (again: back)\n"
+            "Left/Right  scroll rows and detail sideways (… marks more)\n"
+            "r  raw: the stanza exactly as on the wire, wrapped (again: "
+            "pretty)\n"
+            "f  freeze / follow the newest    p  jump to the request/reply "
+            "pair\n"
+            "   (a /rest request: to its Update, then to its answer)\n"
+            "/REGEX or /search REGEX  find;  n next, N previous\n"
+            "/filter [in|out] [iq|message|presence|rest] [node=TEXT] [REGEX] | "
+            "off\n"
+            "/save [--pretty] FILE  the filtered stanzas as on the wire (or "
+            "indented)\n"
+            "j/k, arrows, PgUp/PgDn, Home/End (g/G)  move; End follows\n",
     .deps = APP_CHANGED_CONSOLE,
     .init = console_init,
     .done = console_done,

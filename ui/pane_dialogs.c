@@ -106,7 +106,8 @@ static void duration(const struct dialog *d, char *out, size_t size)
         return;
     }
     ui_duration_shown(out, size,
-                      model_now_ms(&ui->app->model) + ui->app->model.drift_ms - start);
+                      model_now_ms(&ui->app->model) + ui->app->model.drift_ms -
+                          start);
 }
 
 static const char *or_empty(const char *s)

@@ -86,7 +86,8 @@ static void longest(char *out, size_t size, const struct queue_stats *st)
         snprintf(out, size, "-");
     else
         ui_duration_shown(out, size,
-                          model_now_ms(&ui->app->model) + ui->app->model.drift_ms - t);
+                          model_now_ms(&ui->app->model) +
+                              ui->app->model.drift_ms - t);
 }
 
 static void queues_draw(void *state, WINDOW *w, int rows, int cols, int focused)

@@ -19,8 +19,12 @@ static const struct template_ctx me = {
 };
 /* logged in, but the model knows no agent of this user */
 static const struct template_ctx noext = {
-    "agent1@finesse.example/perch", "agent1@finesse.example",
-    "finesse.example", "pubsub.finesse.example", "1001001", NULL,
+    "agent1@finesse.example/perch",
+    "agent1@finesse.example",
+    "finesse.example",
+    "pubsub.finesse.example",
+    "1001001",
+    NULL,
 };
 static const struct template_ctx nobody = {NULL, NULL, NULL, NULL};
 
