@@ -84,7 +84,14 @@ static int append(const char *text, size_t n, void *b)
 
 int json_dump_buf(const json_t *j, size_t flags, struct buf *b)
 {
-    return json_dump_callback(j, append, b, flags);
+    size_t mark = b->len;
+
+    if (json_dump_callback(j, append, b, flags) == 0)
+        return 0;
+    b->len = mark; /* jansson may stop halfway: no part of a value stays */
+    if (b->data)
+        b->data[mark] = '\0';
+    return -1;
 }
 
 unsigned json_pool_kept(void)

@@ -26,7 +26,8 @@ void json_pool_use(void);
 
 /* j as JSON text appended to b (malloc's memory: json_dumps' text would
  * be the pool's, to free by jansson's free; perch does not call it). 0, or
- * -1 when jansson refuses (flags as json_dumps'; b then holds part). */
+ * -1 with b as it was when jansson refuses (flags as json_dumps'), even
+ * halfway through j. */
 int json_dump_buf(const json_t *j, size_t flags, struct buf *b);
 
 /* Blocks kept free now, all sizes (for tests). */

@@ -25,11 +25,15 @@ void model_set(char **field, const char *v)
     *field = v ? xstrdup(v) : NULL;
 }
 
-void model_take(char **field, json_t *o, const char *key)
+void model_take_str(char **field, const char *v)
 {
-    const char *v = model_str(o, key);
     if (v)
         model_set(field, v);
+}
+
+void model_take(char **field, json_t *o, const char *key)
+{
+    model_take_str(field, model_str(o, key));
 }
 
 int model_is_delete(const struct incoming *e)

@@ -253,13 +253,6 @@ static void read_user(json_t *u, struct user_in *in)
     }
 }
 
-/* field = v when v is given (an Update names only what it sends). */
-static void take(char **field, const char *v)
-{
-    if (v)
-        model_set(field, v);
-}
-
 /* One user object; team: the team whose node or snapshot carried it (NULL
  * for the agent's own nodes). */
 static void apply_user(struct model *m, json_t *u, double now, const char *team,
@@ -285,21 +278,21 @@ static void apply_user(struct model *m, json_t *u, double now, const char *team,
         agent_join(m, a, team);
     else
         a->direct = 1;
-    take(&a->login_name, in.login_name);
-    take(&a->first_name, in.first_name);
-    take(&a->last_name, in.last_name);
-    take(&a->extension, in.extension);
+    model_take_str(&a->login_name, in.login_name);
+    model_take_str(&a->first_name, in.first_name);
+    model_take_str(&a->last_name, in.last_name);
+    model_take_str(&a->extension, in.extension);
     if (in.state) {
         model_set(&a->state, in.state);
         /* a state change without a pending state clears the old one */
         model_set(&a->pending_state, NULL);
         a->state_change_ms = model_parse_time(in.state_change_time);
     }
-    take(&a->pending_state, in.pending_state);
+    model_take_str(&a->pending_state, in.pending_state);
     take_reason(&a->reason_code_id, &a->reason_label, in.reason_code_id,
                 in.reason_code, in.state != NULL);
-    take(&a->team_id, in.team_id);
-    take(&a->team_name, in.team_name);
+    model_take_str(&a->team_id, in.team_id);
+    model_take_str(&a->team_name, in.team_name);
     a->updated_ms = now;
 }
 

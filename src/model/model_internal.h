@@ -24,6 +24,9 @@ const char *model_str(json_t *o, const char *key);
 /* Replaces *field with a copy of v (NULL clears it); an equal string stays
  * as it is. */
 void model_set(char **field, const char *v);
+/* model_set(field, v) when v is given (an Update names only what it
+ * sends); NULL leaves *field as it is. */
+void model_take_str(char **field, const char *v);
 /* Replaces *field with the object's value for key, when present. */
 void model_take(char **field, json_t *o, const char *key);
 /* The event is a DELETE (any case). */

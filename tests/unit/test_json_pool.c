@@ -113,6 +113,15 @@ static void json_pool__jansson_values_and_texts_go_through_it(void **state)
     assert_int_equal(json_dump_buf(a, 0, &b), -1);
     assert_int_equal(json_dump_buf(a, JSON_ENCODE_ANY, &b), 0);
     assert_string_equal(b.data, "7");
+    json_decref(a);
+    /* refused halfway (a string that is not UTF-8, let in unchecked, after
+     * a member already written): b is as it was */
+    a = json_object();
+    json_object_set_new(a, "fine", json_string("yes"));
+    json_object_set_new(a, "bad", json_stringn_nocheck("\xff", 1));
+    assert_int_equal(json_dump_buf(a, JSON_COMPACT, &b), -1);
+    assert_int_equal(b.len, 1);
+    assert_string_equal(b.data, "7");
     buf_done(&b);
     json_decref(a);
     json_decref(back);
